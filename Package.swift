@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// The toolkit has no package dependencies: everything here builds with the Swift toolchain alone.
+let package = Package(
+    name: "ItemsAPIToolkit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "JSONCore", targets: ["JSONCore"]),
+        .library(name: "JSONSchema", targets: ["JSONSchema"]),
+        .library(name: "SchemaTesting", targets: ["SchemaTesting"]),
+        .executable(name: "schema-check", targets: ["schema-check"]),
+    ],
+    targets: [
+        // Layer 0: values and text, no dependencies.
+        .target(name: "JSONCore"),
+        .target(name: "ECMARegex"),
+        // Layer 1: schema loading, compilation and validation.
+        .target(name: "JSONSchema", dependencies: ["JSONCore", "ECMARegex"]),
+        // Layer 2: test-suite helpers and command-line logic.
+        .target(name: "SchemaTesting", dependencies: ["JSONCore", "JSONSchema"]),
+        .target(name: "CommandLineTools", dependencies: ["JSONCore", "JSONSchema"]),
+        // Thin executables.
+        .executableTarget(name: "schema-check", dependencies: ["CommandLineTools"]),
+        .executableTarget(
+            name: "benchmarks",
+            dependencies: ["JSONCore", "JSONSchema", "CommandLineTools"]
+        ),
+        // Tests.
+        .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
+        .testTarget(name: "ECMARegexTests", dependencies: ["ECMARegex"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONCore", "JSONSchema", "SchemaTesting"]),
+        .testTarget(name: "CommandLineToolsTests", dependencies: ["CommandLineTools", "JSONCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,214 @@
+import Dispatch
+import JSONCore
+import JSONSchema
+
+/// `schema-check [options] FILE...`: validates JSON payloads against a draft-04 model.
+///
+/// Exit status: 0 every payload valid, 1 at least one invalid, 2 usage error, unreadable
+/// file, malformed JSON or an invalid/unresolvable schema.
+public enum SchemaCheckCommand {
+    /// The tool's version.
+    public static let version = "0.1.0"
+
+    /// The `--help` text.
+    public static let help = """
+        Usage: schema-check [options] FILE...
+
+        Validates JSON payloads against a JSON Schema draft-04 model.
+
+        Options:
+          -s, --schema NAME|PATH   the model to validate against: a model name (Items finds
+                                   Items.json in the schema directory) or a schema file path
+          -d, --schemas DIR        the models directory; every *.json in it is loaded and
+                                   resolvable by $ref (default: Schemas)
+              --map-url PREFIX=DIR read a $ref to a URL starting with PREFIX from DIR + the rest
+                                   of the URL (repeatable); nothing is fetched over the network
+              --format text|json   output format (default: text)
+              --no-format-assertions
+                                   treat "format" as an annotation only
+          -h, --help               show this help
+              --version            show the version
+          -                        read a payload from standard input
+
+        Exit status: 0 all valid, 1 some payload invalid, 2 usage error, unreadable file,
+        malformed JSON, or an invalid or unresolvable schema.
+
+        Examples:
+          schema-check -s Items payload.json
+          schema-check -s Item --format json item1.json item2.json
+          curl -s "$URL/items" | schema-check -s Items -
+
+        """
+
+    struct Options {
+        var schema: String?
+        var schemasDirectory = "Schemas"
+        var schemasDirectoryGiven = false
+        var mappings: [(String, String)] = []
+        var json = false
+        var formatAssertions = true
+        var files: [String] = []
+    }
+
+    enum Parsed {
+        case run(Options)
+        case exit(Int32)
+    }
+
+    /// Runs the command; returns the exit status.
+    public static func run(arguments: [String], io: CommandIO) -> Int32 {
+        switch parse(arguments, io: io) {
+        case .exit(let status): return status
+        case .run(let options): return execute(options, io: io)
+        }
+    }
+
+    static func usageError(_ message: String, io: CommandIO) -> Parsed {
+        io.printError("schema-check: \(message)\nTry 'schema-check --help' for more information.\n")
+        return .exit(2)
+    }
+
+    static func parse(_ arguments: [String], io: CommandIO) -> Parsed {
+        var options = Options()
+        var scanner = ArgumentScanner(arguments)
+        while let argument = scanner.next() {
+            if scanner.onlyOperands || argument == "-" || !argument.hasPrefix("-") {
+                options.files.append(argument)
+                continue
+            }
+            let (name, inlineValue) = ArgumentScanner.split(argument)
+            func value() -> String? { inlineValue ?? scanner.value() }
+            switch name {
+            case "-h", "--help":
+                io.print(help)
+                return .exit(0)
+            case "--version":
+                io.print("schema-check \(version)\n")
+                return .exit(0)
+            case "-s", "--schema":
+                guard let text = value() else { return usageError("\(name) needs a model name or schema path", io: io) }
+                options.schema = text
+            case "-d", "--schemas":
+                guard let text = value() else { return usageError("\(name) needs a directory", io: io) }
+                options.schemasDirectory = text
+                options.schemasDirectoryGiven = true
+            case "--map-url":
+                guard let text = value(), let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+                    return usageError("--map-url needs PREFIX=DIR", io: io)
+                }
+                options.mappings.append((String(text[..<equals]), String(text[text.index(after: equals)...])))
+            case "--format":
+                guard let text = value(), text == "text" || text == "json" else {
+                    return usageError("--format must be text or json", io: io)
+                }
+                options.json = text == "json"
+            case "--no-format-assertions":
+                options.formatAssertions = false
+            default:
+                return usageError("unknown option \(name)", io: io)
+            }
+        }
+        guard options.schema != nil else { return usageError("no schema given (use -s NAME|PATH)", io: io) }
+        guard !options.files.isEmpty else { return usageError("no payload files given (use - for standard input)", io: io) }
+        return .run(options)
+    }
+
+    // MARK: - Running
+
+    static func loadSchema(_ options: Options) throws(SchemaLoadError) -> CompiledSchema {
+        var registry = SchemaRegistry()
+        if options.schemasDirectoryGiven || FileSystem.isDirectory(options.schemasDirectory) {
+            try registry.addDirectory(atPath: options.schemasDirectory)
+        }
+        for (prefix, directory) in options.mappings { registry.mapURL(prefix: prefix, toDirectory: directory) }
+        let schema = options.schema!
+        let looksLikePath = schema.contains("/") || schema.hasSuffix(".json")
+        var uri: String? = nil
+        if looksLikePath || registry.models[schema] == nil {
+            if FileSystem.isFile(schema) {
+                uri = try registry.addFile(atPath: schema)
+            } else if looksLikePath {
+                throw SchemaLoadError(kind: .unreadable, source: schema, message: "cannot read the schema file")
+            }
+        }
+        var compiler = SchemaCompiler(registry: registry, formatAssertions: options.formatAssertions)
+        if let uri { return try compiler.compile(uri: uri) }
+        guard registry.models[schema] != nil else {
+            let known = registry.models.keys.sorted().joined(separator: ", ")
+            throw SchemaLoadError(
+                kind: .notFound, source: schema,
+                message: "no model named \(JSONWriter.quoted(schema)) in \(options.schemasDirectory)"
+                    + (known.isEmpty ? "" : " (models: \(known))"))
+        }
+        return try compiler.compile(model: schema)
+    }
+
+    static func execute(_ options: Options, io: CommandIO) -> Int32 {
+        let schema: CompiledSchema
+        do {
+            schema = try loadSchema(options)
+        } catch {
+            io.printError("schema-check: \(error.description)\n")
+            return 2
+        }
+        let standardInput: [UInt8]? = options.files.contains("-") ? io.readStandardInput() : nil
+        let results = PayloadChecker.check(files: options.files, schema: schema, standardInput: standardInput)
+        let report = SchemaCheckReport(results: results)
+        if options.json {
+            io.print(report.json())
+        } else {
+            io.print(report.text(colour: io.outputIsTerminal))
+        }
+        for result in results {
+            if case .failed(let message) = result.outcome { io.printError("schema-check: \(message)\n") }
+        }
+        return report.exitStatus
+    }
+}
+
+/// Validates many payload files concurrently, keeping input order.
+public enum PayloadChecker {
+    /// What happened to one payload.
+    public enum Outcome: Sendable {
+        case checked([ValidationError])
+        /// Unreadable or malformed; the message names the file (and line:column).
+        case failed(String)
+    }
+
+    /// One payload's result.
+    public struct Result: Sendable {
+        /// The file name as given (`-` is standard input).
+        public let file: String
+        /// The outcome.
+        public let outcome: Outcome
+    }
+
+    /// Checks `files` (reading `-` from `standardInput`) on all cores; results in input order.
+    public static func check(files: [String], schema: CompiledSchema, standardInput: [UInt8]?) -> [Result] {
+        let slots = ResultSlots(count: files.count)
+        let workers = min(files.count, max(1, System.activeProcessorCount))
+        let chunk = (files.count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let start = worker * chunk
+            let end = min(files.count, start + chunk)
+            guard start < end else { return }
+            for index in start..<end {
+                slots.set(index, checkOne(files[index], schema: schema, standardInput: standardInput))
+            }
+        }
+        return slots.values()
+    }
+
+    static func checkOne(_ file: String, schema: CompiledSchema, standardInput: [UInt8]?) -> Result {
+        let bytes = file == "-" ? standardInput : FileReader.read(path: file)
+        guard let bytes else {
+            return Result(file: file, outcome: .failed("\(file): cannot read the file"))
+        }
+        do {
+            let value = try JSONParser().parse(bytes)
+            return Result(file: file, outcome: .checked(schema.validate(value)))
+        } catch {
+            return Result(file: file, outcome: .failed("\(file == "-" ? "<stdin>" : file):\(error.line):\(error.column): \(error.message)"))
+        }
+    }
+}

@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import JSONCore
+import JSONSchema
+import Synchronization
+
+/// The text and JSON renderings of a `schema-check` run.
+public struct SchemaCheckReport: Sendable {
+    /// Per-payload results in input order.
+    public let results: [PayloadChecker.Result]
+
+    /// A report.
+    public init(results: [PayloadChecker.Result]) { self.results = results }
+
+    /// 0 all valid, 1 some invalid, 2 some payload unreadable or malformed.
+    public var exitStatus: Int32 {
+        var status: Int32 = 0
+        for result in results {
+            switch result.outcome {
+            case .failed: return 2
+            case .checked(let errors): if !errors.isEmpty { status = 1 }
+            }
+        }
+        return status
+    }
+
+    /// `{"results":[{"file":…,"valid":…,"errors":[…]}]}` on one line, plus a newline.
+    public func json() -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(results.count * 64)
+        output.append(contentsOf: #"{"results":["#.utf8)
+        for (position, result) in results.enumerated() {
+            if position > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: #"{"file":"#.utf8)
+            JSONWriter.writeString(result.file, into: &output)
+            switch result.outcome {
+            case .checked(let errors):
+                output.append(contentsOf: (errors.isEmpty ? #","valid":true,"errors":["# : #","valid":false,"errors":["#).utf8)
+                SchemaCheckReport.writeErrors(errors, into: &output)
+                output.append(contentsOf: "]}".utf8)
+            case .failed(let message):
+                output.append(contentsOf: #","valid":false,"errors":[],"error":"#.utf8)
+                JSONWriter.writeString(message, into: &output)
+                output.append(UInt8(ascii: "}"))
+            }
+        }
+        output.append(contentsOf: "]}\n".utf8)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func writeErrors(_ errors: [ValidationError], into output: inout [UInt8]) {
+        for (position, error) in errors.enumerated() {
+            if position > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: #"{"instanceLocation":"#.utf8)
+            JSONWriter.writeString(error.instanceLocation.description, into: &output)
+            output.append(contentsOf: #","keywordLocation":"#.utf8)
+            JSONWriter.writeString(error.keywordLocation.description, into: &output)
+            output.append(contentsOf: #","absoluteKeywordLocation":"#.utf8)
+            JSONWriter.writeString(error.absoluteKeywordLocation, into: &output)
+            output.append(contentsOf: #","message":"#.utf8)
+            JSONWriter.writeString(error.message, into: &output)
+            if !error.causes.isEmpty {
+                output.append(contentsOf: #","causes":["#.utf8)
+                writeErrors(error.causes, into: &output)
+                output.append(UInt8(ascii: "]"))
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// One line per error (`FILE: /2/price: message  [keyword/location]`), then a summary.
+    public func text(colour: Bool) -> String {
+        let red = colour ? "\u{1B}[31m" : "", dim = colour ? "\u{1B}[2m" : "", bold = colour ? "\u{1B}[1m" : ""
+        let reset = colour ? "\u{1B}[0m" : ""
+        var output = ""
+        var valid = 0, invalid = 0, failed = 0, errorCount = 0
+        func line(_ file: String, _ error: ValidationError, indent: String) {
+            let location = error.instanceLocation.tokens.isEmpty ? "(root)" : error.instanceLocation.description
+            let keyword = String(error.keywordLocation.description.dropFirst())
+            output += "\(indent)\(bold)\(file)\(reset): \(red)\(location)\(reset): \(error.message)  \(dim)[\(keyword)]\(reset)\n"
+            for cause in error.causes { line(file, cause, indent: indent + "    ") }
+        }
+        for result in results {
+            switch result.outcome {
+            case .checked(let errors):
+                if errors.isEmpty { valid += 1 } else { invalid += 1 }
+                errorCount += errors.count
+                for error in errors { line(result.file == "-" ? "<stdin>" : result.file, error, indent: "") }
+            case .failed:
+                failed += 1
+            }
+        }
+        let files = results.count == 1 ? "1 file" : "\(results.count) files"
+        var summary = "\(files) checked: \(valid) valid, \(invalid) invalid"
+        if errorCount > 0 { summary += " (\(errorCount) error\(errorCount == 1 ? "" : "s"))" }
+        if failed > 0 { summary += ", \(failed) unreadable or malformed" }
+        output += summary + "\n"
+        return output
+    }
+}
+
+/// Write-once slots filled from several threads, each index by exactly one writer.
+final class ResultSlots: Sendable {
+    private let storage: Mutex<[PayloadChecker.Result?]>
+
+    init(count: Int) { storage = Mutex([PayloadChecker.Result?](repeating: nil, count: count)) }
+
+    func set(_ index: Int, _ value: PayloadChecker.Result) { storage.withLock { $0[index] = value } }
+
+    func values() -> [PayloadChecker.Result] { storage.withLock { $0.map { $0! } } }
+}
+
+/// Facts about the machine and files.
+enum System {
+    static var activeProcessorCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+}
+
+enum FileSystem {
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func isFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR
+    }
+}

@@ -1,0 +1,84 @@
+/// A backtracking-free matcher for the common shape of schema patterns: an optional `^`, a
+/// sequence of single-scalar items (literal, class, `.`) each with a greedy count, and an
+/// optional `$` — used only when greedy consumption provably never needs to give back,
+/// i.e. each variable-count item's class is disjoint from whatever can follow it.
+/// `^[A-Za-z][A-Za-z0-9 ]*$` qualifies; `^a*a$` does not and runs on the general machine.
+struct LinearMatcher: Sendable {
+    struct Item: Sendable {
+        let set: CompiledSet
+        let minimum: Int
+        let maximum: Int
+    }
+
+    let items: [Item]
+    let anchoredStart: Bool
+    let anchoredEnd: Bool
+
+    init?(_ tree: RegexNode) {
+        var nodes: [RegexNode]
+        switch tree {
+        case .sequence(let list): nodes = list
+        default: nodes = [tree]
+        }
+        var anchoredStart = false, anchoredEnd = false
+        if case .lineStart = nodes.first { anchoredStart = true; nodes.removeFirst() }
+        if case .lineEnd = nodes.last { anchoredEnd = true; nodes.removeLast() }
+        var raw: [(ScalarSet, Int, Int)] = []
+        for node in nodes {
+            switch node {
+            case .repetition(let body, let minimum, let maximum, let greedy):
+                guard greedy, let set = LinearMatcher.singleSet(body) else { return nil }
+                raw.append((set, minimum, maximum ?? Int.max))
+            default:
+                guard let set = LinearMatcher.singleSet(node) else { return nil }
+                raw.append((set, 1, 1))
+            }
+        }
+        guard !raw.isEmpty else { return nil }
+        // Safety: a variable item must not overlap anything that can start the rest.
+        for (index, item) in raw.enumerated() where item.2 > item.1 {
+            var next = index + 1
+            while next < raw.count {
+                guard item.0.isDisjoint(from: raw[next].0) else { return nil }
+                if raw[next].1 > 0 { break }
+                next += 1
+            }
+        }
+        self.items = raw.map { Item(set: CompiledSet($0.0), minimum: $0.1, maximum: $0.2) }
+        self.anchoredStart = anchoredStart
+        self.anchoredEnd = anchoredEnd
+    }
+
+    static func singleSet(_ node: RegexNode) -> ScalarSet? {
+        switch node {
+        case .scalar(let value): return ScalarSet(ranges: [value...value])
+        case .set(let set): return set
+        case .any: return ScalarSet.lineTerminators.inverted()
+        case .group(let body, nil): return singleSet(body)
+        default: return nil
+        }
+    }
+
+    func search(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        while true {
+            if matchHere(scalars, from: start) { return true }
+            if anchoredStart || start == scalars.endIndex { return false }
+            start = scalars.index(after: start)
+        }
+    }
+
+    private func matchHere(_ scalars: String.UnicodeScalarView, from start: String.UnicodeScalarView.Index) -> Bool {
+        var position = start
+        for item in items {
+            var count = 0
+            while count < item.maximum, position != scalars.endIndex, item.set.contains(scalars[position].value) {
+                position = scalars.index(after: position)
+                count += 1
+            }
+            if count < item.minimum { return false }
+        }
+        return !anchoredEnd || position == scalars.endIndex
+    }
+}

@@ -1,0 +1,219 @@
+/// A JSON number kept exactly as written: no value is ever rounded through `Double`.
+///
+/// A number is a decimal significand times a power of ten. Most numbers met in practice
+/// (`3`, `2.5`, `-0.0075`, `1e400`) fit a 64-bit significand and are stored inline without
+/// allocation; longer ones keep their decimal digits. Equality, ordering and hashing are
+/// mathematical: `1 == 1.0`, `18446744073709551616 > 18446744073709551615`.
+public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
+    enum Storage: Sendable {
+        /// `significand × 10^exponent`, as written (trailing zeros of a fraction kept).
+        case scaled(significand: Int64, exponent: Int32)
+        /// Too many digits for 64 bits.
+        case big(DecimalDigits)
+    }
+
+    let storage: Storage
+
+    init(storage: Storage) { self.storage = storage }
+
+    /// An integer.
+    public init(_ value: Int) { storage = .scaled(significand: Int64(value), exponent: 0) }
+
+    /// `significand × 10^exponent`, exactly.
+    public init(significand: Int64, exponent: Int32) {
+        storage = .scaled(significand: significand, exponent: exponent)
+    }
+
+    /// The shortest decimal that reads back as `value`; `nil` for infinities and NaN.
+    public init?(_ value: Double) {
+        guard value.isFinite else { return nil }
+        guard let parsed = JSONNumber(text: value.description.replacingPlusAndLowercasing()) else { return nil }
+        self = parsed
+    }
+
+    /// Parses JSON number text (`-12.5e3`); `nil` when the text is not a JSON number.
+    public init?(text: String) {
+        var text = text
+        let result: JSONNumber? = text.withUTF8 { bytes in
+            var reader = NumberScanner(bytes: bytes, index: 0)
+            guard let number = reader.scan(), reader.index == bytes.count else { return nil }
+            return number
+        }
+        guard let result else { return nil }
+        self = result
+    }
+
+    init(digits: DecimalDigits) {
+        if let (significand, exponent) = digits.scaledForm() {
+            storage = .scaled(significand: significand, exponent: exponent)
+        } else {
+            storage = .big(digits)
+        }
+    }
+
+    // MARK: - Queries
+
+    /// Whether the number was written without a fractional part (draft-04's `integer`):
+    /// `1` and `1e2` are integers, `1.0` and `1.5` are not.
+    public var isInteger: Bool {
+        switch storage {
+        case .scaled(_, let exponent): return exponent >= 0
+        case .big(let digits): return digits.writtenExponent >= 0
+        }
+    }
+
+    /// The value as an `Int` when it is integral and fits.
+    public var intValue: Int? {
+        switch storage {
+        case .scaled(let significand, let exponent):
+            if exponent == 0 { return Int(significand) }
+            return exactDigits.integerValue
+        case .big(let digits):
+            return digits.integerValue
+        }
+    }
+
+    /// The nearest `Double` (may be infinite for huge numbers); for display and heuristics only.
+    public var doubleValue: Double {
+        switch storage {
+        case .scaled(let significand, let exponent):
+            if exponent == 0 { return Double(significand) }
+            return Double(description) ?? (exponent > 0 ? .infinity * Double(significand.signum()) : 0)
+        case .big:
+            return Double(description) ?? 0
+        }
+    }
+
+    /// Whether the value is below zero.
+    public var isNegative: Bool {
+        switch storage {
+        case .scaled(let significand, _): return significand < 0
+        case .big(let digits): return digits.negative && !digits.isZero
+        }
+    }
+
+    /// Whether the value is zero (`0`, `-0.0`, `0e5`).
+    public var isZero: Bool {
+        switch storage {
+        case .scaled(let significand, _): return significand == 0
+        case .big(let digits): return digits.isZero
+        }
+    }
+
+    /// The value in normalised decimal digits (no leading or trailing zeros).
+    var exactDigits: DecimalDigits {
+        switch storage {
+        case .scaled(let significand, let exponent): return DecimalDigits(significand: significand, exponent: Int(exponent))
+        case .big(let digits): return digits
+        }
+    }
+
+    // MARK: - Comparison
+
+    /// Numeric equality.
+    public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
+        if case .scaled(let a, 0) = lhs.storage, case .scaled(let b, 0) = rhs.storage { return a == b }
+        return compare(lhs, rhs) == 0
+    }
+
+    /// Numeric order.
+    public static func < (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
+        if case .scaled(let a, 0) = lhs.storage, case .scaled(let b, 0) = rhs.storage { return a < b }
+        return compare(lhs, rhs) < 0
+    }
+
+    /// -1, 0 or 1 as `lhs` is below, equal to or above `rhs`.
+    static func compare(_ lhs: JSONNumber, _ rhs: JSONNumber) -> Int {
+        if case .scaled(let a, let ea) = lhs.storage, case .scaled(let b, let eb) = rhs.storage {
+            if ea == eb { return a < b ? -1 : (a == b ? 0 : 1) }
+            // Align exponents when the scaled significand still fits in 64 bits.
+            let shift = Int(ea) - Int(eb)
+            if shift > 0, shift <= 18, let scaled = multiplyPow10(a, shift) {
+                return scaled < b ? -1 : (scaled == b ? 0 : 1)
+            }
+            if shift < 0, -shift <= 18, let scaled = multiplyPow10(b, -shift) {
+                return a < scaled ? -1 : (a == scaled ? 0 : 1)
+            }
+        }
+        return DecimalDigits.compare(lhs.exactDigits, rhs.exactDigits)
+    }
+
+    /// Hashes the normalised value, so equal numbers hash alike.
+    public func hash(into hasher: inout Hasher) {
+        switch storage {
+        case .scaled(var significand, var exponent):
+            if significand == 0 { hasher.combine(0 as Int64); hasher.combine(0 as Int); return }
+            while significand % 10 == 0 { significand /= 10; exponent += 1 }
+            hasher.combine(significand)
+            hasher.combine(Int(exponent))
+        case .big(let digits):
+            if let (significand, exponent) = digits.normalised().scaledForm() {
+                hasher.combine(significand)
+                hasher.combine(Int(exponent))
+            } else {
+                digits.normalised().hash(into: &hasher)
+            }
+        }
+    }
+
+    // MARK: - Arithmetic
+
+    /// Whether `self` is an integer multiple of `divisor` (exact; `divisor` must be positive).
+    public func isMultiple(of divisor: JSONNumber) -> Bool {
+        if case .scaled(let a, let ea) = storage, case .scaled(let b, let eb) = divisor.storage, b != 0 {
+            if ea == eb { return a % b == 0 }
+            // a·10^ea / (b·10^eb): bring both to the smaller exponent.
+            if ea > eb {
+                // (a·10^(ea-eb)) mod b, by modular exponentiation in 64 bits.
+                let modulus = b.magnitude
+                var remainder = a.magnitude % modulus
+                var steps = Int(ea) - Int(eb)
+                while steps > 0, remainder != 0 {
+                    let (high, low) = remainder.multipliedFullWidth(by: 10)
+                    remainder = modulus.dividingFullWidth((high, low)).remainder
+                    steps -= 1
+                }
+                return remainder == 0
+            }
+            if let scaledDivisor = JSONNumber.multiplyPow10(b, Int(eb) - Int(ea)) {
+                return a % scaledDivisor == 0
+            }
+            // The divisor outgrows 64 bits: fall through to exact digits.
+        }
+        return DecimalDigits.isMultiple(exactDigits, of: divisor.exactDigits)
+    }
+
+    static func multiplyPow10(_ value: Int64, _ power: Int) -> Int64? {
+        var result = value
+        for _ in 0..<power {
+            let (product, overflow) = result.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            result = product
+        }
+        return result
+    }
+
+    // MARK: - Text
+
+    /// The number as JSON text. Integers print as digits; fractions keep their written
+    /// precision (`1.50`); very large or small magnitudes use an exponent (`1e400`).
+    public var description: String {
+        switch storage {
+        case .scaled(let significand, let exponent):
+            if exponent == 0 { return String(significand) }
+            return DecimalDigits.format(
+                negative: significand < 0, digits: String(significand.magnitude), exponent: Int(exponent))
+        case .big(let digits):
+            return digits.description
+        }
+    }
+}
+
+extension String {
+    /// `1e+20` → `1e20` so that Swift's Double description parses as a JSON number.
+    fileprivate func replacingPlusAndLowercasing() -> String {
+        var result = ""
+        for character in self where character != "+" { result.append(character == "E" ? "e" : character) }
+        return result
+    }
+}

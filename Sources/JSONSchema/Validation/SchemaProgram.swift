@@ -1,0 +1,319 @@
+import JSONCore
+
+/// A compiled schema, ready to validate any number of instances from any thread.
+public struct CompiledSchema: Sendable {
+    let program: SchemaProgram
+    let root: NodeID
+
+    /// Whether `instance` is valid (the fast path: no error values are built).
+    public func isValid(_ instance: JSONValue) -> Bool { program.isValid(root, instance) }
+
+    /// Every error in `instance`, in schema order; empty when valid.
+    public func validate(_ instance: JSONValue) -> [ValidationError] {
+        if program.isValid(root, instance) { return [] }
+        var errors: [ValidationError] = []
+        program.collect(root, instance, instance: [], keyword: [], into: &errors)
+        return errors
+    }
+}
+
+/// The compiled nodes of one schema and everything it references.
+final class SchemaProgram: Sendable {
+    let nodes: [CompiledNode]
+    let formatAssertions: Bool
+
+    init(nodes: [CompiledNode], formatAssertions: Bool) {
+        self.nodes = nodes
+        self.formatAssertions = formatAssertions
+    }
+
+    // MARK: - Yes/no
+
+    func isValid(_ id: NodeID, _ value: JSONValue) -> Bool {
+        var node = nodes[id]
+        while let target = node.reference { node = nodes[target] }
+        if node.acceptsEverything { return true }
+        if let types = node.types, !types.admits(value) { return false }
+        for keyword in node.anyType where !anyTypeValid(keyword, value) { return false }
+        switch value {
+        case .number(let number):
+            for keyword in node.number where !NumberRules.isValid(keyword, number) { return false }
+        case .string(let text):
+            for keyword in node.string where !StringRules.isValid(keyword, text) { return false }
+        case .array(let elements):
+            for keyword in node.array where !arrayValid(keyword, elements) { return false }
+        case .object(let object):
+            for keyword in node.object where !objectValid(keyword, object) { return false }
+        case .null, .bool:
+            break
+        }
+        return true
+    }
+
+    private func anyTypeValid(_ keyword: Keyword, _ value: JSONValue) -> Bool {
+        switch keyword {
+        case .enumeration(let values): return values.contains(value)
+        case .allOf(let ids): return ids.allSatisfy { isValid($0, value) }
+        case .anyOf(let ids): return ids.contains { isValid($0, value) }
+        case .oneOf(let ids):
+            var matched = 0
+            for id in ids where isValid(id, value) {
+                matched += 1
+                if matched > 1 { return false }
+            }
+            return matched == 1
+        case .not(let id): return !isValid(id, value)
+        default: return true
+        }
+    }
+
+    private func arrayValid(_ keyword: Keyword, _ elements: [JSONValue]) -> Bool {
+        switch keyword {
+        case .items(let id):
+            for element in elements where !isValid(id, element) { return false }
+            return true
+        case .tupleItems(let ids, let additional):
+            for (index, element) in elements.enumerated() {
+                if index < ids.count {
+                    if !isValid(ids[index], element) { return false }
+                } else {
+                    switch additional {
+                    case .anything: return true
+                    case .nothing: return false
+                    case .schema(let id): if !isValid(id, element) { return false }
+                    }
+                }
+            }
+            return true
+        case .maxItems(let limit): return elements.count <= limit
+        case .minItems(let limit): return elements.count >= limit
+        case .uniqueItems: return ArrayRules.firstDuplicate(elements) == nil
+        default: return true
+        }
+    }
+
+    private func objectValid(_ keyword: Keyword, _ object: JSONObject) -> Bool {
+        switch keyword {
+        case .maxProperties(let limit): return object.count <= limit
+        case .minProperties(let limit): return object.count >= limit
+        case .required(let names):
+            for name in names where object[name] == nil { return false }
+            return true
+        case .properties(let schemas):
+            if schemas.onlyNamed && schemas.namedLookup == nil {
+                for (name, id) in schemas.named {
+                    if let value = object[name], !isValid(id, value) { return false }
+                }
+                return true
+            }
+            for member in object {
+                var matched = false
+                if let id = schemas.schema(named: member.key) {
+                    matched = true
+                    if !isValid(id, member.value) { return false }
+                }
+                for (_, expression, id) in schemas.patterns where expression.matches(member.key) {
+                    matched = true
+                    if !isValid(id, member.value) { return false }
+                }
+                if !matched {
+                    switch schemas.additional {
+                    case .anything: break
+                    case .nothing: return false
+                    case .schema(let id): if !isValid(id, member.value) { return false }
+                    }
+                }
+            }
+            return true
+        case .dependencies(let entries):
+            for (name, dependency) in entries where object[name] != nil {
+                switch dependency {
+                case .properties(let names): if names.contains(where: { object[$0] == nil }) { return false }
+                case .schema(let id): if !isValid(id, .object(object)) { return false }
+                }
+            }
+            return true
+        default:
+            return true
+        }
+    }
+
+    // MARK: - All errors
+
+    private func error(
+        _ kind: ValidationErrorKind, _ node: CompiledNode, instance: [String], keyword: [String], suffix: [String]? = nil
+    ) -> ValidationError {
+        let suffix = suffix ?? [kind.keyword]
+        let absolute = node.documentURI + JSONPointer(tokens: node.pointer.tokens + suffix).uriFragment
+        return ValidationError(
+            kind: kind, instanceLocation: JSONPointer(tokens: instance),
+            keywordLocation: JSONPointer(tokens: keyword + suffix), absoluteKeywordLocation: absolute)
+    }
+
+    func collect(_ id: NodeID, _ value: JSONValue, instance: [String], keyword: [String], into errors: inout [ValidationError]) {
+        let node = nodes[id]
+        if let target = node.reference {
+            collect(target, value, instance: instance, keyword: keyword + ["$ref"], into: &errors)
+            return
+        }
+        if node.acceptsEverything { return }
+        if let types = node.types, !types.admits(value) {
+            errors.append(error(.type(expected: types.names, found: ValuePreview.describe(value)), node, instance: instance, keyword: keyword))
+        }
+        for rule in node.anyType {
+            collectAnyType(rule, node, value, instance: instance, keyword: keyword, into: &errors)
+        }
+        switch value {
+        case .number(let number):
+            for rule in node.number where !NumberRules.isValid(rule, number) {
+                errors.append(error(NumberRules.errorKind(rule, number), node, instance: instance, keyword: keyword))
+            }
+        case .string(let text):
+            for rule in node.string {
+                if let kind = StringRules.errorKind(rule, text) { errors.append(error(kind, node, instance: instance, keyword: keyword)) }
+            }
+        case .array(let elements):
+            for rule in node.array {
+                collectArray(rule, node, elements, instance: instance, keyword: keyword, into: &errors)
+            }
+        case .object(let object):
+            for rule in node.object {
+                collectObject(rule, node, object, instance: instance, keyword: keyword, into: &errors)
+            }
+        case .null, .bool:
+            break
+        }
+    }
+
+    private func collectAnyType(
+        _ rule: Keyword, _ node: CompiledNode, _ value: JSONValue, instance: [String], keyword: [String],
+        into errors: inout [ValidationError]
+    ) {
+        switch rule {
+        case .enumeration(let values):
+            if !values.contains(value) { errors.append(error(.enumeration(found: ValuePreview.describe(value)), node, instance: instance, keyword: keyword)) }
+        case .allOf(let ids):
+            for (index, id) in ids.enumerated() where !isValid(id, value) {
+                collect(id, value, instance: instance, keyword: keyword + ["allOf", String(index)], into: &errors)
+            }
+        case .anyOf(let ids):
+            guard !ids.contains(where: { isValid($0, value) }) else { return }
+            var causes: [ValidationError] = []
+            for (index, id) in ids.enumerated() {
+                collect(id, value, instance: instance, keyword: keyword + ["anyOf", String(index)], into: &causes)
+            }
+            errors.append(error(.anyOf(count: ids.count, causes: causes), node, instance: instance, keyword: keyword))
+        case .oneOf(let ids):
+            let matching = ids.indices.filter { isValid(ids[$0], value) }
+            if matching.count > 1 {
+                errors.append(error(.oneOfMany(matching: matching), node, instance: instance, keyword: keyword))
+            } else if matching.isEmpty {
+                var causes: [ValidationError] = []
+                for (index, id) in ids.enumerated() {
+                    collect(id, value, instance: instance, keyword: keyword + ["oneOf", String(index)], into: &causes)
+                }
+                errors.append(error(.oneOfNone(count: ids.count, causes: causes), node, instance: instance, keyword: keyword))
+            }
+        case .not(let id):
+            if isValid(id, value) { errors.append(error(.not, node, instance: instance, keyword: keyword)) }
+        default:
+            break
+        }
+    }
+
+    private func collectArray(
+        _ rule: Keyword, _ node: CompiledNode, _ elements: [JSONValue], instance: [String], keyword: [String],
+        into errors: inout [ValidationError]
+    ) {
+        switch rule {
+        case .items(let id):
+            for (index, element) in elements.enumerated() where !isValid(id, element) {
+                collect(id, element, instance: instance + [String(index)], keyword: keyword + ["items"], into: &errors)
+            }
+        case .tupleItems(let ids, let additional):
+            for (index, element) in elements.enumerated() {
+                if index < ids.count {
+                    if !isValid(ids[index], element) {
+                        collect(ids[index], element, instance: instance + [String(index)], keyword: keyword + ["items", String(index)], into: &errors)
+                    }
+                } else {
+                    switch additional {
+                    case .anything: break
+                    case .nothing:
+                        if index == ids.count { errors.append(error(.additionalItems(count: elements.count, allowed: ids.count), node, instance: instance, keyword: keyword)) }
+                    case .schema(let id):
+                        if !isValid(id, element) {
+                            collect(id, element, instance: instance + [String(index)], keyword: keyword + ["additionalItems"], into: &errors)
+                        }
+                    }
+                }
+            }
+        case .maxItems(let limit):
+            if elements.count > limit { errors.append(error(.maxItems(count: elements.count, limit: limit), node, instance: instance, keyword: keyword)) }
+        case .minItems(let limit):
+            if elements.count < limit { errors.append(error(.minItems(count: elements.count, limit: limit), node, instance: instance, keyword: keyword)) }
+        case .uniqueItems:
+            if let (first, second) = ArrayRules.firstDuplicate(elements) { errors.append(error(.uniqueItems(first: first, second: second), node, instance: instance, keyword: keyword)) }
+        default:
+            break
+        }
+    }
+
+    private func collectObject(
+        _ rule: Keyword, _ node: CompiledNode, _ object: JSONObject, instance: [String], keyword: [String],
+        into errors: inout [ValidationError]
+    ) {
+        switch rule {
+        case .maxProperties(let limit):
+            if object.count > limit { errors.append(error(.maxProperties(count: object.count, limit: limit), node, instance: instance, keyword: keyword)) }
+        case .minProperties(let limit):
+            if object.count < limit { errors.append(error(.minProperties(count: object.count, limit: limit), node, instance: instance, keyword: keyword)) }
+        case .required(let names):
+            for name in names where object[name] == nil { errors.append(error(.required(property: name), node, instance: instance, keyword: keyword)) }
+        case .properties(let schemas):
+            for member in object {
+                var matched = false
+                let here = instance + [member.key]
+                if let id = schemas.schema(named: member.key) {
+                    matched = true
+                    if !isValid(id, member.value) {
+                        collect(id, member.value, instance: here, keyword: keyword + ["properties", member.key], into: &errors)
+                    }
+                }
+                for (source, expression, id) in schemas.patterns where expression.matches(member.key) {
+                    matched = true
+                    if !isValid(id, member.value) {
+                        collect(id, member.value, instance: here, keyword: keyword + ["patternProperties", source], into: &errors)
+                    }
+                }
+                if !matched {
+                    switch schemas.additional {
+                    case .anything: break
+                    case .nothing:
+                        errors.append(
+                            error(.additionalProperty(property: member.key), node, instance: here, keyword: keyword, suffix: ["additionalProperties"]))
+                    case .schema(let id):
+                        if !isValid(id, member.value) {
+                            collect(id, member.value, instance: here, keyword: keyword + ["additionalProperties"], into: &errors)
+                        }
+                    }
+                }
+            }
+        case .dependencies(let entries):
+            for (name, dependency) in entries where object[name] != nil {
+                switch dependency {
+                case .properties(let names):
+                    for missing in names where object[missing] == nil {
+                        errors.append(error(.dependency(property: name, missing: missing), node, instance: instance, keyword: keyword))
+                    }
+                case .schema(let id):
+                    if !isValid(id, .object(object)) {
+                        collect(id, .object(object), instance: instance, keyword: keyword + ["dependencies", name], into: &errors)
+                    }
+                }
+            }
+        default:
+            break
+        }
+    }
+}
