@@ -60,25 +60,47 @@ struct LinearMatcher: Sendable {
     }
 
     func search(_ text: String) -> Bool {
-        let scalars = text.unicodeScalars
-        var start = scalars.startIndex
-        while true {
-            if matchHere(scalars, from: start) { return true }
-            if anchoredStart || start == scalars.endIndex { return false }
-            start = scalars.index(after: start)
+        var text = text
+        return text.withUTF8 { bytes in
+            var start = 0
+            while true {
+                if matchHere(bytes, from: start) { return true }
+                if anchoredStart || start >= bytes.count { return false }
+                start += UTF8Decoding.length(of: bytes[start])
+            }
         }
     }
 
-    private func matchHere(_ scalars: String.UnicodeScalarView, from start: String.UnicodeScalarView.Index) -> Bool {
+    private func matchHere(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
         var position = start
         for item in items {
             var count = 0
-            while count < item.maximum, position != scalars.endIndex, item.set.contains(scalars[position].value) {
-                position = scalars.index(after: position)
+            while count < item.maximum, position < bytes.count {
+                let (scalar, length) = UTF8Decoding.decode(bytes, at: position)
+                guard item.set.contains(scalar) else { break }
+                position += length
                 count += 1
             }
             if count < item.minimum { return false }
         }
-        return !anchoredEnd || position == scalars.endIndex
+        return !anchoredEnd || position == bytes.count
+    }
+}
+
+/// Decoding of well-formed UTF-8 (Swift strings always are).
+enum UTF8Decoding {
+    @inline(__always)
+    static func length(of lead: UInt8) -> Int {
+        lead < 0x80 ? 1 : (lead < 0xE0 ? 2 : (lead < 0xF0 ? 3 : 4))
+    }
+
+    @inline(__always)
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int) {
+        let lead = bytes[index]
+        if lead < 0x80 { return (UInt32(lead), 1) }
+        let count = length(of: lead)
+        var scalar = UInt32(lead) & (count == 2 ? 0x1F : (count == 3 ? 0x0F : 0x07))
+        for offset in 1..<count { scalar = scalar << 6 | UInt32(bytes[index + offset] & 0x3F) }
+        return (scalar, count)
     }
 }

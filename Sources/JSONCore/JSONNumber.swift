@@ -9,7 +9,7 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
         /// `significand × 10^exponent`, as written (trailing zeros of a fraction kept).
         case scaled(significand: Int64, exponent: Int32)
         /// Too many digits for 64 bits.
-        case big(DecimalDigits)
+        indirect case big(DecimalDigits)
     }
 
     let storage: Storage

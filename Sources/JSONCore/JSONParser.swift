@@ -122,6 +122,10 @@ struct JSONReader {
     var index = 0
     var depth = 0
     var scratch: [UInt8] = []
+    /// Elements and members of the containers being parsed, so each container is allocated
+    /// once, at its final size.
+    var elementStack: [JSONValue] = []
+    var memberStack: [JSONObject.Member] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParser.Options) {
         self.bytes = bytes
@@ -218,15 +222,16 @@ struct JSONReader {
     mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1; depth -= 1
-            return .array(elements)
+            return .array([])
         }
+        let base = elementStack.count
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            let element = try parseValue()
+            elementStack.append(element)
             skipWhitespace()
             guard index < bytes.count else { throw unexpected("',' or ']'") }
             let byte = bytes[index]
@@ -237,19 +242,21 @@ struct JSONReader {
             throw unexpected("',' or ']'")
         }
         depth -= 1
+        let elements = Array(elementStack[base...])
+        elementStack.removeSubrange(base...)
         return .array(elements)
     }
 
     mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         index += 1
-        var members: [JSONObject.Member] = []
         var index_: [String: Int]? = nil
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1; depth -= 1
-            return .object(JSONObject(uniqueMembers: members))
+            return .object(JSONObject(uniqueMembers: []))
         }
+        let base = memberStack.count
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw unexpected("a string key") }
@@ -262,22 +269,23 @@ struct JSONReader {
             let value = try parseValue()
             // Duplicate keys: linear scan for small objects, a lookup table for large ones.
             var existing: Int? = nil
-            if members.count < 16 {
-                for position in members.indices where sameKey(members[position].key, key) { existing = position; break }
+            let count = memberStack.count - base
+            if count < 16 {
+                for position in base..<memberStack.count where sameUTF8(memberStack[position].key, key) { existing = position; break }
             } else {
                 if index_ == nil {
                     var table: [String: Int] = [:]
-                    for (position, member) in members.enumerated() { table[member.key] = position }
+                    for position in base..<memberStack.count { table[memberStack[position].key] = position }
                     index_ = table
                 }
-                if let position = index_![key], sameKey(members[position].key, key) { existing = position }
+                if let position = index_![key], sameUTF8(memberStack[position].key, key) { existing = position }
             }
             if let existing {
                 if options.rejectDuplicateKeys { throw error(.duplicateKey(key), at: keyOffset) }
-                members[existing].value = value
+                memberStack[existing].value = value
             } else {
-                if index_ != nil { index_![key] = members.count }
-                members.append(JSONObject.Member(key: key, value: value))
+                if index_ != nil { index_![key] = memberStack.count }
+                memberStack.append(JSONObject.Member(key: key, value: value))
             }
             skipWhitespace()
             guard index < bytes.count else { throw unexpected("',' or '}'") }
@@ -289,6 +297,8 @@ struct JSONReader {
             throw unexpected("',' or '}'")
         }
         depth -= 1
+        let members = Array(memberStack[base...])
+        memberStack.removeSubrange(base...)
         return .object(JSONObject(uniqueMembers: members))
     }
 
@@ -434,11 +444,6 @@ struct JSONReader {
     }
 }
 
-/// Compares keys by their exact UTF-8 bytes (not by Unicode canonical equivalence).
-@inline(__always)
-func sameKey(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a == b && (a.utf8.allSatisfy { $0 < 0x80 } || a.utf8.elementsEqual(b.utf8))
-}
 
 /// UTF-8 well-formedness (RFC 3629).
 public enum UTF8Validation {

@@ -31,7 +31,7 @@ public enum JSONValue: Sendable, Hashable, CustomStringConvertible {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.number(let a), .number(let b)): return a == b
-        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.string(let a), .string(let b)): return sameUTF8(a, b)
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)): return a == b
         default: return false
@@ -136,14 +136,31 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// The keys in order.
     public var keys: [String] { members.map(\.key) }
 
+    /// The position of the member named `key`.
+    @inline(__always)
+    public func index(forKey key: String) -> Int? {
+        members.withUnsafeBufferPointer { buffer in
+            var position = 0
+            while position < buffer.count {
+                if sameUTF8(buffer[position].key, key) { return position }
+                position += 1
+            }
+            return nil
+        }
+    }
+
+    /// Whether a member is named `key`.
+    @inline(__always)
+    public func contains(key: String) -> Bool { index(forKey: key) != nil }
+
     /// The value for `key`; setting `nil` removes the member, setting a new key appends it.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members where member.key.utf8.elementsEqual(key.utf8) { return member.value }
-            return nil
+            guard let position = index(forKey: key) else { return nil }
+            return members[position].value
         }
         set {
-            if let index = members.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+            if let index = members.firstIndex(where: { sameUTF8($0.key, key) }) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append(Member(key: key, value: newValue))

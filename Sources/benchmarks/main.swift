@@ -1,1 +1,213 @@
-print("x")
+// Benchmarks for the toolkit. Run with a release build:
+//
+//     swift run -c release benchmarks [schema] [cli] [--runs N] [--items N]
+//
+// Every figure is the median of N runs (default 7). Nothing here is part of `swift test`.
+import CommandLineTools
+import Dispatch
+import Foundation
+import JSONCore
+import JSONSchema
+
+struct Settings: Sendable {
+    var runs = 7
+    var items = 100_000
+    var suites: Set<String> = []
+    var only: String? = nil
+}
+
+let settings: Settings = {
+    var settings = Settings()
+    var arguments = CommandLine.arguments.dropFirst().makeIterator()
+    while let argument = arguments.next() {
+        switch argument {
+        case "--runs": settings.runs = Int(arguments.next() ?? "") ?? settings.runs
+        case "--items": settings.items = Int(arguments.next() ?? "") ?? settings.items
+        case "--only": settings.only = arguments.next()
+        case "-h", "--help":
+            print("usage: benchmarks [schema] [cli] [--runs N] [--items N] [--only TEXT]")
+            exit(0)
+        default: settings.suites.insert(argument)
+        }
+    }
+    if settings.suites.isEmpty { settings.suites = ["schema", "cli"] }
+    return settings
+}()
+
+/// Seconds for each run of `body`, median reported.
+func measure(_ runs: Int, _ body: () -> Void) -> Double {
+    if let only = settings.only, !currentName.contains(only) { return .nan }
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    times.sort()
+    return times[times.count / 2]
+}
+
+nonisolated(unsafe) var currentName = ""
+
+/// Names the measurement that follows (used by `--only`).
+func named(_ name: String) -> String {
+    currentName = name
+    return name
+}
+
+func report(_ name: String, seconds: Double, items: Int? = nil, bytes: Int? = nil) {
+    if seconds.isNaN { return }
+    var line = name.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", seconds * 1000)
+    if let items { line += String(format: "  %8.2f M items/s", Double(items) / seconds / 1e6) }
+    if let bytes { line += String(format: "  %8.1f MB/s", Double(bytes) / seconds / 1e6) }
+    print(line)
+}
+
+let names = ["Pen", "Pencil", "Highlighter", "Ruler", "Eraser", "Stapler", "Notebook", "Marker"]
+
+/// `[{"ID": 1, "name": "Pen 1", "price": 2.5}, …]`, deterministic.
+func itemsPayload(count: Int) -> [UInt8] {
+    var text = "["
+    text.reserveCapacity(count * 60)
+    for index in 1...count {
+        if index > 1 { text += ",\n" }
+        let price = "\(index % 97 + 1).\(index % 10)\(index % 7)"
+        text += "{\"ID\": \(index), \"name\": \"\(names[index % names.count]) \(index)\", \"price\": \(price)}"
+    }
+    text += "]\n"
+    return Array(text.utf8)
+}
+
+func schemaBenchmarks() throws {
+    let root = FileManager.default.currentDirectoryPath
+    var registry = SchemaRegistry()
+    try registry.addDirectory(atPath: root + "/Schemas")
+    var compiler = SchemaCompiler(registry: registry)
+    let items = try compiler.compile(model: "Items")
+    let strictItem: JSONValue = try JSONParser.parse(
+        """
+        {"type": "object", "required": ["ID", "name", "price"], "additionalProperties": false,
+         "properties": {"ID": {"type": "integer", "minimum": 1},
+                        "name": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z][A-Za-z0-9 ]*$"},
+                        "price": {"type": "number", "minimum": 0, "exclusiveMinimum": true}}}
+        """)
+    registry.add(["type": "array", "items": strictItem], uri: "urn:bench:strict")
+    compiler = SchemaCompiler(registry: registry)
+    let strict = try compiler.compile(uri: "urn:bench:strict")
+
+    let bytes = itemsPayload(count: settings.items)
+    let count = settings.items
+    print("payload: \(count) items, \(bytes.count) bytes; median of \(settings.runs) runs\n")
+
+    let data = Data(bytes)
+    var parsedCount = 0
+    _ = named("parse: Foundation JSONSerialization")
+    let foundation = measure(settings.runs) {
+        let object = try! JSONSerialization.jsonObject(with: data)
+        parsedCount = (object as! [Any]).count
+    }
+    report("parse: Foundation JSONSerialization", seconds: foundation, items: parsedCount, bytes: bytes.count)
+
+    var document: JSONValue = .null
+    _ = named("parse: JSONParser")
+    let parse = measure(settings.runs) { document = try! JSONParser.parse(bytes) }
+    if parse.isNaN { document = try! JSONParser.parse(bytes) }
+    report("parse: JSONParser", seconds: parse, items: count, bytes: bytes.count)
+    if !foundation.isNaN && !parse.isNaN {
+        print(String(format: "  parse speed-up over JSONSerialization: %.1fx", foundation / parse))
+    }
+
+    var valid = false
+    _ = named("validate only: Items -> Item")
+    let validate = measure(settings.runs) { valid = items.isValid(document) }
+    precondition(valid || validate.isNaN, "the generated payload must be valid")
+    report("validate only: Items -> Item", seconds: validate, items: count)
+
+    _ = named("floor: hand-written Item check")
+    let floor = measure(settings.runs) {
+        guard case .array(let elements) = document else { return }
+        var ok = true
+        for element in elements {
+            guard case .object(let object) = element else { ok = false; continue }
+            for member in object.members {
+                switch member.key {
+                case "ID", "price": if case .number = member.value {} else { ok = false }
+                case "name": if case .string = member.value {} else { ok = false }
+                default: break
+                }
+            }
+        }
+        valid = ok
+    }
+    report("floor: hand-written Item check", seconds: floor, items: count)
+    _ = named("validate only: strict Item")
+    let validateStrict = measure(settings.runs) { valid = strict.isValid(document) }
+    precondition(valid || validateStrict.isNaN, "the generated payload must satisfy the strict schema")
+    report("validate only: strict Item", seconds: validateStrict, items: count)
+
+    _ = named("parse + validate from bytes: Items")
+    let both = measure(settings.runs) { valid = items.isValid(try! JSONParser.parse(bytes)) }
+    report("parse + validate from bytes: Items", seconds: both, items: count, bytes: bytes.count)
+
+    _ = named("all-errors path on a valid payload")
+    let errors = measure(settings.runs) { _ = items.validate(document) }
+    report("all-errors path on a valid payload", seconds: errors, items: count)
+}
+
+func commandLineBenchmarks() throws {
+    let root = FileManager.default.currentDirectoryPath
+    let tool = root + "/.build/release/schema-check"
+    guard FileManager.default.isExecutableFile(atPath: tool) else {
+        print("\n(skipping schema-check process timings: build it with `swift build -c release` first)")
+        return
+    }
+    let directory = NSTemporaryDirectory() + "schema-check-bench-\(getpid())"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var files: [String] = []
+    for index in 1...10_000 {
+        let path = directory + "/item-\(index).json"
+        let text = "{\"ID\": \(index), \"name\": \"\(names[index % names.count])\", \"price\": \(index % 50).5}\n"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        files.append(path)
+    }
+    func run(_ arguments: [String]) -> Double {
+        measure(settings.runs) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: root)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try! process.run()
+            process.waitUntilExit()
+        }
+    }
+    print("")
+    _ = named("schema-check 10,000")
+    report("schema-check -s Item, 10,000 files, JSON output", seconds: run(["-s", "Item", "--format", "json"] + files))
+    _ = named("schema-check one")
+    report("schema-check -s Item, one small file", seconds: run(["-s", "Item", files[0]]))
+
+    // Peak memory validating a large payload, in a child process.
+    let large = directory + "/large.json"
+    let largeBytes = itemsPayload(count: 1_000_000)
+    _ = FileManager.default.createFile(atPath: large, contents: Data(largeBytes))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: tool)
+    process.arguments = ["-s", "Items", large]
+    process.currentDirectoryURL = URL(fileURLWithPath: root)
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    var usage = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    let peak = Double(usage.ru_maxrss) * 1024
+    print(
+        String(
+            format: "peak RSS validating a %.0f MB payload: %.0f MB (%.2fx the file)", Double(largeBytes.count) / 1e6,
+            peak / 1e6, peak / Double(largeBytes.count)))
+}
+
+if settings.suites.contains("schema") { try schemaBenchmarks() }
+if settings.suites.contains("cli") { try commandLineBenchmarks() }

@@ -131,7 +131,7 @@ struct PropertySchemas: Sendable {
 
     func schema(named key: String) -> NodeID? {
         if let namedLookup { return namedLookup[key] }
-        for (name, node) in named where name == key && name.utf8.elementsEqual(key.utf8) { return node }
+        for (name, node) in named where sameUTF8(name, key) { return node }
         return nil
     }
 }

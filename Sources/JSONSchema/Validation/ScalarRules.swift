@@ -38,7 +38,9 @@ enum StringRules {
             // UTF-8 length bounds the code-point count from above.
             return text.utf8.count <= limit || length(text) <= limit
         case .minLength(let limit):
-            return text.utf8.count >= limit && (limit == 0 || length(text) >= limit)
+            // Every code point takes one to four UTF-8 bytes.
+            let bytes = text.utf8.count
+            return bytes >= limit && (bytes >= 4 * limit || length(text) >= limit)
         case .pattern(let expression): return expression.search(text) == .match
         case .format(let format): return format.isValid(text)
         default: return true

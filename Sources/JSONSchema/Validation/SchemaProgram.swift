@@ -21,122 +21,17 @@ public struct CompiledSchema: Sendable {
 final class SchemaProgram: Sendable {
     let nodes: [CompiledNode]
     let formatAssertions: Bool
+    let plan: ValidationPlan
 
     init(nodes: [CompiledNode], formatAssertions: Bool) {
         self.nodes = nodes
         self.formatAssertions = formatAssertions
+        self.plan = ValidationPlan(nodes)
     }
 
     // MARK: - Yes/no
 
-    func isValid(_ id: NodeID, _ value: JSONValue) -> Bool {
-        var node = nodes[id]
-        while let target = node.reference { node = nodes[target] }
-        if node.acceptsEverything { return true }
-        if let types = node.types, !types.admits(value) { return false }
-        for keyword in node.anyType where !anyTypeValid(keyword, value) { return false }
-        switch value {
-        case .number(let number):
-            for keyword in node.number where !NumberRules.isValid(keyword, number) { return false }
-        case .string(let text):
-            for keyword in node.string where !StringRules.isValid(keyword, text) { return false }
-        case .array(let elements):
-            for keyword in node.array where !arrayValid(keyword, elements) { return false }
-        case .object(let object):
-            for keyword in node.object where !objectValid(keyword, object) { return false }
-        case .null, .bool:
-            break
-        }
-        return true
-    }
-
-    private func anyTypeValid(_ keyword: Keyword, _ value: JSONValue) -> Bool {
-        switch keyword {
-        case .enumeration(let values): return values.contains(value)
-        case .allOf(let ids): return ids.allSatisfy { isValid($0, value) }
-        case .anyOf(let ids): return ids.contains { isValid($0, value) }
-        case .oneOf(let ids):
-            var matched = 0
-            for id in ids where isValid(id, value) {
-                matched += 1
-                if matched > 1 { return false }
-            }
-            return matched == 1
-        case .not(let id): return !isValid(id, value)
-        default: return true
-        }
-    }
-
-    private func arrayValid(_ keyword: Keyword, _ elements: [JSONValue]) -> Bool {
-        switch keyword {
-        case .items(let id):
-            for element in elements where !isValid(id, element) { return false }
-            return true
-        case .tupleItems(let ids, let additional):
-            for (index, element) in elements.enumerated() {
-                if index < ids.count {
-                    if !isValid(ids[index], element) { return false }
-                } else {
-                    switch additional {
-                    case .anything: return true
-                    case .nothing: return false
-                    case .schema(let id): if !isValid(id, element) { return false }
-                    }
-                }
-            }
-            return true
-        case .maxItems(let limit): return elements.count <= limit
-        case .minItems(let limit): return elements.count >= limit
-        case .uniqueItems: return ArrayRules.firstDuplicate(elements) == nil
-        default: return true
-        }
-    }
-
-    private func objectValid(_ keyword: Keyword, _ object: JSONObject) -> Bool {
-        switch keyword {
-        case .maxProperties(let limit): return object.count <= limit
-        case .minProperties(let limit): return object.count >= limit
-        case .required(let names):
-            for name in names where object[name] == nil { return false }
-            return true
-        case .properties(let schemas):
-            if schemas.onlyNamed && schemas.namedLookup == nil {
-                for (name, id) in schemas.named {
-                    if let value = object[name], !isValid(id, value) { return false }
-                }
-                return true
-            }
-            for member in object {
-                var matched = false
-                if let id = schemas.schema(named: member.key) {
-                    matched = true
-                    if !isValid(id, member.value) { return false }
-                }
-                for (_, expression, id) in schemas.patterns where expression.matches(member.key) {
-                    matched = true
-                    if !isValid(id, member.value) { return false }
-                }
-                if !matched {
-                    switch schemas.additional {
-                    case .anything: break
-                    case .nothing: return false
-                    case .schema(let id): if !isValid(id, member.value) { return false }
-                    }
-                }
-            }
-            return true
-        case .dependencies(let entries):
-            for (name, dependency) in entries where object[name] != nil {
-                switch dependency {
-                case .properties(let names): if names.contains(where: { object[$0] == nil }) { return false }
-                case .schema(let id): if !isValid(id, .object(object)) { return false }
-                }
-            }
-            return true
-        default:
-            return true
-        }
-    }
+    func isValid(_ id: NodeID, _ value: JSONValue) -> Bool { plan.isValid(id, value) }
 
     // MARK: - All errors
 

@@ -1,0 +1,413 @@
+import ECMARegex
+import JSONCore
+
+/// The yes/no path: every compiled node flattened into trivially-copyable checks that refer to
+/// side tables by index, so validation copies no reference-counted value and retains nothing.
+/// Built once from the `CompiledNode`s; the all-errors path walks the nodes themselves.
+final class ValidationPlan: Sendable {
+    /// One node: a `$ref` target, or type bits and the range of its checks per instance type.
+    struct Node {
+        var reference: Int32 = -1
+        var types: UInt8 = 0x7F
+        var acceptsEverything = false
+        /// Check ranges: [anyType, number, string, array, object, end).
+        var bounds: (Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0)
+    }
+
+    /// A check with only trivial payloads; larger data lives in the tables.
+    enum Check {
+        case enumeration(Int32)
+        case allOf(Int32, Int32)  // range in `lists`
+        case anyOf(Int32, Int32)
+        case oneOf(Int32, Int32)
+        case not(Int32)
+        case multipleOf(Int32)  // `numbers`
+        case maximum(Int32, exclusive: Bool)
+        case minimum(Int32, exclusive: Bool)
+        case maxLength(Int)
+        case minLength(Int)
+        case pattern(Int32)  // `regexes`
+        case format(SchemaFormat)
+        case items(Int32)
+        case tupleItems(Int32, Int32, additional: Int32)  // range in `lists`; -1 anything, -2 nothing
+        case maxItems(Int)
+        case minItems(Int)
+        case uniqueItems
+        case maxProperties(Int)
+        case minProperties(Int)
+        case required(Int32, Int32)  // range in `names`
+        case property(name: Int32, node: Int32)
+        case onlyNamed(Int32, Int32)  // range in `names`: no other member is allowed
+        case properties(Int32)  // `propertyTables`
+        case dependencies(Int32)  // `dependencyTables`
+    }
+
+    let nodes: ContiguousArray<Node>
+    let checks: ContiguousArray<Check>
+    let lists: ContiguousArray<Int32>
+    let names: ContiguousArray<String>
+    let namesAreASCII: ContiguousArray<Bool>
+    let numbers: ContiguousArray<JSONNumber>
+    let regexes: ContiguousArray<ECMARegex>
+    let enums: ContiguousArray<EnumValues>
+    let propertyTables: ContiguousArray<PropertySchemas>
+    let dependencyTables: ContiguousArray<[(String, Dependency)]>
+
+    init(_ compiled: [CompiledNode]) {
+        var nodes = ContiguousArray<Node>()
+        var checks = ContiguousArray<Check>()
+        var lists = ContiguousArray<Int32>()
+        var names = ContiguousArray<String>()
+        var numbers = ContiguousArray<JSONNumber>()
+        var regexes = ContiguousArray<ECMARegex>()
+        var enums = ContiguousArray<EnumValues>()
+        var propertyTables = ContiguousArray<PropertySchemas>()
+        var dependencyTables = ContiguousArray<[(String, Dependency)]>()
+
+        func list(_ ids: [NodeID]) -> (Int32, Int32) {
+            let start = Int32(lists.count)
+            lists.append(contentsOf: ids.map { Int32($0) })
+            return (start, Int32(lists.count))
+        }
+        func number(_ value: JSONNumber) -> Int32 {
+            numbers.append(value)
+            return Int32(numbers.count - 1)
+        }
+        func lower(_ keyword: Keyword) {
+            switch keyword {
+            case .enumeration(let values):
+                enums.append(values)
+                checks.append(.enumeration(Int32(enums.count - 1)))
+            case .allOf(let ids): let (a, b) = list(ids); checks.append(.allOf(a, b))
+            case .anyOf(let ids): let (a, b) = list(ids); checks.append(.anyOf(a, b))
+            case .oneOf(let ids): let (a, b) = list(ids); checks.append(.oneOf(a, b))
+            case .not(let id): checks.append(.not(Int32(id)))
+            case .multipleOf(let divisor): checks.append(.multipleOf(number(divisor)))
+            case .maximum(let limit, let exclusive): checks.append(.maximum(number(limit), exclusive: exclusive))
+            case .minimum(let limit, let exclusive): checks.append(.minimum(number(limit), exclusive: exclusive))
+            case .maxLength(let limit): checks.append(.maxLength(limit))
+            case .minLength(let limit): checks.append(.minLength(limit))
+            case .pattern(let expression):
+                regexes.append(expression)
+                checks.append(.pattern(Int32(regexes.count - 1)))
+            case .format(let format): checks.append(.format(format))
+            case .items(let id): checks.append(.items(Int32(id)))
+            case .tupleItems(let ids, let additional):
+                let (a, b) = list(ids)
+                let extra: Int32
+                switch additional {
+                case .anything: extra = -1
+                case .nothing: extra = -2
+                case .schema(let id): extra = Int32(id)
+                }
+                checks.append(.tupleItems(a, b, additional: extra))
+            case .maxItems(let limit): checks.append(.maxItems(limit))
+            case .minItems(let limit): checks.append(.minItems(limit))
+            case .uniqueItems: checks.append(.uniqueItems)
+            case .maxProperties(let limit): checks.append(.maxProperties(limit))
+            case .minProperties(let limit): checks.append(.minProperties(limit))
+            case .required(let required):
+                let start = Int32(names.count)
+                names.append(contentsOf: required)
+                checks.append(.required(start, Int32(names.count)))
+            case .properties(let schemas):
+                let closed: Bool
+                if case .nothing = schemas.additional { closed = schemas.patterns.isEmpty } else { closed = false }
+                if (schemas.onlyNamed || closed) && schemas.named.count <= 16 {
+                    // The common case: one lookup per declared property (and, for
+                    // `additionalProperties: false`, a check that nothing else is there).
+                    let start = Int32(names.count)
+                    for (name, id) in schemas.named {
+                        names.append(name)
+                        checks.append(.property(name: Int32(names.count - 1), node: Int32(id)))
+                    }
+                    if closed { checks.append(.onlyNamed(start, Int32(names.count))) }
+                } else {
+                    propertyTables.append(schemas)
+                    checks.append(.properties(Int32(propertyTables.count - 1)))
+                }
+            case .dependencies(let entries):
+                dependencyTables.append(entries)
+                checks.append(.dependencies(Int32(dependencyTables.count - 1)))
+            }
+        }
+
+        for node in compiled {
+            var plan = Node()
+            if let reference = node.reference {
+                plan.reference = Int32(reference)
+            } else {
+                plan.types = node.types?.rawValue ?? 0x7F
+                plan.acceptsEverything = node.acceptsEverything
+                let start = Int32(checks.count)
+                node.anyType.forEach(lower)
+                let numberStart = Int32(checks.count)
+                node.number.forEach(lower)
+                let stringStart = Int32(checks.count)
+                node.string.forEach(lower)
+                let arrayStart = Int32(checks.count)
+                node.array.forEach(lower)
+                let objectStart = Int32(checks.count)
+                node.object.forEach(lower)
+                plan.bounds = (start, numberStart, stringStart, arrayStart, objectStart, Int32(checks.count))
+            }
+            nodes.append(plan)
+        }
+        self.nodes = nodes
+        self.checks = checks
+        self.lists = lists
+        self.names = names
+        self.namesAreASCII = ContiguousArray(names.map(isASCII))
+        self.numbers = numbers
+        self.regexes = regexes
+        self.enums = enums
+        self.propertyTables = propertyTables
+        self.dependencyTables = dependencyTables
+    }
+
+    // MARK: - Evaluation
+
+    func isValid(_ id: Int, _ value: JSONValue) -> Bool {
+        nodes.withUnsafeBufferPointer { nodeBuffer in
+            checks.withUnsafeBufferPointer { checkBuffer in
+                names.withUnsafeBufferPointer { nameBuffer in
+                    namesAreASCII.withUnsafeBufferPointer { asciiBuffer in
+                        lists.withUnsafeBufferPointer { listBuffer in
+                            withUnsafePointer(to: value) { pointer in
+                                Evaluator(
+                                    plan: self, nodes: nodeBuffer, checks: checkBuffer, names: nameBuffer,
+                                    namesAreASCII: asciiBuffer, lists: listBuffer
+                                ).isValid(Int32(id), pointer)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Walks a plan through unsafe buffers (kept alive by the plan for the whole call).
+private struct Evaluator {
+    unowned(unsafe) let plan: ValidationPlan
+    let nodes: UnsafeBufferPointer<ValidationPlan.Node>
+    let checks: UnsafeBufferPointer<ValidationPlan.Check>
+    let names: UnsafeBufferPointer<String>
+    let namesAreASCII: UnsafeBufferPointer<Bool>
+    let lists: UnsafeBufferPointer<Int32>
+    let valueOffset = MemoryLayout<JSONObject.Member>.offset(of: \JSONObject.Member.value)!
+
+    init(
+        plan: ValidationPlan, nodes: UnsafeBufferPointer<ValidationPlan.Node>, checks: UnsafeBufferPointer<ValidationPlan.Check>,
+        names: UnsafeBufferPointer<String>, namesAreASCII: UnsafeBufferPointer<Bool>, lists: UnsafeBufferPointer<Int32>
+    ) {
+        self.plan = plan
+        self.nodes = nodes
+        self.checks = checks
+        self.names = names
+        self.namesAreASCII = namesAreASCII
+        self.lists = lists
+    }
+
+    @inline(__always)
+    func typeAdmits(_ types: UInt8, _ value: JSONValue) -> Bool {
+        if types == 0x7F { return true }
+        switch value {
+        case .null: return types & TypeSet.null.rawValue != 0
+        case .bool: return types & TypeSet.boolean.rawValue != 0
+        case .number(let number):
+            return types & TypeSet.number.rawValue != 0 || (types & TypeSet.integer.rawValue != 0 && number.isInteger)
+        case .string: return types & TypeSet.string.rawValue != 0
+        case .array: return types & TypeSet.array.rawValue != 0
+        case .object: return types & TypeSet.object.rawValue != 0
+        }
+    }
+
+    /// The value of member `position`, in place.
+    @inline(__always)
+    func valuePointer(_ members: UnsafeBufferPointer<JSONObject.Member>, _ position: Int) -> UnsafePointer<JSONValue> {
+        (UnsafeRawPointer(members.baseAddress! + position) + valueOffset).assumingMemoryBound(to: JSONValue.self)
+    }
+
+    func isValid(_ start: Int32, _ value: JSONValue) -> Bool {
+        withUnsafePointer(to: value) { isValid(start, $0) }
+    }
+
+    func isValid(_ start: Int32, _ pointer: UnsafePointer<JSONValue>) -> Bool {
+        var id = Int(start)
+        while nodes[id].reference >= 0 { id = Int(nodes[id].reference) }
+        let node = nodes[id]
+        if node.acceptsEverything { return true }
+        if !typeAdmits(node.types, pointer.pointee) { return false }
+        let bounds = node.bounds
+        var index = Int(bounds.0)
+        while index < Int(bounds.1) {
+            if !anyType(checks[index], pointer.pointee) { return false }
+            index += 1
+        }
+        switch pointer.pointee {
+        case .number(let number):
+            for index in Int(bounds.1)..<Int(bounds.2) where !numberCheck(checks[index], number) { return false }
+        case .string(let text):
+            for index in Int(bounds.2)..<Int(bounds.3) where !stringCheck(checks[index], text) { return false }
+        case .array(let elements):
+            for index in Int(bounds.3)..<Int(bounds.4) where !arrayCheck(checks[index], elements) { return false }
+        case .object(let object):
+            if bounds.4 == bounds.5 { return true }
+            return object.members.withUnsafeBufferPointer { members in
+                for index in Int(bounds.4)..<Int(bounds.5) where !objectCheck(checks[index], members, object) { return false }
+                return true
+            }
+        case .null, .bool:
+            break
+        }
+        return true
+    }
+
+    func anyType(_ check: ValidationPlan.Check, _ value: JSONValue) -> Bool {
+        switch check {
+        case .enumeration(let table): return plan.enums[Int(table)].contains(value)
+        case .allOf(let start, let end):
+            for index in Int(start)..<Int(end) where !isValid(lists[index], value) { return false }
+            return true
+        case .anyOf(let start, let end):
+            for index in Int(start)..<Int(end) where isValid(lists[index], value) { return true }
+            return false
+        case .oneOf(let start, let end):
+            var matched = 0
+            for index in Int(start)..<Int(end) where isValid(lists[index], value) {
+                matched += 1
+                if matched > 1 { return false }
+            }
+            return matched == 1
+        case .not(let id): return !isValid(id, value)
+        default: return true
+        }
+    }
+
+    func numberCheck(_ check: ValidationPlan.Check, _ number: JSONNumber) -> Bool {
+        switch check {
+        case .multipleOf(let table): return number.isMultiple(of: plan.numbers[Int(table)])
+        case .maximum(let table, let exclusive):
+            let limit = plan.numbers[Int(table)]
+            return exclusive ? number < limit : !(limit < number)
+        case .minimum(let table, let exclusive):
+            let limit = plan.numbers[Int(table)]
+            return exclusive ? limit < number : !(number < limit)
+        default: return true
+        }
+    }
+
+    func stringCheck(_ check: ValidationPlan.Check, _ text: String) -> Bool {
+        switch check {
+        case .maxLength(let limit): return StringRules.isValid(.maxLength(limit), text)
+        case .minLength(let limit): return StringRules.isValid(.minLength(limit), text)
+        case .pattern(let table): return plan.regexes[Int(table)].search(text) == .match
+        case .format(let format): return format.isValid(text)
+        default: return true
+        }
+    }
+
+    func arrayCheck(_ check: ValidationPlan.Check, _ elements: [JSONValue]) -> Bool {
+        switch check {
+        case .items(let id):
+            return elements.withUnsafeBufferPointer { buffer in
+                var index = 0
+                while index < buffer.count {
+                    if !isValid(id, buffer.baseAddress! + index) { return false }
+                    index += 1
+                }
+                return true
+            }
+        case .tupleItems(let start, let end, let additional):
+            let declared = Int(end - start)
+            for (position, element) in elements.enumerated() {
+                if position < declared {
+                    if !isValid(lists[Int(start) + position], element) { return false }
+                } else if additional == -1 {
+                    return true
+                } else if additional == -2 || !isValid(additional, element) {
+                    return false
+                }
+            }
+            return true
+        case .maxItems(let limit): return elements.count <= limit
+        case .minItems(let limit): return elements.count >= limit
+        case .uniqueItems: return ArrayRules.firstDuplicate(elements) == nil
+        default: return true
+        }
+    }
+
+    @inline(__always)
+    func find(_ name: Int32, in members: UnsafeBufferPointer<JSONObject.Member>) -> Int? {
+        let key = names[Int(name)]
+        var position = 0
+        if namesAreASCII[Int(name)] {
+            while position < members.count {
+                if sameUTF8(members[position].key, asciiKey: key) { return position }
+                position += 1
+            }
+        } else {
+            while position < members.count {
+                if sameUTF8(members[position].key, key) { return position }
+                position += 1
+            }
+        }
+        return nil
+    }
+
+    func objectCheck(_ check: ValidationPlan.Check, _ members: UnsafeBufferPointer<JSONObject.Member>, _ object: JSONObject) -> Bool {
+        switch check {
+        case .property(let name, let id):
+            guard let position = find(name, in: members) else { return true }
+            return isValid(id, valuePointer(members, position))
+        case .required(let start, let end):
+            for name in start..<end where find(name, in: members) == nil { return false }
+            return true
+        case .onlyNamed(let start, let end):
+            if members.count > Int(end - start) { return false }
+            outer: for member in members {
+                for name in Int(start)..<Int(end) {
+                    if namesAreASCII[name] ? sameUTF8(member.key, asciiKey: names[name]) : sameUTF8(member.key, names[name]) {
+                        continue outer
+                    }
+                }
+                return false
+            }
+            return true
+        case .maxProperties(let limit): return members.count <= limit
+        case .minProperties(let limit): return members.count >= limit
+        case .properties(let table):
+            let schemas = plan.propertyTables[Int(table)]
+            for member in members {
+                var matched = false
+                if let id = schemas.schema(named: member.key) {
+                    matched = true
+                    if !isValid(Int32(id), member.value) { return false }
+                }
+                for (_, expression, id) in schemas.patterns where expression.matches(member.key) {
+                    matched = true
+                    if !isValid(Int32(id), member.value) { return false }
+                }
+                if !matched {
+                    switch schemas.additional {
+                    case .anything: break
+                    case .nothing: return false
+                    case .schema(let id): if !isValid(Int32(id), member.value) { return false }
+                    }
+                }
+            }
+            return true
+        case .dependencies(let table):
+            for (name, dependency) in plan.dependencyTables[Int(table)] where object.contains(key: name) {
+                switch dependency {
+                case .properties(let required): if required.contains(where: { !object.contains(key: $0) }) { return false }
+                case .schema(let id): if !isValid(Int32(id), .object(object)) { return false }
+                }
+            }
+            return true
+        default:
+            return true
+        }
+    }
+}
