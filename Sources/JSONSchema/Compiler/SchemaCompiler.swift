@@ -57,8 +57,10 @@ public struct SchemaCompiler: Sendable {
         checkedDocuments.insert(document.uri)
         if document.uri == Draft04MetaSchema.uri { return }
         let errors = SchemaCompiler.metaSchema.validate(document.root)
+        // The deepest failing location (looking inside anyOf/oneOf causes) is the most precise.
+        func flatten(_ errors: [ValidationError]) -> [ValidationError] { errors.flatMap { [$0] + flatten($0.causes) } }
         if let first = errors.first {
-            let deepest = errors.max { $0.instanceLocation.tokens.count < $1.instanceLocation.tokens.count } ?? first
+            let deepest = flatten(errors).max { $0.instanceLocation.tokens.count < $1.instanceLocation.tokens.count } ?? first
             throw SchemaLoadError(
                 kind: .invalidSchema, source: document.source, pointer: deepest.instanceLocation,
                 message: "not a valid draft-04 schema: \(deepest.message)")

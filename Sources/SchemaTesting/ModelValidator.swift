@@ -1,0 +1,77 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import JSONCore
+import JSONSchema
+import Synchronization
+
+/// Validates payloads against the models of a schema directory, for use in test suites.
+///
+/// ```swift
+/// let models = try ModelValidator(schemasDirectory: "Schemas")
+/// let errors = try models.errors(in: responseBody, against: "Items")
+/// ```
+/// Compiled models are cached; one validator can be shared by every test.
+public final class ModelValidator: Sendable {
+    private let registry: SchemaRegistry
+    private let formatAssertions: Bool
+    private let cache = Mutex<[String: CompiledSchema]>([:])
+
+    /// Loads every `*.json` model of `schemasDirectory`.
+    public init(schemasDirectory: String = "Schemas", formatAssertions: Bool = true) throws(SchemaLoadError) {
+        var registry = SchemaRegistry()
+        try registry.addDirectory(atPath: schemasDirectory)
+        self.registry = registry
+        self.formatAssertions = formatAssertions
+    }
+
+    /// Uses an existing registry.
+    public init(registry: SchemaRegistry, formatAssertions: Bool = true) {
+        self.registry = registry
+        self.formatAssertions = formatAssertions
+    }
+
+    /// The compiled model `name` (`Items`), compiled once.
+    public func model(_ name: String) throws(SchemaLoadError) -> CompiledSchema {
+        if let cached = cache.withLock({ $0[name] }) { return cached }
+        var compiler = SchemaCompiler(registry: registry, formatAssertions: formatAssertions)
+        let schema = try compiler.compile(model: name)
+        cache.withLock { $0[name] = schema }
+        return schema
+    }
+
+    /// The errors of a parsed payload; empty when valid.
+    public func errors(in payload: JSONValue, against model: String) throws(SchemaLoadError) -> [ValidationError] {
+        try self.model(model).validate(payload)
+    }
+
+    /// The errors of JSON bytes; malformed JSON throws `JSONSyntaxError`.
+    public func errors(in bytes: [UInt8], against model: String) throws -> [ValidationError] {
+        try errors(in: JSONParser().parse(bytes), against: model)
+    }
+
+    /// The errors of JSON `Data`; malformed JSON throws `JSONSyntaxError`.
+    public func errors(in data: Data, against model: String) throws -> [ValidationError] {
+        try errors(in: JSONParser().parse(data), against: model)
+    }
+
+    /// The errors of any `Encodable` value, encoded with `JSONEncoder` first.
+    public func errors(encoding value: some Encodable, against model: String, encoder: JSONEncoder = JSONEncoder()) throws
+        -> [ValidationError]
+    {
+        try errors(in: encoder.encode(value), against: model)
+    }
+
+    /// A failure report: one line per error with its pointers, or `nil` when there are none.
+    public static func report(_ errors: [ValidationError], model: String) -> String? {
+        guard !errors.isEmpty else { return nil }
+        var lines = ["payload is not valid against \(model) (\(errors.count) error\(errors.count == 1 ? "" : "s")):"]
+        for error in errors {
+            let location = error.instanceLocation.tokens.isEmpty ? "(root)" : error.instanceLocation.description
+            lines.append("  \(location): \(error.message)  [\(error.keywordLocation.description.dropFirst())]")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,85 @@
+import Testing
+
+@testable import ECMARegex
+
+@Suite("ECMARegex")
+struct ECMARegexTests {
+    struct Case: CustomStringConvertible, Sendable {
+        let pattern: String
+        let input: String
+        let matches: Bool
+        var description: String { "/\(pattern)/ on \(input.debugDescription)" }
+        init(_ pattern: String, _ input: String, _ matches: Bool) {
+            self.pattern = pattern
+            self.input = input
+            self.matches = matches
+        }
+    }
+
+    static let cases: [Case] = [
+        // Searches are unanchored; ^ and $ anchor at the ends of the input only.
+        Case("b", "abc", true), Case("^b", "abc", false), Case("^abc$", "abc\n", false), Case("c$", "abc", true),
+        // ECMA-262 class escapes: \d and \w are ASCII, \s is Unicode.
+        Case("^\\d+$", "0123", true), Case("^\\d$", "\u{0664}", false), Case("^\\D$", "\u{0664}", true),
+        Case("^\\w$", "é", false), Case("^\\W$", "é", true), Case("^\\s$", "\u{2003}", true), Case("^\\s$", "\u{FEFF}", true),
+        Case("^\\S$", "\u{2003}", false),
+        // Control and hex escapes.
+        Case("^\\cC$", "\u{3}", true), Case("^\\cc$", "\u{3}", true), Case("^\\t$", "\t", true), Case("^\\x41\\u0042\\u{43}$", "ABC", true),
+        // Unicode properties.
+        Case("\\p{Letter}cole", "école", true), Case("^\\p{digit}+$", "42\u{0664}", true), Case("^\\p{Lu}", "a", false),
+        Case("^\\P{L}$", "1", true), Case("^\\p{General_Category=Decimal_Number}$", "7", true),
+        // Code points, not UTF-16 units or grapheme clusters.
+        Case("^🐲*$", "🐲🐲", true), Case("^.$", "🐲", true), Case("^..$", "🐲", false), Case("^.$", "e\u{301}", false),
+        Case("^[🐲-🐳]$", "🐳", true),
+        // Quantifiers, greedy and lazy, counted; alternation; groups.
+        Case("^a{2,3}$", "aaa", true), Case("^a{2,3}$", "aaaa", false), Case("^a{2}$", "aa", true), Case("^a{2,}$", "aaaaa", true),
+        Case("^(ab|cd)+$", "abcdab", true), Case("^(?:a|b)*?c$", "ababc", true), Case("^a*a$", "aaaa", true),
+        Case("^(a+)+b$", "aaaaab", true), Case("x{", "x{", true), Case("^a|b$", "xb", true),
+        // Classes.
+        Case("^[^a-c]$", "d", true), Case("^[a\\-z]$", "-", true), Case("^[\\d.]+$", "3.14", true), Case("^[\\b]$", "\u{8}", true),
+        Case("^[\\w-]+$", "a-b_c", true), Case("^[\\D]$", "x", true), Case("^[^\\s]$", " ", false),
+        // Dot excludes line terminators.
+        Case("^.$", "\n", false), Case("^.$", "\u{2028}", false),
+        // Lookahead, word boundaries, backreferences.
+        Case("^(?=.*\\d)\\w+$", "abc1", true), Case("^(?!.*\\d)\\w+$", "abc1", false), Case("\\bfoo\\b", "a foo b", true),
+        Case("\\Bfoo", "afoo", true), Case("^(a)\\1$", "aa", true), Case("^(?<x>b)\\k<x>$", "bb", true), Case("^(a)\\1$", "ab", false),
+        // Empty loops terminate.
+        Case("^(a*)*$", "aaab", false), Case("^(a?)*b$", "aab", true),
+    ]
+
+    @Test("ECMA-262 semantics", arguments: cases)
+    func semantics(_ sample: Case) throws {
+        let expression = try ECMARegex(sample.pattern)
+        #expect(expression.matches(sample.input) == sample.matches)
+    }
+
+    @Test("the backtracking-free matcher is used only where it is exact")
+    func linear() throws {
+        #expect(try ECMARegex("^[A-Za-z][A-Za-z0-9 ]*$").program.linear != nil)
+        #expect(try ECMARegex("^a*a$").program.linear == nil)
+        #expect(try ECMARegex("^a*a$").matches("aaa"))
+        #expect(try ECMARegex("^[A-Za-z][A-Za-z0-9 ]*$").matches("Pen 1"))
+        #expect(try !ECMARegex("^[A-Za-z][A-Za-z0-9 ]*$").matches("1 Pen"))
+    }
+
+    @Test("invalid patterns are refused with a reason", arguments: ["(", "a)", "[a", "*a", "a{3,2}", "\\", "(?<=a)b", "\\p{Nope}", "a**", "\\2(a)"])
+    func invalid(_ pattern: String) {
+        #expect(throws: RegexSyntaxError.self) { try ECMARegex(pattern) }
+    }
+
+    @Test("catastrophic backtracking stops at the step budget")
+    func budget() throws {
+        let expression = try ECMARegex("^(a|a)*b$", stepLimit: 100_000)
+        #expect(expression.search(String(repeating: "a", count: 40)) == .limitExceeded)
+    }
+
+    @Test("random patterns never crash")
+    func fuzz() {
+        let alphabet = Array("ab()[]{}|*+?^$\\.-,0123dDwWsSpP{L}<>=!:")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let pattern = String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            if let expression = try? ECMARegex(pattern, stepLimit: 10_000) { _ = expression.search("ab(a)12 {L}") }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import JSONCore
+import SchemaTesting
+import Testing
+
+@Suite("SchemaTesting helpers")
+struct SchemaTestingTests {
+    struct Item: Encodable {
+        let ID: Int
+        let name: String
+        let price: Double
+    }
+
+    let validator: ModelValidator
+
+    init() throws { validator = try ModelValidator(schemasDirectory: Fixtures.schemasDirectory) }
+
+    @Test("valid payloads in every form pass")
+    func valid() throws {
+        #expect(expectValid(encoding: [Item(ID: 1, name: "Pen", price: 2.5)], against: "Items", in: validator))
+        #expect(expectValid(Array(#"{"ID": 3, "name": "Highlighter"}"#.utf8), against: "Item", in: validator))
+        #expect(expectValid(Data(#"[]"#.utf8), against: "Items", in: validator))
+        #expect(expectValid(["ID": 4, "price": 5.0], against: "Item", in: validator))
+    }
+
+    @Test("an invalid payload fails the test with every pointer and message")
+    func invalid() throws {
+        withKnownIssue("the helper records one issue for the invalid payload") {
+            expectValid(Array(#"[{"ID":"1","price":"x"}]"#.utf8), against: "Items", in: validator)
+        } matching: { issue in
+            let text = issue.comments.map(\.rawValue).joined()
+            return text.contains("/0/ID: expected number") && text.contains("/0/price: expected number")
+                && text.contains("[items/$ref/properties/ID/type]")
+        }
+        let errors = try validator.errors(in: Array(#"[{"ID":"1"}]"#.utf8), against: "Items")
+        #expect(ModelValidator.report(errors, model: "Items")?.hasPrefix("payload is not valid against Items (1 error):") == true)
+    }
+
+    @Test("an unknown model is a failure, not a pass")
+    func unknownModel() {
+        withKnownIssue("unknown model") {
+            expectValid(JSONValue.null, against: "Nope", in: validator)
+        } matching: { $0.comments.map(\.rawValue).joined().contains("cannot validate against Nope") }
+    }
+}
