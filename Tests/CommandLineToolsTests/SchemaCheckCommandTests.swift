@@ -1,0 +1,191 @@
+import Foundation
+import CommandLineTools
+import JSONCore
+import Synchronization
+import Testing
+
+/// Captures what a command writes.
+final class CapturedIO: Sendable {
+    let output = Mutex<[UInt8]>([])
+    let error = Mutex<[UInt8]>([])
+    let input: [UInt8]
+
+    init(input: String = "") { self.input = Array(input.utf8) }
+
+    var io: CommandIO {
+        CommandIO(
+            readStandardInput: { [input] in input },
+            writeOutput: { bytes in self.output.withLock { $0 += bytes } },
+            writeError: { bytes in self.error.withLock { $0 += bytes } },
+            outputIsTerminal: false)
+    }
+
+    var stdout: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
+    var stderr: String { error.withLock { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// A temporary directory removed at the end of the test.
+final class TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "schema-check-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) -> String {
+        let file = path + "/" + name
+        _ = FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        return file
+    }
+}
+
+@Suite("schema-check")
+struct SchemaCheckCommandTests {
+    static let packageRoot: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }()
+    static let schemas = packageRoot + "/Schemas"
+
+    let directory: TemporaryDirectory
+    init() throws { directory = try TemporaryDirectory() }
+
+    func run(_ arguments: [String], input: String = "") -> (Int32, String, String) {
+        let captured = CapturedIO(input: input)
+        let status = SchemaCheckCommand.run(arguments: arguments, io: captured.io)
+        return (status, captured.stdout, captured.stderr)
+    }
+
+    @Test("the lab's valid list: exit 0 and a summary")
+    func validList() {
+        let file = directory.write(
+            "items.json", #"[{"ID":1,"name":"Pen","price":2.5},{"ID":2,"name":"Pencil","price":1.5}]"#)
+        let (status, output, _) = run(["-d", Self.schemas, "-s", "Items", file])
+        #expect(status == 0)
+        #expect(output == "1 file checked: 1 valid, 0 invalid\n")
+    }
+
+    @Test("a string price: exit 1, one line per error in the documented form")
+    func stringPrice() {
+        let file = directory.write("bad.json", #"[{"ID":1,"name":"Pen","price":2.5},{"ID":2,"name":"Pencil","price":"3"}]"#)
+        let (status, output, _) = run(["--schemas", Self.schemas, "--schema", "Items", file])
+        #expect(status == 1)
+        #expect(
+            output == """
+                \(file): /1/price: expected number, found string "3"  [items/$ref/properties/price/type]
+                1 file checked: 0 valid, 1 invalid (1 error)
+
+                """)
+    }
+
+    @Test("--format json prints one object with a result per payload, in input order")
+    func jsonOutput() throws {
+        var files: [String] = []
+        for index in 0..<40 {
+            let price = index % 3 == 0 ? "\"x\"" : "1.5"
+            files.append(directory.write("item\(index).json", "{\"ID\": \(index), \"price\": \(price)}"))
+        }
+        let (status, output, _) = run(["-d", Self.schemas, "-s", "Item", "--format", "json"] + files)
+        #expect(status == 1)
+        let report = try JSONParser.parse(output)
+        let results = try #require(report["results"]?.arrayValue)
+        #expect(results.count == 40)
+        for (index, result) in results.enumerated() {
+            #expect(result["file"] == .string(files[index]))
+            #expect(result["valid"] == .bool(index % 3 != 0))
+        }
+        let error = try #require(results[0]["errors"]?[0])
+        #expect(error["instanceLocation"] == "/price")
+        #expect(error["keywordLocation"] == "/properties/price/type")
+        #expect(error["message"] == #"expected number, found string "x""#)
+    }
+
+    @Test("a payload from standard input")
+    func standardInput() {
+        let (status, output, _) = run(["-d", Self.schemas, "-s", "Item", "-"], input: #"{"ID": "one"}"#)
+        #expect(status == 1)
+        #expect(output.hasPrefix("<stdin>: /ID: expected number, found string \"one\"  [properties/ID/type]\n"))
+    }
+
+    @Test("malformed JSON: exit 2 with file:line:column")
+    func malformed() {
+        let file = directory.write("broken.json", "[\n  {\"ID\": 1,}\n]")
+        let (status, _, error) = run(["-d", Self.schemas, "-s", "Items", file])
+        #expect(status == 2)
+        #expect(error.contains("\(file):2:12: expected a string key but found '}'"))
+    }
+
+    @Test("an unreadable payload file: exit 2 naming it")
+    func unreadable() {
+        let (status, _, error) = run(["-d", Self.schemas, "-s", "Items", directory.path + "/missing.json"])
+        #expect(status == 2)
+        #expect(error.contains("missing.json: cannot read the file"))
+    }
+
+    @Test("usage errors exit 2 with a hint", arguments: [
+        [String](), ["-s", "Items"], ["payload.json"], ["--format", "xml", "-s", "Items", "x.json"], ["--bogus"],
+        ["-s"], ["--map-url", "nodirectory", "-s", "Items", "x.json"],
+    ])
+    func usage(_ arguments: [String]) {
+        let (status, _, error) = run(arguments)
+        #expect(status == 2)
+        #expect(error.contains("Try 'schema-check --help'"))
+    }
+
+    @Test("--help and --version")
+    func helpAndVersion() {
+        let (status, output, _) = run(["--help"])
+        #expect(status == 0)
+        #expect(output.hasPrefix("Usage: schema-check [options] FILE..."))
+        #expect(output.contains("--map-url PREFIX=DIR"))
+        let (versionStatus, version, _) = run(["--version"])
+        #expect(versionStatus == 0)
+        #expect(version == "schema-check \(SchemaCheckCommand.version)\n")
+    }
+
+    @Test("an unknown model, an invalid schema and an unresolvable $ref exit 2 with the file and pointer")
+    func schemaErrors() {
+        let payload = directory.write("p.json", "{}")
+        let (unknown, _, unknownError) = run(["-d", Self.schemas, "-s", "Nope", payload])
+        #expect(unknown == 2)
+        #expect(unknownError.contains(#"no model named "Nope""#))
+        let invalid = directory.write("invalid.json", #"{"properties": {"a": {"minimum": "1"}}}"#)
+        let (invalidStatus, _, invalidError) = run(["-s", invalid, payload])
+        #expect(invalidStatus == 2)
+        #expect(invalidError.contains("\(invalid): #/properties/a/minimum: not a valid draft-04 schema"))
+        let dangling = directory.write("dangling.json", #"{"items": {"$ref": "other.json#/x"}}"#)
+        let (danglingStatus, _, danglingError) = run(["-s", dangling, payload])
+        #expect(danglingStatus == 2)
+        #expect(danglingError.contains("\(dangling): #/items/$ref: cannot resolve $ref"))
+    }
+
+    @Test("--map-url reads remote $refs from a directory, never the network")
+    func mapURL() {
+        directory.write("remote/price.json", "")
+        try? FileManager.default.createDirectory(atPath: directory.path + "/remote", withIntermediateDirectories: true)
+        directory.write("remote/price.json", #"{"type": "number", "minimum": 0}"#)
+        let schema = directory.write("schema.json", #"{"properties": {"price": {"$ref": "https://models.example.test/price.json"}}}"#)
+        let good = directory.write("good.json", #"{"price": 1}"#)
+        let bad = directory.write("bad.json", #"{"price": -1}"#)
+        let (status, output, _) = run([
+            "-s", schema, "--map-url", "https://models.example.test/=\(directory.path)/remote/", good, bad,
+        ])
+        #expect(status == 1)
+        #expect(output.contains("\(bad): /price: -1 is less than the minimum 0  [properties/price/$ref/minimum]"))
+        let (unmapped, _, _) = run(["-s", schema, good])
+        #expect(unmapped == 2)
+    }
+
+    @Test("--no-format-assertions makes format an annotation")
+    func formats() {
+        let schema = directory.write("schema.json", #"{"format": "email"}"#)
+        let payload = directory.write("p.json", #""not an address""#)
+        #expect(run(["-s", schema, payload]).0 == 1)
+        #expect(run(["-s", schema, "--no-format-assertions", payload]).0 == 0)
+    }
+}
