@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "ECMARegexTests", dependencies: ["ECMARegex"]),
         .testTarget(
             name: "JSONSchemaTests", dependencies: ["JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
-        .testTarget(name: "CommandLineToolsTests", dependencies: ["CommandLineTools", "JSONCore"]),
+        .testTarget(name: "CommandLineToolsTests", dependencies: ["CommandLineTools", "JSONCore", "JSONSchema"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -183,8 +183,14 @@ public enum PayloadChecker {
         public let outcome: Outcome
     }
 
+    /// Payloads at least this large whose top level is an array are validated element by
+    /// element while parsing (when the schema allows), so the document is never held whole.
+    public static let streamingThreshold = 1 << 20
+
     /// Checks `files` (reading `-` from `standardInput`) on all cores; results in input order.
-    public static func check(files: [String], schema: CompiledSchema, standardInput: [UInt8]?) -> [Result] {
+    public static func check(
+        files: [String], schema: CompiledSchema, standardInput: [UInt8]?, streamingThreshold: Int = streamingThreshold
+    ) -> [Result] {
         let slots = ResultSlots(count: files.count)
         let workers = min(files.count, max(1, System.activeProcessorCount))
         let chunk = (files.count + workers - 1) / workers
@@ -193,18 +199,29 @@ public enum PayloadChecker {
             let end = min(files.count, start + chunk)
             guard start < end else { return }
             for index in start..<end {
-                slots.set(index, checkOne(files[index], schema: schema, standardInput: standardInput))
+                slots.set(
+                    index,
+                    checkOne(files[index], schema: schema, standardInput: standardInput, streamingThreshold: streamingThreshold))
             }
         }
         return slots.values()
     }
 
-    static func checkOne(_ file: String, schema: CompiledSchema, standardInput: [UInt8]?) -> Result {
+    static func checkOne(_ file: String, schema: CompiledSchema, standardInput: [UInt8]?, streamingThreshold: Int) -> Result {
         let bytes = file == "-" ? standardInput : FileReader.read(path: file)
         guard let bytes else {
             return Result(file: file, outcome: .failed("\(file): cannot read the file"))
         }
         do {
+            if bytes.count >= streamingThreshold, let elementwise = schema.elementwise {
+                var errors: [ValidationError] = []
+                var count = 0
+                let streamed = try JSONParser().forEachElement(in: bytes) { index, element in
+                    errors += elementwise.errors(element: element, at: index)
+                    count = index + 1
+                }
+                if streamed { return Result(file: file, outcome: .checked(errors + elementwise.errors(count: count))) }
+            }
             let value = try JSONParser().parse(bytes)
             return Result(file: file, outcome: .checked(schema.validate(value)))
         } catch {

@@ -109,6 +109,26 @@ public struct JSONParser: Sendable {
         try parse(Array(text.utf8))
     }
 
+    /// Parses a document whose top level is an array one element at a time, handing each
+    /// element to `body` and keeping none: memory stays bounded by the largest element.
+    /// Returns `false`, having called nothing, when the top level is not an array. The whole
+    /// text is still checked: a syntax error anywhere is thrown (after the elements before it
+    /// were handed over).
+    public func forEachElement(
+        in bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, JSONValue) -> Void
+    ) throws(JSONSyntaxError) -> Bool {
+        var reader = JSONReader(bytes: bytes, options: options)
+        return try reader.streamTopLevelArray(body)
+    }
+
+    /// `forEachElement(in:_:)` for a byte array.
+    public func forEachElement(in bytes: [UInt8], _ body: (Int, JSONValue) -> Void) throws(JSONSyntaxError) -> Bool {
+        let result: Result<Bool, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(JSONSyntaxError) { return .success(try forEachElement(in: buffer, body)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
     /// Parses with default options.
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue { try JSONParser().parse(bytes) }
     /// Parses text with default options.
@@ -186,6 +206,37 @@ struct JSONReader {
         skipWhitespace()
         if index < bytes.count { throw error(.trailingContent, at: index) }
         return value
+    }
+
+    mutating func streamTopLevelArray(_ body: (Int, JSONValue) -> Void) throws(JSONSyntaxError) -> Bool {
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return false }
+        try enter()
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+        } else {
+            var position = 0
+            while true {
+                skipWhitespace()
+                body(position, try parseValue())
+                position += 1
+                skipWhitespace()
+                guard index < bytes.count else { throw unexpected("',' or ']'") }
+                let byte = bytes[index]
+                index += 1
+                if byte == UInt8(ascii: ",") { continue }
+                if byte == UInt8(ascii: "]") { break }
+                index -= 1
+                throw unexpected("',' or ']'")
+            }
+        }
+        depth -= 1
+        skipWhitespace()
+        if index < bytes.count { throw error(.trailingContent, at: index) }
+        return true
     }
 
     mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {

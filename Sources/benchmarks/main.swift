@@ -97,7 +97,10 @@ func schemaBenchmarks() throws {
 
     let bytes = itemsPayload(count: settings.items)
     let count = settings.items
-    print("payload: \(count) items, \(bytes.count) bytes; median of \(settings.runs) runs\n")
+    print("payload: \(count) items, \(bytes.count) bytes; median of \(settings.runs) runs")
+    print(
+        "sizes: JSONValue \(MemoryLayout<JSONValue>.size)/\(MemoryLayout<JSONValue>.stride) bytes, "
+            + "JSONNumber \(MemoryLayout<JSONNumber>.size), member \(MemoryLayout<JSONObject.Member>.stride)\n")
 
     let data = Data(bytes)
     var parsedCount = 0
@@ -154,6 +157,44 @@ func schemaBenchmarks() throws {
     report("all-errors path on a valid payload", seconds: errors, items: count)
 }
 
+/// Runs a program with posix_spawn (stdout and stderr to /dev/null) and waits for it.
+/// The child's own peak RSS in bytes (`VmHWM`), polled from /proc until it exits: `ru_maxrss`
+/// would include this (large) parent's high-water mark, which Linux carries across `exec`.
+final class PeakMemory: @unchecked Sendable {
+    var bytes = 0
+}
+
+@discardableResult
+func spawnAndWait(_ tool: String, _ arguments: [String], in directory: String, peak: PeakMemory? = nil) -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let previous = FileManager.default.currentDirectoryPath
+    _ = FileManager.default.changeCurrentDirectoryPath(directory)
+    defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+    let argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, tool, &actions, nil, argv, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    guard let peak else {
+        waitpid(pid, &status, 0)
+        return status
+    }
+    while waitpid(pid, &status, WNOHANG) == 0 {
+        if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        {
+            peak.bytes = max(peak.bytes, kilobytes * 1024)
+        }
+        usleep(1000)
+    }
+    return status
+}
+
 func commandLineBenchmarks() throws {
     let root = FileManager.default.currentDirectoryPath
     let tool = root + "/.build/release/schema-check"
@@ -172,16 +213,7 @@ func commandLineBenchmarks() throws {
         files.append(path)
     }
     func run(_ arguments: [String]) -> Double {
-        measure(settings.runs) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: root)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try! process.run()
-            process.waitUntilExit()
-        }
+        measure(settings.runs) { spawnAndWait(tool, arguments, in: root) }
     }
     print("")
     _ = named("schema-check 10,000")
@@ -193,16 +225,9 @@ func commandLineBenchmarks() throws {
     let large = directory + "/large.json"
     let largeBytes = itemsPayload(count: 1_000_000)
     _ = FileManager.default.createFile(atPath: large, contents: Data(largeBytes))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = ["-s", "Items", large]
-    process.currentDirectoryURL = URL(fileURLWithPath: root)
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    var usage = rusage()
-    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-    let peak = Double(usage.ru_maxrss) * 1024
+    let memory = PeakMemory()
+    spawnAndWait(tool, ["-s", "Items", large], in: root, peak: memory)
+    let peak = Double(memory.bytes)
     print(
         String(
             format: "peak RSS validating a %.0f MB payload: %.0f MB (%.2fx the file)", Double(largeBytes.count) / 1e6,

@@ -1,5 +1,6 @@
 import Foundation
 import CommandLineTools
+import JSONSchema
 import JSONCore
 import Synchronization
 import Testing
@@ -187,5 +188,27 @@ struct SchemaCheckCommandTests {
         let payload = directory.write("p.json", #""not an address""#)
         #expect(run(["-s", schema, payload]).0 == 1)
         #expect(run(["-s", schema, "--no-format-assertions", payload]).0 == 0)
+    }
+}
+
+@Suite("PayloadChecker")
+struct PayloadCheckerTests {
+    @Test("large arrays validated element by element report exactly what whole-document validation does")
+    func streamingMatchesWholeDocument() throws {
+        let directory = try TemporaryDirectory()
+        var registry = SchemaRegistry()
+        try registry.addDirectory(atPath: SchemaCheckCommandTests.schemas)
+        var compiler = SchemaCompiler(registry: registry)
+        let items = try compiler.compile(model: "Items")
+        let files = [
+            directory.write("a.json", #"[{"ID":1,"name":"Pen","price":2.5},{"ID":"2"},{"price":[]}]"#),
+            directory.write("b.json", #"{"not": "an array"}"#),
+            directory.write("c.json", "[1,\n2,]"),
+        ]
+        let streamed = PayloadChecker.check(files: files, schema: items, standardInput: nil, streamingThreshold: 0)
+        let whole = PayloadChecker.check(files: files, schema: items, standardInput: nil, streamingThreshold: .max)
+        #expect(SchemaCheckReport(results: streamed).json() == SchemaCheckReport(results: whole).json())
+        #expect(SchemaCheckReport(results: streamed).exitStatus == 2)
+        #expect(SchemaCheckReport(results: streamed).json().contains(#""instanceLocation":"/1/ID""#))
     }
 }

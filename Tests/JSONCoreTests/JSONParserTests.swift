@@ -113,3 +113,34 @@ struct JSONParserTests {
         }
     }
 }
+
+@Suite("JSONParser.forEachElement")
+struct StreamingParserTests {
+    @Test("hands over each element of a top-level array, in order")
+    func elements() throws {
+        var seen: [(Int, JSONValue)] = []
+        let streamed = try JSONParser().forEachElement(in: Array(#"  [1, {"a": [2]}, "x"] "#.utf8)) { seen.append(($0, $1)) }
+        #expect(streamed)
+        #expect(seen.map(\.0) == [0, 1, 2])
+        #expect(seen.map(\.1) == [1, ["a": [2]], "x"])
+        var none = 0
+        #expect(try JSONParser().forEachElement(in: Array("[]".utf8)) { _, _ in none += 1 })
+        #expect(none == 0)
+    }
+
+    @Test("returns false for other top-level values, without calling back")
+    func notAnArray() throws {
+        var called = false
+        #expect(try !JSONParser().forEachElement(in: Array(#"{"a": 1}"#.utf8)) { _, _ in called = true })
+        #expect(!called)
+    }
+
+    @Test("syntax errors anywhere are still reported, with line and column")
+    func errors() {
+        #expect {
+            _ = try JSONParser().forEachElement(in: Array("[1,\n2,]".utf8)) { _, _ in }
+        } throws: { ($0 as? JSONSyntaxError)?.line == 2 && ($0 as? JSONSyntaxError)?.column == 3 }
+        #expect(throws: JSONSyntaxError.self) { try JSONParser().forEachElement(in: Array("[1] 2".utf8)) { _, _ in } }
+        #expect(throws: JSONSyntaxError.self) { try JSONParser().forEachElement(in: Array("[1".utf8)) { _, _ in } }
+    }
+}

@@ -204,3 +204,37 @@ struct ValidationTests {
         #expect(!enumeration.isValid(try JSONParser.parse("20")))
     }
 }
+
+@Suite("Element-by-element validation")
+struct ElementwiseTests {
+    @Test("available for array schemas with only type, items, minItems and maxItems")
+    func availability() throws {
+        var compiler = try Fixtures.labCompiler()
+        #expect(try compiler.compile(model: "Items").elementwise != nil)
+        #expect(try compiler.compile(model: "Item").elementwise == nil)  // an array is a type error, reported whole
+        #expect(try Fixtures.compile(#"{"type": "array", "uniqueItems": true}"#).elementwise == nil)
+        #expect(try Fixtures.compile(#"{"items": [{}]}"#).elementwise == nil)
+        #expect(try Fixtures.compile(#"{"type": "string"}"#).elementwise == nil)
+        #expect(try Fixtures.compile(#"{"anyOf": [{"type": "array"}]}"#).elementwise == nil)
+    }
+
+    @Test("gives exactly the errors of whole-document validation", arguments: [
+        #"[{"ID":1},{"ID":"2","price":"x"},{"name":3}]"#, "[]", #"[1, {"ID": 1}]"#, #"[{"ID":1},{"ID":2},{"ID":3},{"ID":4}]"#,
+    ])
+    func sameErrors(_ text: String) throws {
+        let schema = try Fixtures.compile(
+            #"{"type": "array", "minItems": 1, "maxItems": 3, "items": {"$ref": "https://apigateway.amazonaws.com/restapis/x/models/Item"}}"#)
+        let elementwise = try #require(schema.elementwise)
+        var streamed: [ValidationError] = []
+        var count = 0
+        #expect(try JSONParser().forEachElement(in: Array(text.utf8)) { index, element in
+            streamed += elementwise.errors(element: element, at: index)
+            count = index + 1
+        })
+        streamed += elementwise.errors(count: count)
+        let whole = schema.validate(try JSONParser.parse(text))
+        let streamedText: [String] = streamed.map { "\($0.description) [\($0.keywordLocation)]" }.sorted()
+        let wholeText: [String] = whole.map { "\($0.description) [\($0.keywordLocation)]" }.sorted()
+        #expect(streamedText == wholeText)
+    }
+}

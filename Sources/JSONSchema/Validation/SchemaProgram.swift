@@ -17,6 +17,64 @@ public struct CompiledSchema: Sendable {
     }
 }
 
+extension CompiledSchema {
+    /// Element-by-element validation of a top-level array, when the schema allows it: the
+    /// root (after `$ref`s) constrains arrays only through `type`, a single `items` schema,
+    /// `minItems` and `maxItems`. Then each element can be checked as it is parsed and
+    /// dropped (see `JSONParser.forEachElement`), and the errors are exactly those of
+    /// `validate` on the whole array. `nil` for other schemas.
+    public var elementwise: ElementwiseValidation? {
+        var keyword: [String] = []
+        var node = program.nodes[root]
+        while let target = node.reference {
+            keyword.append("$ref")
+            node = program.nodes[target]
+        }
+        guard node.types.map({ $0.contains(.array) }) ?? true, node.anyType.isEmpty else { return nil }
+        var items: NodeID? = nil
+        var minimum = 0, maximum = Int.max
+        for rule in node.array {
+            switch rule {
+            case .items(let id): items = id
+            case .minItems(let limit): minimum = limit
+            case .maxItems(let limit): maximum = limit
+            default: return nil
+            }
+        }
+        return ElementwiseValidation(program: program, node: node, items: items, keywordPrefix: keyword, minimum: minimum, maximum: maximum)
+    }
+}
+
+/// Validates the elements of a top-level array one at a time (see `CompiledSchema.elementwise`).
+public struct ElementwiseValidation: Sendable {
+    let program: SchemaProgram
+    let node: CompiledNode
+    let items: NodeID?
+    let keywordPrefix: [String]
+    let minimum: Int
+    let maximum: Int
+
+    /// The errors of element `index`; empty when valid.
+    public func errors(element: JSONValue, at index: Int) -> [ValidationError] {
+        guard let items, !program.isValid(items, element) else { return [] }
+        var errors: [ValidationError] = []
+        program.collect(items, element, instance: [String(index)], keyword: keywordPrefix + ["items"], into: &errors)
+        return errors
+    }
+
+    /// The errors about the array itself (`minItems`, `maxItems`) once `count` elements were seen.
+    public func errors(count: Int) -> [ValidationError] {
+        var errors: [ValidationError] = []
+        if count < minimum {
+            errors.append(program.error(.minItems(count: count, limit: minimum), node, instance: [], keyword: keywordPrefix))
+        }
+        if count > maximum {
+            errors.append(program.error(.maxItems(count: count, limit: maximum), node, instance: [], keyword: keywordPrefix))
+        }
+        return errors
+    }
+}
+
 /// The compiled nodes of one schema and everything it references.
 final class SchemaProgram: Sendable {
     let nodes: [CompiledNode]
@@ -35,7 +93,7 @@ final class SchemaProgram: Sendable {
 
     // MARK: - All errors
 
-    private func error(
+    func error(
         _ kind: ValidationErrorKind, _ node: CompiledNode, instance: [String], keyword: [String], suffix: [String]? = nil
     ) -> ValidationError {
         let suffix = suffix ?? [kind.keyword]
