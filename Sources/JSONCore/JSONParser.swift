@@ -144,8 +144,8 @@ struct JSONReader {
     var scratch: [UInt8] = []
     /// Elements and members of the containers being parsed, so each container is allocated
     /// once, at its final size.
-    var elementStack: [JSONValue] = []
-    var memberStack: [JSONObject.Member] = []
+    let elementStack = MoveStack<JSONValue>()
+    let memberStack = MoveStack<JSONObject.Member>()
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParser.Options) {
         self.bytes = bytes
@@ -281,33 +281,48 @@ struct JSONReader {
         let base = elementStack.count
         while true {
             skipWhitespace()
-            let element = try parseValue()
-            elementStack.append(element)
+            let element: JSONValue
+            do { element = try parseValue() } catch {
+                elementStack.truncate(to: base)
+                throw error
+            }
+            elementStack.push(element)
             skipWhitespace()
-            guard index < bytes.count else { throw unexpected("',' or ']'") }
+            guard index < bytes.count else { elementStack.truncate(to: base); throw unexpected("',' or ']'") }
             let byte = bytes[index]
             index += 1
             if byte == UInt8(ascii: ",") { continue }
             if byte == UInt8(ascii: "]") { break }
             index -= 1
+            elementStack.truncate(to: base)
             throw unexpected("',' or ']'")
         }
         depth -= 1
-        let elements = Array(elementStack[base...])
-        elementStack.removeSubrange(base...)
-        return .array(elements)
+        return .array(elementStack.popArray(from: base))
     }
 
     mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         index += 1
-        var index_: [String: Int]? = nil
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1; depth -= 1
             return .object(JSONObject(uniqueMembers: []))
         }
         let base = memberStack.count
+        do {
+            try parseMembers(base: base)
+        } catch {
+            memberStack.truncate(to: base)
+            throw error
+        }
+        depth -= 1
+        return .object(JSONObject(uniqueMembers: memberStack.popArray(from: base)))
+    }
+
+    /// Reads `"key": value` pairs onto the member stack until the closing brace.
+    mutating func parseMembers(base: Int) throws(JSONSyntaxError) {
+        var index_: [String: Int]? = nil
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw unexpected("a string key") }
@@ -336,7 +351,7 @@ struct JSONReader {
                 memberStack[existing].value = value
             } else {
                 if index_ != nil { index_![key] = memberStack.count }
-                memberStack.append(JSONObject.Member(key: key, value: value))
+                memberStack.push(JSONObject.Member(key: key, value: value))
             }
             skipWhitespace()
             guard index < bytes.count else { throw unexpected("',' or '}'") }
@@ -347,10 +362,6 @@ struct JSONReader {
             index -= 1
             throw unexpected("',' or '}'")
         }
-        depth -= 1
-        let members = Array(memberStack[base...])
-        memberStack.removeSubrange(base...)
-        return .object(JSONObject(uniqueMembers: members))
     }
 
     // MARK: - Scalars

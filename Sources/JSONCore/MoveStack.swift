@@ -1,0 +1,56 @@
+/// A growable stack that hands its top elements over by *moving* them into an exact-size
+/// array: no copy, no retain/release, no destroy. The parser builds containers on it.
+final class MoveStack<Element> {
+    private var storage: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 64) {
+        self.capacity = capacity
+        storage = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+    }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    @inline(__always)
+    func push(_ element: consuming Element) {
+        if count == capacity { grow() }
+        (storage + count).initialize(to: element)
+        count += 1
+    }
+
+    private func grow() {
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: storage, count: count)
+        storage.deallocate()
+        storage = larger
+        capacity *= 2
+    }
+
+    /// The element at `index` (counted from the bottom), for in-place reads and updates.
+    @inline(__always)
+    subscript(index: Int) -> Element {
+        get { storage[index] }
+        set { storage[index] = newValue }
+    }
+
+    /// Moves the elements from `start` to the top into a new array, emptying that range.
+    func popArray(from start: Int) -> [Element] {
+        let length = count - start
+        let result = [Element](unsafeUninitializedCapacity: length) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: storage + start, count: length)
+            initialized = length
+        }
+        count = start
+        return result
+    }
+
+    /// Drops (deinitialises) the elements from `start` to the top.
+    func truncate(to start: Int) {
+        (storage + start).deinitialize(count: count - start)
+        count = start
+    }
+}
