@@ -68,10 +68,14 @@ public struct JSONParser: Sendable {
         public var maximumDepth: Int
         /// Make a repeated object key an error instead of keeping the last value.
         public var rejectDuplicateKeys: Bool
+        /// Texts at least this long whose top level is an array are parsed on all cores
+        /// (same result and same errors as a sequential parse). `Int.max` turns it off.
+        public var parallelThreshold: Int
         /// Options.
-        public init(maximumDepth: Int = 512, rejectDuplicateKeys: Bool = false) {
+        public init(maximumDepth: Int = 512, rejectDuplicateKeys: Bool = false, parallelThreshold: Int = 1 << 20) {
             self.maximumDepth = maximumDepth
             self.rejectDuplicateKeys = rejectDuplicateKeys
+            self.parallelThreshold = parallelThreshold
         }
     }
 
@@ -83,6 +87,11 @@ public struct JSONParser: Sendable {
 
     /// Parses bytes.
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        if bytes.count >= options.parallelThreshold, ParallelParsing.cores > 1,
+            let value = ParallelParsing.parse(bytes, options: options)
+        {
+            return value
+        }
         var reader = JSONReader(bytes: bytes, options: options)
         return try reader.parseDocument()
     }

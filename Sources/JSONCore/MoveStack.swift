@@ -48,6 +48,14 @@ final class MoveStack<Element> {
         return result
     }
 
+    /// Moves every element to `target` (uninitialised memory); call `forgetAll` after.
+    func moveAll(to target: UnsafeMutablePointer<Element>) {
+        target.moveInitialize(from: storage, count: count)
+    }
+
+    /// Marks the stack empty without deinitialising (its elements were moved out).
+    func forgetAll() { count = 0 }
+
     /// Drops (deinitialises) the elements from `start` to the top.
     func truncate(to start: Int) {
         (storage + start).deinitialize(count: count - start)

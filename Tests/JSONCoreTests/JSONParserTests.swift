@@ -144,3 +144,49 @@ struct StreamingParserTests {
         #expect(throws: JSONSyntaxError.self) { try JSONParser().forEachElement(in: Array("[1".utf8)) { _, _ in } }
     }
 }
+
+@Suite("Parallel parsing of large arrays")
+struct ParallelParsingTests {
+    static let sequential = JSONParser(options: .init(parallelThreshold: .max))
+    static let parallel = JSONParser(options: .init(parallelThreshold: 0))
+
+    static func largeArray(_ element: (Int) -> String, count: Int = 20_000) -> [UInt8] {
+        Array(("[\n" + (0..<count).map(element).joined(separator: ",\n") + "\n]\n").utf8)
+    }
+
+    @Test("the same value as a sequential parse")
+    func sameValue() throws {
+        let bytes = Self.largeArray { #"{"ID": \#($0), "name": "Item \#($0)", "price": \#($0 % 97).5, "tags": [\#($0), {"a": null}]}"# }
+        let value = try Self.parallel.parse(bytes)
+        #expect(value == (try Self.sequential.parse(bytes)))
+        #expect(value.arrayValue?.count == 20_000)
+        #expect(value[12_345]?["name"] == "Item 12345")
+    }
+
+    @Test("split guesses inside strings are caught and fall back to a correct parse")
+    func misleadingStrings() throws {
+        // Every element holds `}, {` inside a string, so guessed split points may land in a string.
+        let bytes = Self.largeArray { #"{"text": "}, {\"x\": \#($0)}, {", "n": \#($0)}"# }
+        #expect(try Self.parallel.parse(bytes) == (try Self.sequential.parse(bytes)))
+        let nested = Self.largeArray { _ in #"[{"a": "]" }, {"b": "], ["}]"# }
+        #expect(try Self.parallel.parse(nested) == (try Self.sequential.parse(nested)))
+    }
+
+    @Test("errors are exactly a sequential parse's, with line and column")
+    func sameErrors() throws {
+        let bytes = Self.largeArray { $0 == 15_000 ? #"{"ID": 15000,}"# : #"{"ID": \#($0)}"# }
+        var sequentialError: JSONSyntaxError?
+        var parallelError: JSONSyntaxError?
+        do { _ = try Self.sequential.parse(bytes) } catch { sequentialError = error }
+        do { _ = try Self.parallel.parse(bytes) } catch { parallelError = error }
+        #expect(sequentialError != nil)
+        #expect(parallelError == sequentialError)
+        #expect(parallelError?.line == 15_002)
+    }
+
+    @Test("trailing content after a large array is still an error")
+    func trailing() {
+        let bytes = Self.largeArray { "\($0)" } + Array("x".utf8)
+        #expect(throws: JSONSyntaxError.self) { try Self.parallel.parse(bytes) }
+    }
+}

@@ -238,3 +238,28 @@ struct ElementwiseTests {
         #expect(streamedText == wholeText)
     }
 }
+
+@Suite("Parallel validation of large arrays")
+struct ParallelValidationTests {
+    @Test("large arrays get the same answer on all cores as element by element", arguments: [-1, 0, 4_999, 9_999])
+    func sameAnswer(_ badIndex: Int) throws {
+        var compiler = try Fixtures.labCompiler()
+        let items = try compiler.compile(model: "Items")
+        let elements: [JSONValue] = (0..<10_000).map { index in
+            index == badIndex ? ["ID": "not a number"] : ["ID": .number(JSONNumber(index)), "name": "Pen", "price": 2.5]
+        }
+        let expected = badIndex < 0
+        #expect(items.isValid(.array(elements)) == expected)
+        #expect(items.validate(.array(elements)).isEmpty == expected)
+        if badIndex >= 0 {
+            #expect(items.validate(.array(elements)).first?.instanceLocation.description == "/\(badIndex)/ID")
+        }
+    }
+
+    @Test("minItems and maxItems still apply to large arrays")
+    func counts() throws {
+        let schema = try Fixtures.compile(#"{"type": "array", "maxItems": 5000, "items": {"type": "integer"}}"#)
+        #expect(!schema.isValid(.array((0..<6000).map { .number(JSONNumber($0)) })))
+        #expect(schema.isValid(.array((0..<5000).map { .number(JSONNumber($0)) })))
+    }
+}

@@ -1,12 +1,31 @@
+import Dispatch
 import JSONCore
+import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A compiled schema, ready to validate any number of instances from any thread.
 public struct CompiledSchema: Sendable {
     let program: SchemaProgram
     let root: NodeID
 
+    /// Arrays with at least this many elements are checked on all cores when the schema
+    /// allows element-by-element validation (same answer as a sequential check).
+    public static let parallelThreshold = 4096
+
     /// Whether `instance` is valid (the fast path: no error values are built).
-    public func isValid(_ instance: JSONValue) -> Bool { program.isValid(root, instance) }
+    public func isValid(_ instance: JSONValue) -> Bool {
+        if case .array(let elements) = instance, elements.count >= CompiledSchema.parallelThreshold,
+            let elementwise
+        {
+            return elementwise.isValid(elements)
+        }
+        return program.isValid(root, instance)
+    }
 
     /// Every error in `instance`, in schema order; empty when valid.
     public func validate(_ instance: JSONValue) -> [ValidationError] {
@@ -54,6 +73,32 @@ public struct ElementwiseValidation: Sendable {
     let minimum: Int
     let maximum: Int
 
+    /// Whether a whole array is valid, checking its elements on all cores.
+    public func isValid(_ elements: [JSONValue]) -> Bool {
+        guard elements.count >= minimum, elements.count <= maximum else { return false }
+        guard let items else { return true }
+        let cores = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+        if cores == 1 || elements.count < 2 * 1024 {
+            return elements.withUnsafeBufferPointer { program.plan.allValid(items, $0) }
+        }
+        let failed = Atomic<Bool>(false)
+        let compiled = self.program
+        elements.withUnsafeBufferPointer { buffer in
+            let shared = SharedElements(buffer: buffer)
+            let chunk = (buffer.count + cores - 1) / cores
+            DispatchQueue.concurrentPerform(iterations: cores) { part in
+                let start = part * chunk
+                let end = min(shared.buffer.count, start + chunk)
+                guard start < end else { return }
+                let slice = UnsafeBufferPointer(rebasing: shared.buffer[start..<end])
+                if !compiled.plan.allValid(items, slice, stop: { failed.load(ordering: .relaxed) }) {
+                    failed.store(true, ordering: .relaxed)
+                }
+            }
+        }
+        return !failed.load(ordering: .relaxed)
+    }
+
     /// The errors of element `index`; empty when valid.
     public func errors(element: JSONValue, at index: Int) -> [ValidationError] {
         guard let items, !program.isValid(items, element) else { return [] }
@@ -73,6 +118,12 @@ public struct ElementwiseValidation: Sendable {
         }
         return errors
     }
+}
+
+/// An array's elements, read concurrently by the validation workers during one call.
+private struct SharedElements: @unchecked Sendable {
+    // Safety: read-only, and the array outlives `concurrentPerform`.
+    let buffer: UnsafeBufferPointer<JSONValue>
 }
 
 /// The compiled nodes of one schema and everything it references.

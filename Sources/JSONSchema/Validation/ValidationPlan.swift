@@ -168,16 +168,36 @@ final class ValidationPlan: Sendable {
     // MARK: - Evaluation
 
     func isValid(_ id: Int, _ value: JSONValue) -> Bool {
+        withEvaluator { $0.isValid(Int32(id), value) }
+    }
+
+    /// Whether every element is valid against node `id` (one evaluator for the whole run).
+    func allValid(_ id: Int, _ elements: UnsafeBufferPointer<JSONValue>, stop: () -> Bool = { false }) -> Bool {
+        withEvaluator { evaluator in
+            var index = 0
+            while index < elements.count {
+                if !evaluator.isValid(Int32(id), elements.baseAddress! + index) { return false }
+                index += 1
+                if index & 1023 == 0 && stop() { return true }
+            }
+            return true
+        }
+    }
+
+    private func withEvaluator(_ body: (Evaluator) -> Bool) -> Bool {
         nodes.withUnsafeBufferPointer { nodeBuffer in
             checks.withUnsafeBufferPointer { checkBuffer in
                 names.withUnsafeBufferPointer { nameBuffer in
                     namesAreASCII.withUnsafeBufferPointer { asciiBuffer in
                         lists.withUnsafeBufferPointer { listBuffer in
-                            withUnsafePointer(to: value) { pointer in
-                                Evaluator(
-                                    plan: self, nodes: nodeBuffer, checks: checkBuffer, names: nameBuffer,
-                                    namesAreASCII: asciiBuffer, lists: listBuffer
-                                ).isValid(Int32(id), pointer)
+                            regexes.withUnsafeBufferPointer { regexBuffer in
+                                numbers.withUnsafeBufferPointer { numberBuffer in
+                                    body(
+                                        Evaluator(
+                                            plan: self, nodes: nodeBuffer, checks: checkBuffer, names: nameBuffer,
+                                            namesAreASCII: asciiBuffer, lists: listBuffer, regexes: regexBuffer,
+                                            numbers: numberBuffer))
+                                }
                             }
                         }
                     }
@@ -195,12 +215,17 @@ private struct Evaluator {
     let names: UnsafeBufferPointer<String>
     let namesAreASCII: UnsafeBufferPointer<Bool>
     let lists: UnsafeBufferPointer<Int32>
+    let regexes: UnsafeBufferPointer<ECMARegex>
+    let numbers: UnsafeBufferPointer<JSONNumber>
     let valueOffset = MemoryLayout<JSONObject.Member>.offset(of: \JSONObject.Member.value)!
 
     init(
         plan: ValidationPlan, nodes: UnsafeBufferPointer<ValidationPlan.Node>, checks: UnsafeBufferPointer<ValidationPlan.Check>,
-        names: UnsafeBufferPointer<String>, namesAreASCII: UnsafeBufferPointer<Bool>, lists: UnsafeBufferPointer<Int32>
+        names: UnsafeBufferPointer<String>, namesAreASCII: UnsafeBufferPointer<Bool>, lists: UnsafeBufferPointer<Int32>,
+        regexes: UnsafeBufferPointer<ECMARegex>, numbers: UnsafeBufferPointer<JSONNumber>
     ) {
+        self.regexes = regexes
+        self.numbers = numbers
         self.plan = plan
         self.nodes = nodes
         self.checks = checks
@@ -287,12 +312,12 @@ private struct Evaluator {
 
     func numberCheck(_ check: ValidationPlan.Check, _ number: JSONNumber) -> Bool {
         switch check {
-        case .multipleOf(let table): return number.isMultiple(of: plan.numbers[Int(table)])
+        case .multipleOf(let table): return number.isMultiple(of: numbers[Int(table)])
         case .maximum(let table, let exclusive):
-            let limit = plan.numbers[Int(table)]
+            let limit = numbers[Int(table)]
             return exclusive ? number < limit : !(limit < number)
         case .minimum(let table, let exclusive):
-            let limit = plan.numbers[Int(table)]
+            let limit = numbers[Int(table)]
             return exclusive ? limit < number : !(number < limit)
         default: return true
         }
@@ -302,7 +327,7 @@ private struct Evaluator {
         switch check {
         case .maxLength(let limit): return StringRules.isValid(.maxLength(limit), text)
         case .minLength(let limit): return StringRules.isValid(.minLength(limit), text)
-        case .pattern(let table): return plan.regexes[Int(table)].search(text) == .match
+        case .pattern(let table): return regexes[Int(table)].search(text) == .match
         case .format(let format): return format.isValid(text)
         default: return true
         }
