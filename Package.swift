@@ -9,29 +9,37 @@ let package = Package(
         .library(name: "JSONCore", targets: ["JSONCore"]),
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
         .library(name: "SchemaTesting", targets: ["SchemaTesting"]),
+        .library(name: "Velocity", targets: ["Velocity"]),
+        .library(name: "MappingTemplates", targets: ["MappingTemplates"]),
         .executable(name: "schema-check", targets: ["schema-check"]),
+        .executable(name: "gateway", targets: ["gateway"]),
     ],
     targets: [
         // Layer 0: values and text, no dependencies.
         .target(name: "JSONCore"),
         .target(name: "ECMARegex"),
+        // Layer 1: Velocity templates (API Gateway flavour).
+        .target(name: "Velocity", dependencies: ["JSONCore", "ECMARegex"]),
+        .target(name: "MappingTemplates", dependencies: ["Velocity", "JSONCore"]),
         // Layer 1: schema loading, compilation and validation.
         .target(name: "JSONSchema", dependencies: ["JSONCore", "ECMARegex"]),
         // Layer 2: test-suite helpers and command-line logic.
         .target(name: "SchemaTesting", dependencies: ["JSONCore", "JSONSchema"]),
-        .target(name: "CommandLineTools", dependencies: ["JSONCore", "JSONSchema"]),
+        .target(name: "CommandLineTools", dependencies: ["JSONCore", "JSONSchema", "MappingTemplates"]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["CommandLineTools"]),
+        .executableTarget(name: "gateway", dependencies: ["CommandLineTools"]),
         .executableTarget(
             name: "benchmarks",
-            dependencies: ["JSONCore", "JSONSchema", "CommandLineTools"]
+            dependencies: ["JSONCore", "JSONSchema", "CommandLineTools", "MappingTemplates"]
         ),
         // Tests.
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(name: "ECMARegexTests", dependencies: ["ECMARegex"]),
+        .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore"]),
         .testTarget(
             name: "JSONSchemaTests", dependencies: ["JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
-        .testTarget(name: "CommandLineToolsTests", dependencies: ["CommandLineTools", "JSONCore", "JSONSchema"]),
+        .testTarget(name: "CommandLineToolsTests", dependencies: ["CommandLineTools", "JSONCore", "JSONSchema", "MappingTemplates"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -74,6 +74,7 @@ struct RegexProgram: Sendable {
     var instructions: [RegexInstruction] = []
     var sets: [CompiledSet] = []
     var slotCount = 0
+    var captureCount = 0
     var anchoredAtStart = false
     var linear: LinearMatcher? = nil
 }
@@ -175,6 +176,7 @@ enum RegexCompiler {
         if let failure { throw failure }
         _ = emit(.match)
         program.slotCount = captureSlots + markCount
+        program.captureCount = parser.captureCount
         program.anchoredAtStart = startsAnchored(tree)
         program.linear = LinearMatcher(tree)
         return program

@@ -1,6 +1,6 @@
 // Benchmarks for the toolkit. Run with a release build:
 //
-//     swift run -c release benchmarks [schema] [cli] [--runs N] [--items N]
+//     swift run -c release benchmarks [schema] [cli] [templates] [--runs N] [--items N]
 //
 // Every figure is the median of N runs (default 7). Nothing here is part of `swift test`.
 import CommandLineTools
@@ -8,6 +8,7 @@ import Dispatch
 import Foundation
 import JSONCore
 import JSONSchema
+import MappingTemplates
 
 struct Settings: Sendable {
     var runs = 7
@@ -25,12 +26,12 @@ let settings: Settings = {
         case "--items": settings.items = Int(arguments.next() ?? "") ?? settings.items
         case "--only": settings.only = arguments.next()
         case "-h", "--help":
-            print("usage: benchmarks [schema] [cli] [--runs N] [--items N] [--only TEXT]")
+            print("usage: benchmarks [schema] [cli] [templates] [--runs N] [--items N] [--only TEXT]")
             exit(0)
         default: settings.suites.insert(argument)
         }
     }
-    if settings.suites.isEmpty { settings.suites = ["schema", "cli"] }
+    if settings.suites.isEmpty { settings.suites = ["schema", "cli", "templates"] }
     return settings
 }()
 
@@ -234,5 +235,55 @@ func commandLineBenchmarks() throws {
             peak / 1e6, peak / Double(largeBytes.count)))
 }
 
+/// The lab's mock templates, compiled once and rendered many times.
+func templateBenchmarks() throws {
+    let list = try MappingTemplate(
+        """
+        #set($inputRoot = $input.path('$'))
+        [
+        #foreach($ID in [1, 2, 3])
+          #set($price = $ID * 1.5)
+          {
+            "ID" : $ID,
+            "name" : "foo$ID",
+            "price" : $price
+          }#if($foreach.hasNext),#end
+
+        #end
+        ]
+        """)
+    let item = try MappingTemplate(
+        """
+        #set($Integer = 1)
+        #set($ID = $Integer.parseInt($input.params("ID")))
+        #set($price = $ID * 1.5)
+        {"ID" : $ID, "name" : "foo$ID", "price" : $price}
+        """)
+    let renders = 100_000
+    print("\nmapping templates: \(renders) renders per run, median of \(settings.runs) runs")
+    var context = RequestContext()
+    context.requestId = "c0ffee00-0000-4000-8000-000000000000"
+    context.stage = "prod"
+    let listInput = MappingTemplateInput(context: context)
+    let itemInput = MappingTemplateInput(parameters: RequestParameters(path: [("ID", "1")]), context: context)
+    var length = 0
+    _ = named("render: lab list template")
+    let listTime = measure(settings.runs) {
+        for _ in 0..<renders { length &+= (try! list.render(listInput)).body.utf8.count }
+    }
+    if !listTime.isNaN {
+        print(String(format: "%@%9.0f renders/s", "render: lab /items list template".padding(toLength: 52, withPad: " ", startingAt: 0), Double(renders) / listTime))
+    }
+    _ = named("render: lab item template")
+    let itemTime = measure(settings.runs) {
+        for _ in 0..<renders { length &+= (try! item.render(itemInput)).body.utf8.count }
+    }
+    if !itemTime.isNaN {
+        print(String(format: "%@%9.0f renders/s", "render: lab /items/{ID} template".padding(toLength: 52, withPad: " ", startingAt: 0), Double(renders) / itemTime))
+    }
+    precondition(length > 0)
+}
+
 if settings.suites.contains("schema") { try schemaBenchmarks() }
+if settings.suites.contains("templates") { try templateBenchmarks() }
 if settings.suites.contains("cli") { try commandLineBenchmarks() }

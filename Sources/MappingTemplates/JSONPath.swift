@@ -1,0 +1,133 @@
+import JSONCore
+
+/// The JSONPath subset API Gateway templates use: `$`, `.name`, `['name']`, `["name"]`,
+/// `[n]` (negative counts from the end), `[*]` and `.*`, and `..name` (recursive descent).
+public struct JSONPath: Sendable, Equatable {
+    enum Step: Sendable, Equatable {
+        case member(String)
+        case index(Int)
+        case wildcard
+        case descendant(String)
+    }
+
+    let steps: [Step]
+
+    /// Whether the path can select several values (then results come as a list).
+    public var isDefinite: Bool {
+        !steps.contains { if case .member = $0 { return false } else if case .index = $0 { return false } else { return true } }
+    }
+
+    /// Parses a path; nil when it is not one.
+    public init?(_ text: String) {
+        let scalars = Array(text.trimmingCharacters().unicodeScalars)
+        guard scalars.first == "$" else { return nil }
+        var steps: [Step] = []
+        var index = 1
+        func name() -> String {
+            var result = String.UnicodeScalarView()
+            while index < scalars.count, scalars[index] != ".", scalars[index] != "[" {
+                result.append(scalars[index])
+                index += 1
+            }
+            return String(result)
+        }
+        while index < scalars.count {
+            switch scalars[index] {
+            case ".":
+                index += 1
+                if index < scalars.count, scalars[index] == "." {
+                    index += 1
+                    let member = name()
+                    guard !member.isEmpty else { return nil }
+                    steps.append(.descendant(member))
+                } else if index < scalars.count, scalars[index] == "*" {
+                    index += 1
+                    steps.append(.wildcard)
+                } else {
+                    let member = name()
+                    guard !member.isEmpty else { return nil }
+                    steps.append(.member(member))
+                }
+            case "[":
+                index += 1
+                guard index < scalars.count else { return nil }
+                if scalars[index] == "'" || scalars[index] == "\"" {
+                    let quote = scalars[index]
+                    index += 1
+                    var member = String.UnicodeScalarView()
+                    while index < scalars.count, scalars[index] != quote {
+                        member.append(scalars[index])
+                        index += 1
+                    }
+                    guard index + 1 < scalars.count, scalars[index + 1] == "]" else { return nil }
+                    index += 2
+                    steps.append(.member(String(member)))
+                } else if scalars[index] == "*" {
+                    guard index + 1 < scalars.count, scalars[index + 1] == "]" else { return nil }
+                    index += 2
+                    steps.append(.wildcard)
+                } else {
+                    var digits = ""
+                    while index < scalars.count, scalars[index] != "]" {
+                        digits.unicodeScalars.append(scalars[index])
+                        index += 1
+                    }
+                    guard index < scalars.count, let position = Int(digits.trimmingCharacters()) else { return nil }
+                    index += 1
+                    steps.append(.index(position))
+                }
+            default:
+                return nil
+            }
+        }
+        self.steps = steps
+    }
+
+    /// Every value the path selects in `document`, in document order.
+    public func select(in document: JSONValue) -> [JSONValue] {
+        var current = [document]
+        for step in steps {
+            var next: [JSONValue] = []
+            for value in current {
+                switch (step, value) {
+                case (.member(let name), .object(let object)):
+                    if let member = object[name] { next.append(member) }
+                case (.index(let position), .array(let elements)):
+                    let resolved = position < 0 ? elements.count + position : position
+                    if elements.indices.contains(resolved) { next.append(elements[resolved]) }
+                case (.wildcard, .array(let elements)):
+                    next += elements
+                case (.wildcard, .object(let object)):
+                    next += object.members.map(\.value)
+                case (.descendant(let name), _):
+                    JSONPath.collect(name, in: value, into: &next)
+                default:
+                    break
+                }
+            }
+            current = next
+        }
+        return current
+    }
+
+    static func collect(_ name: String, in value: JSONValue, into results: inout [JSONValue]) {
+        switch value {
+        case .object(let object):
+            if let member = object[name] { results.append(member) }
+            for member in object { collect(name, in: member.value, into: &results) }
+        case .array(let elements):
+            for element in elements { collect(name, in: element, into: &results) }
+        default:
+            break
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" || first == "\n" { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last == " " || last == "\t" || last == "\n" { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,87 @@
+import Velocity
+
+/// A template that cannot be used as an API Gateway mapping template.
+public enum MappingTemplateError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Over API Gateway's 300 KB limit.
+    case tooLarge(bytes: Int, limit: Int)
+    /// Not valid VTL (with line, column and a caret report).
+    case syntax(VelocitySyntaxError)
+
+    /// A readable explanation.
+    public var description: String {
+        switch self {
+        case .tooLarge(let bytes, let limit): return "mapping template is \(bytes) bytes; API Gateway allows at most \(limit)"
+        case .syntax(let error): return error.description
+        }
+    }
+}
+
+/// Everything a mapping template can see: the payload, parameters, `$context` values,
+/// stage variables and any overrides set by an earlier template of the same request.
+public struct MappingTemplateInput: Sendable {
+    /// The raw payload (request body, or the integration's response).
+    public var body: String
+    /// `$input.params(…)`.
+    public var parameters: RequestParameters
+    /// `$context`.
+    public var context: RequestContext
+    /// `$stageVariables`.
+    public var stageVariables: [(String, String)]
+    /// Overrides already set (by the request template, for a response template).
+    public var overrides: TemplateOverrides
+
+    /// An input.
+    public init(
+        body: String = "", parameters: RequestParameters = RequestParameters(), context: RequestContext = RequestContext(),
+        stageVariables: [(String, String)] = [], overrides: TemplateOverrides = TemplateOverrides()
+    ) {
+        self.body = body
+        self.parameters = parameters
+        self.context = context
+        self.stageVariables = stageVariables
+        self.overrides = overrides
+    }
+}
+
+/// What a render produced.
+public struct MappingTemplateOutput: Sendable, Equatable {
+    /// The rendered text.
+    public var body: String
+    /// `$context.requestOverride` / `responseOverride` after the render.
+    public var overrides: TemplateOverrides
+}
+
+/// An API Gateway mapping template: compiled once, rendered per request with `$input`,
+/// `$context`, `$stageVariables` and `$util`.
+public struct MappingTemplate: Sendable {
+    /// API Gateway's size limit for a template.
+    public static let maximumBytes = 300 * 1024
+
+    /// The compiled template.
+    public let template: VelocityTemplate
+
+    /// Compiles `source`.
+    public init(_ source: String, limits: VelocityLimits = VelocityLimits()) throws(MappingTemplateError) {
+        let bytes = source.utf8.count
+        guard bytes <= MappingTemplate.maximumBytes else { throw .tooLarge(bytes: bytes, limit: MappingTemplate.maximumBytes) }
+        do {
+            template = try VelocityTemplate(source, limits: limits)
+        } catch {
+            throw .syntax(error)
+        }
+    }
+
+    /// Renders for one request.
+    public func render(_ input: MappingTemplateInput) throws(VelocityRuntimeError) -> MappingTemplateOutput {
+        let context = ContextVariable(context: input.context, overrides: input.overrides)
+        let stageVariables = VelocityValue.map(VelocityMap(input.stageVariables.map { ($0.0, VelocityValue.string($0.1)) }))
+        var variables: [String: VelocityValue] = [:]
+        variables.reserveCapacity(16)
+        variables["input"] = .object(InputVariable(body: input.body, parameters: input.parameters))
+        variables["context"] = .object(context)
+        variables["stageVariables"] = stageVariables
+        variables["util"] = .object(UtilVariable())
+        let body = try template.render(variables)
+        return MappingTemplateOutput(body: body, overrides: context.overrides)
+    }
+}

@@ -1,0 +1,173 @@
+import JSONCore
+import Velocity
+
+/// `$util`: exactly the six functions API Gateway documents. Any other name is null (it
+/// renders empty and logs nothing, as on AWS).
+final class UtilVariable: VelocityObject {
+    func property(_ name: String) -> VelocityValue? { nil }
+
+    func call(_ name: String, _ arguments: [VelocityValue]) throws(VelocityRuntimeError) -> VelocityValue? {
+        guard arguments.count == 1 else { return nil }
+        let argument = arguments[0]
+        switch name {
+        case "escapeJavaScript":
+            return argument.isNull ? .null : .string(TextEscaping.escapeJavaScript(textOf(argument)))
+        case "parseJson":
+            do {
+                return VelocityValue(json: try JSONParser().parse(textOf(argument)))
+            } catch {
+                throw VelocityRuntimeError(.methodFailed(method: "parseJson", message: "invalid JSON at \(error.line):\(error.column): \(error.message)"))
+            }
+        case "urlEncode":
+            return .string(TextEscaping.urlEncode(textOf(argument)))
+        case "urlDecode":
+            guard let decoded = TextEscaping.urlDecode(textOf(argument)) else {
+                throw VelocityRuntimeError(.methodFailed(method: "urlDecode", message: "IllegalArgumentException: malformed escape"))
+            }
+            return .string(decoded)
+        case "base64Encode":
+            return .string(Base64.encode(Array(textOf(argument).utf8)))
+        case "base64Decode":
+            guard let bytes = Base64.decode(textOf(argument)) else {
+                throw VelocityRuntimeError(.methodFailed(method: "base64Decode", message: "IllegalArgumentException: not Base64"))
+            }
+            return .string(String(decoding: bytes, as: UTF8.self))
+        default:
+            return nil
+        }
+    }
+
+    /// The text a Java method receives: null becomes "".
+    func textOf(_ value: VelocityValue) -> String {
+        if case .string(let text) = value { return text }
+        if value.isNull { return "" }
+        return value.renderedText
+    }
+}
+
+/// JavaScript, URL and Base64 text transforms with the Java library semantics AWS uses.
+public enum TextEscaping {
+    /// commons-lang `escapeJavaScript`: quotes, backslash and `/` escaped; control characters
+    /// as `\b \f \n \r \t` or `\u00XX`; non-ASCII as `\uXXXX` (UTF-16 units, upper-case hex).
+    public static func escapeJavaScript(_ text: String) -> String {
+        var result = ""
+        let hex = Array("0123456789ABCDEF")
+        func unicode(_ unit: UInt16) {
+            result += "\\u"
+            for shift in stride(from: 12, through: 0, by: -4) { result.append(hex[Int(unit >> UInt16(shift)) & 0xF]) }
+        }
+        for unit in text.utf16 {
+            switch unit {
+            case 0x27: result += "\\'"
+            case 0x22: result += "\\\""
+            case 0x5C: result += "\\\\"
+            case 0x2F: result += "\\/"
+            case 0x08: result += "\\b"
+            case 0x0C: result += "\\f"
+            case 0x0A: result += "\\n"
+            case 0x0D: result += "\\r"
+            case 0x09: result += "\\t"
+            case ..<0x20, 0x7F...: unicode(unit)
+            default: result.unicodeScalars.append(Unicode.Scalar(unit)!)
+            }
+        }
+        return result
+    }
+
+    /// `URLEncoder.encode(s, "UTF-8")`: letters, digits and `.-*_` stay; space becomes `+`.
+    public static func urlEncode(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF")
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "_"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "):
+                result += "+"
+            default:
+                result += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
+            }
+        }
+        return result
+    }
+
+    /// `URLDecoder.decode(s, "UTF-8")`: `+` is a space, `%XX` a byte; nil when malformed.
+    public static func urlDecode(_ text: String) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        func hexValue(_ byte: UInt8?) -> UInt8? {
+            guard let byte else { return nil }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - 48
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - 87
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - 55
+            default: return nil
+            }
+        }
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(0x20)
+            case UInt8(ascii: "%"):
+                guard let high = hexValue(iterator.next()), let low = hexValue(iterator.next()) else { return nil }
+                bytes.append(high << 4 | low)
+            default: bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// RFC 4648 Base64 with padding.
+public enum Base64 {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Encodes bytes.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index + 2 < bytes.count {
+            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            for shift in [18, 12, 6, 0] { output.append(alphabet[Int(value >> UInt32(shift)) & 63]) }
+            index += 3
+        }
+        let rest = bytes.count - index
+        if rest > 0 {
+            var value = UInt32(bytes[index]) << 16
+            if rest == 2 { value |= UInt32(bytes[index + 1]) << 8 }
+            output.append(alphabet[Int(value >> 18) & 63])
+            output.append(alphabet[Int(value >> 12) & 63])
+            output.append(rest == 2 ? alphabet[Int(value >> 6) & 63] : UInt8(ascii: "="))
+            output.append(UInt8(ascii: "="))
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Decodes Base64 (padding optional, whitespace refused); nil when malformed.
+    public static func decode(_ text: String) -> [UInt8]? {
+        var values: [UInt8] = []
+        var padding = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "=") {
+                padding += 1
+                continue
+            }
+            guard padding == 0, let position = alphabet.firstIndex(of: byte) else { return nil }
+            values.append(UInt8(position))
+        }
+        guard values.count % 4 != 1, padding <= 2 else { return nil }
+        var output: [UInt8] = []
+        var index = 0
+        while index < values.count {
+            let chunk = values[index..<min(index + 4, values.count)]
+            var value: UInt32 = 0
+            for (offset, sextet) in chunk.enumerated() { value |= UInt32(sextet) << UInt32(18 - 6 * offset) }
+            output.append(UInt8(value >> 16 & 0xFF))
+            if chunk.count > 2 { output.append(UInt8(value >> 8 & 0xFF)) }
+            if chunk.count > 3 { output.append(UInt8(value & 0xFF)) }
+            index += 4
+        }
+        return output
+    }
+}

@@ -1,0 +1,37 @@
+/// A compiled Velocity template: parse once, render many times (from any thread).
+///
+/// Rendering follows API Gateway's differences from stock Velocity: a null or undefined
+/// reference renders as the empty string (so `$!x` and `$x` render alike), null equals `""`,
+/// and Java number semantics apply (`7 / 2` is `3`, `2 * 1.5` is `3.0`).
+public struct VelocityTemplate: Sendable {
+    /// The template text.
+    public let source: String
+    let nodes: [VelocityNode]
+    let macros: [String: Macro]
+    /// Variable names by slot.
+    let slotNames: [String]
+    /// Bounds applied to every render.
+    public var limits: VelocityLimits
+
+    /// Compiles `source`; a syntax error carries line, column and a caret report.
+    public init(_ source: String, limits: VelocityLimits = VelocityLimits()) throws(VelocitySyntaxError) {
+        var parser = VelocityParser(source)
+        self.nodes = try parser.parseTemplate()
+        self.macros = parser.macros
+        self.slotNames = parser.slotNames
+        self.source = source
+        self.limits = limits
+    }
+
+    /// Renders with `variables` (`$name` → value). Mutations the template makes to maps in
+    /// `variables` (for example `$context.responseOverride`) are visible to the caller.
+    public func render(_ variables: [String: VelocityValue]) throws(VelocityRuntimeError) -> String {
+        var slots = [VelocityValue](repeating: .null, count: slotNames.count)
+        for (slot, name) in slotNames.enumerated() {
+            if let value = variables[name] { slots[slot] = value }
+        }
+        var renderer = VelocityRenderer(variables: slots, macros: macros, limits: limits)
+        _ = try renderer.render(nodes)
+        return renderer.output
+    }
+}
