@@ -48,6 +48,9 @@ struct RegexParser {
     var captureCount = 0
     var namedGroups: [String: Int] = [:]
     var pendingNamedReferences: [(String, Int)] = []
+    /// Group nesting, bounded so deep patterns are an error rather than a stack overflow.
+    var depth = 0
+    static let maximumDepth = 200
 
     init(_ pattern: String) {
         self.pattern = pattern
@@ -159,6 +162,9 @@ struct RegexParser {
 
     mutating func parseGroup() throws(RegexSyntaxError) -> RegexNode {
         let open = index
+        depth += 1
+        defer { depth -= 1 }
+        if depth > RegexParser.maximumDepth { throw fail("groups nested deeper than \(RegexParser.maximumDepth)") }
         index += 1
         var capture: Int? = nil
         var look: Bool? = nil  // negated?

@@ -9,6 +9,9 @@ struct VelocityParser {
     let scalars: [Unicode.Scalar]
     var index = 0
     var macros: [String: Macro] = [:]
+    /// Nesting of blocks and parenthesised expressions, bounded so deep input is an error.
+    var depth = 0
+    static let maximumDepth = 200
     /// Variable names in slot order, and their slots.
     var slotNames: [String] = ReservedSlot.names
     var slots: [String: Int] = Dictionary(uniqueKeysWithValues: ReservedSlot.names.enumerated().map { ($1, $0) })
@@ -81,6 +84,8 @@ struct VelocityParser {
 
     /// Nodes up to one of `terminators` (`end`, `else`, `elseif`), which is consumed and returned.
     mutating func parseBlock(until terminators: Set<String>) throws(VelocitySyntaxError) -> ([VelocityNode], Terminator?) {
+        try enter()
+        defer { depth -= 1 }
         var nodes: [VelocityNode] = []
         var text = String.UnicodeScalarView()
         func flush() {
@@ -564,6 +569,8 @@ struct VelocityParser {
     }
 
     mutating func parseUnary() throws(VelocitySyntaxError) -> Expression {
+        try enter()
+        defer { depth -= 1 }
         skipSpace()
         if peek() == "!", peek(1) != "=" {
             index += 1
@@ -577,7 +584,14 @@ struct VelocityParser {
         return try parsePrimary()
     }
 
+    mutating func enter() throws(VelocitySyntaxError) {
+        depth += 1
+        if depth > VelocityParser.maximumDepth { throw error("nesting deeper than \(VelocityParser.maximumDepth) levels") }
+    }
+
     mutating func parsePrimary() throws(VelocitySyntaxError) -> Expression {
+        try enter()
+        defer { depth -= 1 }
         skipSpace()
         guard let scalar = peek() else { throw error("expected a value but found the end of the template") }
         switch scalar {

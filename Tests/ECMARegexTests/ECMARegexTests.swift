@@ -83,3 +83,26 @@ struct ECMARegexTests {
         }
     }
 }
+
+@Suite("ECMARegex limits")
+struct ECMARegexLimitTests {
+    @Test("deeply nested groups are refused, not a crash")
+    func deep() {
+        #expect(throws: RegexSyntaxError.self) {
+            try ECMARegex(String(repeating: "(", count: 100_000) + "a" + String(repeating: ")", count: 100_000))
+        }
+        #expect(throws: Never.self) { try ECMARegex(String(repeating: "(", count: 50) + "a" + String(repeating: ")", count: 50)) }
+    }
+
+    @Test("match positions and groups for replace and split")
+    func positions() throws {
+        let expression = try ECMARegex("(\\d+)-(x)?")
+        let scalars = "a12-b3-x".unicodeScalars.map(\.value)
+        let matches = expression.allMatches(in: scalars)
+        #expect(matches.map(\.range) == [1..<4, 5..<8])
+        #expect(matches[0].groups == [1..<3, nil])
+        #expect(matches[1].groups == [5..<6, 7..<8])
+        #expect(try ECMARegex("b+").matchesEntirely("bbb"))
+        #expect(try !ECMARegex("b+").matchesEntirely("abbb"))
+    }
+}

@@ -171,3 +171,16 @@ struct TemplateErrorTests {
         }
     }
 }
+
+@Suite("Deep nesting")
+struct DeepNestingTests {
+    @Test("deeply nested blocks and expressions are a syntax error, not a crash")
+    func deep() {
+        #expect(throws: VelocitySyntaxError.self) {
+            try VelocityTemplate(String(repeating: "#if(true)", count: 100_000) + String(repeating: "#end", count: 100_000))
+        }
+        #expect(throws: VelocitySyntaxError.self) { try VelocityTemplate("#set($a = " + String(repeating: "(", count: 100_000) + "1)") }
+        #expect(throws: VelocitySyntaxError.self) { try VelocityTemplate("#set($a = " + String(repeating: "!", count: 100_000) + "true)") }
+        #expect(throws: Never.self) { try VelocityTemplate(String(repeating: "#if(true)", count: 50) + "x" + String(repeating: "#end", count: 50)) }
+    }
+}
