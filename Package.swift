@@ -18,9 +18,18 @@ let package = Package(
         // Layer 0: values and text, no dependencies.
         .target(name: "JSONCore"),
         .target(name: "ECMARegex"),
+        .target(name: "HTTPCore"),
         // Layer 1: Velocity templates (API Gateway flavour).
         .target(name: "Velocity", dependencies: ["JSONCore", "ECMARegex"]),
         .target(name: "MappingTemplates", dependencies: ["Velocity", "JSONCore"]),
+        .target(name: "LambdaRuntime", dependencies: ["JSONCore"]),
+        // Layer 2: the bundled function and the API definition.
+        .target(name: "ItemsService", dependencies: ["LambdaRuntime", "JSONCore"]),
+        .target(name: "APIModel", dependencies: ["JSONCore", "JSONSchema"]),
+        // Layer 3: the gateway runtime.
+        .target(
+            name: "APIGateway",
+            dependencies: ["APIModel", "JSONCore", "JSONSchema", "MappingTemplates", "Velocity", "LambdaRuntime", "HTTPCore", "ECMARegex"]),
         // Layer 1: schema loading, compilation and validation.
         .target(name: "JSONSchema", dependencies: ["JSONCore", "ECMARegex"]),
         // Layer 2: test-suite helpers and command-line logic.

@@ -1,0 +1,303 @@
+import JSONCore
+import JSONSchema
+
+/// Imports an OpenAPI 3.0 document with `x-amazon-apigateway-*` extensions, as API Gateway's
+/// ImportRestApi does (reference §11): paths become resources, operations methods, the
+/// operation-level `security` with an `apiKey` scheme named `x-api-key` sets
+/// `apiKeyRequired`, `components.schemas` become models.
+public enum OpenAPIImporter {
+    static let operationKeys: [(String, String)] = [
+        ("get", "GET"), ("put", "PUT"), ("post", "POST"), ("delete", "DELETE"), ("patch", "PATCH"), ("head", "HEAD"),
+        ("options", "OPTIONS"), ("x-amazon-apigateway-any-method", "ANY"),
+    ]
+
+    /// Imports `document`, read from `file` (used in messages) at `uri`.
+    public static func importAPI(_ document: JSONValue, file: String, uri: String) throws(APIDefinitionError) -> RestAPI {
+        let reader = DocumentReader(file: file)
+        let root = try reader.object(document, at: .root)
+        if let version = root["openapi"]?.stringValue, !version.hasPrefix("3.") {
+            throw reader.fail(["openapi"], "only OpenAPI 3.0 documents are supported (found \(version))")
+        }
+        guard root["openapi"] != nil else { throw reader.fail([], "not an OpenAPI 3.0 document: no \"openapi\" member") }
+        let title = root["info"]?["title"]?.stringValue ?? "API"
+
+        // Security schemes that mean "API key in the x-api-key header".
+        var apiKeySchemes: Set<String> = []
+        for member in root["components"]?["securitySchemes"]?.objectValue ?? JSONObject() {
+            if member.value["type"]?.stringValue == "apiKey", member.value["in"]?.stringValue == "header",
+                member.value["name"]?.stringValue?.lowercased() == "x-api-key"
+            {
+                apiKeySchemes.insert(member.key)
+            }
+        }
+        var validators: [String: RequestValidator] = [:]
+        for member in root["x-amazon-apigateway-request-validators"]?.objectValue ?? JSONObject() {
+            validators[member.key] = RequestValidator(
+                validateRequestBody: member.value["validateRequestBody"]?.boolValue ?? false,
+                validateRequestParameters: member.value["validateRequestParameters"]?.boolValue ?? false)
+        }
+        let defaultValidator = root["x-amazon-apigateway-request-validator"]?.stringValue
+        if let defaultValidator, validators[defaultValidator] == nil {
+            throw reader.fail(["x-amazon-apigateway-request-validator"], "unknown request validator \"\(defaultValidator)\"")
+        }
+        var gatewayResponses: [String: GatewayResponseDefinition] = [:]
+        for member in root["x-amazon-apigateway-gateway-responses"]?.objectValue ?? JSONObject() {
+            guard GatewayResponseType(rawValue: member.key) != nil else {
+                throw reader.fail(["x-amazon-apigateway-gateway-responses", member.key], "unknown gateway response type \(member.key)")
+            }
+            let status = try member.value["statusCode"].map { (value) throws(APIDefinitionError) -> Int in
+                try reader.status(value, at: ["x-amazon-apigateway-gateway-responses", member.key, "statusCode"])
+            }
+            gatewayResponses[member.key] = GatewayResponseDefinition(
+                statusCode: status,
+                responseParameters: (member.value["responseParameters"]?.objectValue ?? JSONObject()).compactMap { entry in
+                    entry.value.stringValue.map { (entry.key, $0) }
+                },
+                responseTemplates: reader.stringMap(member.value["responseTemplates"]))
+        }
+        let modelNames = (root["components"]?["schemas"]?.objectValue?.keys ?? [])
+
+        var resources: [Resource] = []
+        for pathMember in try reader.object(root["paths"] ?? [:], at: ["paths"]) {
+            let path = pathMember.key
+            let parts = try reader.pathParts(path, at: ["paths", path])
+            var methods: [String: Method] = [:]
+            let pathParameters = pathMember.value["parameters"]?.arrayValue ?? []
+            for (key, httpMethod) in operationKeys {
+                guard let operation = pathMember.value[key] else { continue }
+                let pointer = JSONPointer(tokens: ["paths", path, key])
+                methods[httpMethod] = try reader.method(
+                    operation, httpMethod: httpMethod, pointer: pointer, pathParameters: pathParameters, apiKeySchemes: apiKeySchemes,
+                    validators: validators, models: Set(modelNames))
+            }
+            resources.append(Resource(path: path, parts: parts, methods: methods))
+        }
+        try checkSiblings(resources, reader: reader)
+        return RestAPI(
+            title: title, file: file, documentURI: uri, apiKeySource: root["x-amazon-apigateway-api-key-source"]?.stringValue ?? "HEADER",
+            binaryMediaTypes: (root["x-amazon-apigateway-binary-media-types"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue },
+            resources: resources, modelNames: modelNames, requestValidators: validators, defaultValidator: defaultValidator,
+            gatewayResponses: gatewayResponses)
+    }
+
+    /// API Gateway's resource rules: one variable sibling per parent, nothing under a greedy part.
+    static func checkSiblings(_ resources: [Resource], reader: DocumentReader) throws(APIDefinitionError) {
+        var variableChild: [String: String] = [:]
+        for resource in resources {
+            for (index, part) in resource.parts.enumerated() {
+                let parent = resource.parts[..<index].map(\.text).joined(separator: "/")
+                switch part {
+                case .parameter, .greedy:
+                    if let existing = variableChild[parent], existing != part.text {
+                        throw reader.fail(
+                            ["paths", resource.path],
+                            "A sibling (\(existing)) of this resource already has a variable path part -- only one is allowed")
+                    }
+                    variableChild[parent] = part.text
+                    if case .greedy = part, index < resource.parts.count - 1 {
+                        throw reader.fail(["paths", resource.path], "Cannot create a child of a resource with a greedy path variable: \(part.text)")
+                    }
+                case .literal:
+                    break
+                }
+            }
+        }
+    }
+}
+
+extension PathPart {
+    var text: String {
+        switch self {
+        case .literal(let text): return text
+        case .parameter(let name): return "{\(name)}"
+        case .greedy(let name): return "{\(name)+}"
+        }
+    }
+}
+
+/// Typed reads with errors that carry the file and pointer.
+struct DocumentReader {
+    let file: String
+
+    func fail(_ tokens: [String], _ message: String) -> APIDefinitionError {
+        APIDefinitionError(file: file, pointer: JSONPointer(tokens: tokens), message: message)
+    }
+
+    func object(_ value: JSONValue, at tokens: [String]) throws(APIDefinitionError) -> JSONObject {
+        try object(value, at: JSONPointer(tokens: tokens))
+    }
+
+    func object(_ value: JSONValue, at pointer: JSONPointer) throws(APIDefinitionError) -> JSONObject {
+        guard case .object(let object) = value else {
+            throw APIDefinitionError(file: file, pointer: pointer, message: "expected an object, found \(value.typeName)")
+        }
+        return object
+    }
+
+    func stringMap(_ value: JSONValue?) -> [String: String] {
+        var result: [String: String] = [:]
+        for member in value?.objectValue ?? JSONObject() { if let text = member.value.stringValue { result[member.key] = text } }
+        return result
+    }
+
+    func status(_ value: JSONValue, at tokens: [String]) throws(APIDefinitionError) -> Int {
+        let number: Int?
+        switch value {
+        case .string(let text): number = Int(text)
+        case .number(let value): number = value.intValue
+        default: number = nil
+        }
+        guard let number, (100...599).contains(number) else { throw fail(tokens, "statusCode must be an HTTP status (100–599)") }
+        return number
+    }
+
+    func pathParts(_ path: String, at tokens: [String]) throws(APIDefinitionError) -> [PathPart] {
+        guard path.hasPrefix("/") else { throw fail(tokens, "a path must start with '/'") }
+        var parts: [PathPart] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if segment.hasPrefix("{") && segment.hasSuffix("}") {
+                var name = segment.dropFirst().dropLast()
+                if name.hasSuffix("+") {
+                    name = name.dropLast()
+                    parts.append(.greedy(String(name)))
+                } else {
+                    parts.append(.parameter(String(name)))
+                }
+                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
+                    throw fail(tokens, "invalid path parameter \(segment)")
+                }
+            } else {
+                guard segment.allSatisfy({ $0.isLetter || $0.isNumber || "_-.,:".contains($0) }) else {
+                    throw fail(tokens, "invalid path segment \"\(segment)\": a parameter must be a whole segment, and segments hold only letters, digits, _ - . , :")
+                }
+                parts.append(.literal(String(segment)))
+            }
+        }
+        return parts
+    }
+
+    func method(
+        _ operation: JSONValue, httpMethod: String, pointer: JSONPointer, pathParameters: [JSONValue], apiKeySchemes: Set<String>,
+        validators: [String: RequestValidator], models: Set<String>
+    ) throws(APIDefinitionError) -> Method {
+        let operationObject = try object(operation, at: pointer)
+        var requestParameters: [(String, Bool)] = []
+        for (index, parameter) in (pathParameters + (operationObject["parameters"]?.arrayValue ?? [])).enumerated() {
+            guard case .string(let name)? = parameter["name"], case .string(let location)? = parameter["in"] else {
+                throw fail(pointer.tokens + ["parameters", String(index)], "a parameter needs \"name\" and \"in\"")
+            }
+            let kind: String
+            switch location {
+            case "path": kind = "path"
+            case "query": kind = "querystring"
+            case "header": kind = "header"
+            default: continue
+            }
+            requestParameters.append(("method.request.\(kind).\(name)", parameter["required"]?.boolValue ?? (location == "path")))
+        }
+        // Operation-level security only (root-level security is ignored by API Gateway).
+        var apiKeyRequired = false
+        for requirement in operationObject["security"]?.arrayValue ?? [] {
+            for member in requirement.objectValue ?? JSONObject() where apiKeySchemes.contains(member.key) { apiKeyRequired = true }
+        }
+        var requestModels: [String: String] = [:]
+        for member in operationObject["requestBody"]?["content"]?.objectValue ?? JSONObject() {
+            if let name = modelName(member.value["schema"]?["$ref"]?.stringValue) { requestModels[member.key] = name }
+        }
+        var responseModels: [Int: [String: String]] = [:]
+        for member in operationObject["responses"]?.objectValue ?? JSONObject() {
+            guard let status = Int(member.key) else { continue }
+            var byType: [String: String] = [:]
+            for content in member.value["content"]?.objectValue ?? JSONObject() {
+                if let name = modelName(content.value["schema"]?["$ref"]?.stringValue) { byType[content.key] = name }
+            }
+            responseModels[status] = byType
+        }
+        let validator = operationObject["x-amazon-apigateway-request-validator"]?.stringValue
+        if let validator, validators[validator] == nil {
+            throw fail(pointer.tokens + ["x-amazon-apigateway-request-validator"], "unknown request validator \"\(validator)\"")
+        }
+        for (contentType, name) in requestModels where !models.contains(name) {
+            throw fail(pointer.tokens + ["requestBody", "content", contentType, "schema", "$ref"], "unknown model \(name)")
+        }
+        guard let integrationValue = operationObject["x-amazon-apigateway-integration"] else {
+            throw fail(pointer.tokens, "the operation has no x-amazon-apigateway-integration")
+        }
+        let integration = try self.integration(integrationValue, at: pointer.tokens + ["x-amazon-apigateway-integration"])
+        return Method(
+            httpMethod: httpMethod, operationId: operationObject["operationId"]?.stringValue, apiKeyRequired: apiKeyRequired,
+            requestParameters: requestParameters, requestModels: requestModels, requestValidator: validator, integration: integration,
+            responseModels: responseModels, pointer: pointer)
+    }
+
+    /// `#/components/schemas/Item` → `Item`.
+    func modelName(_ reference: String?) -> String? {
+        guard let reference, reference.hasPrefix("#/components/schemas/") else { return nil }
+        return String(reference.dropFirst("#/components/schemas/".count))
+    }
+
+    func integration(_ value: JSONValue, at tokens: [String]) throws(APIDefinitionError) -> Integration {
+        let object = try self.object(value, at: JSONPointer(tokens: tokens))
+        guard case .string(let typeText)? = object["type"], let kind = Integration.Kind(rawValue: typeText.uppercased()) else {
+            throw fail(tokens + ["type"], "type must be one of aws, aws_proxy, http, http_proxy, mock")
+        }
+        let uri = object["uri"]?.stringValue ?? ""
+        if kind == .aws || kind == .awsProxy {
+            guard uri.contains(":lambda:path/2015-03-31/functions/"), uri.hasSuffix("/invocations") else {
+                throw fail(tokens + ["uri"], "only Lambda function URIs (…:lambda:path/2015-03-31/functions/…/invocations) are supported for aws integrations")
+            }
+        }
+        let timeout = object["timeoutInMillis"]?.numberValue?.intValue ?? 29000
+        guard (50...29000).contains(timeout) else { throw fail(tokens + ["timeoutInMillis"], "Timeout should be between 50 ms and 29000 ms") }
+        let passthrough = (object["passthroughBehavior"]?.stringValue ?? "when_no_match").uppercased()
+        guard ["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"].contains(passthrough) else {
+            throw fail(tokens + ["passthroughBehavior"], "passthroughBehavior must be when_no_match, when_no_templates or never")
+        }
+        var patterned: [IntegrationResponse] = []
+        var fallback: IntegrationResponse?
+        for member in object["responses"]?.objectValue ?? JSONObject() {
+            let responseTokens = tokens + ["responses", member.key]
+            let status = try self.status(member.value["statusCode"] ?? .null, at: responseTokens + ["statusCode"])
+            let response = IntegrationResponse(
+                selectionPattern: member.key == "default" ? nil : member.key, statusCode: status,
+                responseParameters: (member.value["responseParameters"]?.objectValue ?? JSONObject()).compactMap { entry in
+                    entry.value.stringValue.map { (entry.key, $0) }
+                },
+                responseTemplates: stringMap(member.value["responseTemplates"]))
+            if response.selectionPattern == nil { fallback = response } else { patterned.append(response) }
+        }
+        return Integration(
+            kind: kind, httpMethod: (object["httpMethod"]?.stringValue ?? "POST").uppercased(), uri: uri,
+            requestTemplates: stringMap(object["requestTemplates"]), passthroughBehavior: passthrough, timeoutMillis: timeout,
+            cacheKeyParameters: (object["cacheKeyParameters"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue },
+            cacheNamespace: object["cacheNamespace"]?.stringValue, responses: patterned + (fallback.map { [$0] } ?? []))
+    }
+}
+
+/// Gateway response types and their default status (reference §8.3).
+public enum GatewayResponseType: String, Sendable, CaseIterable {
+    case accessDenied = "ACCESS_DENIED", apiConfigurationError = "API_CONFIGURATION_ERROR"
+    case authorizerConfigurationError = "AUTHORIZER_CONFIGURATION_ERROR", authorizerFailure = "AUTHORIZER_FAILURE"
+    case badRequestBody = "BAD_REQUEST_BODY", badRequestParameters = "BAD_REQUEST_PARAMETERS", default4XX = "DEFAULT_4XX"
+    case default5XX = "DEFAULT_5XX", expiredToken = "EXPIRED_TOKEN", integrationFailure = "INTEGRATION_FAILURE"
+    case integrationTimeout = "INTEGRATION_TIMEOUT", invalidAPIKey = "INVALID_API_KEY", invalidSignature = "INVALID_SIGNATURE"
+    case missingAuthenticationToken = "MISSING_AUTHENTICATION_TOKEN", quotaExceeded = "QUOTA_EXCEEDED"
+    case requestTooLarge = "REQUEST_TOO_LARGE", resourceNotFound = "RESOURCE_NOT_FOUND", throttled = "THROTTLED"
+    case unauthorized = "UNAUTHORIZED", unsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE", wafFiltered = "WAF_FILTERED"
+
+    /// The status AWS uses when nothing is customised (nil for the two defaults).
+    public var defaultStatus: Int? {
+        switch self {
+        case .accessDenied, .expiredToken, .invalidAPIKey, .invalidSignature, .missingAuthenticationToken, .wafFiltered: return 403
+        case .badRequestBody, .badRequestParameters: return 400
+        case .unauthorized: return 401
+        case .resourceNotFound: return 404
+        case .requestTooLarge: return 413
+        case .unsupportedMediaType: return 415
+        case .quotaExceeded, .throttled: return 429
+        case .apiConfigurationError, .authorizerConfigurationError, .authorizerFailure: return 500
+        case .integrationFailure, .integrationTimeout: return 504
+        case .default4XX, .default5XX: return nil
+        }
+    }
+}

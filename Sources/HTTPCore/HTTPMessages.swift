@@ -1,0 +1,170 @@
+/// Header fields in order, names compared case-insensitively (RFC 9110).
+public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equatable {
+    /// The fields as sent, in order.
+    public private(set) var fields: [(name: String, value: String)] = []
+
+    /// No fields.
+    public init() {}
+
+    /// Fields from pairs, in order.
+    public init(_ pairs: [(String, String)]) { fields = pairs.map { (name: $0.0, value: $0.1) } }
+
+    /// Fields from a literal, in order.
+    public init(dictionaryLiteral elements: (String, String)...) { self.init(elements) }
+
+    /// The first value of `name`, or nil.
+    public subscript(name: String) -> String? {
+        for field in fields where HTTPHeaders.sameName(field.name, name) { return field.value }
+        return nil
+    }
+
+    /// Every value of `name`, in order.
+    public func values(for name: String) -> [String] {
+        fields.filter { HTTPHeaders.sameName($0.name, name) }.map(\.value)
+    }
+
+    /// Whether a field named `name` is present.
+    public func contains(_ name: String) -> Bool { fields.contains { HTTPHeaders.sameName($0.name, name) } }
+
+    /// Appends a field (keeping any others of the same name).
+    public mutating func add(_ name: String, _ value: String) { fields.append((name: name, value: value)) }
+
+    /// Replaces every field named `name` with one field.
+    public mutating func set(_ name: String, _ value: String) {
+        remove(name)
+        fields.append((name: name, value: value))
+    }
+
+    /// Removes every field named `name`.
+    public mutating func remove(_ name: String) { fields.removeAll { HTTPHeaders.sameName($0.name, name) } }
+
+    /// Iterates fields in order.
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+
+    /// The number of fields.
+    public var count: Int { fields.count }
+
+    /// ASCII case-insensitive comparison of field names.
+    public static func sameName(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+            let lowerX = x >= 0x41 && x <= 0x5A ? x | 0x20 : x
+            let lowerY = y >= 0x41 && y <= 0x5A ? y | 0x20 : y
+            if lowerX != lowerY { return false }
+        }
+        return true
+    }
+
+    /// Same fields in the same order.
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.count == rhs.fields.count && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+/// An HTTP request as the gateway sees it.
+public struct HTTPRequest: Sendable {
+    /// The method (`GET`), as sent.
+    public var method: String
+    /// The request target: path and optional query, undecoded (`/prod/items?x=1`).
+    public var target: String
+    /// Header fields.
+    public var headers: HTTPHeaders
+    /// The body bytes.
+    public var body: [UInt8]
+    /// The client's address, when known.
+    public var remoteAddress: String
+
+    /// A request.
+    public init(method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], remoteAddress: String = "127.0.0.1") {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+    }
+
+    /// The path part of the target (before `?` and `#`).
+    public var path: String {
+        var end = target.endIndex
+        if let mark = target.firstIndex(where: { $0 == "?" || $0 == "#" }) { end = mark }
+        return String(target[..<end])
+    }
+
+    /// The query string (after `?`, before `#`), or nil.
+    public var query: String? {
+        guard let mark = target.firstIndex(of: "?") else { return nil }
+        var rest = target[target.index(after: mark)...]
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
+        return String(rest)
+    }
+}
+
+/// An HTTP response.
+public struct HTTPResponse: Sendable {
+    /// The status code.
+    public var status: Int
+    /// Header fields.
+    public var headers: HTTPHeaders
+    /// The body bytes.
+    public var body: [UInt8]
+
+    /// A response.
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The body as UTF-8 text.
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// The only seam between a transport (sockets, in-process calls) and an application.
+public protocol HTTPResponder: Sendable {
+    /// Answers one request. Called concurrently from several threads.
+    func respond(to request: HTTPRequest) -> HTTPResponse
+}
+
+/// Percent-decoding and query-string parsing as API Gateway does them.
+public enum URLEncoding {
+    /// Decodes `%XX` (and `+` as a space when `plusIsSpace`); malformed escapes stay as written.
+    public static func decode(_ text: String, plusIsSpace: Bool) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else { return text }
+        var bytes: [UInt8] = []
+        let source = Array(text.utf8)
+        var index = 0
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - 48
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - 87
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - 55
+            default: return nil
+            }
+        }
+        while index < source.count {
+            let byte = source[index]
+            if byte == UInt8(ascii: "%"), index + 2 < source.count, let high = hex(source[index + 1]), let low = hex(source[index + 2]) {
+                bytes.append(high << 4 | low)
+                index += 3
+            } else if plusIsSpace && byte == UInt8(ascii: "+") {
+                bytes.append(0x20)
+                index += 1
+            } else {
+                bytes.append(byte)
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `a=1&b=x+y&a=2` → ordered pairs, decoded (`+` is a space).
+    public static func queryPairs(_ query: String?) -> [(String, String)] {
+        guard let query, !query.isEmpty else { return [] }
+        return query.split(separator: "&", omittingEmptySubsequences: true).map { part in
+            if let equals = part.firstIndex(of: "=") {
+                return (decode(String(part[..<equals]), plusIsSpace: true), decode(String(part[part.index(after: equals)...]), plusIsSpace: true))
+            }
+            return (decode(String(part), plusIsSpace: true), "")
+        }
+    }
+}

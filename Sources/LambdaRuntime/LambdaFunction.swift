@@ -1,0 +1,137 @@
+import JSONCore
+
+/// An error a handler throws, shaped as Lambda reports it (`errorMessage`, `errorType`).
+public struct LambdaFunctionError: Error, Sendable, Equatable {
+    /// `str(exception)` in Python terms; what API Gateway's selection patterns match.
+    public var errorMessage: String
+    /// The exception class (`Exception`).
+    public var errorType: String
+
+    /// An error.
+    public init(_ errorMessage: String, type errorType: String = "Exception") {
+        self.errorMessage = errorMessage
+        self.errorType = errorType
+    }
+}
+
+/// What a running invocation can see.
+public struct LambdaContext: Sendable {
+    /// The invocation's request id.
+    public let requestId: String
+    /// The function name.
+    public let functionName: String
+    /// The version that runs (`$LATEST` or a number).
+    public let functionVersion: String
+    /// The ARN as invoked (with `:alias` or `:version` when qualified).
+    public let invokedFunctionArn: String
+    /// Configured memory in MB.
+    public let memoryLimitInMB: Int
+    /// Environment variables of the version that runs.
+    public let environment: [String: String]
+}
+
+/// Function code: event JSON in, result JSON out, or a thrown `LambdaFunctionError`.
+public protocol LambdaHandler: Sendable {
+    /// Handles one event.
+    func handle(_ event: JSONValue, context: LambdaContext) throws(LambdaFunctionError) -> JSONValue
+}
+
+/// A function's configuration: which code runs (a handler registered by name) and how.
+public struct FunctionConfiguration: Sendable, Equatable {
+    /// The registered handler's name (the "code").
+    public var handler: String
+    /// Environment variables.
+    public var environment: [String: String]
+    /// Memory in MB (default 128).
+    public var memorySize: Int
+    /// Timeout in seconds (default 3).
+    public var timeout: Double
+    /// A description.
+    public var description: String
+
+    /// A configuration with Lambda's defaults.
+    public init(handler: String, environment: [String: String] = [:], memorySize: Int = 128, timeout: Double = 3, description: String = "") {
+        self.handler = handler
+        self.environment = environment
+        self.memorySize = memorySize
+        self.timeout = timeout
+        self.description = description
+    }
+
+    /// The configuration as JSON (for the state directory).
+    public var json: JSONValue {
+        [
+            "handler": .string(handler),
+            "environment": .object(JSONObject(environment.sorted { $0.key < $1.key }.map { JSONObject.Member(key: $0.key, value: .string($0.value)) })),
+            "memorySize": .number(JSONNumber(memorySize)), "timeout": .number(JSONNumber(timeout) ?? JSONNumber(3)),
+            "description": .string(description),
+        ]
+    }
+
+    /// Reads `json`; nil when malformed.
+    public init?(json: JSONValue) {
+        guard case .string(let handler)? = json["handler"] else { return nil }
+        var environment: [String: String] = [:]
+        for member in json["environment"]?.objectValue ?? JSONObject() {
+            guard case .string(let value) = member.value else { return nil }
+            environment[member.key] = value
+        }
+        self.init(
+            handler: handler, environment: environment, memorySize: json["memorySize"]?.numberValue?.intValue ?? 128,
+            timeout: json["timeout"]?.numberValue?.doubleValue ?? 3, description: json["description"]?.stringValue ?? "")
+    }
+}
+
+/// An alias: a name pointing at a version, optionally sending a share of calls to one other.
+public struct FunctionAlias: Sendable, Equatable {
+    /// The version it points at (`$LATEST` or a number).
+    public var version: String
+    /// At most one additional version and the share (0…1) of invocations it receives.
+    public var additionalVersion: (version: String, weight: Double)?
+
+    /// An alias.
+    public init(version: String, additionalVersion: (version: String, weight: Double)? = nil) {
+        self.version = version
+        self.additionalVersion = additionalVersion
+    }
+
+    public static func == (lhs: FunctionAlias, rhs: FunctionAlias) -> Bool {
+        lhs.version == rhs.version && lhs.additionalVersion?.version == rhs.additionalVersion?.version
+            && lhs.additionalVersion?.weight == rhs.additionalVersion?.weight
+    }
+}
+
+/// A Lambda API error, with the status and message AWS uses.
+public struct LambdaServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The HTTP status Lambda answers with.
+    public let status: Int
+    /// The exception type (`ResourceNotFoundException`).
+    public let type: String
+    /// The message.
+    public let message: String
+
+    /// `Type: message`.
+    public var description: String { "\(type): \(message)" }
+
+    static func notFound(_ message: String) -> LambdaServiceError { LambdaServiceError(status: 404, type: "ResourceNotFoundException", message: message) }
+    static func invalid(_ message: String) -> LambdaServiceError { LambdaServiceError(status: 400, type: "InvalidParameterValueException", message: message) }
+}
+
+/// The result of one invocation.
+public struct InvocationResult: Sendable {
+    /// The request id.
+    public let requestId: String
+    /// The result, or the error JSON (`errorMessage`, `errorType`, `requestId`, `stackTrace`).
+    public let payload: JSONValue
+    /// `Unhandled` when the function failed (`X-Amz-Function-Error`).
+    public let functionError: String?
+    /// The version that ran (`X-Amz-Executed-Version`).
+    public let executedVersion: String
+    /// START / END / REPORT lines (empty unless logs were requested).
+    public let logLines: [String]
+    /// Milliseconds the handler ran.
+    public let durationMilliseconds: Double
+
+    /// The error message when the function failed.
+    public var errorMessage: String? { functionError == nil ? nil : payload["errorMessage"]?.stringValue }
+}

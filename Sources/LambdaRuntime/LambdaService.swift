@@ -1,0 +1,300 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import JSONCore
+import Synchronization
+
+/// Lambda, in process: functions with a mutable `$LATEST`, immutable numbered versions,
+/// aliases with weighted routing, qualified invocation, log lines and metrics.
+/// Thread-safe; handlers run on the caller's thread.
+public final class LambdaService: Sendable {
+    struct FunctionState: Sendable {
+        var latest: FunctionConfiguration
+        var versions: [Int: FunctionConfiguration] = [:]
+        var lastVersion = 0
+        var aliases: [String: FunctionAlias] = [:]
+        var warm: Set<String> = []
+        var metrics = FunctionMetrics()
+    }
+
+    private let handlers: Mutex<[String: any LambdaHandler]>
+    private let state: Mutex<[String: FunctionState]>
+    /// The account id in ARNs.
+    public let accountId: String
+    /// The region in ARNs.
+    public let region: String
+
+    /// An empty service.
+    public init(accountId: String = "123456789012", region: String = "us-east-1") {
+        self.accountId = accountId
+        self.region = region
+        handlers = Mutex([:])
+        state = Mutex([:])
+    }
+
+    /// Makes `handler` available as code named `name`.
+    public func register(handler: any LambdaHandler, named name: String) {
+        handlers.withLock { $0[name] = handler }
+    }
+
+    /// The function ARN, with a qualifier when given.
+    public func arn(_ function: String, qualifier: String? = nil) -> String {
+        "arn:aws:lambda:\(region):\(accountId):function:\(function)" + (qualifier.map { ":\($0)" } ?? "")
+    }
+
+    // MARK: - Functions and versions
+
+    /// Creates a function (its `$LATEST`).
+    public func createFunction(_ name: String, configuration: FunctionConfiguration) {
+        state.withLock { $0[name] = FunctionState(latest: configuration) }
+    }
+
+    /// Names of the functions.
+    public var functionNames: [String] { state.withLock { $0.keys.sorted() } }
+
+    /// Replaces `$LATEST`'s code and configuration; published versions are untouched.
+    public func updateFunction(_ name: String, configuration: FunctionConfiguration) throws(LambdaServiceError) {
+        try state.withLock { (functions) throws(LambdaServiceError) in
+            guard functions[name] != nil else { throw .notFound("Function not found: \(arn(name))") }
+            functions[name]!.latest = configuration
+            functions[name]!.warm.remove("$LATEST")
+        }
+    }
+
+    /// `$LATEST`'s configuration.
+    public func latest(_ name: String) throws(LambdaServiceError) -> FunctionConfiguration {
+        try state.withLock { (functions) throws(LambdaServiceError) in
+            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            return function.latest
+        }
+    }
+
+    /// Publishes `$LATEST` as the next version; an unchanged `$LATEST` returns the latest
+    /// published version instead of creating one.
+    @discardableResult
+    public func publishVersion(_ name: String) throws(LambdaServiceError) -> String {
+        try state.withLock { (functions) throws(LambdaServiceError) in
+            guard var function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            if function.lastVersion > 0, function.versions[function.lastVersion] == function.latest { return String(function.lastVersion) }
+            function.lastVersion += 1
+            function.versions[function.lastVersion] = function.latest
+            functions[name] = function
+            return String(function.lastVersion)
+        }
+    }
+
+    /// Restores a published version (from saved state or a deployment file).
+    public func restoreVersion(_ name: String, version: Int, configuration: FunctionConfiguration) throws(LambdaServiceError) {
+        try state.withLock { (functions) throws(LambdaServiceError) in
+            guard functions[name] != nil else { throw .notFound("Function not found: \(arn(name))") }
+            functions[name]!.versions[version] = configuration
+            functions[name]!.lastVersion = max(functions[name]!.lastVersion, version)
+        }
+    }
+
+    /// Published versions, in order.
+    public func versions(_ name: String) throws(LambdaServiceError) -> [(String, FunctionConfiguration)] {
+        try state.withLock { (functions) throws(LambdaServiceError) in
+            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            return function.versions.sorted { $0.key < $1.key }.map { (String($0.key), $0.value) }
+        }
+    }
+
+    // MARK: - Aliases
+
+    /// Creates or moves an alias, with Lambda's validation of the routing configuration.
+    public func setAlias(_ alias: String, of name: String, to target: FunctionAlias) throws(LambdaServiceError) {
+        guard !alias.allSatisfy(\.isNumber), !alias.isEmpty, alias.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw LambdaServiceError(status: 400, type: "ValidationException", message: "invalid alias name \(alias)")
+        }
+        try state.withLock { (functions) throws(LambdaServiceError) in
+            guard var function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            func exists(_ version: String) -> Bool {
+                version == "$LATEST" || (Int(version).map { function.versions[$0] != nil } ?? false)
+            }
+            guard exists(target.version) else { throw .notFound("Function not found: \(arn(name, qualifier: target.version))") }
+            if let extra = target.additionalVersion {
+                guard Int(extra.version) != nil else {
+                    throw LambdaServiceError(
+                        status: 400, type: "ValidationException",
+                        message: "1 validation error detected: Value at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [0-9]+]")
+                }
+                guard extra.weight >= 0, extra.weight <= 1 else {
+                    throw LambdaServiceError(
+                        status: 400, type: "ValidationException",
+                        message: "1 validation error detected: Value '{\(extra.version)=\(extra.weight)}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]")
+                }
+                guard target.version != "$LATEST" else { throw .invalid("$LATEST is not supported for an alias pointing to more than 1 version") }
+                guard extra.version != target.version else {
+                    throw .invalid("Invalid function version \(extra.version). Function version \(extra.version) is already included in routing configuration.")
+                }
+                guard exists(extra.version) else { throw .notFound("Function not found: \(arn(name, qualifier: extra.version))") }
+            }
+            function.aliases[alias] = target
+            functions[name] = function
+        }
+    }
+
+    /// The aliases of a function.
+    public func aliases(_ name: String) throws(LambdaServiceError) -> [(String, FunctionAlias)] {
+        try state.withLock { (functions) throws(LambdaServiceError) in
+            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            return function.aliases.sorted { $0.key < $1.key }
+        }
+    }
+
+    // MARK: - Invocation
+
+    /// Invokes `function` (`Name`, `Name:3`, `Name:alias`).
+    public func invoke(_ function: String, payload: JSONValue, collectLogs: Bool = false) throws(LambdaServiceError) -> InvocationResult {
+        var name = Substring(function)
+        var qualifier: String? = nil
+        if let colon = function.firstIndex(of: ":") {
+            name = function[..<colon]
+            qualifier = String(function[function.index(after: colon)...])
+        }
+        let functionName = String(name)
+        // Resolve the version and the configuration that runs.
+        let (version, configuration, cold) = try state.withLock { (functions) throws(LambdaServiceError) -> (String, FunctionConfiguration, Bool) in
+            guard var state = functions[functionName] else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
+            var version = "$LATEST"
+            if let qualifier, qualifier != "$LATEST" {
+                if let number = Int(qualifier) {
+                    guard state.versions[number] != nil else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
+                    version = qualifier
+                } else {
+                    guard let alias = state.aliases[qualifier] else { throw .notFound("Cannot find alias arn: \(arn(functionName, qualifier: qualifier))") }
+                    version = alias.version
+                    if let extra = alias.additionalVersion, Double.random(in: 0..<1) < extra.weight { version = extra.version }
+                }
+            }
+            let configuration = version == "$LATEST" ? state.latest : state.versions[Int(version)!]!
+            let cold = !state.warm.contains(version)
+            if cold {
+                state.warm.insert(version)
+                functions[functionName] = state
+            }
+            return (version, configuration, cold)
+        }
+        guard let handler = handlers.withLock({ $0[configuration.handler] }) else {
+            throw LambdaServiceError(status: 502, type: "ServiceException", message: "no handler registered as \(configuration.handler)")
+        }
+        let requestId = RequestIdentifier.uuid()
+        let context = LambdaContext(
+            requestId: requestId, functionName: functionName, functionVersion: version,
+            invokedFunctionArn: arn(functionName, qualifier: qualifier), memoryLimitInMB: configuration.memorySize,
+            environment: configuration.environment)
+        let start = ContinuousClock.now
+        var result: JSONValue
+        var failed = false
+        do {
+            result = try handler.handle(payload, context: context)
+        } catch {
+            failed = true
+            result = [
+                "errorMessage": .string(error.errorMessage), "errorType": .string(error.errorType), "requestId": .string(requestId),
+                "stackTrace": [],
+            ]
+        }
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        if milliseconds > configuration.timeout * 1000 {
+            failed = true
+            let message = "Task timed out after \(LambdaService.twoDecimals(configuration.timeout)) seconds"
+            result = ["errorMessage": .string(message), "errorType": "Sandbox.Timedout", "requestId": .string(requestId)]
+        }
+        state.withLock { $0[functionName]?.metrics.record(milliseconds: milliseconds, failed: failed) }
+        var lines: [String] = []
+        if collectLogs {
+            lines.append("START RequestId: \(requestId) Version: \(version)")
+            lines.append("END RequestId: \(requestId)")
+            var report = "REPORT RequestId: \(requestId)\tDuration: \(LambdaService.twoDecimals(milliseconds)) ms"
+            report += "\tBilled Duration: \(Int(milliseconds.rounded(.up)).clamped(minimum: 1)) ms"
+            report += "\tMemory Size: \(configuration.memorySize) MB\tMax Memory Used: \(LambdaService.maxMemoryUsedMB()) MB\t"
+            if cold { report += "Init Duration: 0.50 ms\t" }
+            lines.append(report)
+        }
+        return InvocationResult(
+            requestId: requestId, payload: result, functionError: failed ? "Unhandled" : nil, executedVersion: version, logLines: lines,
+            durationMilliseconds: milliseconds)
+    }
+
+    /// Invocation counts and duration percentiles for a function.
+    public func metrics(_ name: String) -> FunctionMetrics? { state.withLock { $0[name]?.metrics } }
+
+    static func twoDecimals(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    static func maxMemoryUsedMB() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int(usage.ru_maxrss / 1024)
+    }
+}
+
+/// Invocations, errors and duration percentiles (over the last 10,000 invocations).
+public struct FunctionMetrics: Sendable {
+    /// Invocations.
+    public private(set) var invocations = 0
+    /// Invocations that failed.
+    public private(set) var errors = 0
+    private var durations: [Double] = []
+    private var next = 0
+
+    mutating func record(milliseconds: Double, failed: Bool) {
+        invocations += 1
+        if failed { errors += 1 }
+        if durations.count < 10_000 { durations.append(milliseconds) } else { durations[next] = milliseconds }
+        next = (next + 1) % 10_000
+    }
+
+    /// The duration below which `fraction` of invocations finished (0.5, 0.9, 0.99).
+    public func durationPercentile(_ fraction: Double) -> Double {
+        guard !durations.isEmpty else { return 0 }
+        let sorted = durations.sorted()
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+    }
+}
+
+/// Random identifiers in the shapes AWS uses.
+public enum RequestIdentifier {
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    /// A random version-4 UUID, lower-case (`c0ffee00-…`).
+    public static func uuid() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var high = generator.next() as UInt64
+        var low = generator.next() as UInt64
+        high = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
+        low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        var bytes = [UInt8](repeating: 0, count: 36)
+        var position = 0
+        for nibble in 0..<32 {
+            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                bytes[position] = UInt8(ascii: "-")
+                position += 1
+            }
+            let word = nibble < 16 ? high : low
+            let shift = UInt64(60 - 4 * (nibble % 16))
+            bytes[position] = hex[Int((word >> shift) & 0xF)]
+            position += 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A short id ending in `=` (the shape of `x-amz-apigw-id`).
+    public static func shortIdentifier() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<15).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] }
+        bytes.append(UInt8(ascii: "="))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension Int {
+    fileprivate func clamped(minimum: Int) -> Int { Swift.max(self, minimum) }
+}
