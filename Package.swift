@@ -47,6 +47,9 @@ let package = Package(
         .testTarget(name: "ECMARegexTests", dependencies: ["ECMARegex"]),
         .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore"]),
         .testTarget(
+            name: "APIGatewayTests",
+            dependencies: ["APIGateway", "APIModel", "ItemsService", "LambdaRuntime", "HTTPCore", "JSONCore"]),
+        .testTarget(
             name: "JSONSchemaTests", dependencies: ["JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
         .testTarget(name: "CommandLineToolsTests", dependencies: ["CommandLineTools", "JSONCore", "JSONSchema", "MappingTemplates"]),
     ],

@@ -66,6 +66,9 @@ public struct StageConfiguration: Sendable {
     public var cache: CacheSettings
     /// Method settings by `path/METHOD` (path without the leading slash).
     public var methodSettings: [String: MethodSetting]
+    /// Beyond AWS: check integration responses against the method's response model —
+    /// `off` (default), `log`, or `enforce` (a mismatch answers 502).
+    public var responseValidation: String
 }
 
 /// A Lambda function and its published versions and aliases.
@@ -192,7 +195,7 @@ public struct DeploymentConfiguration: Sendable {
                 StageConfiguration(
                     name: member.key, definition: definition, description: stage["description"]?.stringValue ?? "", variables: variables,
                     throttle: try reader.throttle(stage["throttle"], at: tokens + ["throttle"]) ?? .accountDefault, cache: cache,
-                    methodSettings: methodSettings))
+                    methodSettings: methodSettings, responseValidation: try reader.responseValidation(stage["responseValidation"], at: tokens)))
         }
         var functions: [FunctionDefinition] = []
         for member in root["functions"]?.objectValue ?? JSONObject() {
@@ -279,6 +282,14 @@ public struct DeploymentConfiguration: Sendable {
 }
 
 extension DocumentReader {
+    func responseValidation(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> String {
+        guard let value else { return "off" }
+        guard case .string(let mode) = value, ["off", "log", "enforce"].contains(mode) else {
+            throw fail(tokens + ["responseValidation"], "responseValidation is \"off\", \"log\" or \"enforce\"")
+        }
+        return mode
+    }
+
     func throttle(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> ThrottleSettings? {
         guard let value else { return nil }
         guard let rate = value["rateLimit"]?.numberValue?.doubleValue, rate >= 0,

@@ -1,0 +1,370 @@
+import APIModel
+import HTTPCore
+import JSONCore
+import JSONSchema
+import LambdaRuntime
+import MappingTemplates
+import Synchronization
+
+/// The local API Gateway: serves every deployed stage of a REST API, in process, with the
+/// real service's pipeline — routing, API keys, usage plans (throttle and quota), stage and
+/// method throttling, request validation, the stage cache, MOCK / Lambda / Lambda-proxy
+/// integrations with mapping templates, and gateway responses.
+///
+/// The same object answers in-process calls and the HTTP server (`HTTPResponder`).
+public final class Gateway: HTTPResponder, Sendable {
+    /// The deployment file's contents.
+    public let configuration: DeploymentConfiguration
+    /// The Lambda service behind the API.
+    public let lambda: LambdaService
+    let clock: any GatewayClock
+    let deployments: Mutex<[String: StageDeployment]>
+    let keys: Mutex<[String: APIKeyRecord]>  // by value
+    let limits: Mutex<LimitState>
+    let caches: Mutex<[String: ResponseCache]>
+    let store: GatewayStore?
+    let registry: SchemaRegistry
+    let baseDirectory: String
+    let logSink: (@Sendable (String) -> Void)?
+    let plansByName: [String: UsagePlanDefinition]
+    /// Definitions deployed by `deploy(stage:)` since loading (persisted by `saveState`).
+    let deployedDocuments = Mutex<[String: JSONValue]>([:])
+
+    struct LimitState: Sendable {
+        var buckets: [String: TokenBucket] = [:]
+        var usage: [String: QuotaUsage] = [:]
+    }
+
+    init(
+        configuration: DeploymentConfiguration, lambda: LambdaService, clock: any GatewayClock, deployments: [String: StageDeployment],
+        keys: [APIKeyRecord], usage: [String: QuotaUsage], store: GatewayStore?, registry: SchemaRegistry, baseDirectory: String,
+        logSink: (@Sendable (String) -> Void)?
+    ) {
+        self.configuration = configuration
+        self.lambda = lambda
+        self.clock = clock
+        self.deployments = Mutex(deployments)
+        self.keys = Mutex(Dictionary(keys.map { ($0.value, $0) }, uniquingKeysWith: { first, _ in first }))
+        var state = LimitState()
+        state.usage = usage
+        self.limits = Mutex(state)
+        var caches: [String: ResponseCache] = [:]
+        for stage in configuration.stages where stage.cache.enabled {
+            caches[stage.name] = ResponseCache(capacityBytes: Int(stage.cache.clusterSizeGB * 1_073_741_824))
+        }
+        self.caches = Mutex(caches)
+        self.store = store
+        self.registry = registry
+        self.baseDirectory = baseDirectory
+        self.logSink = logSink
+        self.plansByName = Dictionary(configuration.usagePlans.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    // MARK: - Answering requests
+
+    /// Answers one request.
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        handle(request, trace: nil)
+    }
+
+    /// Everything known about one request while it passes through the pipeline.
+    struct Call {
+        let request: HTTPRequest
+        let requestId: String
+        let extendedRequestId: String
+        let time: Double
+        var stage = ""
+        var deployment: StageDeployment?
+        var method: CompiledMethod?
+        var pathParameters: [(String, String)] = []
+        var query: [(String, String)] = []
+        var apiKey: APIKeyRecord?
+        let trace: ExecutionTrace?
+        /// The console's Test button: no API key, usage plan, throttling or cache.
+        var isTestInvoke = false
+
+        func log(_ line: @autoclosure () -> String) { trace?.add(line()) }
+    }
+
+    func handle(_ request: HTTPRequest, trace: ExecutionTrace?, testInvoke: Bool = false) -> HTTPResponse {
+        var call = Call(
+            request: request, requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
+            trace: trace)
+        call.isTestInvoke = testInvoke
+        var response: HTTPResponse
+        switch process(&call) {
+        case .success(let answer): response = answer
+        case .failure(let error): response = gatewayResponse(error, call: call)
+        }
+        response.headers.set("x-amzn-RequestId", call.requestId)
+        response.headers.set("x-amz-apigw-id", call.extendedRequestId)
+        if !response.headers.contains("Content-Type") { response.headers.add("Content-Type", "application/json") }
+        logSink?(accessLogLine(call, response))
+        return response
+    }
+
+    func accessLogLine(_ call: Call, _ response: HTTPResponse) -> String {
+        let latency = (clock.now() - call.time) * 1000
+        let key = call.apiKey.map { " key=\($0.id)" } ?? ""
+        return "\(call.requestId) \(call.request.method) \(call.request.path) \(response.status) \(LambdaServiceFormat.milliseconds(latency)) ms\(key)"
+    }
+
+    func process(_ call: inout Call) -> Result<HTTPResponse, GatewayError> {
+        // 1. Stage, resource and method.
+        let rawPath = call.request.path
+        var segments = rawPath.split(separator: "/", omittingEmptySubsequences: true)
+        guard let stageName = segments.first.map(String.init), let deployment = deployments.withLock({ $0[stageName] }) else {
+            return .failure(GatewayError(.forbiddenStage))
+        }
+        segments.removeFirst()
+        call.stage = stageName
+        call.deployment = deployment
+        call.query = URLEncoding.queryPairs(call.request.query)
+        let httpMethod = call.request.method.uppercased()
+        guard let (method, parameters) = deployment.route(segments, httpMethod: httpMethod) else {
+            call.log("Execution failed: no resource or method matches \(httpMethod) \(rawPath)")
+            return .failure(GatewayError(.missingAuthenticationToken))
+        }
+        call.method = method
+        call.pathParameters = parameters
+        call.log("Starting execution for request: \(call.requestId)")
+        call.log("HTTP Method: \(httpMethod), Resource Path: \(method.resource.path)")
+        call.log("Method request path: \(Gateway.javaMap(parameters))")
+        call.log("Method request query string: \(Gateway.javaMap(call.query))")
+
+        // 2. API key, 3. usage plan and throttles.
+        if call.isTestInvoke {
+            call.log("Test invoke: API key, usage plan, throttling and cache are not applied")
+        } else if method.method.apiKeyRequired {
+            guard let value = call.request.headers["x-api-key"], let key = keys.withLock({ $0[value] }), key.enabled,
+                let plan = key.usagePlans.lazy.compactMap({ self.plansByName[$0] }).first(where: { $0.stages.contains(stageName) })
+            else {
+                call.log("API Key not valid for this stage, or not present")
+                return .failure(GatewayError(.invalidAPIKey))
+            }
+            call.apiKey = key
+            call.log("API Key authorized because method '\(httpMethod) \(method.resource.path)' requires API Key. Request will be subject to usage plan \(plan.name)")
+            if let error = admit(call, plan: plan, key: key) { return .failure(error) }
+        } else if let error = admit(call, plan: nil, key: nil) {
+            return .failure(error)
+        }
+
+        // 4. Request validation.
+        if let error = validate(call) { return .failure(error) }
+
+        // 5. Cache.
+        let cachePlan = call.isTestInvoke ? nil : cachePlan(call)
+        if let cachePlan, !cachePlan.bypass {
+            if let cached = caches.withLock({ $0[stageName]?.lookup(cachePlan.key, now: call.time) }) {
+                call.log("Serving the response from the stage cache")
+                return .success(cached)
+            }
+        } else if let cachePlan, cachePlan.failure != nil {
+            return .failure(cachePlan.failure!)
+        }
+
+        // 6–7. Integration.
+        let result = integrate(call)
+        if case .success(let response) = result, let cachePlan, cachePlan.failure == nil {
+            caches.withLock { $0[stageName]?.store(cachePlan.key, response, ttl: cachePlan.ttl, now: call.time) }
+        }
+        return result
+    }
+
+    static func javaMap(_ pairs: [(String, String)]) -> String {
+        "{" + pairs.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") + "}"
+    }
+
+    // MARK: - Usage plans and throttling
+
+    /// Quota and throttles, most specific first; nil when the request may proceed.
+    func admit(_ call: Call, plan: UsagePlanDefinition?, key: APIKeyRecord?) -> GatewayError? {
+        guard let deployment = call.deployment, let method = call.method else { return nil }
+        let now = call.time
+        let setting = deployment.setting(for: method)
+        return limits.withLock { (state) -> GatewayError? in
+            var quotaKey: String? = nil
+            var period = ""
+            if let plan, let key, let quota = plan.quota {
+                quotaKey = plan.name + "/" + key.id
+                period = UTCCalendar.period(now, quota.period.rawValue)
+                let usage = state.usage[quotaKey!]
+                let used = usage?.period == period ? usage!.used : 0
+                if used >= quota.limit {
+                    call.log("API Key \(key.id) exceeded quota limit for API Stage \(configuration.apiId)/\(call.stage): Key quota exhausted for Usage Plan ID \(plan.name). Limit: \(quota.limit) Period: \(quota.period.rawValue)")
+                    return GatewayError(.quotaExceeded)
+                }
+            }
+            // Per-client throttles in the plan (method-level first), then the stage's, then the account's.
+            var buckets: [(String, ThrottleSettings)] = []
+            if let plan, let key {
+                if let methodThrottle = plan.methodThrottles[method.planKey] {
+                    buckets.append(("plan/\(plan.name)/\(key.id)/\(method.planKey)", methodThrottle))
+                } else if let throttle = plan.throttle {
+                    buckets.append(("plan/\(plan.name)/\(key.id)", throttle))
+                }
+            }
+            if let throttle = setting?.throttle {
+                buckets.append(("stage/\(call.stage)/\(method.settingsKey)", throttle))
+            } else {
+                buckets.append(("stage/\(call.stage)", deployment.stage.throttle))
+            }
+            buckets.append(("account", .accountDefault))
+            for (name, settings) in buckets {
+                var bucket = state.buckets[name] ?? TokenBucket(settings: settings, now: now)
+                let admitted = bucket.take(now: now)
+                state.buckets[name] = bucket
+                if !admitted {
+                    call.log("Throttle limit exceeded (\(name)). Limit: \(settings.rateLimit) Burst: \(settings.burstLimit)")
+                    return GatewayError(.throttled)
+                }
+            }
+            if let quotaKey {
+                let usage = state.usage[quotaKey]
+                state.usage[quotaKey] = QuotaUsage(period: period, used: (usage?.period == period ? usage!.used : 0) + 1)
+            }
+            return nil
+        }
+    }
+
+    // MARK: - Request validation
+
+    func validate(_ call: Call) -> GatewayError? {
+        guard let method = call.method, let validator = method.validator else { return nil }
+        if validator.validateRequestParameters {
+            var missing: [(String, String)] = []
+            for (name, required) in method.method.requestParameters where required {
+                let parts = name.split(separator: ".", maxSplits: 3).map(String.init)
+                guard parts.count == 4 else { continue }
+                let present: Bool
+                switch parts[2] {
+                case "header": present = call.request.headers.contains(parts[3])
+                case "querystring": present = call.query.contains { $0.0 == parts[3] }
+                case "path": present = call.pathParameters.contains { $0.0 == parts[3] }
+                default: present = true
+                }
+                if !present { missing.append((name, parts[3])) }
+            }
+            if !missing.isEmpty {
+                let order = ["header": 0, "path": 1, "querystring": 2]
+                let sorted = missing.sorted { lhs, rhs in
+                    let left = order[lhs.0.split(separator: ".")[2].description] ?? 3
+                    let right = order[rhs.0.split(separator: ".")[2].description] ?? 3
+                    return left != right ? left < right : lhs.0 < rhs.0
+                }
+                return GatewayError(.badRequestParameters, message: "Missing required request parameters: [\(sorted.map(\.1).joined(separator: ", "))]")
+            }
+        }
+        if validator.validateRequestBody {
+            let contentType = Gateway.mimeType(call.request.headers["Content-Type"]) ?? "application/json"
+            if let model = method.requestModels[contentType] ?? method.requestModels["application/json"] {
+                let body = call.request.body.isEmpty ? Array("{}".utf8) : call.request.body
+                let errors: [ValidationError]
+                do {
+                    errors = model.validate(try JSONParser().parse(body))
+                } catch {
+                    return GatewayError(.badRequestBody, message: "Invalid request body", validation: "[\"Invalid JSON: \(error.description)\"]")
+                }
+                if !errors.isEmpty {
+                    let detail = "[" + errors.map { "\"\($0.instanceLocation.description.isEmpty ? "/" : $0.instanceLocation.description): \($0.message)\"" }.joined(separator: ", ") + "]"
+                    call.log("Request body does not match model schema for content type \(contentType): \(detail)")
+                    return GatewayError(.badRequestBody, message: "Invalid request body", validation: detail)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The MIME type of a Content-Type or Accept value, without parameters, lower-cased.
+    static func mimeType(_ value: String?) -> String? {
+        guard let value else { return nil }
+        let first = value.split(separator: ",").first ?? Substring(value)
+        let type = first.split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() }
+        return type?.isEmpty == false ? type : nil
+    }
+
+    // MARK: - Cache
+
+    struct CachePlan {
+        let key: String
+        let ttl: Int
+        /// Skip the lookup (an authorized `Cache-Control: max-age=0`): fetch and replace.
+        var bypass = false
+        var failure: GatewayError? = nil
+    }
+
+    func cachePlan(_ call: Call) -> CachePlan? {
+        guard let deployment = call.deployment, let method = call.method, deployment.stage.cache.enabled else { return nil }
+        let setting = deployment.setting(for: method)
+        let enabled = setting?.cachingEnabled ?? (call.request.method.uppercased() == "GET")
+        let ttl = setting?.ttlInSeconds ?? deployment.stage.cache.ttlInSeconds
+        guard enabled, ttl > 0 else { return nil }
+        var key = (method.method.integration.cacheNamespace ?? method.resource.path) + "|" + call.request.method.uppercased()
+        for parameter in method.method.integration.cacheKeyParameters {
+            let parts = parameter.split(separator: ".", maxSplits: 3).map(String.init)
+            guard parts.count == 4 else { continue }
+            let value: String?
+            switch parts[2] {
+            case "path": value = call.pathParameters.first { $0.0 == parts[3] }?.1
+            case "querystring": value = call.query.last { $0.0 == parts[3] }?.1
+            case "header": value = call.request.headers[parts[3]]
+            default: value = nil
+            }
+            key += "|" + parameter + "=" + (value ?? "")
+        }
+        var plan = CachePlan(key: key, ttl: ttl)
+        if let control = call.request.headers["Cache-Control"], control.replacingSpaces.lowercased().contains("max-age=0") {
+            let cache = deployment.stage.cache
+            let authorized = !cache.requireAuthorizationForCacheControl || (call.apiKey.map { cache.authorizedKeys.contains($0.name) } ?? false)
+            if authorized {
+                call.log("Cache-Control: max-age=0 from an authorized caller: invalidating the cache entry")
+                plan.bypass = true
+            } else {
+                switch cache.unauthorizedCacheControlHeaderStrategy {
+                case "FAIL_WITH_403":
+                    plan.failure = GatewayError(.cacheInvalidationForbidden)
+                default:
+                    call.log("Cache-Control: max-age=0 from an unauthorized caller: ignored (\(cache.unauthorizedCacheControlHeaderStrategy))")
+                }
+            }
+        }
+        return plan
+    }
+
+    /// Cache hits and misses of a stage.
+    public func cacheStatistics(stage: String) -> (hits: Int, misses: Int, entries: Int)? {
+        caches.withLock { caches in caches[stage].map { ($0.hits, $0.misses, $0.entries.count) } }
+    }
+
+    /// Empties a stage's cache (FlushStageCache).
+    public func flushCache(stage: String) {
+        caches.withLock { $0[stage]?.flush() }
+    }
+}
+
+/// Number formatting shared by log lines.
+enum LambdaServiceFormat {
+    static func milliseconds(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
+        while text.last == " " || text.last == "\t" { text = text.dropLast() }
+        return String(text)
+    }
+
+    var replacingSpaces: String { String(filter { $0 != " " }) }
+}
+
+/// Lines of a test-invoke execution log.
+final class ExecutionTrace: @unchecked Sendable {
+    // Used by one request on one thread at a time.
+    private(set) var lines: [String] = []
+    func add(_ line: String) { lines.append(line) }
+}

@@ -1,0 +1,295 @@
+import APIModel
+import HTTPCore
+import JSONCore
+import LambdaRuntime
+import MappingTemplates
+
+extension Gateway {
+    func integrate(_ call: Call) -> Result<HTTPResponse, GatewayError> {
+        guard let method = call.method else { return .failure(GatewayError(.configuration)) }
+        switch method.method.integration.kind {
+        case .mock: return mock(call, method)
+        case .aws: return lambdaCustom(call, method)
+        case .awsProxy: return lambdaProxy(call, method)
+        case .http, .httpProxy:
+            call.log("Execution failed due to configuration error: HTTP integrations are not emulated locally")
+            return .failure(GatewayError(.configuration))
+        }
+    }
+
+    // MARK: - Request side
+
+    /// The request template for the request's Content-Type, or nil to pass the body through;
+    /// a failure when passthrough is not allowed (415).
+    func requestTemplate(_ call: Call, _ method: CompiledMethod) -> Result<MappingTemplate?, GatewayError> {
+        let contentType = Gateway.mimeType(call.request.headers["Content-Type"]) ?? "application/json"
+        let templates = method.requestTemplates
+        if let template = templates[contentType] { return .success(template) }
+        let behavior = method.method.integration.passthroughBehavior
+        if templates.isEmpty {
+            return behavior == "NEVER" ? .failure(GatewayError(.unsupportedMediaType)) : .success(nil)
+        }
+        return behavior == "WHEN_NO_MATCH" ? .success(nil) : .failure(GatewayError(.unsupportedMediaType))
+    }
+
+    func requestContext(_ call: Call) -> RequestContext {
+        var context = RequestContext()
+        context.accountId = configuration.accountId
+        context.apiId = configuration.apiId
+        context.deploymentId = call.stage + "-deployment"
+        context.domainName = call.request.headers["Host"] ?? "\(configuration.apiId).execute-api.localhost"
+        context.domainPrefix = String(context.domainName.split(separator: ".").first ?? "")
+        context.extendedRequestId = call.extendedRequestId
+        context.httpMethod = call.request.method.uppercased()
+        context.path = call.request.path
+        context.requestId = call.requestId
+        context.requestTime = UTCCalendar.commonLogTime(call.time)
+        context.requestTimeEpoch = Int(call.time * 1000)
+        context.resourceId = call.method?.resource.path ?? ""
+        context.resourcePath = call.method?.resource.path ?? ""
+        context.stage = call.stage
+        var identity: [String: String] = ["sourceIp": call.request.remoteAddress]
+        if let agent = call.request.headers["User-Agent"] { identity["userAgent"] = agent }
+        if let key = call.apiKey {
+            identity["apiKey"] = key.value
+            identity["apiKeyId"] = key.id
+        }
+        context.identity = identity
+        return context
+    }
+
+    func templateInput(_ call: Call, body: String, overrides: TemplateOverrides = TemplateOverrides()) -> MappingTemplateInput {
+        MappingTemplateInput(
+            body: body,
+            parameters: RequestParameters(path: call.pathParameters, querystring: call.query, header: call.request.headers.fields.map { ($0.name, $0.value) }),
+            context: requestContext(call), stageVariables: call.deployment?.stage.variables ?? [], overrides: overrides)
+    }
+
+    func render(_ template: MappingTemplate, _ input: MappingTemplateInput, call: Call) -> Result<MappingTemplateOutput, GatewayError> {
+        do {
+            return .success(try template.render(input))
+        } catch {
+            call.log("Execution failed due to configuration error: mapping template: \(error.description)")
+            return .failure(GatewayError(.configuration))
+        }
+    }
+
+    // MARK: - MOCK
+
+    func mock(_ call: Call, _ method: CompiledMethod) -> Result<HTTPResponse, GatewayError> {
+        let template: MappingTemplate?
+        switch requestTemplate(call, method) {
+        case .failure(let error): return .failure(error)
+        case .success(let chosen): template = chosen
+        }
+        var status = 200
+        var overrides = TemplateOverrides()
+        if let template {
+            let output: MappingTemplateOutput
+            switch render(template, templateInput(call, body: String(decoding: call.request.body, as: UTF8.self)), call: call) {
+            case .failure(let error): return .failure(error)
+            case .success(let value): output = value
+            }
+            overrides = output.overrides
+            call.log("Endpoint request body after transformations: \(output.body)")
+            guard let parsed = Gateway.mockStatus(output.body) else {
+                call.log("Execution failed due to configuration error: Unable to parse statusCode. It should be an integer that is defined in the request template.")
+                return .failure(GatewayError(.configuration))
+            }
+            status = parsed
+        }
+        call.log("Received response. Status: \(status)")
+        return integrationResponse(call, method, selector: String(status), body: "", overrides: overrides, fallbackBody: [])
+    }
+
+    /// `{"statusCode": 200}`, also the non-JSON `{statusCode: 200}` CDK emits.
+    static func mockStatus(_ text: String) -> Int? {
+        if let value = try? JSONParser.parse(text), let status = value["statusCode"]?.numberValue?.intValue { return status }
+        guard let range = text.range(of: "statusCode") else { return nil }
+        let rest = text[range.upperBound...].drop { $0 == "\"" || $0 == " " || $0 == ":" || $0 == "'" }
+        return Int(rest.prefix { $0.isNumber })
+    }
+
+    // MARK: - Lambda, custom (non-proxy) integration
+
+    /// `ItemsFunction:prod` from the integration URI, with stage variables substituted.
+    func lambdaTarget(_ call: Call, _ method: CompiledMethod) -> String? {
+        var uri = method.method.integration.uri
+        for (name, value) in call.deployment?.stage.variables ?? [] {
+            uri = uri.replacingAll("${stageVariables.\(name)}", with: value)
+        }
+        guard let functionStart = uri.range(of: ":function:"), let end = uri.range(of: "/invocations") else { return nil }
+        let target = String(uri[functionStart.upperBound..<end.lowerBound])
+        guard !target.contains("${"), !target.hasSuffix(":") else { return nil }
+        return target
+    }
+
+    func invokeLambda(_ call: Call, _ method: CompiledMethod, event: JSONValue) -> Result<InvocationResult, GatewayError> {
+        guard let target = lambdaTarget(call, method) else {
+            call.log("Execution failed due to configuration error: the integration URI does not name a function (are its stage variables set?)")
+            return .failure(GatewayError(.configuration))
+        }
+        call.log("Sending request to Lambda function \(target)")
+        let result: InvocationResult
+        do {
+            result = try lambda.invoke(target, payload: event, collectLogs: call.trace != nil || logSink != nil)
+        } catch {
+            call.log("Execution failed due to configuration error: Invalid permissions on Lambda function (\(error.description))")
+            return .failure(GatewayError(.configuration))
+        }
+        for line in result.logLines {
+            call.log(line)
+            logSink?(line)
+        }
+        if result.durationMilliseconds > Double(method.method.integration.timeoutMillis) {
+            call.log("Execution failed due to a timeout error")
+            return .failure(GatewayError(.integrationTimeout))
+        }
+        call.log("Received response. Integration latency: \(LambdaServiceFormat.milliseconds(result.durationMilliseconds)) ms, executed version \(result.executedVersion)")
+        return .success(result)
+    }
+
+    func lambdaCustom(_ call: Call, _ method: CompiledMethod) -> Result<HTTPResponse, GatewayError> {
+        let template: MappingTemplate?
+        switch requestTemplate(call, method) {
+        case .failure(let error): return .failure(error)
+        case .success(let chosen): template = chosen
+        }
+        var payload = String(decoding: call.request.body, as: UTF8.self)
+        var overrides = TemplateOverrides()
+        if let template {
+            switch render(template, templateInput(call, body: payload), call: call) {
+            case .failure(let error): return .failure(error)
+            case .success(let output):
+                payload = output.body
+                overrides = output.overrides
+            }
+        }
+        call.log("Endpoint request body after transformations: \(payload)")
+        let event: JSONValue
+        do {
+            event = payload.isEmpty ? .object(JSONObject()) : try JSONParser().parse(payload)
+        } catch {
+            call.log("Execution failed: the Lambda payload is not JSON (\(error.description))")
+            return .failure(GatewayError(.configuration))
+        }
+        let result: InvocationResult
+        switch invokeLambda(call, method, event: event) {
+        case .failure(let error): return .failure(error)
+        case .success(let value): result = value
+        }
+        let body = JSONWriter.compact.bytes(result.payload)
+        call.log("Endpoint response body before transformations: \(String(decoding: body, as: UTF8.self))")
+        // Lambda: the pattern is matched against errorMessage ("" on success).
+        var response = integrationResponse(
+            call, method, selector: result.errorMessage ?? "", body: String(decoding: body, as: UTF8.self), overrides: overrides, fallbackBody: body)
+        if case .success(var answer) = response {
+            answer.headers.set("X-Amzn-Trace-Id", "Root=1-\(RequestIdentifier.uuid().prefix(8))-\(call.requestId.replacingAll("-", with: "").prefix(24))")
+            response = .success(answer)
+        }
+        return response
+    }
+
+    // MARK: - Integration responses (MOCK and custom Lambda)
+
+    func integrationResponse(
+        _ call: Call, _ method: CompiledMethod, selector: String, body: String, overrides: TemplateOverrides, fallbackBody: [UInt8]
+    ) -> Result<HTTPResponse, GatewayError> {
+        let chosen = method.responses.first { $0.pattern?.matches(selector) ?? false }
+            ?? method.responses.first { $0.pattern == nil }
+        guard let chosen else {
+            call.log("Execution failed due to configuration error: No match for output mapping and no default output mapping configured. Endpoint Response Status Code: \(selector.isEmpty ? "200" : selector)")
+            return .failure(GatewayError(.configuration))
+        }
+        call.log("Selected integration response: \(chosen.definition.selectionPattern.map { "pattern \"\($0)\"" } ?? "default") → status \(chosen.definition.statusCode)")
+        var status = chosen.definition.statusCode
+        var headers = HTTPHeaders()
+        var output = fallbackBody
+        var finalOverrides = overrides
+        // Response template: the client's Accept, then application/json, then the first.
+        let accept = Gateway.mimeType(call.request.headers["Accept"])
+        let key = accept.flatMap { chosen.templates[$0] != nil ? $0 : nil }
+            ?? (chosen.templates["application/json"] != nil ? "application/json" : chosen.templateOrder.first)
+        if let key, let template = chosen.templates[key] {
+            switch render(template, templateInput(call, body: body, overrides: overrides), call: call) {
+            case .failure(let error): return .failure(error)
+            case .success(let rendered):
+                output = Array(rendered.body.utf8)
+                finalOverrides = rendered.overrides
+            }
+            if key != "application/json" { headers.set("Content-Type", key) }
+        }
+        for (target, source) in chosen.definition.responseParameters where target.hasPrefix("method.response.header.") {
+            let name = String(target.dropFirst("method.response.header.".count))
+            if let value = responseParameterValue(source, body: body, call: call) { headers.set(name, value) }
+        }
+        for (name, value) in finalOverrides.responseHeaders.sorted(by: { $0.key < $1.key }) { headers.set(name, value) }
+        if let override = finalOverrides.responseStatus { status = override }
+        call.log("Method response body after transformations: \(String(decoding: output, as: UTF8.self))")
+        call.log("Method completed with status: \(status)")
+        let response = HTTPResponse(status: status, headers: headers, body: output)
+        return checkResponseModel(call, method, response)
+    }
+
+    /// `method.response.header.X` sources: `'static'`, `integration.response.body[.path]`,
+    /// `integration.response.header.x` (none for Lambda), `stageVariables.x`, `context.x`.
+    func responseParameterValue(_ source: String, body: String, call: Call) -> String? {
+        if source == "integration.response.body" { return body }
+        if source.hasPrefix("integration.response.body.") {
+            guard let document = try? JSONParser.parse(body) else { return nil }
+            let path = JSONPath("$." + source.dropFirst("integration.response.body.".count))
+            guard let value = path?.select(in: document).first else { return nil }
+            if case .string(let text) = value { return text }
+            return JSONWriter.compact.string(value)
+        }
+        if source.hasPrefix("integration.response.header.") { return nil }
+        return parameterValue(source, call: call)
+    }
+
+    /// Beyond AWS: check the body against the method's response model (off by default).
+    func checkResponseModel(_ call: Call, _ method: CompiledMethod, _ response: HTTPResponse) -> Result<HTTPResponse, GatewayError> {
+        guard let deployment = call.deployment, deployment.stage.responseValidation != "off",
+            let model = method.responseModels[response.status]
+        else { return .success(response) }
+        let errors: [String]
+        if let document = try? JSONParser().parse(response.body) {
+            errors = model.validate(document).map { "\($0.instanceLocation.description.isEmpty ? "/" : $0.instanceLocation.description): \($0.message)" }
+        } else {
+            errors = ["the body is not JSON"]
+        }
+        guard !errors.isEmpty else { return .success(response) }
+        let line = "Response validation: \(call.request.method) \(method.resource.path) status \(response.status) does not match its model: \(errors.joined(separator: "; "))"
+        call.log(line)
+        logSink?(line)
+        if deployment.stage.responseValidation == "enforce" { return .failure(GatewayError(.badProxyResponse)) }
+        return .success(response)
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
+
+extension StringProtocol {
+    func range(of target: String) -> Range<Index>? {
+        guard !target.isEmpty else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(target) {
+                return index..<self.index(index, offsetBy: target.count)
+            }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}

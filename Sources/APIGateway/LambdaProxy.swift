@@ -1,0 +1,150 @@
+import HTTPCore
+import JSONCore
+import LambdaRuntime
+
+extension Gateway {
+    /// `AWS_PROXY`: the payload format 1.0 event in, the proxy output contract out.
+    func lambdaProxy(_ call: Call, _ method: CompiledMethod) -> Result<HTTPResponse, GatewayError> {
+        guard method.method.integration.httpMethod == "POST" else {
+            call.log("Execution failed due to configuration error: Lambda proxy integrations must use POST")
+            return .failure(GatewayError(.configuration))
+        }
+        let event = proxyEvent(call, method)
+        let result: InvocationResult
+        switch invokeLambda(call, method, event: event) {
+        case .failure(let error): return .failure(error)
+        case .success(let value): result = value
+        }
+        guard result.functionError == nil else {
+            call.log("Lambda execution failed with status 200 due to customer function error: \(result.errorMessage ?? "")")
+            return .failure(GatewayError(.badProxyResponse))
+        }
+        guard let response = Gateway.proxyResponse(result.payload) else {
+            call.log("Execution failed due to configuration error: Malformed Lambda proxy response")
+            return .failure(GatewayError(.badProxyResponse))
+        }
+        var answer = response
+        answer.headers.set("X-Amzn-Trace-Id", "Root=1-\(call.requestId.replacingAll("-", with: "").prefix(8))-\(call.requestId.replacingAll("-", with: "").suffix(24))")
+        return .success(answer)
+    }
+
+    /// The event: every key present, `null` where AWS sends null.
+    func proxyEvent(_ call: Call, _ method: CompiledMethod) -> JSONValue {
+        func map(_ pairs: [(String, String)]) -> JSONValue {
+            guard !pairs.isEmpty else { return .null }
+            var object = JSONObject()
+            for (key, value) in pairs { object[key] = .string(value) }
+            return .object(object)
+        }
+        func multi(_ pairs: [(String, String)]) -> JSONValue {
+            guard !pairs.isEmpty else { return .null }
+            var object = JSONObject()
+            for (key, value) in pairs {
+                var values = object[key]?.arrayValue ?? []
+                values.append(.string(value))
+                object[key] = .array(values)
+            }
+            return .object(object)
+        }
+        let headers = call.request.headers.fields.filter { !["content-length", "connection"].contains($0.name.lowercased()) }.map { ($0.name, $0.value) }
+        let context = requestContext(call)
+        var identity = JSONObject()
+        for key in [
+            "cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "sourceIp", "principalOrgId", "accessKey",
+            "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn", "userAgent", "user",
+        ] {
+            identity[key] = context.identity[key].map(JSONValue.string) ?? .null
+        }
+        if let key = call.apiKey {
+            identity["apiKey"] = .string(key.value)
+            identity["apiKeyId"] = .string(key.id)
+        }
+        // The path without the stage, as sent (trailing slash kept).
+        var path = call.request.path
+        let stagePrefix = "/" + call.stage
+        if let range = path.range(of: stagePrefix) { path = String(path[range.upperBound...]) }
+        while path.hasPrefix("//") { path.removeFirst() }
+        if path.isEmpty { path = "/" }
+        let requestContext: JSONValue = [
+            "accountId": .string(context.accountId), "apiId": .string(context.apiId), "deploymentId": .string(context.deploymentId),
+            "domainName": .string(context.domainName), "domainPrefix": .string(context.domainPrefix),
+            "extendedRequestId": .string(context.extendedRequestId), "httpMethod": .string(context.httpMethod),
+            "identity": .object(identity), "path": .string(call.request.path), "protocol": "HTTP/1.1", "requestId": .string(call.requestId),
+            "requestTime": .string(context.requestTime), "requestTimeEpoch": .number(JSONNumber(context.requestTimeEpoch)),
+            "resourceId": .string(context.resourceId), "resourcePath": .string(method.resource.path), "stage": .string(call.stage),
+        ]
+        let body: JSONValue = call.request.body.isEmpty ? .null : .string(String(decoding: call.request.body, as: UTF8.self))
+        return [
+            "resource": .string(method.resource.path), "path": .string(path), "httpMethod": .string(call.request.method.uppercased()),
+            "headers": map(headers), "multiValueHeaders": multi(headers), "queryStringParameters": map(call.query),
+            "multiValueQueryStringParameters": multi(call.query), "pathParameters": map(call.pathParameters),
+            "stageVariables": map(call.deployment?.stage.variables ?? []), "requestContext": requestContext, "body": body,
+            "isBase64Encoded": false,
+        ]
+    }
+
+    /// The proxy output contract (reference §6.3): every key optional; an unknown key, a
+    /// non-numeric status, a non-list multi-value header or a non-object result is nil (502).
+    static func proxyResponse(_ output: JSONValue) -> HTTPResponse? {
+        guard case .object(let object) = output else { return nil }
+        let allowed: Set<String> = ["statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"]
+        guard object.keys.allSatisfy(allowed.contains) else { return nil }
+        var status = 200
+        switch object["statusCode"] {
+        case nil, .null?: break
+        case .number(let number)?:
+            guard let value = number.intValue, (100...599).contains(value) else { return nil }
+            status = value
+        case .string(let text)?:
+            guard let value = Int(text), (100...599).contains(value) else { return nil }
+            status = value
+        default: return nil
+        }
+        func text(_ value: JSONValue) -> String? {
+            switch value {
+            case .string(let text): return text
+            case .bool(let flag): return flag ? "true" : "false"
+            case .number(let number): return number.description
+            default: return nil
+            }
+        }
+        var headers = HTTPHeaders()
+        var names: [String: String] = [:]
+        switch object["multiValueHeaders"] {
+        case nil, .null?: break
+        case .object(let multi)?:
+            for member in multi {
+                guard case .array(let values) = member.value else { return nil }
+                let texts = values.compactMap(text)
+                guard texts.count == values.count else { return nil }
+                names[member.key.lowercased()] = member.key
+                headers.add(member.key, texts.joined(separator: ", "))
+            }
+        default: return nil
+        }
+        switch object["headers"] {
+        case nil, .null?: break
+        case .object(let single)?:
+            for member in single {
+                guard let value = text(member.value) else { return nil }
+                if let existing = names[member.key.lowercased()], let previous = headers[existing] {
+                    headers.set(existing, previous + ", " + value)
+                } else {
+                    headers.add(member.key, value)
+                }
+            }
+        default: return nil
+        }
+        var body: [UInt8] = []
+        switch object["body"] {
+        case nil, .null?: break
+        case .string(let text)?: body = Array(text.utf8)
+        default: return nil
+        }
+        switch object["isBase64Encoded"] {
+        case nil, .null?, .bool?: break
+        default: return nil
+        }
+        return HTTPResponse(status: status, headers: headers, body: body)
+    }
+}

@@ -1,0 +1,199 @@
+import APIModel
+import ECMARegex
+import JSONCore
+import JSONSchema
+import MappingTemplates
+
+/// Matches request paths to resources: static parts beat `{param}`, which beats `{proxy+}`;
+/// trailing slashes and empty segments are ignored for matching.
+struct ResourceRouter: Sendable {
+    struct Node: Sendable {
+        var literals: [String: Int] = [:]
+        var parameter: (name: String, node: Int)?
+        var greedy: (name: String, resource: Int)?
+        var resource: Int?
+    }
+
+    private(set) var nodes: [Node] = [Node()]
+
+    init(_ resources: [Resource]) {
+        for (index, resource) in resources.enumerated() {
+            var current = 0
+            for part in resource.parts {
+                switch part {
+                case .literal(let text):
+                    if let next = nodes[current].literals[text] {
+                        current = next
+                    } else {
+                        nodes.append(Node())
+                        nodes[current].literals[text] = nodes.count - 1
+                        current = nodes.count - 1
+                    }
+                case .parameter(let name):
+                    if let existing = nodes[current].parameter {
+                        current = existing.node
+                    } else {
+                        nodes.append(Node())
+                        nodes[current].parameter = (name, nodes.count - 1)
+                        current = nodes.count - 1
+                    }
+                case .greedy(let name):
+                    nodes[current].greedy = (name, index)
+                }
+            }
+            if case .greedy? = resource.parts.last { continue }
+            nodes[current].resource = index
+        }
+    }
+
+    /// The resource and path parameters for `segments`, or nil.
+    func route(_ segments: [Substring]) -> (Int, [(String, String)])? {
+        var parameters: [(String, String)] = []
+        guard let resource = match(node: 0, segments[...], &parameters) else { return nil }
+        return (resource, parameters)
+    }
+
+    private func match(node index: Int, _ rest: ArraySlice<Substring>, _ parameters: inout [(String, String)]) -> Int? {
+        let node = nodes[index]
+        guard let first = rest.first else { return node.resource }
+        if let next = node.literals[String(first)], let found = match(node: next, rest.dropFirst(), &parameters) { return found }
+        if let (name, next) = node.parameter {
+            parameters.append((name, String(first)))
+            if let found = match(node: next, rest.dropFirst(), &parameters) { return found }
+            parameters.removeLast()
+        }
+        if let (name, resource) = node.greedy {
+            parameters.append((name, rest.joined(separator: "/")))
+            return resource
+        }
+        return nil
+    }
+}
+
+/// One method, compiled: templates, selection patterns and models ready for every request.
+struct CompiledMethod: Sendable {
+    let resource: Resource
+    let method: Method
+    let requestTemplates: [String: MappingTemplate]
+    let responses: [CompiledIntegrationResponse]
+    let requestModels: [String: CompiledSchema]
+    let responseModels: [Int: CompiledSchema]
+    let validator: RequestValidator?
+    /// Usage-plan method throttle key (`/items/GET`) and method-settings key (`items/GET`).
+    let planKey: String
+    let settingsKey: String
+}
+
+struct CompiledIntegrationResponse: Sendable {
+    let definition: IntegrationResponse
+    let pattern: ECMARegex?
+    let templates: [String: MappingTemplate]
+    /// Templates in document order (the first is the fallback).
+    let templateOrder: [String]
+}
+
+/// A stage's deployment: the API snapshot it serves, compiled.
+struct StageDeployment: Sendable {
+    let stage: StageConfiguration
+    let api: RestAPI
+    let router: ResourceRouter
+    /// Methods by resource index and HTTP method.
+    let methods: [[String: CompiledMethod]]
+
+    init(stage: StageConfiguration, api: RestAPI, registry: SchemaRegistry, apiId: String) throws(GatewayLoadError) {
+        self.stage = stage
+        self.api = api
+        router = ResourceRouter(api.resources)
+        var compiler = SchemaCompiler(registry: registry)
+        func model(_ name: String, at pointer: JSONPointer) throws(GatewayLoadError) -> CompiledSchema {
+            do {
+                return try compiler.compile(uri: api.documentURI + "#/components/schemas/" + JSONPointer.escape(name))
+            } catch {
+                throw .definition(APIDefinitionError(file: api.file, pointer: pointer, message: "model \(name): \(error.description)"))
+            }
+        }
+        func template(_ source: String, at pointer: JSONPointer) throws(GatewayLoadError) -> MappingTemplate {
+            do {
+                return try MappingTemplate(source)
+            } catch {
+                throw .definition(APIDefinitionError(file: api.file, pointer: pointer, message: "mapping template: \(error.description)"))
+            }
+        }
+        var methods: [[String: CompiledMethod]] = []
+        for resource in api.resources {
+            var compiled: [String: CompiledMethod] = [:]
+            for (httpMethod, method) in resource.methods {
+                let integrationPointer = method.pointer.appending("x-amazon-apigateway-integration")
+                var requestTemplates: [String: MappingTemplate] = [:]
+                for (mime, source) in method.integration.requestTemplates {
+                    requestTemplates[mime] = try template(source, at: integrationPointer.appending("requestTemplates").appending(mime))
+                }
+                var responses: [CompiledIntegrationResponse] = []
+                for response in method.integration.responses {
+                    let key = response.selectionPattern ?? "default"
+                    let responsePointer = integrationPointer.appending("responses").appending(key)
+                    var pattern: ECMARegex? = nil
+                    if let source = response.selectionPattern {
+                        do {
+                            pattern = try ECMARegex("^(?:" + source + ")$")
+                        } catch {
+                            throw .definition(APIDefinitionError(file: api.file, pointer: responsePointer, message: "selection pattern: \(error.reason)"))
+                        }
+                    }
+                    var templates: [String: MappingTemplate] = [:]
+                    for (mime, source) in response.responseTemplates {
+                        templates[mime] = try template(source, at: responsePointer.appending("responseTemplates").appending(mime))
+                    }
+                    responses.append(
+                        CompiledIntegrationResponse(definition: response, pattern: pattern, templates: templates, templateOrder: response.responseTemplates.keys.sorted()))
+                }
+                var requestModels: [String: CompiledSchema] = [:]
+                for (contentType, name) in method.requestModels {
+                    requestModels[contentType] = try model(name, at: method.pointer.appending("requestBody"))
+                }
+                var responseModels: [Int: CompiledSchema] = [:]
+                for (status, byType) in method.responseModels {
+                    if let name = byType["application/json"], name != "Empty" {
+                        responseModels[status] = try model(name, at: method.pointer.appending("responses").appending(String(status)))
+                    }
+                }
+                let validatorName = method.requestValidator ?? api.defaultValidator
+                let pathKey = resource.path == "/" ? "" : String(resource.path.dropFirst())
+                compiled[httpMethod] = CompiledMethod(
+                    resource: resource, method: method, requestTemplates: requestTemplates, responses: responses, requestModels: requestModels,
+                    responseModels: responseModels, validator: validatorName.flatMap { api.requestValidators[$0] },
+                    planKey: resource.path + "/" + httpMethod, settingsKey: pathKey + "/" + httpMethod)
+            }
+            methods.append(compiled)
+        }
+        self.methods = methods
+    }
+
+    /// The method for `segments` and `httpMethod` (an explicit method beats ANY).
+    func route(_ segments: [Substring], httpMethod: String) -> (CompiledMethod, [(String, String)])? {
+        guard let (index, parameters) = router.route(segments) else { return nil }
+        guard let method = methods[index][httpMethod] ?? methods[index]["ANY"] else { return nil }
+        return (method, parameters)
+    }
+
+    /// Method settings for a method (its own, then `*/*`).
+    func setting(for method: CompiledMethod) -> MethodSetting? {
+        stage.methodSettings[method.settingsKey] ?? stage.methodSettings["*/*"]
+    }
+}
+
+/// A problem loading the gateway: a definition error, an unreadable file, or bad state.
+public enum GatewayLoadError: Error, Sendable, CustomStringConvertible {
+    /// A definition or deployment file error (file and pointer).
+    case definition(APIDefinitionError)
+    /// Something else, with a message naming the file.
+    case other(String)
+
+    /// A readable message.
+    public var description: String {
+        switch self {
+        case .definition(let error): return error.description
+        case .other(let message): return message
+        }
+    }
+}
