@@ -256,8 +256,9 @@ public final class Gateway: HTTPResponder, Sendable {
             }
         }
         if validator.validateRequestBody {
+            // Models are keyed by content type; no model for this type means no body check.
             let contentType = Gateway.mimeType(call.request.headers["Content-Type"]) ?? "application/json"
-            if let model = method.requestModels[contentType] ?? method.requestModels["application/json"] {
+            if let model = method.requestModels[contentType] {
                 let body = call.request.body.isEmpty ? Array("{}".utf8) : call.request.body
                 let errors: [ValidationError]
                 do {
