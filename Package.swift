@@ -34,13 +34,15 @@ let package = Package(
         .target(name: "JSONSchema", dependencies: ["JSONCore", "ECMARegex"]),
         // Layer 2: test-suite helpers and command-line logic.
         .target(name: "SchemaTesting", dependencies: ["JSONCore", "JSONSchema"]),
-        .target(name: "CommandLineTools", dependencies: ["JSONCore", "JSONSchema", "MappingTemplates"]),
+        .target(
+            name: "CommandLineTools",
+            dependencies: ["JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ItemsService", "LambdaRuntime", "HTTPCore"]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["CommandLineTools"]),
         .executableTarget(name: "gateway", dependencies: ["CommandLineTools"]),
         .executableTarget(
             name: "benchmarks",
-            dependencies: ["JSONCore", "JSONSchema", "CommandLineTools", "MappingTemplates"]
+            dependencies: ["JSONCore", "JSONSchema", "CommandLineTools", "MappingTemplates", "APIGateway", "HTTPCore", "ItemsService"]
         ),
         // Tests.
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),

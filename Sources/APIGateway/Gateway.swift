@@ -29,6 +29,7 @@ public final class Gateway: HTTPResponder, Sendable {
     let plansByName: [String: UsagePlanDefinition]
     /// Definitions deployed by `deploy(stage:)` since loading (persisted by `saveState`).
     let deployedDocuments = Mutex<[String: JSONValue]>([:])
+    let requestTimes = RequestTimeFormatter()
 
     struct LimitState: Sendable {
         var buckets: [String: TokenBucket] = [:]
@@ -70,6 +71,8 @@ public final class Gateway: HTTPResponder, Sendable {
     /// Everything known about one request while it passes through the pipeline.
     struct Call {
         let request: HTTPRequest
+        /// The request path (without the query), computed once.
+        let path: String
         let requestId: String
         let extendedRequestId: String
         let time: Double
@@ -88,7 +91,7 @@ public final class Gateway: HTTPResponder, Sendable {
 
     func handle(_ request: HTTPRequest, trace: ExecutionTrace?, testInvoke: Bool = false) -> HTTPResponse {
         var call = Call(
-            request: request, requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
+            request: request, path: request.path, requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
             trace: trace)
         call.isTestInvoke = testInvoke
         var response: HTTPResponse
@@ -106,13 +109,13 @@ public final class Gateway: HTTPResponder, Sendable {
     func accessLogLine(_ call: Call, _ response: HTTPResponse) -> String {
         let latency = (clock.now() - call.time) * 1000
         let key = call.apiKey.map { " key=\($0.id)" } ?? ""
-        return "\(call.requestId) \(call.request.method) \(call.request.path) \(response.status) \(LambdaServiceFormat.milliseconds(latency)) ms\(key)"
+        return "\(call.requestId) \(call.request.method) \(call.path) \(response.status) \(LambdaServiceFormat.milliseconds(latency)) ms\(key)"
     }
 
     func process(_ call: inout Call) -> Result<HTTPResponse, GatewayError> {
         // 1. Stage, resource and method.
-        let rawPath = call.request.path
-        var segments = rawPath.split(separator: "/", omittingEmptySubsequences: true)
+        let rawPath = call.path
+        var segments = Gateway.segments(rawPath)
         guard let stageName = segments.first.map(String.init), let deployment = deployments.withLock({ $0[stageName] }) else {
             return .failure(GatewayError(.forbiddenStage))
         }
@@ -171,6 +174,23 @@ public final class Gateway: HTTPResponder, Sendable {
         return result
     }
 
+    /// Non-empty path segments, split on bytes.
+    static func segments(_ path: String) -> [Substring] {
+        var result: [Substring] = []
+        let view = path.utf8
+        var start = view.startIndex
+        var index = view.startIndex
+        while index != view.endIndex {
+            if view[index] == UInt8(ascii: "/") {
+                if start != index { result.append(path[start..<index]) }
+                start = view.index(after: index)
+            }
+            index = view.index(after: index)
+        }
+        if start != view.endIndex { result.append(path[start..<view.endIndex]) }
+        return result
+    }
+
     static func javaMap(_ pairs: [(String, String)]) -> String {
         "{" + pairs.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") + "}"
     }
@@ -205,11 +225,11 @@ public final class Gateway: HTTPResponder, Sendable {
                 }
             }
             if let throttle = setting?.throttle {
-                buckets.append(("stage/\(call.stage)/\(method.settingsKey)", throttle))
+                buckets.append((method.stageMethodBucket, throttle))
             } else {
-                buckets.append(("stage/\(call.stage)", deployment.stage.throttle))
+                buckets.append((method.stageBucket, deployment.stage.throttle))
             }
-            buckets.append(("account", .accountDefault))
+            buckets.append(("account", configuration.accountThrottle))
             for (name, settings) in buckets {
                 var bucket = state.buckets[name] ?? TokenBucket(settings: settings, now: now)
                 let admitted = bucket.take(now: now)
@@ -232,27 +252,24 @@ public final class Gateway: HTTPResponder, Sendable {
     func validate(_ call: Call) -> GatewayError? {
         guard let method = call.method, let validator = method.validator else { return nil }
         if validator.validateRequestParameters {
-            var missing: [(String, String)] = []
-            for (name, required) in method.method.requestParameters where required {
-                let parts = name.split(separator: ".", maxSplits: 3).map(String.init)
-                guard parts.count == 4 else { continue }
+            var missing: [(location: String, name: String, key: String)] = []
+            for parameter in method.requiredParameters {
                 let present: Bool
-                switch parts[2] {
-                case "header": present = call.request.headers.contains(parts[3])
-                case "querystring": present = call.query.contains { $0.0 == parts[3] }
-                case "path": present = call.pathParameters.contains { $0.0 == parts[3] }
+                switch parameter.location {
+                case "header": present = call.request.headers.contains(parameter.name)
+                case "querystring": present = call.query.contains { $0.0 == parameter.name }
+                case "path": present = call.pathParameters.contains { $0.0 == parameter.name }
                 default: present = true
                 }
-                if !present { missing.append((name, parts[3])) }
+                if !present { missing.append(parameter) }
             }
             if !missing.isEmpty {
                 let order = ["header": 0, "path": 1, "querystring": 2]
                 let sorted = missing.sorted { lhs, rhs in
-                    let left = order[lhs.0.split(separator: ".")[2].description] ?? 3
-                    let right = order[rhs.0.split(separator: ".")[2].description] ?? 3
-                    return left != right ? left < right : lhs.0 < rhs.0
+                    let left = order[lhs.location] ?? 3, right = order[rhs.location] ?? 3
+                    return left != right ? left < right : lhs.key < rhs.key
                 }
-                return GatewayError(.badRequestParameters, message: "Missing required request parameters: [\(sorted.map(\.1).joined(separator: ", "))]")
+                return GatewayError(.badRequestParameters, message: "Missing required request parameters: [\(sorted.map(\.name).joined(separator: ", "))]")
             }
         }
         if validator.validateRequestBody {
@@ -301,17 +318,15 @@ public final class Gateway: HTTPResponder, Sendable {
         let ttl = setting?.ttlInSeconds ?? deployment.stage.cache.ttlInSeconds
         guard enabled, ttl > 0 else { return nil }
         var key = (method.method.integration.cacheNamespace ?? method.resource.path) + "|" + call.request.method.uppercased()
-        for parameter in method.method.integration.cacheKeyParameters {
-            let parts = parameter.split(separator: ".", maxSplits: 3).map(String.init)
-            guard parts.count == 4 else { continue }
+        for parameter in method.cacheKeyParameters {
             let value: String?
-            switch parts[2] {
-            case "path": value = call.pathParameters.first { $0.0 == parts[3] }?.1
-            case "querystring": value = call.query.last { $0.0 == parts[3] }?.1
-            case "header": value = call.request.headers[parts[3]]
+            switch parameter.location {
+            case "path": value = call.pathParameters.first { $0.0 == parameter.name }?.1
+            case "querystring": value = call.query.last { $0.0 == parameter.name }?.1
+            case "header": value = call.request.headers[parameter.name]
             default: value = nil
             }
-            key += "|" + parameter + "=" + (value ?? "")
+            key += "|" + parameter.key + "=" + (value ?? "")
         }
         var plan = CachePlan(key: key, ttl: ttl)
         if let control = call.request.headers["Cache-Control"], control.replacingSpaces.lowercased().contains("max-age=0") {

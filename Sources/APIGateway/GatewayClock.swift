@@ -35,6 +35,19 @@ public final class ManualClock: GatewayClock {
     public func advance(by seconds: Double) { current.withLock { $0 += seconds } }
 }
 
+/// `$context.requestTime` text, formatted once per second.
+final class RequestTimeFormatter: Sendable {
+    private let last = Mutex<(Int, String)>((-1, ""))
+
+    func format(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.down))
+        if let cached = last.withLock({ $0.0 == whole ? $0.1 : nil }) { return cached }
+        let text = UTCCalendar.commonLogTime(seconds)
+        last.withLock { $0 = (whole, text) }
+        return text
+    }
+}
+
 /// UTC calendar arithmetic without Foundation.
 enum UTCCalendar {
     /// (year, month, day) of a day number since 1970-01-01 (Howard Hinnant's algorithm).

@@ -96,6 +96,10 @@ extension Gateway {
             persisted.apiKeys[definition.name] = record
             keys.append(record)
         }
+        // Keys created since (gateway keys create) live only in the state directory.
+        for (name, record) in persisted.apiKeys.sorted(by: { $0.key < $1.key }) where !configuration.apiKeys.contains(where: { $0.name == name }) {
+            keys.append(record)
+        }
         let gateway = Gateway(
             configuration: configuration, lambda: lambda, clock: clock, deployments: deployments, keys: keys, usage: persisted.usage, store: store,
             registry: registry, baseDirectory: baseDirectory, logSink: logSink)
@@ -182,6 +186,18 @@ extension Gateway {
             let used = record?.period == period ? record!.used : 0
             return (key, used, max(0, quota.limit - used), period)
         }
+    }
+
+    /// Changes `$LATEST`'s code or configuration (published versions are untouched).
+    public func updateFunction(_ function: String, _ change: (inout FunctionConfiguration) -> Void) throws(GatewayLoadError) {
+        do {
+            var configuration = try lambda.latest(function)
+            change(&configuration)
+            try lambda.updateFunction(function, configuration: configuration)
+        } catch {
+            throw .other(error.description)
+        }
+        try saveState()
     }
 
     /// Publishes `$LATEST` of a function; returns the version.

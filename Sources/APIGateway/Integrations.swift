@@ -41,9 +41,9 @@ extension Gateway {
         context.domainPrefix = String(context.domainName.split(separator: ".").first ?? "")
         context.extendedRequestId = call.extendedRequestId
         context.httpMethod = call.request.method.uppercased()
-        context.path = call.request.path
+        context.path = call.path
         context.requestId = call.requestId
-        context.requestTime = UTCCalendar.commonLogTime(call.time)
+        context.requestTime = requestTimes.format(call.time)
         context.requestTimeEpoch = Int(call.time * 1000)
         context.resourceId = call.method?.resource.path ?? ""
         context.resourcePath = call.method?.resource.path ?? ""
@@ -112,20 +112,8 @@ extension Gateway {
 
     // MARK: - Lambda, custom (non-proxy) integration
 
-    /// `ItemsFunction:prod` from the integration URI, with stage variables substituted.
-    func lambdaTarget(_ call: Call, _ method: CompiledMethod) -> String? {
-        var uri = method.method.integration.uri
-        for (name, value) in call.deployment?.stage.variables ?? [] {
-            uri = uri.replacingAll("${stageVariables.\(name)}", with: value)
-        }
-        guard let functionStart = uri.range(of: ":function:"), let end = uri.range(of: "/invocations") else { return nil }
-        let target = String(uri[functionStart.upperBound..<end.lowerBound])
-        guard !target.contains("${"), !target.hasSuffix(":") else { return nil }
-        return target
-    }
-
     func invokeLambda(_ call: Call, _ method: CompiledMethod, event: JSONValue) -> Result<InvocationResult, GatewayError> {
-        guard let target = lambdaTarget(call, method) else {
+        guard let target = method.lambdaTarget else {
             call.log("Execution failed due to configuration error: the integration URI does not name a function (are its stage variables set?)")
             return .failure(GatewayError(.configuration))
         }
@@ -184,7 +172,7 @@ extension Gateway {
         var response = integrationResponse(
             call, method, selector: result.errorMessage ?? "", body: String(decoding: body, as: UTF8.self), overrides: overrides, fallbackBody: body)
         if case .success(var answer) = response {
-            answer.headers.set("X-Amzn-Trace-Id", "Root=1-\(RequestIdentifier.uuid().prefix(8))-\(call.requestId.replacingAll("-", with: "").prefix(24))")
+            answer.headers.set("X-Amzn-Trace-Id", Gateway.traceId(call.time))
             response = .success(answer)
         }
         return response
@@ -266,29 +254,49 @@ extension Gateway {
     }
 }
 
+extension Gateway {
+    /// `Root=1-<epoch seconds, hex>-<24 hex digits>` (the X-Ray trace id shape).
+    static func traceId(_ time: Double) -> String {
+        let hex = Array("0123456789abcdef")
+        var text = "Root=1-" + String(Int(time), radix: 16) + "-"
+        let words = [RequestIdentifier.next(), RequestIdentifier.next()]
+        for index in 0..<24 { text.append(hex[Int((words[index / 16] >> UInt64(60 - 4 * (index % 16))) & 0xF)]) }
+        return text
+    }
+}
+
 extension String {
     func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
         var result = ""
-        var rest = Substring(self)
+        var rest = self
         while let range = rest.range(of: target) {
             result += rest[..<range.lowerBound]
             result += replacement
-            rest = rest[range.upperBound...]
+            rest = String(rest[range.upperBound...])
         }
         return result + rest
     }
 }
 
-extension StringProtocol {
-    func range(of target: String) -> Range<Index>? {
-        guard !target.isEmpty else { return nil }
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(target) {
-                return index..<self.index(index, offsetBy: target.count)
+extension String {
+    /// The first occurrence of `target`, compared byte by byte in UTF-8.
+    func range(of target: String) -> Range<String.Index>? {
+        let needle = Array(target.utf8)
+        guard let first = needle.first else { return nil }
+        let view = utf8
+        var index = view.startIndex
+        while index != view.endIndex {
+            if view[index] == first {
+                var candidate = index
+                var matched = 0
+                while matched < needle.count, candidate != view.endIndex, view[candidate] == needle[matched] {
+                    candidate = view.index(after: candidate)
+                    matched += 1
+                }
+                if matched == needle.count { return index..<candidate }
             }
-            index = self.index(after: index)
+            index = view.index(after: index)
         }
         return nil
     }

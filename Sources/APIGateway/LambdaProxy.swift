@@ -24,7 +24,7 @@ extension Gateway {
             return .failure(GatewayError(.badProxyResponse))
         }
         var answer = response
-        answer.headers.set("X-Amzn-Trace-Id", "Root=1-\(call.requestId.replacingAll("-", with: "").prefix(8))-\(call.requestId.replacingAll("-", with: "").suffix(24))")
+        answer.headers.set("X-Amzn-Trace-Id", Gateway.traceId(call.time))
         return .success(answer)
     }
 
@@ -60,7 +60,7 @@ extension Gateway {
             identity["apiKeyId"] = .string(key.id)
         }
         // The path without the stage, as sent (trailing slash kept).
-        var path = call.request.path
+        var path = call.path
         let stagePrefix = "/" + call.stage
         if let range = path.range(of: stagePrefix) { path = String(path[range.upperBound...]) }
         while path.hasPrefix("//") { path.removeFirst() }
@@ -69,7 +69,7 @@ extension Gateway {
             "accountId": .string(context.accountId), "apiId": .string(context.apiId), "deploymentId": .string(context.deploymentId),
             "domainName": .string(context.domainName), "domainPrefix": .string(context.domainPrefix),
             "extendedRequestId": .string(context.extendedRequestId), "httpMethod": .string(context.httpMethod),
-            "identity": .object(identity), "path": .string(call.request.path), "protocol": "HTTP/1.1", "requestId": .string(call.requestId),
+            "identity": .object(identity), "path": .string(call.path), "protocol": "HTTP/1.1", "requestId": .string(call.requestId),
             "requestTime": .string(context.requestTime), "requestTimeEpoch": .number(JSONNumber(context.requestTimeEpoch)),
             "resourceId": .string(context.resourceId), "resourcePath": .string(method.resource.path), "stage": .string(call.stage),
         ]

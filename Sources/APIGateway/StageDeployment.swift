@@ -82,6 +82,34 @@ struct CompiledMethod: Sendable {
     /// Usage-plan method throttle key (`/items/GET`) and method-settings key (`items/GET`).
     let planKey: String
     let settingsKey: String
+    /// Required parameters (`method.request.header.X` split once): location, name, full key.
+    let requiredParameters: [(location: String, name: String, key: String)]
+    /// Cache-key parameters, split once.
+    let cacheKeyParameters: [(location: String, name: String, key: String)]
+    /// Throttle bucket names for the stage (method-level and stage-level).
+    let stageMethodBucket: String
+    let stageBucket: String
+
+    /// `method.request.path.ID` → (`path`, `ID`).
+    static func split(_ key: String) -> (location: String, name: String, key: String)? {
+        let parts = key.split(separator: ".", maxSplits: 3).map(String.init)
+        guard parts.count == 4, parts[0] == "method", parts[1] == "request" else { return nil }
+        return (parts[2], parts[3], key)
+    }
+
+    /// The Lambda function (`ItemsFunction:prod`) the URI names once the stage's variables are
+    /// substituted; nil when it names none.
+    let lambdaTarget: String?
+
+    /// Resolves `…:function:NAME[:QUALIFIER]/invocations` with `${stageVariables.x}` substituted.
+    static func lambdaTarget(uri: String, variables: [(String, String)]) -> String? {
+        var resolved = uri
+        for (name, value) in variables { resolved = resolved.replacingAll("${stageVariables.\(name)}", with: value) }
+        guard let functionStart = resolved.range(of: ":function:"), let end = resolved.range(of: "/invocations") else { return nil }
+        let target = String(resolved[functionStart.upperBound..<end.lowerBound])
+        guard !target.contains("${"), !target.hasSuffix(":"), !target.isEmpty else { return nil }
+        return target
+    }
 }
 
 struct CompiledIntegrationResponse: Sendable {
@@ -162,7 +190,11 @@ struct StageDeployment: Sendable {
                 compiled[httpMethod] = CompiledMethod(
                     resource: resource, method: method, requestTemplates: requestTemplates, responses: responses, requestModels: requestModels,
                     responseModels: responseModels, validator: validatorName.flatMap { api.requestValidators[$0] },
-                    planKey: resource.path + "/" + httpMethod, settingsKey: pathKey + "/" + httpMethod)
+                    planKey: resource.path + "/" + httpMethod, settingsKey: pathKey + "/" + httpMethod,
+                    requiredParameters: method.requestParameters.filter(\.1).compactMap { CompiledMethod.split($0.0) },
+                    cacheKeyParameters: method.integration.cacheKeyParameters.compactMap(CompiledMethod.split),
+                    stageMethodBucket: "stage/\(stage.name)/\(pathKey)/\(httpMethod)", stageBucket: "stage/\(stage.name)",
+                    lambdaTarget: CompiledMethod.lambdaTarget(uri: method.integration.uri, variables: stage.variables))
             }
             methods.append(compiled)
         }

@@ -138,6 +138,8 @@ public struct DeploymentConfiguration: Sendable {
     public var usagePlans: [UsagePlanDefinition]
     /// API keys.
     public var apiKeys: [APIKeyDefinition]
+    /// The account-level limit (AWS's default: 10,000 rps, burst 5,000).
+    public var accountThrottle: ThrottleSettings
 
     /// Reads a deployment document; errors name `file` and the pointer.
     public static func parse(_ document: JSONValue, file: String) throws(APIDefinitionError) -> DeploymentConfiguration {
@@ -277,7 +279,7 @@ public struct DeploymentConfiguration: Sendable {
         return DeploymentConfiguration(
             apiId: root["apiId"]?.stringValue ?? "localapi", region: root["region"]?.stringValue ?? "us-east-1",
             accountId: root["accountId"]?.stringValue ?? "123456789012", stages: stages, functions: functions, usagePlans: usagePlans,
-            apiKeys: apiKeys)
+            apiKeys: apiKeys, accountThrottle: try reader.throttle(root["accountThrottle"], at: ["accountThrottle"]) ?? .accountDefault)
     }
 }
 

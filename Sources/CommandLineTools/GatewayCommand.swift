@@ -5,7 +5,15 @@ public enum GatewayCommand {
         Usage: gateway <command> [options]
 
         Commands:
-          render    render an API Gateway mapping template (VTL) with a request's values
+          test-invoke   run one request through a stage, as the console's Test button does
+          deploy        deploy the current definition file to a stage
+          keys          list, show, create, enable or disable API keys
+          usage         requests used and remaining per key and usage plan
+          lambda        publish versions, move aliases, invoke functions
+          render        render an API Gateway mapping template (VTL) with a request's values
+
+        The API is read from Schemas/ItemsAPI.deployment.json (and the definition files it names);
+        keys, quota use, versions, aliases and deployments persist in .gateway/.
 
         Run 'gateway <command> --help' for a command's options.
 
@@ -20,6 +28,11 @@ public enum GatewayCommand {
         let rest = Array(arguments.dropFirst())
         switch command {
         case "render": return RenderCommand.run(arguments: rest, io: io)
+        case "test-invoke": return GatewayManagement.testInvoke(rest, io: io)
+        case "deploy": return GatewayManagement.deploy(rest, io: io)
+        case "keys": return GatewayManagement.keys(rest, io: io)
+        case "usage": return GatewayManagement.usage(rest, io: io)
+        case "lambda": return GatewayManagement.lambda(rest, io: io)
         case "-h", "--help", "help":
             io.print(help)
             return 0

@@ -85,17 +85,18 @@ public struct HTTPRequest: Sendable {
 
     /// The path part of the target (before `?` and `#`).
     public var path: String {
-        var end = target.endIndex
-        if let mark = target.firstIndex(where: { $0 == "?" || $0 == "#" }) { end = mark }
-        return String(target[..<end])
+        let view = target.utf8
+        guard let mark = view.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return target }
+        return String(target[..<mark])
     }
 
     /// The query string (after `?`, before `#`), or nil.
     public var query: String? {
-        guard let mark = target.firstIndex(of: "?") else { return nil }
-        var rest = target[target.index(after: mark)...]
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        return String(rest)
+        let view = target.utf8
+        guard let mark = view.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        let start = view.index(after: mark)
+        let end = view[start...].firstIndex(of: UInt8(ascii: "#")) ?? view.endIndex
+        return String(target[start..<end])
     }
 }
 

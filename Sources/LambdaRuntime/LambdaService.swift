@@ -154,6 +154,7 @@ public final class LambdaService: Sendable {
             qualifier = String(function[function.index(after: colon)...])
         }
         let functionName = String(name)
+        let resolveStart = ContinuousClock.now
         // Resolve the version and the configuration that runs.
         let (version, configuration, cold) = try state.withLock { (functions) throws(LambdaServiceError) -> (String, FunctionConfiguration, Bool) in
             guard var state = functions[functionName] else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
@@ -180,6 +181,9 @@ public final class LambdaService: Sendable {
             throw LambdaServiceError(status: 502, type: "ServiceException", message: "no handler registered as \(configuration.handler)")
         }
         let requestId = RequestIdentifier.uuid()
+        // A cold start's init: resolving the version and its handler (there is no runtime to boot).
+        let initElapsed = ContinuousClock.now - resolveStart
+        let initMilliseconds = Double(initElapsed.components.seconds) * 1000 + Double(initElapsed.components.attoseconds) / 1e15
         let context = LambdaContext(
             requestId: requestId, functionName: functionName, functionVersion: version,
             invokedFunctionArn: arn(functionName, qualifier: qualifier), memoryLimitInMB: configuration.memorySize,
@@ -211,7 +215,7 @@ public final class LambdaService: Sendable {
             var report = "REPORT RequestId: \(requestId)\tDuration: \(LambdaService.twoDecimals(milliseconds)) ms"
             report += "\tBilled Duration: \(Int(milliseconds.rounded(.up)).clamped(minimum: 1)) ms"
             report += "\tMemory Size: \(configuration.memorySize) MB\tMax Memory Used: \(LambdaService.maxMemoryUsedMB()) MB\t"
-            if cold { report += "Init Duration: 0.50 ms\t" }
+            if cold { report += "Init Duration: \(LambdaService.twoDecimals(initMilliseconds)) ms\t" }
             lines.append(report)
         }
         return InvocationResult(
@@ -259,39 +263,57 @@ public struct FunctionMetrics: Sendable {
     }
 }
 
-/// Random identifiers in the shapes AWS uses.
+/// Random identifiers in the shapes AWS uses. Not for secrets: values come from a
+/// splitmix64 sequence seeded once from the system generator (no system call per id).
 public enum RequestIdentifier {
     private static let hex = Array("0123456789abcdef".utf8)
+    private static let base62 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+    private static let seed: UInt64 = {
+        var generator = SystemRandomNumberGenerator()
+        return generator.next()
+    }()
+    private static let counter = Atomic<UInt64>(0)
+
+    /// The next pseudo-random 64-bit value.
+    public static func next() -> UInt64 {
+        var z = seed &+ counter.wrappingAdd(1, ordering: .relaxed).newValue &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 
     /// A random version-4 UUID, lower-case (`c0ffee00-…`).
     public static func uuid() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var high = generator.next() as UInt64
-        var low = generator.next() as UInt64
-        high = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
-        low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        var bytes = [UInt8](repeating: 0, count: 36)
-        var position = 0
-        for nibble in 0..<32 {
-            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
-                bytes[position] = UInt8(ascii: "-")
+        let high = (next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
+        let low = (next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            var position = 0
+            for nibble in 0..<32 {
+                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                    buffer[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                let word = nibble < 16 ? high : low
+                buffer[position] = hex[Int((word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)]
                 position += 1
             }
-            let word = nibble < 16 ? high : low
-            let shift = UInt64(60 - 4 * (nibble % 16))
-            bytes[position] = hex[Int((word >> shift) & 0xF)]
-            position += 1
+            return 36
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A short id ending in `=` (the shape of `x-amz-apigw-id`).
     public static func shortIdentifier() -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
-        var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<15).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] }
-        bytes.append(UInt8(ascii: "="))
-        return String(decoding: bytes, as: UTF8.self)
+        var value = next()
+        var extra = next()
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for position in 0..<15 {
+                if position == 10 { value = extra; extra = 0 }
+                buffer[position] = base62[Int(value % 62)]
+                value /= 62
+            }
+            buffer[15] = UInt8(ascii: "=")
+            return 16
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 // Benchmarks for the toolkit. Run with a release build:
 //
-//     swift run -c release benchmarks [schema] [cli] [templates] [--runs N] [--items N]
+//     swift run -c release benchmarks [schema] [cli] [templates] [gateway] [--runs N] [--items N]
 //
 // Every figure is the median of N runs (default 7). Nothing here is part of `swift test`.
 import CommandLineTools
@@ -9,6 +9,9 @@ import Foundation
 import JSONCore
 import JSONSchema
 import MappingTemplates
+import APIGateway
+import HTTPCore
+import ItemsService
 
 struct Settings: Sendable {
     var runs = 7
@@ -26,12 +29,12 @@ let settings: Settings = {
         case "--items": settings.items = Int(arguments.next() ?? "") ?? settings.items
         case "--only": settings.only = arguments.next()
         case "-h", "--help":
-            print("usage: benchmarks [schema] [cli] [templates] [--runs N] [--items N] [--only TEXT]")
+            print("usage: benchmarks [schema] [cli] [templates] [gateway] [--runs N] [--items N] [--only TEXT]")
             exit(0)
         default: settings.suites.insert(argument)
         }
     }
-    if settings.suites.isEmpty { settings.suites = ["schema", "cli", "templates"] }
+    if settings.suites.isEmpty { settings.suites = ["schema", "cli", "templates", "gateway"] }
     return settings
 }()
 
@@ -235,6 +238,49 @@ func commandLineBenchmarks() throws {
             peak / 1e6, peak / Double(largeBytes.count)))
 }
 
+/// The whole pipeline in process: a deployment like the lab's with limits high enough not to
+/// throttle the benchmark (the account default of 10,000 rps would).
+func gatewayBenchmarks() throws {
+    let root = FileManager.default.currentDirectoryPath + "/Schemas"
+    let directory = NSTemporaryDirectory() + "gateway-bench-\(getpid())"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    for name in ["Item.json", "Items.json", "ItemsAPI.json", "ItemsAPI.mock.json"] {
+        try FileManager.default.copyItem(atPath: root + "/" + name, toPath: directory + "/" + name)
+    }
+    let deployment = """
+        {"apiId": "itemsapi01", "accountThrottle": {"rateLimit": 1e9, "burstLimit": 1000000000},
+         "stages": {"prod": {"definition": "ItemsAPI.json", "variables": {"lambdaAlias": "prod"}, "throttle": {"rateLimit": 1e9, "burstLimit": 1000000000}},
+                    "cached": {"definition": "ItemsAPI.json", "variables": {"lambdaAlias": "prod"}, "throttle": {"rateLimit": 1e9, "burstLimit": 1000000000},
+                               "cache": {"enabled": true, "ttlInSeconds": 3600}}},
+         "functions": {"ItemsFunction": {"handler": "items.handler", "versions": [{"version": 1, "handler": "items.handler"}],
+                       "aliases": {"prod": {"version": "1"}}}},
+         "usagePlans": {"BenchPlan": {"stages": ["prod", "cached"], "throttle": {"rateLimit": 1e9, "burstLimit": 1000000000},
+                        "quota": {"limit": 1000000000, "period": "DAY"}}},
+         "apiKeys": {"BenchKey": {"value": "bench-key-0123456789abcdefghij", "enabled": true, "usagePlans": ["BenchPlan"]}}}
+        """
+    _ = FileManager.default.createFile(atPath: directory + "/bench.deployment.json", contents: Data(deployment.utf8))
+    let gateway = try Gateway.load(
+        deploymentFile: directory + "/bench.deployment.json", stateDirectory: nil, handlers: [ItemsFunction.handlerName: ItemsFunction()])
+    let headers: HTTPHeaders = ["x-api-key": "bench-key-0123456789abcdefghij", "Host": "localhost"]
+    let uncached = HTTPRequest(method: "GET", target: "/prod/items/3", headers: headers)
+    let cached = HTTPRequest(method: "GET", target: "/cached/items/3", headers: headers)
+    precondition(gateway.respond(to: uncached).status == 200 && gateway.respond(to: cached).status == 200)
+    let requests = 200_000
+    print("\ngateway in process: \(requests) requests per run, one thread, median of \(settings.runs) runs")
+    var statusSum = 0
+    for (name, request) in [("GET /prod/items/3 (key, quota, Lambda, templates)", uncached), ("GET /cached/items/3 (cache hit)", cached)] {
+        _ = named("gateway: " + name)
+        let seconds = measure(settings.runs) {
+            for _ in 0..<requests { statusSum &+= gateway.respond(to: request).status }
+        }
+        if !seconds.isNaN {
+            print(String(format: "%@%9.0f requests/s", ("gateway: " + name).padding(toLength: 52, withPad: " ", startingAt: 0), Double(requests) / seconds))
+        }
+    }
+    precondition(statusSum > 0)
+}
+
 /// The lab's mock templates, compiled once and rendered many times.
 func templateBenchmarks() throws {
     let list = try MappingTemplate(
@@ -286,4 +332,5 @@ func templateBenchmarks() throws {
 
 if settings.suites.contains("schema") { try schemaBenchmarks() }
 if settings.suites.contains("templates") { try templateBenchmarks() }
+if settings.suites.contains("gateway") { try gatewayBenchmarks() }
 if settings.suites.contains("cli") { try commandLineBenchmarks() }
