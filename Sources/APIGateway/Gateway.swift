@@ -32,7 +32,7 @@ public final class Gateway: HTTPResponder, Sendable {
     let requestTimes = RequestTimeFormatter()
 
     struct LimitState: Sendable {
-        var buckets: [String: TokenBucket] = [:]
+        var buckets: [BucketKey: TokenBucket] = [:]
         var usage: [String: QuotaUsage] = [:]
     }
 
@@ -73,6 +73,8 @@ public final class Gateway: HTTPResponder, Sendable {
         let request: HTTPRequest
         /// The request path (without the query), computed once.
         let path: String
+        /// The method, upper-cased once.
+        let httpMethod: String
         let requestId: String
         let extendedRequestId: String
         let time: Double
@@ -91,7 +93,7 @@ public final class Gateway: HTTPResponder, Sendable {
 
     func handle(_ request: HTTPRequest, trace: ExecutionTrace?, testInvoke: Bool = false) -> HTTPResponse {
         var call = Call(
-            request: request, path: request.path, requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
+            request: request, path: request.path, httpMethod: Gateway.uppercaseMethod(request.method), requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
             trace: trace)
         call.isTestInvoke = testInvoke
         var response: HTTPResponse
@@ -123,7 +125,7 @@ public final class Gateway: HTTPResponder, Sendable {
         call.stage = stageName
         call.deployment = deployment
         call.query = URLEncoding.queryPairs(call.request.query)
-        let httpMethod = call.request.method.uppercased()
+        let httpMethod = call.httpMethod
         guard let (method, parameters) = deployment.route(segments, httpMethod: httpMethod) else {
             call.log("Execution failed: no resource or method matches \(httpMethod) \(rawPath)")
             return .failure(GatewayError(.missingAuthenticationToken))
@@ -174,6 +176,11 @@ public final class Gateway: HTTPResponder, Sendable {
         return result
     }
 
+    /// The method in upper case (no work for the usual already-upper-case methods).
+    static func uppercaseMethod(_ method: String) -> String {
+        method.utf8.allSatisfy { $0 < 0x61 || $0 > 0x7A } ? method : method.uppercased()
+    }
+
     /// Non-empty path segments, split on bytes.
     static func segments(_ path: String) -> [Substring] {
         var result: [Substring] = []
@@ -216,20 +223,21 @@ public final class Gateway: HTTPResponder, Sendable {
                 }
             }
             // Per-client throttles in the plan (method-level first), then the stage's, then the account's.
-            var buckets: [(String, ThrottleSettings)] = []
+            var buckets: [(BucketKey, ThrottleSettings)] = []
+            buckets.reserveCapacity(3)
             if let plan, let key {
                 if let methodThrottle = plan.methodThrottles[method.planKey] {
-                    buckets.append(("plan/\(plan.name)/\(key.id)/\(method.planKey)", methodThrottle))
+                    buckets.append((BucketKey(kind: 1, first: plan.name, second: key.id, third: method.planKey), methodThrottle))
                 } else if let throttle = plan.throttle {
-                    buckets.append(("plan/\(plan.name)/\(key.id)", throttle))
+                    buckets.append((BucketKey(kind: 2, first: plan.name, second: key.id), throttle))
                 }
             }
             if let throttle = setting?.throttle {
-                buckets.append((method.stageMethodBucket, throttle))
+                buckets.append((BucketKey(kind: 3, first: method.stageMethodBucket), throttle))
             } else {
-                buckets.append((method.stageBucket, deployment.stage.throttle))
+                buckets.append((BucketKey(kind: 4, first: method.stageBucket), deployment.stage.throttle))
             }
-            buckets.append(("account", configuration.accountThrottle))
+            buckets.append((BucketKey(kind: 5), configuration.accountThrottle))
             for (name, settings) in buckets {
                 var bucket = state.buckets[name] ?? TokenBucket(settings: settings, now: now)
                 let admitted = bucket.take(now: now)
@@ -314,10 +322,10 @@ public final class Gateway: HTTPResponder, Sendable {
     func cachePlan(_ call: Call) -> CachePlan? {
         guard let deployment = call.deployment, let method = call.method, deployment.stage.cache.enabled else { return nil }
         let setting = deployment.setting(for: method)
-        let enabled = setting?.cachingEnabled ?? (call.request.method.uppercased() == "GET")
+        let enabled = setting?.cachingEnabled ?? (call.httpMethod == "GET")
         let ttl = setting?.ttlInSeconds ?? deployment.stage.cache.ttlInSeconds
         guard enabled, ttl > 0 else { return nil }
-        var key = (method.method.integration.cacheNamespace ?? method.resource.path) + "|" + call.request.method.uppercased()
+        var key = method.cacheKeyPrefix + call.httpMethod
         for parameter in method.cacheKeyParameters {
             let value: String?
             switch parameter.location {
@@ -356,6 +364,16 @@ public final class Gateway: HTTPResponder, Sendable {
     public func flushCache(stage: String) {
         caches.withLock { $0[stage]?.flush() }
     }
+}
+
+/// Names a token bucket without building a string per request.
+struct BucketKey: Hashable, Sendable, CustomStringConvertible {
+    var kind: UInt8
+    var first = ""
+    var second = ""
+    var third = ""
+
+    var description: String { [first, second, third].filter { !$0.isEmpty }.joined(separator: "/") }
 }
 
 /// Number formatting shared by log lines.

@@ -137,7 +137,7 @@ extension Gateway {
         case "requestId": return call.requestId
         case "extendedRequestId": return call.extendedRequestId
         case "stage": return call.stage
-        case "httpMethod": return call.request.method.uppercased()
+        case "httpMethod": return call.httpMethod
         case "resourcePath": return call.method?.resource.path
         case "path": return call.request.path
         case "apiId": return configuration.apiId

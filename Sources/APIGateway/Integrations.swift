@@ -40,7 +40,7 @@ extension Gateway {
         context.domainName = call.request.headers["Host"] ?? "\(configuration.apiId).execute-api.localhost"
         context.domainPrefix = String(context.domainName.split(separator: ".").first ?? "")
         context.extendedRequestId = call.extendedRequestId
-        context.httpMethod = call.request.method.uppercased()
+        context.httpMethod = call.httpMethod
         context.path = call.path
         context.requestId = call.requestId
         context.requestTime = requestTimes.format(call.time)
@@ -257,11 +257,28 @@ extension Gateway {
 extension Gateway {
     /// `Root=1-<epoch seconds, hex>-<24 hex digits>` (the X-Ray trace id shape).
     static func traceId(_ time: Double) -> String {
-        let hex = Array("0123456789abcdef")
-        var text = "Root=1-" + String(Int(time), radix: 16) + "-"
-        let words = [RequestIdentifier.next(), RequestIdentifier.next()]
-        for index in 0..<24 { text.append(hex[Int((words[index / 16] >> UInt64(60 - 4 * (index % 16))) & 0xF)]) }
-        return text
+        let first = RequestIdentifier.next(), second = RequestIdentifier.next()
+        let seconds = UInt64(max(0, time))
+        return String(unsafeUninitializedCapacity: 40) { buffer in
+            let hex = Array("0123456789abcdef".utf8)
+            var position = 0
+            for byte in "Root=1-".utf8 {
+                buffer[position] = byte
+                position += 1
+            }
+            for shift in stride(from: 28, through: 0, by: -4) {
+                buffer[position] = hex[Int((seconds >> UInt64(shift)) & 0xF)]
+                position += 1
+            }
+            buffer[position] = UInt8(ascii: "-")
+            position += 1
+            for index in 0..<24 {
+                let word = index < 16 ? first : second
+                buffer[position] = hex[Int((word >> UInt64(60 - 4 * (index % 16))) & 0xF)]
+                position += 1
+            }
+            return position
+        }
     }
 }
 

@@ -75,7 +75,7 @@ extension Gateway {
         ]
         let body: JSONValue = call.request.body.isEmpty ? .null : .string(String(decoding: call.request.body, as: UTF8.self))
         return [
-            "resource": .string(method.resource.path), "path": .string(path), "httpMethod": .string(call.request.method.uppercased()),
+            "resource": .string(method.resource.path), "path": .string(path), "httpMethod": .string(call.httpMethod),
             "headers": map(headers), "multiValueHeaders": multi(headers), "queryStringParameters": map(call.query),
             "multiValueQueryStringParameters": multi(call.query), "pathParameters": map(call.pathParameters),
             "stageVariables": map(call.deployment?.stage.variables ?? []), "requestContext": requestContext, "body": body,

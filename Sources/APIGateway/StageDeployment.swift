@@ -86,6 +86,8 @@ struct CompiledMethod: Sendable {
     let requiredParameters: [(location: String, name: String, key: String)]
     /// Cache-key parameters, split once.
     let cacheKeyParameters: [(location: String, name: String, key: String)]
+    /// `namespace|` for cache keys.
+    let cacheKeyPrefix: String
     /// Throttle bucket names for the stage (method-level and stage-level).
     let stageMethodBucket: String
     let stageBucket: String
@@ -193,6 +195,7 @@ struct StageDeployment: Sendable {
                     planKey: resource.path + "/" + httpMethod, settingsKey: pathKey + "/" + httpMethod,
                     requiredParameters: method.requestParameters.filter(\.1).compactMap { CompiledMethod.split($0.0) },
                     cacheKeyParameters: method.integration.cacheKeyParameters.compactMap(CompiledMethod.split),
+                    cacheKeyPrefix: (method.integration.cacheNamespace ?? resource.path) + "|",
                     stageMethodBucket: "stage/\(stage.name)/\(pathKey)/\(httpMethod)", stageBucket: "stage/\(stage.name)",
                     lambdaTarget: CompiledMethod.lambdaTarget(uri: method.integration.uri, variables: stage.variables))
             }

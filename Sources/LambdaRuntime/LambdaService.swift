@@ -157,24 +157,24 @@ public final class LambdaService: Sendable {
         let resolveStart = ContinuousClock.now
         // Resolve the version and the configuration that runs.
         let (version, configuration, cold) = try state.withLock { (functions) throws(LambdaServiceError) -> (String, FunctionConfiguration, Bool) in
-            guard var state = functions[functionName] else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
+            guard functions[functionName] != nil else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
             var version = "$LATEST"
             if let qualifier, qualifier != "$LATEST" {
                 if let number = Int(qualifier) {
-                    guard state.versions[number] != nil else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
+                    guard functions[functionName]!.versions[number] != nil else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
                     version = qualifier
                 } else {
-                    guard let alias = state.aliases[qualifier] else { throw .notFound("Cannot find alias arn: \(arn(functionName, qualifier: qualifier))") }
+                    guard let alias = functions[functionName]!.aliases[qualifier] else {
+                        throw .notFound("Cannot find alias arn: \(arn(functionName, qualifier: qualifier))")
+                    }
                     version = alias.version
-                    if let extra = alias.additionalVersion, Double.random(in: 0..<1) < extra.weight { version = extra.version }
+                    if let extra = alias.additionalVersion, Double(RequestIdentifier.next() >> 11) / 9_007_199_254_740_992 < extra.weight {
+                        version = extra.version
+                    }
                 }
             }
-            let configuration = version == "$LATEST" ? state.latest : state.versions[Int(version)!]!
-            let cold = !state.warm.contains(version)
-            if cold {
-                state.warm.insert(version)
-                functions[functionName] = state
-            }
+            let configuration = version == "$LATEST" ? functions[functionName]!.latest : functions[functionName]!.versions[Int(version)!]!
+            let cold = functions[functionName]!.warm.insert(version).inserted
             return (version, configuration, cold)
         }
         guard let handler = handlers.withLock({ $0[configuration.handler] }) else {

@@ -247,3 +247,44 @@ struct ValidationAndResponseTests {
         } throws: { ($0 as? GatewayLoadError)?.description.contains("d.json: #/stages/s/cache/ttlInSeconds: ttlInSeconds is from 0 to 3600") ?? false }
     }
 }
+
+@Suite("Response validation (beyond AWS)")
+struct ResponseValidationTests {
+    struct BrokenItems: LambdaHandler {
+        func handle(_ event: JSONValue, context: LambdaContext) throws(LambdaFunctionError) -> JSONValue { ["ID": "not-a-number"] }
+    }
+
+    func gateway(mode: String, log: @escaping @Sendable (String) -> Void) throws -> (Gateway, String) {
+        let directory = NSTemporaryDirectory() + "gateway-rv-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for name in ["Item.json", "Items.json", "ItemsAPI.json"] {
+            try FileManager.default.copyItem(atPath: GatewayFixture.packageRoot + "/Schemas/" + name, toPath: directory + "/" + name)
+        }
+        let deployment = """
+            {"stages": {"dev": {"definition": "ItemsAPI.json", "variables": {"lambdaAlias": "dev"}, "responseValidation": "\(mode)"}},
+             "functions": {"ItemsFunction": {"handler": "broken", "aliases": {"dev": {"version": "$LATEST"}}}},
+             "usagePlans": {"P": {"stages": ["dev"]}},
+             "apiKeys": {"K": {"value": "response-validation-key-0001", "enabled": true, "usagePlans": ["P"]}}}
+            """
+        try deployment.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
+        return (try Gateway.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: ["broken": BrokenItems()], logSink: log), directory)
+    }
+
+    @Test("log mode reports a response that breaks its model; enforce mode answers 502; off says nothing")
+    func modes() throws {
+        let lines = Mutex<[String]>([])
+        let request = HTTPRequest(method: "GET", target: "/dev/items/1", headers: ["x-api-key": "response-validation-key-0001"])
+        let (logging, first) = try gateway(mode: "log") { line in lines.withLock { $0.append(line) } }
+        defer { try? FileManager.default.removeItem(atPath: first) }
+        #expect(logging.respond(to: request).status == 200)
+        #expect(lines.withLock { $0 }.contains { $0.contains("does not match its model: /ID: expected number, found string") })
+        let (enforcing, second) = try gateway(mode: "enforce") { _ in }
+        defer { try? FileManager.default.removeItem(atPath: second) }
+        #expect(enforcing.respond(to: request).status == 502)
+        lines.withLock { $0.removeAll() }
+        let (off, third) = try gateway(mode: "off") { line in lines.withLock { $0.append(line) } }
+        defer { try? FileManager.default.removeItem(atPath: third) }
+        #expect(off.respond(to: request).status == 200)
+        #expect(!lines.withLock { $0 }.contains { $0.contains("Response validation") })
+    }
+}
