@@ -35,6 +35,14 @@ public enum RenderCommand {
             io.printError("gateway render: \(message)\nTry 'gateway render --help' for more information.\n")
             return 2
         }
+        /// A file's text (`-` is standard input); nil after reporting an unreadable file.
+        func readText(_ path: String) -> String? {
+            guard let bytes = path == "-" ? io.readStandardInput() : FileReader.read(path: path) else {
+                io.printError("gateway render: \(path): cannot read the file\n")
+                return nil
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         func pair(_ text: String, separator: Character) -> (String, String)? {
             guard let split = text.firstIndex(of: separator), split != text.startIndex else { return nil }
             return (String(text[..<split]), String(text[text.index(after: split)...]))
@@ -57,21 +65,15 @@ public enum RenderCommand {
                 return 0
             case "-t", "--template":
                 guard let path = value() else { return usage("\(name) needs a file") }
-                guard let bytes = path == "-" ? io.readStandardInput() : FileReader.read(path: path) else {
-                    io.printError("gateway render: \(path): cannot read the file\n")
-                    return 2
-                }
-                source = String(decoding: bytes, as: UTF8.self)
+                guard let text = readText(path) else { return 2 }
+                source = text
             case "-e", "--expression":
                 guard let text = value() else { return usage("\(name) needs the template text") }
                 source = text
             case "--body":
                 guard let path = value() else { return usage("--body needs a file") }
-                guard let bytes = path == "-" ? io.readStandardInput() : FileReader.read(path: path) else {
-                    io.printError("gateway render: \(path): cannot read the file\n")
-                    return 2
-                }
-                body = String(decoding: bytes, as: UTF8.self)
+                guard let text = readText(path) else { return 2 }
+                body = text
             case "-b", "--body-text":
                 guard let text = value() else { return usage("\(name) needs the payload text") }
                 body = text

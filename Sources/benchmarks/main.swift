@@ -283,28 +283,14 @@ func gatewayBenchmarks() throws {
 
 /// The lab's mock templates, compiled once and rendered many times.
 func templateBenchmarks() throws {
-    let list = try MappingTemplate(
-        """
-        #set($inputRoot = $input.path('$'))
-        [
-        #foreach($ID in [1, 2, 3])
-          #set($price = $ID * 1.5)
-          {
-            "ID" : $ID,
-            "name" : "foo$ID",
-            "price" : $price
-          }#if($foreach.hasNext),#end
-
-        #end
-        ]
-        """)
-    let item = try MappingTemplate(
-        """
-        #set($Integer = 1)
-        #set($ID = $Integer.parseInt($input.params("ID")))
-        #set($price = $ID * 1.5)
-        {"ID" : $ID, "name" : "foo$ID", "price" : $price}
-        """)
+    // The lab's mock templates, as the mock stage's definition holds them.
+    let mock = try JSONParser().parse(Data(contentsOf: URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/Schemas/ItemsAPI.mock.json")))
+    func responseTemplate(_ path: String) throws -> MappingTemplate {
+        let text = mock["paths"]?[path]?["get"]?["x-amazon-apigateway-integration"]?["responses"]?["default"]?["responseTemplates"]?["application/json"]
+        return try MappingTemplate(text?.stringValue ?? "")
+    }
+    let list = try responseTemplate("/items")
+    let item = try responseTemplate("/items/{ID}")
     let renders = 100_000
     print("\nmapping templates: \(renders) renders per run, median of \(settings.runs) runs")
     var context = RequestContext()
