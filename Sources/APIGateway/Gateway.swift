@@ -30,6 +30,7 @@ public final class Gateway: HTTPResponder, Sendable {
     /// Definitions deployed by `deploy(stage:)` since loading (persisted by `saveState`).
     let deployedDocuments = Mutex<[String: JSONValue]>([:])
     let requestTimes = RequestTimeFormatter()
+    let quotaPeriods = QuotaPeriodCache()
 
     struct LimitState: Sendable {
         var buckets: [BucketKey: TokenBucket] = [:]
@@ -214,7 +215,7 @@ public final class Gateway: HTTPResponder, Sendable {
             var period = ""
             if let plan, let key, let quota = plan.quota {
                 quotaKey = plan.name + "/" + key.id
-                period = UTCCalendar.period(now, quota.period.rawValue)
+                period = quotaPeriods.period(now, quota.period.rawValue)
                 let usage = state.usage[quotaKey!]
                 let used = usage?.period == period ? usage!.used : 0
                 if used >= quota.limit {
@@ -239,17 +240,14 @@ public final class Gateway: HTTPResponder, Sendable {
             }
             buckets.append((BucketKey(kind: 5), configuration.accountThrottle))
             for (name, settings) in buckets {
-                var bucket = state.buckets[name] ?? TokenBucket(settings: settings, now: now)
-                let admitted = bucket.take(now: now)
-                state.buckets[name] = bucket
+                let admitted = state.buckets[name, default: TokenBucket(settings: settings, now: now)].take(now: now)
                 if !admitted {
                     call.log("Throttle limit exceeded (\(name)). Limit: \(settings.rateLimit) Burst: \(settings.burstLimit)")
                     return GatewayError(.throttled)
                 }
             }
             if let quotaKey {
-                let usage = state.usage[quotaKey]
-                state.usage[quotaKey] = QuotaUsage(period: period, used: (usage?.period == period ? usage!.used : 0) + 1)
+                state.usage[quotaKey, default: QuotaUsage(period: period, used: 0)].count(in: period)
             }
             return nil
         }

@@ -48,6 +48,19 @@ final class RequestTimeFormatter: Sendable {
     }
 }
 
+/// Quota period names, computed once per day and kind.
+final class QuotaPeriodCache: Sendable {
+    private let cache = Mutex<[String: (day: Int, name: String)]>([:])
+
+    func period(_ seconds: Double, _ kind: String) -> String {
+        let day = Int((seconds / 86400).rounded(.down))
+        if let cached = cache.withLock({ $0[kind] }), cached.day == day { return cached.name }
+        let name = UTCCalendar.period(seconds, kind)
+        cache.withLock { $0[kind] = (day, name) }
+        return name
+    }
+}
+
 /// UTC calendar arithmetic without Foundation.
 enum UTCCalendar {
     /// (year, month, day) of a day number since 1970-01-01 (Howard Hinnant's algorithm).

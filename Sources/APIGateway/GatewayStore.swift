@@ -23,6 +23,15 @@ public struct APIKeyRecord: Sendable, Equatable {
 struct QuotaUsage: Sendable, Equatable {
     var period: String
     var used: Int
+
+    /// Counts one request in `current`, starting afresh when the period changed.
+    mutating func count(in current: String) {
+        if period != current {
+            period = current
+            used = 0
+        }
+        used += 1
+    }
 }
 
 /// What survives a restart: keys, quota use, published versions and aliases, deployments.

@@ -71,7 +71,7 @@ struct ResourceRouter: Sendable {
 }
 
 /// One method, compiled: templates, selection patterns and models ready for every request.
-struct CompiledMethod: Sendable {
+final class CompiledMethod: Sendable {
     let resource: Resource
     let method: Method
     let requestTemplates: [String: MappingTemplate]
@@ -91,6 +91,26 @@ struct CompiledMethod: Sendable {
     /// Throttle bucket names for the stage (method-level and stage-level).
     let stageMethodBucket: String
     let stageBucket: String
+
+    init(
+        resource: Resource, method: Method, requestTemplates: [String: MappingTemplate], responses: [CompiledIntegrationResponse], requestModels: [String: CompiledSchema], responseModels: [Int: CompiledSchema], validator: RequestValidator?, planKey: String, settingsKey: String, requiredParameters: [(location: String, name: String, key: String)], cacheKeyParameters: [(location: String, name: String, key: String)], cacheKeyPrefix: String, stageMethodBucket: String, stageBucket: String, lambdaTarget: String?
+    ) {
+        self.resource = resource
+        self.method = method
+        self.requestTemplates = requestTemplates
+        self.responses = responses
+        self.requestModels = requestModels
+        self.responseModels = responseModels
+        self.validator = validator
+        self.planKey = planKey
+        self.settingsKey = settingsKey
+        self.requiredParameters = requiredParameters
+        self.cacheKeyParameters = cacheKeyParameters
+        self.cacheKeyPrefix = cacheKeyPrefix
+        self.stageMethodBucket = stageMethodBucket
+        self.stageBucket = stageBucket
+        self.lambdaTarget = lambdaTarget
+    }
 
     /// `method.request.path.ID` → (`path`, `ID`).
     static func split(_ key: String) -> (location: String, name: String, key: String)? {
@@ -123,7 +143,7 @@ struct CompiledIntegrationResponse: Sendable {
 }
 
 /// A stage's deployment: the API snapshot it serves, compiled.
-struct StageDeployment: Sendable {
+final class StageDeployment: Sendable {
     let stage: StageConfiguration
     let api: RestAPI
     let router: ResourceRouter

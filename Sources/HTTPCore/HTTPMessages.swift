@@ -31,7 +31,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     /// Replaces every field named `name` with one field.
     public mutating func set(_ name: String, _ value: String) {
-        remove(name)
+        if contains(name) { remove(name) }
         fields.append((name: name, value: value))
     }
 
@@ -47,11 +47,19 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// ASCII case-insensitive comparison of field names.
     public static func sameName(_ a: String, _ b: String) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
-        for (x, y) in zip(a.utf8, b.utf8) where x != y {
-            let lowerX = x >= 0x41 && x <= 0x5A ? x | 0x20 : x
-            let lowerY = y >= 0x41 && y <= 0x5A ? y | 0x20 : y
-            if lowerX != lowerY { return false }
+        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        let fast: Bool?? = a.utf8.withContiguousStorageIfAvailable { left in
+            b.utf8.withContiguousStorageIfAvailable { right in
+                var index = 0
+                while index < left.count {
+                    if left[index] != right[index] && lower(left[index]) != lower(right[index]) { return false }
+                    index += 1
+                }
+                return true
+            }
         }
+        if let fast, let result = fast { return result }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y && lower(x) != lower(y) { return false }
         return true
     }
 

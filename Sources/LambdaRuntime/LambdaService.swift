@@ -266,8 +266,13 @@ public struct FunctionMetrics: Sendable {
 /// Random identifiers in the shapes AWS uses. Not for secrets: values come from a
 /// splitmix64 sequence seeded once from the system generator (no system call per id).
 public enum RequestIdentifier {
-    private static let hex = Array("0123456789abcdef".utf8)
-    private static let base62 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+    @inline(__always)
+    static func hexDigit(_ value: UInt64) -> UInt8 { value < 10 ? UInt8(48 + value) : UInt8(87 + value) }
+
+    @inline(__always)
+    static func base62Digit(_ value: UInt64) -> UInt8 {
+        value < 26 ? UInt8(65 + value) : (value < 52 ? UInt8(71 + value) : UInt8(value - 4))
+    }
     private static let seed: UInt64 = {
         var generator = SystemRandomNumberGenerator()
         return generator.next()
@@ -294,7 +299,7 @@ public enum RequestIdentifier {
                     position += 1
                 }
                 let word = nibble < 16 ? high : low
-                buffer[position] = hex[Int((word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)]
+                buffer[position] = hexDigit((word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)
                 position += 1
             }
             return 36
@@ -308,7 +313,7 @@ public enum RequestIdentifier {
         return String(unsafeUninitializedCapacity: 16) { buffer in
             for position in 0..<15 {
                 if position == 10 { value = extra; extra = 0 }
-                buffer[position] = base62[Int(value % 62)]
+                buffer[position] = base62Digit(value % 62)
                 value /= 62
             }
             buffer[15] = UInt8(ascii: "=")
