@@ -112,7 +112,7 @@ public final class Gateway: HTTPResponder, Sendable {
     func accessLogLine(_ call: Call, _ response: HTTPResponse) -> String {
         let latency = (clock.now() - call.time) * 1000
         let key = call.apiKey.map { " key=\($0.id)" } ?? ""
-        return "\(call.requestId) \(call.request.method) \(call.path) \(response.status) \(LambdaServiceFormat.milliseconds(latency)) ms\(key)"
+        return "\(call.requestId) \(call.request.method) \(call.path) \(response.status) \(LogFormat.twoDecimals(latency)) ms\(key)"
     }
 
     func process(_ call: inout Call) -> Result<HTTPResponse, GatewayError> {
@@ -372,15 +372,6 @@ struct BucketKey: Hashable, Sendable, CustomStringConvertible {
     var third = ""
 
     var description: String { [first, second, third].filter { !$0.isEmpty }.joined(separator: "/") }
-}
-
-/// Number formatting shared by log lines.
-enum LambdaServiceFormat {
-    static func milliseconds(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
 }
 
 extension String {

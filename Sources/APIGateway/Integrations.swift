@@ -133,7 +133,7 @@ extension Gateway {
             call.log("Execution failed due to a timeout error")
             return .failure(GatewayError(.integrationTimeout))
         }
-        call.log("Received response. Integration latency: \(LambdaServiceFormat.milliseconds(result.durationMilliseconds)) ms, executed version \(result.executedVersion)")
+        call.log("Received response. Integration latency: \(LogFormat.twoDecimals(result.durationMilliseconds)) ms, executed version \(result.executedVersion)")
         return .success(result)
     }
 

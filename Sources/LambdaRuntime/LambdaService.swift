@@ -226,16 +226,22 @@ public final class LambdaService: Sendable {
     /// Invocation counts and duration percentiles for a function.
     public func metrics(_ name: String) -> FunctionMetrics? { state.withLock { $0[name]?.metrics } }
 
-    static func twoDecimals(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
+    static func twoDecimals(_ value: Double) -> String { LogFormat.twoDecimals(value) }
 
     static func maxMemoryUsedMB() -> Int {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Int(usage.ru_maxrss / 1024)
+    }
+}
+
+/// Number formatting for log lines (`3.01`).
+public enum LogFormat {
+    /// A non-negative value with two decimals, as Lambda's REPORT line prints durations.
+    public static func twoDecimals(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }
 
