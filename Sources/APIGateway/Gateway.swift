@@ -160,18 +160,17 @@ public final class Gateway: HTTPResponder, Sendable {
 
         // 5. Cache.
         let cachePlan = call.isTestInvoke ? nil : cachePlan(call)
-        if let cachePlan, !cachePlan.bypass {
-            if let cached = caches.withLock({ $0[stageName]?.lookup(cachePlan.key, now: call.time) }) {
-                call.log("Serving the response from the stage cache")
-                return .success(cached)
-            }
-        } else if let cachePlan, cachePlan.failure != nil {
-            return .failure(cachePlan.failure!)
+        if let failure = cachePlan?.failure { return .failure(failure) }
+        if let cachePlan, !cachePlan.bypass,
+            let cached = caches.withLock({ $0[stageName]?.lookup(cachePlan.key, now: call.time) })
+        {
+            call.log("Serving the response from the stage cache")
+            return .success(cached)
         }
 
         // 6–7. Integration.
         let result = integrate(call)
-        if case .success(let response) = result, let cachePlan, cachePlan.failure == nil {
+        if case .success(let response) = result, let cachePlan {
             caches.withLock { $0[stageName]?.store(cachePlan.key, response, ttl: cachePlan.ttl, now: call.time) }
         }
         return result

@@ -220,3 +220,38 @@ struct UsageTests {
         #expect(missing.log.contains { $0.contains("pattern \"NotFoundError\"") })
     }
 }
+
+@Suite("Cache invalidation strategies")
+struct CacheStrategyTests {
+    @Test("FAIL_WITH_403 refuses an unauthorized Cache-Control: max-age=0; an authorized one still invalidates")
+    func failWith403() throws {
+        let directory = NSTemporaryDirectory() + "gateway-cache-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for name in ["Item.json", "Items.json", "ItemsAPI.json"] {
+            try FileManager.default.copyItem(atPath: GatewayFixture.packageRoot + "/Schemas/" + name, toPath: directory + "/" + name)
+        }
+        try """
+            {"stages": {"prod": {"definition": "ItemsAPI.json", "variables": {"lambdaAlias": "prod"},
+                                 "cache": {"enabled": true, "unauthorizedCacheControlHeaderStrategy": "FAIL_WITH_403", "authorizedKeys": ["Admin"]}}},
+             "functions": {"ItemsFunction": {"handler": "items.handler", "aliases": {"prod": {"version": "$LATEST"}}}},
+             "usagePlans": {"P": {"stages": ["prod"]}},
+             "apiKeys": {"User": {"value": "cache-user-key-0123456789", "enabled": true, "usagePlans": ["P"]},
+                         "Admin": {"value": "cache-admin-key-0123456789", "enabled": true, "usagePlans": ["P"]}}}
+            """.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
+        let gateway = try Gateway.load(
+            deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [ItemsFunction.handlerName: ItemsFunction()], clock: ManualClock())
+        func get(_ key: String, invalidate: Bool) -> HTTPResponse {
+            var headers: HTTPHeaders = ["x-api-key": .init(key)]
+            if invalidate { headers.add("Cache-Control", "max-age=0") }
+            return gateway.respond(to: HTTPRequest(method: "GET", target: "/prod/items/1", headers: headers))
+        }
+        #expect(get("cache-user-key-0123456789", invalidate: false).status == 200)
+        let refused = get("cache-user-key-0123456789", invalidate: true)
+        #expect(refused.status == 403)
+        #expect(refused.bodyText == #"{"message":"Unauthorized"}"#)
+        let invocations = gateway.lambda.metrics("ItemsFunction")?.invocations ?? 0
+        #expect(get("cache-admin-key-0123456789", invalidate: true).status == 200)
+        #expect(gateway.lambda.metrics("ItemsFunction")?.invocations == invocations + 1)
+    }
+}
