@@ -25,22 +25,15 @@ enum GatewayManagement {
         var scanner = ArgumentScanner(arguments)
         while let argument = scanner.next() {
             let (name, inline) = ArgumentScanner.split(argument)
-            switch name {
-            case "--deployment":
-                guard let value = inline ?? scanner.value() else {
-                    io.printError("gateway \(command): --deployment needs a file\n")
-                    return nil
-                }
-                result.deploymentFile = value
-            case "--state":
-                guard let value = inline ?? scanner.value() else {
-                    io.printError("gateway \(command): --state needs a directory\n")
-                    return nil
-                }
-                result.stateDirectory = value
-            default:
+            guard name == "--deployment" || name == "--state" else {
                 result.rest.append(argument)
+                continue
             }
+            guard let value = inline ?? scanner.value() else {
+                io.printError("gateway \(command): \(name) needs \(name == "--state" ? "a directory" : "a file")\n")
+                return nil
+            }
+            if name == "--state" { result.stateDirectory = value } else { result.deploymentFile = value }
         }
         return result
     }

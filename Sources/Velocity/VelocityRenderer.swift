@@ -160,10 +160,6 @@ struct VelocityRenderer {
                 value = VelocityMethods.index(value, try evaluate(keyExpression))
             }
         }
-        if case .block(let block) = value, !reference.accessors.isEmpty {
-            _ = block
-            return .null
-        }
         return value
     }
 
