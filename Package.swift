@@ -19,6 +19,10 @@ let package = Package(
         .target(name: "JSONCore"),
         .target(name: "ECMARegex"),
         .target(name: "HTTPCore"),
+        // The Linux system calls (epoll, eventfd) that Glibc's Swift module leaves out: headers only.
+        .target(name: "CSystemCalls"),
+        // Layer 1: the HTTP/1.1 server; it knows requests and responses, not the gateway.
+        .target(name: "HTTPServer", dependencies: ["HTTPCore", "CSystemCalls"]),
         // Layer 1: Velocity templates (API Gateway flavour).
         .target(name: "Velocity", dependencies: ["JSONCore", "ECMARegex"]),
         .target(name: "MappingTemplates", dependencies: ["Velocity", "JSONCore"]),
@@ -47,6 +51,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(name: "ECMARegexTests", dependencies: ["ECMARegex"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore"]),
         .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore"]),
         .testTarget(
             name: "APIGatewayTests",
@@ -58,7 +63,7 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets {
+for target in package.targets where target.name != "CSystemCalls" {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     target.swiftSettings = settings
