@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "SchemaTesting", dependencies: ["JSONCore", "JSONSchema"]),
         .target(
             name: "CommandLineTools",
-            dependencies: ["JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ItemsService", "LambdaRuntime", "HTTPCore"]),
+            dependencies: ["JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ItemsService", "LambdaRuntime", "HTTPCore", "HTTPServer"]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["CommandLineTools"]),
         .executableTarget(name: "gateway", dependencies: ["CommandLineTools"]),

@@ -25,7 +25,7 @@ public final class Gateway: HTTPResponder, Sendable {
     let store: GatewayStore?
     let registry: SchemaRegistry
     let baseDirectory: String
-    let logSink: (@Sendable (String) -> Void)?
+    let logSink: (@Sendable (GatewayLogEvent) -> Void)?
     let plansByName: [String: UsagePlanDefinition]
     /// Definitions deployed by `deploy(stage:)` since loading (persisted by `saveState`).
     let deployedDocuments = Mutex<[String: JSONValue]>([:])
@@ -40,7 +40,7 @@ public final class Gateway: HTTPResponder, Sendable {
     init(
         configuration: DeploymentConfiguration, lambda: LambdaService, clock: any GatewayClock, deployments: [String: StageDeployment],
         keys: [APIKeyRecord], usage: [String: QuotaUsage], store: GatewayStore?, registry: SchemaRegistry, baseDirectory: String,
-        logSink: (@Sendable (String) -> Void)?
+        logSink: (@Sendable (GatewayLogEvent) -> Void)?
     ) {
         self.configuration = configuration
         self.lambda = lambda
@@ -105,14 +105,15 @@ public final class Gateway: HTTPResponder, Sendable {
         response.headers.set("x-amzn-RequestId", call.requestId)
         response.headers.set("x-amz-apigw-id", call.extendedRequestId)
         if !response.headers.contains("Content-Type") { response.headers.add("Content-Type", "application/json") }
-        logSink?(accessLogLine(call, response))
+        logSink?(accessRecord(call, response))
         return response
     }
 
-    func accessLogLine(_ call: Call, _ response: HTTPResponse) -> String {
-        let latency = (clock.now() - call.time) * 1000
-        let key = call.apiKey.map { " key=\($0.id)" } ?? ""
-        return "\(call.requestId) \(call.request.method) \(call.path) \(response.status) \(LogFormat.twoDecimals(latency)) ms\(key)"
+    func accessRecord(_ call: Call, _ response: HTTPResponse) -> GatewayLogEvent {
+        .access(
+            AccessRecord(
+                requestId: call.requestId, remoteAddress: call.request.remoteAddress, method: call.request.method, path: call.path,
+                status: response.status, latencyMilliseconds: (clock.now() - call.time) * 1000, apiKeyId: call.apiKey?.id))
     }
 
     func process(_ call: inout Call) -> Result<HTTPResponse, GatewayError> {

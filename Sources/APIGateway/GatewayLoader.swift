@@ -18,7 +18,7 @@ extension Gateway {
     ///     nil keeps everything in memory.
     public static func load(
         deploymentFile: String, stateDirectory: String?, handlers: [String: any LambdaHandler], clock: any GatewayClock = SystemClock(),
-        logSink: (@Sendable (String) -> Void)? = nil
+        logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil
     ) throws(GatewayLoadError) -> Gateway {
         let document: JSONValue
         do {

@@ -127,7 +127,7 @@ extension Gateway {
         }
         for line in result.logLines {
             call.log(line)
-            logSink?(line)
+            logSink?(.message(line))
         }
         if result.durationMilliseconds > Double(method.method.integration.timeoutMillis) {
             call.log("Execution failed due to a timeout error")
@@ -248,7 +248,7 @@ extension Gateway {
         guard !errors.isEmpty else { return .success(response) }
         let line = "Response validation: \(call.request.method) \(method.resource.path) status \(response.status) does not match its model: \(errors.joined(separator: "; "))"
         call.log(line)
-        logSink?(line)
+        logSink?(.message(line))
         if deployment.stage.responseValidation == "enforce" { return .failure(GatewayError(.badProxyResponse)) }
         return .success(response)
     }

@@ -5,6 +5,7 @@ public enum GatewayCommand {
         Usage: gateway <command> [options]
 
         Commands:
+          serve         serve the API over HTTP at http://127.0.0.1:8080/STAGE/... (the local invoke URL)
           test-invoke   run one request through a stage, as the console's Test button does
           deploy        deploy the current definition file to a stage
           keys          list, show, create, enable or disable API keys
@@ -19,8 +20,9 @@ public enum GatewayCommand {
 
         """
 
-    /// Runs a subcommand; returns the exit status.
-    public static func run(arguments: [String], io: CommandIO) -> Int32 {
+    /// Runs a subcommand; returns the exit status. `waitForStop` replaces waiting for SIGINT or
+    /// SIGTERM in `serve` (tests stop the server with it).
+    public static func run(arguments: [String], io: CommandIO, waitForStop: (() -> Void)? = nil) -> Int32 {
         guard let command = arguments.first else {
             io.printError(help)
             return 2
@@ -28,6 +30,7 @@ public enum GatewayCommand {
         let rest = Array(arguments.dropFirst())
         switch command {
         case "render": return RenderCommand.run(arguments: rest, io: io)
+        case "serve": return ServeCommand.run(arguments: rest, io: io, waitForStop: waitForStop)
         case "test-invoke": return GatewayManagement.testInvoke(rest, io: io)
         case "deploy": return GatewayManagement.deploy(rest, io: io)
         case "keys": return GatewayManagement.keys(rest, io: io)

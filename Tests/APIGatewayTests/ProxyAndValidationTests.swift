@@ -267,7 +267,7 @@ struct ResponseValidationTests {
              "apiKeys": {"K": {"value": "response-validation-key-0001", "enabled": true, "usagePlans": ["P"]}}}
             """
         try deployment.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
-        return (try Gateway.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: ["broken": BrokenItems()], logSink: log), directory)
+        return (try Gateway.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: ["broken": BrokenItems()], logSink: { log($0.text) }), directory)
     }
 
     @Test("log mode reports a response that breaks its model; enforce mode answers 502; off says nothing")

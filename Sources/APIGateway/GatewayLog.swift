@@ -1,0 +1,86 @@
+import JSONCore
+import LambdaRuntime
+
+/// What the gateway reports while it works, for an access log.
+public enum GatewayLogEvent: Sendable {
+    /// One request answered.
+    case access(AccessRecord)
+    /// A line from a Lambda function (START, END, REPORT and what it printed), or a warning
+    /// from the pipeline (a response that breaks its model).
+    case message(String)
+
+    /// The event as one line of text.
+    public var text: String {
+        switch self {
+        case .access(let record): return record.text
+        case .message(let line): return line
+        }
+    }
+
+    /// The event as one JSON object (no line break).
+    public var json: String {
+        switch self {
+        case .access(let record): return record.json
+        case .message(let line): return "{\"message\":\(JSONWriter.quoted(line))}"
+        }
+    }
+}
+
+/// One answered request. It names the API key by id, never by value.
+public struct AccessRecord: Sendable, Equatable {
+    /// The request id (`x-amzn-RequestId`).
+    public var requestId: String
+    /// The client's address.
+    public var remoteAddress: String
+    /// The HTTP method as sent.
+    public var method: String
+    /// The request path, without the query.
+    public var path: String
+    /// The status answered.
+    public var status: Int
+    /// Milliseconds spent in the gateway.
+    public var latencyMilliseconds: Double
+    /// The id of the API key that was accepted, if any.
+    public var apiKeyId: String?
+
+    /// `<request id> GET /prod/items 200 0.12 ms key=<key id>`.
+    public var text: String {
+        "\(requestId) \(method) \(path) \(status) \(LogFormat.twoDecimals(latencyMilliseconds)) ms" + (apiKeyId.map { " key=\($0)" } ?? "")
+    }
+
+    /// `{"requestId":…,"ip":…,"method":…,"path":…,"status":…,"latencyMs":…,"apiKeyId":…}`.
+    public var json: String {
+        "{\"requestId\":\(JSONWriter.quoted(requestId)),\"ip\":\(JSONWriter.quoted(remoteAddress)),\"method\":\(JSONWriter.quoted(method)),"
+            + "\"path\":\(JSONWriter.quoted(path)),\"status\":\(status),\"latencyMs\":\(LogFormat.twoDecimals(latencyMilliseconds)),"
+            + "\"apiKeyId\":\(apiKeyId.map(JSONWriter.quoted) ?? "null")}"
+    }
+}
+
+/// What one deployed stage serves, for a startup banner.
+public struct StageSummary: Sendable, Equatable {
+    /// The stage name (`prod`).
+    public var name: String
+    /// What its methods call: Lambda targets (`ItemsFunction:prod`) and `MOCK`, sorted.
+    public var integrations: [String]
+    /// Whether any method asks for an API key.
+    public var requiresAPIKey: Bool
+    /// Whether the stage cache is on.
+    public var cacheEnabled: Bool
+}
+
+extension Gateway {
+    /// Every deployed stage, by name.
+    public var stageSummaries: [StageSummary] {
+        deployments.withLock { $0 }.sorted { $0.key < $1.key }.map { name, deployment in
+            var integrations = Set<String>()
+            var requiresKey = false
+            for table in deployment.methods {
+                for method in table.values {
+                    if method.method.apiKeyRequired { requiresKey = true }
+                    integrations.insert(method.lambdaTarget ?? method.method.integration.kind.rawValue)
+                }
+            }
+            return StageSummary(name: name, integrations: integrations.sorted(), requiresAPIKey: requiresKey, cacheEnabled: deployment.stage.cache.enabled)
+        }
+    }
+}

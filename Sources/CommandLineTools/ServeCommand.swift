@@ -1,0 +1,215 @@
+import APIGateway
+import Dispatch
+import HTTPServer
+import JSONCore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `gateway serve`: the local invoke URL. Loads the API, starts the HTTP server in front of
+/// the gateway, prints where to reach it, and runs until SIGINT or SIGTERM.
+public enum ServeCommand {
+    static let help = """
+        Usage: gateway serve [options]
+
+        Serves every deployed stage at http://HOST:PORT/STAGE/... (ItemsAPI by default), as the
+        stage's invoke URL would. Stops on Ctrl-C (SIGINT) or SIGTERM: no new connections,
+        requests in progress finish (5 s at most), state is saved, exit status 0.
+
+        Options:
+          --host ADDRESS       address to bind (default: 127.0.0.1)
+          --port N             port (default: 8080; 0 picks a free port and prints it)
+          --log-format FORMAT  access log on standard error: text (default), json or off
+          --threads N          event-loop threads (default: one per core)
+        \(GatewayManagement.commonOptions)
+
+        Exit status: 0 after a clean stop, 2 when the server cannot start (port in use,
+        bad definition file, bad option).
+
+        """
+
+    /// Log formats for `--log-format`.
+    enum LogFormat: String {
+        case text, json, off
+    }
+
+    /// Runs the command; `waitForStop` blocks until the server should stop (by default, until
+    /// SIGINT or SIGTERM). Returns the exit status.
+    public static func run(arguments: [String], io: CommandIO, waitForStop: (() -> Void)? = nil) -> Int32 {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            io.print(help)
+            return 0
+        }
+        guard let common = GatewayManagement.common(arguments, command: "serve", io: io) else { return 2 }
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 8080)
+        var format = LogFormat.text
+        var scanner = ArgumentScanner(common.rest)
+        while let argument = scanner.next() {
+            let (name, inline) = ArgumentScanner.split(argument)
+            let value = { inline ?? scanner.value() }
+            switch name {
+            case "--host":
+                guard let host = value() else { return GatewayManagement.fail("serve", "--host needs an address", io: io) }
+                configuration.host = host
+            case "--port":
+                guard let text = value(), let port = Int(text), (0...65535).contains(port) else {
+                    return GatewayManagement.fail("serve", "--port needs a number from 0 to 65535", io: io)
+                }
+                configuration.port = port
+            case "--threads":
+                guard let text = value(), let threads = Int(text), (1...64).contains(threads) else {
+                    return GatewayManagement.fail("serve", "--threads needs a number from 1 to 64", io: io)
+                }
+                configuration.eventLoops = threads
+            case "--log-format":
+                guard let text = value(), let chosen = LogFormat(rawValue: text) else {
+                    return GatewayManagement.fail("serve", "--log-format is text, json or off", io: io)
+                }
+                format = chosen
+            default:
+                return GatewayManagement.fail("serve", "unexpected argument \(argument)", io: io)
+            }
+        }
+
+        let log = LineWriter(io: io)
+        defer { log.close() }
+        let sink: (@Sendable (GatewayLogEvent) -> Void)?
+        switch format {
+        case .off: sink = nil
+        case .text: sink = { log.append($0.text) }
+        case .json: sink = { log.append($0.json) }
+        }
+        if format != .off {
+            let json = format == .json
+            configuration.protocolErrorLog = { line in log.append(json ? "{\"protocolError\":\(JSONWriter.quoted(line))}" : "refused: " + line) }
+        }
+        let gateway: Gateway
+        do {
+            gateway = try Gateway.load(
+                deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: GatewayManagement.handlers, logSink: sink)
+        } catch {
+            io.printError("gateway serve: \(error.description)\n")
+            return 2
+        }
+        let server: HTTPServer
+        do {
+            server = try HTTPServer.start(configuration, responder: gateway)
+        } catch {
+            io.printError("gateway serve: \(error.description)\n")
+            return 2
+        }
+        io.print(banner(gateway: gateway, host: configuration.host, port: server.port))
+
+        if let waitForStop { waitForStop() } else { waitForSignal() }
+
+        log.flush()
+        io.printError("gateway serve: stopping (finishing requests in progress)\n")
+        server.stop(gracePeriod: 5)
+        do {
+            try gateway.saveState()
+        } catch {
+            io.printError("gateway serve: could not save the state: \(error.description)\n")
+            log.close()
+            return 1
+        }
+        log.close()
+        io.printError("gateway serve: stopped\n")
+        return 0
+    }
+
+    /// What the server prints on start: invoke URLs, keys with their plans, a curl line.
+    static func banner(gateway: Gateway, host: String, port: Int) -> String {
+        let urlHost = host.contains(":") ? "[\(host)]" : host
+        let base = "http://\(urlHost):\(port)"
+        var text = "ItemsAPI is listening on \(base) (port \(port))\n\nStages:\n"
+        let stages = gateway.stageSummaries
+        for stage in stages {
+            let integrations = stage.integrations.joined(separator: ", ")
+            let notes = [stage.requiresAPIKey ? "API key required" : nil, stage.cacheEnabled ? "cache on" : nil].compactMap { $0 }
+            text += "  \(base)/\(stage.name)  -> \(integrations)" + (notes.isEmpty ? "" : "  (\(notes.joined(separator: ", ")))") + "\n"
+        }
+        let keys = gateway.apiKeys
+        text += "\nAPI keys (send as x-api-key):\n"
+        if keys.isEmpty { text += "  (none)\n" }
+        for key in keys {
+            let plans = key.usagePlans.map { name in
+                guard let plan = gateway.configuration.usagePlans.first(where: { $0.name == name }) else { return name }
+                var limits: [String] = []
+                if let throttle = plan.throttle { limits.append("\(throttle.rateLimit.rounded() == throttle.rateLimit ? String(Int(throttle.rateLimit)) : String(throttle.rateLimit)) req/s, burst \(throttle.burstLimit)") }
+                if let quota = plan.quota { limits.append("\(quota.limit) per \(quota.period.rawValue)") }
+                return limits.isEmpty ? name : "\(name): \(limits.joined(separator: ", "))"
+            }
+            text += "  \(key.name)  \(key.value)  \(key.enabled ? "" : "(disabled)  ")[\(plans.isEmpty ? "no usage plan" : plans.joined(separator: "; "))]\n"
+        }
+        let stage = stages.first { $0.name == "prod" } ?? stages.first
+        if let stage {
+            let key = keys.first { $0.enabled }
+            let header = stage.requiresAPIKey ? "-H \"x-api-key: \(key?.value ?? "YOUR_API_KEY")\" " : ""
+            text += "\nTry:\n  curl \(header)\(base)/\(stage.name)/items/\n"
+        }
+        text += "\nPress Ctrl-C to stop.\n"
+        return text
+    }
+
+    /// Blocks until SIGINT or SIGTERM.
+    static func waitForSignal() {
+        let received = DispatchSemaphore(value: 0)
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { received.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        received.wait()
+        for source in sources { source.cancel() }
+    }
+}
+
+/// Lines for standard error, buffered so that logging does not cost a system call per request:
+/// flushed when 32 KB accumulate, every 100 ms, and on close.
+final class LineWriter: Sendable {
+    private let io: CommandIO
+    private let state = Mutex<(buffer: [UInt8], closed: Bool)>(([], false))
+    /// Dispatch sources are thread-safe; the type is just not marked `Sendable`.
+    private nonisolated(unsafe) let timer: any DispatchSourceTimer
+
+    init(io: CommandIO) {
+        self.io = io
+        timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
+        timer.setEventHandler { [weak self] in self?.flush() }
+        timer.resume()
+    }
+
+    /// Adds one line (a line break is appended).
+    func append(_ line: String) {
+        state.withLock { state in
+            guard !state.closed else { return }
+            state.buffer.append(contentsOf: line.utf8)
+            state.buffer.append(0x0A)
+            if state.buffer.count >= 32 * 1024 {
+                io.writeError(state.buffer)
+                state.buffer.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    /// Writes what is buffered.
+    func flush() {
+        state.withLock { state in
+            if !state.buffer.isEmpty { io.writeError(state.buffer) }
+            state.buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Flushes and stops the timer; later lines are dropped.
+    func close() {
+        timer.cancel()
+        flush()
+        state.withLock { $0.closed = true }
+    }
+}

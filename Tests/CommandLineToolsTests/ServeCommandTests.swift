@@ -1,0 +1,150 @@
+import CommandLineTools
+import Dispatch
+import Foundation
+import JSONCore
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `gateway serve` run in-process on 127.0.0.1, port 0; stopped at the end of each test.
+final class ServedGateway: @unchecked Sendable {
+    let captured = CapturedIO()
+    let state: TemporaryDirectory
+    let stop = DispatchSemaphore(value: 0)
+    let finished = DispatchSemaphore(value: 0)
+    let port: Int
+    let key: String
+    let session = URLSession(configuration: .ephemeral)
+
+    init(_ extra: [String] = []) throws {
+        state = try TemporaryDirectory()
+        let arguments = ["serve", "--port", "0", "--deployment", SchemaCheckCommandTests.packageRoot + "/Schemas/ItemsAPI.deployment.json",
+            "--state", state.path + "/.gateway"] + extra
+        let captured = self.captured
+        let stop = self.stop
+        let finished = self.finished
+        let box = StatusBox()
+        Thread.detachNewThread {
+            box.set(GatewayCommand.run(arguments: arguments, io: captured.io, waitForStop: { stop.wait() }))
+            finished.signal()
+        }
+        self.box = box
+        let deadline = Date().addingTimeInterval(10)
+        while !captured.stdout.contains("Press Ctrl-C") && Date() < deadline && box.value == nil { usleep(10_000) }
+        let banner = captured.stdout
+        guard let portText = banner.firstMatch(of: /port (\d+)\)/)?.1, let port = Int(portText) else {
+            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "no banner: \(banner) \(captured.stderr)"])
+        }
+        self.port = port
+        key = banner.firstMatch(of: /LabKey  (\S+)/).map { String($0.1) } ?? ""
+    }
+
+    private let box: StatusBox
+
+    final class StatusBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Int32?
+        func set(_ value: Int32) { lock.withLock { stored = value } }
+        var value: Int32? { lock.withLock { stored } }
+    }
+
+    /// Stops the server (as SIGINT would) and returns the exit status.
+    func shutdown() -> Int32 {
+        stop.signal()
+        _ = finished.wait(timeout: .now() + 15)
+        session.invalidateAndCancel()
+        return box.value ?? -1
+    }
+
+    func request(_ path: String, method: String = "GET", key: String? = nil, headers: [String: String] = [:]) async throws -> (Int, [AnyHashable: Any], String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let key { request.setValue(key, forHTTPHeaderField: "x-api-key") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await session.data(for: request)
+        let http = response as! HTTPURLResponse
+        return (http.statusCode, http.allHeaderFields, String(decoding: data, as: UTF8.self))
+    }
+}
+
+@Suite("gateway serve", .serialized)
+struct ServeCommandTests {
+    @Test("the lab's walkthrough over HTTP: list, item, 404, 403 without a key, CORS preflight, 429s; clean stop with saved state")
+    func walkthrough() async throws {
+        let served = try ServedGateway()
+        #expect(served.key.count == 40)
+        #expect(served.captured.stdout.contains("http://127.0.0.1:\(served.port)/prod  -> ItemsFunction:prod"))
+        #expect(served.captured.stdout.contains("curl -H \"x-api-key: \(served.key)\" http://127.0.0.1:\(served.port)/prod/items/"))
+
+        let (listStatus, _, list) = try await served.request("/prod/items/", key: served.key)
+        #expect(listStatus == 200)
+        let items = try JSONParser().parse(Array(list.utf8))
+        #expect(items.arrayValue?.count == 4)
+        let (itemStatus, itemHeaders, item) = try await served.request("/prod/items/3", key: served.key)
+        #expect(itemStatus == 200)
+        #expect(item == #"{"ID":3,"name":"Highlighter","price":3.0}"#)
+        #expect((itemHeaders["Access-Control-Allow-Origin"] as? String) == "*")
+        #expect(try await served.request("/prod/items/5", key: served.key).0 == 404)
+        let (forbidden, _, forbiddenBody) = try await served.request("/prod/items")
+        #expect(forbidden == 403)
+        #expect(forbiddenBody == #"{"message":"Forbidden"}"#)
+        let (preflight, preflightHeaders, _) = try await served.request(
+            "/prod/items", method: "OPTIONS", headers: ["Origin": "http://localhost:3000", "Access-Control-Request-Method": "GET"])
+        #expect(preflight == 200)
+        #expect((preflightHeaders["Access-Control-Allow-Methods"] as? String)?.contains("GET") == true)
+        #expect(try await served.request("/mock/items").0 == 200)
+
+        // CloudAcademyPlan allows bursts of 20 at 10 requests/s: 40 at once must meet 429s.
+        var statuses: [Int] = []
+        for _ in 0..<40 { statuses.append(try await served.request("/dev/items/1", key: served.key).0) }
+        #expect(statuses.contains(429))
+        #expect(statuses.filter { $0 == 200 }.count >= 10)
+
+        #expect(served.shutdown() == 0)
+        let log = served.captured.stderr
+        #expect(log.contains(" GET /prod/items/3 200 "))
+        #expect(log.contains(" GET /prod/items 403 "))
+        #expect(log.contains("START RequestId: "))
+        #expect(log.contains("REPORT RequestId: "))
+        #expect(!log.contains(served.key), "the access log must not show key values")
+        #expect(log.contains("gateway serve: stopped"))
+        let state = try #require(FileManager.default.contents(atPath: served.state.path + "/.gateway/state.json"))
+        #expect(String(decoding: state, as: UTF8.self).contains("CloudAcademyPlan"))
+    }
+
+    @Test("--log-format json writes one JSON object per request, with the key id and never the key")
+    func jsonLog() async throws {
+        let served = try ServedGateway(["--log-format", "json"])
+        #expect(try await served.request("/prod/items/2", key: served.key).0 == 200)
+        #expect(served.shutdown() == 0)
+        let line = try #require(served.captured.stderr.split(separator: "\n").first { $0.contains("\"path\":\"/prod/items/2\"") })
+        let record = try JSONParser().parse(Array(line.utf8))
+        #expect(record["status"] == 200)
+        #expect(record["method"] == "GET")
+        #expect(record["requestId"]?.stringValue?.count == 36)
+        #expect(record["apiKeyId"]?.stringValue?.isEmpty == false)
+        #expect(!served.captured.stderr.contains(served.key))
+    }
+
+    @Test("a port in use, a bad definition file and a bad option exit 2 with one clear message")
+    func startErrors() throws {
+        let served = try ServedGateway()
+        let state = try TemporaryDirectory()
+        let captured = CapturedIO()
+        let status = GatewayCommand.run(
+            arguments: ["serve", "--port", "\(served.port)", "--state", state.path, "--deployment", SchemaCheckCommandTests.packageRoot + "/Schemas/ItemsAPI.deployment.json"],
+            io: captured.io, waitForStop: {})
+        #expect(status == 2)
+        #expect(captured.stderr.contains("cannot listen on 127.0.0.1:\(served.port)"))
+        #expect(served.shutdown() == 0)
+
+        let bad = CapturedIO()
+        #expect(GatewayCommand.run(arguments: ["serve", "--port", "0", "--deployment", state.path + "/missing.json"], io: bad.io, waitForStop: {}) == 2)
+        #expect(bad.stderr.contains("missing.json"))
+        let option = CapturedIO()
+        #expect(GatewayCommand.run(arguments: ["serve", "--port", "http"], io: option.io, waitForStop: {}) == 2)
+        #expect(option.stderr.contains("--port"))
+    }
+}
