@@ -55,6 +55,13 @@ final class EventLoop: @unchecked Sendable {
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     private var lastSweep: UInt64 = 0
     private var listening = true
+    /// Connections accepted by another loop and handed to this one (with the client address).
+    private let inbox = Mutex<[(descriptor: Int32, address: String)]>([])
+    /// Connections this loop owns (read by the other loops to balance new ones).
+    let connectionCount = Atomic<Int>(0)
+    /// Every loop of the server, this one included; set before the threads start and cleared
+    /// when they have ended.
+    nonisolated(unsafe) var peers: [EventLoop] = []
 
     init(shared: ServerShared) throws(ServerError) {
         self.shared = shared
@@ -107,6 +114,12 @@ final class EventLoop: @unchecked Sendable {
                     if descriptor == wake {
                         var value: UInt64 = 0
                         _ = read(wake, &value, 8)
+                        for handed in inbox.withLock({ inbox in
+                            defer { inbox.removeAll() }
+                            return inbox
+                        }) {
+                            adopt(handed.descriptor, address: handed.address, now)
+                        }
                     } else if descriptor == shared.listener {
                         if listening { acceptConnections(now) }
                     } else if Int(descriptor) < connections.count, let connection = connections[Int(descriptor)] {
@@ -118,7 +131,13 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             if shared.stopping.load(ordering: .acquiring) {
-                if beginOrContinueStopping(now) { return }
+                if beginOrContinueStopping(now) {
+                    for handed in inbox.withLock({ $0 }) {
+                        close(handed.descriptor)
+                        shared.openConnections.subtract(1, ordering: .relaxed)
+                    }
+                    return
+                }
             } else if now &- lastSweep >= 100_000_000 {
                 lastSweep = now
                 sweep(now)
@@ -149,13 +168,34 @@ final class EventLoop: @unchecked Sendable {
                     shared.protocolErrorLog?("\(address): 503 (\(refusal.reason))")
                     continue
                 }
-                let connection = Connection(descriptor: descriptor, parser: RequestParser(limits: shared.limits, remoteAddress: address), now: now)
-                let slot = Int(descriptor)
-                if slot >= connections.count { connections += [Connection?](repeating: nil, count: slot - connections.count + 64) }
-                connections[slot] = connection
-                register(descriptor, events: EPOLLIN.rawValue)
+                // Balance: the loop with the fewest connections gets the new one. (Accepting
+                // wakes one loop at a time, which would otherwise take a whole burst.)
+                let target = peers.min { $0.connectionCount.load(ordering: .relaxed) < $1.connectionCount.load(ordering: .relaxed) } ?? self
+                if target === self || shared.stopping.load(ordering: .relaxed) {
+                    connectionCount.add(1, ordering: .relaxed)
+                    adopt(descriptor, address: address, now)
+                } else {
+                    target.connectionCount.add(1, ordering: .relaxed)
+                    target.inbox.withLock { $0.append((descriptor, address)) }
+                    target.signal()
+                }
             }
         }
+    }
+
+    /// Takes ownership of an accepted connection.
+    private func adopt(_ descriptor: Int32, address: String, _ now: UInt64) {
+        if shared.stopping.load(ordering: .relaxed) && !listening {
+            close(descriptor)
+            shared.openConnections.subtract(1, ordering: .relaxed)
+            connectionCount.subtract(1, ordering: .relaxed)
+            return
+        }
+        let connection = Connection(descriptor: descriptor, parser: RequestParser(limits: shared.limits, remoteAddress: address), now: now)
+        let slot = Int(descriptor)
+        if slot >= connections.count { connections += [Connection?](repeating: nil, count: slot - connections.count + 64) }
+        connections[slot] = connection
+        register(descriptor, events: EPOLLIN.rawValue)
     }
 
     // MARK: - Reading and answering
@@ -253,6 +293,7 @@ final class EventLoop: @unchecked Sendable {
         epoll_ctl(epoll, EPOLL_CTL_DEL, connection.descriptor, nil)
         close(connection.descriptor)
         shared.openConnections.subtract(1, ordering: .relaxed)
+        connectionCount.subtract(1, ordering: .relaxed)
     }
 
     /// Timeouts: slow requests get 408, idle keep-alive connections and stalled readers are closed.

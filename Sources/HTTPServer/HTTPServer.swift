@@ -49,6 +49,7 @@ public final class HTTPServer: Sendable {
             close(listener)
             throw error
         }
+        for loop in loops { loop.peers = loops }
         let server = HTTPServer(port: port, host: configuration.host, shared: shared, loops: loops)
         var threads: [UInt] = []
         for loop in loops { threads.append(try startThread(loop)) }
@@ -86,7 +87,10 @@ public final class HTTPServer: Sendable {
             return threads
         }
         for thread in threads { pthread_join(pthread_t(thread), nil) }
-        if first { close(shared.listener) }
+        if first {
+            for loop in loops { loop.peers = [] }
+            close(shared.listener)
+        }
         #endif
     }
 

@@ -1,0 +1,190 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One `wrk` run's figures.
+struct LoadResult {
+    var requestsPerSecond: Double
+    var p99Milliseconds: Double
+    var errors: Int
+}
+
+/// `gateway serve` (the release binary next to this one) and `nginx` serving the same JSON as a
+/// static file, both loaded with `wrk -t2 -c50 -d10s` over loopback keep-alive connections.
+func httpBenchmarks() throws {
+    guard let wrk = findTool("wrk") else {
+        print("\nhttp: skipped (wrk is not installed: apt-get install wrk)")
+        return
+    }
+    let duration = ProcessInfo.processInfo.environment["HTTP_BENCH_SECONDS"] ?? "10"
+    let key = "loadtest-0123456789-abcdefghijklmnopqrstu"
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gateway").path
+    let state = NSTemporaryDirectory() + "http-bench-\(getpid())"
+    defer { try? FileManager.default.removeItem(atPath: state) }
+
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: binary)
+    server.arguments = ["serve", "--port", "0", "--log-format", "off", "--deployment", "Schemas/ItemsAPI.loadtest.deployment.json", "--state", state]
+    let banner = Pipe()
+    server.standardOutput = banner
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    defer {
+        server.interrupt()
+        server.waitUntilExit()
+    }
+    var text = ""
+    while !text.contains("Press Ctrl-C") {
+        let data = banner.fileHandleForReading.availableData
+        if data.isEmpty { break }
+        text += String(decoding: data, as: UTF8.self)
+    }
+    guard let portText = text.firstMatch(of: /port (\d+)\)/)?.1 else {
+        print("http: gateway serve did not start: \(text)")
+        return
+    }
+    let base = "http://127.0.0.1:\(portText)"
+
+    print("\nhttp over loopback: wrk -t2 -c50 -d\(duration)s --latency, keep-alive, median of \(settings.runs) runs (release gateway serve, --log-format off)")
+    var rows: [(String, LoadResult)] = []
+    for (name, path) in [("gateway: cached GET /prod/items", "/prod/items"), ("gateway: Lambda GET /dev/items/3 (uncached)", "/dev/items/3")] {
+        _ = named("http: " + name)
+        if let only = settings.only, !currentName.contains(only) { continue }
+        let result = medianLoad(wrk: wrk, url: base + path, key: key, duration: duration)
+        rows.append((name, result))
+        printLoad(name, result)
+    }
+
+    // nginx serving the same bytes as a static file.
+    _ = named("http: nginx static")
+    if settings.only.map({ currentName.contains($0) }) ?? true {
+        if let nginx = findTool("nginx") ?? (FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") ? "/usr/sbin/nginx" : nil) {
+            let items = try fetch(base + "/prod/items", key: key)
+            if let result = try nginxLoad(nginx: nginx, wrk: wrk, body: items, duration: duration) {
+                printLoad("nginx: static /prod/items (same JSON)", result)
+                for (name, row) in rows {
+                    print(String(format: "%@%9.2f of nginx", ("ratio: " + name).padding(toLength: 52, withPad: " ", startingAt: 0), row.requestsPerSecond / result.requestsPerSecond))
+                }
+            }
+        } else {
+            print("nginx: skipped (not installed: apt-get install nginx-light)")
+        }
+    }
+}
+
+func printLoad(_ name: String, _ result: LoadResult) {
+    print(
+        String(
+            format: "%@%9.0f requests/s  p99 %5.2f ms  errors %d", name.padding(toLength: 52, withPad: " ", startingAt: 0), result.requestsPerSecond,
+            result.p99Milliseconds, result.errors))
+}
+
+func medianLoad(wrk: String, url: String, key: String?, duration: String) -> LoadResult {
+    var results: [LoadResult] = []
+    for _ in 0..<settings.runs { results.append(runWrk(wrk, url: url, key: key, duration: duration)) }
+    results.sort { $0.requestsPerSecond < $1.requestsPerSecond }
+    var median = results[results.count / 2]
+    median.errors = results.map(\.errors).reduce(0, +)
+    return median
+}
+
+/// Runs wrk and reads its summary: requests/s, the 99th percentile, errors and non-2xx answers.
+func runWrk(_ wrk: String, url: String, key: String?, duration: String) -> LoadResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: wrk)
+    process.arguments = ["-t2", "-c50", "-d\(duration)s", "--latency"] + (key.map { ["-H", "x-api-key: \($0)"] } ?? []) + [url]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return LoadResult(requestsPerSecond: 0, p99Milliseconds: .nan, errors: 1) }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    var result = LoadResult(requestsPerSecond: 0, p99Milliseconds: .nan, errors: 0)
+    for line in text.split(separator: "\n") {
+        let words = line.split(separator: " ")
+        if line.hasPrefix("Requests/sec:"), let value = words.last.flatMap({ Double($0) }) { result.requestsPerSecond = value }
+        if words.first == "99%", let value = words.last { result.p99Milliseconds = milliseconds(String(value)) }
+        if line.contains("Non-2xx") || line.contains("Socket errors") {
+            result.errors += line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.reduce(0, +)
+        }
+    }
+    return result
+}
+
+/// `1.23ms`, `456.00us`, `1.01s` → milliseconds.
+func milliseconds(_ text: String) -> Double {
+    if text.hasSuffix("us") { return (Double(text.dropLast(2)) ?? .nan) / 1000 }
+    if text.hasSuffix("ms") { return Double(text.dropLast(2)) ?? .nan }
+    if text.hasSuffix("s") { return (Double(text.dropLast(1)) ?? .nan) * 1000 }
+    return .nan
+}
+
+func fetch(_ url: String, key: String) throws -> Data {
+    var request = URLRequest(url: URL(string: url)!)
+    request.setValue(key, forHTTPHeaderField: "x-api-key")
+    let done = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var body = Data()
+    URLSession.shared.dataTask(with: request) { data, _, _ in
+        body = data ?? Data()
+        done.signal()
+    }.resume()
+    done.wait()
+    return body
+}
+
+/// nginx with two workers and no access log, serving `body` at /prod/items.
+func nginxLoad(nginx: String, wrk: String, body: Data, duration: String) throws -> LoadResult? {
+    let directory = NSTemporaryDirectory() + "nginx-bench-\(getpid())"
+    try FileManager.default.createDirectory(atPath: directory + "/root/prod", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try body.write(to: URL(fileURLWithPath: directory + "/root/prod/items"))
+    let port = 20000 + Int(getpid() % 20000)
+    let configuration = """
+        worker_processes 2;
+        pid \(directory)/nginx.pid;
+        error_log \(directory)/error.log;
+        events { worker_connections 1024; }
+        http {
+            access_log off;
+            keepalive_requests 1000000;
+            client_body_temp_path \(directory)/body;
+            proxy_temp_path \(directory)/proxy;
+            fastcgi_temp_path \(directory)/fastcgi;
+            uwsgi_temp_path \(directory)/uwsgi;
+            scgi_temp_path \(directory)/scgi;
+            server {
+                listen 127.0.0.1:\(port);
+                root \(directory)/root;
+                default_type application/json;
+            }
+        }
+        """
+    try configuration.write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: nginx)
+    process.arguments = ["-c", directory + "/nginx.conf", "-p", directory, "-g", "daemon off;"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    defer {
+        process.terminate()
+        process.waitUntilExit()
+    }
+    usleep(300_000)
+    guard process.isRunning else {
+        print("nginx: did not start (see \(directory)/error.log)")
+        return nil
+    }
+    return medianLoad(wrk: wrk, url: "http://127.0.0.1:\(port)/prod/items", key: nil, duration: duration)
+}
+
+func findTool(_ name: String) -> String? {
+    for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        let path = "\(directory)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
