@@ -100,9 +100,10 @@ public enum ServeCommand {
             io.printError("gateway serve: \(error.description)\n")
             return 2
         }
+        // Signals are caught before the banner says the server is ready.
+        let wait = waitForStop ?? signalWaiter()
         io.print(banner(gateway: gateway, host: configuration.host, port: server.port))
-
-        if let waitForStop { waitForStop() } else { waitForSignal() }
+        wait()
 
         log.flush()
         io.printError("gateway serve: stopping (finishing requests in progress)\n")
@@ -153,8 +154,8 @@ public enum ServeCommand {
         return text
     }
 
-    /// Blocks until SIGINT or SIGTERM.
-    static func waitForSignal() {
+    /// Catches SIGINT and SIGTERM from now on; the closure blocks until one arrives.
+    static func signalWaiter() -> () -> Void {
         let received = DispatchSemaphore(value: 0)
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
@@ -164,8 +165,10 @@ public enum ServeCommand {
             source.resume()
             sources.append(source)
         }
-        received.wait()
-        for source in sources { source.cancel() }
+        return {
+            received.wait()
+            for source in sources { source.cancel() }
+        }
     }
 }
 

@@ -18,7 +18,7 @@ final class ServedGateway: @unchecked Sendable {
     let key: String
     let session = URLSession(configuration: .ephemeral)
 
-    init(_ extra: [String] = []) throws {
+    init(_ extra: [String] = [], stopBySignal: Bool = false) throws {
         state = try TemporaryDirectory()
         let arguments = ["serve", "--port", "0", "--deployment", SchemaCheckCommandTests.packageRoot + "/Schemas/ItemsAPI.deployment.json",
             "--state", state.path + "/.gateway"] + extra
@@ -27,7 +27,7 @@ final class ServedGateway: @unchecked Sendable {
         let finished = self.finished
         let box = StatusBox()
         Thread.detachNewThread {
-            box.set(GatewayCommand.run(arguments: arguments, io: captured.io, waitForStop: { stop.wait() }))
+            box.set(GatewayCommand.run(arguments: arguments, io: captured.io, waitForStop: stopBySignal ? nil : { stop.wait() }))
             finished.signal()
         }
         self.box = box
@@ -50,9 +50,9 @@ final class ServedGateway: @unchecked Sendable {
         var value: Int32? { lock.withLock { stored } }
     }
 
-    /// Stops the server (as SIGINT would) and returns the exit status.
-    func shutdown() -> Int32 {
-        stop.signal()
+    /// Stops the server (as SIGINT would, or by sending SIGTERM to this process) and returns the exit status.
+    func shutdown(signal signalNumber: Int32? = nil) -> Int32 {
+        if let signalNumber { kill(getpid(), signalNumber) } else { stop.signal() }
         _ = finished.wait(timeout: .now() + 15)
         session.invalidateAndCancel()
         return box.value ?? -1
@@ -126,6 +126,15 @@ struct ServeCommandTests {
         #expect(record["requestId"]?.stringValue?.count == 36)
         #expect(record["apiKeyId"]?.stringValue?.isEmpty == false)
         #expect(!served.captured.stderr.contains(served.key))
+    }
+
+    @Test("SIGTERM stops the server cleanly: the request in progress is answered, then exit status 0")
+    func sigterm() async throws {
+        let served = try ServedGateway(stopBySignal: true)
+        #expect(try await served.request("/prod/items/1", key: served.key).0 == 200)
+        #expect(served.shutdown(signal: SIGTERM) == 0)
+        #expect(served.captured.stderr.contains("gateway serve: stopped"))
+        #expect(throws: (any Error).self) { try Data(contentsOf: URL(string: "http://127.0.0.1:\(served.port)/prod/items")!) }
     }
 
     @Test("a port in use, a bad definition file and a bad option exit 2 with one clear message")
