@@ -13,6 +13,10 @@ let package = Package(
         .library(name: "MappingTemplates", targets: ["MappingTemplates"]),
         .executable(name: "schema-check", targets: ["schema-check"]),
         .executable(name: "gateway", targets: ["gateway"]),
+        .executable(name: "generate-client", targets: ["generate-client"]),
+        .library(name: "ClientRuntime", targets: ["ClientRuntime"]),
+        .library(name: "ItemsClient", targets: ["ItemsClient"]),
+        .library(name: "GatewayTesting", targets: ["GatewayTesting"]),
     ],
     targets: [
         // Layer 0: values and text, no dependencies.
@@ -34,24 +38,42 @@ let package = Package(
         .target(
             name: "APIGateway",
             dependencies: ["APIModel", "JSONCore", "JSONSchema", "MappingTemplates", "Velocity", "LambdaRuntime", "HTTPCore", "ECMARegex"]),
+        // The client side: the tiny runtime generated code depends on (and nothing else), the
+        // generator, the generated ItemsAPI client, and transports to the bundled runtime.
+        .target(name: "ClientRuntime"),
+        .target(name: "ClientGenerator", dependencies: ["JSONCore"]),
+        .target(name: "ItemsClient", dependencies: ["ClientRuntime"], path: "Generated/ItemsClient"),
+        .target(
+            name: "GatewayTesting",
+            dependencies: ["ClientRuntime", "APIGateway", "HTTPCore", "HTTPServer", "ItemsService", "JSONCore", "JSONSchema"]),
         // Layer 1: schema loading, compilation and validation.
         .target(name: "JSONSchema", dependencies: ["JSONCore", "ECMARegex"]),
         // Layer 2: test-suite helpers and command-line logic.
         .target(name: "SchemaTesting", dependencies: ["JSONCore", "JSONSchema"]),
         .target(
             name: "CommandLineTools",
-            dependencies: ["JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ItemsService", "LambdaRuntime", "HTTPCore", "HTTPServer"]),
+            dependencies: [
+                "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ItemsService", "LambdaRuntime", "HTTPCore", "HTTPServer", "ClientGenerator",
+            ]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["CommandLineTools"]),
         .executableTarget(name: "gateway", dependencies: ["CommandLineTools"]),
+        .executableTarget(name: "generate-client", dependencies: ["CommandLineTools"]),
         .executableTarget(
             name: "benchmarks",
-            dependencies: ["JSONCore", "JSONSchema", "CommandLineTools", "MappingTemplates", "APIGateway", "HTTPCore", "ItemsService"]
+            dependencies: [
+                "JSONCore", "JSONSchema", "CommandLineTools", "MappingTemplates", "APIGateway", "HTTPCore", "ItemsService", "ClientGenerator",
+                "ItemsClient", "GatewayTesting",
+            ]
         ),
         // Tests.
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(name: "ECMARegexTests", dependencies: ["ECMARegex"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore"]),
+        .testTarget(name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "JSONCore", "ClientRuntime", "StoreClient"], exclude: ["Fixtures"]),
+        // A second, richer generated API (Tests/ClientGeneratorTests/Fixtures/StoreAPI.json), compiled.
+        .target(name: "StoreClient", dependencies: ["ClientRuntime"], path: "Tests/StoreClient"),
+        .testTarget(name: "ItemsClientTests", dependencies: ["ItemsClient", "GatewayTesting", "APIGateway", "ItemsService"]),
         .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore"]),
         .testTarget(
             name: "APIGatewayTests",

@@ -1,0 +1,134 @@
+/// A Swift type as the generated code spells it.
+public indirect enum SwiftType: Sendable, Equatable {
+    /// A type by name: a generated type, `String`, `Int`, `Double`, `Decimal`, `Bool`, `AnyJSON`.
+    case named(String)
+    /// `[Element]`.
+    case array(SwiftType)
+    /// `[String: Value]`.
+    case dictionary(SwiftType)
+
+    /// The spelling (`[Item]`).
+    public var spelling: String {
+        switch self {
+        case .named(let name): return name
+        case .array(let element): return "[\(element.spelling)]"
+        case .dictionary(let value): return "[String: \(value.spelling)]"
+        }
+    }
+}
+
+/// A stored property of a generated struct.
+public struct PropertyDeclaration: Sendable, Equatable {
+    /// The Swift name (may be back-quoted: `` `default` ``).
+    public var swiftName: String
+    /// The JSON member name.
+    public var wireName: String
+    /// The type, without the optional.
+    public var type: SwiftType
+    /// In `required`: non-optional.
+    public var isRequired: Bool
+    /// From `description` or `title`.
+    public var documentation: String?
+}
+
+/// One alternative of a `oneOf`/`anyOf` enum.
+public struct AlternativeCase: Sendable, Equatable {
+    /// The case name.
+    public var name: String
+    /// The associated value's type.
+    public var type: SwiftType
+}
+
+/// A generated type.
+public struct TypeDeclaration: Sendable, Equatable {
+    /// What kind of type.
+    public enum Kind: Sendable, Equatable {
+        /// `struct` with properties and nested types.
+        case structure([PropertyDeclaration], nested: [TypeDeclaration])
+        /// `enum Name: String` with (case name, raw value) pairs.
+        case stringEnum([(name: String, value: String)])
+        /// `enum` with one associated value per alternative, decoded in order (and the types
+        /// of inline alternatives, nested in it).
+        case alternatives([AlternativeCase], nested: [TypeDeclaration])
+        /// `typealias Name = Type`.
+        case alias(SwiftType)
+
+        public static func == (lhs: Kind, rhs: Kind) -> Bool {
+            switch (lhs, rhs) {
+            case (.structure(let a, let b), .structure(let c, let d)): return a == c && b == d
+            case (.stringEnum(let a), .stringEnum(let b)): return a.map(\.name) == b.map(\.name) && a.map(\.value) == b.map(\.value)
+            case (.alternatives(let a, let b), .alternatives(let c, let d)): return a == c && b == d
+            case (.alias(let a), .alias(let b)): return a == b
+            default: return false
+            }
+        }
+    }
+
+    /// The type name.
+    public var name: String
+    /// Its kind and members.
+    public var kind: Kind
+    /// From `description` or `title`.
+    public var documentation: String?
+}
+
+/// A parameter of an operation.
+public struct ParameterDeclaration: Sendable, Equatable {
+    /// Where it goes.
+    public enum Location: String, Sendable {
+        case path, query, header
+    }
+
+    /// The Swift argument label.
+    public var swiftName: String
+    /// The name on the wire (path template name, query name, header name).
+    public var wireName: String
+    /// Where it goes.
+    public var location: Location
+    /// The type, without the optional.
+    public var type: SwiftType
+    /// Whether the call must give it.
+    public var isRequired: Bool
+    /// Its type is a generated string enum (sent by raw value).
+    public var isStringEnum = false
+}
+
+/// One API method as a client method.
+public struct OperationDeclaration: Sendable, Equatable {
+    /// The Swift method name (`getItem`).
+    public var name: String
+    /// `GET`, `POST`, …
+    public var httpMethod: String
+    /// The resource path template (`/items/{ID}`).
+    public var path: String
+    /// Path, query and header parameters, in document order (path first).
+    public var parameters: [ParameterDeclaration]
+    /// The JSON request body's type, if the method takes one.
+    public var body: (type: SwiftType, required: Bool)?
+    /// The 2xx response's type and model name, or nil for no body.
+    public var response: (type: SwiftType, model: String?)?
+    /// Declared error statuses (`404`) and their body types, in status order.
+    public var errorResponses: [(status: String, type: SwiftType?)]
+    /// Whether the method needs `x-api-key`.
+    public var requiresAPIKey: Bool
+    /// From `summary` or `description`.
+    public var documentation: String?
+
+    public static func == (lhs: OperationDeclaration, rhs: OperationDeclaration) -> Bool {
+        lhs.name == rhs.name && lhs.httpMethod == rhs.httpMethod && lhs.path == rhs.path && lhs.parameters == rhs.parameters
+            && lhs.body?.type == rhs.body?.type && lhs.response?.type == rhs.response?.type && lhs.requiresAPIKey == rhs.requiresAPIKey
+            && lhs.errorResponses.map(\.status) == rhs.errorResponses.map(\.status) && lhs.errorResponses.map(\.type) == rhs.errorResponses.map(\.type)
+    }
+}
+
+/// Everything the renderer needs: the translated API.
+public struct ClientModel: Sendable, Equatable {
+    /// The client type's name (`ItemsClient`).
+    public var clientName: String
+    /// The API's title.
+    public var title: String
+    /// Top-level types, sorted by name.
+    public var types: [TypeDeclaration]
+    /// Operations, in path then method order.
+    public var operations: [OperationDeclaration]
+}

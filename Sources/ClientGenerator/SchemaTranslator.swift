@@ -1,0 +1,336 @@
+import Foundation
+import JSONCore
+
+/// A definition the generator cannot translate, with where it is.
+public struct GeneratorError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file.
+    public var file: String
+    /// The JSON Pointer inside it.
+    public var pointer: String
+    /// What is wrong.
+    public var message: String
+
+    /// An error.
+    public init(file: String, pointer: String, message: String) {
+        self.file = file
+        self.pointer = pointer
+        self.message = message
+    }
+
+    /// `file: #/pointer: message`.
+    public var description: String { "\(file): #\(pointer): \(message)" }
+}
+
+/// Options for the Swift the generator writes.
+public struct GeneratorOptions: Sendable, Equatable {
+    /// `number` becomes `Decimal` instead of `Double`.
+    public var numbersAsDecimal = false
+
+    /// The defaults: `number` → `Double`.
+    public init(numbersAsDecimal: Bool = false) { self.numbersAsDecimal = numbersAsDecimal }
+}
+
+/// Draft-04 schemas → Swift type declarations. Named models (`components/schemas`, files they
+/// point to, API Gateway model URLs, `definitions`) become top-level types; anonymous objects
+/// and enums become types nested in the type that uses them.
+struct SchemaTranslator {
+    /// A schema and where it lives.
+    struct Located {
+        var schema: JSONValue
+        var file: String
+        var pointer: String
+    }
+
+    let documents: [String: JSONValue]
+    let apiFile: String
+    let options: GeneratorOptions
+    /// Model name → its schema.
+    private(set) var models: [String: Located] = [:]
+    /// Swift names of models, by model name.
+    private(set) var typeNames: [String: String] = [:]
+    /// File name → model name, for `$ref: "Item.json"`.
+    private var modelForFile: [String: String] = [:]
+    /// Names of string enums (parameters of these types are sent by raw value).
+    private(set) var stringEnums: Set<String> = []
+
+    init(documents: [String: JSONValue], apiFile: String, options: GeneratorOptions) throws(GeneratorError) {
+        self.documents = documents
+        self.apiFile = apiFile
+        self.options = options
+        guard let api = documents[apiFile] else { throw GeneratorError(file: apiFile, pointer: "", message: "the file is missing") }
+        for member in api["components"]?["schemas"]?.objectValue ?? JSONObject() {
+            var located = Located(schema: member.value, file: apiFile, pointer: "/components/schemas/" + JSONPointer.escape(member.key))
+            // `Item: {"$ref": "Item.json"}`: the model is the file.
+            if let reference = member.value["$ref"]?.stringValue, member.value.objectValue?.count == 1, let file = SchemaTranslator.fileName(reference) {
+                guard let document = documents[file] else { throw GeneratorError(file: apiFile, pointer: located.pointer + "/$ref", message: "\(file) is not among the loaded files") }
+                located = Located(schema: document, file: file, pointer: "")
+                modelForFile[file] = member.key
+            }
+            register(member.key, located)
+        }
+    }
+
+    private mutating func register(_ model: String, _ located: Located) {
+        guard models[model] == nil else { return }
+        models[model] = located
+        var used = Set(typeNames.values)
+        var name = SwiftNames.type(model)
+        if SwiftNames.shadowedTypes.contains(name) { name += "Model" }
+        typeNames[model] = SwiftNames.unique(name, &used)
+    }
+
+    /// `Item.json`, `./Item.json#` → `Item.json`; nil for fragments and URLs.
+    static func fileName(_ reference: String) -> String? {
+        var text = reference
+        if text.hasSuffix("#") { text.removeLast() }
+        if text.hasPrefix("./") { text.removeFirst(2) }
+        guard !text.isEmpty, !text.contains("#"), !text.contains("://"), text.hasSuffix(".json") else { return nil }
+        return text
+    }
+
+    // MARK: - References
+
+    /// The model a `$ref` names, registering files and `definitions` it reaches.
+    mutating func model(for reference: String, at located: Located) throws(GeneratorError) -> String {
+        let fail = { (message: String) in GeneratorError(file: located.file, pointer: located.pointer + "/$ref", message: message) }
+        if let range = reference.range(of: "/models/"), reference.hasPrefix("https://apigateway.amazonaws.com/restapis/") {
+            let name = String(reference[range.upperBound...])
+            guard models[name] != nil else { throw fail("API Gateway model \(name) is not defined in components/schemas") }
+            return name
+        }
+        if reference.hasPrefix("#/components/schemas/") {
+            let name = SchemaTranslator.unescape(String(reference.dropFirst("#/components/schemas/".count)))
+            guard located.file == apiFile, models[name] != nil else { throw fail("\(reference) does not name a model") }
+            return name
+        }
+        let (file, fragment): (String, String) = {
+            guard let hash = reference.firstIndex(of: "#") else { return (reference, "") }
+            return (String(reference[..<hash]), String(reference[reference.index(after: hash)...]))
+        }()
+        let targetFile = file.isEmpty ? located.file : (SchemaTranslator.fileName(file) ?? file)
+        guard let document = documents[targetFile] else { throw fail("\(reference): \(targetFile) is not among the loaded files (URLs are not fetched)") }
+        if fragment.isEmpty {
+            if let name = modelForFile[targetFile] { return name }
+            let name = String(targetFile.dropLast(5))
+            modelForFile[targetFile] = name
+            register(name, Located(schema: document, file: targetFile, pointer: ""))
+            return name
+        }
+        if fragment.hasPrefix("/definitions/"), !fragment.dropFirst("/definitions/".count).contains("/") {
+            let name = SchemaTranslator.unescape(String(fragment.dropFirst("/definitions/".count)))
+            guard let schema = document["definitions"]?[name] else { throw fail("\(reference) does not exist") }
+            register(name, Located(schema: schema, file: targetFile, pointer: fragment))
+            return name
+        }
+        throw fail("\(reference): only models, files and #/definitions/NAME can be referenced")
+    }
+
+    /// The schema behind a `$ref` (for merging `allOf`).
+    mutating func resolve(_ located: Located) throws(GeneratorError) -> Located {
+        guard let reference = located.schema["$ref"]?.stringValue else { return located }
+        let name = try model(for: reference, at: located)
+        return try resolve(models[name]!)
+    }
+
+    // MARK: - Declarations
+
+    /// The declaration of a named model.
+    mutating func declaration(model: String) throws(GeneratorError) -> TypeDeclaration {
+        let located = models[model]!
+        let name = typeNames[model]!
+        let documentation = SchemaTranslator.documentation(located.schema)
+        var nested: [TypeDeclaration] = []
+        if let reference = located.schema["$ref"]?.stringValue {
+            let target = try self.model(for: reference, at: located)
+            return TypeDeclaration(name: name, kind: .alias(.named(typeNames[target]!)), documentation: documentation)
+        }
+        if let declaration = try nestedDeclaration(located, name: name, documentation: documentation, forceObject: true) {
+            return declaration
+        }
+        let type = try translate(located, suggestedName: name, nested: &nested)
+        if let single = nested.first, nested.count == 1, case .named(let spelled) = type, spelled == name {
+            return single
+        }
+        return TypeDeclaration(name: name, kind: .alias(type), documentation: documentation)
+    }
+
+    /// A struct, enum or alternatives declaration for an object, string enum or oneOf schema;
+    /// nil for other schemas.
+    private mutating func nestedDeclaration(_ located: Located, name: String, documentation: String?, forceObject: Bool) throws(GeneratorError) -> TypeDeclaration? {
+        let schema = located.schema
+        if let values = schema["enum"]?.arrayValue, !values.isEmpty, values.allSatisfy({ $0.stringValue != nil }) {
+            var used = Set<String>()
+            let cases = values.map { value in (name: SwiftNames.unique(SwiftNames.enumCase(value.stringValue!), &used), value: value.stringValue!) }
+            stringEnums.insert(name)
+            return TypeDeclaration(name: name, kind: .stringEnum(cases), documentation: documentation)
+        }
+        if let alternatives = (schema["oneOf"] ?? schema["anyOf"])?.arrayValue, schema["properties"] == nil {
+            let keyword = schema["oneOf"] != nil ? "oneOf" : "anyOf"
+            return try alternativesDeclaration(alternatives, located, keyword: keyword, name: name, documentation: documentation)
+        }
+        if isObject(schema) {
+            let hasProperties = !(schema["properties"]?.objectValue?.isEmpty ?? true) || schema["allOf"] != nil
+            if !hasProperties && !forceObject { return nil }
+            if !hasProperties, let additional = schema["additionalProperties"], additional.objectValue != nil, forceObject {
+                var nested: [TypeDeclaration] = []
+                let value = try translate(Located(schema: additional, file: located.file, pointer: located.pointer + "/additionalProperties"), suggestedName: name + "Value", nested: &nested)
+                if nested.isEmpty { return TypeDeclaration(name: name, kind: .alias(.dictionary(value)), documentation: documentation) }
+            }
+            return try structure(located, name: name, documentation: documentation)
+        }
+        return nil
+    }
+
+    private func isObject(_ schema: JSONValue) -> Bool {
+        if let type = schema["type"]?.stringValue { return type == "object" }
+        if schema["type"] != nil { return false }
+        return schema["properties"] != nil || schema["allOf"] != nil || schema["additionalProperties"] != nil
+    }
+
+    /// An object schema (with `allOf` members merged) as a struct.
+    private mutating func structure(_ located: Located, name: String, documentation: String?) throws(GeneratorError) -> TypeDeclaration {
+        var properties: [(String, Located)] = []
+        var required = Set<String>()
+        try collect(located, into: &properties, required: &required)
+        var used = Set<String>()
+        var nestedNames = Set<String>([name])
+        var nested: [TypeDeclaration] = []
+        var declarations: [PropertyDeclaration] = []
+        for (wireName, property) in properties {
+            let swiftName = SwiftNames.unique(SwiftNames.property(wireName), &used)
+            var suggested = SwiftNames.type(wireName)
+            if property.schema["type"]?.stringValue == "array" { suggested += "Item" }
+            suggested = SwiftNames.unique(suggested, &nestedNames)
+            let type = try translate(property, suggestedName: suggested, nested: &nested)
+            let nullable = property.schema["type"]?.arrayValue?.contains(.string("null")) ?? false
+            declarations.append(
+                PropertyDeclaration(
+                    swiftName: swiftName, wireName: wireName, type: type, isRequired: required.contains(wireName) && !nullable,
+                    documentation: SchemaTranslator.documentation(property.schema)))
+        }
+        return TypeDeclaration(name: name, kind: .structure(declarations, nested: nested), documentation: documentation)
+    }
+
+    private mutating func collect(_ located: Located, into properties: inout [(String, Located)], required: inout Set<String>) throws(GeneratorError) {
+        let resolved = try resolve(located)
+        for (index, part) in (resolved.schema["allOf"]?.arrayValue ?? []).enumerated() {
+            try collect(Located(schema: part, file: resolved.file, pointer: resolved.pointer + "/allOf/\(index)"), into: &properties, required: &required)
+        }
+        for member in resolved.schema["properties"]?.objectValue ?? JSONObject() {
+            let property = Located(schema: member.value, file: resolved.file, pointer: resolved.pointer + "/properties/" + JSONPointer.escape(member.key))
+            if let index = properties.firstIndex(where: { $0.0 == member.key }) {
+                properties[index].1 = property
+            } else {
+                properties.append((member.key, property))
+            }
+        }
+        for name in resolved.schema["required"]?.arrayValue ?? [] { if let name = name.stringValue { required.insert(name) } }
+    }
+
+    /// `oneOf`/`anyOf` as an enum with associated values when a decoder can tell the
+    /// alternatives apart (different JSON kinds, or objects each with a required property of
+    /// its own); otherwise `AnyJSON`.
+    private mutating func alternativesDeclaration(
+        _ alternatives: [JSONValue], _ located: Located, keyword: String, name: String, documentation: String?
+    ) throws(GeneratorError) -> TypeDeclaration {
+        var cases: [AlternativeCase] = []
+        var kinds: [String] = []
+        var objectRequired: [Set<String>] = []
+        var objectProperties: [Set<String>] = []
+        var nested: [TypeDeclaration] = []
+        var used = Set<String>()
+        var nestedNames = Set<String>([name])
+        for (index, alternative) in alternatives.enumerated() {
+            let part = Located(schema: alternative, file: located.file, pointer: located.pointer + "/\(keyword)/\(index)")
+            let resolved = try resolve(part)
+            let kind = jsonKind(resolved.schema)
+            kinds.append(kind)
+            if kind == "object" {
+                var properties: [(String, Located)] = []
+                var required = Set<String>()
+                try collect(resolved, into: &properties, required: &required)
+                objectRequired.append(required)
+                objectProperties.append(Set(properties.map(\.0)))
+            }
+            let type = try translate(part, suggestedName: SwiftNames.unique(name + "Option\(index + 1)", &nestedNames), nested: &nested)
+            let caseName: String
+            switch type {
+            case .named(let typeName): caseName = SwiftNames.property(typeName)
+            case .array: caseName = "array"
+            case .dictionary: caseName = "dictionary"
+            }
+            cases.append(AlternativeCase(name: SwiftNames.unique(caseName, &used), type: type))
+        }
+        let others = kinds.filter { $0 != "object" }
+        var discriminable = !kinds.contains("any") && Set(others).count == others.count && !(kinds.contains("integer") && kinds.contains("number"))
+        if discriminable && objectRequired.count > 1 {
+            // Several objects: each needs a required property no other alternative declares.
+            discriminable = objectRequired.indices.allSatisfy { index in
+                let rest = objectProperties.indices.filter { $0 != index }.reduce(into: Set<String>()) { $0.formUnion(objectProperties[$1]) }
+                return !objectRequired[index].subtracting(rest).isEmpty
+            }
+        }
+        guard discriminable else { return TypeDeclaration(name: name, kind: .alias(.named("AnyJSON")), documentation: documentation) }
+        return TypeDeclaration(name: name, kind: .alternatives(cases, nested: nested), documentation: documentation)
+    }
+
+    private func jsonKind(_ schema: JSONValue) -> String {
+        if let type = schema["type"]?.stringValue { return type }
+        if schema["enum"]?.arrayValue?.allSatisfy({ $0.stringValue != nil }) == true { return "string" }
+        return isObject(schema) ? "object" : "any"
+    }
+
+    /// The Swift type for a schema; anonymous objects and enums are added to `nested`.
+    mutating func translate(_ located: Located, suggestedName: String, nested: inout [TypeDeclaration]) throws(GeneratorError) -> SwiftType {
+        let schema = located.schema
+        if let reference = schema["$ref"]?.stringValue {
+            return .named(typeNames[try model(for: reference, at: located)]!)
+        }
+        if let parts = schema["allOf"]?.arrayValue, parts.count == 1, schema["properties"] == nil, let reference = parts[0]["$ref"]?.stringValue {
+            return .named(typeNames[try model(for: reference, at: Located(schema: parts[0], file: located.file, pointer: located.pointer + "/allOf/0"))]!)
+        }
+        if let declaration = try nestedDeclaration(located, name: suggestedName, documentation: SchemaTranslator.documentation(schema), forceObject: false) {
+            if case .alias(let type) = declaration.kind { return type }
+            nested.append(declaration)
+            return .named(suggestedName)
+        }
+        var types: [String] = []
+        if let type = schema["type"]?.stringValue { types = [type] }
+        if let list = schema["type"]?.arrayValue { types = list.compactMap(\.stringValue).filter { $0 != "null" } }
+        guard types.count == 1 else { return .named("AnyJSON") }
+        switch types[0] {
+        case "string": return .named("String")
+        case "integer": return .named("Int")
+        case "number": return .named(options.numbersAsDecimal ? "Decimal" : "Double")
+        case "boolean": return .named("Bool")
+        case "array":
+            guard let items = schema["items"], items.objectValue != nil else { return .array(.named("AnyJSON")) }
+            let element = try translate(Located(schema: items, file: located.file, pointer: located.pointer + "/items"), suggestedName: suggestedName, nested: &nested)
+            return .array(element)
+        case "object":
+            if let additional = schema["additionalProperties"], additional.objectValue != nil {
+                let value = try translate(
+                    Located(schema: additional, file: located.file, pointer: located.pointer + "/additionalProperties"), suggestedName: suggestedName + "Value", nested: &nested)
+                return .dictionary(value)
+            }
+            return .dictionary(.named("AnyJSON"))
+        default: return .named("AnyJSON")
+        }
+    }
+
+    /// A JSON Pointer token: `~1` → `/`, `~0` → `~`.
+    static func unescape(_ token: String) -> String {
+        token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+    }
+
+    static func documentation(_ schema: JSONValue) -> String? {
+        schema["description"]?.stringValue ?? schema["title"]?.stringValue
+    }
+}
+
+extension SwiftNames {
+    /// Standard-library and Foundation names a model must not take (`Error` → `ErrorModel`).
+    static let shadowedTypes: Set<String> = [
+        "Error", "Result", "Optional", "Array", "Dictionary", "Set", "Data", "Date", "URL", "Codable", "Decoder", "Encoder", "Sendable", "Hashable",
+    ]
+}

@@ -1,0 +1,80 @@
+/// Swift identifiers from JSON names: camel case, keywords back-quoted, invalid characters dropped.
+enum SwiftNames {
+    /// Words that must be back-quoted as identifiers.
+    static let keywords: Set<String> = [
+        "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init", "inout", "internal", "let", "open",
+        "operator", "private", "precedencegroup", "protocol", "public", "rethrows", "static", "struct", "subscript", "typealias", "var",
+        "break", "case", "catch", "continue", "default", "defer", "do", "else", "fallthrough", "for", "guard", "if", "in", "repeat", "return",
+        "throw", "switch", "where", "while", "as", "Any", "false", "is", "nil", "self", "Self", "super", "throws", "true", "try", "await",
+        "async", "consume", "copy", "discard", "each", "borrowing", "consuming", "some", "any", "Type", "Protocol",
+    ]
+
+    /// Splits `first-name`, `firstName`, `FIRST_NAME`, `ID` into words.
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            let isAlphanumeric = (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) && scalar.isASCII
+            guard isAlphanumeric else {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+                continue
+            }
+            let isUpper = scalar.properties.isUppercase
+            if isUpper, let last = current.unicodeScalars.last {
+                let previousLower = last.properties.isLowercase || ("0"..."9").contains(last)
+                let nextLower = index + 1 < scalars.count && scalars[index + 1].properties.isLowercase
+                let previousUpper = last.properties.isUppercase
+                if previousLower || (previousUpper && nextLower) {
+                    words.append(current)
+                    current = ""
+                }
+            }
+            current.unicodeScalars.append(scalar)
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// `first-name` → `firstName`; `ID` → `id`; `2fa` → `_2fa`; `default` → `` `default` ``.
+    static func property(_ text: String) -> String {
+        let parts = words(text)
+        guard !parts.isEmpty else { return "_" }
+        var name = parts[0].lowercased() + parts.dropFirst().map(capitalized).joined()
+        if let first = name.unicodeScalars.first, ("0"..."9").contains(first) { name = "_" + name }
+        return keywords.contains(name) ? "`\(name)`" : name
+    }
+
+    /// `line item` → `LineItem`; `item` → `Item`; keywords such as `Type` get a trailing `_`.
+    static func type(_ text: String) -> String {
+        let parts = words(text)
+        guard !parts.isEmpty else { return "Value" }
+        var name = parts.map { word in
+            // Keep acronyms and mixed case in type names (`Items`, `APIKey`), capitalise the first letter.
+            word.prefix(1).uppercased() + word.dropFirst()
+        }.joined()
+        if let first = name.unicodeScalars.first, ("0"..."9").contains(first) { name = "_" + name }
+        return keywords.contains(name) || ["String", "Int", "Double", "Bool", "Decimal", "AnyJSON", "Data"].contains(name) ? name + "_" : name
+    }
+
+    /// An enum case from a raw value: `in-stock` → `inStock`, `` → `empty`.
+    static func enumCase(_ text: String) -> String {
+        text.isEmpty ? "empty" : property(text)
+    }
+
+    static func capitalized(_ word: String) -> String { word.prefix(1).uppercased() + word.dropFirst().lowercased() }
+
+    /// `name`, then `name2`, `name3`… until it is not in `used`.
+    static func unique(_ name: String, _ used: inout Set<String>) -> String {
+        var candidate = name
+        var counter = 2
+        while used.contains(candidate) {
+            let bare = name.hasPrefix("`") ? String(name.dropFirst().dropLast()) : name
+            candidate = "\(bare)\(counter)"
+            counter += 1
+        }
+        used.insert(candidate)
+        return candidate
+    }
+}

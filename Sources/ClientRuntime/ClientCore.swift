@@ -1,0 +1,107 @@
+import Foundation
+
+/// The part of a generated client that is the same for every API: sending (with the API key),
+/// mapping error statuses to `ClientError`, validating and decoding.
+public struct ClientCore: Sendable {
+    /// How requests travel.
+    public let transport: any ClientTransport
+    /// Stage, key, timeout, validation.
+    public let configuration: ClientConfiguration
+
+    /// A core.
+    public init(transport: any ClientTransport, configuration: ClientConfiguration) {
+        self.transport = transport
+        self.configuration = configuration
+    }
+
+    /// Sends a request and returns a 2xx answer; any other status throws its `ClientError`.
+    public func send(_ request: ClientRequest, requiresAPIKey: Bool) async throws(ClientError) -> ClientResponse {
+        var request = request
+        if requiresAPIKey, let key = configuration.apiKey { request.headers.append((name: "x-api-key", value: key)) }
+        if request.body != nil, !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            request.headers.append((name: "Content-Type", value: "application/json"))
+        }
+        let response: ClientResponse
+        do {
+            response = try await transport.send(request, stagePath: configuration.stagePath, timeout: configuration.timeout)
+        } catch let error as ClientError {
+            throw error
+        } catch {
+            throw .transport(String(describing: error))
+        }
+        guard (200..<300).contains(response.status) else { throw ClientError.from(response) }
+        return response
+    }
+
+    /// Decodes a 2xx body as `model`, validating it first when a validator is configured.
+    public func decode<T: Decodable>(_ type: T.Type, from response: ClientResponse, model: String?) throws(ClientError) -> T {
+        if let validator = configuration.responseValidator, let model {
+            let problems = validator.problems(in: response.body, model: model)
+            if !problems.isEmpty { throw .invalidResponse(model: model, problems: problems) }
+        }
+        do {
+            return try JSONDecoder().decode(type, from: Data(response.body))
+        } catch {
+            throw .decoding(String(describing: error))
+        }
+    }
+
+    /// Encodes a request body as JSON.
+    public func encode<T: Encodable>(_ value: T) throws(ClientError) -> [UInt8] {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return Array(try encoder.encode(value))
+        } catch {
+            throw .decoding("the request body does not encode: \(error)")
+        }
+    }
+}
+
+/// Any JSON value, for schemas a Swift type cannot express (no type, mixed types, or
+/// alternatives that cannot be told apart).
+public enum AnyJSON: Codable, Sendable, Hashable {
+    /// `null`.
+    case null
+    /// `true` or `false`.
+    case bool(Bool)
+    /// A number.
+    case number(Double)
+    /// A string.
+    case string(String)
+    /// An array.
+    case array([AnyJSON])
+    /// An object.
+    case object([String: AnyJSON])
+
+    /// Decodes any JSON value.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([AnyJSON].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: AnyJSON].self))
+        }
+    }
+
+    /// Encodes the value as it is.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}

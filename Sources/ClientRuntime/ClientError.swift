@@ -1,0 +1,81 @@
+import Foundation
+
+/// The body of an error answer, kept whole; `message` is read from `message` or `errorMessage`.
+public struct ErrorBody: Sendable, Equatable, CustomStringConvertible {
+    /// The status code.
+    public var status: Int
+    /// The body bytes.
+    public var bytes: [UInt8]
+
+    /// An error body.
+    public init(status: Int, bytes: [UInt8]) {
+        self.status = status
+        self.bytes = bytes
+    }
+
+    /// `{"message": …}` (gateway answers) or `{"errorMessage": …}` (Lambda errors), if present.
+    public var message: String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return nil }
+        return (object["message"] ?? object["errorMessage"]) as? String
+    }
+
+    /// The body decoded as a model (the error model the API declares for the status).
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: Data(bytes)) }
+
+    /// The body as text.
+    public var description: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// Why a call failed, mirroring API Gateway's answers.
+public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 403 `Forbidden`: no API key, a wrong or disabled one, or a stage that does not exist.
+    case forbidden(ErrorBody)
+    /// 403 `Missing Authentication Token`: no resource or method matches the request.
+    case missingAuthenticationToken
+    /// 404, with the body the API answered (for ItemsAPI: `{"errorMessage": "NotFoundError", …}`).
+    case notFound(ErrorBody)
+    /// 429 `Too Many Requests`: a throttle (stage, method, account or usage plan rate).
+    case tooManyRequests
+    /// 429 `Limit Exceeded`: the usage plan's quota for the period is used up.
+    case limitExceeded
+    /// Any other status that is not 2xx.
+    case unexpectedStatus(Int, ErrorBody)
+    /// A 2xx answer whose body is not the declared model.
+    case decoding(String)
+    /// A 2xx answer that the response validator rejected (model name and problems).
+    case invalidResponse(model: String, problems: [String])
+    /// No answer: connection refused, timeout, cancelled.
+    case transport(String)
+
+    /// What went wrong, in one line.
+    public var description: String {
+        switch self {
+        case .forbidden(let body): return "403 Forbidden: \(body)"
+        case .missingAuthenticationToken: return "403 Missing Authentication Token (no such resource or method)"
+        case .notFound(let body): return "404 Not Found: \(body)"
+        case .tooManyRequests: return "429 Too Many Requests"
+        case .limitExceeded: return "429 Limit Exceeded (usage plan quota)"
+        case .unexpectedStatus(let status, let body): return "unexpected status \(status): \(body)"
+        case .decoding(let detail): return "the response does not decode: \(detail)"
+        case .invalidResponse(let model, let problems): return "the response does not match model \(model): \(problems.joined(separator: "; "))"
+        case .transport(let detail): return "no response: \(detail)"
+        }
+    }
+
+    /// The error for a non-2xx answer.
+    public static func from(_ response: ClientResponse) -> ClientError {
+        let body = ErrorBody(status: response.status, bytes: response.body)
+        switch response.status {
+        case 403:
+            let type = response.header("x-amzn-ErrorType") ?? ""
+            if type.hasPrefix("MissingAuthenticationToken") || body.message == "Missing Authentication Token" { return .missingAuthenticationToken }
+            return .forbidden(body)
+        case 404: return .notFound(body)
+        case 429:
+            let type = response.header("x-amzn-ErrorType") ?? ""
+            if type.hasPrefix("LimitExceeded") || body.message == "Limit Exceeded" { return .limitExceeded }
+            return .tooManyRequests
+        default: return .unexpectedStatus(response.status, body)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// One request as a generated client builds it: the path below the stage, already encoded.
+public struct ClientRequest: Sendable, Equatable {
+    /// `GET`, `POST`, …
+    public var method: String
+    /// The path below the stage, percent-encoded (`/items/3`).
+    public var path: String
+    /// Query parameters, in order, not yet encoded.
+    public var query: [(name: String, value: String)]
+    /// Header fields.
+    public var headers: [(name: String, value: String)]
+    /// The body (JSON), if any.
+    public var body: [UInt8]?
+
+    /// A request.
+    public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The path and query as one request target (`/items?limit=2`).
+    public var target: String {
+        guard !query.isEmpty else { return path }
+        return path + "?" + query.map { PathEncoding.encodeQueryComponent($0.name) + "=" + PathEncoding.encodeQueryComponent($0.value) }.joined(separator: "&")
+    }
+
+    /// Same method, path, query, headers and body.
+    public static func == (lhs: ClientRequest, rhs: ClientRequest) -> Bool {
+        lhs.method == rhs.method && lhs.path == rhs.path && lhs.body == rhs.body
+            && lhs.query.map { [$0.name, $0.value] } == rhs.query.map { [$0.name, $0.value] }
+            && lhs.headers.map { [$0.name, $0.value] } == rhs.headers.map { [$0.name, $0.value] }
+    }
+}
+
+/// A response as a transport received it.
+public struct ClientResponse: Sendable {
+    /// The status code.
+    public var status: Int
+    /// Header fields, as received.
+    public var headers: [(name: String, value: String)]
+    /// The body bytes.
+    public var body: [UInt8]
+
+    /// A response.
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header (names compared without case).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+/// How a generated client reaches the API: over HTTP (`URLSessionTransport`), or in process.
+public protocol ClientTransport: Sendable {
+    /// Sends a request to `stagePath + request.path` and returns the answer. Throws only when
+    /// no answer arrived (connection refused, timeout); HTTP error statuses are answers.
+    func send(_ request: ClientRequest, stagePath: String, timeout: Double) async throws -> ClientResponse
+}
+
+/// Percent-encoding for path segments and query components.
+public enum PathEncoding {
+    /// A path parameter as one segment: everything but unreserved characters is encoded.
+    public static func encodeSegment(_ value: some CustomStringConvertible) -> String {
+        encode(value.description, keepPlus: false)
+    }
+
+    /// A query name or value (`application/x-www-form-urlencoded` rules, space as `%20`).
+    public static func encodeQueryComponent(_ value: String) -> String {
+        encode(value, keepPlus: false)
+    }
+
+    static func encode(_ text: String, keepPlus: Bool) -> String {
+        let hex: [Character] = Array("0123456789ABCDEF")
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                result.append("%")
+                result.append(hex[Int(byte >> 4)])
+                result.append(hex[Int(byte & 0xF)])
+            }
+        }
+        return result
+    }
+}

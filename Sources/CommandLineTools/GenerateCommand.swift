@@ -1,0 +1,165 @@
+import ClientGenerator
+import JSONCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `generate-client`: writes the typed Swift client for an API definition, or checks that the
+/// committed one is current.
+public enum GenerateCommand {
+    static let help = """
+        Usage: generate-client [options]
+
+        Generates a typed Swift client (async/await, Codable, typed errors) from an OpenAPI 3.0
+        definition with API Gateway extensions and the draft-04 models it references.
+
+        Options:
+          --api FILE       the definition (default: Schemas/ItemsAPI.json)
+          --output DIR     where the sources go (default: Generated/ItemsClient)
+          --name NAME      the client type (default: from the title, ItemsAPI → ItemsClient)
+          --decimal        JSON numbers become Decimal instead of Double
+          --check          write nothing; exit 1 with a diff when DIR is not what would be generated
+
+        Exit status: 0 written (or current), 1 stale (--check), 2 bad definition or usage.
+
+        """
+
+    /// The command line that regenerates the bundled client (named in generated headers).
+    public static let defaultCommand = "swift run generate-client"
+
+    /// Runs the command; returns the exit status.
+    public static func run(arguments: [String], io: CommandIO) -> Int32 {
+        var apiPath = "Schemas/ItemsAPI.json"
+        var output = "Generated/ItemsClient"
+        var name: String?
+        var options = GeneratorOptions()
+        var check = false
+        var scanner = ArgumentScanner(arguments)
+        var extra: [String] = []
+        while let argument = scanner.next() {
+            let (option, inline) = ArgumentScanner.split(argument)
+            switch option {
+            case "-h", "--help":
+                io.print(help)
+                return 0
+            case "--api", "--output", "--name":
+                guard let value = inline ?? scanner.value() else { return usage("\(option) needs a value", io: io) }
+                if option == "--api" { apiPath = value } else if option == "--output" { output = value } else { name = value }
+                extra += [option, value]
+            case "--decimal":
+                options.numbersAsDecimal = true
+                extra.append(option)
+            case "--check": check = true
+            default: return usage("unexpected argument \(argument)", io: io)
+            }
+        }
+        let files: [GeneratedFile]
+        do {
+            let (apiFile, documents) = try loadDocuments(apiPath: apiPath)
+            files = try ClientGenerator.generate(
+                documents: documents, apiFile: apiFile, clientName: name, options: options, command: ([defaultCommand] + extra).joined(separator: " "))
+        } catch {
+            io.printError("generate-client: \(error)\n")
+            return 2
+        }
+        if check {
+            let stale = staleFiles(files, in: output)
+            if stale.isEmpty {
+                io.print("generate-client: \(output) is up to date\n")
+                return 0
+            }
+            for report in stale { io.printError(report) }
+            io.printError("generate-client: \(output) is stale; regenerate with: \(([defaultCommand] + extra).joined(separator: " "))\n")
+            return 1
+        }
+        mkdir(output, 0o755)
+        var written = 0
+        for file in files {
+            let path = output + "/" + file.name
+            let bytes = Array(file.contents.utf8)
+            if FileReader.read(path: path) == bytes { continue }
+            guard writeFile(bytes, to: path) else {
+                io.printError("generate-client: cannot write \(path)\n")
+                return 2
+            }
+            written += 1
+        }
+        io.print("generate-client: \(written) of \(files.count) files written to \(output)\n")
+        return 0
+    }
+
+    static func usage(_ message: String, io: CommandIO) -> Int32 {
+        io.printError("generate-client: \(message)\nTry 'generate-client --help' for more information.\n")
+        return 2
+    }
+
+    /// A definition that cannot be read or parsed.
+    public struct LoadError: Error, CustomStringConvertible {
+        /// What went wrong, naming the file.
+        public let description: String
+    }
+
+    /// The definition and every model file its `$ref`s reach (transitively), by file name.
+    public static func loadDocuments(apiPath: String) throws -> (apiFile: String, documents: [String: JSONValue]) {
+        let directory = apiPath.contains("/") ? String(apiPath[..<apiPath.lastIndex(of: "/")!]) : "."
+        let apiFile = String(apiPath.split(separator: "/").last ?? Substring(apiPath))
+        var documents: [String: JSONValue] = [:]
+        var pending = [apiFile]
+        while let file = pending.popLast() {
+            guard documents[file] == nil else { continue }
+            let path = directory + "/" + file
+            guard let bytes = FileReader.read(path: path) else { throw LoadError(description: "\(path): cannot read the file") }
+            do {
+                documents[file] = try JSONParser().parse(bytes)
+            } catch {
+                throw LoadError(description: "\(path): \(error)")
+            }
+            pending += ClientGenerator.referencedFiles(in: documents[file]!).filter { documents[$0] == nil }
+        }
+        return (apiFile, documents)
+    }
+
+    /// For each file that differs from `directory`'s copy: a report with the first differing lines.
+    public static func staleFiles(_ files: [GeneratedFile], in directory: String) -> [String] {
+        var reports: [String] = []
+        for file in files {
+            let path = directory + "/" + file.name
+            guard let bytes = FileReader.read(path: path) else {
+                reports.append("missing: \(path)\n")
+                continue
+            }
+            let current = String(decoding: bytes, as: UTF8.self)
+            guard current != file.contents else { continue }
+            reports.append("stale: \(path)\n" + lineDiff(old: current, new: file.contents))
+        }
+        return reports
+    }
+
+    /// A short diff: the lines that differ (`-` committed, `+` generated), at most 40.
+    static func lineDiff(old: String, new: String) -> String {
+        let oldLines = old.split(separator: "\n", omittingEmptySubsequences: false)
+        let newLines = new.split(separator: "\n", omittingEmptySubsequences: false)
+        var prefix = 0
+        while prefix < min(oldLines.count, newLines.count) && oldLines[prefix] == newLines[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < min(oldLines.count, newLines.count) - prefix && oldLines[oldLines.count - 1 - suffix] == newLines[newLines.count - 1 - suffix] { suffix += 1 }
+        var text = "@@ line \(prefix + 1) @@\n"
+        let removed = oldLines[prefix..<(oldLines.count - suffix)]
+        let added = newLines[prefix..<(newLines.count - suffix)]
+        for line in removed.prefix(20) { text += "-\(line)\n" }
+        if removed.count > 20 { text += "-… (\(removed.count - 20) more)\n" }
+        for line in added.prefix(20) { text += "+\(line)\n" }
+        if added.count > 20 { text += "+… (\(added.count - 20) more)\n" }
+        return text
+    }
+
+    static func writeFile(_ bytes: [UInt8], to path: String) -> Bool {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        FileReader.writeAll(bytes, descriptor: descriptor)
+        close(descriptor)
+        return rename(temporary, path) == 0
+    }
+}

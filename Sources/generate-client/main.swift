@@ -1,0 +1,7 @@
+import CommandLineTools
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(GenerateCommand.run(arguments: Array(CommandLine.arguments.dropFirst()), io: .standard))
