@@ -43,6 +43,8 @@ enum SwiftNames {
         guard !parts.isEmpty else { return "_" }
         var name = parts[0].lowercased() + parts.dropFirst().map(capitalized).joined()
         if let first = name.unicodeScalars.first, ("0"..."9").contains(first) { name = "_" + name }
+        // `self` would shadow the instance inside initializers, even back-quoted.
+        if name == "self" || name == "Self" { return name + "_" }
         return keywords.contains(name) ? "`\(name)`" : name
     }
 

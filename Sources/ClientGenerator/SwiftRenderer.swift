@@ -82,14 +82,14 @@ struct SwiftRenderer {
             }
             if !properties.isEmpty { lines.append("") }
             let arguments = properties.map { property in
-                "\(property.swiftName.trimming("`")): \(property.type.spelling)" + (property.isRequired ? "" : "? = nil")
+                "\(property.swiftName): \(property.type.spelling)" + (property.isRequired ? "" : "? = nil")
             }
             lines.append("\(inner)/// A value with every property given.")
             if properties.isEmpty {
                 lines.append("\(inner)public init() {}")
             } else {
                 lines.append("\(inner)public init(\(arguments.joined(separator: ", "))) {")
-                for property in properties { lines.append("\(inner)    self.\(property.swiftName.trimming("`")) = \(property.swiftName)") }
+                for property in properties { lines.append("\(inner)    self.\(property.swiftName) = \(property.swiftName)") }
                 lines.append("\(inner)}")
             }
             if properties.contains(where: { $0.swiftName.trimming("`") != $0.wireName }) {
@@ -180,7 +180,7 @@ struct SwiftRenderer {
             lines.append("    /// - Throws: \(errorCase) for \(status)" + (type.map { "; `body.decode(\($0.spelling).self)` reads the body" } ?? "") + ".")
         }
         var arguments = operation.parameters.map { parameter in
-            "\(parameter.swiftName.trimming("`")): \(parameter.type.spelling)" + (parameter.isRequired ? "" : "? = nil")
+            "\(parameter.swiftName): \(parameter.type.spelling)" + (parameter.isRequired ? "" : "? = nil")
         }
         if let body = operation.body { arguments.append("body: \(body.type.spelling)" + (body.required ? "" : "? = nil")) }
         let result = operation.response.map { " -> \($0.type.spelling)" } ?? ""

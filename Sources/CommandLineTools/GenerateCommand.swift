@@ -46,7 +46,10 @@ public enum GenerateCommand {
             case "--api", "--output", "--name":
                 guard let value = inline ?? scanner.value() else { return usage("\(option) needs a value", io: io) }
                 if option == "--api" { apiPath = value } else if option == "--output" { output = value } else { name = value }
-                extra += [option, value]
+                // The header names the options that differ from the defaults (so the bundled
+                // client's header is the same however its paths were spelled).
+                let defaultValue = option == "--api" ? "Schemas/ItemsAPI.json" : option == "--output" ? "Generated/ItemsClient" : nil
+                if defaultValue.map({ absolute($0) != absolute(value) }) ?? true { extra += [option, value] }
             case "--decimal":
                 options.numbersAsDecimal = true
                 extra.append(option)
@@ -87,6 +90,21 @@ public enum GenerateCommand {
         }
         io.print("generate-client: \(written) of \(files.count) files written to \(output)\n")
         return 0
+    }
+
+    /// `path` made absolute against the working directory, without `.` segments or a trailing `/`.
+    static func absolute(_ path: String) -> String {
+        var full = path
+        if !path.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: 4096)
+            let directory = getcwd(&buffer, buffer.count).map { _ in String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) } ?? "."
+            full = directory + "/" + path
+        }
+        var parts: [Substring] = []
+        for part in full.split(separator: "/") where part != "." {
+            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     static func usage(_ message: String, io: CommandIO) -> Int32 {

@@ -1,0 +1,142 @@
+import ClientGenerator
+import ClientRuntime
+import Foundation
+import JSONCore
+import StoreClient
+import Synchronization
+import Testing
+
+let packageRoot: String = {
+    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3)
+    return parts.joined(separator: "/")
+}()
+
+/// Loads a definition and the files it references, as `generate-client` does.
+func generate(api: String, name: String?, command: String) throws -> [GeneratedFile] {
+    let directory = String(api[..<api.lastIndex(of: "/")!])
+    let apiFile = String(api[api.index(after: api.lastIndex(of: "/")!)...])
+    var documents: [String: JSONValue] = [:]
+    var pending = [apiFile]
+    while let file = pending.popLast() {
+        if documents[file] != nil { continue }
+        documents[file] = try JSONParser().parse(Data(contentsOf: URL(fileURLWithPath: directory + "/" + file)))
+        pending += ClientGenerator.referencedFiles(in: documents[file]!)
+    }
+    return try ClientGenerator.generate(documents: documents, apiFile: apiFile, clientName: name, command: command)
+}
+
+@Suite("generated code is current")
+struct UpToDateTests {
+    @Test(
+        "regenerating in memory gives the committed files byte for byte",
+        arguments: [
+            ("Schemas/ItemsAPI.json", "Generated/ItemsClient", nil, "swift run generate-client"),
+            (
+                "Tests/ClientGeneratorTests/Fixtures/StoreAPI.json", "Tests/StoreClient", "StoreClient",
+                "swift run generate-client --api Tests/ClientGeneratorTests/Fixtures/StoreAPI.json --output Tests/StoreClient --name StoreClient"
+            ),
+        ] as [(String, String, String?, String)])
+    func upToDate(api: String, output: String, name: String?, command: String) throws {
+        for file in try generate(api: packageRoot + "/" + api, name: name, command: command) {
+            let committed = try String(contentsOfFile: packageRoot + "/" + output + "/" + file.name, encoding: .utf8)
+            #expect(committed == file.contents, "\(output)/\(file.name) is stale; regenerate with: \(command)")
+        }
+    }
+
+    @Test("generation is deterministic")
+    func deterministic() throws {
+        let first = try generate(api: packageRoot + "/Tests/ClientGeneratorTests/Fixtures/StoreAPI.json", name: "StoreClient", command: "x")
+        for _ in 0..<5 { #expect(try generate(api: packageRoot + "/Tests/ClientGeneratorTests/Fixtures/StoreAPI.json", name: "StoreClient", command: "x") == first) }
+    }
+}
+
+/// Records requests and answers from a table.
+final class RecordingTransport: ClientTransport {
+    let requests = Mutex<[(ClientRequest, String)]>([])
+    let answer: @Sendable (ClientRequest) -> ClientResponse
+
+    init(answer: @escaping @Sendable (ClientRequest) -> ClientResponse) { self.answer = answer }
+
+    func send(_ request: ClientRequest, stagePath: String, timeout: Double) async throws -> ClientResponse {
+        requests.withLock { $0.append((request, stagePath)) }
+        return answer(request)
+    }
+
+    var last: (ClientRequest, String)? { requests.withLock { $0.last } }
+}
+
+@Suite("the generated StoreClient (a richer API) compiles and works")
+struct StoreClientTests {
+    static let product = #"{"id": 7, "name": "Lamp", "price": 19.5, "status": "sold_out", "dimensions": {"width": 10, "unit": "in"}, "variants": [{"sku": "L-1", "stock": 3}], "metadata": {"colour": "red"}, "default": true, "self": "/products/7"}"#
+
+    @Test("query, header and path parameters are encoded; nested types, enums and keyword properties decode")
+    func listAndGet() async throws {
+        let transport = RecordingTransport { request in
+            ClientResponse(status: 200, body: Array((request.path == "/products" ? "[\(StoreClientTests.product)]" : StoreClientTests.product).utf8))
+        }
+        let client = StoreClient(transport: transport, configuration: ClientConfiguration(stage: "v1", apiKey: "key-123"))
+        let products = try await client.listProducts(status: .soldOut, limit: 2, xRequestId: "r-1")
+        let (list, stage) = try #require(transport.last)
+        #expect(stage == "/v1")
+        #expect(list.target == "/products?status=sold_out&limit=2")
+        #expect(list.headers.map(\.name) == ["X-Request-Id"])  // no key: the method does not require one
+        let product = try #require(products.first)
+        #expect(product.status == .soldOut)
+        #expect(product.dimensions?.unit == .in)
+        #expect(product.variants?.first == Product.VariantsItem(sku: "L-1", stock: 3))
+        #expect(product.metadata == ["colour": "red"])
+        #expect(product.default == true && product.self_ == "/products/7")
+
+        _ = try await client.getProduct(productId: 7)
+        #expect(transport.last?.0.path == "/products/7")
+        #expect(transport.last?.0.headers.first { $0.name == "x-api-key" }?.value == "key-123")
+    }
+
+    @Test("bodies encode with wire names; oneOf alternatives decode by shape; statuses map to errors")
+    func orders() async throws {
+        let transport = RecordingTransport { request in
+            switch request.method {
+            case "POST": return ClientResponse(status: 201, body: request.body ?? [])
+            default: return ClientResponse(status: 409, body: Array(#"{"message":"already shipped"}"#.utf8))
+            }
+        }
+        let client = StoreClient(transport: transport, configuration: ClientConfiguration(apiKey: "k"))
+        let order = Order(
+            customer: Customer(customerId: "c1", email: "a@b.c", _2fa: true, address: .init(line1: "Main St 1", country: .de)),
+            lines: [OrderLine(productId: 7, quantity: 2)], payment: .voucher(Voucher(code: "XMAS")))
+        let echoed = try await client.createOrder(body: order)
+        #expect(echoed == order)
+        let sent = try JSONParser().parse(transport.last!.0.body!)
+        #expect(sent["customer"]?["2fa"] == true)
+        #expect(sent["payment"]?["code"] == "XMAS")
+        #expect(transport.last!.0.headers.contains { $0.name == "Content-Type" && $0.value == "application/json" })
+
+        do {
+            try await client.deleteOrder(orderId: "a/b c", reason: "changed mind")
+            Issue.record("no error")
+        } catch {
+            #expect(transport.last?.0.target == "/orders/a%2Fb%20c?reason=changed%20mind")
+            guard case .unexpectedStatus(409, let body) = error else { Issue.record("expected 409, got \(error)"); return }
+            #expect(body.message == "already shipped")
+        }
+        let card = try JSONDecoder().decode(Payment.self, from: Data(#"{"cardNumber": "4111"}"#.utf8))
+        #expect(card == .card(Card(cardNumber: "4111")))
+        #expect(try JSONDecoder().decode(Payment.self, from: Data(#""cash""#.utf8)) == .string("cash"))
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Payment.self, from: Data("42".utf8)) }
+    }
+
+    @Test("error statuses map to ClientError cases")
+    func errorMapping() {
+        func error(_ status: Int, _ body: String, type: String? = nil) -> ClientError {
+            ClientError.from(ClientResponse(status: status, headers: type.map { [(name: "x-amzn-ErrorType", value: $0)] } ?? [], body: Array(body.utf8)))
+        }
+        #expect(error(403, #"{"message":"Forbidden"}"#) == .forbidden(ErrorBody(status: 403, bytes: Array(#"{"message":"Forbidden"}"#.utf8))))
+        #expect(error(403, #"{"message":"Missing Authentication Token"}"#) == .missingAuthenticationToken)
+        #expect(error(429, #"{"message":"Too Many Requests"}"#) == .tooManyRequests)
+        #expect(error(429, #"{"message":"Limit Exceeded"}"#) == .limitExceeded)
+        #expect(error(429, "", type: "LimitExceededException") == .limitExceeded)
+        guard case .notFound = error(404, "{}") else { Issue.record("404"); return }
+        guard case .unexpectedStatus(502, _) = error(502, "") else { Issue.record("502"); return }
+    }
+}

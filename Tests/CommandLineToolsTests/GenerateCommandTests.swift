@@ -1,0 +1,44 @@
+import CommandLineTools
+import Foundation
+import Testing
+
+@Suite("generate-client")
+struct GenerateCommandTests {
+    let root = SchemaCheckCommandTests.packageRoot
+
+    @Test("--check passes on the committed ItemsClient, fails with a diff when a file is stale, and writing makes it current")
+    func check() throws {
+        let captured = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--check", "--api", root + "/Schemas/ItemsAPI.json", "--output", root + "/Generated/ItemsClient"], io: captured.io) == 0)
+
+        let output = try TemporaryDirectory()
+        let stale = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--check", "--api", root + "/Schemas/ItemsAPI.json", "--output", output.path], io: stale.io) == 1)
+        #expect(stale.stderr.contains("missing: \(output.path)/Client.swift"))
+
+        let written = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--api", root + "/Schemas/ItemsAPI.json", "--output", output.path], io: written.io) == 0)
+        #expect(written.stdout.contains("2 of 2 files written"))
+        let types = output.path + "/Types.swift"
+        var text = try String(contentsOfFile: types, encoding: .utf8)
+        text = text.replacingOccurrences(of: "public var price: Double?", with: "public var price: Int?")
+        try text.write(toFile: types, atomically: true, encoding: .utf8)
+        let diff = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--check", "--api", root + "/Schemas/ItemsAPI.json", "--output", output.path], io: diff.io) == 1)
+        #expect(diff.stderr.contains("stale: \(types)"))
+        #expect(diff.stderr.contains("-    public var price: Int?\n+    public var price: Double?"))
+        #expect(diff.stderr.contains("regenerate with: swift run generate-client --output \(output.path)"))
+    }
+
+    @Test("a bad definition exits 2 naming the file")
+    func badDefinition() throws {
+        let directory = try TemporaryDirectory()
+        try #"{"openapi": "3.0.1", "paths": {}, "components": {"schemas": {"A": {"$ref": "Gone.json"}}}}"#.write(
+            toFile: directory.path + "/API.json", atomically: true, encoding: .utf8)
+        let captured = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/API.json", "--output", directory.path + "/out"], io: captured.io) == 2)
+        #expect(captured.stderr.contains("Gone.json: cannot read the file"))
+        let usage = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--bogus"], io: usage.io) == 2)
+    }
+}
