@@ -1,6 +1,6 @@
 // Benchmarks for the toolkit. Run with a release build:
 //
-//     swift run -c release benchmarks [schema] [cli] [templates] [gateway] [http] [--runs N] [--items N]
+//     swift run -c release benchmarks [schema] [cli] [templates] [gateway] [sdk] [http] [--runs N] [--items N]
 //
 // Every figure is the median of N runs (default 7). Nothing here is part of `swift test`.
 import CommandLineTools
@@ -29,13 +29,13 @@ let settings: Settings = {
         case "--items": settings.items = Int(arguments.next() ?? "") ?? settings.items
         case "--only": settings.only = arguments.next()
         case "-h", "--help":
-            print("usage: benchmarks [schema] [cli] [templates] [gateway] [http] [--runs N] [--items N] [--only TEXT]")
+            print("usage: benchmarks [schema] [cli] [templates] [gateway] [sdk] [http] [--runs N] [--items N] [--only TEXT]")
             print("  (http is not in the default set: it needs wrk and nginx and takes about a minute per run)")
             exit(0)
         default: settings.suites.insert(argument)
         }
     }
-    if settings.suites.isEmpty { settings.suites = ["schema", "cli", "templates", "gateway"] }
+    if settings.suites.isEmpty { settings.suites = ["schema", "cli", "templates", "gateway", "sdk"] }
     return settings
 }()
 
@@ -321,4 +321,5 @@ if settings.suites.contains("schema") { try schemaBenchmarks() }
 if settings.suites.contains("templates") { try templateBenchmarks() }
 if settings.suites.contains("gateway") { try gatewayBenchmarks() }
 if settings.suites.contains("cli") { try commandLineBenchmarks() }
+if settings.suites.contains("sdk") { try sdkBenchmarks() }
 if settings.suites.contains("http") { try httpBenchmarks() }
