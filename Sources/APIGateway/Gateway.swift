@@ -32,9 +32,41 @@ public final class Gateway: HTTPResponder, Sendable {
     let requestTimes = RequestTimeFormatter()
     let quotaPeriods = QuotaPeriodCache()
 
+    /// Throttle buckets and quota use, under one lock. Keyed so that a request costs no
+    /// allocation and three lookups: its client (plan and key), its stage bucket, the account.
     struct LimitState: Sendable {
-        var buckets: [BucketKey: TokenBucket] = [:]
-        var usage: [String: QuotaUsage] = [:]
+        /// Per usage plan and key: quota use and the plan's buckets.
+        var clients: [ClientKey: ClientLimits] = [:]
+        /// Stage buckets and stage method buckets (`stage/prod`, `stage/prod/items/GET`).
+        var stageBuckets: [String: TokenBucket] = [:]
+        var account: TokenBucket?
+
+        /// Quota use as persisted: `plan/keyId` → use.
+        var usage: [String: QuotaUsage] {
+            var result: [String: QuotaUsage] = [:]
+            for (key, client) in clients { if let quota = client.quota { result[key.plan + "/" + key.key] = quota } }
+            return result
+        }
+
+        init(usage: [String: QuotaUsage] = [:]) {
+            for (name, quota) in usage {
+                guard let slash = name.firstIndex(of: "/") else { continue }
+                clients[ClientKey(plan: String(name[..<slash]), key: String(name[name.index(after: slash)...])), default: ClientLimits()].quota = quota
+            }
+        }
+    }
+
+    /// A usage plan and an API key id.
+    struct ClientKey: Hashable, Sendable {
+        var plan: String
+        var key: String
+    }
+
+    /// One client's quota use and plan buckets.
+    struct ClientLimits: Sendable {
+        var quota: QuotaUsage?
+        var bucket: TokenBucket?
+        var methodBuckets: [String: TokenBucket] = [:]
     }
 
     init(
@@ -47,9 +79,7 @@ public final class Gateway: HTTPResponder, Sendable {
         self.clock = clock
         self.deployments = Mutex(deployments)
         self.keys = Mutex(Dictionary(keys.map { ($0.value, $0) }, uniquingKeysWith: { first, _ in first }))
-        var state = LimitState()
-        state.usage = usage
-        self.limits = Mutex(state)
+        self.limits = Mutex(LimitState(usage: usage))
         var caches: [String: ResponseCache] = [:]
         for stage in configuration.stages where stage.cache.enabled {
             caches[stage.name] = ResponseCache(capacityBytes: Int(stage.cache.clusterSizeGB * 1_073_741_824))
@@ -211,46 +241,64 @@ public final class Gateway: HTTPResponder, Sendable {
         let now = call.time
         let setting = deployment.setting(for: method)
         return limits.withLock { (state) -> GatewayError? in
-            var quotaKey: String? = nil
             var period = ""
-            if let plan, let key, let quota = plan.quota {
-                quotaKey = plan.name + "/" + key.id
-                period = quotaPeriods.period(now, quota.period.rawValue)
-                let usage = state.usage[quotaKey!]
-                let used = usage?.period == period ? usage!.used : 0
-                if used >= quota.limit {
-                    call.log("API Key \(key.id) exceeded quota limit for API Stage \(configuration.apiId)/\(call.stage): Key quota exhausted for Usage Plan ID \(plan.name). Limit: \(quota.limit) Period: \(quota.period.rawValue)")
-                    return GatewayError(.quotaExceeded)
-                }
-            }
-            // Per-client throttles in the plan (method-level first), then the stage's, then the account's.
-            var buckets: [(BucketKey, ThrottleSettings)] = []
-            buckets.reserveCapacity(3)
+            var client: ClientKey?
+            // The plan's quota, then its per-client throttle (method-level first).
             if let plan, let key {
-                if let methodThrottle = plan.methodThrottles[method.planKey] {
-                    buckets.append((BucketKey(kind: 1, first: plan.name, second: key.id, third: method.planKey), methodThrottle))
-                } else if let throttle = plan.throttle {
-                    buckets.append((BucketKey(kind: 2, first: plan.name, second: key.id), throttle))
+                let clientKey = ClientKey(plan: plan.name, key: key.id)
+                client = clientKey
+                if let quota = plan.quota { period = quotaPeriods.period(now, quota.period.rawValue) }
+                let error = Gateway.admitClient(&state.clients[clientKey, default: ClientLimits()], plan: plan, method: method, period: period, now: now) { line in
+                    call.log("API Key \(key.id) \(line)")
                 }
+                if let error { return error }
             }
-            if let throttle = setting?.throttle {
-                buckets.append((BucketKey(kind: 3, first: method.stageMethodBucket), throttle))
-            } else {
-                buckets.append((BucketKey(kind: 4, first: method.stageBucket), deployment.stage.throttle))
+            // Then the stage's (or the stage method's) throttle, then the account's.
+            let stageThrottle = setting?.throttle ?? deployment.stage.throttle
+            let stageKey = setting?.throttle != nil ? method.stageMethodBucket : method.stageBucket
+            let stageAdmitted = state.stageBuckets[stageKey, default: TokenBucket(settings: stageThrottle, now: now)].take(now: now)
+            if !stageAdmitted {
+                call.log("Throttle limit exceeded (\(stageKey)). Limit: \(stageThrottle.rateLimit) Burst: \(stageThrottle.burstLimit)")
+                return GatewayError(.throttled)
             }
-            buckets.append((BucketKey(kind: 5), configuration.accountThrottle))
-            for (name, settings) in buckets {
-                let admitted = state.buckets[name, default: TokenBucket(settings: settings, now: now)].take(now: now)
-                if !admitted {
-                    call.log("Throttle limit exceeded (\(name)). Limit: \(settings.rateLimit) Burst: \(settings.burstLimit)")
-                    return GatewayError(.throttled)
-                }
+            if state.account == nil { state.account = TokenBucket(settings: configuration.accountThrottle, now: now) }
+            if !state.account!.take(now: now) {
+                call.log("Throttle limit exceeded (account). Limit: \(configuration.accountThrottle.rateLimit) Burst: \(configuration.accountThrottle.burstLimit)")
+                return GatewayError(.throttled)
             }
-            if let quotaKey {
-                state.usage[quotaKey, default: QuotaUsage(period: period, used: 0)].count(in: period)
+            if let client, plan?.quota != nil {
+                if state.clients[client]!.quota == nil { state.clients[client]!.quota = QuotaUsage(period: period, used: 0) }
+                state.clients[client]!.quota!.count(in: period)
             }
             return nil
         }
+    }
+
+    /// The quota check and the plan's throttle for one client; nil when admitted (the quota is
+    /// counted later, once every throttle has admitted the request).
+    static func admitClient(
+        _ client: inout ClientLimits, plan: UsagePlanDefinition, method: CompiledMethod, period: String, now: Double, log: (String) -> Void
+    ) -> GatewayError? {
+        if let quota = plan.quota {
+            let used = client.quota?.period == period ? client.quota!.used : 0
+            if used >= quota.limit {
+                log("exceeded quota limit: Key quota exhausted for Usage Plan ID \(plan.name). Limit: \(quota.limit) Period: \(quota.period.rawValue)")
+                return GatewayError(.quotaExceeded)
+            }
+        }
+        if !plan.methodThrottles.isEmpty, let methodThrottle = plan.methodThrottles[method.planKey] {
+            if !client.methodBuckets[method.planKey, default: TokenBucket(settings: methodThrottle, now: now)].take(now: now) {
+                log("throttled by usage plan \(plan.name) for \(method.planKey). Limit: \(methodThrottle.rateLimit) Burst: \(methodThrottle.burstLimit)")
+                return GatewayError(.throttled)
+            }
+        } else if let throttle = plan.throttle {
+            if client.bucket == nil { client.bucket = TokenBucket(settings: throttle, now: now) }
+            if !client.bucket!.take(now: now) {
+                log("throttled by usage plan \(plan.name). Limit: \(throttle.rateLimit) Burst: \(throttle.burstLimit)")
+                return GatewayError(.throttled)
+            }
+        }
+        return nil
     }
 
     // MARK: - Request validation
@@ -365,15 +413,6 @@ public final class Gateway: HTTPResponder, Sendable {
 }
 
 /// Names a token bucket without building a string per request.
-struct BucketKey: Hashable, Sendable, CustomStringConvertible {
-    var kind: UInt8
-    var first = ""
-    var second = ""
-    var third = ""
-
-    var description: String { [first, second, third].filter { !$0.isEmpty }.joined(separator: "/") }
-}
-
 extension String {
     var trimmingSpaces: String {
         var text = Substring(self)

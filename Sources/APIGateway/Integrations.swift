@@ -58,11 +58,12 @@ extension Gateway {
         return context
     }
 
-    func templateInput(_ call: Call, body: String, overrides: TemplateOverrides = TemplateOverrides()) -> MappingTemplateInput {
+    /// What `template` sees; `$context` is built only when the template can read it.
+    func templateInput(_ call: Call, for template: MappingTemplate, body: String, overrides: TemplateOverrides = TemplateOverrides()) -> MappingTemplateInput {
         MappingTemplateInput(
             body: body,
             parameters: RequestParameters(path: call.pathParameters, querystring: call.query, header: call.request.headers.fields.map { ($0.name, $0.value) }),
-            context: requestContext(call), stageVariables: call.deployment?.stage.variables ?? [], overrides: overrides)
+            context: template.usesContext ? requestContext(call) : RequestContext(), stageVariables: call.deployment?.stage.variables ?? [], overrides: overrides)
     }
 
     func render(_ template: MappingTemplate, _ input: MappingTemplateInput, call: Call) -> Result<MappingTemplateOutput, GatewayError> {
@@ -86,7 +87,7 @@ extension Gateway {
         var overrides = TemplateOverrides()
         if let template {
             let output: MappingTemplateOutput
-            switch render(template, templateInput(call, body: String(decoding: call.request.body, as: UTF8.self)), call: call) {
+            switch render(template, templateInput(call, for: template, body: String(decoding: call.request.body, as: UTF8.self)), call: call) {
             case .failure(let error): return .failure(error)
             case .success(let value): output = value
             }
@@ -99,7 +100,7 @@ extension Gateway {
             status = parsed
         }
         call.log("Received response. Status: \(status)")
-        return integrationResponse(call, method, selector: String(status), body: "", overrides: overrides, fallbackBody: [])
+        return integrationResponse(call, method, selector: String(status), body: [], overrides: overrides)
     }
 
     /// `{"statusCode": 200}`, also the non-JSON `{statusCode: 200}` CDK emits.
@@ -146,7 +147,7 @@ extension Gateway {
         var payload = String(decoding: call.request.body, as: UTF8.self)
         var overrides = TemplateOverrides()
         if let template {
-            switch render(template, templateInput(call, body: payload), call: call) {
+            switch render(template, templateInput(call, for: template, body: payload), call: call) {
             case .failure(let error): return .failure(error)
             case .success(let output):
                 payload = output.body
@@ -169,8 +170,7 @@ extension Gateway {
         let body = JSONWriter.compact.bytes(result.payload)
         call.log("Endpoint response body before transformations: \(String(decoding: body, as: UTF8.self))")
         // Lambda: the pattern is matched against errorMessage ("" on success).
-        var response = integrationResponse(
-            call, method, selector: result.errorMessage ?? "", body: String(decoding: body, as: UTF8.self), overrides: overrides, fallbackBody: body)
+        var response = integrationResponse(call, method, selector: result.errorMessage ?? "", body: body, overrides: overrides)
         if case .success(var answer) = response {
             answer.headers.set("X-Amzn-Trace-Id", Gateway.traceId(call.time))
             response = .success(answer)
@@ -180,9 +180,18 @@ extension Gateway {
 
     // MARK: - Integration responses (MOCK and custom Lambda)
 
+    /// The integration response for `selector`: its template (or the body as it is), header
+    /// mappings and overrides. The body becomes text only if a template or mapping reads it.
     func integrationResponse(
-        _ call: Call, _ method: CompiledMethod, selector: String, body: String, overrides: TemplateOverrides, fallbackBody: [UInt8]
+        _ call: Call, _ method: CompiledMethod, selector: String, body: [UInt8], overrides: TemplateOverrides
     ) -> Result<HTTPResponse, GatewayError> {
+        var bodyText: String?
+        func text() -> String {
+            if let bodyText { return bodyText }
+            let decoded = String(decoding: body, as: UTF8.self)
+            bodyText = decoded
+            return decoded
+        }
         let chosen = method.responses.first { $0.pattern?.matches(selector) ?? false }
             ?? method.responses.first { $0.pattern == nil }
         guard let chosen else {
@@ -192,14 +201,16 @@ extension Gateway {
         call.log("Selected integration response: \(chosen.definition.selectionPattern.map { "pattern \"\($0)\"" } ?? "default") → status \(chosen.definition.statusCode)")
         var status = chosen.definition.statusCode
         var headers = HTTPHeaders()
-        var output = fallbackBody
+        var output = body
         var finalOverrides = overrides
         // Response template: the client's Accept, then application/json, then the first.
-        let accept = Gateway.mimeType(call.request.headers["Accept"])
-        let key = accept.flatMap { chosen.templates[$0] != nil ? $0 : nil }
-            ?? (chosen.templates["application/json"] != nil ? "application/json" : chosen.templateOrder.first)
+        let key: String? =
+            chosen.templates.isEmpty
+            ? nil
+            : Gateway.mimeType(call.request.headers["Accept"]).flatMap { chosen.templates[$0] != nil ? $0 : nil }
+                ?? (chosen.templates["application/json"] != nil ? "application/json" : chosen.templateOrder.first)
         if let key, let template = chosen.templates[key] {
-            switch render(template, templateInput(call, body: body, overrides: overrides), call: call) {
+            switch render(template, templateInput(call, for: template, body: text(), overrides: overrides), call: call) {
             case .failure(let error): return .failure(error)
             case .success(let rendered):
                 output = Array(rendered.body.utf8)
@@ -207,9 +218,8 @@ extension Gateway {
             }
             if key != "application/json" { headers.set("Content-Type", key) }
         }
-        for (target, source) in chosen.definition.responseParameters where target.hasPrefix("method.response.header.") {
-            let name = String(target.dropFirst("method.response.header.".count))
-            if let value = responseParameterValue(source, body: body, call: call) { headers.set(name, value) }
+        for (name, source) in chosen.headerMappings {
+            if let value = responseParameterValue(source, body: text, call: call) { headers.set(name, value) }
         }
         for (name, value) in finalOverrides.responseHeaders.sorted(by: { $0.key < $1.key }) { headers.set(name, value) }
         if let override = finalOverrides.responseStatus { status = override }
@@ -221,10 +231,10 @@ extension Gateway {
 
     /// `method.response.header.X` sources: `'static'`, `integration.response.body[.path]`,
     /// `integration.response.header.x` (none for Lambda), `stageVariables.x`, `context.x`.
-    func responseParameterValue(_ source: String, body: String, call: Call) -> String? {
-        if source == "integration.response.body" { return body }
+    func responseParameterValue(_ source: String, body: () -> String, call: Call) -> String? {
+        if source == "integration.response.body" { return body() }
         if source.hasPrefix("integration.response.body.") {
-            guard let document = try? JSONParser.parse(body) else { return nil }
+            guard let document = try? JSONParser.parse(body()) else { return nil }
             let path = JSONPath("$." + source.dropFirst("integration.response.body.".count))
             guard let value = path?.select(in: document).first else { return nil }
             if case .string(let text) = value { return text }

@@ -140,6 +140,18 @@ struct CompiledIntegrationResponse: Sendable {
     let templates: [String: MappingTemplate]
     /// Templates in document order (the first is the fallback).
     let templateOrder: [String]
+    /// `method.response.header.NAME` mappings as (NAME, source expression).
+    let headerMappings: [(name: String, source: String)]
+
+    init(definition: IntegrationResponse, pattern: ECMARegex?, templates: [String: MappingTemplate], templateOrder: [String]) {
+        self.definition = definition
+        self.pattern = pattern
+        self.templates = templates
+        self.templateOrder = templateOrder
+        headerMappings = definition.responseParameters.compactMap { target, source in
+            target.hasPrefix("method.response.header.") ? (String(target.dropFirst("method.response.header.".count)), source) : nil
+        }
+    }
 }
 
 /// A stage's deployment: the API snapshot it serves, compiled.

@@ -59,11 +59,18 @@ public struct MappingTemplate: Sendable {
 
     /// The compiled template.
     public let template: VelocityTemplate
+    /// Which of `$input`, `$context`, `$stageVariables` and `$util` the source can reach: a
+    /// variable is reachable only through its name, so one absent from the text is never built.
+    let uses: (input: Bool, context: Bool, stageVariables: Bool, util: Bool)
+
+    /// Whether rendering can read `$context` (when not, a caller may pass an empty one).
+    public var usesContext: Bool { uses.context }
 
     /// Compiles `source`.
     public init(_ source: String, limits: VelocityLimits = VelocityLimits()) throws(MappingTemplateError) {
         let bytes = source.utf8.count
         guard bytes <= MappingTemplate.maximumBytes else { throw .tooLarge(bytes: bytes, limit: MappingTemplate.maximumBytes) }
+        uses = (source.contains("input"), source.contains("context"), source.contains("stageVariables"), source.contains("util"))
         do {
             template = try VelocityTemplate(source, limits: limits)
         } catch {
@@ -73,15 +80,14 @@ public struct MappingTemplate: Sendable {
 
     /// Renders for one request.
     public func render(_ input: MappingTemplateInput) throws(VelocityRuntimeError) -> MappingTemplateOutput {
-        let context = ContextVariable(context: input.context, overrides: input.overrides)
-        let stageVariables = VelocityValue.map(VelocityMap(input.stageVariables.map { ($0.0, VelocityValue.string($0.1)) }))
         var variables: [String: VelocityValue] = [:]
-        variables.reserveCapacity(16)
-        variables["input"] = .object(InputVariable(body: input.body, parameters: input.parameters))
-        variables["context"] = .object(context)
-        variables["stageVariables"] = stageVariables
-        variables["util"] = .object(UtilVariable())
+        variables.reserveCapacity(4)
+        if uses.input { variables["input"] = .object(InputVariable(body: input.body, parameters: input.parameters)) }
+        let context = uses.context ? ContextVariable(context: input.context, overrides: input.overrides) : nil
+        if let context { variables["context"] = .object(context) }
+        if uses.stageVariables { variables["stageVariables"] = .map(VelocityMap(input.stageVariables.map { ($0.0, VelocityValue.string($0.1)) })) }
+        if uses.util { variables["util"] = .object(UtilVariable()) }
         let body = try template.render(variables)
-        return MappingTemplateOutput(body: body, overrides: context.overrides)
+        return MappingTemplateOutput(body: body, overrides: context?.overrides ?? input.overrides)
     }
 }
