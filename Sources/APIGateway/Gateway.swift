@@ -26,7 +26,7 @@ public final class Gateway: HTTPResponder, Sendable {
     let registry: SchemaRegistry
     let baseDirectory: String
     let logSink: (@Sendable (GatewayLogEvent) -> Void)?
-    let plansByName: [String: UsagePlanDefinition]
+    let plansByName: [String: UsagePlan]
     /// Definitions deployed by `deploy(stage:)` since loading (persisted by `saveState`).
     let deployedDocuments = Mutex<[String: JSONValue]>([:])
     let requestTimes = RequestTimeFormatter()
@@ -89,7 +89,7 @@ public final class Gateway: HTTPResponder, Sendable {
         self.registry = registry
         self.baseDirectory = baseDirectory
         self.logSink = logSink
-        self.plansByName = Dictionary(configuration.usagePlans.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.plansByName = Dictionary(configuration.usagePlans.map { ($0.name, UsagePlan($0)) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: - Answering requests
@@ -99,8 +99,9 @@ public final class Gateway: HTTPResponder, Sendable {
         handle(request, trace: nil)
     }
 
-    /// Everything known about one request while it passes through the pipeline.
-    struct Call {
+    /// Everything known about one request while it passes through the pipeline. A class: the
+    /// stages pass it around (and into closures) without copying its many fields.
+    final class Call {
         let request: HTTPRequest
         /// The request path (without the query), computed once.
         let path: String
@@ -119,16 +120,26 @@ public final class Gateway: HTTPResponder, Sendable {
         /// The console's Test button: no API key, usage plan, throttling or cache.
         var isTestInvoke = false
 
+        init(request: HTTPRequest, path: String, httpMethod: String, requestId: String, extendedRequestId: String, time: Double, trace: ExecutionTrace?) {
+            self.request = request
+            self.path = path
+            self.httpMethod = httpMethod
+            self.requestId = requestId
+            self.extendedRequestId = extendedRequestId
+            self.time = time
+            self.trace = trace
+        }
+
         func log(_ line: @autoclosure () -> String) { trace?.add(line()) }
     }
 
     func handle(_ request: HTTPRequest, trace: ExecutionTrace?, testInvoke: Bool = false) -> HTTPResponse {
-        var call = Call(
+        let call = Call(
             request: request, path: request.path, httpMethod: Gateway.uppercaseMethod(request.method), requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
             trace: trace)
         call.isTestInvoke = testInvoke
         var response: HTTPResponse
-        switch process(&call) {
+        switch process(call) {
         case .success(let answer): response = answer
         case .failure(let error): response = gatewayResponse(error, call: call)
         }
@@ -146,7 +157,7 @@ public final class Gateway: HTTPResponder, Sendable {
                 status: response.status, latencyMilliseconds: (clock.now() - call.time) * 1000, apiKeyId: call.apiKey?.id))
     }
 
-    func process(_ call: inout Call) -> Result<HTTPResponse, GatewayError> {
+    func process(_ call: Call) -> Result<HTTPResponse, GatewayError> {
         // 1. Stage, resource and method.
         let rawPath = call.path
         var segments = Gateway.segments(rawPath)
@@ -180,7 +191,7 @@ public final class Gateway: HTTPResponder, Sendable {
                 return .failure(GatewayError(.invalidAPIKey))
             }
             call.apiKey = key
-            call.log("API Key authorized because method '\(httpMethod) \(method.resource.path)' requires API Key. Request will be subject to usage plan \(plan.name)")
+            call.log("API Key authorized because method '\(httpMethod) \(method.resource.path)' requires API Key. Request will be subject to usage plan \(plan.definition.name)")
             if let error = admit(call, plan: plan, key: key) { return .failure(error) }
         } else if let error = admit(call, plan: nil, key: nil) {
             return .failure(error)
@@ -236,7 +247,7 @@ public final class Gateway: HTTPResponder, Sendable {
     // MARK: - Usage plans and throttling
 
     /// Quota and throttles, most specific first; nil when the request may proceed.
-    func admit(_ call: Call, plan: UsagePlanDefinition?, key: APIKeyRecord?) -> GatewayError? {
+    func admit(_ call: Call, plan: UsagePlan?, key: APIKeyRecord?) -> GatewayError? {
         guard let deployment = call.deployment, let method = call.method else { return nil }
         let now = call.time
         let setting = deployment.setting(for: method)
@@ -245,9 +256,9 @@ public final class Gateway: HTTPResponder, Sendable {
             var client: ClientKey?
             // The plan's quota, then its per-client throttle (method-level first).
             if let plan, let key {
-                let clientKey = ClientKey(plan: plan.name, key: key.id)
+                let clientKey = ClientKey(plan: plan.definition.name, key: key.id)
                 client = clientKey
-                if let quota = plan.quota { period = quotaPeriods.period(now, quota.period.rawValue) }
+                if let quota = plan.definition.quota { period = quotaPeriods.period(now, quota.period.rawValue) }
                 let error = Gateway.admitClient(&state.clients[clientKey, default: ClientLimits()], plan: plan, method: method, period: period, now: now) { line in
                     call.log("API Key \(key.id) \(line)")
                 }
@@ -266,7 +277,7 @@ public final class Gateway: HTTPResponder, Sendable {
                 call.log("Throttle limit exceeded (account). Limit: \(configuration.accountThrottle.rateLimit) Burst: \(configuration.accountThrottle.burstLimit)")
                 return GatewayError(.throttled)
             }
-            if let client, plan?.quota != nil {
+            if let client, plan?.definition.quota != nil {
                 if state.clients[client]!.quota == nil { state.clients[client]!.quota = QuotaUsage(period: period, used: 0) }
                 state.clients[client]!.quota!.count(in: period)
             }
@@ -277,8 +288,9 @@ public final class Gateway: HTTPResponder, Sendable {
     /// The quota check and the plan's throttle for one client; nil when admitted (the quota is
     /// counted later, once every throttle has admitted the request).
     static func admitClient(
-        _ client: inout ClientLimits, plan: UsagePlanDefinition, method: CompiledMethod, period: String, now: Double, log: (String) -> Void
+        _ client: inout ClientLimits, plan usagePlan: UsagePlan, method: CompiledMethod, period: String, now: Double, log: (String) -> Void
     ) -> GatewayError? {
+        let plan = usagePlan.definition
         if let quota = plan.quota {
             let used = client.quota?.period == period ? client.quota!.used : 0
             if used >= quota.limit {
@@ -371,7 +383,10 @@ public final class Gateway: HTTPResponder, Sendable {
         let enabled = setting?.cachingEnabled ?? (call.httpMethod == "GET")
         let ttl = setting?.ttlInSeconds ?? deployment.stage.cache.ttlInSeconds
         guard enabled, ttl > 0 else { return nil }
-        var key = method.cacheKeyPrefix + call.httpMethod
+        var key = ""
+        key.reserveCapacity(64)
+        key += method.cacheKeyPrefix
+        key += call.httpMethod
         for parameter in method.cacheKeyParameters {
             let value: String?
             switch parameter.location {
@@ -380,7 +395,10 @@ public final class Gateway: HTTPResponder, Sendable {
             case "header": value = call.request.headers[parameter.name]
             default: value = nil
             }
-            key += "|" + parameter.key + "=" + (value ?? "")
+            key += "|"
+            key += parameter.key
+            key += "="
+            key += value ?? ""
         }
         var plan = CachePlan(key: key, ttl: ttl)
         if let control = call.request.headers["Cache-Control"], control.replacingSpaces.lowercased().contains("max-age=0") {
@@ -422,6 +440,17 @@ extension String {
     }
 
     var replacingSpaces: String { String(filter { $0 != " " }) }
+}
+
+/// A usage plan as the gateway holds it: shared by reference on the request path.
+final class UsagePlan: Sendable {
+    let definition: UsagePlanDefinition
+    let stages: Set<String>
+
+    init(_ definition: UsagePlanDefinition) {
+        self.definition = definition
+        stages = Set(definition.stages)
+    }
 }
 
 /// Lines of a test-invoke execution log.

@@ -178,7 +178,7 @@ extension Gateway {
 
     /// Requests used and remaining in the current period, per key, for a usage plan (GetUsage).
     public func usage(plan name: String) -> [(key: APIKeyRecord, used: Int, remaining: Int, period: String)] {
-        guard let plan = plansByName[name], let quota = plan.quota else { return [] }
+        guard let plan = plansByName[name]?.definition, let quota = plan.quota else { return [] }
         let period = UTCCalendar.period(clock.now(), quota.period.rawValue)
         let usage = limits.withLock { $0.usage }
         return apiKeys.filter { $0.usagePlans.contains(name) }.map { key in

@@ -192,7 +192,10 @@ extension Gateway {
             bodyText = decoded
             return decoded
         }
-        let chosen = method.responses.first { $0.pattern?.matches(selector) ?? false }
+        let chosen = method.responses.first { response in
+            guard let pattern = response.pattern else { return false }
+            return selector.isEmpty ? response.matchesEmptySelector : pattern.matches(selector)
+        }
             ?? method.responses.first { $0.pattern == nil }
         guard let chosen else {
             call.log("Execution failed due to configuration error: No match for output mapping and no default output mapping configured. Endpoint Response Status Code: \(selector.isEmpty ? "200" : selector)")
@@ -218,8 +221,10 @@ extension Gateway {
             }
             if key != "application/json" { headers.set("Content-Type", key) }
         }
-        for (name, source) in chosen.headerMappings {
-            if let value = responseParameterValue(source, body: text, call: call) { headers.set(name, value) }
+        for (name, source, literal) in chosen.headerMappings {
+            if let literal {
+                headers.set(name, literal)
+            } else if let value = responseParameterValue(source, body: text, call: call) { headers.set(name, value) }
         }
         for (name, value) in finalOverrides.responseHeaders.sorted(by: { $0.key < $1.key }) { headers.set(name, value) }
         if let override = finalOverrides.responseStatus { status = override }

@@ -23,20 +23,19 @@ struct ResponseCache: Sendable {
     init(capacityBytes: Int) { self.capacityBytes = capacityBytes }
 
     mutating func lookup(_ key: String, now: Double) -> HTTPResponse? {
-        guard var entry = entries[key] else {
+        guard let index = entries.index(forKey: key) else {
             misses += 1
             return nil
         }
-        if entry.expires <= now {
+        if entries.values[index].expires <= now {
             remove(key)
             misses += 1
             return nil
         }
         tick += 1
-        entry.lastUsed = tick
-        entries[key] = entry
+        entries.values[index].lastUsed = tick
         hits += 1
-        return entry.response
+        return entries.values[index].response
     }
 
     mutating func store(_ key: String, _ response: HTTPResponse, ttl: Int, now: Double) {

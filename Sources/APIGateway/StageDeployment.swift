@@ -140,8 +140,11 @@ struct CompiledIntegrationResponse: Sendable {
     let templates: [String: MappingTemplate]
     /// Templates in document order (the first is the fallback).
     let templateOrder: [String]
-    /// `method.response.header.NAME` mappings as (NAME, source expression).
-    let headerMappings: [(name: String, source: String)]
+    /// `method.response.header.NAME` mappings as (NAME, source expression, the value when the
+    /// source is a static `'literal'`).
+    let headerMappings: [(name: String, source: String, literal: String?)]
+    /// Whether the selection pattern matches the empty selector (a successful Lambda call).
+    let matchesEmptySelector: Bool
 
     init(definition: IntegrationResponse, pattern: ECMARegex?, templates: [String: MappingTemplate], templateOrder: [String]) {
         self.definition = definition
@@ -149,8 +152,11 @@ struct CompiledIntegrationResponse: Sendable {
         self.templates = templates
         self.templateOrder = templateOrder
         headerMappings = definition.responseParameters.compactMap { target, source in
-            target.hasPrefix("method.response.header.") ? (String(target.dropFirst("method.response.header.".count)), source) : nil
+            guard target.hasPrefix("method.response.header.") else { return nil }
+            let literal = source.count >= 2 && source.hasPrefix("'") && source.hasSuffix("'") ? String(source.dropFirst().dropLast()) : nil
+            return (String(target.dropFirst("method.response.header.".count)), source, literal)
         }
+        matchesEmptySelector = pattern?.matches("") ?? false
     }
 }
 

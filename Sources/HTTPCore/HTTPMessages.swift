@@ -29,9 +29,13 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// Appends a field (keeping any others of the same name).
     public mutating func add(_ name: String, _ value: String) { fields.append((name: name, value: value)) }
 
-    /// Replaces every field named `name` with one field.
+    /// Replaces every field named `name` with one field (appended at the end, as if the old
+    /// ones were removed first). One pass over the fields.
     public mutating func set(_ name: String, _ value: String) {
-        if contains(name) { remove(name) }
+        if let first = fields.firstIndex(where: { HTTPHeaders.sameName($0.name, name) }) {
+            fields.removeSubrange(first...first)
+            fields.removeAll { HTTPHeaders.sameName($0.name, name) }
+        }
         fields.append((name: name, value: value))
     }
 

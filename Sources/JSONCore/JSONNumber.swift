@@ -209,6 +209,54 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 }
 
+extension JSONNumber {
+    /// Appends `description`'s UTF-8 bytes without building a `String` (the writer's hot path).
+    public func write(into output: inout [UInt8]) {
+        guard case .scaled(let significand, let exponent) = storage else {
+            output.append(contentsOf: description.utf8)
+            return
+        }
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits fit
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            var magnitude = significand.magnitude
+            var start = 24
+            repeat {
+                start -= 1
+                raw[start] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            let digits = UnsafeRawBufferPointer(rebasing: raw[start..<24])
+            let count = digits.count
+            if significand < 0 { output.append(UInt8(ascii: "-")) }
+            let exponent = Int(exponent)
+            if exponent == 0 {
+                output.append(contentsOf: digits)
+            } else if exponent > 0 {
+                output.append(contentsOf: digits)
+                if count + exponent <= 21 {
+                    output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: exponent))
+                } else {
+                    output.append(UInt8(ascii: "e"))
+                    output.append(contentsOf: String(exponent).utf8)
+                }
+            } else if -exponent < count {
+                output.append(contentsOf: digits[0..<(count + exponent)])
+                output.append(UInt8(ascii: "."))
+                output.append(contentsOf: digits[(count + exponent)...])
+            } else if -exponent - count <= 6 {
+                output.append(UInt8(ascii: "0"))
+                output.append(UInt8(ascii: "."))
+                output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -exponent - count))
+                output.append(contentsOf: digits)
+            } else {
+                output.append(contentsOf: digits)
+                output.append(UInt8(ascii: "e"))
+                output.append(contentsOf: String(exponent).utf8)
+            }
+        }
+    }
+}
+
 extension String {
     /// `1e+20` → `1e20` so that Swift's Double description parses as a JSON number.
     fileprivate func replacingPlusAndLowercasing() -> String {

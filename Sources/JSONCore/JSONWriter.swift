@@ -35,7 +35,7 @@ public struct JSONWriter: Sendable {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .number(let number): output.append(contentsOf: number.description.utf8)
+        case .number(let number): number.write(into: &output)
         case .string(let text): JSONWriter.writeString(text, into: &output)
         case .array(let elements):
             if elements.isEmpty { output.append(contentsOf: "[]".utf8); return }

@@ -23,11 +23,14 @@ public final class LambdaService: Sendable {
     public let accountId: String
     /// The region in ARNs.
     public let region: String
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:`.
+    let arnPrefix: String
 
     /// An empty service.
     public init(accountId: String = "123456789012", region: String = "us-east-1") {
         self.accountId = accountId
         self.region = region
+        arnPrefix = "arn:aws:lambda:\(region):\(accountId):function:"
         handlers = Mutex([:])
         state = Mutex([:])
     }
@@ -39,7 +42,7 @@ public final class LambdaService: Sendable {
 
     /// The function ARN, with a qualifier when given.
     public func arn(_ function: String, qualifier: String? = nil) -> String {
-        "arn:aws:lambda:\(region):\(accountId):function:\(function)" + (qualifier.map { ":\($0)" } ?? "")
+        arnPrefix + function + (qualifier.map { ":" + $0 } ?? "")
     }
 
     // MARK: - Functions and versions
@@ -157,24 +160,27 @@ public final class LambdaService: Sendable {
         let resolveStart = ContinuousClock.now
         // Resolve the version and the configuration that runs.
         let (version, configuration, cold) = try state.withLock { (functions) throws(LambdaServiceError) -> (String, FunctionConfiguration, Bool) in
-            guard functions[functionName] != nil else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
+            guard let index = functions.index(forKey: functionName) else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
             var version = "$LATEST"
+            var configuration = functions.values[index].latest
             if let qualifier, qualifier != "$LATEST" {
                 if let number = Int(qualifier) {
-                    guard functions[functionName]!.versions[number] != nil else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
+                    guard let published = functions.values[index].versions[number] else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
                     version = qualifier
+                    configuration = published
                 } else {
-                    guard let alias = functions[functionName]!.aliases[qualifier] else {
+                    guard let alias = functions.values[index].aliases[qualifier] else {
                         throw .notFound("Cannot find alias arn: \(arn(functionName, qualifier: qualifier))")
                     }
                     version = alias.version
                     if let extra = alias.additionalVersion, Double(RequestIdentifier.next() >> 11) / 9_007_199_254_740_992 < extra.weight {
                         version = extra.version
                     }
+                    if version != "$LATEST" { configuration = functions.values[index].versions[Int(version)!]! }
                 }
             }
-            let configuration = version == "$LATEST" ? functions[functionName]!.latest : functions[functionName]!.versions[Int(version)!]!
-            let cold = functions[functionName]!.warm.insert(version).inserted
+            let cold = !functions.values[index].warm.contains(version)
+            if cold { functions.values[index].warm.insert(version) }
             return (version, configuration, cold)
         }
         guard let handler = handlers.withLock({ $0[configuration.handler] }) else {
@@ -186,7 +192,7 @@ public final class LambdaService: Sendable {
         let initMilliseconds = Double(initElapsed.components.seconds) * 1000 + Double(initElapsed.components.attoseconds) / 1e15
         let context = LambdaContext(
             requestId: requestId, functionName: functionName, functionVersion: version,
-            invokedFunctionArn: arn(functionName, qualifier: qualifier), memoryLimitInMB: configuration.memorySize,
+            invokedFunctionArn: arnPrefix + function, memoryLimitInMB: configuration.memorySize,
             environment: configuration.environment)
         let start = ContinuousClock.now
         var result: JSONValue
@@ -275,10 +281,6 @@ public enum RequestIdentifier {
     @inline(__always)
     static func hexDigit(_ value: UInt64) -> UInt8 { value < 10 ? UInt8(48 + value) : UInt8(87 + value) }
 
-    @inline(__always)
-    static func base62Digit(_ value: UInt64) -> UInt8 {
-        value < 26 ? UInt8(65 + value) : (value < 52 ? UInt8(71 + value) : UInt8(value - 4))
-    }
     private static let seed: UInt64 = {
         var generator = SystemRandomNumberGenerator()
         return generator.next()
@@ -312,19 +314,24 @@ public enum RequestIdentifier {
         }
     }
 
-    /// A short id ending in `=` (the shape of `x-amz-apigw-id`).
+    /// A short id ending in `=` (the shape of `x-amz-apigw-id`): 11 random bytes in base64.
     public static func shortIdentifier() -> String {
-        var value = next()
-        var extra = next()
+        let high = next()
+        let low = next()
         return String(unsafeUninitializedCapacity: 16) { buffer in
-            for position in 0..<15 {
-                if position == 10 { value = extra; extra = 0 }
-                buffer[position] = base62Digit(value % 62)
-                value /= 62
-            }
+            // 88 bits: 64 from `high`, 24 from `low`; 14 six-bit digits and one of 4 bits (+ `=`).
+            for position in 0..<10 { buffer[position] = base64Digit((high >> UInt64(58 - 6 * position)) & 0x3F) }
+            let rest = (high & 0xF) << 20 | (low >> 44)  // 24 bits
+            for position in 0..<4 { buffer[10 + position] = base64Digit((rest >> UInt64(18 - 6 * position)) & 0x3F) }
+            buffer[14] = base64Digit((low >> 38 & 0xF) << 2)
             buffer[15] = UInt8(ascii: "=")
             return 16
         }
+    }
+
+    @inline(__always)
+    static func base64Digit(_ value: UInt64) -> UInt8 {
+        value < 26 ? UInt8(65 + value) : value < 52 ? UInt8(71 + value) : value < 62 ? UInt8(value - 4) : value == 62 ? UInt8(ascii: "+") : UInt8(ascii: "/")
     }
 }
 

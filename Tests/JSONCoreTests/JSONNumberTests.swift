@@ -52,6 +52,22 @@ struct JSONNumberTests {
         #expect(number(pair.0).description == pair.1)
     }
 
+    @Test("writing bytes gives exactly the description, for every exponent range")
+    func writtenBytesMatchDescription() {
+        var generator = SystemRandomNumberGenerator()
+        var samples: [JSONNumber] = [JSONNumber(0), JSONNumber(-7), JSONNumber(significand: Int64.min, exponent: -3), JSONNumber(significand: Int64.max, exponent: 5)]
+        for _ in 0..<5_000 {
+            let significand = Int64.random(in: -1_000_000_000...1_000_000_000, using: &generator) * (Bool.random(using: &generator) ? 1 : 1_000_000)
+            samples.append(JSONNumber(significand: significand, exponent: Int32.random(in: -30...30, using: &generator)))
+        }
+        samples += ["1e400", "-0.0075", "123456789012345678901234567890"].map { number($0) }
+        for sample in samples {
+            var bytes: [UInt8] = []
+            sample.write(into: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == sample.description)
+        }
+    }
+
     @Test("malformed number text is refused", arguments: ["01", "1.", ".5", "-", "1e", "+1", "0x10", "1e+", "NaN"])
     func malformed(_ text: String) {
         #expect(JSONNumber(text: text) == nil)
