@@ -54,15 +54,14 @@ struct ResourceRouter: Sendable {
     }
 
     private func match(node index: Int, _ rest: ArraySlice<Substring>, _ parameters: inout [(String, String)]) -> Int? {
-        let node = nodes[index]
-        guard let first = rest.first else { return node.resource }
-        if let next = node.literals[String(first)], let found = match(node: next, rest.dropFirst(), &parameters) { return found }
-        if let (name, next) = node.parameter {
+        guard let first = rest.first else { return nodes[index].resource }
+        if let next = nodes[index].literals[String(first)], let found = match(node: next, rest.dropFirst(), &parameters) { return found }
+        if let (name, next) = nodes[index].parameter {
             parameters.append((name, String(first)))
             if let found = match(node: next, rest.dropFirst(), &parameters) { return found }
             parameters.removeLast()
         }
-        if let (name, resource) = node.greedy {
+        if let (name, resource) = nodes[index].greedy {
             parameters.append((name, rest.joined(separator: "/")))
             return resource
         }
@@ -91,9 +90,11 @@ final class CompiledMethod: Sendable {
     /// Throttle bucket names for the stage (method-level and stage-level).
     let stageMethodBucket: String
     let stageBucket: String
+    /// The stage's method settings for this method (its own, then `*/*`), resolved once.
+    let setting: MethodSetting?
 
     init(
-        resource: Resource, method: Method, requestTemplates: [String: MappingTemplate], responses: [CompiledIntegrationResponse], requestModels: [String: CompiledSchema], responseModels: [Int: CompiledSchema], validator: RequestValidator?, planKey: String, settingsKey: String, requiredParameters: [(location: String, name: String, key: String)], cacheKeyParameters: [(location: String, name: String, key: String)], cacheKeyPrefix: String, stageMethodBucket: String, stageBucket: String, lambdaTarget: String?
+        resource: Resource, method: Method, requestTemplates: [String: MappingTemplate], responses: [CompiledIntegrationResponse], requestModels: [String: CompiledSchema], responseModels: [Int: CompiledSchema], validator: RequestValidator?, planKey: String, settingsKey: String, requiredParameters: [(location: String, name: String, key: String)], cacheKeyParameters: [(location: String, name: String, key: String)], cacheKeyPrefix: String, stageMethodBucket: String, stageBucket: String, lambdaTarget: String?, setting: MethodSetting?
     ) {
         self.resource = resource
         self.method = method
@@ -109,6 +110,7 @@ final class CompiledMethod: Sendable {
         self.cacheKeyPrefix = cacheKeyPrefix
         self.stageMethodBucket = stageMethodBucket
         self.stageBucket = stageBucket
+        self.setting = setting
         self.lambdaTarget = lambdaTarget
     }
 
@@ -235,7 +237,8 @@ final class StageDeployment: Sendable {
                     cacheKeyParameters: method.integration.cacheKeyParameters.compactMap(CompiledMethod.split),
                     cacheKeyPrefix: (method.integration.cacheNamespace ?? resource.path) + "|",
                     stageMethodBucket: "stage/\(stage.name)/\(pathKey)/\(httpMethod)", stageBucket: "stage/\(stage.name)",
-                    lambdaTarget: CompiledMethod.lambdaTarget(uri: method.integration.uri, variables: stage.variables))
+                    lambdaTarget: CompiledMethod.lambdaTarget(uri: method.integration.uri, variables: stage.variables),
+                    setting: stage.methodSettings[pathKey + "/" + httpMethod] ?? stage.methodSettings["*/*"])
             }
             methods.append(compiled)
         }
@@ -250,9 +253,7 @@ final class StageDeployment: Sendable {
     }
 
     /// Method settings for a method (its own, then `*/*`).
-    func setting(for method: CompiledMethod) -> MethodSetting? {
-        stage.methodSettings[method.settingsKey] ?? stage.methodSettings["*/*"]
-    }
+    func setting(for method: CompiledMethod) -> MethodSetting? { method.setting }
 }
 
 /// A problem loading the gateway: a definition error, an unreadable file, or bad state.
