@@ -19,9 +19,11 @@ public final class Gateway: HTTPResponder, Sendable {
     public let lambda: LambdaService
     let clock: any GatewayClock
     let deployments: Mutex<[String: StageDeployment]>
-    let keys: Mutex<[String: APIKeyRecord]>  // by value
+    /// API keys by value, each with its usage plans resolved.
+    let keys: Mutex<[APIKeyValue: ActiveKey]>
     let limits: Mutex<LimitState>
-    let caches: Mutex<[String: ResponseCache]>
+    /// Stage caches by stage name (fixed at load; each cache has its own lock).
+    let caches: [String: StageCache]
     let store: GatewayStore?
     let registry: SchemaRegistry
     let baseDirectory: String
@@ -30,7 +32,6 @@ public final class Gateway: HTTPResponder, Sendable {
     /// Definitions deployed by `deploy(stage:)` since loading (persisted by `saveState`).
     let deployedDocuments = Mutex<[String: JSONValue]>([:])
     let requestTimes = RequestTimeFormatter()
-    let quotaPeriods = QuotaPeriodCache()
 
     /// Throttle buckets and quota use, under one lock. Keyed so that a request costs no
     /// allocation and three lookups: its client (plan and key), its stage bucket, the account.
@@ -38,8 +39,10 @@ public final class Gateway: HTTPResponder, Sendable {
         /// Per usage plan and key: quota use and the plan's buckets.
         var clients: [ClientKey: ClientLimits] = [:]
         /// Stage buckets and stage method buckets (`stage/prod`, `stage/prod/items/GET`).
-        var stageBuckets: [String: TokenBucket] = [:]
+        var stageBuckets: [HashedName: TokenBucket] = [:]
         var account: TokenBucket?
+        /// Quota period names (`2026-12-02`), cached per day.
+        var periods = QuotaPeriods()
 
         /// Quota use as persisted: `plan/keyId` → use.
         var usage: [String: QuotaUsage] {
@@ -51,19 +54,38 @@ public final class Gateway: HTTPResponder, Sendable {
         init(usage: [String: QuotaUsage] = [:]) {
             for (name, quota) in usage {
                 guard let slash = name.firstIndex(of: "/") else { continue }
-                clients[ClientKey(plan: String(name[..<slash]), key: String(name[name.index(after: slash)...])), default: ClientLimits()].quota = quota
+                // Inserted explicitly: `clients[key, default: …].quota = …` would set the property
+                // of a default instance that is never stored (ClientLimits is a class).
+                let client = ClientLimits()
+                client.quota = quota
+                clients[ClientKey(plan: String(name[..<slash]), key: String(name[name.index(after: slash)...]))] = client
             }
         }
     }
 
-    /// A usage plan and an API key id.
+    /// A usage plan and an API key id, hashed once when made (an active key holds one per plan).
     struct ClientKey: Hashable, Sendable {
-        var plan: String
-        var key: String
+        let plan: String
+        let key: String
+        private let hash: Int
+
+        init(plan: String, key: String) {
+            self.plan = plan
+            self.key = key
+            var hasher = Hasher()
+            hasher.combine(plan)
+            hasher.combine(key)
+            hash = hasher.finalize()
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+        static func == (lhs: ClientKey, rhs: ClientKey) -> Bool { lhs.hash == rhs.hash && lhs.key == rhs.key && lhs.plan == rhs.plan }
     }
 
-    /// One client's quota use and plan buckets.
-    struct ClientLimits: Sendable {
+    /// One client's quota use and plan buckets. A reference, so that a request finds and
+    /// updates it with one lookup; read and written only under the `limits` lock.
+    final class ClientLimits: @unchecked Sendable {
         var quota: QuotaUsage?
         var bucket: TokenBucket?
         var methodBuckets: [String: TokenBucket] = [:]
@@ -78,18 +100,19 @@ public final class Gateway: HTTPResponder, Sendable {
         self.lambda = lambda
         self.clock = clock
         self.deployments = Mutex(deployments)
-        self.keys = Mutex(Dictionary(keys.map { ($0.value, $0) }, uniquingKeysWith: { first, _ in first }))
+        let plansByName = Dictionary(configuration.usagePlans.map { ($0.name, UsagePlan($0)) }, uniquingKeysWith: { first, _ in first })
+        self.plansByName = plansByName
+        self.keys = Mutex(Dictionary(keys.map { (APIKeyValue($0.value), ActiveKey($0, plansByName: plansByName)) }, uniquingKeysWith: { first, _ in first }))
         self.limits = Mutex(LimitState(usage: usage))
-        var caches: [String: ResponseCache] = [:]
+        var caches: [String: StageCache] = [:]
         for stage in configuration.stages where stage.cache.enabled {
-            caches[stage.name] = ResponseCache(capacityBytes: Int(stage.cache.clusterSizeGB * 1_073_741_824))
+            caches[stage.name] = StageCache(ResponseCache(capacityBytes: Int(stage.cache.clusterSizeGB * 1_073_741_824)))
         }
-        self.caches = Mutex(caches)
+        self.caches = caches
         self.store = store
         self.registry = registry
         self.baseDirectory = baseDirectory
         self.logSink = logSink
-        self.plansByName = Dictionary(configuration.usagePlans.map { ($0.name, UsagePlan($0)) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: - Answering requests
@@ -115,7 +138,8 @@ public final class Gateway: HTTPResponder, Sendable {
         var method: CompiledMethod?
         var pathParameters: [(String, String)] = []
         var query: [(String, String)] = []
-        var apiKey: APIKeyRecord?
+        var apiKey: APIKeyRecord? { activeKey?.record }
+        var activeKey: ActiveKey?
         let trace: ExecutionTrace?
         /// The console's Test button: no API key, usage plan, throttling or cache.
         var isTestInvoke = false
@@ -143,9 +167,9 @@ public final class Gateway: HTTPResponder, Sendable {
         case .success(let answer): response = answer
         case .failure(let error): response = gatewayResponse(error, call: call)
         }
-        response.headers.set("x-amzn-RequestId", call.requestId)
-        response.headers.set("x-amz-apigw-id", call.extendedRequestId)
-        if !response.headers.contains("Content-Type") { response.headers.add("Content-Type", "application/json") }
+        response.headers.set(
+            HTTPHeaders.Field(name: "x-amzn-RequestId", value: call.requestId), HTTPHeaders.Field(name: "x-amz-apigw-id", value: call.extendedRequestId),
+            addingUnlessPresent: HTTPHeaders.Field(name: "Content-Type", value: "application/json"))
         logSink?(accessRecord(call, response))
         return response
     }
@@ -160,16 +184,24 @@ public final class Gateway: HTTPResponder, Sendable {
     func process(_ call: Call) -> Result<HTTPResponse, GatewayError> {
         // 1. Stage, resource and method.
         let rawPath = call.path
-        var segments = Gateway.segments(rawPath)
-        guard let stageName = segments.first.map(String.init), let deployment = deployments.withLock({ $0[stageName] }) else {
+        let httpMethod = call.httpMethod
+        // The stage is the first segment; the rest is matched against the stage's resources.
+        var pathText = rawPath
+        let routed = pathText.withUTF8 { bytes -> (stage: String, deployment: StageDeployment?, route: (CompiledMethod, [(String, String)])?)? in
+            let path = PathBytes(bytes: bytes)
+            guard let first = path.segment(from: 0) else { return nil }
+            let stageName = path.string(first)
+            guard let deployment = deployments.withLock({ $0[stageName] }) else { return (stageName, nil, nil) }
+            return (stageName, deployment, deployment.route(path, from: first.upperBound, httpMethod: httpMethod))
+        }
+        guard let routed, let deployment = routed.deployment else {
             return .failure(GatewayError(.forbiddenStage))
         }
-        segments.removeFirst()
+        let stageName = routed.stage
         call.stage = stageName
         call.deployment = deployment
         call.query = URLEncoding.queryPairs(call.request.query)
-        let httpMethod = call.httpMethod
-        guard let (method, parameters) = deployment.route(segments, httpMethod: httpMethod) else {
+        guard let (method, parameters) = routed.route else {
             call.log("Execution failed: no resource or method matches \(httpMethod) \(rawPath)")
             return .failure(GatewayError(.missingAuthenticationToken))
         }
@@ -184,16 +216,17 @@ public final class Gateway: HTTPResponder, Sendable {
         if call.isTestInvoke {
             call.log("Test invoke: API key, usage plan, throttling and cache are not applied")
         } else if method.method.apiKeyRequired {
-            guard let value = call.request.headers["x-api-key"], let key = keys.withLock({ $0[value] }), key.enabled,
-                let plan = key.usagePlans.lazy.compactMap({ self.plansByName[$0] }).first(where: { $0.stages.contains(stageName) })
+            guard let value = call.request.headers["x-api-key"], let active = keys.withLock({ $0[APIKeyValue(value)] }), active.record.enabled,
+                let planIndex = active.plans.firstIndex(where: { $0.stages.contains(stageName) })
             else {
                 call.log("API Key not valid for this stage, or not present")
                 return .failure(GatewayError(.invalidAPIKey))
             }
-            call.apiKey = key
+            call.activeKey = active
+            let plan = active.plans[planIndex]
             call.log("API Key authorized because method '\(httpMethod) \(method.resource.path)' requires API Key. Request will be subject to usage plan \(plan.definition.name)")
-            if let error = admit(call, plan: plan, key: key) { return .failure(error) }
-        } else if let error = admit(call, plan: nil, key: nil) {
+            if let error = admit(call, plan: plan, client: active.clientKeys[planIndex]) { return .failure(error) }
+        } else if let error = admit(call, plan: nil, client: nil) {
             return .failure(error)
         }
 
@@ -204,7 +237,7 @@ public final class Gateway: HTTPResponder, Sendable {
         let cachePlan = call.isTestInvoke ? nil : cachePlan(call)
         if let failure = cachePlan?.failure { return .failure(failure) }
         if let cachePlan, !cachePlan.bypass,
-            let cached = caches.withLock({ $0[stageName]?.lookup(cachePlan.key, now: call.time) })
+            let cached = caches[stageName]?.state.withLock({ $0.lookup(cachePlan.key, now: call.time) })
         {
             call.log("Serving the response from the stage cache")
             return .success(cached)
@@ -213,7 +246,7 @@ public final class Gateway: HTTPResponder, Sendable {
         // 6–7. Integration.
         let result = integrate(call)
         if case .success(let response) = result, let cachePlan {
-            caches.withLock { $0[stageName]?.store(cachePlan.key, response, ttl: cachePlan.ttl, now: call.time) }
+            caches[stageName]?.state.withLock { $0.store(cachePlan.key, response, ttl: cachePlan.ttl, now: call.time) }
         }
         return result
     }
@@ -223,23 +256,6 @@ public final class Gateway: HTTPResponder, Sendable {
         method.utf8.allSatisfy { $0 < 0x61 || $0 > 0x7A } ? method : method.uppercased()
     }
 
-    /// Non-empty path segments, split on bytes.
-    static func segments(_ path: String) -> [Substring] {
-        var result: [Substring] = []
-        let view = path.utf8
-        var start = view.startIndex
-        var index = view.startIndex
-        while index != view.endIndex {
-            if view[index] == UInt8(ascii: "/") {
-                if start != index { result.append(path[start..<index]) }
-                start = view.index(after: index)
-            }
-            index = view.index(after: index)
-        }
-        if start != view.endIndex { result.append(path[start..<view.endIndex]) }
-        return result
-    }
-
     static func javaMap(_ pairs: [(String, String)]) -> String {
         "{" + pairs.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") + "}"
     }
@@ -247,20 +263,26 @@ public final class Gateway: HTTPResponder, Sendable {
     // MARK: - Usage plans and throttling
 
     /// Quota and throttles, most specific first; nil when the request may proceed.
-    func admit(_ call: Call, plan: UsagePlan?, key: APIKeyRecord?) -> GatewayError? {
+    func admit(_ call: Call, plan: UsagePlan?, client clientKey: ClientKey?) -> GatewayError? {
         guard let deployment = call.deployment, let method = call.method else { return nil }
         let now = call.time
         let setting = deployment.setting(for: method)
         return limits.withLock { (state) -> GatewayError? in
             var period = ""
-            var client: ClientKey?
+            var client: ClientLimits?
             // The plan's quota, then its per-client throttle (method-level first).
-            if let plan, let key {
-                let clientKey = ClientKey(plan: plan.definition.name, key: key.id)
-                client = clientKey
-                if let quota = plan.definition.quota { period = quotaPeriods.period(now, quota.period.rawValue) }
-                let error = Gateway.admitClient(&state.clients[clientKey, default: ClientLimits()], plan: plan, method: method, period: period, now: now) { line in
-                    call.log("API Key \(key.id) \(line)")
+            if let plan, let clientKey {
+                let limits: ClientLimits
+                if let known = state.clients[clientKey] {
+                    limits = known
+                } else {
+                    limits = ClientLimits()
+                    state.clients[clientKey] = limits
+                }
+                client = limits
+                if let quota = plan.definition.quota { period = state.periods.period(now, quota.period.rawValue) }
+                let error = Gateway.admitClient(limits, plan: plan, method: method, period: period, now: now) { line in
+                    call.log("API Key \(clientKey.key) \(line)")
                 }
                 if let error { return error }
             }
@@ -269,7 +291,7 @@ public final class Gateway: HTTPResponder, Sendable {
             let stageKey = setting?.throttle != nil ? method.stageMethodBucket : method.stageBucket
             let stageAdmitted = state.stageBuckets[stageKey, default: TokenBucket(settings: stageThrottle, now: now)].take(now: now)
             if !stageAdmitted {
-                call.log("Throttle limit exceeded (\(stageKey)). Limit: \(stageThrottle.rateLimit) Burst: \(stageThrottle.burstLimit)")
+                call.log("Throttle limit exceeded (\(stageKey.text)). Limit: \(stageThrottle.rateLimit) Burst: \(stageThrottle.burstLimit)")
                 return GatewayError(.throttled)
             }
             if state.account == nil { state.account = TokenBucket(settings: configuration.accountThrottle, now: now) }
@@ -278,8 +300,8 @@ public final class Gateway: HTTPResponder, Sendable {
                 return GatewayError(.throttled)
             }
             if let client, plan?.definition.quota != nil {
-                if state.clients[client]!.quota == nil { state.clients[client]!.quota = QuotaUsage(period: period, used: 0) }
-                state.clients[client]!.quota!.count(in: period)
+                if client.quota == nil { client.quota = QuotaUsage(period: period, used: 0) }
+                client.quota!.count(in: period)
             }
             return nil
         }
@@ -288,7 +310,7 @@ public final class Gateway: HTTPResponder, Sendable {
     /// The quota check and the plan's throttle for one client; nil when admitted (the quota is
     /// counted later, once every throttle has admitted the request).
     static func admitClient(
-        _ client: inout ClientLimits, plan usagePlan: UsagePlan, method: CompiledMethod, period: String, now: Double, log: (String) -> Void
+        _ client: ClientLimits, plan usagePlan: UsagePlan, method: CompiledMethod, period: String, now: Double, log: (String) -> Void
     ) -> GatewayError? {
         let plan = usagePlan.definition
         if let quota = plan.quota {
@@ -370,7 +392,7 @@ public final class Gateway: HTTPResponder, Sendable {
     // MARK: - Cache
 
     struct CachePlan {
-        let key: String
+        let key: CacheKey
         let ttl: Int
         /// Skip the lookup (an authorized `Cache-Control: max-age=0`): fetch and replace.
         var bypass = false
@@ -383,10 +405,8 @@ public final class Gateway: HTTPResponder, Sendable {
         let enabled = setting?.cachingEnabled ?? (call.httpMethod == "GET")
         let ttl = setting?.ttlInSeconds ?? deployment.stage.cache.ttlInSeconds
         guard enabled, ttl > 0 else { return nil }
-        var key = ""
-        key.reserveCapacity(64)
-        key += method.cacheKeyPrefix
-        key += call.httpMethod
+        // The namespace and parameter names are fixed per method; only the values are built.
+        var values = ""
         for parameter in method.cacheKeyParameters {
             let value: String?
             switch parameter.location {
@@ -395,11 +415,15 @@ public final class Gateway: HTTPResponder, Sendable {
             case "header": value = call.request.headers[parameter.name]
             default: value = nil
             }
-            key += "|"
-            key += parameter.key
-            key += "="
-            key += value ?? ""
+            // U+0001 before a present value, U+0002 for a missing one: no two lists collide.
+            if let value {
+                values += "\u{1}"
+                values += value
+            } else {
+                values += "\u{2}"
+            }
         }
+        let key = CacheKey(base: method.cacheKeyBase, baseHash: method.cacheKeyBaseHash, httpMethod: call.httpMethod, values: values)
         var plan = CachePlan(key: key, ttl: ttl)
         if let control = call.request.headers["Cache-Control"], control.replacingSpaces.lowercased().contains("max-age=0") {
             let cache = deployment.stage.cache
@@ -421,12 +445,12 @@ public final class Gateway: HTTPResponder, Sendable {
 
     /// Cache hits and misses of a stage.
     public func cacheStatistics(stage: String) -> (hits: Int, misses: Int, entries: Int)? {
-        caches.withLock { caches in caches[stage].map { ($0.hits, $0.misses, $0.entries.count) } }
+        caches[stage]?.state.withLock { ($0.hits, $0.misses, $0.entries.count) }
     }
 
     /// Empties a stage's cache (FlushStageCache).
     public func flushCache(stage: String) {
-        caches.withLock { $0[stage]?.flush() }
+        caches[stage]?.state.withLock { $0.flush() }
     }
 }
 
@@ -442,14 +466,71 @@ extension String {
     var replacingSpaces: String { String(filter { $0 != " " }) }
 }
 
+/// One stage's cache behind its own lock.
+final class StageCache: Sendable {
+    let state: Mutex<ResponseCache>
+
+    init(_ cache: ResponseCache) { state = Mutex(cache) }
+}
+
+/// An API key as the gateway holds it: the record and its usage plans, resolved once (replaced
+/// whole when the key changes).
+final class ActiveKey: Sendable {
+    let record: APIKeyRecord
+    /// The key's usage plans, in the record's order (unknown names left out).
+    let plans: [UsagePlan]
+    /// The limit-state key of each plan in `plans` with this key.
+    let clientKeys: [Gateway.ClientKey]
+
+    init(_ record: APIKeyRecord, plansByName: [String: UsagePlan]) {
+        self.record = record
+        plans = record.usagePlans.compactMap { plansByName[$0] }
+        clientKeys = plans.map { Gateway.ClientKey(plan: $0.definition.name, key: record.id) }
+    }
+}
+
+/// An `x-api-key` value as a table key, hashed with a short FNV-1a pass over its bytes (the
+/// values are long, and a lookup happens on every request).
+struct APIKeyValue: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    func hash(into hasher: inout Hasher) {
+        var contiguous = text
+        let fnv = contiguous.withUTF8 { bytes in
+            var fnv: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { fnv = (fnv ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            return fnv
+        }
+        hasher.combine(fnv)
+    }
+}
+
+/// A name used as a table key, hashed once when made.
+struct HashedName: Hashable, Sendable {
+    let text: String
+    private let hash: Int
+
+    init(_ text: String) {
+        self.text = text
+        hash = text.hashValue
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    static func == (lhs: HashedName, rhs: HashedName) -> Bool { lhs.hash == rhs.hash && lhs.text == rhs.text }
+}
+
 /// A usage plan as the gateway holds it: shared by reference on the request path.
 final class UsagePlan: Sendable {
     let definition: UsagePlanDefinition
-    let stages: Set<String>
+    /// The plan's stages (a short list: scanned, no hashing).
+    let stages: [String]
 
     init(_ definition: UsagePlanDefinition) {
         self.definition = definition
-        stages = Set(definition.stages)
+        stages = definition.stages
     }
 }
 

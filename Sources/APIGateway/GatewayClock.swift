@@ -48,15 +48,17 @@ final class RequestTimeFormatter: Sendable {
     }
 }
 
-/// Quota period names, computed once per day and kind.
-final class QuotaPeriodCache: Sendable {
-    private let cache = Mutex<[String: (day: Int, name: String)]>([:])
+/// Quota period names, computed once per day and kind (kept with the limit state, under its lock).
+struct QuotaPeriods: Sendable {
+    /// The last period named for DAY, WEEK and MONTH (by the first letter), with its day number.
+    private var cache: [(day: Int, name: String)] = Array(repeating: (-1, ""), count: 3)
 
-    func period(_ seconds: Double, _ kind: String) -> String {
+    mutating func period(_ seconds: Double, _ kind: String) -> String {
         let day = Int((seconds / 86400).rounded(.down))
-        if let cached = cache.withLock({ $0[kind] }), cached.day == day { return cached.name }
+        let slot = kind.utf8.first == UInt8(ascii: "D") ? 0 : kind.utf8.first == UInt8(ascii: "W") ? 1 : 2
+        if cache[slot].day == day { return cache[slot].name }
         let name = UTCCalendar.period(seconds, kind)
-        cache.withLock { $0[kind] = (day, name) }
+        cache[slot] = (day, name)
         return name
     }
 }

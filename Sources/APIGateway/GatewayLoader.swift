@@ -148,13 +148,15 @@ extension Gateway {
     }
 
     /// The API keys.
-    public var apiKeys: [APIKeyRecord] { keys.withLock { Array($0.values) }.sorted { $0.name < $1.name } }
+    public var apiKeys: [APIKeyRecord] { keys.withLock { $0.values.map(\.record) }.sorted { $0.name < $1.name } }
 
     /// Enables or disables a key (effective at once).
     public func setKeyEnabled(_ name: String, _ enabled: Bool) throws(GatewayLoadError) {
         try keys.withLock { (table) throws(GatewayLoadError) in
-            guard let value = table.first(where: { $0.value.name == name })?.key else { throw .other("no API key named \(name)") }
-            table[value]!.enabled = enabled
+            guard let (value, active) = table.first(where: { $0.value.record.name == name }) else { throw .other("no API key named \(name)") }
+            var record = active.record
+            record.enabled = enabled
+            table[value] = ActiveKey(record, plansByName: plansByName)
         }
         try saveState()
     }
@@ -168,9 +170,9 @@ extension Gateway {
             id: RandomText.alphanumeric(10).lowercased(), name: name, value: value ?? RandomText.alphanumeric(40), enabled: enabled,
             usagePlans: usagePlans)
         try keys.withLock { (table) throws(GatewayLoadError) in
-            guard table[record.value] == nil else { throw .other("API Key already exists") }
-            guard !table.values.contains(where: { $0.name == name }) else { throw .other("an API key named \(name) exists") }
-            table[record.value] = record
+            guard table[APIKeyValue(record.value)] == nil else { throw .other("API Key already exists") }
+            guard !table.values.contains(where: { $0.record.name == name }) else { throw .other("an API key named \(name) exists") }
+            table[APIKeyValue(record.value)] = ActiveKey(record, plansByName: plansByName)
         }
         try saveState()
         return record

@@ -75,7 +75,7 @@ extension Gateway {
             var integrations = Set<String>()
             var requiresKey = false
             for table in deployment.methods {
-                for method in table.values {
+                for (_, method) in table {
                     if method.method.apiKeyRequired { requiresKey = true }
                     integrations.insert(method.lambdaTarget ?? method.method.integration.kind.rawValue)
                 }

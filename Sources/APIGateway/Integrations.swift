@@ -274,8 +274,7 @@ extension Gateway {
     static func traceId(_ time: Double) -> String {
         let first = RequestIdentifier.next(), second = RequestIdentifier.next()
         let seconds = UInt64(max(0, time))
-        return String(unsafeUninitializedCapacity: 40) { buffer in
-            let hex = Array("0123456789abcdef".utf8)
+        return hexDigits.withUnsafeBufferPointer { hex in String(unsafeUninitializedCapacity: 40) { buffer in
             var position = 0
             for byte in "Root=1-".utf8 {
                 buffer[position] = byte
@@ -293,8 +292,10 @@ extension Gateway {
                 position += 1
             }
             return position
-        }
+        } }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
 extension String {

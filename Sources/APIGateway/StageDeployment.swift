@@ -4,11 +4,44 @@ import JSONCore
 import JSONSchema
 import MappingTemplates
 
+/// A request path's bytes, walked one non-empty segment at a time without building strings
+/// (only path-parameter values become strings).
+struct PathBytes {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    /// The next non-empty segment at or after `position`, or nil at the end.
+    func segment(from position: Int) -> Range<Int>? {
+        var start = position
+        while start < bytes.count, bytes[start] == UInt8(ascii: "/") { start += 1 }
+        guard start < bytes.count else { return nil }
+        var end = start + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "/") { end += 1 }
+        return start..<end
+    }
+
+    /// The text of `range`.
+    func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+
+    /// Whether `range` holds exactly `text`.
+    func equals(_ range: Range<Int>, _ text: [UInt8]) -> Bool {
+        guard range.count == text.count else { return false }
+        return text.withUnsafeBufferPointer { expected in
+            var offset = 0
+            while offset < expected.count {
+                if bytes[range.lowerBound + offset] != expected[offset] { return false }
+                offset += 1
+            }
+            return true
+        }
+    }
+}
+
 /// Matches request paths to resources: static parts beat `{param}`, which beats `{proxy+}`;
 /// trailing slashes and empty segments are ignored for matching.
 struct ResourceRouter: Sendable {
     struct Node: Sendable {
-        var literals: [String: Int] = [:]
+        /// Static children, by segment bytes (a short list: scanned, no hashing).
+        var literals: [(text: [UInt8], node: Int)] = []
         var parameter: (name: String, node: Int)?
         var greedy: (name: String, resource: Int)?
         var resource: Int?
@@ -22,11 +55,12 @@ struct ResourceRouter: Sendable {
             for part in resource.parts {
                 switch part {
                 case .literal(let text):
-                    if let next = nodes[current].literals[text] {
+                    let bytes = Array(text.utf8)
+                    if let next = nodes[current].literals.first(where: { $0.text == bytes })?.node {
                         current = next
                     } else {
                         nodes.append(Node())
-                        nodes[current].literals[text] = nodes.count - 1
+                        nodes[current].literals.append((bytes, nodes.count - 1))
                         current = nodes.count - 1
                     }
                 case .parameter(let name):
@@ -46,23 +80,33 @@ struct ResourceRouter: Sendable {
         }
     }
 
-    /// The resource and path parameters for `segments`, or nil.
-    func route(_ segments: [Substring]) -> (Int, [(String, String)])? {
+    /// The resource and path parameters for the segments of `path` from `position` on, or nil.
+    func route(_ path: PathBytes, from position: Int) -> (Int, [(String, String)])? {
         var parameters: [(String, String)] = []
-        guard let resource = match(node: 0, segments[...], &parameters) else { return nil }
+        guard let resource = match(node: 0, path, from: position, &parameters) else { return nil }
         return (resource, parameters)
     }
 
-    private func match(node index: Int, _ rest: ArraySlice<Substring>, _ parameters: inout [(String, String)]) -> Int? {
-        guard let first = rest.first else { return nodes[index].resource }
-        if let next = nodes[index].literals[String(first)], let found = match(node: next, rest.dropFirst(), &parameters) { return found }
+    private func match(node index: Int, _ path: PathBytes, from position: Int, _ parameters: inout [(String, String)]) -> Int? {
+        guard let segment = path.segment(from: position) else { return nodes[index].resource }
+        for (text, next) in nodes[index].literals where path.equals(segment, text) {
+            if let found = match(node: next, path, from: segment.upperBound, &parameters) { return found }
+            break
+        }
         if let (name, next) = nodes[index].parameter {
-            parameters.append((name, String(first)))
-            if let found = match(node: next, rest.dropFirst(), &parameters) { return found }
+            parameters.append((name, path.string(segment)))
+            if let found = match(node: next, path, from: segment.upperBound, &parameters) { return found }
             parameters.removeLast()
         }
         if let (name, resource) = nodes[index].greedy {
-            parameters.append((name, rest.joined(separator: "/")))
+            // The rest of the path, its non-empty segments joined by `/`.
+            var parts: [String] = []
+            var rest: Range<Int>? = segment
+            while let part = rest {
+                parts.append(path.string(part))
+                rest = path.segment(from: part.upperBound)
+            }
+            parameters.append((name, parts.joined(separator: "/")))
             return resource
         }
         return nil
@@ -87,9 +131,13 @@ final class CompiledMethod: Sendable {
     let cacheKeyParameters: [(location: String, name: String, key: String)]
     /// `namespace|` for cache keys.
     let cacheKeyPrefix: String
+    /// The cache namespace and the key parameters' names: what a cache key shares with every
+    /// request to this method (and to methods of the same namespace).
+    let cacheKeyBase: String
+    let cacheKeyBaseHash: Int
     /// Throttle bucket names for the stage (method-level and stage-level).
-    let stageMethodBucket: String
-    let stageBucket: String
+    let stageMethodBucket: HashedName
+    let stageBucket: HashedName
     /// The stage's method settings for this method (its own, then `*/*`), resolved once.
     let setting: MethodSetting?
 
@@ -108,9 +156,11 @@ final class CompiledMethod: Sendable {
         self.requiredParameters = requiredParameters
         self.cacheKeyParameters = cacheKeyParameters
         self.cacheKeyPrefix = cacheKeyPrefix
-        self.stageMethodBucket = stageMethodBucket
-        self.stageBucket = stageBucket
+        self.stageMethodBucket = HashedName(stageMethodBucket)
+        self.stageBucket = HashedName(stageBucket)
         self.setting = setting
+        cacheKeyBase = cacheKeyPrefix + cacheKeyParameters.map(\.key).joined(separator: "|")
+        cacheKeyBaseHash = cacheKeyBase.hashValue
         self.lambdaTarget = lambdaTarget
     }
 
@@ -168,7 +218,8 @@ final class StageDeployment: Sendable {
     let api: RestAPI
     let router: ResourceRouter
     /// Methods by resource index and HTTP method.
-    let methods: [[String: CompiledMethod]]
+    /// Each resource's methods by HTTP method (a short list: scanned, no hashing).
+    let methods: [[(httpMethod: String, method: CompiledMethod)]]
 
     init(stage: StageConfiguration, api: RestAPI, registry: SchemaRegistry, apiId: String) throws(GatewayLoadError) {
         self.stage = stage
@@ -189,7 +240,7 @@ final class StageDeployment: Sendable {
                 throw .definition(APIDefinitionError(file: api.file, pointer: pointer, message: "mapping template: \(error.description)"))
             }
         }
-        var methods: [[String: CompiledMethod]] = []
+        var methods: [[(httpMethod: String, method: CompiledMethod)]] = []
         for resource in api.resources {
             var compiled: [String: CompiledMethod] = [:]
             for (httpMethod, method) in resource.methods {
@@ -240,15 +291,16 @@ final class StageDeployment: Sendable {
                     lambdaTarget: CompiledMethod.lambdaTarget(uri: method.integration.uri, variables: stage.variables),
                     setting: stage.methodSettings[pathKey + "/" + httpMethod] ?? stage.methodSettings["*/*"])
             }
-            methods.append(compiled)
+            methods.append(compiled.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
         self.methods = methods
     }
 
     /// The method for `segments` and `httpMethod` (an explicit method beats ANY).
-    func route(_ segments: [Substring], httpMethod: String) -> (CompiledMethod, [(String, String)])? {
-        guard let (index, parameters) = router.route(segments) else { return nil }
-        guard let method = methods[index][httpMethod] ?? methods[index]["ANY"] else { return nil }
+    func route(_ path: PathBytes, from position: Int, httpMethod: String) -> (CompiledMethod, [(String, String)])? {
+        guard let (index, parameters) = router.route(path, from: position) else { return nil }
+        let table = methods[index]
+        guard let method = (table.first { $0.httpMethod == httpMethod } ?? table.first { $0.httpMethod == "ANY" })?.method else { return nil }
         return (method, parameters)
     }
 

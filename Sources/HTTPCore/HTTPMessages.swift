@@ -1,13 +1,28 @@
 /// Header fields in order, names compared case-insensitively (RFC 9110).
 public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equatable {
-    /// The fields as sent, in order.
-    public private(set) var fields: [(name: String, value: String)] = []
+    /// One header field: its name as sent and its value.
+    public struct Field: Sendable, Equatable {
+        /// The name as sent (`Content-Type`).
+        public var name: String
+        /// The value.
+        public var value: String
+
+        /// A field.
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The fields as sent, in order. (A struct rather than a tuple: copying and freeing an
+    /// array of them runs specialized code, which the per-request header copies feel.)
+    public private(set) var fields: [Field] = []
 
     /// No fields.
     public init() {}
 
     /// Fields from pairs, in order.
-    public init(_ pairs: [(String, String)]) { fields = pairs.map { (name: $0.0, value: $0.1) } }
+    public init(_ pairs: [(String, String)]) { fields = pairs.map { Field(name: $0.0, value: $0.1) } }
 
     /// Fields from a literal, in order.
     public init(dictionaryLiteral elements: (String, String)...) { self.init(elements) }
@@ -27,7 +42,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     public func contains(_ name: String) -> Bool { fields.contains { HTTPHeaders.sameName($0.name, name) } }
 
     /// Appends a field (keeping any others of the same name).
-    public mutating func add(_ name: String, _ value: String) { fields.append((name: name, value: value)) }
+    public mutating func add(_ name: String, _ value: String) { fields.append(Field(name: name, value: value)) }
 
     /// Replaces every field named `name` with one field (appended at the end, as if the old
     /// ones were removed first). One pass over the fields.
@@ -36,14 +51,53 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
             fields.removeSubrange(first...first)
             fields.removeAll { HTTPHeaders.sameName($0.name, name) }
         }
-        fields.append((name: name, value: value))
+        fields.append(Field(name: name, value: value))
     }
+
+    /// Sets `first` and `second` (as `set` does) and adds `fallback` unless a field of its name
+    /// is present, with one pass over the fields and at most one allocation: what a server does
+    /// to every response it sends (request ids, a default content type).
+    public mutating func set(_ first: Field, _ second: Field, addingUnlessPresent fallback: Field) {
+        var replaces = false
+        var hasFallback = false
+        for field in fields {
+            let count = field.name.utf8.count
+            if (count == first.name.utf8.count && HTTPHeaders.sameName(field.name, first.name))
+                || (count == second.name.utf8.count && HTTPHeaders.sameName(field.name, second.name))
+            {
+                replaces = true
+            } else if count == fallback.name.utf8.count && HTTPHeaders.sameName(field.name, fallback.name) {
+                hasFallback = true
+            }
+        }
+        if replaces {
+            set(first.name, first.value)
+            set(second.name, second.value)
+            if !contains(fallback.name) { fields.append(fallback) }
+            return
+        }
+        fields.reserveCapacity(fields.count + 3)
+        fields.append(first)
+        fields.append(second)
+        if !hasFallback { fields.append(fallback) }
+    }
+
+    /// Makes room for `count` fields (one allocation before several appends).
+    public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
 
     /// Removes every field named `name`.
     public mutating func remove(_ name: String) { fields.removeAll { HTTPHeaders.sameName($0.name, name) } }
 
-    /// Iterates fields in order.
-    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+    /// Iterates fields in order, as `(name, value)` pairs.
+    public func makeIterator() -> Iterator { Iterator(fields: fields.makeIterator()) }
+
+    /// Yields each field as a `(name, value)` pair.
+    public struct Iterator: IteratorProtocol {
+        var fields: IndexingIterator<[Field]>
+
+        /// The next field, or nil.
+        public mutating func next() -> (name: String, value: String)? { fields.next().map { ($0.name, $0.value) } }
+    }
 
     /// The number of fields.
     public var count: Int { fields.count }
@@ -69,7 +123,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     /// Same fields in the same order.
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
-        lhs.fields.count == rhs.fields.count && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+        lhs.fields == rhs.fields
     }
 }
 
@@ -97,18 +151,25 @@ public struct HTTPRequest: Sendable {
 
     /// The path part of the target (before `?` and `#`).
     public var path: String {
-        let view = target.utf8
-        guard let mark = view.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return target }
-        return String(target[..<mark])
+        var text = target
+        return text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count, bytes[index] != UInt8(ascii: "?"), bytes[index] != UInt8(ascii: "#") { index += 1 }
+            return index == bytes.count ? target : String(decoding: UnsafeBufferPointer(rebasing: bytes[..<index]), as: UTF8.self)
+        }
     }
 
     /// The query string (after `?`, before `#`), or nil.
     public var query: String? {
-        let view = target.utf8
-        guard let mark = view.firstIndex(of: UInt8(ascii: "?")) else { return nil }
-        let start = view.index(after: mark)
-        let end = view[start...].firstIndex(of: UInt8(ascii: "#")) ?? view.endIndex
-        return String(target[start..<end])
+        var text = target
+        return text.withUTF8 { bytes in
+            var mark = 0
+            while mark < bytes.count, bytes[mark] != UInt8(ascii: "?") { mark += 1 }
+            guard mark < bytes.count else { return nil }
+            var end = mark + 1
+            while end < bytes.count, bytes[end] != UInt8(ascii: "#") { end += 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[(mark + 1)..<end]), as: UTF8.self)
+        }
     }
 }
 

@@ -157,14 +157,15 @@ final class EventLoop: @unchecked Sendable {
             case .connection(let descriptor, let address):
                 let open = shared.openConnections.add(1, ordering: .relaxed).newValue
                 if open > shared.limits.maxConnections {
-                    // Over the cap: say so and close, rather than leave the client hanging.
+                    // Over the cap: say so and close, rather than leave the client hanging. It
+                    // stops counting as open before the client can see the answer.
+                    shared.openConnections.subtract(1, ordering: .relaxed)
                     var output: [UInt8] = []
                     let refusal = HTTPProtocolError(503, "more than \(shared.limits.maxConnections) open connections")
                     ResponseSerializer.append(
                         ResponseSerializer.errorResponse(refusal), omitBody: false, keepAlive: false, isHTTP11: true, date: dates.now(), to: &output)
                     _ = output.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                     close(descriptor)
-                    shared.openConnections.subtract(1, ordering: .relaxed)
                     shared.protocolErrorLog?("\(address): 503 (\(refusal.reason))")
                     continue
                 }

@@ -29,6 +29,8 @@ public struct ItemsFunction: LambdaHandler {
     public static let handlerName = "items.handler"
 
     static let list: JSONValue = .array(items.map(\.json))
+    /// Each item's JSON, built once (the handler answers with these values).
+    static let itemJSON: [Int: JSONValue] = Dictionary(uniqueKeysWithValues: items.map { ($0.id, $0.json) })
 
     /// A handler.
     public init() {}
@@ -39,9 +41,9 @@ public struct ItemsFunction: LambdaHandler {
         case nil, .null?, .string("")?:
             return ItemsFunction.list
         case .number(let number)?:
-            if let value = number.intValue, let item = ItemsFunction.items.first(where: { $0.id == value }) { return item.json }
+            if let value = number.intValue, let item = ItemsFunction.itemJSON[value] { return item }
         case .string(let text)?:
-            if let value = Int(text), let item = ItemsFunction.items.first(where: { $0.id == value }) { return item.json }
+            if let value = Int(text), let item = ItemsFunction.itemJSON[value] { return item }
         default:
             break
         }

@@ -22,12 +22,17 @@ public struct LambdaContext: Sendable {
     public let functionName: String
     /// The version that runs (`$LATEST` or a number).
     public let functionVersion: String
-    /// The ARN as invoked (with `:alias` or `:version` when qualified).
-    public let invokedFunctionArn: String
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:` and the name as invoked (`ItemsFunction:prod`):
+    /// the ARN is put together only when a handler asks for it.
+    let arnPrefix: String
+    let qualifiedName: String
     /// Configured memory in MB.
     public let memoryLimitInMB: Int
     /// Environment variables of the version that runs.
     public let environment: [String: String]
+
+    /// The ARN as invoked (with `:alias` or `:version` when qualified).
+    public var invokedFunctionArn: String { arnPrefix + qualifiedName }
 }
 
 /// Function code: event JSON in, result JSON out, or a thrown `LambdaFunctionError`.

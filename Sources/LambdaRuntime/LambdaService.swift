@@ -8,7 +8,12 @@ import Synchronization
 /// aliases with weighted routing, qualified invocation, log lines and metrics.
 /// Thread-safe; handlers run on the caller's thread.
 public final class LambdaService: Sendable {
-    struct FunctionState: Sendable {
+    /// One function's code, versions, aliases and metrics. A reference, so that invoking reads
+    /// the fields it needs in place (a dictionary of structs would copy the whole state on every
+    /// read); mutated only while holding `state`'s lock.
+    final class FunctionState: @unchecked Sendable {
+        init(latest: FunctionConfiguration) { self.latest = latest }
+
         var latest: FunctionConfiguration
         var versions: [Int: FunctionConfiguration] = [:]
         var lastVersion = 0
@@ -77,11 +82,10 @@ public final class LambdaService: Sendable {
     @discardableResult
     public func publishVersion(_ name: String) throws(LambdaServiceError) -> String {
         try state.withLock { (functions) throws(LambdaServiceError) in
-            guard var function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
             if function.lastVersion > 0, function.versions[function.lastVersion] == function.latest { return String(function.lastVersion) }
             function.lastVersion += 1
             function.versions[function.lastVersion] = function.latest
-            functions[name] = function
             return String(function.lastVersion)
         }
     }
@@ -111,7 +115,7 @@ public final class LambdaService: Sendable {
             throw LambdaServiceError(status: 400, type: "ValidationException", message: "invalid alias name \(alias)")
         }
         try state.withLock { (functions) throws(LambdaServiceError) in
-            guard var function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
             func exists(_ version: String) -> Bool {
                 version == "$LATEST" || (Int(version).map { function.versions[$0] != nil } ?? false)
             }
@@ -134,7 +138,6 @@ public final class LambdaService: Sendable {
                 guard exists(extra.version) else { throw .notFound("Function not found: \(arn(name, qualifier: extra.version))") }
             }
             function.aliases[alias] = target
-            functions[name] = function
         }
     }
 
@@ -150,51 +153,52 @@ public final class LambdaService: Sendable {
 
     /// Invokes `function` (`Name`, `Name:3`, `Name:alias`).
     public func invoke(_ function: String, payload: JSONValue, collectLogs: Bool = false) throws(LambdaServiceError) -> InvocationResult {
-        var name = Substring(function)
+        // `name` or `name:qualifier`, split on bytes (a Character search costs grapheme breaking).
+        var functionName = function
         var qualifier: String? = nil
-        if let colon = function.firstIndex(of: ":") {
-            name = function[..<colon]
-            qualifier = String(function[function.index(after: colon)...])
+        if let colon = function.utf8.firstIndex(of: UInt8(ascii: ":")) {
+            functionName = String(function[..<colon])
+            qualifier = String(function[function.utf8.index(after: colon)...])
         }
-        let functionName = String(name)
         let resolveStart = ContinuousClock.now
         // Resolve the version and the configuration that runs.
-        let (version, configuration, cold) = try state.withLock { (functions) throws(LambdaServiceError) -> (String, FunctionConfiguration, Bool) in
-            guard let index = functions.index(forKey: functionName) else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
+        let (version, configuration, cold, functionState) = try state.withLock {
+            (functions) throws(LambdaServiceError) -> (String, FunctionConfiguration, Bool, FunctionState) in
+            guard let function = functions[functionName] else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
             var version = "$LATEST"
-            var configuration = functions.values[index].latest
+            var configuration = function.latest
             if let qualifier, qualifier != "$LATEST" {
                 if let number = Int(qualifier) {
-                    guard let published = functions.values[index].versions[number] else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
+                    guard let published = function.versions[number] else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
                     version = qualifier
                     configuration = published
                 } else {
-                    guard let alias = functions.values[index].aliases[qualifier] else {
+                    guard let alias = function.aliases[qualifier] else {
                         throw .notFound("Cannot find alias arn: \(arn(functionName, qualifier: qualifier))")
                     }
                     version = alias.version
                     if let extra = alias.additionalVersion, Double(RequestIdentifier.next() >> 11) / 9_007_199_254_740_992 < extra.weight {
                         version = extra.version
                     }
-                    if version != "$LATEST" { configuration = functions.values[index].versions[Int(version)!]! }
+                    if version != "$LATEST" { configuration = function.versions[Int(version)!]! }
                 }
             }
-            let cold = !functions.values[index].warm.contains(version)
-            if cold { functions.values[index].warm.insert(version) }
-            return (version, configuration, cold)
+            let cold = !function.warm.contains(version)
+            if cold { function.warm.insert(version) }
+            return (version, configuration, cold, function)
         }
         guard let handler = handlers.withLock({ $0[configuration.handler] }) else {
             throw LambdaServiceError(status: 502, type: "ServiceException", message: "no handler registered as \(configuration.handler)")
         }
         let requestId = RequestIdentifier.uuid()
-        // A cold start's init: resolving the version and its handler (there is no runtime to boot).
-        let initElapsed = ContinuousClock.now - resolveStart
-        let initMilliseconds = Double(initElapsed.components.seconds) * 1000 + Double(initElapsed.components.attoseconds) / 1e15
         let context = LambdaContext(
             requestId: requestId, functionName: functionName, functionVersion: version,
-            invokedFunctionArn: arnPrefix + function, memoryLimitInMB: configuration.memorySize,
+            arnPrefix: arnPrefix, qualifiedName: function, memoryLimitInMB: configuration.memorySize,
             environment: configuration.environment)
+        // A cold start's init: resolving the version and its handler (there is no runtime to boot).
         let start = ContinuousClock.now
+        let initElapsed = start - resolveStart
+        let initMilliseconds = Double(initElapsed.components.seconds) * 1000 + Double(initElapsed.components.attoseconds) / 1e15
         var result: JSONValue
         var failed = false
         do {
@@ -213,7 +217,7 @@ public final class LambdaService: Sendable {
             let message = "Task timed out after \(LambdaService.twoDecimals(configuration.timeout)) seconds"
             result = ["errorMessage": .string(message), "errorType": "Sandbox.Timedout", "requestId": .string(requestId)]
         }
-        state.withLock { $0[functionName]?.metrics.record(milliseconds: milliseconds, failed: failed) }
+        state.withLock { _ in functionState.metrics.record(milliseconds: milliseconds, failed: failed) }
         var lines: [String] = []
         if collectLogs {
             lines.append("START RequestId: \(requestId) Version: \(version)")
@@ -278,9 +282,6 @@ public struct FunctionMetrics: Sendable {
 /// Random identifiers in the shapes AWS uses. Not for secrets: values come from a
 /// splitmix64 sequence seeded once from the system generator (no system call per id).
 public enum RequestIdentifier {
-    @inline(__always)
-    static func hexDigit(_ value: UInt64) -> UInt8 { value < 10 ? UInt8(48 + value) : UInt8(87 + value) }
-
     private static let seed: UInt64 = {
         var generator = SystemRandomNumberGenerator()
         return generator.next()
@@ -295,22 +296,36 @@ public enum RequestIdentifier {
         return z ^ (z >> 31)
     }
 
+    /// Digit tables, read through a buffer pointer (no per-digit branches or bounds checks).
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let base64Digits: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
     /// A random version-4 UUID, lower-case (`c0ffee00-…`).
     public static func uuid() -> String {
         let high = (next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
         let low = (next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        return String(unsafeUninitializedCapacity: 36) { buffer in
-            var position = 0
-            for nibble in 0..<32 {
-                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
-                    buffer[position] = UInt8(ascii: "-")
+        return hexDigits.withUnsafeBufferPointer { hex in
+            String(unsafeUninitializedCapacity: 36) { buffer in
+                // 8-4-4-4-12: dashes after nibbles 8, 12, 16 and 20.
+                var position = 0
+                for nibble in 0..<16 {
+                    if nibble == 8 || nibble == 12 {
+                        buffer[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    buffer[position] = hex[Int(truncatingIfNeeded: (high >> UInt64(60 - 4 * nibble)) & 0xF)]
                     position += 1
                 }
-                let word = nibble < 16 ? high : low
-                buffer[position] = hexDigit((word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)
-                position += 1
+                for nibble in 0..<16 {
+                    if nibble == 0 || nibble == 4 {
+                        buffer[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    buffer[position] = hex[Int(truncatingIfNeeded: (low >> UInt64(60 - 4 * nibble)) & 0xF)]
+                    position += 1
+                }
+                return 36
             }
-            return 36
         }
     }
 
@@ -318,20 +333,17 @@ public enum RequestIdentifier {
     public static func shortIdentifier() -> String {
         let high = next()
         let low = next()
-        return String(unsafeUninitializedCapacity: 16) { buffer in
-            // 88 bits: 64 from `high`, 24 from `low`; 14 six-bit digits and one of 4 bits (+ `=`).
-            for position in 0..<10 { buffer[position] = base64Digit((high >> UInt64(58 - 6 * position)) & 0x3F) }
-            let rest = (high & 0xF) << 20 | (low >> 44)  // 24 bits
-            for position in 0..<4 { buffer[10 + position] = base64Digit((rest >> UInt64(18 - 6 * position)) & 0x3F) }
-            buffer[14] = base64Digit((low >> 38 & 0xF) << 2)
-            buffer[15] = UInt8(ascii: "=")
-            return 16
+        return base64Digits.withUnsafeBufferPointer { digits in
+            String(unsafeUninitializedCapacity: 16) { buffer in
+                // 88 bits: 64 from `high`, 24 from `low`; 14 six-bit digits and one of 4 bits (+ `=`).
+                for position in 0..<10 { buffer[position] = digits[Int(truncatingIfNeeded: (high >> UInt64(58 - 6 * position)) & 0x3F)] }
+                let rest = (high & 0xF) << 20 | (low >> 44)  // 24 bits
+                for position in 0..<4 { buffer[10 + position] = digits[Int(truncatingIfNeeded: (rest >> UInt64(18 - 6 * position)) & 0x3F)] }
+                buffer[14] = digits[Int(truncatingIfNeeded: (low >> 38 & 0xF) << 2)]
+                buffer[15] = UInt8(ascii: "=")
+                return 16
+            }
         }
-    }
-
-    @inline(__always)
-    static func base64Digit(_ value: UInt64) -> UInt8 {
-        value < 26 ? UInt8(65 + value) : value < 52 ? UInt8(71 + value) : value < 62 ? UInt8(value - 4) : value == 62 ? UInt8(ascii: "+") : UInt8(ascii: "/")
     }
 }
 

@@ -52,8 +52,9 @@ public struct MappingTemplateOutput: Sendable, Equatable {
 }
 
 /// An API Gateway mapping template: compiled once, rendered per request with `$input`,
-/// `$context`, `$stageVariables` and `$util`.
-public struct MappingTemplate: Sendable {
+/// `$context`, `$stageVariables` and `$util`. A reference type: the gateway hands the same
+/// compiled template to every request without copying it.
+public final class MappingTemplate: Sendable {
     /// API Gateway's size limit for a template.
     public static let maximumBytes = 300 * 1024
 
@@ -80,14 +81,18 @@ public struct MappingTemplate: Sendable {
 
     /// Renders for one request.
     public func render(_ input: MappingTemplateInput) throws(VelocityRuntimeError) -> MappingTemplateOutput {
-        var variables: [String: VelocityValue] = [:]
-        variables.reserveCapacity(4)
-        if uses.input { variables["input"] = .object(InputVariable(body: input.body, parameters: input.parameters)) }
         let context = uses.context ? ContextVariable(context: input.context, overrides: input.overrides) : nil
-        if let context { variables["context"] = .object(context) }
-        if uses.stageVariables { variables["stageVariables"] = .map(VelocityMap(input.stageVariables.map { ($0.0, VelocityValue.string($0.1)) })) }
-        if uses.util { variables["util"] = .object(UtilVariable()) }
-        let body = try template.render(variables)
+        let uses = self.uses
+        let body = try template.render { name -> VelocityValue? in
+            switch name {
+            case "input": return uses.input ? .object(InputVariable(body: input.body, parameters: input.parameters)) : nil
+            case "context": return context.map { .object($0) }
+            case "stageVariables":
+                return uses.stageVariables ? .map(VelocityMap(input.stageVariables.map { ($0.0, VelocityValue.string($0.1)) })) : nil
+            case "util": return uses.util ? .object(UtilVariable()) : nil
+            default: return nil
+            }
+        }
         return MappingTemplateOutput(body: body, overrides: context?.overrides ?? input.overrides)
     }
 }

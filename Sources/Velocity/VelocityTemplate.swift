@@ -26,9 +26,15 @@ public struct VelocityTemplate: Sendable {
     /// Renders with `variables` (`$name` → value). Mutations the template makes to maps in
     /// `variables` (for example `$context.responseOverride`) are visible to the caller.
     public func render(_ variables: [String: VelocityValue]) throws(VelocityRuntimeError) -> String {
+        try render { variables[$0] }
+    }
+
+    /// Renders with the value `binding` gives each variable name the template mentions (nil:
+    /// undefined). `binding` is called once per name, in no particular order.
+    public func render(binding: (String) -> VelocityValue?) throws(VelocityRuntimeError) -> String {
         var slots = [VelocityValue](repeating: .null, count: slotNames.count)
-        for (slot, name) in slotNames.enumerated() {
-            if let value = variables[name] { slots[slot] = value }
+        for slot in slotNames.indices {
+            if let value = binding(slotNames[slot]) { slots[slot] = value }
         }
         var renderer = VelocityRenderer(variables: slots, macros: macros, limits: limits)
         _ = try renderer.render(nodes)

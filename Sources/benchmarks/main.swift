@@ -18,6 +18,8 @@ struct Settings: Sendable {
     var items = 100_000
     var suites: Set<String> = []
     var only: String? = nil
+    /// Requests per run in the gateway suite.
+    var requests = 200_000
 }
 
 let settings: Settings = {
@@ -28,8 +30,9 @@ let settings: Settings = {
         case "--runs": settings.runs = Int(arguments.next() ?? "") ?? settings.runs
         case "--items": settings.items = Int(arguments.next() ?? "") ?? settings.items
         case "--only": settings.only = arguments.next()
+        case "--requests": settings.requests = Int(arguments.next() ?? "") ?? settings.requests
         case "-h", "--help":
-            print("usage: benchmarks [schema] [cli] [templates] [gateway] [sdk] [http] [--runs N] [--items N] [--only TEXT]")
+            print("usage: benchmarks [schema] [cli] [templates] [gateway] [sdk] [http] [--runs N] [--items N] [--requests N] [--only TEXT]")
             print("  (http is not in the default set: it needs wrk and nginx and takes about a minute per run)")
             exit(0)
         default: settings.suites.insert(argument)
@@ -267,7 +270,7 @@ func gatewayBenchmarks() throws {
     let uncached = HTTPRequest(method: "GET", target: "/prod/items/3", headers: headers)
     let cached = HTTPRequest(method: "GET", target: "/cached/items/3", headers: headers)
     precondition(gateway.respond(to: uncached).status == 200 && gateway.respond(to: cached).status == 200)
-    let requests = 200_000
+    let requests = settings.requests
     print("\ngateway in process: \(requests) requests per run, one thread, median of \(settings.runs) runs")
     var statusSum = 0
     for (name, request) in [("GET /prod/items/3 (key, quota, Lambda, templates)", uncached), ("GET /cached/items/3 (cache hit)", cached)] {
