@@ -18,7 +18,8 @@ public final class Gateway: HTTPResponder, Sendable {
     /// The Lambda service behind the API.
     public let lambda: LambdaService
     let clock: any GatewayClock
-    let deployments: Mutex<[String: StageDeployment]>
+    /// Each stage's current deployment and its cache, by stage name (one lookup per request).
+    let deployments: Mutex<[String: ServedStage]>
     /// API keys by value, each with its usage plans resolved.
     let keys: Mutex<[APIKeyValue: ActiveKey]>
     let limits: Mutex<LimitState>
@@ -99,7 +100,7 @@ public final class Gateway: HTTPResponder, Sendable {
         self.configuration = configuration
         self.lambda = lambda
         self.clock = clock
-        self.deployments = Mutex(deployments)
+        var served: [String: ServedStage] = [:]
         let plansByName = Dictionary(configuration.usagePlans.map { ($0.name, UsagePlan($0)) }, uniquingKeysWith: { first, _ in first })
         self.plansByName = plansByName
         self.keys = Mutex(Dictionary(keys.map { (APIKeyValue($0.value), ActiveKey($0, plansByName: plansByName)) }, uniquingKeysWith: { first, _ in first }))
@@ -109,6 +110,8 @@ public final class Gateway: HTTPResponder, Sendable {
             caches[stage.name] = StageCache(ResponseCache(capacityBytes: Int(stage.cache.clusterSizeGB * 1_073_741_824)))
         }
         self.caches = caches
+        for (name, deployment) in deployments { served[name] = ServedStage(deployment: deployment, cache: caches[name]) }
+        self.deployments = Mutex(served)
         self.store = store
         self.registry = registry
         self.baseDirectory = baseDirectory
@@ -154,7 +157,11 @@ public final class Gateway: HTTPResponder, Sendable {
             self.trace = trace
         }
 
-        func log(_ line: @autoclosure () -> String) { trace?.add(line()) }
+        /// Adds a line to the execution log of a test invoke; the text is built only then.
+        @inline(__always)
+        func log(_ line: @autoclosure () -> String) {
+            if let trace { trace.add(line()) }
+        }
     }
 
     func handle(_ request: HTTPRequest, trace: ExecutionTrace?, testInvoke: Bool = false) -> HTTPResponse {
@@ -187,16 +194,17 @@ public final class Gateway: HTTPResponder, Sendable {
         let httpMethod = call.httpMethod
         // The stage is the first segment; the rest is matched against the stage's resources.
         var pathText = rawPath
-        let routed = pathText.withUTF8 { bytes -> (stage: String, deployment: StageDeployment?, route: (CompiledMethod, [(String, String)])?)? in
+        let routed = pathText.withUTF8 { bytes -> (stage: String, served: ServedStage?, route: (CompiledMethod, [(String, String)])?)? in
             let path = PathBytes(bytes: bytes)
             guard let first = path.segment(from: 0) else { return nil }
             let stageName = path.string(first)
-            guard let deployment = deployments.withLock({ $0[stageName] }) else { return (stageName, nil, nil) }
-            return (stageName, deployment, deployment.route(path, from: first.upperBound, httpMethod: httpMethod))
+            guard let served = deployments.withLock({ $0[stageName] }) else { return (stageName, nil, nil) }
+            return (stageName, served, served.deployment.route(path, from: first.upperBound, httpMethod: httpMethod))
         }
-        guard let routed, let deployment = routed.deployment else {
+        guard let routed, let served = routed.served else {
             return .failure(GatewayError(.forbiddenStage))
         }
+        let deployment = served.deployment
         let stageName = routed.stage
         call.stage = stageName
         call.deployment = deployment
@@ -235,9 +243,9 @@ public final class Gateway: HTTPResponder, Sendable {
 
         // 5. Cache.
         let cachePlan = call.isTestInvoke ? nil : cachePlan(call)
-        if let failure = cachePlan?.failure { return .failure(failure) }
+        if cachePlan?.forbidden == true { return .failure(GatewayError(.cacheInvalidationForbidden)) }
         if let cachePlan, !cachePlan.bypass,
-            let cached = caches[stageName]?.state.withLock({ $0.lookup(cachePlan.key, now: call.time) })
+            let cached = served.cache?.state.withLock({ $0.lookup(cachePlan.key, now: call.time) })
         {
             call.log("Serving the response from the stage cache")
             return .success(cached)
@@ -246,7 +254,7 @@ public final class Gateway: HTTPResponder, Sendable {
         // 6–7. Integration.
         let result = integrate(call)
         if case .success(let response) = result, let cachePlan {
-            caches[stageName]?.state.withLock { $0.store(cachePlan.key, response, ttl: cachePlan.ttl, now: call.time) }
+            served.cache?.state.withLock { $0.store(cachePlan.key, response, ttl: cachePlan.ttl, now: call.time) }
         }
         return result
     }
@@ -396,7 +404,8 @@ public final class Gateway: HTTPResponder, Sendable {
         let ttl: Int
         /// Skip the lookup (an authorized `Cache-Control: max-age=0`): fetch and replace.
         var bypass = false
-        var failure: GatewayError? = nil
+        /// An unauthorized `Cache-Control: max-age=0` under `FAIL_WITH_403`.
+        var forbidden = false
     }
 
     func cachePlan(_ call: Call) -> CachePlan? {
@@ -406,7 +415,7 @@ public final class Gateway: HTTPResponder, Sendable {
         let ttl = setting?.ttlInSeconds ?? deployment.stage.cache.ttlInSeconds
         guard enabled, ttl > 0 else { return nil }
         // The namespace and parameter names are fixed per method; only the values are built.
-        var values = ""
+        var values = call.httpMethod
         for parameter in method.cacheKeyParameters {
             let value: String?
             switch parameter.location {
@@ -423,7 +432,7 @@ public final class Gateway: HTTPResponder, Sendable {
                 values += "\u{2}"
             }
         }
-        let key = CacheKey(base: method.cacheKeyBase, baseHash: method.cacheKeyBaseHash, httpMethod: call.httpMethod, values: values)
+        let key = CacheKey(base: method.cacheKeyBase, baseHash: method.cacheKeyBaseHash, request: values)
         var plan = CachePlan(key: key, ttl: ttl)
         if let control = call.request.headers["Cache-Control"], control.replacingSpaces.lowercased().contains("max-age=0") {
             let cache = deployment.stage.cache
@@ -434,7 +443,7 @@ public final class Gateway: HTTPResponder, Sendable {
             } else {
                 switch cache.unauthorizedCacheControlHeaderStrategy {
                 case "FAIL_WITH_403":
-                    plan.failure = GatewayError(.cacheInvalidationForbidden)
+                    plan.forbidden = true
                 default:
                     call.log("Cache-Control: max-age=0 from an unauthorized caller: ignored (\(cache.unauthorizedCacheControlHeaderStrategy))")
                 }
@@ -464,6 +473,13 @@ extension String {
     }
 
     var replacingSpaces: String { String(filter { $0 != " " }) }
+}
+
+/// A deployed stage as requests reach it: the deployment and the stage's cache (the cache
+/// outlives redeployments, which flush it).
+struct ServedStage: Sendable {
+    var deployment: StageDeployment
+    let cache: StageCache?
 }
 
 /// One stage's cache behind its own lock.

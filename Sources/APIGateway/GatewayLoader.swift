@@ -141,7 +141,7 @@ extension Gateway {
         guard let stage = configuration.stages.first(where: { $0.name == name }) else { throw .other("no stage named \(name)") }
         var registry = self.registry
         let (deployment, document) = try Gateway.deploy(stage, snapshot: nil, baseDirectory: baseDirectory, registry: &registry, apiId: configuration.apiId)
-        deployments.withLock { $0[name] = deployment }
+        deployments.withLock { $0[name] = ServedStage(deployment: deployment, cache: caches[name]) }
         flushCache(stage: name)
         deployedDocuments.withLock { $0[name] = document }
         try saveState()

@@ -1,24 +1,23 @@
 import HTTPCore
 
 /// What a cached response is filed under: the method's cache namespace and key parameter
-/// names (`items-id|method.request.path.ID`), the HTTP method, and the parameter values.
+/// names (`items-id|method.request.path.ID`), then the HTTP method and the parameter values.
 struct CacheKey: Hashable, Sendable {
     let base: String
-    /// `base`'s hash, computed once per method: a lookup hashes only the method and the values.
+    /// `base`'s hash, computed once per method: a lookup hashes only `request`.
     let baseHash: Int
-    let httpMethod: String
-    let values: String
+    /// The HTTP method and the parameter values (`GET`, U+0001, `3`).
+    let request: String
 
-    var byteCount: Int { base.utf8.count + httpMethod.utf8.count + values.utf8.count }
+    var byteCount: Int { base.utf8.count + request.utf8.count }
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(baseHash)
-        hasher.combine(httpMethod)
-        hasher.combine(values)
+        hasher.combine(request)
     }
 
     static func == (lhs: CacheKey, rhs: CacheKey) -> Bool {
-        lhs.baseHash == rhs.baseHash && lhs.values == rhs.values && lhs.httpMethod == rhs.httpMethod && lhs.base == rhs.base
+        lhs.baseHash == rhs.baseHash && lhs.request == rhs.request && lhs.base == rhs.base
     }
 }
 

@@ -47,9 +47,25 @@ struct ResourceRouter: Sendable {
         var resource: Int?
     }
 
-    private(set) var nodes: [Node] = [Node()]
+    /// A node as matching reads it: a reference, so a step reads its fields in place.
+    final class FrozenNode: Sendable {
+        let literals: [(text: [UInt8], node: Int)]
+        let parameter: (name: String, node: Int)?
+        let greedy: (name: String, resource: Int)?
+        let resource: Int?
+
+        init(_ node: Node) {
+            literals = node.literals
+            parameter = node.parameter
+            greedy = node.greedy
+            resource = node.resource
+        }
+    }
+
+    private let frozen: [FrozenNode]
 
     init(_ resources: [Resource]) {
+        var nodes: [Node] = [Node()]
         for (index, resource) in resources.enumerated() {
             var current = 0
             for part in resource.parts {
@@ -78,6 +94,7 @@ struct ResourceRouter: Sendable {
             if case .greedy? = resource.parts.last { continue }
             nodes[current].resource = index
         }
+        frozen = nodes.map(FrozenNode.init)
     }
 
     /// The resource and path parameters for the segments of `path` from `position` on, or nil.
@@ -88,17 +105,19 @@ struct ResourceRouter: Sendable {
     }
 
     private func match(node index: Int, _ path: PathBytes, from position: Int, _ parameters: inout [(String, String)]) -> Int? {
-        guard let segment = path.segment(from: position) else { return nodes[index].resource }
-        for (text, next) in nodes[index].literals where path.equals(segment, text) {
-            if let found = match(node: next, path, from: segment.upperBound, &parameters) { return found }
+        let node = frozen[index]
+        guard let segment = path.segment(from: position) else { return node.resource }
+        for literal in node.literals where path.equals(segment, literal.text) {
+            if let found = match(node: literal.node, path, from: segment.upperBound, &parameters) { return found }
             break
         }
-        if let (name, next) = nodes[index].parameter {
+        if let (name, next) = node.parameter {
+            if parameters.isEmpty { parameters.reserveCapacity(4) }
             parameters.append((name, path.string(segment)))
             if let found = match(node: next, path, from: segment.upperBound, &parameters) { return found }
             parameters.removeLast()
         }
-        if let (name, resource) = nodes[index].greedy {
+        if let (name, resource) = node.greedy {
             // The rest of the path, its non-empty segments joined by `/`.
             var parts: [String] = []
             var rest: Range<Int>? = segment

@@ -57,7 +57,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// Sets `first` and `second` (as `set` does) and adds `fallback` unless a field of its name
     /// is present, with one pass over the fields and at most one allocation: what a server does
     /// to every response it sends (request ids, a default content type).
-    public mutating func set(_ first: Field, _ second: Field, addingUnlessPresent fallback: Field) {
+    public mutating func set(_ first: consuming Field, _ second: consuming Field, addingUnlessPresent fallback: consuming Field) {
         var replaces = false
         var hasFallback = false
         for field in fields {
@@ -105,6 +105,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// ASCII case-insensitive comparison of field names.
     public static func sameName(_ a: String, _ b: String) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
+        if a == b { return true }
         @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
         let fast: Bool?? = a.utf8.withContiguousStorageIfAvailable { left in
             b.utf8.withContiguousStorageIfAvailable { right in

@@ -153,8 +153,10 @@ struct JSONReader {
     var scratch: [UInt8] = []
     /// Elements and members of the containers being parsed, so each container is allocated
     /// once, at its final size.
-    let elementStack = MoveStack<JSONValue>()
-    let memberStack = MoveStack<JSONObject.Member>()
+    /// Made on first use (a document without arrays never makes `elementStack`), sized for
+    /// the document: a small one gets small buffers.
+    lazy var elementStack = MoveStack<JSONValue>(capacity: min(64, bytes.count / 4 + 1))
+    lazy var memberStack = MoveStack<JSONObject.Member>(capacity: min(64, bytes.count / 8 + 1))
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParser.Options) {
         self.bytes = bytes

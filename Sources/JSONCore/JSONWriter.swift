@@ -74,24 +74,33 @@ public struct JSONWriter: Sendable {
 
     /// Appends `text` as a quoted JSON string.
     public static func writeString(_ text: String, into output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(0x5C); output.append(0x22)
-            case UInt8(ascii: "\\"): output.append(0x5C); output.append(0x5C)
-            case 0x0A: output.append(0x5C); output.append(UInt8(ascii: "n"))
-            case 0x0D: output.append(0x5C); output.append(UInt8(ascii: "r"))
-            case 0x09: output.append(0x5C); output.append(UInt8(ascii: "t"))
-            case 0x08: output.append(0x5C); output.append(UInt8(ascii: "b"))
-            case 0x0C: output.append(0x5C); output.append(UInt8(ascii: "f"))
-            case ..<0x20:
-                output.append(contentsOf: "\\u00".utf8)
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0xF)])
-            default: output.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            output.append(UInt8(ascii: "\""))
+            // Runs of bytes that need no escape are copied whole.
+            var start = 0
+            for position in 0..<bytes.count {
+                let byte = bytes[position]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
+                start = position + 1
+                switch byte {
+                case UInt8(ascii: "\""): output.append(0x5C); output.append(0x22)
+                case UInt8(ascii: "\\"): output.append(0x5C); output.append(0x5C)
+                case 0x0A: output.append(0x5C); output.append(UInt8(ascii: "n"))
+                case 0x0D: output.append(0x5C); output.append(UInt8(ascii: "r"))
+                case 0x09: output.append(0x5C); output.append(UInt8(ascii: "t"))
+                case 0x08: output.append(0x5C); output.append(UInt8(ascii: "b"))
+                case 0x0C: output.append(0x5C); output.append(UInt8(ascii: "f"))
+                default:
+                    output.append(contentsOf: "\\u00".utf8)
+                    output.append(hexDigits[Int(byte >> 4)])
+                    output.append(hexDigits[Int(byte & 0xF)])
+                }
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
+            output.append(UInt8(ascii: "\""))
         }
-        output.append(UInt8(ascii: "\""))
     }
 
     /// `text` as a quoted JSON string.

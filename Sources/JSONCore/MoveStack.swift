@@ -1,16 +1,20 @@
 /// A growable stack that hands its top elements over by *moving* them into an exact-size
 /// array: no copy, no retain/release, no destroy. The parser builds containers on it.
 final class MoveStack<Element> {
+    /// Unallocated (a placeholder address) until the first push: a stack that is never used
+    /// costs no buffer.
     private var storage: UnsafeMutablePointer<Element>
-    private var capacity: Int
+    private var capacity = 0
+    private let initialCapacity: Int
     private(set) var count = 0
 
     init(capacity: Int = 64) {
-        self.capacity = capacity
-        storage = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+        initialCapacity = max(1, capacity)
+        storage = UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
     }
 
     deinit {
+        guard capacity > 0 else { return }
         storage.deinitialize(count: count)
         storage.deallocate()
     }
@@ -23,11 +27,14 @@ final class MoveStack<Element> {
     }
 
     private func grow() {
-        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
-        larger.moveInitialize(from: storage, count: count)
-        storage.deallocate()
+        let newCapacity = capacity == 0 ? initialCapacity : capacity * 2
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        if capacity > 0 {
+            larger.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+        }
         storage = larger
-        capacity *= 2
+        capacity = newCapacity
     }
 
     /// The element at `index` (counted from the bottom), for in-place reads and updates.

@@ -16,8 +16,10 @@ public struct LambdaFunctionError: Error, Sendable, Equatable {
 
 /// What a running invocation can see.
 public struct LambdaContext: Sendable {
-    /// The invocation's request id.
-    public let requestId: String
+    /// The invocation's request id, kept as its 128 bits until read.
+    let requestIdentifier: RequestIdentifier.Value
+    /// The invocation's request id (a UUID).
+    public var requestId: String { requestIdentifier.text }
     /// The function name.
     public let functionName: String
     /// The version that runs (`$LATEST` or a number).
@@ -125,7 +127,9 @@ public struct LambdaServiceError: Error, Sendable, Equatable, CustomStringConver
 /// The result of one invocation.
 public struct InvocationResult: Sendable {
     /// The request id.
-    public let requestId: String
+    let requestIdentifier: RequestIdentifier.Value
+    /// The invocation's request id (a UUID).
+    public var requestId: String { requestIdentifier.text }
     /// The result, or the error JSON (`errorMessage`, `errorType`, `requestId`, `stackTrace`).
     public let payload: JSONValue
     /// `Unhandled` when the function failed (`X-Amz-Function-Error`).

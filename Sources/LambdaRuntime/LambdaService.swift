@@ -156,11 +156,13 @@ public final class LambdaService: Sendable {
         // `name` or `name:qualifier`, split on bytes (a Character search costs grapheme breaking).
         var functionName = function
         var qualifier: String? = nil
-        if let colon = function.utf8.firstIndex(of: UInt8(ascii: ":")) {
-            functionName = String(function[..<colon])
-            qualifier = String(function[function.utf8.index(after: colon)...])
+        var text = function
+        text.withUTF8 { bytes in
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
+            functionName = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
+            qualifier = String(decoding: UnsafeBufferPointer(rebasing: bytes[(colon + 1)...]), as: UTF8.self)
         }
-        let resolveStart = ContinuousClock.now
+        let resolveStart = LambdaService.monotonicNanoseconds()
         // Resolve the version and the configuration that runs.
         let (version, configuration, cold, functionState) = try state.withLock {
             (functions) throws(LambdaServiceError) -> (String, FunctionConfiguration, Bool, FunctionState) in
@@ -190,15 +192,15 @@ public final class LambdaService: Sendable {
         guard let handler = handlers.withLock({ $0[configuration.handler] }) else {
             throw LambdaServiceError(status: 502, type: "ServiceException", message: "no handler registered as \(configuration.handler)")
         }
-        let requestId = RequestIdentifier.uuid()
+        // The id's text is made only if something reads it (an error payload, the log lines).
+        let requestIdentifier = RequestIdentifier.Value.random()
         let context = LambdaContext(
-            requestId: requestId, functionName: functionName, functionVersion: version,
+            requestIdentifier: requestIdentifier, functionName: functionName, functionVersion: version,
             arnPrefix: arnPrefix, qualifiedName: function, memoryLimitInMB: configuration.memorySize,
             environment: configuration.environment)
         // A cold start's init: resolving the version and its handler (there is no runtime to boot).
-        let start = ContinuousClock.now
-        let initElapsed = start - resolveStart
-        let initMilliseconds = Double(initElapsed.components.seconds) * 1000 + Double(initElapsed.components.attoseconds) / 1e15
+        let start = LambdaService.monotonicNanoseconds()
+        let initMilliseconds = Double(start &- resolveStart) / 1e6
         var result: JSONValue
         var failed = false
         do {
@@ -206,20 +208,20 @@ public final class LambdaService: Sendable {
         } catch {
             failed = true
             result = [
-                "errorMessage": .string(error.errorMessage), "errorType": .string(error.errorType), "requestId": .string(requestId),
+                "errorMessage": .string(error.errorMessage), "errorType": .string(error.errorType), "requestId": .string(requestIdentifier.text),
                 "stackTrace": [],
             ]
         }
-        let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = Double(LambdaService.monotonicNanoseconds() &- start) / 1e6
         if milliseconds > configuration.timeout * 1000 {
             failed = true
             let message = "Task timed out after \(LambdaService.twoDecimals(configuration.timeout)) seconds"
-            result = ["errorMessage": .string(message), "errorType": "Sandbox.Timedout", "requestId": .string(requestId)]
+            result = ["errorMessage": .string(message), "errorType": "Sandbox.Timedout", "requestId": .string(requestIdentifier.text)]
         }
         state.withLock { _ in functionState.metrics.record(milliseconds: milliseconds, failed: failed) }
         var lines: [String] = []
         if collectLogs {
+            let requestId = requestIdentifier.text
             lines.append("START RequestId: \(requestId) Version: \(version)")
             lines.append("END RequestId: \(requestId)")
             var report = "REPORT RequestId: \(requestId)\tDuration: \(LambdaService.twoDecimals(milliseconds)) ms"
@@ -229,7 +231,7 @@ public final class LambdaService: Sendable {
             lines.append(report)
         }
         return InvocationResult(
-            requestId: requestId, payload: result, functionError: failed ? "Unhandled" : nil, executedVersion: version, logLines: lines,
+            requestIdentifier: requestIdentifier, payload: result, functionError: failed ? "Unhandled" : nil, executedVersion: version, logLines: lines,
             durationMilliseconds: milliseconds)
     }
 
@@ -237,6 +239,13 @@ public final class LambdaService: Sendable {
     public func metrics(_ name: String) -> FunctionMetrics? { state.withLock { $0[name]?.metrics } }
 
     static func twoDecimals(_ value: Double) -> String { LogFormat.twoDecimals(value) }
+
+    /// The monotonic clock in nanoseconds (one `clock_gettime`, no `Duration` arithmetic).
+    static func monotonicNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
 
     static func maxMemoryUsedMB() -> Int {
         var usage = rusage()
@@ -296,33 +305,47 @@ public enum RequestIdentifier {
         return z ^ (z >> 31)
     }
 
-    /// Digit tables, read through a buffer pointer (no per-digit branches or bounds checks).
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// Digit tables, read through a buffer pointer (no per-digit branches or bounds checks):
+    /// each byte's two hex digits, and the base64 alphabet.
+    private static let hexPairs: [UInt16] = (0..<256).map { byte in
+        let digits = Array("0123456789abcdef".utf8)
+        // Little-endian: the high nibble's digit first in memory.
+        return UInt16(digits[byte >> 4]) | UInt16(digits[byte & 0xF]) << 8
+    }
     private static let base64Digits: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
+    /// A random version-4 UUID as its 128 bits; `text` writes it out.
+    public struct Value: Sendable, Hashable {
+        let high: UInt64
+        let low: UInt64
+
+        /// A new random id.
+        public static func random() -> Value {
+            Value(high: (next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000, low: (next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000)
+        }
+
+        /// Lower-case, `8-4-4-4-12`.
+        public var text: String { RequestIdentifier.uuidText(high: high, low: low) }
+    }
+
     /// A random version-4 UUID, lower-case (`c0ffee00-…`).
-    public static func uuid() -> String {
-        let high = (next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
-        let low = (next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        return hexDigits.withUnsafeBufferPointer { hex in
+    public static func uuid() -> String { Value.random().text }
+
+    static func uuidText(high: UInt64, low: UInt64) -> String {
+        hexPairs.withUnsafeBufferPointer { pairs in
             String(unsafeUninitializedCapacity: 36) { buffer in
-                // 8-4-4-4-12: dashes after nibbles 8, 12, 16 and 20.
+                // 8-4-4-4-12 hex digits: two digits per byte, dashes after bytes 4, 6, 8 and 10.
+                let raw = UnsafeMutableRawBufferPointer(buffer)
                 var position = 0
-                for nibble in 0..<16 {
-                    if nibble == 8 || nibble == 12 {
-                        buffer[position] = UInt8(ascii: "-")
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        raw[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    buffer[position] = hex[Int(truncatingIfNeeded: (high >> UInt64(60 - 4 * nibble)) & 0xF)]
-                    position += 1
-                }
-                for nibble in 0..<16 {
-                    if nibble == 0 || nibble == 4 {
-                        buffer[position] = UInt8(ascii: "-")
-                        position += 1
-                    }
-                    buffer[position] = hex[Int(truncatingIfNeeded: (low >> UInt64(60 - 4 * nibble)) & 0xF)]
-                    position += 1
+                    let word = index < 8 ? high : low
+                    let byte = Int(truncatingIfNeeded: (word >> UInt64(56 - 8 * (index & 7))) & 0xFF)
+                    raw.storeBytes(of: pairs[byte].littleEndian, toByteOffset: position, as: UInt16.self)
+                    position += 2
                 }
                 return 36
             }

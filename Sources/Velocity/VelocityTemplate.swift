@@ -32,7 +32,11 @@ public struct VelocityTemplate: Sendable {
     /// Renders with the value `binding` gives each variable name the template mentions (nil:
     /// undefined). `binding` is called once per name, in no particular order.
     public func render(binding: (String) -> VelocityValue?) throws(VelocityRuntimeError) -> String {
-        var slots = [VelocityValue](repeating: .null, count: slotNames.count)
+        let count = slotNames.count
+        var slots = [VelocityValue](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for slot in 0..<count { (buffer.baseAddress! + slot).initialize(to: .null) }
+            initialized = count
+        }
         for slot in slotNames.indices {
             if let value = binding(slotNames[slot]) { slots[slot] = value }
         }
