@@ -153,14 +153,16 @@ struct JSONReader {
     var scratch: [UInt8] = []
     /// Elements and members of the containers being parsed, so each container is allocated
     /// once, at its final size.
-    /// Made on first use (a document without arrays never makes `elementStack`), sized for
-    /// the document: a small one gets small buffers.
-    lazy var elementStack = MoveStack<JSONValue>(capacity: min(64, bytes.count / 4 + 1))
-    lazy var memberStack = MoveStack<JSONObject.Member>(capacity: min(64, bytes.count / 8 + 1))
+    /// Their buffers are allocated on first use, sized for the document (a small document gets
+    /// small buffers; one without arrays allocates no element buffer).
+    let elementStack: MoveStack<JSONValue>
+    let memberStack: MoveStack<JSONObject.Member>
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParser.Options) {
         self.bytes = bytes
         self.options = options
+        elementStack = MoveStack(capacity: min(64, bytes.count / 4 + 1))
+        memberStack = MoveStack(capacity: min(64, bytes.count / 8 + 1))
     }
 
     // MARK: - Errors
