@@ -30,6 +30,18 @@ struct JSONWriterTests {
         #expect(text.contains("\\u0001"))
         #expect(try JSONParser.parse(text) == value)
     }
+
+    @Test("every escape, at the start, between runs and at the end of a string")
+    func escapes() {
+        let cases: [(String, String)] = [
+            ("", #""""#), ("plain", #""plain""#), ("\"", #""\"""#), ("a\\b", #""a\\b""#),
+            ("\n\r\t\u{8}\u{C}", #""\n\r\t\b\f""#), ("x\u{0}y\u{1F}", #""x\u0000y\u001f""#),
+            ("é\"🐲\"", #""é\"🐲\"""#), ("\u{7F}", "\"\u{7F}\""),
+        ]
+        for (text, expected) in cases {
+            #expect(JSONWriter.quoted(text) == expected, "\(text.debugDescription)")
+        }
+    }
 }
 
 @Suite("JSONPointer")
