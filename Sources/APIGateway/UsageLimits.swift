@@ -1,0 +1,200 @@
+import APIModel
+import Synchronization
+
+/// API keys, usage plans, quotas and throttles as the request path reads them: every table key
+/// hashed once when made, every per-client record held by reference.
+extension Gateway {
+    /// Throttle buckets and quota use, under one lock. Keyed so that a request costs no
+    /// allocation and three lookups: its client (plan and key), its stage bucket, the account.
+    struct LimitState: Sendable {
+        /// Per usage plan and key: quota use and the plan's buckets.
+        var clients: [ClientKey: ClientLimits] = [:]
+        /// Stage buckets and stage method buckets (`stage/prod`, `stage/prod/items/GET`).
+        var stageBuckets: [HashedName: TokenBucket] = [:]
+        var account: TokenBucket?
+        /// Quota period names (`2026-12-02`), cached per day.
+        var periods = QuotaPeriods()
+
+        /// Quota use as persisted: `plan/keyId` → use.
+        var usage: [String: QuotaUsage] {
+            var result: [String: QuotaUsage] = [:]
+            for (key, client) in clients { if let quota = client.quota { result[key.plan + "/" + key.key] = quota } }
+            return result
+        }
+
+        init(usage: [String: QuotaUsage] = [:]) {
+            for (name, quota) in usage {
+                guard let slash = name.firstIndex(of: "/") else { continue }
+                // Inserted explicitly: `clients[key, default: …].quota = …` would set the property
+                // of a default instance that is never stored (ClientLimits is a class).
+                let client = ClientLimits()
+                client.quota = quota
+                clients[ClientKey(plan: String(name[..<slash]), key: String(name[name.index(after: slash)...]))] = client
+            }
+        }
+    }
+
+    /// A usage plan and an API key id, hashed once when made (an active key holds one per plan).
+    struct ClientKey: Hashable, Sendable {
+        let plan: String
+        let key: String
+        private let hash: Int
+
+        init(plan: String, key: String) {
+            self.plan = plan
+            self.key = key
+            var hasher = Hasher()
+            hasher.combine(plan)
+            hasher.combine(key)
+            hash = hasher.finalize()
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+        static func == (lhs: ClientKey, rhs: ClientKey) -> Bool { lhs.hash == rhs.hash && lhs.key == rhs.key && lhs.plan == rhs.plan }
+    }
+
+    /// One client's quota use and plan buckets. A reference, so that a request finds and
+    /// updates it with one lookup; read and written only under the `limits` lock.
+    final class ClientLimits: @unchecked Sendable {
+        var quota: QuotaUsage?
+        var bucket: TokenBucket?
+        var methodBuckets: [String: TokenBucket] = [:]
+    }
+
+    // MARK: - Usage plans and throttling
+
+    /// Quota and throttles, most specific first; nil when the request may proceed.
+    func admit(_ call: Call, plan: UsagePlan?, client clientKey: ClientKey?) -> GatewayError? {
+        guard let deployment = call.deployment, let method = call.method else { return nil }
+        let now = call.time
+        let setting = deployment.setting(for: method)
+        return limits.withLock { (state) -> GatewayError? in
+            var period = ""
+            var client: ClientLimits?
+            // The plan's quota, then its per-client throttle (method-level first).
+            if let plan, let clientKey {
+                let limits: ClientLimits
+                if let known = state.clients[clientKey] {
+                    limits = known
+                } else {
+                    limits = ClientLimits()
+                    state.clients[clientKey] = limits
+                }
+                client = limits
+                if let quota = plan.definition.quota { period = state.periods.period(now, quota.period.rawValue) }
+                let error = Gateway.admitClient(limits, plan: plan, method: method, period: period, now: now) { line in
+                    call.log("API Key \(clientKey.key) \(line)")
+                }
+                if let error { return error }
+            }
+            // Then the stage's (or the stage method's) throttle, then the account's.
+            let stageThrottle = setting?.throttle ?? deployment.stage.throttle
+            let stageKey = setting?.throttle != nil ? method.stageMethodBucket : method.stageBucket
+            let stageAdmitted = state.stageBuckets[stageKey, default: TokenBucket(settings: stageThrottle, now: now)].take(now: now)
+            if !stageAdmitted {
+                call.log("Throttle limit exceeded (\(stageKey.text)). Limit: \(stageThrottle.rateLimit) Burst: \(stageThrottle.burstLimit)")
+                return GatewayError(.throttled)
+            }
+            if state.account == nil { state.account = TokenBucket(settings: configuration.accountThrottle, now: now) }
+            if !state.account!.take(now: now) {
+                call.log("Throttle limit exceeded (account). Limit: \(configuration.accountThrottle.rateLimit) Burst: \(configuration.accountThrottle.burstLimit)")
+                return GatewayError(.throttled)
+            }
+            if let client, plan?.definition.quota != nil {
+                if client.quota == nil { client.quota = QuotaUsage(period: period, used: 0) }
+                client.quota!.count(in: period)
+            }
+            return nil
+        }
+    }
+
+    /// The quota check and the plan's throttle for one client; nil when admitted (the quota is
+    /// counted later, once every throttle has admitted the request).
+    static func admitClient(
+        _ client: ClientLimits, plan usagePlan: UsagePlan, method: CompiledMethod, period: String, now: Double, log: (String) -> Void
+    ) -> GatewayError? {
+        let plan = usagePlan.definition
+        if let quota = plan.quota {
+            let used = client.quota?.period == period ? client.quota!.used : 0
+            if used >= quota.limit {
+                log("exceeded quota limit: Key quota exhausted for Usage Plan ID \(plan.name). Limit: \(quota.limit) Period: \(quota.period.rawValue)")
+                return GatewayError(.quotaExceeded)
+            }
+        }
+        if !plan.methodThrottles.isEmpty, let methodThrottle = plan.methodThrottles[method.planKey] {
+            if !client.methodBuckets[method.planKey, default: TokenBucket(settings: methodThrottle, now: now)].take(now: now) {
+                log("throttled by usage plan \(plan.name) for \(method.planKey). Limit: \(methodThrottle.rateLimit) Burst: \(methodThrottle.burstLimit)")
+                return GatewayError(.throttled)
+            }
+        } else if let throttle = plan.throttle {
+            if client.bucket == nil { client.bucket = TokenBucket(settings: throttle, now: now) }
+            if !client.bucket!.take(now: now) {
+                log("throttled by usage plan \(plan.name). Limit: \(throttle.rateLimit) Burst: \(throttle.burstLimit)")
+                return GatewayError(.throttled)
+            }
+        }
+        return nil
+    }
+}
+
+/// An API key as the gateway holds it: the record and its usage plans, resolved once (replaced
+/// whole when the key changes).
+final class ActiveKey: Sendable {
+    let record: APIKeyRecord
+    /// The key's usage plans, in the record's order (unknown names left out).
+    let plans: [UsagePlan]
+    /// The limit-state key of each plan in `plans` with this key.
+    let clientKeys: [Gateway.ClientKey]
+
+    init(_ record: APIKeyRecord, plansByName: [String: UsagePlan]) {
+        self.record = record
+        plans = record.usagePlans.compactMap { plansByName[$0] }
+        clientKeys = plans.map { Gateway.ClientKey(plan: $0.definition.name, key: record.id) }
+    }
+}
+
+/// An `x-api-key` value as a table key, hashed with a short FNV-1a pass over its bytes (the
+/// values are long, and a lookup happens on every request).
+struct APIKeyValue: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    func hash(into hasher: inout Hasher) {
+        var contiguous = text
+        let fnv = contiguous.withUTF8 { bytes in
+            var fnv: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { fnv = (fnv ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            return fnv
+        }
+        hasher.combine(fnv)
+    }
+}
+
+/// A name used as a table key, hashed once when made.
+struct HashedName: Hashable, Sendable {
+    let text: String
+    private let hash: Int
+
+    init(_ text: String) {
+        self.text = text
+        hash = text.hashValue
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    static func == (lhs: HashedName, rhs: HashedName) -> Bool { lhs.hash == rhs.hash && lhs.text == rhs.text }
+}
+
+/// A usage plan as the gateway holds it: shared by reference on the request path.
+final class UsagePlan: Sendable {
+    let definition: UsagePlanDefinition
+    /// The plan's stages (a short list: scanned, no hashing).
+    let stages: [String]
+
+    init(_ definition: UsagePlanDefinition) {
+        self.definition = definition
+        stages = definition.stages
+    }
+}
