@@ -215,22 +215,20 @@ public final class Gateway: HTTPResponder, Sendable {
     func validate(_ call: Call) -> GatewayError? {
         guard let method = call.method, let validator = method.validator else { return nil }
         if validator.validateRequestParameters {
-            var missing: [(location: String, name: String, key: String)] = []
+            var missing: [ParameterReference] = []
             for parameter in method.requiredParameters {
                 let present: Bool
                 switch parameter.location {
-                case "header": present = call.request.headers.contains(parameter.name)
-                case "querystring": present = call.query.contains { $0.0 == parameter.name }
-                case "path": present = call.pathParameters.contains { $0.0 == parameter.name }
-                default: present = true
+                case .header: present = call.request.headers.contains(parameter.name)
+                case .querystring: present = call.query.contains { $0.0 == parameter.name }
+                case .path: present = call.pathParameters.contains { $0.0 == parameter.name }
+                case .other: present = true
                 }
                 if !present { missing.append(parameter) }
             }
             if !missing.isEmpty {
-                let order = ["header": 0, "path": 1, "querystring": 2]
                 let sorted = missing.sorted { lhs, rhs in
-                    let left = order[lhs.location] ?? 3, right = order[rhs.location] ?? 3
-                    return left != right ? left < right : lhs.key < rhs.key
+                    lhs.location != rhs.location ? lhs.location < rhs.location : lhs.key < rhs.key
                 }
                 return GatewayError(.badRequestParameters, message: "Missing required request parameters: [\(sorted.map(\.name).joined(separator: ", "))]")
             }
@@ -286,10 +284,10 @@ public final class Gateway: HTTPResponder, Sendable {
         for parameter in method.cacheKeyParameters {
             let value: String?
             switch parameter.location {
-            case "path": value = call.pathParameters.first { $0.0 == parameter.name }?.1
-            case "querystring": value = call.query.last { $0.0 == parameter.name }?.1
-            case "header": value = call.request.headers[parameter.name]
-            default: value = nil
+            case .path: value = call.pathParameters.first { $0.0 == parameter.name }?.1
+            case .querystring: value = call.query.last { $0.0 == parameter.name }?.1
+            case .header: value = call.request.headers[parameter.name]
+            case .other: value = nil
             }
             // U+0001 before a present value, U+0002 for a missing one: no two lists collide.
             if let value {

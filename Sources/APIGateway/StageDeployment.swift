@@ -132,6 +132,32 @@ struct ResourceRouter: Sendable {
     }
 }
 
+/// A method request parameter as mappings and cache keys name it (`method.request.path.ID`),
+/// split once at deploy time.
+struct ParameterReference: Sendable {
+    /// Where the value comes from, in the order AWS lists missing parameters.
+    enum Location: Int, Sendable, Comparable {
+        case header, path, querystring, other
+
+        init(_ text: String) {
+            switch text {
+            case "header": self = .header
+            case "path": self = .path
+            case "querystring": self = .querystring
+            default: self = .other
+            }
+        }
+
+        static func < (lhs: Location, rhs: Location) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    let location: Location
+    /// The parameter's name (`ID`).
+    let name: String
+    /// The whole reference (`method.request.path.ID`).
+    let key: String
+}
+
 /// One method, compiled: templates, selection patterns and models ready for every request.
 final class CompiledMethod: Sendable {
     let resource: Resource
@@ -145,9 +171,9 @@ final class CompiledMethod: Sendable {
     let planKey: String
     let settingsKey: String
     /// Required parameters (`method.request.header.X` split once): location, name, full key.
-    let requiredParameters: [(location: String, name: String, key: String)]
+    let requiredParameters: [ParameterReference]
     /// Cache-key parameters, split once.
-    let cacheKeyParameters: [(location: String, name: String, key: String)]
+    let cacheKeyParameters: [ParameterReference]
     /// `namespace|` for cache keys.
     let cacheKeyPrefix: String
     /// The cache namespace and the key parameters' names: what a cache key shares with every
@@ -161,7 +187,7 @@ final class CompiledMethod: Sendable {
     let setting: MethodSetting?
 
     init(
-        resource: Resource, method: Method, requestTemplates: [String: MappingTemplate], responses: [CompiledIntegrationResponse], requestModels: [String: CompiledSchema], responseModels: [Int: CompiledSchema], validator: RequestValidator?, planKey: String, settingsKey: String, requiredParameters: [(location: String, name: String, key: String)], cacheKeyParameters: [(location: String, name: String, key: String)], cacheKeyPrefix: String, stageMethodBucket: String, stageBucket: String, lambdaTarget: String?, setting: MethodSetting?
+        resource: Resource, method: Method, requestTemplates: [String: MappingTemplate], responses: [CompiledIntegrationResponse], requestModels: [String: CompiledSchema], responseModels: [Int: CompiledSchema], validator: RequestValidator?, planKey: String, settingsKey: String, requiredParameters: [ParameterReference], cacheKeyParameters: [ParameterReference], cacheKeyPrefix: String, stageMethodBucket: String, stageBucket: String, lambdaTarget: String?, setting: MethodSetting?
     ) {
         self.resource = resource
         self.method = method
@@ -184,10 +210,10 @@ final class CompiledMethod: Sendable {
     }
 
     /// `method.request.path.ID` → (`path`, `ID`).
-    static func split(_ key: String) -> (location: String, name: String, key: String)? {
+    static func split(_ key: String) -> ParameterReference? {
         let parts = key.split(separator: ".", maxSplits: 3).map(String.init)
         guard parts.count == 4, parts[0] == "method", parts[1] == "request" else { return nil }
-        return (parts[2], parts[3], key)
+        return ParameterReference(location: ParameterReference.Location(parts[2]), name: parts[3], key: key)
     }
 
     /// The Lambda function (`ItemsFunction:prod`) the URI names once the stage's variables are
