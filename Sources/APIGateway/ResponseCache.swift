@@ -22,21 +22,27 @@ struct CacheKey: Hashable, Sendable {
 }
 
 /// A stage's response cache: entries expire after their TTL, the total size is bounded by the
-/// cluster size, and the least recently used entries are evicted first. Counts hits and misses.
+/// cluster size, and the least recently used entries are evicted first (a recency list: a hit,
+/// a store and an eviction are each a constant number of steps). Counts hits and misses.
 struct ResponseCache: Sendable {
-    /// One cached response. A reference, so that a hit reads it and marks it used in place
-    /// (changed only through the cache, which its owner keeps behind a lock).
+    /// One cached response, linked to its neighbours in recency order. A reference, so that a
+    /// hit reads it and moves it in place; changed only through the cache, which its owner keeps
+    /// behind a lock.
     final class Entry: @unchecked Sendable {
+        let key: CacheKey
         let response: HTTPResponse
         let expires: Double
         let size: Int
-        var lastUsed: UInt64
+        /// Neighbours in the recency list. Unowned: `entries` keeps every entry alive, and an
+        /// entry leaves the list before it leaves `entries` (no chain of references to free).
+        unowned(unsafe) var older: Entry?
+        unowned(unsafe) var newer: Entry?
 
-        init(response: HTTPResponse, expires: Double, size: Int, lastUsed: UInt64) {
+        init(key: CacheKey, response: HTTPResponse, expires: Double, size: Int) {
+            self.key = key
             self.response = response
             self.expires = expires
             self.size = size
-            self.lastUsed = lastUsed
         }
     }
 
@@ -46,7 +52,9 @@ struct ResponseCache: Sendable {
     let capacityBytes: Int
     private(set) var entries: [CacheKey: Entry] = [:]
     private(set) var usedBytes = 0
-    private var tick: UInt64 = 0
+    /// Ends of the recency list: the next to evict, and the last used.
+    private unowned(unsafe) var oldest: Entry?
+    private unowned(unsafe) var newest: Entry?
     private(set) var hits = 0
     private(set) var misses = 0
 
@@ -62,8 +70,10 @@ struct ResponseCache: Sendable {
             misses += 1
             return nil
         }
-        tick += 1
-        entry.lastUsed = tick
+        if entry !== newest {
+            unlink(entry)
+            append(entry)
+        }
         hits += 1
         return entry.response
     }
@@ -72,20 +82,49 @@ struct ResponseCache: Sendable {
         let size = response.body.count + response.headers.fields.reduce(64 + key.byteCount) { $0 + $1.name.utf8.count + $1.value.utf8.count }
         guard ttl > 0, response.body.count <= ResponseCache.maximumEntryBytes, size <= capacityBytes else { return }
         remove(key)
-        while usedBytes + size > capacityBytes, let oldest = entries.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
-            remove(oldest)
-        }
-        tick += 1
-        entries[key] = Entry(response: response, expires: now + Double(ttl), size: size, lastUsed: tick)
+        while usedBytes + size > capacityBytes, let victim = oldest { remove(victim.key) }
+        let entry = Entry(key: key, response: response, expires: now + Double(ttl), size: size)
+        entries[key] = entry
+        append(entry)
         usedBytes += size
     }
 
     mutating func remove(_ key: CacheKey) {
-        if let entry = entries.removeValue(forKey: key) { usedBytes -= entry.size }
+        guard let entry = entries[key] else { return }
+        unlink(entry)
+        entries.removeValue(forKey: key)
+        usedBytes -= entry.size
     }
 
     mutating func flush() {
+        oldest = nil
+        newest = nil
         entries.removeAll()
         usedBytes = 0
+    }
+
+    /// Keys from the least to the most recently used (for tests and diagnostics).
+    var keysByRecency: [CacheKey] {
+        var keys: [CacheKey] = []
+        var current = oldest
+        while let entry = current {
+            keys.append(entry.key)
+            current = entry.newer
+        }
+        return keys
+    }
+
+    private mutating func append(_ entry: Entry) {
+        entry.older = newest
+        entry.newer = nil
+        if let last = newest { last.newer = entry } else { oldest = entry }
+        newest = entry
+    }
+
+    private mutating func unlink(_ entry: Entry) {
+        if let older = entry.older { older.newer = entry.newer } else { oldest = entry.newer }
+        if let newer = entry.newer { newer.older = entry.older } else { newest = entry.older }
+        entry.older = nil
+        entry.newer = nil
     }
 }
