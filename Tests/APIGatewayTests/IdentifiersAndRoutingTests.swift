@@ -124,3 +124,41 @@ struct HTTPHeadersTests {
         #expect(headers.values(for: "a") == ["1", "3"])
     }
 }
+
+@Suite("Gateway under arbitrary requests")
+struct ArbitraryRequestTests {
+    /// A small deterministic generator (the test is the same on every run).
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("random targets, methods, headers and bodies: every answer is a well-formed HTTP status with ids")
+    func arbitraryRequests() throws {
+        let fixture = try GatewayFixture()
+        let key = fixture.labKey
+        var random = SplitMix(state: 7)
+        let pieces = ["/", "//", "prod", "dev", "mock", "items", "{ID}", "3", "5", "é", "%2F", "%", "?", "&", "=", "#", "..", " ", "\u{0}", "🐲", "{proxy+}"]
+        let methods = ["GET", "get", "POST", "OPTIONS", "HEAD", "DELETE", "ANY", "", "G E T"]
+        for _ in 0..<3000 {
+            var target = ""
+            for _ in 0..<Int.random(in: 0...8, using: &random) { target += pieces.randomElement(using: &random)! }
+            var headers = HTTPHeaders()
+            if Bool.random(using: &random) { headers.add("x-api-key", Bool.random(using: &random) ? key : String(key.reversed())) }
+            if Bool.random(using: &random) { headers.add("Content-Type", ["application/json", "text/plain", "", ";;"].randomElement(using: &random)!) }
+            if Bool.random(using: &random) { headers.add("Cache-Control", "max-age=0") }
+            let body = Bool.random(using: &random) ? Array(#"{"ID": 3}"#.utf8) : (0..<Int.random(in: 0...20, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            fixture.clock.advance(by: 0.01)
+            let response = fixture.gateway.respond(
+                to: HTTPRequest(method: methods.randomElement(using: &random)!, target: target, headers: headers, body: body))
+            #expect((200..<600).contains(response.status), "\(target)")
+            #expect(response.headers["x-amzn-RequestId"]?.utf8.count == 36, "\(target)")
+        }
+    }
+}
