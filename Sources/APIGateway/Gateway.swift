@@ -83,6 +83,8 @@ public final class Gateway: HTTPResponder, Sendable {
         var method: CompiledMethod?
         var pathParameters: [(String, String)] = []
         var query: [(String, String)] = []
+        /// The query string as sent (after `?`), or nil.
+        var rawQuery: String?
         var apiKey: APIKeyRecord? { activeKey?.record }
         var activeKey: ActiveKey?
         let trace: ExecutionTrace?
@@ -107,10 +109,12 @@ public final class Gateway: HTTPResponder, Sendable {
     }
 
     func handle(_ request: HTTPRequest, trace: ExecutionTrace?, testInvoke: Bool = false) -> HTTPResponse {
+        let (path, query) = request.pathAndQuery
         let call = Call(
-            request: request, path: request.path, httpMethod: Gateway.uppercaseMethod(request.method), requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
+            request: request, path: path, httpMethod: Gateway.uppercaseMethod(request.method), requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
             trace: trace)
         call.isTestInvoke = testInvoke
+        call.rawQuery = query
         var response: HTTPResponse
         switch process(call) {
         case .success(let answer): response = answer
@@ -150,7 +154,7 @@ public final class Gateway: HTTPResponder, Sendable {
         let stageName = routed.stage
         call.stage = stageName
         call.deployment = deployment
-        call.query = URLEncoding.queryPairs(call.request.query)
+        call.query = URLEncoding.queryPairs(call.rawQuery)
         guard let (method, parameters) = routed.route else {
             call.log("Execution failed: no resource or method matches \(httpMethod) \(rawPath)")
             return .failure(GatewayError(.missingAuthenticationToken))
@@ -203,7 +207,10 @@ public final class Gateway: HTTPResponder, Sendable {
 
     /// The method in upper case (no work for the usual already-upper-case methods).
     static func uppercaseMethod(_ method: String) -> String {
-        method.utf8.allSatisfy { $0 < 0x61 || $0 > 0x7A } ? method : method.uppercased()
+        switch method {
+        case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS": return method
+        default: return method.utf8.allSatisfy { $0 < 0x61 || $0 > 0x7A } ? method : method.uppercased()
+        }
     }
 
     static func javaMap(_ pairs: [(String, String)]) -> String {

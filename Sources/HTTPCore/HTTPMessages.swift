@@ -160,18 +160,24 @@ public struct HTTPRequest: Sendable {
         }
     }
 
-    /// The query string (after `?`, before `#`), or nil.
-    public var query: String? {
+    /// The path and the query string in one pass over the target (what `path` and `query`
+    /// return).
+    public var pathAndQuery: (path: String, query: String?) {
         var text = target
         return text.withUTF8 { bytes in
             var mark = 0
-            while mark < bytes.count, bytes[mark] != UInt8(ascii: "?") { mark += 1 }
-            guard mark < bytes.count else { return nil }
+            while mark < bytes.count, bytes[mark] != UInt8(ascii: "?"), bytes[mark] != UInt8(ascii: "#") { mark += 1 }
+            if mark == bytes.count { return (target, nil) }
+            let path = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<mark]), as: UTF8.self)
+            guard bytes[mark] == UInt8(ascii: "?") else { return (path, nil) }
             var end = mark + 1
             while end < bytes.count, bytes[end] != UInt8(ascii: "#") { end += 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[(mark + 1)..<end]), as: UTF8.self)
+            return (path, String(decoding: UnsafeBufferPointer(rebasing: bytes[(mark + 1)..<end]), as: UTF8.self))
         }
     }
+
+    /// The query string (after `?`, before `#`), or nil; a `?` inside the fragment starts none.
+    public var query: String? { pathAndQuery.query }
 }
 
 /// An HTTP response.

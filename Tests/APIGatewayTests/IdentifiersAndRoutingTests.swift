@@ -117,6 +117,19 @@ struct HTTPHeadersTests {
         #expect(existing.count == 3)
     }
 
+    @Test("a request target splits into path and query in one pass, as path and query do apart")
+    func pathAndQuery() {
+        let cases: [(String, String, String?)] = [
+            ("/a?b=1#c", "/a", "b=1"), ("/a#c?d", "/a", nil), ("/a", "/a", nil), ("?x", "", "x"), ("/é?q=é", "/é", "q=é"), ("/a?", "/a", ""), ("", "", nil),
+        ]
+        for (target, path, query) in cases {
+            let request = HTTPRequest(method: "GET", target: target)
+            #expect(request.pathAndQuery.path == path, "\(target)")
+            #expect(request.pathAndQuery.query == query, "\(target)")
+            #expect(request.path == path && request.query == query, "\(target)")
+        }
+    }
+
     @Test("iteration yields (name, value) pairs in order")
     func iteration() {
         let headers: HTTPHeaders = ["A": "1", "b": "2", "A": "3"]
