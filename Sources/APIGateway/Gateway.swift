@@ -140,22 +140,30 @@ public final class Gateway: HTTPResponder, Sendable {
         let httpMethod = call.httpMethod
         // The stage is the first segment; the rest is matched against the stage's resources.
         var pathText = rawPath
-        let routed = pathText.withUTF8 { bytes -> (stage: String, served: ServedStage?, route: (CompiledMethod, [(String, String)])?)? in
+        var stageName = ""
+        var found: ServedStage?
+        var method: CompiledMethod?
+        var parameters: [(String, String)] = []
+        // Results go straight into locals (no tuple of optionals copied on the way out).
+        pathText.withUTF8 { bytes in
             let path = PathBytes(bytes: bytes)
-            guard let first = path.segment(from: 0) else { return nil }
-            let stageName = path.string(first)
-            guard let served = deployments.withLock({ $0[stageName] }) else { return (stageName, nil, nil) }
-            return (stageName, served, served.deployment.route(path, from: first.upperBound, httpMethod: httpMethod))
+            guard let first = path.segment(from: 0) else { return }
+            stageName = path.string(first)
+            found = deployments.withLock { $0[stageName] }
+            guard let deployment = found?.deployment else { return }
+            if let (routedMethod, routedParameters) = deployment.route(path, from: first.upperBound, httpMethod: httpMethod) {
+                method = routedMethod
+                parameters = routedParameters
+            }
         }
-        guard let routed, let served = routed.served else {
+        guard let served = found else {
             return .failure(GatewayError(.forbiddenStage))
         }
         let deployment = served.deployment
-        let stageName = routed.stage
         call.stage = stageName
         call.deployment = deployment
         call.query = URLEncoding.queryPairs(call.rawQuery)
-        guard let (method, parameters) = routed.route else {
+        guard let method else {
             call.log("Execution failed: no resource or method matches \(httpMethod) \(rawPath)")
             return .failure(GatewayError(.missingAuthenticationToken))
         }
