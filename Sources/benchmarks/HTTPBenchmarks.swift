@@ -13,6 +13,8 @@ struct LoadResult {
 
 /// `gateway serve` (the release binary next to this one) and `nginx` serving the same JSON as a
 /// static file, both loaded with `wrk -t2 -c50 -d10s` over loopback keep-alive connections.
+/// The gateway runs twice: with its default event loops (one per core) and with one loop (which
+/// leaves a core to the load generator on a 2-core machine).
 func httpBenchmarks() throws {
     guard let wrk = findTool("wrk") else {
         print("\nhttp: skipped (wrk is not installed: apt-get install wrk)")
@@ -20,52 +22,34 @@ func httpBenchmarks() throws {
     }
     let duration = ProcessInfo.processInfo.environment["HTTP_BENCH_SECONDS"] ?? "10"
     let key = "loadtest-0123456789-abcdefghijklmnopqrstu"
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gateway").path
-    let state = NSTemporaryDirectory() + "http-bench-\(getpid())"
-    defer { try? FileManager.default.removeItem(atPath: state) }
-
-    let server = Process()
-    server.executableURL = URL(fileURLWithPath: binary)
-    server.arguments = ["serve", "--port", "0", "--log-format", "off", "--deployment", "Schemas/ItemsAPI.loadtest.deployment.json", "--state", state]
-    let banner = Pipe()
-    server.standardOutput = banner
-    server.standardError = FileHandle.nullDevice
-    try server.run()
-    defer {
-        server.interrupt()
-        server.waitUntilExit()
-    }
-    var text = ""
-    while !text.contains("Press Ctrl-C") {
-        let data = banner.fileHandleForReading.availableData
-        if data.isEmpty { break }
-        text += String(decoding: data, as: UTF8.self)
-    }
-    guard let portText = text.firstMatch(of: /port (\d+)\)/)?.1 else {
-        print("http: gateway serve did not start: \(text)")
-        return
-    }
-    let base = "http://127.0.0.1:\(portText)"
-
     print("\nhttp over loopback: wrk -t2 -c50 -d\(duration)s --latency, keep-alive, median of \(settings.runs) runs (release gateway serve, --log-format off)")
     var rows: [(String, LoadResult)] = []
-    for (name, path) in [("gateway: cached GET /prod/items", "/prod/items"), ("gateway: Lambda GET /dev/items/3 (uncached)", "/dev/items/3")] {
-        _ = named("http: " + name)
-        if let only = settings.only, !currentName.contains(only) { continue }
-        let result = medianLoad(wrk: wrk, url: base + path, key: key, duration: duration)
-        rows.append((name, result))
-        printLoad(name, result)
+    var items: Data?
+    for (label, threads) in [("", nil), (" [--threads 1]", "1")] as [(String, String?)] {
+        let base = try startGateway(threads: threads)
+        defer {
+            base.server.interrupt()
+            base.server.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: base.state)
+        }
+        for (name, path) in [("gateway: cached GET /prod/items", "/prod/items"), ("gateway: Lambda GET /dev/items/3 (uncached)", "/dev/items/3")] {
+            _ = named("http: " + name + label)
+            if let only = settings.only, !currentName.contains(only) { continue }
+            let result = medianLoad(wrk: wrk, url: base.url + path, key: key, duration: duration)
+            rows.append((name + label, result))
+            printLoad(name + label, result)
+        }
+        if items == nil { items = try fetch(base.url + "/prod/items", key: key) }
     }
 
     // nginx serving the same bytes as a static file.
     _ = named("http: nginx static")
-    if settings.only.map({ currentName.contains($0) }) ?? true {
+    if settings.only.map({ currentName.contains($0) }) ?? true, let items {
         if let nginx = findTool("nginx") ?? (FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") ? "/usr/sbin/nginx" : nil) {
-            let items = try fetch(base + "/prod/items", key: key)
             if let result = try nginxLoad(nginx: nginx, wrk: wrk, body: items, duration: duration) {
                 printLoad("nginx: static /prod/items (same JSON)", result)
                 for (name, row) in rows {
-                    print(String(format: "%@%9.2f of nginx", ("ratio: " + name).padding(toLength: 52, withPad: " ", startingAt: 0), row.requestsPerSecond / result.requestsPerSecond))
+                    print(String(format: "%@%9.2f of nginx", ("ratio: " + name).padding(toLength: 66, withPad: " ", startingAt: 0), row.requestsPerSecond / result.requestsPerSecond))
                 }
             }
         } else {
@@ -74,10 +58,43 @@ func httpBenchmarks() throws {
     }
 }
 
+/// Starts the release `gateway serve` on a free port with the load-test deployment.
+func startGateway(threads: String?) throws -> (server: Process, url: String, state: String) {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gateway").path
+    let state = NSTemporaryDirectory() + "http-bench-\(getpid())-\(threads ?? "default")"
+    try? FileManager.default.removeItem(atPath: state)
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: binary)
+    server.arguments =
+        ["serve", "--port", "0", "--log-format", "off", "--deployment", "Schemas/ItemsAPI.loadtest.deployment.json", "--state", state]
+        + (threads.map { ["--threads", $0] } ?? [])
+    let banner = Pipe()
+    server.standardOutput = banner
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    var text = ""
+    while !text.contains("Press Ctrl-C") {
+        let data = banner.fileHandleForReading.availableData
+        if data.isEmpty { break }
+        text += String(decoding: data, as: UTF8.self)
+    }
+    guard let portText = text.firstMatch(of: /port (\d+)\)/)?.1 else {
+        server.interrupt()
+        server.waitUntilExit()
+        throw BenchmarkError("gateway serve did not start: \(text)")
+    }
+    return (server, "http://127.0.0.1:\(portText)", state)
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 func printLoad(_ name: String, _ result: LoadResult) {
     print(
         String(
-            format: "%@%9.0f requests/s  p99 %5.2f ms  errors %d", name.padding(toLength: 52, withPad: " ", startingAt: 0), result.requestsPerSecond,
+            format: "%@%9.0f requests/s  p99 %5.2f ms  errors %d", name.padding(toLength: 66, withPad: " ", startingAt: 0), result.requestsPerSecond,
             result.p99Milliseconds, result.errors))
 }
 
