@@ -23,8 +23,6 @@ public final class Gateway: HTTPResponder, Sendable {
     /// API keys by value, each with its usage plans resolved.
     let keys: Mutex<[APIKeyValue: ActiveKey]>
     let limits: Mutex<LimitState>
-    /// Stage caches by stage name (fixed at load; each cache has its own lock).
-    let caches: [String: StageCache]
     let store: GatewayStore?
     let registry: SchemaRegistry
     let baseDirectory: String
@@ -42,17 +40,17 @@ public final class Gateway: HTTPResponder, Sendable {
         self.configuration = configuration
         self.lambda = lambda
         self.clock = clock
-        var served: [String: ServedStage] = [:]
         let plansByName = Dictionary(configuration.usagePlans.map { ($0.name, UsagePlan($0)) }, uniquingKeysWith: { first, _ in first })
         self.plansByName = plansByName
         self.keys = Mutex(Dictionary(keys.map { (APIKeyValue($0.value), ActiveKey($0, plansByName: plansByName)) }, uniquingKeysWith: { first, _ in first }))
         self.limits = Mutex(LimitState(usage: usage))
-        var caches: [String: StageCache] = [:]
-        for stage in configuration.stages where stage.cache.enabled {
-            caches[stage.name] = StageCache(ResponseCache(capacityBytes: Int(stage.cache.clusterSizeGB * 1_073_741_824)))
+        // Each stage's cache lives as long as the gateway; a redeployment keeps it (and flushes it).
+        var served: [String: ServedStage] = [:]
+        for stage in configuration.stages {
+            guard let deployment = deployments[stage.name] else { continue }
+            let cache = stage.cache.enabled ? StageCache(ResponseCache(capacityBytes: Int(stage.cache.clusterSizeGB * 1_073_741_824))) : nil
+            served[stage.name] = ServedStage(deployment: deployment, cache: cache)
         }
-        self.caches = caches
-        for (name, deployment) in deployments { served[name] = ServedStage(deployment: deployment, cache: caches[name]) }
         self.deployments = Mutex(served)
         self.store = store
         self.registry = registry
@@ -179,7 +177,7 @@ public final class Gateway: HTTPResponder, Sendable {
             call.log("Test invoke: API key, usage plan, throttling and cache are not applied")
         } else if method.method.apiKeyRequired {
             guard let value = call.request.headers["x-api-key"], let active = keys.withLock({ $0[APIKeyValue(value)] }), active.record.enabled,
-                let planIndex = active.plans.firstIndex(where: { $0.stages.contains(stageName) })
+                let planIndex = active.plans.firstIndex(where: { $0.definition.stages.contains(stageName) })
             else {
                 call.log("API Key not valid for this stage, or not present")
                 return .failure(GatewayError(.invalidAPIKey))
@@ -312,7 +310,7 @@ public final class Gateway: HTTPResponder, Sendable {
                 values += "\u{2}"
             }
         }
-        let key = CacheKey(base: method.cacheKeyBase, baseHash: method.cacheKeyBaseHash, request: values)
+        let key = CacheKey(base: method.cacheKeyBase, request: values)
         var plan = CachePlan(key: key, ttl: ttl)
         if let control = call.request.headers["Cache-Control"], control.replacingSpaces.lowercased().contains("max-age=0") {
             let cache = deployment.stage.cache
@@ -334,16 +332,30 @@ public final class Gateway: HTTPResponder, Sendable {
 
     /// Cache hits and misses of a stage.
     public func cacheStatistics(stage: String) -> (hits: Int, misses: Int, entries: Int)? {
-        caches[stage]?.state.withLock { ($0.hits, $0.misses, $0.entries.count) }
+        deployments.withLock { $0[stage]?.cache }?.state.withLock { ($0.hits, $0.misses, $0.entries.count) }
     }
 
     /// Empties a stage's cache (FlushStageCache).
     public func flushCache(stage: String) {
-        caches[stage]?.state.withLock { $0.flush() }
+        deployments.withLock { $0[stage]?.cache }?.state.withLock { $0.flush() }
     }
 }
 
-/// Names a token bucket without building a string per request.
+/// A name used as a table key, hashed once when made.
+struct HashedName: Hashable, Sendable {
+    let text: String
+    private let hash: Int
+
+    init(_ text: String) {
+        self.text = text
+        hash = text.hashValue
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    static func == (lhs: HashedName, rhs: HashedName) -> Bool { lhs.hash == rhs.hash && lhs.text == rhs.text }
+}
+
 extension String {
     var trimmingSpaces: String {
         var text = Substring(self)
@@ -358,7 +370,7 @@ extension String {
 /// A deployed stage as requests reach it: the deployment and the stage's cache (the cache
 /// outlives redeployments, which flush it).
 struct ServedStage: Sendable {
-    var deployment: StageDeployment
+    let deployment: StageDeployment
     let cache: StageCache?
 }
 

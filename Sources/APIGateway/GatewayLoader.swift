@@ -141,7 +141,7 @@ extension Gateway {
         guard let stage = configuration.stages.first(where: { $0.name == name }) else { throw .other("no stage named \(name)") }
         var registry = self.registry
         let (deployment, document) = try Gateway.deploy(stage, snapshot: nil, baseDirectory: baseDirectory, registry: &registry, apiId: configuration.apiId)
-        deployments.withLock { $0[name] = ServedStage(deployment: deployment, cache: caches[name]) }
+        deployments.withLock { $0[name] = ServedStage(deployment: deployment, cache: $0[name]?.cache) }
         flushCache(stage: name)
         deployedDocuments.withLock { $0[name] = document }
         try saveState()
@@ -184,7 +184,7 @@ extension Gateway {
         let period = UTCCalendar.period(clock.now(), quota.period.rawValue)
         let usage = limits.withLock { $0.usage }
         return apiKeys.filter { $0.usagePlans.contains(name) }.map { key in
-            let record = usage[name + "/" + key.id]
+            let record = usage[LimitState.clientKey(plan: name, keyId: key.id).text]
             let used = record?.period == period ? record!.used : 0
             return (key, used, max(0, quota.limit - used), period)
         }

@@ -271,31 +271,8 @@ extension Gateway {
 
 extension Gateway {
     /// `Root=1-<epoch seconds, hex>-<24 hex digits>` (the X-Ray trace id shape).
-    static func traceId(_ time: Double) -> String {
-        let first = RequestIdentifier.next(), second = RequestIdentifier.next()
-        let seconds = UInt64(max(0, time))
-        return hexDigits.withUnsafeBufferPointer { hex in String(unsafeUninitializedCapacity: 40) { buffer in
-            var position = 0
-            for byte in "Root=1-".utf8 {
-                buffer[position] = byte
-                position += 1
-            }
-            for shift in stride(from: 28, through: 0, by: -4) {
-                buffer[position] = hex[Int((seconds >> UInt64(shift)) & 0xF)]
-                position += 1
-            }
-            buffer[position] = UInt8(ascii: "-")
-            position += 1
-            for index in 0..<24 {
-                let word = index < 16 ? first : second
-                buffer[position] = hex[Int((word >> UInt64(60 - 4 * (index % 16))) & 0xF)]
-                position += 1
-            }
-            return position
-        } }
-    }
+    static func traceId(_ time: Double) -> String { RequestIdentifier.traceIdentifier(epochSeconds: UInt64(max(0, time))) }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
 extension String {

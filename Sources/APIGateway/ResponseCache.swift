@@ -3,22 +3,13 @@ import HTTPCore
 /// What a cached response is filed under: the method's cache namespace and key parameter
 /// names (`items-id|method.request.path.ID`), then the HTTP method and the parameter values.
 struct CacheKey: Hashable, Sendable {
-    let base: String
-    /// `base`'s hash, computed once per method: a lookup hashes only `request`.
-    let baseHash: Int
+    /// Shared by every request to the method, hashed once per method: a lookup hashes only
+    /// `request`.
+    let base: HashedName
     /// The HTTP method and the parameter values (`GET`, U+0001, `3`).
     let request: String
 
-    var byteCount: Int { base.utf8.count + request.utf8.count }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(baseHash)
-        hasher.combine(request)
-    }
-
-    static func == (lhs: CacheKey, rhs: CacheKey) -> Bool {
-        lhs.baseHash == rhs.baseHash && lhs.request == rhs.request && lhs.base == rhs.base
-    }
+    var byteCount: Int { base.text.utf8.count + request.utf8.count }
 }
 
 /// A stage's response cache: entries expire after their TTL, the total size is bounded by the

@@ -174,12 +174,9 @@ final class CompiledMethod: Sendable {
     let requiredParameters: [ParameterReference]
     /// Cache-key parameters, split once.
     let cacheKeyParameters: [ParameterReference]
-    /// `namespace|` for cache keys.
-    let cacheKeyPrefix: String
     /// The cache namespace and the key parameters' names: what a cache key shares with every
     /// request to this method (and to methods of the same namespace).
-    let cacheKeyBase: String
-    let cacheKeyBaseHash: Int
+    let cacheKeyBase: HashedName
     /// Throttle bucket names for the stage (method-level and stage-level).
     let stageMethodBucket: HashedName
     let stageBucket: HashedName
@@ -200,12 +197,10 @@ final class CompiledMethod: Sendable {
         self.settingsKey = settingsKey
         self.requiredParameters = requiredParameters
         self.cacheKeyParameters = cacheKeyParameters
-        self.cacheKeyPrefix = cacheKeyPrefix
         self.stageMethodBucket = HashedName(stageMethodBucket)
         self.stageBucket = HashedName(stageBucket)
         self.setting = setting
-        cacheKeyBase = cacheKeyPrefix + cacheKeyParameters.map(\.key).joined(separator: "|")
-        cacheKeyBaseHash = cacheKeyBase.hashValue
+        cacheKeyBase = HashedName(cacheKeyPrefix + cacheKeyParameters.map(\.key).joined(separator: "|"))
         self.lambdaTarget = lambdaTarget
     }
 
@@ -262,7 +257,6 @@ final class StageDeployment: Sendable {
     let stage: StageConfiguration
     let api: RestAPI
     let router: ResourceRouter
-    /// Methods by resource index and HTTP method.
     /// Each resource's methods by HTTP method (a short list: scanned, no hashing).
     let methods: [[(httpMethod: String, method: CompiledMethod)]]
 
@@ -341,7 +335,8 @@ final class StageDeployment: Sendable {
         self.methods = methods
     }
 
-    /// The method for `segments` and `httpMethod` (an explicit method beats ANY).
+    /// The method for the path's segments from `position` on and `httpMethod`, with the path
+    /// parameters (an explicit method beats ANY).
     func route(_ path: PathBytes, from position: Int, httpMethod: String) -> (CompiledMethod, [(String, String)])? {
         guard let (index, parameters) = router.route(path, from: position) else { return nil }
         let table = methods[index]

@@ -7,8 +7,9 @@ extension Gateway {
     /// Throttle buckets and quota use, under one lock. Keyed so that a request costs no
     /// allocation and three lookups: its client (plan and key), its stage bucket, the account.
     struct LimitState: Sendable {
-        /// Per usage plan and key: quota use and the plan's buckets.
-        var clients: [ClientKey: ClientLimits] = [:]
+        /// Per usage plan and key (`plan/keyId`, the name quota use is saved under): quota use
+        /// and the plan's buckets.
+        var clients: [HashedName: ClientLimits] = [:]
         /// Stage buckets and stage method buckets (`stage/prod`, `stage/prod/items/GET`).
         var stageBuckets: [HashedName: TokenBucket] = [:]
         var account: TokenBucket?
@@ -18,40 +19,22 @@ extension Gateway {
         /// Quota use as persisted: `plan/keyId` → use.
         var usage: [String: QuotaUsage] {
             var result: [String: QuotaUsage] = [:]
-            for (key, client) in clients { if let quota = client.quota { result[key.plan + "/" + key.key] = quota } }
+            for (key, client) in clients { if let quota = client.quota { result[key.text] = quota } }
             return result
         }
 
         init(usage: [String: QuotaUsage] = [:]) {
             for (name, quota) in usage {
-                guard let slash = name.firstIndex(of: "/") else { continue }
                 // Inserted explicitly: `clients[key, default: …].quota = …` would set the property
                 // of a default instance that is never stored (ClientLimits is a class).
                 let client = ClientLimits()
                 client.quota = quota
-                clients[ClientKey(plan: String(name[..<slash]), key: String(name[name.index(after: slash)...]))] = client
+                clients[HashedName(name)] = client
             }
         }
-    }
 
-    /// A usage plan and an API key id, hashed once when made (an active key holds one per plan).
-    struct ClientKey: Hashable, Sendable {
-        let plan: String
-        let key: String
-        private let hash: Int
-
-        init(plan: String, key: String) {
-            self.plan = plan
-            self.key = key
-            var hasher = Hasher()
-            hasher.combine(plan)
-            hasher.combine(key)
-            hash = hasher.finalize()
-        }
-
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-
-        static func == (lhs: ClientKey, rhs: ClientKey) -> Bool { lhs.hash == rhs.hash && lhs.key == rhs.key && lhs.plan == rhs.plan }
+        /// The `clients` key of an API key in a usage plan.
+        static func clientKey(plan: String, keyId: String) -> HashedName { HashedName(plan + "/" + keyId) }
     }
 
     /// One client's quota use and plan buckets. A reference, so that a request finds and
@@ -65,7 +48,7 @@ extension Gateway {
     // MARK: - Usage plans and throttling
 
     /// Quota and throttles, most specific first; nil when the request may proceed.
-    func admit(_ call: Call, plan: UsagePlan?, client clientKey: ClientKey?) -> GatewayError? {
+    func admit(_ call: Call, plan: UsagePlan?, client clientKey: HashedName?) -> GatewayError? {
         guard let deployment = call.deployment, let method = call.method else { return nil }
         let now = call.time
         let setting = deployment.setting(for: method)
@@ -84,7 +67,7 @@ extension Gateway {
                 client = limits
                 if let quota = plan.definition.quota { period = state.periods.period(now, quota.period.rawValue) }
                 let error = Gateway.admitClient(limits, plan: plan, method: method, period: period, now: now) { line in
-                    call.log("API Key \(clientKey.key) \(line)")
+                    call.log("API Key \(call.apiKey?.id ?? "") \(line)")
                 }
                 if let error { return error }
             }
@@ -145,12 +128,12 @@ final class ActiveKey: Sendable {
     /// The key's usage plans, in the record's order (unknown names left out).
     let plans: [UsagePlan]
     /// The limit-state key of each plan in `plans` with this key.
-    let clientKeys: [Gateway.ClientKey]
+    let clientKeys: [HashedName]
 
     init(_ record: APIKeyRecord, plansByName: [String: UsagePlan]) {
         self.record = record
         plans = record.usagePlans.compactMap { plansByName[$0] }
-        clientKeys = plans.map { Gateway.ClientKey(plan: $0.definition.name, key: record.id) }
+        clientKeys = plans.map { Gateway.LimitState.clientKey(plan: $0.definition.name, keyId: record.id) }
     }
 }
 
@@ -172,29 +155,9 @@ struct APIKeyValue: Hashable, Sendable {
     }
 }
 
-/// A name used as a table key, hashed once when made.
-struct HashedName: Hashable, Sendable {
-    let text: String
-    private let hash: Int
-
-    init(_ text: String) {
-        self.text = text
-        hash = text.hashValue
-    }
-
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-
-    static func == (lhs: HashedName, rhs: HashedName) -> Bool { lhs.hash == rhs.hash && lhs.text == rhs.text }
-}
-
 /// A usage plan as the gateway holds it: shared by reference on the request path.
 final class UsagePlan: Sendable {
     let definition: UsagePlanDefinition
-    /// The plan's stages (a short list: scanned, no hashing).
-    let stages: [String]
 
-    init(_ definition: UsagePlanDefinition) {
-        self.definition = definition
-        stages = definition.stages
-    }
+    init(_ definition: UsagePlanDefinition) { self.definition = definition }
 }

@@ -61,12 +61,9 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         var replaces = false
         var hasFallback = false
         for field in fields {
-            let count = field.name.utf8.count
-            if (count == first.name.utf8.count && HTTPHeaders.sameName(field.name, first.name))
-                || (count == second.name.utf8.count && HTTPHeaders.sameName(field.name, second.name))
-            {
+            if HTTPHeaders.sameName(field.name, first.name) || HTTPHeaders.sameName(field.name, second.name) {
                 replaces = true
-            } else if count == fallback.name.utf8.count && HTTPHeaders.sameName(field.name, fallback.name) {
+            } else if HTTPHeaders.sameName(field.name, fallback.name) {
                 hasFallback = true
             }
         }
@@ -81,9 +78,6 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         fields.append(second)
         if !hasFallback { fields.append(fallback) }
     }
-
-    /// Makes room for `count` fields (one allocation before several appends).
-    public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
 
     /// Removes every field named `name`.
     public mutating func remove(_ name: String) { fields.removeAll { HTTPHeaders.sameName($0.name, name) } }
@@ -151,14 +145,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// The path part of the target (before `?` and `#`).
-    public var path: String {
-        var text = target
-        return text.withUTF8 { bytes in
-            var index = 0
-            while index < bytes.count, bytes[index] != UInt8(ascii: "?"), bytes[index] != UInt8(ascii: "#") { index += 1 }
-            return index == bytes.count ? target : String(decoding: UnsafeBufferPointer(rebasing: bytes[..<index]), as: UTF8.self)
-        }
-    }
+    public var path: String { pathAndQuery.path }
 
     /// The path and the query string in one pass over the target (what `path` and `query`
     /// return).

@@ -332,23 +332,45 @@ public enum RequestIdentifier {
     public static func uuid() -> String { Value.random().text }
 
     static func uuidText(high: UInt64, low: UInt64) -> String {
-        hexPairs.withUnsafeBufferPointer { pairs in
-            String(unsafeUninitializedCapacity: 36) { buffer in
-                // 8-4-4-4-12 hex digits: two digits per byte, dashes after bytes 4, 6, 8 and 10.
-                let raw = UnsafeMutableRawBufferPointer(buffer)
-                var position = 0
-                for index in 0..<16 {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        raw[position] = UInt8(ascii: "-")
-                        position += 1
-                    }
-                    let word = index < 8 ? high : low
-                    let byte = Int(truncatingIfNeeded: (word >> UInt64(56 - 8 * (index & 7))) & 0xFF)
-                    raw.storeBytes(of: pairs[byte].littleEndian, toByteOffset: position, as: UInt16.self)
-                    position += 2
-                }
-                return 36
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            // 8-4-4-4-12 hex digits: two digits per byte, dashes after bytes 4, 6, 8 and 10.
+            buffer[8] = UInt8(ascii: "-")
+            buffer[13] = UInt8(ascii: "-")
+            buffer[18] = UInt8(ascii: "-")
+            buffer[23] = UInt8(ascii: "-")
+            _ = writeHex(high, bytes: 4, into: buffer, at: 0)
+            _ = writeHex(high << 32, bytes: 2, into: buffer, at: 9)
+            _ = writeHex(high << 48, bytes: 2, into: buffer, at: 14)
+            _ = writeHex(low, bytes: 2, into: buffer, at: 19)
+            return writeHex(low << 16, bytes: 6, into: buffer, at: 24)
+        }
+    }
+
+    /// An X-Ray trace id, `Root=1-<epoch seconds: 8 hex>-<96 random bits: 24 hex>`.
+    public static func traceIdentifier(epochSeconds: UInt64) -> String {
+        let first = next(), second = next()
+        return String(unsafeUninitializedCapacity: 40) { buffer in
+            var position = 0
+            for byte in "Root=1-".utf8 {
+                buffer[position] = byte
+                position += 1
             }
+            position = writeHex(epochSeconds << 32, bytes: 4, into: buffer, at: position)
+            buffer[position] = UInt8(ascii: "-")
+            position = writeHex(first, bytes: 8, into: buffer, at: position + 1)
+            return writeHex(second, bytes: 4, into: buffer, at: position)
+        }
+    }
+
+    /// Writes the top `bytes` bytes of `word` as lower-case hex at `position`; the position after.
+    private static func writeHex(_ word: UInt64, bytes: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at position: Int) -> Int {
+        hexPairs.withUnsafeBufferPointer { pairs in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            for index in 0..<bytes {
+                let byte = Int(truncatingIfNeeded: (word >> UInt64(56 - 8 * index)) & 0xFF)
+                raw.storeBytes(of: pairs[byte].littleEndian, toByteOffset: position + 2 * index, as: UInt16.self)
+            }
+            return position + 2 * bytes
         }
     }
 

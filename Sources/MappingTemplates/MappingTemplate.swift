@@ -60,36 +60,34 @@ public final class MappingTemplate: Sendable {
 
     /// The compiled template.
     public let template: VelocityTemplate
-    /// Which of `$input`, `$context`, `$stageVariables` and `$util` the source can reach: a
-    /// variable is reachable only through its name, so one absent from the text is never built.
-    let uses: (input: Bool, context: Bool, stageVariables: Bool, util: Bool)
-
-    /// Whether rendering can read `$context` (when not, a caller may pass an empty one).
-    public var usesContext: Bool { uses.context }
+    /// Whether rendering can read `$context` (when not, a caller may pass an empty one). A
+    /// variable is reachable only through its name; the other variables are built only for the
+    /// names the template mentions.
+    public let usesContext: Bool
 
     /// Compiles `source`.
     public init(_ source: String, limits: VelocityLimits = VelocityLimits()) throws(MappingTemplateError) {
         let bytes = source.utf8.count
         guard bytes <= MappingTemplate.maximumBytes else { throw .tooLarge(bytes: bytes, limit: MappingTemplate.maximumBytes) }
-        uses = (source.contains("input"), source.contains("context"), source.contains("stageVariables"), source.contains("util"))
         do {
             template = try VelocityTemplate(source, limits: limits)
         } catch {
             throw .syntax(error)
         }
+        usesContext = template.variableNames.contains("context")
     }
 
     /// Renders for one request.
     public func render(_ input: MappingTemplateInput) throws(VelocityRuntimeError) -> MappingTemplateOutput {
-        let context = uses.context ? ContextVariable(context: input.context, overrides: input.overrides) : nil
-        let uses = self.uses
+        // Made before rendering, so that the overrides the template sets can be read after it.
+        let context = usesContext ? ContextVariable(context: input.context, overrides: input.overrides) : nil
+        // Called only for the names the template mentions.
         let body = try template.render { name -> VelocityValue? in
             switch name {
-            case "input": return uses.input ? .object(InputVariable(body: input.body, parameters: input.parameters)) : nil
+            case "input": return .object(InputVariable(body: input.body, parameters: input.parameters))
             case "context": return context.map { .object($0) }
-            case "stageVariables":
-                return uses.stageVariables ? .map(VelocityMap(input.stageVariables.map { ($0.0, VelocityValue.string($0.1)) })) : nil
-            case "util": return uses.util ? .object(UtilVariable()) : nil
+            case "stageVariables": return .map(VelocityMap(input.stageVariables.map { ($0.0, VelocityValue.string($0.1)) }))
+            case "util": return .object(UtilVariable())
             default: return nil
             }
         }

@@ -10,6 +10,10 @@ public struct VelocityTemplate: Sendable {
     let macros: [String: Macro]
     /// Variable names by slot.
     let slotNames: [String]
+
+    /// The names of the variables the template can read or set (`input` for `$input`; also
+    /// `foreach` and `velocityCount`). No other variable is reachable while it renders.
+    public var variableNames: [String] { slotNames }
     /// Bounds applied to every render.
     public var limits: VelocityLimits
 
@@ -32,11 +36,7 @@ public struct VelocityTemplate: Sendable {
     /// Renders with the value `binding` gives each variable name the template mentions (nil:
     /// undefined). `binding` is called once per name, in no particular order.
     public func render(binding: (String) -> VelocityValue?) throws(VelocityRuntimeError) -> String {
-        let count = slotNames.count
-        var slots = [VelocityValue](unsafeUninitializedCapacity: count) { buffer, initialized in
-            for slot in 0..<count { (buffer.baseAddress! + slot).initialize(to: .null) }
-            initialized = count
-        }
+        var slots = [VelocityValue](repeating: .null, count: slotNames.count)
         for slot in slotNames.indices {
             if let value = binding(slotNames[slot]) { slots[slot] = value }
         }

@@ -42,6 +42,16 @@ struct IdentifiersAndRoutingTests {
         #expect(seen.count == 4000)
     }
 
+    @Test("X-Ray trace ids: Root=1-, the epoch seconds in 8 hex digits, 24 random hex digits")
+    func traceIdentifierShape() {
+        let id = RequestIdentifier.traceIdentifier(epochSeconds: 0x6B0F_C33B)
+        let bytes = Array(id.utf8)
+        #expect(id.hasPrefix("Root=1-6b0fc33b-"))
+        #expect(bytes.count == 40)
+        #expect(bytes[16...].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
+        #expect(id != RequestIdentifier.traceIdentifier(epochSeconds: 0x6B0F_C33B))
+    }
+
     @Test("every answer, a cache hit too, carries its own ids and one Content-Type")
     func responsesCarryFreshIds() throws {
         let fixture = try GatewayFixture()

@@ -7,7 +7,7 @@ import Testing
 @Suite("ResponseCache")
 struct ResponseCacheTests {
     static func key(_ value: String) -> CacheKey {
-        CacheKey(base: "items-id|method.request.path.ID", baseHash: 42, request: "GET\u{1}" + value)
+        CacheKey(base: HashedName("items-id|method.request.path.ID"), request: "GET\u{1}" + value)
     }
 
     static func response(_ text: String) -> HTTPResponse {
