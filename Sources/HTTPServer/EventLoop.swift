@@ -4,143 +4,129 @@ import Glibc
 import HTTPCore
 import Synchronization
 
-/// What every event loop of one server shares.
+/// What every event-loop thread of one server shares: the responder, the limits, one epoll set
+/// holding the listener and every connection, and the table of connections.
+///
+/// Every socket is registered `EPOLLONESHOT`: an event goes to one thread, and the socket
+/// stays silent until that thread has served it and re-armed it. So any idle thread can take
+/// any ready connection (a thread the scheduler has put aside holds up only the connection it
+/// is serving, not a share of them all), while one connection is never served by two threads
+/// at once and its answers stay in order.
 final class ServerShared: Sendable {
     let responder: any HTTPResponder
     let limits: ServerLimits
     let listener: Int32
     let protocolErrorLog: (@Sendable (String) -> Void)?
+    let epoll: Int32
+    /// An eventfd that wakes a waiting thread (to notice that the server is stopping).
+    let wake: Int32
+    let table: ConnectionTable
     let openConnections = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
     /// When stopping, the monotonic time (ns) after which connections are cut.
     let stopDeadline = Atomic<UInt64>(0)
+    /// When the next timeout sweep is due (monotonic ns); the thread that moves it sweeps.
+    let nextSweep = Atomic<UInt64>(0)
+    /// The listener has left the epoll set (the server is stopping).
+    let listenerWithdrawn = Atomic<Bool>(false)
 
-    init(responder: any HTTPResponder, limits: ServerLimits, listener: Int32, protocolErrorLog: (@Sendable (String) -> Void)?) {
+    static let listenerToken = UInt64.max
+    static let wakeToken = UInt64.max - 1
+
+    init(responder: any HTTPResponder, limits: ServerLimits, listener: Int32, protocolErrorLog: (@Sendable (String) -> Void)?) throws(ServerError) {
         self.responder = responder
         self.limits = limits
         self.listener = listener
         self.protocolErrorLog = protocolErrorLog
-    }
-}
-
-/// One client connection, owned by one event loop.
-final class Connection {
-    let descriptor: Int32
-    var parser: RequestParser
-    var output: [UInt8] = []
-    var written = 0
-    var closeAfterWrite = false
-    /// The write side is shut; the loop reads and drops what the client still sends, then closes.
-    var lingerUntil: UInt64?
-    var lastActivity: UInt64
-    var requestStarted: UInt64?
-    var interest: UInt32 = EPOLLIN.rawValue
-
-    init(descriptor: Int32, parser: RequestParser, now: UInt64) {
-        self.descriptor = descriptor
-        self.parser = parser
-        self.lastActivity = now
-    }
-}
-
-/// An epoll loop on its own thread: accepts from the shared listener (`EPOLLEXCLUSIVE`, so one
-/// loop wakes per connection), reads, parses, calls the responder inline, and writes. Its
-/// connections are touched by this thread only, which is why it can be `@unchecked Sendable`.
-final class EventLoop: @unchecked Sendable {
-    let shared: ServerShared
-    let epoll: Int32
-    let wake: Int32
-    private var connections: [Connection?] = []
-    private var dates = HTTPDateCache()
-    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-    private var lastSweep: UInt64 = 0
-    private var listening = true
-    /// Connections accepted by another loop and handed to this one (with the client address).
-    private let inbox = Mutex<[(descriptor: Int32, address: String)]>([])
-    /// Connections this loop owns (read by the other loops to balance new ones).
-    let connectionCount = Atomic<Int>(0)
-    /// Every loop of the server, this one included; set before the threads start and cleared
-    /// when they have ended.
-    nonisolated(unsafe) var peers: [EventLoop] = []
-
-    init(shared: ServerShared) throws(ServerError) {
-        self.shared = shared
+        table = ConnectionTable(capacity: ConnectionTable.capacity(maxConnections: limits.maxConnections))
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         wake = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
-        guard epoll >= 0, wake >= 0 else { throw ServerError("cannot create an event loop: \(System.errorText(errno))", code: errno) }
-        register(wake, events: EPOLLIN.rawValue)
-        register(shared.listener, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
+        guard epoll >= 0, wake >= 0 else {
+            let code = errno
+            if epoll >= 0 { close(epoll) }
+            if wake >= 0 { close(wake) }
+            throw ServerError("cannot create an event loop: \(System.errorText(code))", code: code)
+        }
+        control(EPOLL_CTL_ADD, wake, events: EPOLLIN.rawValue, token: Self.wakeToken)
+        control(EPOLL_CTL_ADD, listener, events: EPOLLIN.rawValue | EPOLLONESHOT.rawValue, token: Self.listenerToken)
     }
 
     deinit {
-        readBuffer.deallocate()
         close(epoll)
         close(wake)
     }
 
-    /// Wakes the loop (to notice that the server is stopping).
+    /// Adds, re-arms (`EPOLL_CTL_MOD`) or removes a descriptor.
+    @discardableResult
+    func control(_ operation: Int32, _ descriptor: Int32, events: UInt32, token: UInt64) -> Int32 {
+        var event = epoll_event()
+        event.events = events
+        event.data.u64 = token
+        return epoll_ctl(epoll, operation, descriptor, &event)
+    }
+
+    /// Wakes one waiting thread.
     func signal() {
         var one: UInt64 = 1
         _ = write(wake, &one, 8)
     }
+}
 
-    private func register(_ descriptor: Int32, events: UInt32) {
-        var event = epoll_event()
-        event.events = events
-        event.data.u64 = UInt64(UInt32(bitPattern: descriptor))
-        epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event)
+/// One event-loop thread: waits on the shared epoll set, accepts, reads, parses, calls the
+/// responder inline and writes. Its scratch space (read buffer, date cache) is its own; the
+/// connections it serves are reached through their locked slots.
+final class EventLoop: @unchecked Sendable {
+    let shared: ServerShared
+    private var dates = HTTPDateCache()
+    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    /// Events taken per wait: few, so that ready connections are spread over the threads.
+    private let batch: Int32 = 4
+
+    init(shared: ServerShared) {
+        self.shared = shared
     }
 
-    private func setInterest(_ connection: Connection, _ events: UInt32) {
-        guard connection.interest != events else { return }
-        connection.interest = events
-        var event = epoll_event()
-        event.events = events
-        event.data.u64 = UInt64(UInt32(bitPattern: connection.descriptor))
-        epoll_ctl(epoll, EPOLL_CTL_MOD, connection.descriptor, &event)
+    deinit {
+        readBuffer.deallocate()
     }
 
     /// Runs until the server stops and every connection is closed.
     func run() {
-        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: 256)
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(batch))
         defer { events.deallocate() }
+        var noticedStop = false
         while true {
-            let count = epoll_wait(epoll, events, 256, 100)
+            let stopping = shared.stopping.load(ordering: .acquiring)
+            let count = epoll_wait(shared.epoll, events, batch, stopping ? 10 : 100)
             let now = System.monotonicNanoseconds()
             if count > 0 {
                 for index in 0..<Int(count) {
-                    let event = events[index]
-                    let descriptor = Int32(truncatingIfNeeded: event.data.u64)
-                    if descriptor == wake {
+                    let token = events[index].data.u64
+                    switch token {
+                    case ServerShared.wakeToken:
                         var value: UInt64 = 0
-                        _ = read(wake, &value, 8)
-                        for handed in inbox.withLock({ inbox in
-                            defer { inbox.removeAll() }
-                            return inbox
-                        }) {
-                            adopt(handed.descriptor, address: handed.address, now)
-                        }
-                    } else if descriptor == shared.listener {
-                        if listening { acceptConnections(now) }
-                    } else if Int(descriptor) < connections.count, let connection = connections[Int(descriptor)] {
-                        if event.events & EPOLLOUT.rawValue != 0 { flush(connection, now) }
-                        if event.events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0, connections[Int(descriptor)] != nil {
-                            readable(connection, now)
-                        }
+                        _ = read(shared.wake, &value, 8)
+                    case ServerShared.listenerToken:
+                        acceptConnections(now)
+                    default:
+                        serve(token, events[index].events, now)
                     }
                 }
             }
             if shared.stopping.load(ordering: .acquiring) {
-                if beginOrContinueStopping(now) {
-                    for handed in inbox.withLock({ $0 }) {
-                        close(handed.descriptor)
-                        shared.openConnections.subtract(1, ordering: .relaxed)
-                    }
-                    return
+                if !noticedStop {
+                    // Pass the news on to a thread still waiting.
+                    noticedStop = true
+                    shared.signal()
                 }
-            } else if now &- lastSweep >= 100_000_000 {
-                lastSweep = now
-                sweep(now)
+                if continueStopping(now) { return }
+            } else {
+                let due = shared.nextSweep.load(ordering: .relaxed)
+                if now >= due,
+                    shared.nextSweep.compareExchange(expected: due, desired: now + 100_000_000, ordering: .relaxed).exchanged
+                {
+                    sweep()
+                }
             }
         }
     }
@@ -148,6 +134,11 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - Accepting
 
     private func acceptConnections(_ now: UInt64) {
+        defer {
+            if !shared.listenerWithdrawn.load(ordering: .relaxed) {
+                shared.control(EPOLL_CTL_MOD, shared.listener, events: EPOLLIN.rawValue | EPOLLONESHOT.rawValue, token: ServerShared.listenerToken)
+            }
+        }
         for _ in 0..<64 {
             switch Socket.accept(shared.listener) {
             case .wouldBlock: return
@@ -156,62 +147,73 @@ final class EventLoop: @unchecked Sendable {
                 return
             case .connection(let descriptor, let address):
                 let open = shared.openConnections.add(1, ordering: .relaxed).newValue
-                if open > shared.limits.maxConnections {
+                guard open <= shared.limits.maxConnections, let slot = shared.table.claim() else {
                     // Over the cap: say so and close, rather than leave the client hanging. It
                     // stops counting as open before the client can see the answer.
                     shared.openConnections.subtract(1, ordering: .relaxed)
-                    var output: [UInt8] = []
-                    let refusal = HTTPProtocolError(503, "more than \(shared.limits.maxConnections) open connections")
-                    ResponseSerializer.append(
-                        ResponseSerializer.errorResponse(refusal), omitBody: false, keepAlive: false, isHTTP11: true, date: dates.now(), to: &output)
-                    _ = output.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                    close(descriptor)
-                    shared.protocolErrorLog?("\(address): 503 (\(refusal.reason))")
+                    refuseAtTheDoor(descriptor, address: address)
                     continue
                 }
-                // Balance: the loop with the fewest connections gets the new one. (Accepting
-                // wakes one loop at a time, which would otherwise take a whole burst.)
-                let target = peers.min { $0.connectionCount.load(ordering: .relaxed) < $1.connectionCount.load(ordering: .relaxed) } ?? self
-                if target === self || shared.stopping.load(ordering: .relaxed) {
-                    connectionCount.add(1, ordering: .relaxed)
-                    adopt(descriptor, address: address, now)
-                } else {
-                    target.connectionCount.add(1, ordering: .relaxed)
-                    target.inbox.withLock { $0.append((descriptor, address)) }
-                    target.signal()
-                }
+                adopt(descriptor, address: address, into: slot, now)
             }
         }
     }
 
-    /// Takes ownership of an accepted connection.
-    private func adopt(_ descriptor: Int32, address: String, _ now: UInt64) {
-        if shared.stopping.load(ordering: .relaxed) && !listening {
-            close(descriptor)
-            shared.openConnections.subtract(1, ordering: .relaxed)
-            connectionCount.subtract(1, ordering: .relaxed)
-            return
-        }
-        let connection = Connection(descriptor: descriptor, parser: RequestParser(limits: shared.limits, remoteAddress: address), now: now)
-        let slot = Int(descriptor)
-        if slot >= connections.count { connections += [Connection?](repeating: nil, count: slot - connections.count + 64) }
-        connections[slot] = connection
-        register(descriptor, events: EPOLLIN.rawValue)
+    private func refuseAtTheDoor(_ descriptor: Int32, address: String) {
+        var output: [UInt8] = []
+        let refusal = HTTPProtocolError(503, "more than \(shared.limits.maxConnections) open connections")
+        ResponseSerializer.append(
+            ResponseSerializer.errorResponse(refusal), omitBody: false, keepAlive: false, isHTTP11: true, date: dates.now(), to: &output)
+        _ = output.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        close(descriptor)
+        shared.protocolErrorLog?("\(address): 503 (\(refusal.reason))")
     }
 
-    // MARK: - Reading and answering
+    /// Puts an accepted connection in its slot and into the epoll set.
+    private func adopt(_ descriptor: Int32, address: String, into slot: ConnectionSlot, _ now: UInt64) {
+        if shared.stopping.load(ordering: .relaxed) {
+            close(descriptor)
+            shared.openConnections.subtract(1, ordering: .relaxed)
+            shared.table.release(slot)
+            return
+        }
+        slot.lock()
+        defer { slot.unlock() }
+        slot.connection = Connection(descriptor: descriptor, parser: RequestParser(limits: shared.limits, remoteAddress: address), now: now)
+        shared.control(EPOLL_CTL_ADD, descriptor, events: EPOLLIN.rawValue | EPOLLONESHOT.rawValue, token: slot.token)
+    }
 
-    private func readable(_ connection: Connection, _ now: UInt64) {
+    // MARK: - Serving a ready connection
+
+    private func serve(_ token: UInt64, _ flags: UInt32, _ now: UInt64) {
+        guard let slot = shared.table.slot(for: token) else { return }
+        slot.lock()
+        defer { slot.unlock() }
+        // A connection closed (by a timeout) after this event was queued: not ours to touch.
+        guard slot.generation == UInt32(truncatingIfNeeded: token >> 32), let connection = slot.connection else { return }
+        if flags & EPOLLOUT.rawValue != 0 { flush(connection, in: slot, now) }
+        if flags & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0, slot.connection != nil {
+            readable(connection, in: slot, now)
+        }
+        if slot.connection != nil { arm(connection, in: slot) }
+    }
+
+    /// Re-arms the connection's one-shot registration for what it waits for next.
+    private func arm(_ connection: Connection, in slot: ConnectionSlot) {
+        shared.control(EPOLL_CTL_MOD, connection.descriptor, events: connection.interest | EPOLLONESHOT.rawValue, token: slot.token)
+    }
+
+    private func readable(_ connection: Connection, in slot: ConnectionSlot, _ now: UInt64) {
         let count = read(connection.descriptor, readBuffer.baseAddress, readBuffer.count)
         if count < 0 {
             if errno == EAGAIN || errno == EINTR { return }
-            closeConnection(connection)
+            closeConnection(connection, in: slot)
             return
         }
         if count == 0 {
             // The client closed its side: send what is pending, then close.
             if connection.lingerUntil != nil || connection.output.count == connection.written {
-                closeConnection(connection)
+                closeConnection(connection, in: slot)
             } else {
                 connection.closeAfterWrite = true
             }
@@ -221,7 +223,7 @@ final class EventLoop: @unchecked Sendable {
         connection.lastActivity = now
         connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
         answer(connection, now)
-        flush(connection, now)
+        flush(connection, in: slot, now)
     }
 
     private func answer(_ connection: Connection, _ now: UInt64) {
@@ -259,7 +261,7 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: - Writing and closing
 
-    private func flush(_ connection: Connection, _ now: UInt64) {
+    private func flush(_ connection: Connection, in slot: ConnectionSlot, _ now: UInt64) {
         while connection.written < connection.output.count {
             let sent = connection.output.withUnsafeBytes { bytes in
                 send(connection.descriptor, bytes.baseAddress! + connection.written, bytes.count - connection.written, Int32(MSG_NOSIGNAL))
@@ -268,10 +270,10 @@ final class EventLoop: @unchecked Sendable {
                 if errno == EINTR { continue }
                 if errno == EAGAIN {
                     // Wait for room; stop reading meanwhile (backpressure on pipelined floods).
-                    setInterest(connection, EPOLLOUT.rawValue)
+                    connection.interest = EPOLLOUT.rawValue
                     return
                 }
-                closeConnection(connection)
+                closeConnection(connection, in: slot)
                 return
             }
             connection.written += sent
@@ -285,56 +287,57 @@ final class EventLoop: @unchecked Sendable {
             shutdown(connection.descriptor, Int32(SHUT_WR))
             connection.lingerUntil = now + 2_000_000_000
         }
-        setInterest(connection, EPOLLIN.rawValue)
+        connection.interest = EPOLLIN.rawValue
     }
 
-    private func closeConnection(_ connection: Connection) {
-        guard Int(connection.descriptor) < connections.count, connections[Int(connection.descriptor)] === connection else { return }
-        connections[Int(connection.descriptor)] = nil
-        epoll_ctl(epoll, EPOLL_CTL_DEL, connection.descriptor, nil)
+    /// Closes the connection and frees its slot (whose lock the caller holds).
+    private func closeConnection(_ connection: Connection, in slot: ConnectionSlot) {
+        guard slot.connection === connection else { return }
+        slot.connection = nil
+        slot.generation &+= 1
+        epoll_ctl(shared.epoll, EPOLL_CTL_DEL, connection.descriptor, nil)
         close(connection.descriptor)
         shared.openConnections.subtract(1, ordering: .relaxed)
-        connectionCount.subtract(1, ordering: .relaxed)
+        shared.table.release(slot)
     }
 
-    /// Timeouts: slow requests get 408, idle keep-alive connections and stalled readers are closed.
-    private func sweep(_ now: UInt64) {
-        let requestTimeout = UInt64(shared.limits.requestTimeout * 1e9)
-        let idleTimeout = UInt64(shared.limits.idleTimeout * 1e9)
-        for case let connection? in connections {
-            if let lingerUntil = connection.lingerUntil {
-                if now >= lingerUntil { closeConnection(connection) }
-            } else if connection.written < connection.output.count {
-                if now &- connection.lastActivity > requestTimeout { closeConnection(connection) }
-            } else if let started = connection.requestStarted {
-                if now &- started > requestTimeout {
-                    refuse(connection, HTTPProtocolError(408, "the request was not complete within \(shared.limits.requestTimeout) s"))
-                    flush(connection, now)
-                }
-            } else if now &- connection.lastActivity > idleTimeout {
-                closeConnection(connection)
+    // MARK: - Timeouts and stopping
+
+    /// Timeouts (see `Connection.sweepVerdict`). Connections being served right now are
+    /// skipped: they are not idle. The clock is read once each lock is held, after any stamp
+    /// another thread left.
+    private func sweep() {
+        for slot in shared.table.slots where slot.tryLock() {
+            defer { slot.unlock() }
+            guard let connection = slot.connection else { continue }
+            let now = System.monotonicNanoseconds()
+            switch connection.sweepVerdict(at: now, limits: shared.limits) {
+            case .keep:
+                break
+            case .close:
+                closeConnection(connection, in: slot)
+            case .requestTimedOut:
+                refuse(connection, HTTPProtocolError(408, "the request was not complete within \(shared.limits.requestTimeout) s"))
+                flush(connection, in: slot, now)
+                if slot.connection != nil { arm(connection, in: slot) }
             }
         }
     }
 
     /// Graceful stop: no more accepting; idle connections close now, busy ones when done or at
-    /// the deadline. True when this loop has nothing left.
-    private func beginOrContinueStopping(_ now: UInt64) -> Bool {
-        if listening {
-            listening = false
-            epoll_ctl(epoll, EPOLL_CTL_DEL, shared.listener, nil)
+    /// the deadline. True when no connection is left.
+    private func continueStopping(_ now: UInt64) -> Bool {
+        if !shared.listenerWithdrawn.exchange(true, ordering: .relaxed) {
+            epoll_ctl(shared.epoll, EPOLL_CTL_DEL, shared.listener, nil)
         }
         let deadlinePassed = now >= shared.stopDeadline.load(ordering: .relaxed)
-        var remaining = 0
-        for case let connection? in connections {
-            let busy = connection.requestStarted != nil || connection.written < connection.output.count
-            if deadlinePassed || !busy {
-                closeConnection(connection)
-            } else {
-                remaining += 1
+        for slot in shared.table.slots where slot.tryLock() {
+            defer { slot.unlock() }
+            if let connection = slot.connection, deadlinePassed || !connection.isBusy {
+                closeConnection(connection, in: slot)
             }
         }
-        return remaining == 0
+        return shared.openConnections.load(ordering: .acquiring) == 0
     }
 }
 #endif

@@ -8,10 +8,11 @@ import Synchronization
 
 /// An HTTP/1.1 server on POSIX sockets that hands each request to an `HTTPResponder`.
 ///
-/// It knows nothing about what it serves. Design: one epoll event loop per core, each on its
-/// own thread, sharing one listening socket; a loop reads, parses, calls the responder inline
-/// and writes, so no thread is created per request and Swift's cooperative pool is never
-/// blocked by socket calls. Keep-alive, pipelining (answers in order), chunked bodies,
+/// It knows nothing about what it serves. Design: one event-loop thread per core, all waiting
+/// on one epoll set that holds the listener and every connection, each socket registered
+/// one-shot, so a ready connection goes to whichever thread is free and is served by one
+/// thread at a time. A thread reads, parses, calls the responder inline and writes, so no
+/// thread is created per request and Swift's cooperative pool is never blocked by socket calls. Keep-alive, pipelining (answers in order), chunked bodies,
 /// `Expect: 100-continue`, HEAD, limits with their status codes, timeouts and a connection cap
 /// are described by `ServerLimits`.
 public final class HTTPServer: Sendable {
@@ -40,16 +41,15 @@ public final class HTTPServer: Sendable {
     public static func start(_ configuration: ServerConfiguration, responder: any HTTPResponder) throws(ServerError) -> HTTPServer {
         #if os(Linux)
         let (listener, port) = try Socket.listen(host: configuration.host, port: configuration.port)
-        let shared = ServerShared(
-            responder: responder, limits: configuration.limits, listener: listener, protocolErrorLog: configuration.protocolErrorLog)
-        var loops: [EventLoop] = []
+        let shared: ServerShared
         do {
-            for _ in 0..<max(1, configuration.eventLoops) { loops.append(try EventLoop(shared: shared)) }
+            shared = try ServerShared(
+                responder: responder, limits: configuration.limits, listener: listener, protocolErrorLog: configuration.protocolErrorLog)
         } catch {
             close(listener)
             throw error
         }
-        for loop in loops { loop.peers = loops }
+        let loops = (0..<max(1, configuration.eventLoops)).map { _ in EventLoop(shared: shared) }
         let server = HTTPServer(port: port, host: configuration.host, shared: shared, loops: loops)
         var threads: [UInt] = []
         for loop in loops { threads.append(try startThread(loop)) }
@@ -80,17 +80,14 @@ public final class HTTPServer: Sendable {
         if first {
             shared.stopDeadline.store(System.monotonicNanoseconds() + UInt64(max(0, gracePeriod) * 1e9), ordering: .relaxed)
             shared.stopping.store(true, ordering: .releasing)
-            for loop in loops { loop.signal() }
+            shared.signal()
         }
         let threads = self.threads.withLock { threads in
             defer { threads = [] }
             return threads
         }
         for thread in threads { pthread_join(pthread_t(thread), nil) }
-        if first {
-            for loop in loops { loop.peers = [] }
-            close(shared.listener)
-        }
+        if first { close(shared.listener) }
         #endif
     }
 

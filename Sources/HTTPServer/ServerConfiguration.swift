@@ -25,7 +25,7 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// The port; 0 lets the system pick a free one (see `HTTPServer.port`).
     public var port = 8080
-    /// Event-loop threads; each owns its connections. Defaults to the number of cores.
+    /// Event-loop threads, all serving every connection. Defaults to the number of cores.
     public var eventLoops = max(1, System.coreCount)
     /// Request bounds.
     public var limits = ServerLimits()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HTTPCore
 import HTTPServer
 import Testing
@@ -175,6 +176,74 @@ import FoundationNetworking
             #expect(statuses.count == 600)
             #expect(statuses.allSatisfy { $0 == 200 })
         }
+    }
+
+    @Test func aSlowRequestHoldsUpOnlyItsOwnConnection() async throws {
+        // Two threads, four connections: while one thread is inside the slow request, the
+        // other serves every other connection (none waits behind the slow one).
+        try await withServer(responder: SlowPathResponder(), eventLoops: 2) { server in
+            let slow = try RawClient(port: server.port)
+            let others = try (0..<3).map { _ in try RawClient(port: server.port) }
+            for client in others {
+                try client.send(Self.get)
+                _ = try client.readResponse()
+            }
+            try slow.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n")
+            usleep(50_000)
+            let started = Date()
+            for round in 0..<3 {
+                for client in others {
+                    try client.send("GET /fast/\(round) HTTP/1.1\r\nHost: h\r\n\r\n")
+                    #expect(try client.readResponse().body == "/fast/\(round)")
+                }
+            }
+            #expect(Date().timeIntervalSince(started) < 0.5)
+            #expect(try slow.readResponse().body == "/slow")
+        }
+    }
+
+    @Test func busyConnectionsSurviveTheTimeoutSweeps() throws {
+        // Several threads stamp connections while one sweeps for timeouts: a connection in
+        // steady use is never taken for idle, however the threads' clocks interleave. (Client
+        // threads of their own, so that all six connections are busy at once.)
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.limits.idleTimeout = 0.5
+        configuration.eventLoops = 2
+        let server = try HTTPServer.start(configuration, responder: EchoResponder())
+        defer { server.stop(gracePeriod: 0) }
+        let port = server.port
+        let deadline = Date().addingTimeInterval(1)
+        let answered = Mutex<[Int]>([])
+        let done = DispatchGroup()
+        for worker in 0..<6 {
+            done.enter()
+            Thread {
+                defer { done.leave() }
+                var count = 0
+                do {
+                    let client = try RawClient(port: port)
+                    rounds: while Date() < deadline {
+                        // Eight pipelined requests a round: the threads spend longer per event.
+                        try client.send((count..<count + 8).map { "GET /w/\(worker)/\($0) HTTP/1.1\r\nHost: h\r\n\r\n" }.joined())
+                        for _ in 0..<8 {
+                            let response = try client.readResponse()
+                            guard response.status == 200, response.body.hasPrefix("GET /w/\(worker)/\(count) ") else {
+                                count = -1
+                                break rounds
+                            }
+                            count += 1
+                        }
+                    }
+                } catch {
+                    count = -1
+                }
+                answered.withLock { $0.append(count) }
+            }.start()
+        }
+        done.wait()
+        let counts = answered.withLock { $0 }
+        #expect(counts.count == 6)
+        #expect(counts.allSatisfy { $0 > 0 }, "requests answered per connection (-1: closed or wrong answer): \(counts)")
     }
 
     @Test func worksWithURLSession() async throws {

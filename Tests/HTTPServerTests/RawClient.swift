@@ -126,12 +126,22 @@ struct EchoResponder: HTTPResponder {
     }
 }
 
+/// Answers `/slow` after a second, anything else at once.
+struct SlowPathResponder: HTTPResponder {
+    func respond(to request: HTTPRequest) -> HTTPResponse {
+        if request.path == "/slow" { usleep(1_000_000) }
+        return HTTPResponse(status: 200, headers: [:], body: Array(request.path.utf8))
+    }
+}
+
 /// Runs `body` against a server on 127.0.0.1, port 0, and stops it afterwards.
 func withServer<T>(
-    limits: ServerLimits = ServerLimits(), responder: any HTTPResponder = EchoResponder(), _ body: (HTTPServer) async throws -> T
+    limits: ServerLimits = ServerLimits(), responder: any HTTPResponder = EchoResponder(), eventLoops: Int? = nil,
+    _ body: (HTTPServer) async throws -> T
 ) async throws -> T {
     var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
     configuration.limits = limits
+    if let eventLoops { configuration.eventLoops = eventLoops }
     let server = try HTTPServer.start(configuration, responder: responder)
     do {
         let result = try await body(server)
