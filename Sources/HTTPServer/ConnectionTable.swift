@@ -64,7 +64,7 @@ final class Connection {
 /// dropped instead of being applied to a newer connection that reuses the slot.
 final class ConnectionSlot: @unchecked Sendable {
     let index: UInt32
-    private let locked = Atomic<Bool>(false)
+    private let guardLock = SpinLock()
     var connection: Connection?
     var generation: UInt32 = 0
 
@@ -74,11 +74,26 @@ final class ConnectionSlot: @unchecked Sendable {
     var token: UInt64 { UInt64(generation) << 32 | UInt64(index) }
 
     /// Takes the lock if it is free.
+    func tryLock() -> Bool { guardLock.tryLock() }
+
+    /// Takes the lock (another thread holds it for one request at most).
+    func lock() { guardLock.lock() }
+
+    func unlock() { guardLock.unlock() }
+}
+
+/// A lock for critical sections of a few instructions, on one atomic flag: a waiter yields its
+/// core until the flag is free. (On an atomic, rather than `Mutex`, so that the thread
+/// sanitizer sees the ordering it gives.)
+struct SpinLock: ~Copyable, Sendable {
+    private let locked = Atomic<Bool>(false)
+
+    /// Takes the lock if it is free.
     func tryLock() -> Bool {
         locked.compareExchange(expected: false, desired: true, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged
     }
 
-    /// Takes the lock, yielding while another thread holds it (only ever for one request).
+    /// Takes the lock, yielding while another thread holds it.
     func lock() {
         while !tryLock() { sched_yield() }
     }
@@ -89,15 +104,17 @@ final class ConnectionSlot: @unchecked Sendable {
 }
 
 /// Every slot a server can fill, and the free ones.
-final class ConnectionTable: Sendable {
+final class ConnectionTable: @unchecked Sendable {
     let slots: [ConnectionSlot]
-    private let free: Mutex<[UInt32]>
+    private let freeLock = SpinLock()
+    /// The free slots' indexes; read and written under `freeLock` only.
+    private var free: [UInt32]
 
     /// A table for `capacity` connections (at least one).
     init(capacity: Int) {
         let count = UInt32(max(1, min(capacity, Int(UInt32.max))))
         slots = (0..<count).map { ConnectionSlot(index: $0) }
-        free = Mutex(Array((0..<count).reversed()))
+        free = Array((0..<count).reversed())
     }
 
     /// The slot a token names, or nil for a token that names none.
@@ -108,13 +125,17 @@ final class ConnectionTable: Sendable {
 
     /// A free slot, or nil when every one is taken.
     func claim() -> ConnectionSlot? {
-        guard let index = free.withLock({ $0.popLast() }) else { return nil }
-        return slots[Int(index)]
+        freeLock.lock()
+        let index = free.popLast()
+        freeLock.unlock()
+        return index.map { slots[Int($0)] }
     }
 
     /// Gives a slot back (its connection has been closed).
     func release(_ slot: ConnectionSlot) {
-        free.withLock { $0.append(slot.index) }
+        freeLock.lock()
+        free.append(slot.index)
+        freeLock.unlock()
     }
 
     /// How many connections the process may have open: the lower of the server's cap and the

@@ -126,6 +126,17 @@ struct EchoResponder: HTTPResponder {
     }
 }
 
+/// Values appended from several threads. (On `NSLock`, a pthread mutex the thread sanitizer
+/// understands.)
+final class ThreadSafeList<Element>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var elements: [Element] = []
+
+    func append(_ element: Element) { lock.withLock { elements.append(element) } }
+
+    var all: [Element] { lock.withLock { elements } }
+}
+
 /// Answers `/slow` after a second, anything else at once.
 struct SlowPathResponder: HTTPResponder {
     func respond(to request: HTTPRequest) -> HTTPResponse {
