@@ -51,9 +51,16 @@ public final class HTTPServer: Sendable {
         }
         let loops = (0..<max(1, configuration.eventLoops)).map { _ in EventLoop(shared: shared) }
         let server = HTTPServer(port: port, host: configuration.host, shared: shared, loops: loops)
-        var threads: [UInt] = []
-        for loop in loops { threads.append(try startThread(loop)) }
-        server.threads.withLock { $0 = threads }
+        for loop in loops {
+            do {
+                let thread = try startThread(loop)
+                server.threads.withLock { $0.append(thread) }
+            } catch {
+                // Stop the threads already running (and close the listener) before giving up.
+                server.stop(gracePeriod: 0)
+                throw error
+            }
+        }
         return server
         #else
         throw ServerError("the HTTP server needs epoll (Linux); use the in-process gateway on this platform")
