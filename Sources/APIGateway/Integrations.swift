@@ -272,7 +272,6 @@ extension Gateway {
 extension Gateway {
     /// `Root=1-<epoch seconds, hex>-<24 hex digits>` (the X-Ray trace id shape).
     static func traceId(_ time: Double) -> String { RequestIdentifier.traceIdentifier(epochSeconds: UInt64(max(0, time))) }
-
 }
 
 extension String {

@@ -64,7 +64,9 @@ final class Connection {
 /// dropped instead of being applied to a newer connection that reuses the slot.
 final class ConnectionSlot: @unchecked Sendable {
     let index: UInt32
-    private let guardLock = SpinLock()
+    /// Held while a thread reads or writes the fields below (by a serving thread for one
+    /// request at most).
+    let lock = SpinLock()
     var connection: Connection?
     var generation: UInt32 = 0
 
@@ -72,14 +74,6 @@ final class ConnectionSlot: @unchecked Sendable {
 
     /// The token a readiness event carries for the slot's current connection.
     var token: UInt64 { UInt64(generation) << 32 | UInt64(index) }
-
-    /// Takes the lock if it is free.
-    func tryLock() -> Bool { guardLock.tryLock() }
-
-    /// Takes the lock (another thread holds it for one request at most).
-    func lock() { guardLock.lock() }
-
-    func unlock() { guardLock.unlock() }
 }
 
 /// A lock for critical sections of a few instructions, on one atomic flag: a waiter yields its
@@ -136,6 +130,15 @@ final class ConnectionTable: @unchecked Sendable {
         freeLock.lock()
         free.append(slot.index)
         freeLock.unlock()
+    }
+
+    /// Calls `body` with each open connection no thread is serving right now (a slot whose lock
+    /// is taken is skipped), holding the slot's lock.
+    func forEachIdleConnection(_ body: (ConnectionSlot, Connection) -> Void) {
+        for slot in slots where slot.lock.tryLock() {
+            defer { slot.lock.unlock() }
+            if let connection = slot.connection { body(slot, connection) }
+        }
     }
 
     /// How many connections the process may have open: the lower of the server's cap and the

@@ -58,7 +58,7 @@ final class ServerShared: Sendable {
 
     /// Adds, re-arms (`EPOLL_CTL_MOD`) or removes a descriptor.
     @discardableResult
-    func control(_ operation: Int32, _ descriptor: Int32, events: UInt32, token: UInt64) -> Int32 {
+    func control(_ operation: Int32, _ descriptor: Int32, events: UInt32 = 0, token: UInt64 = 0) -> Int32 {
         var event = epoll_event()
         event.events = events
         event.data.u64 = token
@@ -162,8 +162,7 @@ final class EventLoop: @unchecked Sendable {
     private func refuseAtTheDoor(_ descriptor: Int32, address: String) {
         var output: [UInt8] = []
         let refusal = HTTPProtocolError(503, "more than \(shared.limits.maxConnections) open connections")
-        ResponseSerializer.append(
-            ResponseSerializer.errorResponse(refusal), omitBody: false, keepAlive: false, isHTTP11: true, date: dates.now(), to: &output)
+        appendErrorResponse(refusal, to: &output)
         _ = output.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         close(descriptor)
         shared.protocolErrorLog?("\(address): 503 (\(refusal.reason))")
@@ -177,8 +176,8 @@ final class EventLoop: @unchecked Sendable {
             shared.table.release(slot)
             return
         }
-        slot.lock()
-        defer { slot.unlock() }
+        slot.lock.lock()
+        defer { slot.lock.unlock() }
         slot.connection = Connection(descriptor: descriptor, parser: RequestParser(limits: shared.limits, remoteAddress: address), now: now)
         shared.control(EPOLL_CTL_ADD, descriptor, events: EPOLLIN.rawValue | EPOLLONESHOT.rawValue, token: slot.token)
     }
@@ -187,8 +186,8 @@ final class EventLoop: @unchecked Sendable {
 
     private func serve(_ token: UInt64, _ flags: UInt32, _ now: UInt64) {
         guard let slot = shared.table.slot(for: token) else { return }
-        slot.lock()
-        defer { slot.unlock() }
+        slot.lock.lock()
+        defer { slot.lock.unlock() }
         // A connection closed (by a timeout) after this event was queued: not ours to touch.
         guard slot.generation == UInt32(truncatingIfNeeded: token >> 32), let connection = slot.connection else { return }
         if flags & EPOLLOUT.rawValue != 0 { flush(connection, in: slot, now) }
@@ -253,10 +252,16 @@ final class EventLoop: @unchecked Sendable {
 
     private func refuse(_ connection: Connection, _ error: HTTPProtocolError) {
         shared.protocolErrorLog?("\(connection.parser.remoteAddress): \(error.status) (\(error.reason))")
-        ResponseSerializer.append(
-            ResponseSerializer.errorResponse(error), omitBody: false, keepAlive: false, isHTTP11: true, date: dates.now(), to: &connection.output)
+        appendErrorResponse(error, to: &connection.output)
         connection.closeAfterWrite = true
         connection.requestStarted = nil
+    }
+
+    /// The answer to a request refused before it reached the responder (the connection closes
+    /// after it).
+    private func appendErrorResponse(_ error: HTTPProtocolError, to output: inout [UInt8]) {
+        ResponseSerializer.append(
+            ResponseSerializer.errorResponse(error), omitBody: false, keepAlive: false, isHTTP11: true, date: dates.now(), to: &output)
     }
 
     // MARK: - Writing and closing
@@ -295,7 +300,7 @@ final class EventLoop: @unchecked Sendable {
         guard slot.connection === connection else { return }
         slot.connection = nil
         slot.generation &+= 1
-        epoll_ctl(shared.epoll, EPOLL_CTL_DEL, connection.descriptor, nil)
+        shared.control(EPOLL_CTL_DEL, connection.descriptor)
         close(connection.descriptor)
         shared.openConnections.subtract(1, ordering: .relaxed)
         shared.table.release(slot)
@@ -307,9 +312,7 @@ final class EventLoop: @unchecked Sendable {
     /// skipped: they are not idle. The clock is read once each lock is held, after any stamp
     /// another thread left.
     private func sweep() {
-        for slot in shared.table.slots where slot.tryLock() {
-            defer { slot.unlock() }
-            guard let connection = slot.connection else { continue }
+        shared.table.forEachIdleConnection { slot, connection in
             let now = System.monotonicNanoseconds()
             switch connection.sweepVerdict(at: now, limits: shared.limits) {
             case .keep:
@@ -328,14 +331,11 @@ final class EventLoop: @unchecked Sendable {
     /// the deadline. True when no connection is left.
     private func continueStopping(_ now: UInt64) -> Bool {
         if !shared.listenerWithdrawn.exchange(true, ordering: .relaxed) {
-            epoll_ctl(shared.epoll, EPOLL_CTL_DEL, shared.listener, nil)
+            shared.control(EPOLL_CTL_DEL, shared.listener)
         }
         let deadlinePassed = now >= shared.stopDeadline.load(ordering: .relaxed)
-        for slot in shared.table.slots where slot.tryLock() {
-            defer { slot.unlock() }
-            if let connection = slot.connection, deadlinePassed || !connection.isBusy {
-                closeConnection(connection, in: slot)
-            }
+        shared.table.forEachIdleConnection { slot, connection in
+            if deadlinePassed || !connection.isBusy { closeConnection(connection, in: slot) }
         }
         return shared.openConnections.load(ordering: .acquiring) == 0
     }

@@ -12,9 +12,10 @@ import Synchronization
 /// on one epoll set that holds the listener and every connection, each socket registered
 /// one-shot, so a ready connection goes to whichever thread is free and is served by one
 /// thread at a time. A thread reads, parses, calls the responder inline and writes, so no
-/// thread is created per request and Swift's cooperative pool is never blocked by socket calls. Keep-alive, pipelining (answers in order), chunked bodies,
-/// `Expect: 100-continue`, HEAD, limits with their status codes, timeouts and a connection cap
-/// are described by `ServerLimits`.
+/// thread is created per request and Swift's cooperative pool is never blocked by socket
+/// calls. Keep-alive, pipelining (answers in order), chunked bodies, `Expect: 100-continue`,
+/// HEAD, limits with their status codes, timeouts and a connection cap are described by
+/// `ServerLimits`.
 public final class HTTPServer: Sendable {
     /// The port the server listens on (the chosen one when started with port 0).
     public let port: Int

@@ -213,33 +213,27 @@ import FoundationNetworking
         let port = server.port
         let deadline = Date().addingTimeInterval(1)
         let answered = ThreadSafeList<Int>()
-        let done = DispatchGroup()
-        for worker in 0..<6 {
-            done.enter()
-            Thread {
-                defer { done.leave() }
-                var count = 0
-                do {
-                    let client = try RawClient(port: port)
-                    rounds: while Date() < deadline {
-                        // Eight pipelined requests a round: the threads spend longer per event.
-                        try client.send((count..<count + 8).map { "GET /w/\(worker)/\($0) HTTP/1.1\r\nHost: h\r\n\r\n" }.joined())
-                        for _ in 0..<8 {
-                            let response = try client.readResponse()
-                            guard response.status == 200, response.body.hasPrefix("GET /w/\(worker)/\(count) ") else {
-                                count = -1
-                                break rounds
-                            }
-                            count += 1
+        onThreads(6) { worker in
+            var count = 0
+            do {
+                let client = try RawClient(port: port)
+                rounds: while Date() < deadline {
+                    // Eight pipelined requests a round: the threads spend longer per event.
+                    try client.send((count..<count + 8).map { "GET /w/\(worker)/\($0) HTTP/1.1\r\nHost: h\r\n\r\n" }.joined())
+                    for _ in 0..<8 {
+                        let response = try client.readResponse()
+                        guard response.status == 200, response.body.hasPrefix("GET /w/\(worker)/\(count) ") else {
+                            count = -1
+                            break rounds
                         }
+                        count += 1
                     }
-                } catch {
-                    count = -1
                 }
-                answered.append(count)
-            }.start()
+            } catch {
+                count = -1
+            }
+            answered.append(count)
         }
-        done.wait()
         let counts = answered.all
         #expect(counts.count == 6)
         #expect(counts.allSatisfy { $0 > 0 }, "requests answered per connection (-1: closed or wrong answer): \(counts)")

@@ -27,24 +27,18 @@ struct SplitMix64: RandomNumberGenerator {
         defer { server.stop(gracePeriod: 0) }
         let port = server.port
         let failures = ThreadSafeList<String>()
-        let done = DispatchGroup()
-        for worker in 0..<8 {
-            done.enter()
-            Thread {
-                defer { done.leave() }
-                var random = SplitMix64(state: UInt64(worker))
-                for round in 0..<150 {
-                    do {
-                        if let failure = try Self.play(kind: Int.random(in: 0..<5, using: &random), port: port, worker: worker, round: round, &random) {
-                            failures.append(failure)
-                        }
-                    } catch {
-                        failures.append("worker \(worker) round \(round): \(error)")
+        onThreads(8) { worker in
+            var random = SplitMix64(state: UInt64(worker))
+            for round in 0..<150 {
+                do {
+                    if let failure = try Self.play(kind: Int.random(in: 0..<5, using: &random), port: port, worker: worker, round: round, &random) {
+                        failures.append(failure)
                     }
+                } catch {
+                    failures.append("worker \(worker) round \(round): \(error)")
                 }
-            }.start()
+            }
         }
-        done.wait()
         #expect(failures.all == [])
 
         // Every connection ends up closed, and the server still answers.

@@ -137,6 +137,20 @@ final class ThreadSafeList<Element>: @unchecked Sendable {
     var all: [Element] { lock.withLock { elements } }
 }
 
+/// Runs `body(0)` … `body(count - 1)` each on a thread of its own (not Swift's cooperative pool,
+/// so that blocking clients all run at once) and returns when every one has finished.
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let done = DispatchGroup()
+    for index in 0..<count {
+        done.enter()
+        Thread {
+            defer { done.leave() }
+            body(index)
+        }.start()
+    }
+    done.wait()
+}
+
 /// Answers `/slow` after a second, anything else at once.
 struct SlowPathResponder: HTTPResponder {
     func respond(to request: HTTPRequest) -> HTTPResponse {
