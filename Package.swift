@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "JSONCore"),
         .target(name: "ECMARegex"),
         .target(name: "HTTPCore"),
-        // The Linux system calls (epoll, eventfd) that Glibc's Swift module leaves out: headers only.
+        // The Linux system calls (epoll, eventfd, stack bounds) that Glibc's Swift module leaves out: headers only.
         .target(name: "CSystemCalls"),
         // Layer 1: the HTTP/1.1 server; it knows requests and responses, not the gateway.
         .target(name: "HTTPServer", dependencies: ["HTTPCore", "CSystemCalls"]),
@@ -47,7 +47,7 @@ let package = Package(
             name: "GatewayTesting",
             dependencies: ["ClientRuntime", "APIGateway", "HTTPCore", "HTTPServer", "ItemsService", "JSONCore", "JSONSchema"]),
         // Layer 1: schema loading, compilation and validation.
-        .target(name: "JSONSchema", dependencies: ["JSONCore", "ECMARegex"]),
+        .target(name: "JSONSchema", dependencies: ["JSONCore", "ECMARegex", "CSystemCalls"]),
         // Layer 2: test-suite helpers and command-line logic.
         .target(name: "SchemaTesting", dependencies: ["JSONCore", "JSONSchema"]),
         .target(

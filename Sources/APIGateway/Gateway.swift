@@ -251,11 +251,20 @@ public final class Gateway: HTTPResponder, Sendable {
             let contentType = Gateway.mimeType(call.request.headers["Content-Type"]) ?? "application/json"
             if let model = method.requestModels[contentType] {
                 let body = call.request.body.isEmpty ? Array("{}".utf8) : call.request.body
-                let errors: [ValidationError]
+                let document: JSONValue
                 do {
-                    errors = model.validate(try JSONParser().parse(body))
+                    document = try JSONParser().parse(body)
                 } catch {
                     return GatewayError(.badRequestBody, message: "Invalid request body", validation: "[\"Invalid JSON: \(error.description)\"]")
+                }
+                let errors: [ValidationError]
+                do {
+                    errors = try model.validate(document, limits: .forPayload(bytes: body.count))
+                } catch {
+                    // Undecidable within the limits: refused as an invalid body, as AWS refuses
+                    // what its validator cannot accept, with the limit in the execution log.
+                    call.log("Request body validation for content type \(contentType) stopped: \(error.description)")
+                    return GatewayError(.badRequestBody, message: "Invalid request body", validation: "[\"\(error.description)\"]")
                 }
                 if !errors.isEmpty {
                     let detail = "[" + errors.map { "\"\($0.instanceLocation.description.isEmpty ? "/" : $0.instanceLocation.description): \($0.message)\"" }.joined(separator: ", ") + "]"

@@ -256,7 +256,13 @@ extension Gateway {
         else { return .success(response) }
         let errors: [String]
         if let document = try? JSONParser().parse(response.body) {
-            errors = model.validate(document).map { "\($0.instanceLocation.description.isEmpty ? "/" : $0.instanceLocation.description): \($0.message)" }
+            do {
+                errors = try model.validate(document, limits: .forPayload(bytes: response.body.count)).map {
+                    "\($0.instanceLocation.description.isEmpty ? "/" : $0.instanceLocation.description): \($0.message)"
+                }
+            } catch {
+                errors = [error.description]
+            }
         } else {
             errors = ["the body is not JSON"]
         }

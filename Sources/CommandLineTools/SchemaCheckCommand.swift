@@ -26,12 +26,16 @@ public enum SchemaCheckCommand {
               --format text|json   output format (default: text)
               --no-format-assertions
                                    treat "format" as an annotation only
+              --max-steps N        steps one payload's validation may take (default: 10
+                                   million, or 64 per byte of the payload when more); a
+                                   payload that needs more is reported as undecided
           -h, --help               show this help
               --version            show the version
           -                        read a payload from standard input
 
         Exit status: 0 all valid, 1 some payload invalid, 2 usage error, unreadable file,
-        malformed JSON, or an invalid or unresolvable schema.
+        malformed JSON, a payload undecided within --max-steps, or an invalid or
+        unresolvable schema.
 
         Examples:
           schema-check -s Items payload.json
@@ -47,6 +51,7 @@ public enum SchemaCheckCommand {
         var mappings: [(String, String)] = []
         var json = false
         var formatAssertions = true
+        var maximumSteps: Int? = nil
         var files: [String] = []
     }
 
@@ -104,6 +109,11 @@ public enum SchemaCheckCommand {
                 options.json = text == "json"
             case "--no-format-assertions":
                 options.formatAssertions = false
+            case "--max-steps":
+                guard let text = value(), let steps = Int(text), steps > 0 else {
+                    return usageError("--max-steps needs a positive number of steps", io: io)
+                }
+                options.maximumSteps = steps
             default:
                 return usageError("unknown option \(name)", io: io)
             }
@@ -152,7 +162,8 @@ public enum SchemaCheckCommand {
             return 2
         }
         let standardInput: [UInt8]? = options.files.contains("-") ? io.readStandardInput() : nil
-        let results = PayloadChecker.check(files: options.files, schema: schema, standardInput: standardInput)
+        let results = PayloadChecker.check(
+            files: options.files, schema: schema, standardInput: standardInput, maximumSteps: options.maximumSteps)
         let report = SchemaCheckReport(results: results)
         if options.json {
             io.print(report.json())
@@ -189,7 +200,8 @@ public enum PayloadChecker {
 
     /// Checks `files` (reading `-` from `standardInput`) on all cores; results in input order.
     public static func check(
-        files: [String], schema: CompiledSchema, standardInput: [UInt8]?, streamingThreshold: Int = streamingThreshold
+        files: [String], schema: CompiledSchema, standardInput: [UInt8]?, streamingThreshold: Int = streamingThreshold,
+        maximumSteps: Int? = nil
     ) -> [Result] {
         let slots = ResultSlots(count: files.count)
         let workers = min(files.count, max(1, System.activeProcessorCount))
@@ -201,31 +213,52 @@ public enum PayloadChecker {
             for index in start..<end {
                 slots.set(
                     index,
-                    checkOne(files[index], schema: schema, standardInput: standardInput, streamingThreshold: streamingThreshold))
+                    checkOne(
+                        files[index], schema: schema, standardInput: standardInput, streamingThreshold: streamingThreshold,
+                        maximumSteps: maximumSteps))
             }
         }
         return slots.values()
     }
 
-    static func checkOne(_ file: String, schema: CompiledSchema, standardInput: [UInt8]?, streamingThreshold: Int) -> Result {
+    static func checkOne(
+        _ file: String, schema: CompiledSchema, standardInput: [UInt8]?, streamingThreshold: Int, maximumSteps: Int? = nil
+    ) -> Result {
         let bytes = file == "-" ? standardInput : FileReader.read(path: file)
         guard let bytes else {
             return Result(file: file, outcome: .failed("\(file): cannot read the file"))
         }
-        do {
+        let name = file == "-" ? "<stdin>" : file
+        let limits = maximumSteps.map { ValidationLimits(steps: $0) } ?? .forPayload(bytes: bytes.count)
+        func undecided(_ error: ValidationLimitExceeded) -> Result {
+            Result(file: file, outcome: .failed("\(name): \(error.description)"))
+        }
+        do throws(JSONSyntaxError) {
             if bytes.count >= streamingThreshold, let elementwise = schema.elementwise {
                 var errors: [ValidationError] = []
                 var count = 0
+                var budget = ValidationBudget(limits: limits)
+                var exceeded: ValidationLimitExceeded? = nil
                 let streamed = try JSONParser().forEachElement(in: bytes) { index, element in
-                    errors += elementwise.errors(element: element, at: index)
                     count = index + 1
+                    guard exceeded == nil else { return }
+                    do throws(ValidationLimitExceeded) {
+                        errors += try elementwise.errors(element: element, at: index, budget: &budget)
+                    } catch {
+                        exceeded = error
+                    }
                 }
+                if let exceeded { return undecided(exceeded) }
                 if streamed { return Result(file: file, outcome: .checked(errors + elementwise.errors(count: count))) }
             }
             let value = try JSONParser().parse(bytes)
-            return Result(file: file, outcome: .checked(schema.validate(value)))
+            do throws(ValidationLimitExceeded) {
+                return Result(file: file, outcome: .checked(try schema.validate(value, limits: limits)))
+            } catch {
+                return undecided(error)
+            }
         } catch {
-            return Result(file: file, outcome: .failed("\(file == "-" ? "<stdin>" : file):\(error.line):\(error.column): \(error.message)"))
+            return Result(file: file, outcome: .failed("\(name):\(error.line):\(error.column): \(error.message)"))
         }
     }
 }

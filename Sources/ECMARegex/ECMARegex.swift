@@ -3,21 +3,23 @@
 /// end, `.` excludes line terminators, `\p{…}` selects Unicode properties, and a non-BMP
 /// character is one unit (never two surrogates).
 ///
-/// Compiled once into a small program run by a backtracking machine with a step budget, so
-/// a pathological pattern yields `.limitExceeded` instead of hanging.
+/// Compiled once into a small program. A yes/no search of a pattern without backreferences
+/// or lookaheads costs at most one step per (instruction, position) pair, so `^(a+)+$`
+/// answers correctly on any input; patterns with them run on a backtracking machine. Every search spends steps from a budget: one made per call
+/// (`stepLimit`), or one the caller shares across many searches (`RegexBudget`).
 public struct ECMARegex: Sendable, CustomStringConvertible {
     /// The outcome of a search.
     public enum Outcome: Sendable, Equatable {
         case match
         case noMatch
-        /// The step budget ran out (catastrophic backtracking); the answer is unknown.
+        /// The step budget ran out; the answer is unknown.
         case limitExceeded
     }
 
     /// The source pattern.
     public let pattern: String
     let program: RegexProgram
-    /// Backtracking steps allowed for one search.
+    /// Steps allowed for one search made without a shared budget.
     public var stepLimit: Int
 
     /// Compiles `pattern`.
@@ -29,12 +31,34 @@ public struct ECMARegex: Sendable, CustomStringConvertible {
         self.stepLimit = stepLimit
     }
 
+    /// Compiles `pattern` to match only the whole input, as Java's `String.matches` does:
+    /// `^(?:pattern)$`, where the pattern is first checked on its own (so `a)|(b` is refused
+    /// rather than turned into something else).
+    public init(wholeInput pattern: String, stepLimit: Int = 5_000_000) throws(RegexSyntaxError) {
+        var parser = RegexParser(pattern)
+        let tree = try parser.parse()
+        self.pattern = pattern
+        self.program = try RegexCompiler.compile(.sequence([.lineStart, .group(tree, capture: nil), .lineEnd]), parser: parser)
+        self.stepLimit = stepLimit
+    }
+
     /// The pattern, as written.
     public var description: String { pattern }
 
-    /// Whether the pattern matches anywhere in `text` (a search, like `RegExp.prototype.test`).
+    /// Whether the pattern matches anywhere in `text` (a search, like `RegExp.prototype.test`),
+    /// within `stepLimit` steps.
     public func search(_ text: String) -> Outcome {
-        if let linear = program.linear { return linear.search(text) ? .match : .noMatch }
+        var budget = RegexBudget(steps: stepLimit)
+        return search(text, budget: &budget)
+    }
+
+    /// Whether the pattern matches anywhere in `text`, spending steps from `budget`
+    /// (`.limitExceeded` once it is empty: the answer is then unknown).
+    public func search(_ text: String, budget: inout RegexBudget) -> Outcome {
+        if let linear = program.linear {
+            guard budget.take(text.utf8.count + 1) else { return .limitExceeded }
+            return linear.search(text) ? .match : .noMatch
+        }
         let capacity = text.utf8.count
         return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(capacity, 1)) { buffer in
             var count = 0
@@ -43,12 +67,34 @@ public struct ECMARegex: Sendable, CustomStringConvertible {
                 count += 1
             }
             let input = UnsafeBufferPointer(rebasing: buffer[0..<count])
-            var machine = RegexMachine(program: program, input: input, stepLimit: stepLimit)
-            return machine.search()
+            return ECMARegex.search(program, input, budget: &budget)
         }
     }
 
-    /// `search(text) == .match`; a search over the step limit counts as no match.
+    /// Programs with backreferences or lookaheads run on the backtracking machine; all others
+    /// on a machine whose cost is linear in the input (remembering tried states, or, for
+    /// inputs too long for that memory, simulating every thread at once).
+    static func search(_ program: RegexProgram, _ input: UnsafeBufferPointer<UInt32>, budget: inout RegexBudget) -> Outcome {
+        let answer: Bool?
+        if program.needsBacktracking {
+            var machine = RegexMachine(program: program, input: input, stepLimit: budget.remaining)
+            let outcome = machine.search()
+            _ = budget.take(min(machine.steps, budget.remaining))
+            return outcome
+        } else if BitStateMachine.fits(program, count: input.count) {
+            answer = BitStateMachine(program: program, input: input).search(budget: &budget)
+        } else {
+            answer = PikeMachine(program: program, input: input).search(budget: &budget)
+        }
+        switch answer {
+        case .some(true): return .match
+        case .some(false): return .noMatch
+        case .none: return .limitExceeded
+        }
+    }
+
+    /// `search(text) == .match`; a search over the step limit counts as no match (use
+    /// `search` where that difference matters).
     public func matches(_ text: String) -> Bool { search(text) == .match }
 }
 
@@ -77,6 +123,8 @@ struct RegexProgram: Sendable {
     var captureCount = 0
     var anchoredAtStart = false
     var linear: LinearMatcher? = nil
+    /// Backreferences or lookaheads: only the backtracking machine runs this program.
+    var needsBacktracking = false
 }
 
 enum RegexCompiler {
@@ -179,6 +227,12 @@ enum RegexCompiler {
         program.captureCount = parser.captureCount
         program.anchoredAtStart = startsAnchored(tree)
         program.linear = LinearMatcher(tree)
+        program.needsBacktracking = program.instructions.contains {
+            switch $0 {
+            case .lookahead, .backreference: return true
+            default: return false
+            }
+        }
         return program
     }
 

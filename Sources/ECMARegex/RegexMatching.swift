@@ -7,11 +7,15 @@ public struct RegexMatch: Sendable, Equatable {
 }
 
 extension ECMARegex {
-    /// The first match at or after scalar offset `start` of `scalars`; nil when there is none
-    /// (or the step budget ran out).
-    public func firstMatch(in scalars: [UInt32], from start: Int, anchored: Bool = false) -> RegexMatch? {
-        scalars.withUnsafeBufferPointer { input in
-            var machine = RegexMachine(program: program, input: input, stepLimit: stepLimit)
+    /// The first match at or after scalar offset `start` of `scalars` (nil when there is
+    /// none), spending steps from `budget`; throws when the budget runs out first.
+    public func firstMatch(in scalars: [UInt32], from start: Int, anchored: Bool = false, budget: inout RegexBudget)
+        throws(RegexLimitExceeded) -> RegexMatch?
+    {
+        let limit = budget.limit
+        let result: RegexMatch?? = scalars.withUnsafeBufferPointer { input in
+            var machine = RegexMachine(program: program, input: input, stepLimit: budget.remaining)
+            defer { _ = budget.take(min(machine.steps, budget.remaining)) }
             let last = anchored || program.anchoredAtStart ? start : input.count
             var position = start
             while position <= last {
@@ -23,31 +27,27 @@ extension ECMARegex {
                         let begin = machine.slots[2 * group], finish = machine.slots[2 * group + 1]
                         groups.append(begin >= 0 && finish >= begin ? begin..<finish : nil)
                     }
-                    return RegexMatch(range: position..<end, groups: groups)
+                    return .some(RegexMatch(range: position..<end, groups: groups))
                 case .none: return nil
                 case .some(.none): break
                 }
                 position += 1
             }
-            return nil
+            return .some(nil)
         }
+        guard let result else { throw RegexLimitExceeded(pattern: pattern, limit: limit) }
+        return result
     }
 
-    /// Every non-overlapping match, left to right (an empty match advances by one).
-    public func allMatches(in scalars: [UInt32]) -> [RegexMatch] {
+    /// Every non-overlapping match, left to right (an empty match advances by one), spending
+    /// steps from `budget`; throws when it runs out.
+    public func allMatches(in scalars: [UInt32], budget: inout RegexBudget) throws(RegexLimitExceeded) -> [RegexMatch] {
         var matches: [RegexMatch] = []
         var position = 0
-        while position <= scalars.count, let match = firstMatch(in: scalars, from: position) {
+        while position <= scalars.count, let match = try firstMatch(in: scalars, from: position, budget: &budget) {
             matches.append(match)
             position = match.range.isEmpty ? match.range.upperBound + 1 : match.range.upperBound
         }
         return matches
-    }
-
-    /// Whether the whole of `text` matches (Java's `String.matches`).
-    public func matchesEntirely(_ text: String) -> Bool {
-        let scalars = text.unicodeScalars.map(\.value)
-        guard let entire = try? ECMARegex("^(?:" + pattern + ")$", stepLimit: stepLimit) else { return false }
-        return entire.firstMatch(in: scalars, from: 0) != nil
     }
 }

@@ -45,9 +45,13 @@ public struct ModelResponseValidator: ResponseValidator {
     public func problems(in body: [UInt8], model: String) -> [String] {
         guard let schema = schemas[model] else { return [] }
         guard let document = try? JSONParser().parse(body) else { return ["the body is not JSON"] }
-        return schema.validate(document).map { error in
-            let pointer = error.instanceLocation.description
-            return "\(pointer.isEmpty ? "/" : pointer): \(error.message)"
+        do {
+            return try schema.validate(document, limits: .forPayload(bytes: body.count)).map { error in
+                let pointer = error.instanceLocation.description
+                return "\(pointer.isEmpty ? "/" : pointer): \(error.message)"
+            }
+        } catch {
+            return [error.description]
         }
     }
 }

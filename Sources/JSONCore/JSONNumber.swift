@@ -24,6 +24,22 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
         storage = .scaled(significand: significand, exponent: exponent)
     }
 
+    /// `±significand × 10^exponent` for a significand of any length, given as decimal digits
+    /// (`"-123456789012345678901234567890"`), and any 64-bit exponent; nil when
+    /// `significand` is not an optional `-` followed by one or more ASCII digits.
+    public init?(significand: String, exponent: Int) {
+        var negative = false
+        var digits: [UInt8] = []
+        digits.reserveCapacity(significand.utf8.count)
+        for (offset, byte) in significand.utf8.enumerated() {
+            if offset == 0 && byte == UInt8(ascii: "-") { negative = true; continue }
+            guard byte >= 48 && byte <= 57 else { return nil }
+            digits.append(byte - 48)
+        }
+        guard !digits.isEmpty else { return nil }
+        self.init(digits: DecimalDigits(negative: negative, digits: digits, exponent: exponent))
+    }
+
     /// The shortest decimal that reads back as `value`; `nil` for infinities and NaN.
     public init?(_ value: Double) {
         guard value.isFinite else { return nil }
@@ -58,7 +74,7 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
     public var isInteger: Bool {
         switch storage {
         case .scaled(_, let exponent): return exponent >= 0
-        case .big(let digits): return digits.writtenExponent >= 0
+        case .big(let digits): return digits.exponent >= 0
         }
     }
 
@@ -138,52 +154,80 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
         return DecimalDigits.compare(lhs.exactDigits, rhs.exactDigits)
     }
 
-    /// Hashes the normalised value, so equal numbers hash alike.
+    /// Hashes the canonical value (trailing zeros folded into the exponent), so equal
+    /// numbers hash alike whatever their storage.
     public func hash(into hasher: inout Hasher) {
         switch storage {
         case .scaled(var significand, var exponent):
-            if significand == 0 { hasher.combine(0 as Int64); hasher.combine(0 as Int); return }
+            if significand == 0 { hasher.combine(0 as Int64); hasher.combine(0 as Int128); return }
             while significand % 10 == 0 { significand /= 10; exponent += 1 }
             hasher.combine(significand)
-            hasher.combine(Int(exponent))
+            hasher.combine(Int128(exponent))
         case .big(let digits):
-            if let (significand, exponent) = digits.normalised().scaledForm() {
-                hasher.combine(significand)
-                hasher.combine(Int(exponent))
-            } else {
-                digits.normalised().hash(into: &hasher)
-            }
+            DecimalDigits.hash(digits.canonical, into: &hasher)
         }
     }
 
     // MARK: - Arithmetic
 
-    /// Whether `self` is an integer multiple of `divisor` (exact; `divisor` must be positive).
+    /// Whether `self` is an integer multiple of `divisor`, exactly (`divisor` must not be
+    /// zero; its sign does not matter). Takes time bounded by the digits of both numbers
+    /// (quadratic at worst), never by their exponents: `1e-100000000000` against `0.01`
+    /// answers at once.
     public func isMultiple(of divisor: JSONNumber) -> Bool {
+        var budget = Int.max
+        return isMultiple(of: divisor, budget: &budget) ?? false
+    }
+
+    /// `isMultiple(of:)` with a bound on the work: nil when deciding would take more than
+    /// `budget` digit steps (numbers of up to 19 significant digits cost at most 64 steps;
+    /// long ones cost about digits(self) × digits(divisor)). The steps used are taken from
+    /// `budget`.
+    public func isMultiple(of divisor: JSONNumber, budget: inout Int) -> Bool? {
         if case .scaled(let a, let ea) = storage, case .scaled(let b, let eb) = divisor.storage, b != 0 {
-            if ea == eb { return a % b == 0 }
-            // a·10^ea / (b·10^eb): bring both to the smaller exponent.
+            let dividend = a.magnitude, modulus = b.magnitude
+            if ea == eb { return dividend % modulus == 0 }
             if ea > eb {
-                // (a·10^(ea-eb)) mod b, by modular exponentiation in 64 bits.
-                let modulus = b.magnitude
-                var remainder = a.magnitude % modulus
-                var steps = Int(ea) - Int(eb)
+                // a·10^k mod b, k = ea - eb: b < 2^64 holds at most 63 factors of 2 and 27
+                // of 5, so 64 factors of ten decide as well as any larger k.
+                var remainder = dividend % modulus
+                var steps = min(Int(ea) - Int(eb), 64)
                 while steps > 0, remainder != 0 {
-                    let (high, low) = remainder.multipliedFullWidth(by: 10)
-                    remainder = modulus.dividingFullWidth((high, low)).remainder
+                    remainder = DecimalDigits.mulAddMod(remainder, 10, 0, modulus)
                     steps -= 1
                 }
                 return remainder == 0
             }
-            if let scaledDivisor = JSONNumber.multiplyPow10(b, Int(eb) - Int(ea)) {
-                return a % scaledDivisor == 0
-            }
-            // The divisor outgrows 64 bits: fall through to exact digits.
+            // b·10^k divides a (k = eb - ea > 0) only if 10^k divides a: a 64-bit a has at
+            // most 19 digits, so beyond that (or once b·10^k outgrows 64 bits) the answer is no.
+            if dividend == 0 { return true }
+            let shift = Int(eb) - Int(ea)
+            guard shift <= 19, let scaled = JSONNumber.multiplyPow10(modulus, shift) else { return false }
+            return dividend % scaled == 0
         }
-        return DecimalDigits.isMultiple(exactDigits, of: divisor.exactDigits)
+        return DecimalDigits.isMultiple(exactDigits, of: divisor.exactDigits, budget: &budget)
+    }
+
+    /// The digit steps `isMultiple(of:)` takes on these two numbers: 1 when both fit the
+    /// inline form, about digits(self) × digits(divisor) for long ones.
+    public func multipleCost(of divisor: JSONNumber) -> Int {
+        if case .scaled = storage, case .scaled = divisor.storage { return 1 }
+        return DecimalDigits.multipleCost(exactDigits.canonical, divisor.exactDigits.canonical)
     }
 
     static func multiplyPow10(_ value: Int64, _ power: Int) -> Int64? {
+        guard power <= 19 else { return value == 0 ? 0 : nil }
+        var result = value
+        for _ in 0..<power {
+            let (product, overflow) = result.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            result = product
+        }
+        return result
+    }
+
+    static func multiplyPow10(_ value: UInt64, _ power: Int) -> UInt64? {
+        guard power <= 20 else { return value == 0 ? 0 : nil }
         var result = value
         for _ in 0..<power {
             let (product, overflow) = result.multipliedReportingOverflow(by: 10)

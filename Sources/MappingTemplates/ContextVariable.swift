@@ -53,7 +53,7 @@ final class ContextVariable: VelocityObject {
         }
     }
 
-    func call(_ name: String, _ arguments: [VelocityValue]) throws(VelocityRuntimeError) -> VelocityValue? {
-        try VelocityValue.map(map).call(name, arguments)
+    func call(_ name: String, _ arguments: [VelocityValue], budget: inout RenderBudget) throws(VelocityRuntimeError) -> VelocityValue? {
+        try VelocityValue.map(map).call(name, arguments, budget: &budget)
     }
 }

@@ -24,34 +24,59 @@ final class InputVariable: VelocityObject {
         name == "body" ? .string(body.isEmpty ? "{}" : body) : nil
     }
 
-    func call(_ name: String, _ arguments: [VelocityValue]) throws(VelocityRuntimeError) -> VelocityValue? {
+    func call(_ name: String, _ arguments: [VelocityValue], budget: inout RenderBudget) throws(VelocityRuntimeError) -> VelocityValue? {
         switch (name, arguments.count) {
         case ("params", 0):
             return .map(parameters.allParameters())
         case ("params", 1):
-            return .string(parameters.value(named: arguments[0].renderedText) ?? "")
+            return .string(parameters.value(named: try budget.text(of: arguments[0])) ?? "")
         case ("path", 1):
-            let expression = arguments[0].renderedText
+            let expression = try budget.text(of: arguments[0])
             guard let document else {
                 // Not JSON: the root is the raw text, anything deeper is null.
                 return expression.trimmingCharacters() == "$" ? .string(body) : .null
             }
             guard let path = JSONPath(expression) else { return .null }
-            let matches = path.select(in: document)
-            if !path.isDefinite { return .list(VelocityList(matches.map(VelocityValue.init(json:)), rendersAsJSON: true)) }
-            return matches.first.map(VelocityValue.init(json:)) ?? .null
+            let matches = try select(path, in: document, &budget)
+            if !path.isDefinite {
+                var values: [VelocityValue] = []
+                for match in matches { values.append(try budget.value(fromJSON: match)) }
+                return .list(VelocityList(values, rendersAsJSON: true))
+            }
+            return try matches.first.map { (match) throws(VelocityRuntimeError) in try budget.value(fromJSON: match) } ?? .null
         case ("json", 1):
-            let expression = arguments[0].renderedText
+            let expression = try budget.text(of: arguments[0])
             guard let document, let path = JSONPath(expression) else { return .string("\"\"") }
-            let matches = path.select(in: document)
-            if !path.isDefinite { return .string(JSONWriter.compact.string(.array(matches))) }
-            guard let match = matches.first else { return .string("\"\"") }
-            return .string(JSONWriter.compact.string(match))
+            let matches = try select(path, in: document, &budget)
+            if path.isDefinite, matches.isEmpty { return .string("\"\"") }
+            // Written match by match, each accounted for before the next (matches may overlap).
+            var bytes: [UInt8] = []
+            if !path.isDefinite { bytes.append(UInt8(ascii: "[")) }
+            for (index, match) in matches.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                let start = bytes.count
+                JSONWriter.compact.write(match, into: &bytes)
+                try budget.build(bytes: bytes.count - start)
+                if bytes.count > budget.limits.outputBytes { throw VelocityRuntimeError(.stringTooLarge(limit: budget.limits.outputBytes)) }
+                if path.isDefinite { break }
+            }
+            if !path.isDefinite { bytes.append(UInt8(ascii: "]")) }
+            return .string(String(decoding: bytes, as: UTF8.self))
         case ("body", 0):
             return property("body")
         default:
             return nil
         }
+    }
+
+    /// The path's matches, visiting at most the render's remaining steps (`$..a..a..a` on a
+    /// deep document would otherwise multiply the matches without bound).
+    private func select(_ path: JSONPath, in document: JSONValue, _ budget: inout RenderBudget) throws(VelocityRuntimeError) -> [JSONValue] {
+        var visits = budget.remainingSteps
+        let matches = path.select(in: document, visits: &visits)
+        try budget.steps(budget.remainingSteps - max(visits, 0) + 1)
+        guard let matches else { throw VelocityRuntimeError(.tooManySteps(limit: budget.limits.steps)) }
+        return matches
     }
 }
 

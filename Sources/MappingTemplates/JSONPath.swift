@@ -85,10 +85,20 @@ public struct JSONPath: Sendable, Equatable {
 
     /// Every value the path selects in `document`, in document order.
     public func select(in document: JSONValue) -> [JSONValue] {
+        var visits = Int.max
+        return select(in: document, visits: &visits) ?? []
+    }
+
+    /// Every value the path selects, visiting at most `visits` values (each step's input
+    /// and every value a recursive descent walks count one); nil when that is not enough.
+    /// The visits used are taken from `visits`.
+    public func select(in document: JSONValue, visits: inout Int) -> [JSONValue]? {
         var current = [document]
         for step in steps {
             var next: [JSONValue] = []
             for value in current {
+                visits -= 1
+                if visits < 0 { return nil }
                 switch (step, value) {
                 case (.member(let name), .object(let object)):
                     if let member = object[name] { next.append(member) }
@@ -100,26 +110,32 @@ public struct JSONPath: Sendable, Equatable {
                 case (.wildcard, .object(let object)):
                     next += object.members.map(\.value)
                 case (.descendant(let name), _):
-                    JSONPath.collect(name, in: value, into: &next)
+                    if !JSONPath.collect(name, in: value, into: &next, visits: &visits) { return nil }
                 default:
                     break
                 }
+                if next.count > visits { return nil }
             }
             current = next
         }
         return current
     }
 
-    static func collect(_ name: String, in value: JSONValue, into results: inout [JSONValue]) {
+    /// Appends every member called `name` at any depth under `value`; false when the visits
+    /// ran out.
+    static func collect(_ name: String, in value: JSONValue, into results: inout [JSONValue], visits: inout Int) -> Bool {
+        visits -= 1
+        if visits < 0 { return false }
         switch value {
         case .object(let object):
             if let member = object[name] { results.append(member) }
-            for member in object { collect(name, in: member.value, into: &results) }
+            for member in object where !collect(name, in: member.value, into: &results, visits: &visits) { return false }
         case .array(let elements):
-            for element in elements { collect(name, in: element, into: &results) }
+            for element in elements where !collect(name, in: element, into: &results, visits: &visits) { return false }
         default:
             break
         }
+        return true
     }
 }
 

@@ -98,7 +98,9 @@ public struct TemplateOverrides: Sendable, Equatable {
         func strings(_ value: VelocityValue) -> [String: String] {
             guard case .map(let map) = value else { return [:] }
             var result: [String: String] = [:]
-            for entry in map.entries where !entry.value.isNull { result[entry.key] = entry.value.renderedText }
+            // Read after the render: printed within a fresh budget of the default limits.
+            var budget = RenderBudget()
+            for entry in map.entries where !entry.value.isNull { result[entry.key] = (try? budget.text(of: entry.value)) ?? "" }
             return result
         }
         var overrides = TemplateOverrides()

@@ -6,42 +6,49 @@ import Velocity
 final class UtilVariable: VelocityObject {
     func property(_ name: String) -> VelocityValue? { nil }
 
-    func call(_ name: String, _ arguments: [VelocityValue]) throws(VelocityRuntimeError) -> VelocityValue? {
+    func call(_ name: String, _ arguments: [VelocityValue], budget: inout RenderBudget) throws(VelocityRuntimeError) -> VelocityValue? {
         guard arguments.count == 1 else { return nil }
         let argument = arguments[0]
+        func textOf(_ value: VelocityValue) throws(VelocityRuntimeError) -> String {
+            if value.isNull { return "" }  // the text a Java method receives: null becomes ""
+            return try budget.text(of: value)
+        }
         switch name {
         case "escapeJavaScript":
-            return argument.isNull ? .null : .string(TextEscaping.escapeJavaScript(textOf(argument)))
+            if argument.isNull { return .null }
+            let text = try textOf(argument)
+            try budget.build(bytes: 6 * text.utf8.count)  // at most six bytes per unit (\\uXXXX)
+            return .string(TextEscaping.escapeJavaScript(text))
         case "parseJson":
+            let text = try textOf(argument)
+            let parsed: JSONValue
             do {
-                return VelocityValue(json: try JSONParser().parse(textOf(argument)))
+                parsed = try JSONParser().parse(text)
             } catch {
                 throw VelocityRuntimeError(.methodFailed(method: "parseJson", message: "invalid JSON at \(error.line):\(error.column): \(error.message)"))
             }
+            return try budget.value(fromJSON: parsed)
         case "urlEncode":
-            return .string(TextEscaping.urlEncode(textOf(argument)))
+            let text = try textOf(argument)
+            try budget.build(bytes: 3 * text.utf8.count)
+            return .string(TextEscaping.urlEncode(text))
         case "urlDecode":
-            guard let decoded = TextEscaping.urlDecode(textOf(argument)) else {
+            guard let decoded = TextEscaping.urlDecode(try textOf(argument)) else {
                 throw VelocityRuntimeError(.methodFailed(method: "urlDecode", message: "IllegalArgumentException: malformed escape"))
             }
             return .string(decoded)
         case "base64Encode":
-            return .string(Base64.encode(Array(textOf(argument).utf8)))
+            let text = try textOf(argument)
+            try budget.build(bytes: 2 * text.utf8.count + 4)
+            return .string(Base64.encode(Array(text.utf8)))
         case "base64Decode":
-            guard let bytes = Base64.decode(textOf(argument)) else {
+            guard let bytes = Base64.decode(try textOf(argument)) else {
                 throw VelocityRuntimeError(.methodFailed(method: "base64Decode", message: "IllegalArgumentException: not Base64"))
             }
             return .string(String(decoding: bytes, as: UTF8.self))
         default:
             return nil
         }
-    }
-
-    /// The text a Java method receives: null becomes "".
-    func textOf(_ value: VelocityValue) -> String {
-        if case .string(let text) = value { return text }
-        if value.isNull { return "" }
-        return value.renderedText
     }
 }
 

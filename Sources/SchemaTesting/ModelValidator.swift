@@ -42,19 +42,22 @@ public final class ModelValidator: Sendable {
         return schema
     }
 
-    /// The errors of a parsed payload; empty when valid.
-    public func errors(in payload: JSONValue, against model: String) throws(SchemaLoadError) -> [ValidationError] {
-        try self.model(model).validate(payload)
+    /// The errors of a parsed payload; empty when valid. Throws `SchemaLoadError` when the
+    /// model does not load, `ValidationLimitExceeded` when the payload cannot be decided
+    /// within `limits`.
+    public func errors(in payload: JSONValue, against model: String, limits: ValidationLimits = .default) throws -> [ValidationError] {
+        try self.model(model).validate(payload, limits: limits)
     }
 
-    /// The errors of JSON bytes; malformed JSON throws `JSONSyntaxError`.
+    /// The errors of JSON bytes; malformed JSON throws `JSONSyntaxError`. The step limit
+    /// grows with the payload (`ValidationLimits.forPayload`).
     public func errors(in bytes: [UInt8], against model: String) throws -> [ValidationError] {
-        try errors(in: JSONParser().parse(bytes), against: model)
+        try errors(in: JSONParser().parse(bytes), against: model, limits: .forPayload(bytes: bytes.count))
     }
 
     /// The errors of JSON `Data`; malformed JSON throws `JSONSyntaxError`.
     public func errors(in data: Data, against model: String) throws -> [ValidationError] {
-        try errors(in: JSONParser().parse(data), against: model)
+        try errors(in: JSONParser().parse(data), against: model, limits: .forPayload(bytes: data.count))
     }
 
     /// The errors of any `Encodable` value, encoded with `JSONEncoder` first.

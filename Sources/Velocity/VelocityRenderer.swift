@@ -1,12 +1,20 @@
-/// Limits that keep any template bounded in time and memory.
+/// Limits that keep any template bounded in time and memory. One render shares them: every
+/// method call, regular expression, string and recursion of the render draws from the same
+/// `RenderBudget`.
 public struct VelocityLimits: Sendable {
     /// `#foreach` stops after this many iterations (API Gateway: 1,000).
     public var foreachIterations = 1000
-    /// Rendering fails once the output passes this many bytes.
+    /// Rendering fails once the output, or any one string, passes this many bytes.
     public var outputBytes = 10 * 1024 * 1024
     /// Rendering fails after this many evaluation steps.
     public var steps = 2_000_000
-    /// Macro calls nested deeper than this fail.
+    /// Steps of every regular-expression method of one render together.
+    public var regexSteps = 10_000_000
+    /// Bytes of text one render may build in all: output, interpolated strings, method
+    /// results and printed collections.
+    public var textBytes = 64 * 1024 * 1024
+    /// `#macro` calls and `#define` blocks nested deeper than this fail, and so does printing
+    /// a collection nested deeper (one that contains itself).
     public var macroDepth = 64
 
     /// The API Gateway defaults.
@@ -18,27 +26,38 @@ struct VelocityRenderer {
     /// Variable values by slot.
     var variables: [VelocityValue]
     let macros: [String: Macro]
-    let limits: VelocityLimits
+    var budget: RenderBudget
     var output = ""
-    var steps = 0
-    var macroDepth = 0
+    /// `output.utf8.count`, kept as it grows.
+    var outputCount = 0
 
     enum Flow { case normal, breakLoop, stop }
 
     init(variables: [VelocityValue], macros: [String: Macro], limits: VelocityLimits) {
         self.variables = variables
         self.macros = macros
-        self.limits = limits
+        self.budget = RenderBudget(limits: limits)
     }
 
+    var limits: VelocityLimits { budget.limits }
+
+    @inline(__always)
     mutating func step(_ location: SourceLocation? = nil) throws(VelocityRuntimeError) {
-        steps += 1
-        if steps > limits.steps { throw VelocityRuntimeError(.tooManySteps(limit: limits.steps), at: location) }
+        try budget.step(location)
     }
 
+    @inline(__always)
     mutating func emit(_ text: String) throws(VelocityRuntimeError) {
+        let count = text.utf8.count
+        outputCount += count
+        budget.textBytesLeft -= count
+        if outputCount > limits.outputBytes || budget.textBytesLeft < 0 { throw emitFailure() }
         output += text
-        if output.utf8.count > limits.outputBytes { throw VelocityRuntimeError(.outputTooLarge(limit: limits.outputBytes)) }
+    }
+
+    private func emitFailure() -> VelocityRuntimeError {
+        if outputCount > limits.outputBytes { return VelocityRuntimeError(.outputTooLarge(limit: limits.outputBytes)) }
+        return VelocityRuntimeError(.textBudgetExceeded(limit: limits.textBytes))
     }
 
     // MARK: - Nodes
@@ -52,10 +71,12 @@ struct VelocityRenderer {
             case .reference(let reference):
                 let value = try evaluate(reference)
                 if case .block(let block) = value {
+                    try budget.enter(reference.location)
                     let flow = try render(block.nodes)
+                    budget.leave()
                     if flow == .stop { return .stop }
                 } else {
-                    try emit(value.text())
+                    try emit(try budget.text(of: value))
                 }
             case .set(let target, let expression):
                 let value = try evaluate(expression)
@@ -123,9 +144,8 @@ struct VelocityRenderer {
     }
 
     mutating func renderMacro(_ macro: Macro, arguments: [Expression], location: SourceLocation) throws(VelocityRuntimeError) -> Flow {
-        macroDepth += 1
-        defer { macroDepth -= 1 }
-        if macroDepth > limits.macroDepth { throw VelocityRuntimeError(.recursionTooDeep(limit: limits.macroDepth), at: location) }
+        try budget.enter(location)
+        defer { budget.leave() }
         var saved: [(Int, VelocityValue)] = []
         for (position, parameter) in macro.parameters.enumerated() {
             saved.append((parameter, variables[parameter]))
@@ -145,19 +165,19 @@ struct VelocityRenderer {
             if value.isNull { return .null }
             switch accessor {
             case .property(let name):
-                value = VelocityMethods.property(name, of: value)
+                value = VelocityMethods.property(name, of: value, &budget)
             case .method(let name, let argumentExpressions):
                 var arguments: [VelocityValue] = []
                 arguments.reserveCapacity(argumentExpressions.count)
                 for argument in argumentExpressions { arguments.append(try evaluate(argument)) }
                 do {
-                    value = try VelocityMethods.call(name, on: value, arguments) ?? .null
+                    value = try VelocityMethods.call(name, on: value, arguments, &budget) ?? .null
                 } catch var error {
                     if error.location == nil { error.location = reference.location }
                     throw error
                 }
             case .index(let keyExpression):
-                value = VelocityMethods.index(value, try evaluate(keyExpression))
+                value = try VelocityMethods.index(value, try evaluate(keyExpression), &budget)
             }
         }
         return value
@@ -174,7 +194,7 @@ struct VelocityRenderer {
         case (.map(let map), .property(let key)):
             map.put(key, value)
         case (.map(let map), .index(let keyExpression)):
-            map.put(try evaluate(keyExpression).text(), value)
+            map.put(try budget.text(of: try evaluate(keyExpression)), value)
         case (.list(let list), .index(let keyExpression)):
             if case .int(let position) = try evaluate(keyExpression), list.elements.indices.contains(position) {
                 list.elements[position] = value
@@ -193,9 +213,13 @@ struct VelocityRenderer {
         case .reference(let reference): return try evaluate(reference)
         case .literal(let text): return .string(text)
         case .interpolated(let nodes):
-            let saved = output
+            let saved = output, savedCount = outputCount
             output = ""
-            defer { output = saved }
+            outputCount = 0
+            defer {
+                output = saved
+                outputCount = savedCount
+            }
             _ = try render(nodes)
             return .string(output)
         case .int(let value): return .int(value)
@@ -207,13 +231,14 @@ struct VelocityRenderer {
             return .list(VelocityList(values))
         case .range(let first, let last):
             guard case .int(let low) = try evaluate(first), case .int(let high) = try evaluate(last) else { return .null }
-            let count = abs(high - low) + 1
-            if count > limits.steps { throw VelocityRuntimeError(.tooManySteps(limit: limits.steps)) }
-            steps += count
+            // The distance in 64-bit magnitude: `high - low` can overflow (`[1..-9223372036854775807]`).
+            let distance = low <= high ? UInt64(bitPattern: Int64(high) &- Int64(low)) : UInt64(bitPattern: Int64(low) &- Int64(high))
+            guard distance < UInt64(limits.steps) else { throw VelocityRuntimeError(.tooManySteps(limit: limits.steps)) }
+            try budget.steps(Int(distance) + 1)
             return .list(VelocityList(stride(from: low, through: high, by: low <= high ? 1 : -1).map { .int($0) }))
         case .map(let entries):
             let map = VelocityMap()
-            for (key, value) in entries { map.put(try evaluate(key).text(), try evaluate(value)) }
+            for (key, value) in entries { map.put(try budget.text(of: try evaluate(key)), try evaluate(value)) }
             return .map(map)
         case .unary(.not, let operand):
             return .bool(!(try evaluate(operand).isTruthy))
@@ -232,7 +257,7 @@ struct VelocityRenderer {
                 if try evaluate(left).isTruthy { return .bool(true) }
                 return .bool(try evaluate(right).isTruthy)
             default:
-                return VelocityOperators.apply(op, try evaluate(left), try evaluate(right))
+                return try VelocityOperators.apply(op, try evaluate(left), try evaluate(right), &budget)
             }
         }
     }
@@ -261,7 +286,7 @@ final class ForeachScope: VelocityObject {
         }
     }
 
-    func call(_ name: String, _ arguments: [VelocityValue]) throws(VelocityRuntimeError) -> VelocityValue? {
+    func call(_ name: String, _ arguments: [VelocityValue], budget: inout RenderBudget) throws(VelocityRuntimeError) -> VelocityValue? {
         guard arguments.isEmpty else { return nil }
         switch name {
         case "hasNext", "getHasNext", "isHasNext": return property("hasNext")
@@ -277,10 +302,12 @@ final class ForeachScope: VelocityObject {
 
 /// Java-semantics operators.
 enum VelocityOperators {
-    static func apply(_ op: BinaryOperator, _ left: VelocityValue, _ right: VelocityValue) -> VelocityValue {
+    static func apply(_ op: BinaryOperator, _ left: VelocityValue, _ right: VelocityValue, _ budget: inout RenderBudget)
+        throws(VelocityRuntimeError) -> VelocityValue
+    {
         switch op {
-        case .equal: return .bool(equal(left, right))
-        case .notEqual: return .bool(!equal(left, right))
+        case .equal: return .bool(try equal(left, right, &budget))
+        case .notEqual: return .bool(!(try equal(left, right, &budget)))
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard let order = compare(left, right) else { return .bool(false) }
             switch op {
@@ -290,8 +317,8 @@ enum VelocityOperators {
             default: return .bool(order >= 0)
             }
         case .add:
-            if case .string = left { return .string(left.text(inCollection: true) + right.text(inCollection: true)) }
-            if case .string = right { return .string(left.text(inCollection: true) + right.text(inCollection: true)) }
+            if case .string = left { return try concatenate(left, right, &budget) }
+            if case .string = right { return try concatenate(left, right, &budget) }
             return arithmetic(left, right, { $0.addingReportingOverflow($1) }, { $0 + $1 })
         case .subtract: return arithmetic(left, right, { $0.subtractingReportingOverflow($1) }, { $0 - $1 })
         case .multiply: return arithmetic(left, right, { $0.multipliedReportingOverflow(by: $1) }, { $0 * $1 })
@@ -304,6 +331,15 @@ enum VelocityOperators {
         case .and, .or:
             return .bool(left.isTruthy && right.isTruthy)
         }
+    }
+
+    /// `"a" + x`: both printed as inside a collection (null prints `null`, as Java does).
+    static func concatenate(_ left: VelocityValue, _ right: VelocityValue, _ budget: inout RenderBudget) throws(VelocityRuntimeError)
+        -> VelocityValue
+    {
+        let a = try budget.collectionText(of: left), b = try budget.collectionText(of: right)
+        try budget.build(bytes: a.utf8.count + b.utf8.count)
+        return .string(a + b)
     }
 
     static func isZero(_ value: VelocityValue) -> Bool {
@@ -340,7 +376,7 @@ enum VelocityOperators {
 
     /// API Gateway equality: null equals null and "", numbers compare numerically, values of
     /// different kinds compare by their text (Velocity 1.7).
-    static func equal(_ left: VelocityValue, _ right: VelocityValue) -> Bool {
+    static func equal(_ left: VelocityValue, _ right: VelocityValue, _ budget: inout RenderBudget) throws(VelocityRuntimeError) -> Bool {
         switch (left, right) {
         case (.null, .null): return true
         case (.null, .string(let text)), (.string(let text), .null): return text.isEmpty
@@ -350,7 +386,7 @@ enum VelocityOperators {
         case (.string(let a), .string(let b)): return a == b
         default:
             if let a = number(left), let b = number(right) { return a == b }
-            return left.text() == right.text()
+            return try budget.text(of: left) == budget.text(of: right)
         }
     }
 

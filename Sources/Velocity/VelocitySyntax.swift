@@ -41,8 +41,16 @@ public struct VelocityRuntimeError: Error, Sendable, Equatable, CustomStringConv
         case outputTooLarge(limit: Int)
         /// Too many evaluation steps (nested loops, recursion).
         case tooManySteps(limit: Int)
-        /// Macro recursion deeper than the bound.
+        /// `#macro` calls or `#define` blocks nested deeper than the bound.
         case recursionTooDeep(limit: Int)
+        /// One string (a method result, a printed collection) would outgrow the bound.
+        case stringTooLarge(limit: Int)
+        /// The render built more text in all than its budget allows.
+        case textBudgetExceeded(limit: Int)
+        /// The render's regular-expression methods together took more steps than allowed.
+        case regexBudgetExceeded(limit: Int, pattern: String)
+        /// A collection nested deeper than the bound (one that contains itself) was printed.
+        case valueTooDeep(limit: Int)
         /// An invalid `#set` target or another misuse detected only while rendering.
         case invalid(String)
     }
@@ -65,7 +73,12 @@ public struct VelocityRuntimeError: Error, Sendable, Equatable, CustomStringConv
         case .methodFailed(let method, let message): return prefix + "\(method) failed: \(message)"
         case .outputTooLarge(let limit): return prefix + "rendered output exceeds \(limit) bytes"
         case .tooManySteps(let limit): return prefix + "rendering took more than \(limit) steps"
-        case .recursionTooDeep(let limit): return prefix + "macro recursion deeper than \(limit)"
+        case .recursionTooDeep(let limit): return prefix + "#macro or #define recursion deeper than \(limit) levels"
+        case .stringTooLarge(let limit): return prefix + "a string would exceed \(limit) bytes"
+        case .textBudgetExceeded(let limit): return prefix + "rendering built more than \(limit) bytes of text"
+        case .regexBudgetExceeded(let limit, let pattern):
+            return prefix + "regular expressions took more than \(limit) steps in this render (at /\(pattern)/)"
+        case .valueTooDeep(let limit): return prefix + "a collection nested deeper than \(limit) levels (does it contain itself?)"
         case .invalid(let message): return prefix + message
         }
     }

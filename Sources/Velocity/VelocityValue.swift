@@ -47,16 +47,15 @@ public enum VelocityValue {
         }
     }
 
-    /// The value as JSON, for `$input.json` and friends.
-    public var json: JSONValue {
+    /// A scalar as JSON (collections and host objects are null here: `RenderBudget.json(of:)`
+    /// converts collections, within the render's budget).
+    var scalarJSON: JSONValue {
         switch self {
-        case .null, .object, .block: return .null
+        case .null, .object, .block, .list, .map: return .null
         case .bool(let flag): return .bool(flag)
         case .int(let integer): return .number(JSONNumber(integer))
         case .double(let value): return JSONNumber(value).map(JSONValue.number) ?? .null
         case .string(let text): return .string(text)
-        case .list(let list): return .array(list.elements.map(\.json))
-        case .map(let map): return .object(JSONObject(map.entries.map { JSONObject.Member(key: $0.key, value: $0.value.json) }))
         }
     }
 }
@@ -150,8 +149,9 @@ public final class VelocityMap {
 public protocol VelocityObject: AnyObject {
     /// `$object.name`; nil when there is no such property.
     func property(_ name: String) -> VelocityValue?
-    /// `$object.name(arguments)`; nil when there is no such method.
-    func call(_ name: String, _ arguments: [VelocityValue]) throws(VelocityRuntimeError) -> VelocityValue?
+    /// `$object.name(arguments)`; nil when there is no such method. Convert arguments to
+    /// text with `budget.text(of:)` and account for large results with `budget.build(bytes:)`.
+    func call(_ name: String, _ arguments: [VelocityValue], budget: inout RenderBudget) throws(VelocityRuntimeError) -> VelocityValue?
     /// The text when the object itself is rendered.
     var renderedText: String { get }
 }
@@ -170,31 +170,26 @@ public final class DefinedBlock {
 // MARK: - Text
 
 extension VelocityValue {
-    /// The text a template renders for this value (null renders empty).
-    public var renderedText: String { text() }
-
-    /// Calls a Java-style method on this value (nil when there is no such method).
-    public func call(_ name: String, _ arguments: [VelocityValue]) throws(VelocityRuntimeError) -> VelocityValue? {
-        try VelocityMethods.call(name, on: self, arguments)
+    /// Calls a Java-style method on this value (nil when there is no such method), spending
+    /// from `budget`.
+    public func call(_ name: String, _ arguments: [VelocityValue], budget: inout RenderBudget) throws(VelocityRuntimeError)
+        -> VelocityValue?
+    {
+        try VelocityMethods.call(name, on: self, arguments, &budget)
     }
 
-    /// `toString()` as Java prints it. Null is the empty string (API Gateway's rule);
-    /// inside a collection it prints `null`, as Java does.
-    func text(inCollection: Bool = false) -> String {
+    /// `toString()` of a value that is not a string or a collection (those print through
+    /// `RenderBudget.text(of:)`). Null is the empty string (API Gateway's rule); inside a
+    /// collection it prints `null`, as Java does.
+    func scalarText(inCollection: Bool) -> String {
         switch self {
         case .null: return inCollection ? "null" : ""
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let integer): return String(integer)
         case .double(let value): return JavaDouble.toString(value)
         case .string(let text): return text
-        case .list(let list):
-            if list.rendersAsJSON { return JSONWriter.compact.string(VelocityValue.list(list).json) }
-            return "[" + list.elements.map { $0.text(inCollection: true) }.joined(separator: ", ") + "]"
-        case .map(let map):
-            if map.rendersAsEmpty { return "" }
-            return "{" + map.entries.map { "\($0.key)=\($0.value.text(inCollection: true))" }.joined(separator: ", ") + "}"
         case .object(let object): return object.renderedText
-        case .block: return ""
+        case .list, .map, .block: return ""
         }
     }
 }

@@ -18,10 +18,12 @@ final class ServedGateway: @unchecked Sendable {
     let key: String
     let session = URLSession(configuration: .ephemeral)
 
-    init(_ extra: [String] = [], stopBySignal: Bool = false) throws {
+    init(
+        _ extra: [String] = [], stopBySignal: Bool = false,
+        deployment: String = SchemaCheckCommandTests.packageRoot + "/Schemas/ItemsAPI.deployment.json"
+    ) throws {
         state = try TemporaryDirectory()
-        let arguments = ["serve", "--port", "0", "--deployment", SchemaCheckCommandTests.packageRoot + "/Schemas/ItemsAPI.deployment.json",
-            "--state", state.path + "/.gateway"] + extra
+        let arguments = ["serve", "--port", "0", "--deployment", deployment, "--state", state.path + "/.gateway"] + extra
         let captured = self.captured
         let stop = self.stop
         let finished = self.finished
@@ -58,11 +60,14 @@ final class ServedGateway: @unchecked Sendable {
         return box.value ?? -1
     }
 
-    func request(_ path: String, method: String = "GET", key: String? = nil, headers: [String: String] = [:]) async throws -> (Int, [AnyHashable: Any], String) {
+    func request(
+        _ path: String, method: String = "GET", key: String? = nil, headers: [String: String] = [:], body: String? = nil
+    ) async throws -> (Int, [AnyHashable: Any], String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         if let key { request.setValue(key, forHTTPHeaderField: "x-api-key") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let body { request.httpBody = Data(body.utf8) }
         let (data, response) = try await session.data(for: request)
         let http = response as! HTTPURLResponse
         return (http.statusCode, http.allHeaderFields, String(decoding: data, as: UTF8.self))
@@ -112,6 +117,54 @@ struct ServeCommandTests {
         #expect(log.contains("gateway serve: stopped"))
         let state = try #require(FileManager.default.contents(atPath: served.state.path + "/.gateway/state.json"))
         #expect(String(decoding: state, as: UTF8.self).contains("CloudAcademyPlan"))
+    }
+
+    @Test("hostile bodies (huge exponents, undecidable patterns, runaway templates) get 400 or 500 while the server keeps serving")
+    func hostileRequests() async throws {
+        let files = try TemporaryDirectory()
+        files.write("HostileAPI.json", #"""
+            {"openapi": "3.0.1", "info": {"title": "HostileAPI", "version": "1"},
+             "x-amazon-apigateway-request-validators": {"body": {"validateRequestBody": true}},
+             "paths": {
+               "/prices": {"post": {"x-amazon-apigateway-request-validator": "body",
+                 "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Price"}}}},
+                 "x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"},
+                   "responses": {"default": {"statusCode": "200", "responseTemplates": {"application/json": "{\"ok\": true}"}}}}}},
+               "/loop": {"post": {"x-amazon-apigateway-integration": {"type": "mock",
+                 "requestTemplates": {"application/json": "#foreach($i in [1..$input.path('$.n')])#end{\"statusCode\": 200}"},
+                 "responses": {"default": {"statusCode": "200"}}}}}},
+             "components": {"schemas": {"Price": {"type": "object", "properties": {
+               "price": {"type": "number", "multipleOf": 0.01}, "name": {"type": "string", "pattern": "^(a|a)*\\1b$"}}}}}}
+            """#)
+        let deployment = files.write("HostileAPI.deployment.json", #"{"apiId": "hostile", "stages": {"test": {"definition": "HostileAPI.json"}}}"#)
+        let served = try ServedGateway(deployment: deployment)
+        let json = ["Content-Type": "application/json"]
+        let bodies = [
+            (#"{"price": 1e-100000000000}"#, "/test/prices", 400), (#"{"price": 1e-2147483647}"#, "/test/prices", 400),
+            (#"{"name": "\#(String(repeating: "a", count: 80))"}"#, "/test/prices", 400),
+            (#"{"n": -9223372036854775807}"#, "/test/loop", 500), (#"{"n": 100000000}"#, "/test/loop", 500),
+        ]
+        // Each hostile body once, concurrently with ordinary requests (a debug build spends
+        // seconds on the undecidable pattern's 10 million steps; a release build milliseconds).
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for round in 0..<3 {
+                for (body, path, status) in bodies where round == 0 || status == 500 || body.contains("price") {
+                    group.addTask {
+                        let (code, _, _) = try await served.request(path, method: "POST", headers: json, body: body)
+                        #expect(code == status, "round \(round): \(body)")
+                    }
+                }
+                group.addTask {
+                    let (code, _, text) = try await served.request("/test/prices", method: "POST", headers: json, body: #"{"price": 2.5}"#)
+                    #expect(code == 200)
+                    #expect(text == #"{"ok": true}"#)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let (code, _, _) = try await served.request("/test/loop", method: "POST", headers: json, body: #"{"n": 2}"#)
+        #expect(code == 200)
+        #expect(served.shutdown() == 0)
     }
 
     @Test("--log-format json writes one JSON object per request, with the key id and never the key")

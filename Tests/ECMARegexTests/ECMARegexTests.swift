@@ -67,9 +67,11 @@ struct ECMARegexTests {
         #expect(throws: RegexSyntaxError.self) { try ECMARegex(pattern) }
     }
 
-    @Test("catastrophic backtracking stops at the step budget")
+    @Test("catastrophic backtracking stops at the step budget when only backtracking can run the pattern")
     func budget() throws {
-        let expression = try ECMARegex("^(a|a)*b$", stepLimit: 100_000)
+        // Without backreferences the answer is found anyway (see catastrophicPatterns).
+        #expect(try ECMARegex("^(a|a)*b$", stepLimit: 100_000).search(String(repeating: "a", count: 40)) == .noMatch)
+        let expression = try ECMARegex("^(a|a)*\\1b$", stepLimit: 100_000)
         #expect(expression.search(String(repeating: "a", count: 40)) == .limitExceeded)
     }
 
@@ -98,11 +100,104 @@ struct ECMARegexLimitTests {
     func positions() throws {
         let expression = try ECMARegex("(\\d+)-(x)?")
         let scalars = "a12-b3-x".unicodeScalars.map(\.value)
-        let matches = expression.allMatches(in: scalars)
+        var budget = RegexBudget(steps: 100_000)
+        let matches = try expression.allMatches(in: scalars, budget: &budget)
         #expect(matches.map(\.range) == [1..<4, 5..<8])
         #expect(matches[0].groups == [1..<3, nil])
         #expect(matches[1].groups == [5..<6, 7..<8])
-        #expect(try ECMARegex("b+").matchesEntirely("bbb"))
-        #expect(try !ECMARegex("b+").matchesEntirely("abbb"))
+        #expect(try ECMARegex(wholeInput: "b+").search("bbb") == .match)
+        #expect(try ECMARegex(wholeInput: "b+").search("abbb") == .noMatch)
+        #expect(try ECMARegex(wholeInput: "a|b").search("ab") == .noMatch)
+        #expect(throws: RegexSyntaxError.self) { try ECMARegex(wholeInput: "a)|(b") }
+    }
+
+    @Test("nested quantifiers answer correctly and in linear time on inputs that defeat backtracking")
+    func catastrophicPatterns() throws {
+        let long = String(repeating: "a", count: 100_000)
+        let cases: [(String, String, ECMARegex.Outcome)] = [
+            ("^(a+)+$", long + "!", .noMatch), ("^(a+)+$", long, .match), ("(a|aa)+b", long, .noMatch),
+            ("^(a*)*b$", long, .noMatch), ("^(?:a|a)*$", long + "b", .noMatch), ("(x+x+)+y", String(repeating: "x", count: 5_000), .noMatch),
+            ("^(\\w+\\s?)*$", String(repeating: "word ", count: 5_000) + "!", .noMatch),
+        ]
+        for (pattern, text, expected) in cases {
+            // A budget of 64 steps per code point: enough for the all-threads machine (a few
+            // steps per instruction of the pattern), far too little for backtracking.
+            var budget = RegexBudget(steps: 64 * text.unicodeScalars.count + 10_000)
+            let outcome = try ECMARegex(pattern).search(text, budget: &budget)
+            #expect(outcome == expected, "/\(pattern)/: \(outcome), \(budget.limit - budget.remaining) steps")
+        }
+    }
+
+    @Test("one budget shared by many searches runs out, and says so instead of answering no")
+    func sharedBudget() throws {
+        // A backreference keeps the program on the backtracking machine.
+        let expression = try ECMARegex("^(a+)+\\1$")
+        let text = String(repeating: "a", count: 40) + "!"
+        var budget = RegexBudget(steps: 1_000_000)
+        var outcomes: [ECMARegex.Outcome] = []
+        for _ in 0..<100 { outcomes.append(expression.search(text, budget: &budget)) }
+        #expect(outcomes.contains(.limitExceeded))
+        #expect(!outcomes.contains(.match))
+        #expect(budget.isExhausted)
+        // Matching with captures throws rather than reporting no match.
+        var small = RegexBudget(steps: 1_000)
+        #expect(throws: RegexLimitExceeded.self) {
+            _ = try expression.allMatches(in: text.unicodeScalars.map(\.value), budget: &small)
+        }
+    }
+
+    @Test("the linear machines agree with backtracking on random patterns and inputs")
+    func pikeAgreesWithBacktracking() throws {
+        let seed = UInt64.random(in: 1...UInt64.max)
+        print("ECMARegex agreement test seed: \(seed)")
+        var generator = SplitMix(seed: seed)
+        let atoms = ["a", "b", "[ab]", ".", "\\w", "\\b", "\\B", "(?:a|b)", "(a|)", "()", "^", "$", "[^a]", "\\d"]
+        let quantifiers = ["", "", "*", "+", "?", "{0,2}", "{1,3}", "*?", "+?"]
+        func pattern(_ depth: Int) -> String {
+            var result = ""
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                var atom = atoms[Int.random(in: 0..<atoms.count, using: &generator)]
+                if depth < 2 && Int.random(in: 0..<4, using: &generator) == 0 {
+                    atom = "(" + pattern(depth + 1) + (Bool.random(using: &generator) ? "|" + pattern(depth + 1) : "") + ")"
+                }
+                result += atom + quantifiers[Int.random(in: 0..<quantifiers.count, using: &generator)]
+            }
+            return result
+        }
+        var disagreements: [String] = []
+        for _ in 0..<3_000 {
+            let source = pattern(0)
+            guard let expression = try? ECMARegex(source), !expression.program.needsBacktracking else { continue }
+            for _ in 0..<4 {
+                let text = String((0..<Int.random(in: 0...8, using: &generator)).map { _ in "ab1 ".randomElement(using: &generator)! })
+                let scalars = text.unicodeScalars.map(\.value)
+                let (backtracking, pike, bitState): (ECMARegex.Outcome, Bool?, Bool?) = scalars.withUnsafeBufferPointer { input in
+                    var machine = RegexMachine(program: expression.program, input: input, stepLimit: 10_000_000)
+                    var budget = RegexBudget(steps: 10_000_000), second = RegexBudget(steps: 10_000_000)
+                    return (
+                        machine.search(), PikeMachine(program: expression.program, input: input).search(budget: &budget),
+                        BitStateMachine(program: expression.program, input: input).search(budget: &second)
+                    )
+                }
+                if backtracking == .limitExceeded || pike == nil || bitState == nil { continue }
+                if (backtracking == .match) != pike || pike != bitState {
+                    disagreements.append("/\(source)/ on \(text.debugDescription): \(backtracking), \(String(describing: pike)), \(String(describing: bitState))")
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "seed \(seed): \(disagreements.prefix(5))")
+    }
+}
+
+/// SplitMix64, seeded, so that a failing run can be replayed.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_B9E9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

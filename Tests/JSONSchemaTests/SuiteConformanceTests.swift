@@ -88,8 +88,8 @@ struct SuiteConformanceTests {
                     compiled[test.schemaURI] = try compiler.compile(uri: test.schemaURI)
                 }
                 let schema = compiled[test.schemaURI]!
-                let fast = schema.isValid(test.data)
-                let errors = schema.validate(test.data)
+                let fast = try schema.isValid(test.data)
+                let errors = try schema.validate(test.data)
                 // The yes/no path and the all-errors path must agree.
                 #expect(fast == errors.isEmpty, "\(test.id): isValid says \(fast) but validate found \(errors.count) errors")
                 outcome = fast == test.valid

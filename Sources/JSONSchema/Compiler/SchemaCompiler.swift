@@ -1,3 +1,4 @@
+import CSystemCalls
 import ECMARegex
 import JSONCore
 
@@ -18,6 +19,15 @@ public struct SchemaCompiler: Sendable {
     private var nodes: [CompiledNode?] = []
     private var nodeIndex: [String: NodeID] = [:]
     private var checkedDocuments: Set<String> = []
+    /// Subschemas being compiled inside one another (nesting plus `$ref`s being followed).
+    private var depth = 0
+    /// Compilation stops before the stack pointer goes below this address (0: no check).
+    private var stackLimit: UInt = 0
+    /// The last compilation stopped for want of stack (then it is retried with more).
+    private var outOfStack = false
+
+    /// Compilation refuses schemas that nest (through `$ref`s too) deeper than this.
+    public static let maximumDepth = 1_000
 
     /// A compiler over `registry`.
     public init(registry: SchemaRegistry, formatAssertions: Bool = true, checksMetaSchema: Bool = true) {
@@ -26,11 +36,33 @@ public struct SchemaCompiler: Sendable {
         self.checksMetaSchema = checksMetaSchema
     }
 
-    /// Compiles the schema at `uri` (absolute, with an optional fragment).
+    /// Compiles the schema at `uri` (absolute, with an optional fragment). On an error the
+    /// compiler is left as it was before the call.
     public mutating func compile(uri: String) throws(SchemaLoadError) -> CompiledSchema {
+        let saved = self
+        do {
+            return try compileOnThisThread(uri: uri)
+        } catch where outOfStack {
+            // Deeply nested (through $refs): again from the start, on a thread with room.
+            self = saved
+            var copy = saved
+            let result: Result<CompiledSchema, SchemaLoadError> = LargeStack.run {
+                do throws(SchemaLoadError) { return .success(try copy.compileOnThisThread(uri: uri)) } catch { return .failure(error) }
+            }
+            if case .success = result { self = copy }
+            return try result.get()
+        } catch {
+            self = saved
+            throw error
+        }
+    }
+
+    private mutating func compileOnThisThread(uri: String) throws(SchemaLoadError) -> CompiledSchema {
         guard let (document, pointer) = try registry.locate(uri) else {
             throw SchemaLoadError(kind: .notFound, source: uri, message: "no schema is registered at \(uri)")
         }
+        stackLimit = ValidationState.hasLargeStack ? 0 : ValidationState.currentStackLimit()
+        outOfStack = false
         let root = try compileNode(document: document, pointer: pointer, source: document.source, referencePointer: .root)
         let program = SchemaProgram(nodes: nodes.map { $0! }, formatAssertions: formatAssertions)
         try checkReferenceCycles(program)
@@ -56,7 +88,14 @@ public struct SchemaCompiler: Sendable {
         guard checksMetaSchema, !checkedDocuments.contains(document.uri) else { return }
         checkedDocuments.insert(document.uri)
         if document.uri == Draft04MetaSchema.uri { return }
-        let errors = SchemaCompiler.metaSchema.validate(document.root)
+        // The meta-schema is ours and its cost is linear in the document, which the parser
+        // already bounds: no step limit is needed, and the depth follows the document's.
+        let errors: [ValidationError]
+        do {
+            errors = try SchemaCompiler.metaSchema.validate(document.root, limits: ValidationLimits(steps: Int.max, depth: 1 << 20))
+        } catch {
+            throw SchemaLoadError(kind: .invalidSchema, source: document.source, pointer: error.instanceLocation, message: error.description)
+        }
         // The deepest failing location (looking inside anyOf/oneOf causes) is the most precise.
         func flatten(_ errors: [ValidationError]) -> [ValidationError] { errors.flatMap { [$0] + flatten($0.causes) } }
         if let first = errors.first {
@@ -101,6 +140,16 @@ public struct SchemaCompiler: Sendable {
                 kind: .unresolvableReference(document.uri + pointer.uriFragment), source: source, pointer: referencePointer,
                 message: "$ref target \(pointer.uriFragment) does not exist in \(document.source)")
         }
+        depth += 1
+        defer { depth -= 1 }
+        if depth > SchemaCompiler.maximumDepth || UInt(csc_stack_position()) < stackLimit {
+            outOfStack = depth <= SchemaCompiler.maximumDepth
+            throw SchemaLoadError(
+                kind: .invalidSchema, source: document.source, pointer: pointer,
+                message: depth > SchemaCompiler.maximumDepth
+                    ? "subschemas nest (through $ref) more than \(SchemaCompiler.maximumDepth) levels deep"
+                    : "subschemas nest (through $ref) too deeply for this thread's stack")
+        }
         let id = nodes.count
         nodes.append(nil)
         nodeIndex[key] = id
@@ -129,21 +178,73 @@ public struct SchemaCompiler: Sendable {
         return try compileNode(document: targetDocument, pointer: targetPointer, source: document.source, referencePointer: refPointer)
     }
 
+    /// Refuses a schema whose evaluation could come back to the same subschema at the same
+    /// instance location without reading anything: a cycle of `$ref`, `allOf`, `anyOf`,
+    /// `oneOf`, `not` and schema `dependencies` edges (`properties`, `items` and the like move
+    /// into the instance, so cycles through them end with the instance). Such a schema
+    /// never finishes on any instance it applies to; it is an error naming the pointer of
+    /// the cycle and the keywords around it.
     private func checkReferenceCycles(_ program: SchemaProgram) throws(SchemaLoadError) {
-        for start in program.nodes.indices where program.nodes[start].reference != nil {
-            var seen: Set<NodeID> = [start]
-            var current = start
-            while let next = program.nodes[current].reference {
-                if seen.contains(next) {
-                    let node = program.nodes[start]
-                    throw SchemaLoadError(
-                        kind: .invalidSchema, source: node.documentURI, pointer: node.pointer.appending("$ref"),
-                        message: "$ref cycle that never reaches a schema")
+        let nodes = program.nodes
+        // Colors: 0 unvisited, 1 on the current path, 2 done. Iterative depth-first search.
+        var color = [UInt8](repeating: 0, count: nodes.count)
+        for start in nodes.indices where color[start] == 0 {
+            var stack: [(node: NodeID, edges: [(NodeID, String)], next: Int)] = [(start, SchemaCompiler.inPlaceEdges(nodes[start]), 0)]
+            color[start] = 1
+            while !stack.isEmpty {
+                let top = stack.count - 1
+                if stack[top].next == stack[top].edges.count {
+                    color[stack[top].node] = 2
+                    stack.removeLast()
+                    continue
                 }
-                seen.insert(next)
-                current = next
+                let (target, keyword) = stack[top].edges[stack[top].next]
+                stack[top].next += 1
+                if color[target] == 1 {
+                    // The cycle: from `target` on the stack to here, then back to `target`.
+                    let first = stack.firstIndex { $0.node == target } ?? top
+                    var keywords: [String] = []
+                    for frame in stack[first...] { keywords.append(frame.edges[frame.next - 1].1) }
+                    let node = nodes[target]
+                    let onlyReferences = keywords.allSatisfy { $0 == "$ref" }
+                    let message =
+                        onlyReferences
+                        ? "$ref cycle that never reaches a schema"
+                        : "this subschema applies itself to the same value through \(keywords.joined(separator: " → ")) "
+                            + "without reading into it: evaluation would never end"
+                    throw SchemaLoadError(
+                        kind: .invalidSchema, source: node.documentURI,
+                        pointer: onlyReferences ? node.pointer.appending("$ref") : node.pointer, message: message)
+                }
+                if color[target] == 0 {
+                    color[target] = 1
+                    stack.append((target, SchemaCompiler.inPlaceEdges(nodes[target]), 0))
+                }
             }
         }
+    }
+
+    /// The subschemas a node applies to the same instance, with the keyword path to each.
+    private static func inPlaceEdges(_ node: CompiledNode) -> [(NodeID, String)] {
+        if let target = node.reference { return [(target, "$ref")] }
+        var edges: [(NodeID, String)] = []
+        for rule in node.anyType {
+            switch rule {
+            case .allOf(let ids): for (index, id) in ids.enumerated() { edges.append((id, "allOf/\(index)")) }
+            case .anyOf(let ids): for (index, id) in ids.enumerated() { edges.append((id, "anyOf/\(index)")) }
+            case .oneOf(let ids): for (index, id) in ids.enumerated() { edges.append((id, "oneOf/\(index)")) }
+            case .not(let id): edges.append((id, "not"))
+            default: break
+            }
+        }
+        for rule in node.object {
+            if case .dependencies(let entries) = rule {
+                for (name, dependency) in entries {
+                    if case .schema(let id) = dependency { edges.append((id, "dependencies/\(JSONPointer.escape(name))")) }
+                }
+            }
+        }
+        return edges
     }
 
     fileprivate func schemaError(_ document: SchemaDocument, _ pointer: JSONPointer, _ message: String) -> SchemaLoadError {

@@ -41,21 +41,20 @@ enum StringRules {
             // Every code point takes one to four UTF-8 bytes.
             let bytes = text.utf8.count
             return bytes >= limit && (bytes >= 4 * limit || length(text) >= limit)
-        case .pattern(let expression): return expression.search(text) == .match
+        case .pattern(let expression): return expression.search(text) == .match  // the caller's budget applies instead
         case .format(let format): return format.isValid(text)
         default: return true
         }
     }
 
+    /// The error for a failed string keyword (the caller decided it failed: patterns are
+    /// searched within the call's budget).
     static func errorKind(_ keyword: Keyword, _ text: String) -> ValidationErrorKind? {
-        guard !isValid(keyword, text) else { return nil }
         let preview = ValuePreview.text(.string(text))
         switch keyword {
         case .maxLength(let limit): return .maxLength(length: length(text), limit: limit)
         case .minLength(let limit): return .minLength(length: length(text), limit: limit)
-        case .pattern(let expression):
-            if expression.search(text) == .limitExceeded { return .patternTooComplex(pattern: expression.pattern) }
-            return .pattern(value: preview, pattern: expression.pattern)
+        case .pattern(let expression): return .pattern(value: preview, pattern: expression.pattern)
         case .format(let format): return .format(value: preview, format: format.rawValue)
         default: return nil
         }

@@ -1,3 +1,4 @@
+import ECMARegex
 import Dispatch
 import JSONCore
 import Synchronization
@@ -9,6 +10,9 @@ import Foundation
 #endif
 
 /// A compiled schema, ready to validate any number of instances from any thread.
+///
+/// Every call is bounded by `ValidationLimits`: when a limit runs out the call throws
+/// `ValidationLimitExceeded` (naming the limit and the instance location), never answers.
 public struct CompiledSchema: Sendable {
     let program: SchemaProgram
     let root: NodeID
@@ -18,20 +22,50 @@ public struct CompiledSchema: Sendable {
     public static let parallelThreshold = 4096
 
     /// Whether `instance` is valid (the fast path: no error values are built).
-    public func isValid(_ instance: JSONValue) -> Bool {
+    public func isValid(_ instance: JSONValue, limits: ValidationLimits = .default) throws(ValidationLimitExceeded) -> Bool {
         if case .array(let elements) = instance, elements.count >= CompiledSchema.parallelThreshold,
             let elementwise
         {
-            return elementwise.isValid(elements)
+            return try elementwise.isValid(elements, limits: limits)
         }
-        return program.isValid(root, instance)
+        var state = ValidationState(limits: limits)
+        let valid = program.isValid(root, instance, &state)
+        if state.unwinding {
+            // Out of stack before any limit of its own: again, on a thread with room.
+            if state.exceeded == .stack { return try CompiledSchema.onLargeStack { () throws(ValidationLimitExceeded) in try isValid(instance, limits: limits) } }
+            throw state.error()
+        }
+        return valid
     }
 
     /// Every error in `instance`, in schema order; empty when valid.
-    public func validate(_ instance: JSONValue) -> [ValidationError] {
-        if program.isValid(root, instance) { return [] }
+    public func validate(_ instance: JSONValue, limits: ValidationLimits = .default) throws(ValidationLimitExceeded) -> [ValidationError] {
+        var state = ValidationState(limits: limits)
+        do {
+            return try validate(instance, &state)
+        } catch where error.limit == .stack {
+            return try CompiledSchema.onLargeStack { () throws(ValidationLimitExceeded) in
+                var fresh = ValidationState(limits: limits)
+                return try validate(instance, &fresh)
+            }
+        }
+    }
+
+    /// `body` on a thread with a large stack (when the calling thread is not already one).
+    static func onLargeStack<T>(_ body: () throws(ValidationLimitExceeded) -> T) throws(ValidationLimitExceeded) -> T {
+        if ValidationState.hasLargeStack { return try body() }
+        let result: Result<T, ValidationLimitExceeded> = LargeStack.run {
+            do throws(ValidationLimitExceeded) { return .success(try body()) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    func validate(_ instance: JSONValue, _ state: inout ValidationState) throws(ValidationLimitExceeded) -> [ValidationError] {
+        let valid = program.isValid(root, instance, &state)
+        if state.unwinding { throw state.error() }
+        if valid { return [] }
         var errors: [ValidationError] = []
-        program.collect(root, instance, instance: [], keyword: [], into: &errors)
+        try program.collect(root, instance, instance: [], keyword: [], into: &errors, &state)
         return errors
     }
 }
@@ -64,6 +98,21 @@ extension CompiledSchema {
     }
 }
 
+/// The steps of one validation spread over several calls (the elements of a streamed array):
+/// make one per payload and pass it to each call, so the payload as a whole stays within
+/// its `ValidationLimits`.
+public struct ValidationBudget: Sendable {
+    var state: ValidationState
+
+    /// A budget of `limits` for one payload.
+    public init(limits: ValidationLimits = .default) {
+        state = ValidationState(limits: limits)
+    }
+
+    /// Steps still available.
+    public var remainingSteps: Int { state.budget.remaining }
+}
+
 /// Validates the elements of a top-level array one at a time (see `CompiledSchema.elementwise`).
 public struct ElementwiseValidation: Sendable {
     let program: SchemaProgram
@@ -73,16 +122,22 @@ public struct ElementwiseValidation: Sendable {
     let minimum: Int
     let maximum: Int
 
-    /// Whether a whole array is valid, checking its elements on all cores.
-    public func isValid(_ elements: [JSONValue]) -> Bool {
+    /// Whether a whole array is valid, checking its elements on all cores; the cores share
+    /// one budget of `limits.steps`.
+    public func isValid(_ elements: [JSONValue], limits: ValidationLimits = .default) throws(ValidationLimitExceeded) -> Bool {
         guard elements.count >= minimum, elements.count <= maximum else { return false }
         guard let items else { return true }
         let cores = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
         if cores == 1 || elements.count < 2 * 1024 {
-            return elements.withUnsafeBufferPointer { program.plan.allValid(items, $0) }
+            var state = ValidationState(limits: limits)
+            let valid = elements.withUnsafeBufferPointer { program.plan.allValid(items, $0, &state) }
+            if state.unwinding { throw state.error() }
+            return valid
         }
         let failed = Atomic<Bool>(false)
         let compiled = self.program
+        let pool = StepPool(steps: limits.steps)
+        let limitErrors = Mutex<[ValidationLimitExceeded]>([])
         elements.withUnsafeBufferPointer { buffer in
             let shared = SharedElements(buffer: buffer)
             let chunk = (buffer.count + cores - 1) / cores
@@ -91,19 +146,42 @@ public struct ElementwiseValidation: Sendable {
                 let end = min(shared.buffer.count, start + chunk)
                 guard start < end else { return }
                 let slice = UnsafeBufferPointer(rebasing: shared.buffer[start..<end])
-                if !compiled.plan.allValid(items, slice, stop: { failed.load(ordering: .relaxed) }) {
+                var state = ValidationState(limits: limits, pool: pool)
+                if !compiled.plan.allValid(items, slice, offset: start, &state, stop: { failed.load(ordering: .relaxed) }) {
+                    if state.unwinding { limitErrors.withLock { $0.append(state.error()) } }
                     failed.store(true, ordering: .relaxed)
                 }
             }
         }
+        if let first = limitErrors.withLock({ $0.first }) { throw first }
         return !failed.load(ordering: .relaxed)
     }
 
-    /// The errors of element `index`; empty when valid.
-    public func errors(element: JSONValue, at index: Int) -> [ValidationError] {
-        guard let items, !program.isValid(items, element) else { return [] }
+    /// The errors of element `index`; empty when valid. `budget` is shared by the elements
+    /// of one payload.
+    public func errors(element: JSONValue, at index: Int, budget: inout ValidationBudget) throws(ValidationLimitExceeded) -> [ValidationError] {
+        let saved = budget.state
+        do {
+            return try errors(element: element, at: index, &budget.state)
+        } catch where error.limit == .stack {
+            // Out of stack before any limit of its own: again, on a thread with room.
+            var state = saved
+            let result = try CompiledSchema.onLargeStack { () throws(ValidationLimitExceeded) in
+                state.moveToCurrentThread()
+                return try errors(element: element, at: index, &state)
+            }
+            budget.state = state
+            return result
+        }
+    }
+
+    private func errors(element: JSONValue, at index: Int, _ state: inout ValidationState) throws(ValidationLimitExceeded) -> [ValidationError] {
+        guard let items else { return [] }
+        let valid = program.isValid(items, element, &state)
+        if state.unwinding { throw state.error(prefix: [String(index)]) }
+        if valid { return [] }
         var errors: [ValidationError] = []
-        program.collect(items, element, instance: [String(index)], keyword: keywordPrefix + ["items"], into: &errors)
+        try program.collect(items, element, instance: [String(index)], keyword: keywordPrefix + ["items"], into: &errors, &state)
         return errors
     }
 
@@ -140,7 +218,7 @@ final class SchemaProgram: Sendable {
 
     // MARK: - Yes/no
 
-    func isValid(_ id: NodeID, _ value: JSONValue) -> Bool { plan.isValid(id, value) }
+    func isValid(_ id: NodeID, _ value: JSONValue, _ state: inout ValidationState) -> Bool { plan.isValid(id, value, &state) }
 
     // MARK: - All errors
 
@@ -154,10 +232,18 @@ final class SchemaProgram: Sendable {
             keywordLocation: JSONPointer(tokens: keyword + suffix), absoluteKeywordLocation: absolute)
     }
 
-    func collect(_ id: NodeID, _ value: JSONValue, instance: [String], keyword: [String], into errors: inout [ValidationError]) {
+    /// Appends every error of `value` against node `id`. Every call takes a step and a level
+    /// of depth from `state`, as the yes/no path does, and throws when a limit runs out.
+    func collect(
+        _ id: NodeID, _ value: JSONValue, instance: [String], keyword: [String], into errors: inout [ValidationError],
+        _ state: inout ValidationState
+    ) throws(ValidationLimitExceeded) {
+        if !state.step() { throw state.error(prefix: instance) }
+        defer { state.depth -= 1 }
+        if !state.enter() { throw state.error(prefix: instance) }
         let node = nodes[id]
         if let target = node.reference {
-            collect(target, value, instance: instance, keyword: keyword + ["$ref"], into: &errors)
+            try collect(target, value, instance: instance, keyword: keyword + ["$ref"], into: &errors, &state)
             return
         }
         if node.acceptsEverything { return }
@@ -165,61 +251,95 @@ final class SchemaProgram: Sendable {
             errors.append(error(.type(expected: types.names, found: ValuePreview.describe(value)), node, instance: instance, keyword: keyword))
         }
         for rule in node.anyType {
-            collectAnyType(rule, node, value, instance: instance, keyword: keyword, into: &errors)
+            try collectAnyType(rule, node, value, instance: instance, keyword: keyword, into: &errors, &state)
         }
         switch value {
         case .number(let number):
-            for rule in node.number where !NumberRules.isValid(rule, number) {
-                errors.append(error(NumberRules.errorKind(rule, number), node, instance: instance, keyword: keyword))
+            for rule in node.number {
+                if case .multipleOf(let divisor) = rule, !state.take(number.multipleCost(of: divisor)) {
+                    throw state.error(prefix: instance)
+                }
+                if !NumberRules.isValid(rule, number) {
+                    errors.append(error(NumberRules.errorKind(rule, number), node, instance: instance, keyword: keyword))
+                }
             }
         case .string(let text):
             for rule in node.string {
-                if let kind = StringRules.errorKind(rule, text) { errors.append(error(kind, node, instance: instance, keyword: keyword)) }
+                let valid: Bool
+                if case .pattern(let expression) = rule {
+                    valid = try matches(expression, text, at: instance, &state)
+                } else {
+                    valid = StringRules.isValid(rule, text)
+                }
+                if !valid, let kind = StringRules.errorKind(rule, text) { errors.append(error(kind, node, instance: instance, keyword: keyword)) }
             }
         case .array(let elements):
             for rule in node.array {
-                collectArray(rule, node, elements, instance: instance, keyword: keyword, into: &errors)
+                try collectArray(rule, node, elements, instance: instance, keyword: keyword, into: &errors, &state)
             }
         case .object(let object):
             for rule in node.object {
-                collectObject(rule, node, object, instance: instance, keyword: keyword, into: &errors)
+                try collectObject(rule, node, object, instance: instance, keyword: keyword, into: &errors, &state)
             }
         case .null, .bool:
             break
         }
     }
 
+    /// `isValid` inside the all-errors walk: throws when a limit ran out below `instance`.
+    private func valid(_ id: NodeID, _ value: JSONValue, at instance: [String], _ state: inout ValidationState) throws(ValidationLimitExceeded)
+        -> Bool
+    {
+        let result = isValid(id, value, &state)
+        if state.unwinding { throw state.error(prefix: instance) }
+        return result
+    }
+
+    /// A pattern search spending from the call's budget; throws when it runs out.
+    private func matches(_ expression: ECMARegex, _ text: String, at instance: [String], _ state: inout ValidationState)
+        throws(ValidationLimitExceeded) -> Bool
+    {
+        while true {
+            switch expression.search(text, budget: &state.budget) {
+            case .match: return true
+            case .noMatch: return false
+            case .limitExceeded: if !state.refill() { throw state.error(prefix: instance) }
+            }
+        }
+    }
+
     private func collectAnyType(
         _ rule: Keyword, _ node: CompiledNode, _ value: JSONValue, instance: [String], keyword: [String],
-        into errors: inout [ValidationError]
-    ) {
+        into errors: inout [ValidationError], _ state: inout ValidationState
+    ) throws(ValidationLimitExceeded) {
         switch rule {
         case .enumeration(let values):
             if !values.contains(value) { errors.append(error(.enumeration(found: ValuePreview.describe(value)), node, instance: instance, keyword: keyword)) }
         case .allOf(let ids):
-            for (index, id) in ids.enumerated() where !isValid(id, value) {
-                collect(id, value, instance: instance, keyword: keyword + ["allOf", String(index)], into: &errors)
+            for (index, id) in ids.enumerated() where !(try valid(id, value, at: instance, &state)) {
+                try collect(id, value, instance: instance, keyword: keyword + ["allOf", String(index)], into: &errors, &state)
             }
         case .anyOf(let ids):
-            guard !ids.contains(where: { isValid($0, value) }) else { return }
+            for id in ids where try valid(id, value, at: instance, &state) { return }
             var causes: [ValidationError] = []
             for (index, id) in ids.enumerated() {
-                collect(id, value, instance: instance, keyword: keyword + ["anyOf", String(index)], into: &causes)
+                try collect(id, value, instance: instance, keyword: keyword + ["anyOf", String(index)], into: &causes, &state)
             }
             errors.append(error(.anyOf(count: ids.count, causes: causes), node, instance: instance, keyword: keyword))
         case .oneOf(let ids):
-            let matching = ids.indices.filter { isValid(ids[$0], value) }
+            var matching: [Int] = []
+            for index in ids.indices where try valid(ids[index], value, at: instance, &state) { matching.append(index) }
             if matching.count > 1 {
                 errors.append(error(.oneOfMany(matching: matching), node, instance: instance, keyword: keyword))
             } else if matching.isEmpty {
                 var causes: [ValidationError] = []
                 for (index, id) in ids.enumerated() {
-                    collect(id, value, instance: instance, keyword: keyword + ["oneOf", String(index)], into: &causes)
+                    try collect(id, value, instance: instance, keyword: keyword + ["oneOf", String(index)], into: &causes, &state)
                 }
                 errors.append(error(.oneOfNone(count: ids.count, causes: causes), node, instance: instance, keyword: keyword))
             }
         case .not(let id):
-            if isValid(id, value) { errors.append(error(.not, node, instance: instance, keyword: keyword)) }
+            if try valid(id, value, at: instance, &state) { errors.append(error(.not, node, instance: instance, keyword: keyword)) }
         default:
             break
         }
@@ -227,18 +347,20 @@ final class SchemaProgram: Sendable {
 
     private func collectArray(
         _ rule: Keyword, _ node: CompiledNode, _ elements: [JSONValue], instance: [String], keyword: [String],
-        into errors: inout [ValidationError]
-    ) {
+        into errors: inout [ValidationError], _ state: inout ValidationState
+    ) throws(ValidationLimitExceeded) {
         switch rule {
         case .items(let id):
-            for (index, element) in elements.enumerated() where !isValid(id, element) {
-                collect(id, element, instance: instance + [String(index)], keyword: keyword + ["items"], into: &errors)
+            for (index, element) in elements.enumerated() where !(try valid(id, element, at: instance + [String(index)], &state)) {
+                try collect(id, element, instance: instance + [String(index)], keyword: keyword + ["items"], into: &errors, &state)
             }
         case .tupleItems(let ids, let additional):
             for (index, element) in elements.enumerated() {
                 if index < ids.count {
-                    if !isValid(ids[index], element) {
-                        collect(ids[index], element, instance: instance + [String(index)], keyword: keyword + ["items", String(index)], into: &errors)
+                    if !(try valid(ids[index], element, at: instance + [String(index)], &state)) {
+                        try collect(
+                            ids[index], element, instance: instance + [String(index)], keyword: keyword + ["items", String(index)],
+                            into: &errors, &state)
                     }
                 } else {
                     switch additional {
@@ -246,8 +368,10 @@ final class SchemaProgram: Sendable {
                     case .nothing:
                         if index == ids.count { errors.append(error(.additionalItems(count: elements.count, allowed: ids.count), node, instance: instance, keyword: keyword)) }
                     case .schema(let id):
-                        if !isValid(id, element) {
-                            collect(id, element, instance: instance + [String(index)], keyword: keyword + ["additionalItems"], into: &errors)
+                        if !(try valid(id, element, at: instance + [String(index)], &state)) {
+                            try collect(
+                                id, element, instance: instance + [String(index)], keyword: keyword + ["additionalItems"], into: &errors,
+                                &state)
                         }
                     }
                 }
@@ -257,6 +381,7 @@ final class SchemaProgram: Sendable {
         case .minItems(let limit):
             if elements.count < limit { errors.append(error(.minItems(count: elements.count, limit: limit), node, instance: instance, keyword: keyword)) }
         case .uniqueItems:
+            if !state.take(elements.count) { throw state.error(prefix: instance) }
             if let (first, second) = ArrayRules.firstDuplicate(elements) { errors.append(error(.uniqueItems(first: first, second: second), node, instance: instance, keyword: keyword)) }
         default:
             break
@@ -265,8 +390,8 @@ final class SchemaProgram: Sendable {
 
     private func collectObject(
         _ rule: Keyword, _ node: CompiledNode, _ object: JSONObject, instance: [String], keyword: [String],
-        into errors: inout [ValidationError]
-    ) {
+        into errors: inout [ValidationError], _ state: inout ValidationState
+    ) throws(ValidationLimitExceeded) {
         switch rule {
         case .maxProperties(let limit):
             if object.count > limit { errors.append(error(.maxProperties(count: object.count, limit: limit), node, instance: instance, keyword: keyword)) }
@@ -280,14 +405,14 @@ final class SchemaProgram: Sendable {
                 let here = instance + [member.key]
                 if let id = schemas.schema(named: member.key) {
                     matched = true
-                    if !isValid(id, member.value) {
-                        collect(id, member.value, instance: here, keyword: keyword + ["properties", member.key], into: &errors)
+                    if !(try valid(id, member.value, at: here, &state)) {
+                        try collect(id, member.value, instance: here, keyword: keyword + ["properties", member.key], into: &errors, &state)
                     }
                 }
-                for (source, expression, id) in schemas.patterns where expression.matches(member.key) {
+                for (source, expression, id) in schemas.patterns where try matches(expression, member.key, at: here, &state) {
                     matched = true
-                    if !isValid(id, member.value) {
-                        collect(id, member.value, instance: here, keyword: keyword + ["patternProperties", source], into: &errors)
+                    if !(try valid(id, member.value, at: here, &state)) {
+                        try collect(id, member.value, instance: here, keyword: keyword + ["patternProperties", source], into: &errors, &state)
                     }
                 }
                 if !matched {
@@ -297,8 +422,8 @@ final class SchemaProgram: Sendable {
                         errors.append(
                             error(.additionalProperty(property: member.key), node, instance: here, keyword: keyword, suffix: ["additionalProperties"]))
                     case .schema(let id):
-                        if !isValid(id, member.value) {
-                            collect(id, member.value, instance: here, keyword: keyword + ["additionalProperties"], into: &errors)
+                        if !(try valid(id, member.value, at: here, &state)) {
+                            try collect(id, member.value, instance: here, keyword: keyword + ["additionalProperties"], into: &errors, &state)
                         }
                     }
                 }
@@ -311,8 +436,8 @@ final class SchemaProgram: Sendable {
                         errors.append(error(.dependency(property: name, missing: missing), node, instance: instance, keyword: keyword))
                     }
                 case .schema(let id):
-                    if !isValid(id, .object(object)) {
-                        collect(id, .object(object), instance: instance, keyword: keyword + ["dependencies", name], into: &errors)
+                    if !(try valid(id, .object(object), at: instance, &state)) {
+                        try collect(id, .object(object), instance: instance, keyword: keyword + ["dependencies", name], into: &errors, &state)
                     }
                 }
             }

@@ -10,8 +10,6 @@ public enum ValidationErrorKind: Sendable, Equatable {
     case maxLength(length: Int, limit: Int)
     case minLength(length: Int, limit: Int)
     case pattern(value: String, pattern: String)
-    /// The pattern could not be evaluated within its step budget.
-    case patternTooComplex(pattern: String)
     case format(value: String, format: String)
     case additionalItems(count: Int, allowed: Int)
     case maxItems(count: Int, limit: Int)
@@ -37,7 +35,7 @@ public enum ValidationErrorKind: Sendable, Equatable {
         case .minimum: return "minimum"
         case .maxLength: return "maxLength"
         case .minLength: return "minLength"
-        case .pattern, .patternTooComplex: return "pattern"
+        case .pattern: return "pattern"
         case .format: return "format"
         case .additionalItems: return "additionalItems"
         case .maxItems: return "maxItems"
@@ -73,8 +71,6 @@ public enum ValidationErrorKind: Sendable, Equatable {
             return "string of \(length) characters is shorter than the minimum length \(limit)"
         case .pattern(let value, let pattern):
             return "\(value) does not match the pattern \(JSONWriter.quoted(pattern))"
-        case .patternTooComplex(let pattern):
-            return "the pattern \(JSONWriter.quoted(pattern)) needed too many steps on this string; treated as no match"
         case .format(let value, let format):
             return "\(value) is not a valid \(format)"
         case .additionalItems(let count, let allowed):

@@ -10,6 +10,11 @@ final class ValidationPlan: Sendable {
         var reference: Int32 = -1
         var types: UInt8 = 0x7F
         var acceptsEverything = false
+        /// No check applies another subschema: evaluating it cannot go deeper, and it is paid
+        /// for by the subschema that applies it.
+        var isLeaf = true
+        /// The steps one evaluation of a non-leaf node takes: one, plus one per check.
+        var cost: Int32 = 1
         /// Check ranges: [anyType, number, string, array, object, end).
         var bounds: (Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0)
     }
@@ -150,6 +155,13 @@ final class ValidationPlan: Sendable {
                 let objectStart = Int32(checks.count)
                 node.object.forEach(lower)
                 plan.bounds = (start, numberStart, stringStart, arrayStart, objectStart, Int32(checks.count))
+                plan.cost = 1 + Int32(checks.count) - start
+                plan.isLeaf = !checks[Int(start)...].contains {
+                    switch $0 {
+                    case .allOf, .anyOf, .oneOf, .not, .items, .tupleItems, .property, .properties, .dependencies: return true
+                    default: return false
+                    }
+                }
             }
             nodes.append(plan)
         }
@@ -167,24 +179,36 @@ final class ValidationPlan: Sendable {
 
     // MARK: - Evaluation
 
-    func isValid(_ id: Int, _ value: JSONValue) -> Bool {
-        withEvaluator { $0.isValid(Int32(id), value) }
+    /// Whether `value` is valid against node `id`, spending from `state` (false with
+    /// `state.unwinding` set when a limit ran out: the answer is then unknown).
+    func isValid(_ id: Int, _ value: JSONValue, _ state: inout ValidationState) -> Bool {
+        withUnsafeMutablePointer(to: &state) { pointer in withEvaluator(pointer) { $0.isValid(Int32(id), value) } }
     }
 
-    /// Whether every element is valid against node `id` (one evaluator for the whole run).
-    func allValid(_ id: Int, _ elements: UnsafeBufferPointer<JSONValue>, stop: () -> Bool = { false }) -> Bool {
-        withEvaluator { evaluator in
-            var index = 0
-            while index < elements.count {
-                if !evaluator.isValid(Int32(id), elements.baseAddress! + index) { return false }
-                index += 1
-                if index & 1023 == 0 && stop() { return true }
+    /// Whether every element is valid against node `id` (one evaluator for the whole run);
+    /// on a limit, `state.path` ends with the failing element's index.
+    func allValid(
+        _ id: Int, _ elements: UnsafeBufferPointer<JSONValue>, offset: Int = 0, _ state: inout ValidationState,
+        stop: () -> Bool = { false }
+    ) -> Bool {
+        withUnsafeMutablePointer(to: &state) { pointer in
+            withEvaluator(pointer) { evaluator in
+                if !pointer.pointee.step(elements.count) { return false }
+                var index = 0
+                while index < elements.count {
+                    if !evaluator.isValid(Int32(id), elements.baseAddress! + index) {
+                        pointer.pointee.record(String(offset + index))
+                        return false
+                    }
+                    index += 1
+                    if index & 1023 == 0 && stop() { return true }
+                }
+                return true
             }
-            return true
         }
     }
 
-    private func withEvaluator(_ body: (Evaluator) -> Bool) -> Bool {
+    private func withEvaluator(_ state: UnsafeMutablePointer<ValidationState>, _ body: (Evaluator) -> Bool) -> Bool {
         nodes.withUnsafeBufferPointer { nodeBuffer in
             checks.withUnsafeBufferPointer { checkBuffer in
                 names.withUnsafeBufferPointer { nameBuffer in
@@ -196,7 +220,7 @@ final class ValidationPlan: Sendable {
                                         Evaluator(
                                             plan: self, nodes: nodeBuffer, checks: checkBuffer, names: nameBuffer,
                                             namesAreASCII: asciiBuffer, lists: listBuffer, regexes: regexBuffer,
-                                            numbers: numberBuffer))
+                                            numbers: numberBuffer, state: state))
                                 }
                             }
                         }
@@ -217,13 +241,16 @@ private struct Evaluator {
     let lists: UnsafeBufferPointer<Int32>
     let regexes: UnsafeBufferPointer<ECMARegex>
     let numbers: UnsafeBufferPointer<JSONNumber>
+    /// Steps, depth and the unwinding path of the call (see `ValidationState`).
+    let state: UnsafeMutablePointer<ValidationState>
     let valueOffset = MemoryLayout<JSONObject.Member>.offset(of: \JSONObject.Member.value)!
 
     init(
         plan: ValidationPlan, nodes: UnsafeBufferPointer<ValidationPlan.Node>, checks: UnsafeBufferPointer<ValidationPlan.Check>,
         names: UnsafeBufferPointer<String>, namesAreASCII: UnsafeBufferPointer<Bool>, lists: UnsafeBufferPointer<Int32>,
-        regexes: UnsafeBufferPointer<ECMARegex>, numbers: UnsafeBufferPointer<JSONNumber>
+        regexes: UnsafeBufferPointer<ECMARegex>, numbers: UnsafeBufferPointer<JSONNumber>, state: UnsafeMutablePointer<ValidationState>
     ) {
+        self.state = state
         self.regexes = regexes
         self.numbers = numbers
         self.plan = plan
@@ -258,11 +285,31 @@ private struct Evaluator {
         withUnsafePointer(to: value) { isValid(start, $0) }
     }
 
+    /// Whether the value is valid against node `start`. Every call takes a step and a level
+    /// of depth; when either runs out it returns false with `state.unwinding` set, and from
+    /// then on every call returns false at once while the callers record the path.
     func isValid(_ start: Int32, _ pointer: UnsafePointer<JSONValue>) -> Bool {
         var id = Int(start)
         while nodes[id].reference >= 0 { id = Int(nodes[id].reference) }
         let node = nodes[id]
         if node.acceptsEverything { return true }
+        // A leaf is paid for by its parent's cost (or the array walk that reached it) and
+        // cannot go deeper; other nodes take their steps and a level.
+        let deep = !node.isLeaf
+        if deep {
+            if !state.pointee.step(Int(node.cost)) { return false }
+            if !state.pointee.enter() {
+                state.pointee.depth -= 1
+                return false
+            }
+        }
+        let valid = evaluate(node, pointer)  // one call site, so that it is inlined
+        if deep { state.pointee.depth -= 1 }
+        return valid
+    }
+
+    @inline(__always)
+    private func evaluate(_ node: ValidationPlan.Node, _ pointer: UnsafePointer<JSONValue>) -> Bool {
         if !typeAdmits(node.types, pointer.pointee) { return false }
         let bounds = node.bounds
         var index = Int(bounds.0)
@@ -280,7 +327,8 @@ private struct Evaluator {
         case .object(let object):
             if bounds.4 == bounds.5 { return true }
             return object.members.withUnsafeBufferPointer { members in
-                for index in Int(bounds.4)..<Int(bounds.5) where !objectCheck(checks[index], members, object) { return false }
+                var hint = 0
+                for index in Int(bounds.4)..<Int(bounds.5) where !objectCheck(checks[index], members, object, &hint) { return false }
                 return true
             }
         case .null, .bool:
@@ -296,23 +344,36 @@ private struct Evaluator {
             for index in Int(start)..<Int(end) where !isValid(lists[index], value) { return false }
             return true
         case .anyOf(let start, let end):
-            for index in Int(start)..<Int(end) where isValid(lists[index], value) { return true }
+            for index in Int(start)..<Int(end) {
+                if isValid(lists[index], value) { return true }
+                if state.pointee.unwinding { return false }
+            }
             return false
         case .oneOf(let start, let end):
             var matched = 0
-            for index in Int(start)..<Int(end) where isValid(lists[index], value) {
-                matched += 1
-                if matched > 1 { return false }
+            for index in Int(start)..<Int(end) {
+                if isValid(lists[index], value) {
+                    matched += 1
+                    if matched > 1 { return false }
+                } else if state.pointee.unwinding {
+                    return false
+                }
             }
             return matched == 1
-        case .not(let id): return !isValid(id, value)
+        case .not(let id):
+            if isValid(id, value) { return false }
+            return !state.pointee.unwinding
         default: return true
         }
     }
 
     func numberCheck(_ check: ValidationPlan.Check, _ number: JSONNumber) -> Bool {
         switch check {
-        case .multipleOf(let table): return number.isMultiple(of: numbers[Int(table)])
+        case .multipleOf(let table):
+            // Long numbers cost digit steps (inline ones a constant): taken before deciding.
+            let divisor = numbers[Int(table)]
+            guard state.pointee.take(number.multipleCost(of: divisor)) else { return false }
+            return number.isMultiple(of: divisor)
         case .maximum(let table, let exclusive):
             let limit = numbers[Int(table)]
             return exclusive ? number < limit : !(limit < number)
@@ -327,7 +388,7 @@ private struct Evaluator {
         switch check {
         case .maxLength(let limit): return StringRules.isValid(.maxLength(limit), text)
         case .minLength(let limit): return StringRules.isValid(.minLength(limit), text)
-        case .pattern(let table): return regexes[Int(table)].search(text) == .match
+        case .pattern(let table): return search(regexes[Int(table)], text)
         case .format(let format): return format.isValid(text)
         default: return true
         }
@@ -336,44 +397,80 @@ private struct Evaluator {
     func arrayCheck(_ check: ValidationPlan.Check, _ elements: [JSONValue]) -> Bool {
         switch check {
         case .items(let id):
+            if !state.pointee.step(elements.count) { return false }
             return elements.withUnsafeBufferPointer { buffer in
                 var index = 0
                 while index < buffer.count {
-                    if !isValid(id, buffer.baseAddress! + index) { return false }
+                    if !isValid(id, buffer.baseAddress! + index) {
+                        state.pointee.record(String(index))
+                        return false
+                    }
                     index += 1
                 }
                 return true
             }
         case .tupleItems(let start, let end, let additional):
+            if !state.pointee.step(elements.count) { return false }
             let declared = Int(end - start)
             for (position, element) in elements.enumerated() {
                 if position < declared {
-                    if !isValid(lists[Int(start) + position], element) { return false }
+                    if !isValid(lists[Int(start) + position], element) {
+                        state.pointee.record(String(position))
+                        return false
+                    }
                 } else if additional == -1 {
                     return true
-                } else if additional == -2 || !isValid(additional, element) {
+                } else if additional == -2 {
+                    return false
+                } else if !isValid(additional, element) {
+                    state.pointee.record(String(position))
                     return false
                 }
             }
             return true
         case .maxItems(let limit): return elements.count <= limit
         case .minItems(let limit): return elements.count >= limit
-        case .uniqueItems: return ArrayRules.firstDuplicate(elements) == nil
+        case .uniqueItems:
+            guard state.pointee.take(elements.count) else { return false }
+            return ArrayRules.firstDuplicate(elements) == nil
         default: return true
         }
     }
 
+    /// A pattern search spending from the call's budget; false with `state.unwinding` set
+    /// when the budget ran out (never "no match").
+    func search(_ expression: ECMARegex, _ text: String) -> Bool {
+        switch expression.search(text, budget: &state.pointee.budget) {
+        case .match: return true
+        case .noMatch: return false
+        case .limitExceeded:
+            // The search may have stopped for want of steps the pool can still give.
+            if state.pointee.refill() { return search(expression, text) }
+            return false
+        }
+    }
+
+    /// The position of member `name`, searched from `hint` (where the previous property was
+    /// found, plus one: payloads usually list members in the schema's order) to the end, then
+    /// from the start.
     @inline(__always)
-    func find(_ name: Int32, in members: UnsafeBufferPointer<JSONObject.Member>) -> Int? {
+    func find(_ name: Int32, in members: UnsafeBufferPointer<JSONObject.Member>, from hint: Int = 0) -> Int? {
+        let start = hint < members.count ? hint : 0
+        if let found = find(name, in: members, start..<members.count) { return found }
+        return find(name, in: members, 0..<start)
+    }
+
+    @inline(__always)
+    func find(_ name: Int32, in members: UnsafeBufferPointer<JSONObject.Member>, _ range: Range<Int>) -> Int? {
         let key = names[Int(name)]
-        var position = 0
+        var position = range.lowerBound
         if namesAreASCII[Int(name)] {
-            while position < members.count {
+            while position < range.upperBound {
                 if sameUTF8(members[position].key, asciiKey: key) { return position }
                 position += 1
             }
         } else {
-            while position < members.count {
+            while position < range.upperBound {
                 if sameUTF8(members[position].key, key) { return position }
                 position += 1
             }
@@ -381,11 +478,16 @@ private struct Evaluator {
         return nil
     }
 
-    func objectCheck(_ check: ValidationPlan.Check, _ members: UnsafeBufferPointer<JSONObject.Member>, _ object: JSONObject) -> Bool {
+    func objectCheck(
+        _ check: ValidationPlan.Check, _ members: UnsafeBufferPointer<JSONObject.Member>, _ object: JSONObject, _ hint: inout Int
+    ) -> Bool {
         switch check {
         case .property(let name, let id):
-            guard let position = find(name, in: members) else { return true }
-            return isValid(id, valuePointer(members, position))
+            guard let position = find(name, in: members, from: hint) else { return true }
+            hint = position + 1
+            if isValid(id, valuePointer(members, position)) { return true }
+            state.pointee.record(names[Int(name)])
+            return false
         case .required(let start, let end):
             for name in start..<end where find(name, in: members) == nil { return false }
             return true
@@ -404,21 +506,36 @@ private struct Evaluator {
         case .minProperties(let limit): return members.count >= limit
         case .properties(let table):
             let schemas = plan.propertyTables[Int(table)]
+            if !state.pointee.step(members.count) { return false }
             for member in members {
                 var matched = false
                 if let id = schemas.schema(named: member.key) {
                     matched = true
-                    if !isValid(Int32(id), member.value) { return false }
+                    if !isValid(Int32(id), member.value) {
+                        state.pointee.record(member.key)
+                        return false
+                    }
                 }
-                for (_, expression, id) in schemas.patterns where expression.matches(member.key) {
+                for (_, expression, id) in schemas.patterns {
+                    guard search(expression, member.key) else {
+                        if state.pointee.unwinding { state.pointee.record(member.key); return false }
+                        continue
+                    }
                     matched = true
-                    if !isValid(Int32(id), member.value) { return false }
+                    if !isValid(Int32(id), member.value) {
+                        state.pointee.record(member.key)
+                        return false
+                    }
                 }
                 if !matched {
                     switch schemas.additional {
                     case .anything: break
                     case .nothing: return false
-                    case .schema(let id): if !isValid(Int32(id), member.value) { return false }
+                    case .schema(let id):
+                        if !isValid(Int32(id), member.value) {
+                            state.pointee.record(member.key)
+                            return false
+                        }
                     }
                 }
             }
