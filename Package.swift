@@ -66,7 +66,12 @@ let package = Package(
                 "ItemsClient", "GatewayTesting",
             ]
         ),
+        // Fuzzing: the targets (a library the tests replay corpora through) and the program
+        // that is a libFuzzer binary when built with -sanitize=fuzzer -DFUZZING (.ci/fuzz).
+        .target(name: "FuzzTargets", dependencies: ["JSONCore", "JSONSchema", "MappingTemplates", "Velocity", "HTTPCore", "HTTPServer"]),
+        .executableTarget(name: "fuzz", dependencies: ["FuzzTargets"]),
         // Tests.
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(name: "ECMARegexTests", dependencies: ["ECMARegex"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore"]),

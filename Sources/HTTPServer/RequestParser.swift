@@ -154,8 +154,14 @@ public struct RequestParser: Sendable {
         }
         guard let end = headEnd(from: start + max(0, scanned - 3)) else {
             let available = buffer.count - start
-            let lineLength = (buffer[start...].firstIndex(of: 0x0A) ?? buffer.count) - start
-            if lineLength > limits.maxRequestLineBytes { return .failure(HTTPProtocolError(414, "the request line is longer than \(limits.maxRequestLineBytes) bytes")) }
+            // The request line is too long when no line feed comes within the limit. That is
+            // settled once, when the head first outgrows the limit (so that a head sent one
+            // byte at a time costs linear time, not a rescan per byte).
+            if available > limits.maxRequestLineBytes && scanned <= limits.maxRequestLineBytes,
+                buffer[start...(start + limits.maxRequestLineBytes)].firstIndex(of: 0x0A) == nil
+            {
+                return .failure(HTTPProtocolError(414, "the request line is longer than \(limits.maxRequestLineBytes) bytes"))
+            }
             if available > limits.maxHeaderBytes { return .failure(HTTPProtocolError(431, "the header section is longer than \(limits.maxHeaderBytes) bytes")) }
             state = .head(scanned: available)
             return .needMoreData
@@ -210,11 +216,13 @@ public struct RequestParser: Sendable {
         while true {
             switch phase {
             case .size(let scanned):
+                // The same limit whether the line arrived whole or in pieces.
                 guard let lineFeed = buffer[(start + scanned)...].firstIndex(of: 0x0A) else {
                     if buffer.count - start > 1024 { return .failure(HTTPProtocolError(400, "a chunk-size line is longer than 1024 bytes")) }
                     phase = .size(scanned: buffer.count - start)
                     return .needMoreData
                 }
+                if lineFeed - start > 1024 { return .failure(HTTPProtocolError(400, "a chunk-size line is longer than 1024 bytes")) }
                 guard let size = RequestParser.chunkSize(buffer[start..<lineFeed]) else { return .failure(HTTPProtocolError(400, "a malformed chunk size")) }
                 start = lineFeed + 1
                 if size > limits.maxBodyBytes - body.count { return .failure(HTTPProtocolError(413, "the chunked body is larger than \(limits.maxBodyBytes) bytes")) }
@@ -246,6 +254,10 @@ public struct RequestParser: Sendable {
                 while let lineFeed = buffer[index...].firstIndex(of: 0x0A) {
                     let lineLength = lineFeed - index
                     if lineLength == 0 || (lineLength == 1 && buffer[index] == 0x0D) {
+                        // The same limit whether the trailers arrived whole or in pieces.
+                        if lineFeed - start > limits.maxHeaderBytes {
+                            return .failure(HTTPProtocolError(431, "the trailer section is longer than \(limits.maxHeaderBytes) bytes"))
+                        }
                         start = lineFeed + 1
                         var request = head.request
                         request.body = body

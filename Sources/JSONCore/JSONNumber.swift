@@ -244,7 +244,8 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
     public var description: String {
         switch storage {
         case .scaled(let significand, let exponent):
-            if exponent == 0 { return String(significand) }
+            // Zero times a power of ten is 0 (`0e8`: "000000000" would not be JSON).
+            if exponent == 0 || (significand == 0 && exponent > 0) { return String(significand) }
             return DecimalDigits.format(
                 negative: significand < 0, digits: String(significand.magnitude), exponent: Int(exponent))
         case .big(let digits):
@@ -273,7 +274,7 @@ extension JSONNumber {
             let count = digits.count
             if significand < 0 { output.append(UInt8(ascii: "-")) }
             let exponent = Int(exponent)
-            if exponent == 0 {
+            if exponent == 0 || (significand == 0 && exponent > 0) {
                 output.append(contentsOf: digits)
             } else if exponent > 0 {
                 output.append(contentsOf: digits)

@@ -152,4 +152,14 @@ private func failure(_ events: [ParseEvent]) -> HTTPProtocolError? {
             #expect(steps < 1000)
         }
     }
+
+    /// Found by the fuzzer: a chunk-size line over the limit was refused only when it arrived
+    /// in pieces.
+    @Test func chunkSizeLineLimitDoesNotDependOnSplits() {
+        let text = "POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0;" + String(repeating: "e", count: 1100)
+            + "\r\n\r\n"
+        for step in [1, 7, Int.max] {
+            #expect(failure(parse(text, step: step))?.status == 400, "step \(step)")
+        }
+    }
 }

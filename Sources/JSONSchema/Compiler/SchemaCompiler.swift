@@ -198,7 +198,7 @@ public struct SchemaCompiler: Sendable {
                     stack.removeLast()
                     continue
                 }
-                let (target, keyword) = stack[top].edges[stack[top].next]
+                let target = stack[top].edges[stack[top].next].0
                 stack[top].next += 1
                 if color[target] == 1 {
                     // The cycle: from `target` on the stack to here, then back to `target`.
