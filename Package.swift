@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "JSONCore"),
         .target(name: "ECMARegex"),
         .target(name: "HTTPCore"),
+        // SHA-256, HMAC and AWS Signature Version 4 (the control plane's requests).
+        .target(name: "AWSSignature"),
         // The Linux system calls (epoll, eventfd, stack bounds) that Glibc's Swift module leaves out: headers only.
         .target(name: "CSystemCalls"),
         // Layer 1: the HTTP/1.1 server; it knows requests and responses, not the gateway.
@@ -73,6 +75,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
+        .testTarget(name: "AWSSignatureTests", dependencies: ["AWSSignature"]),
         .testTarget(name: "ECMARegexTests", dependencies: ["ECMARegex"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore"]),
         .testTarget(name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "JSONCore", "ClientRuntime", "StoreClient"], exclude: ["Fixtures"]),
