@@ -40,6 +40,10 @@ let package = Package(
         .target(
             name: "APIGateway",
             dependencies: ["APIModel", "JSONCore", "JSONSchema", "MappingTemplates", "Velocity", "LambdaRuntime", "HTTPCore", "ECMARegex"]),
+        // Layer 3: the control plane (state, the AWS APIs, the one port for both).
+        .target(
+            name: "ControlPlane",
+            dependencies: ["APIGateway", "APIModel", "AWSSignature", "CSystemCalls", "HTTPCore", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates"]),
         // The client side: the tiny runtime generated code depends on (and nothing else), the
         // generator, the generated ItemsAPI client, and transports to the bundled runtime.
         .target(name: "ClientRuntime"),
@@ -55,7 +59,8 @@ let package = Package(
         .target(
             name: "CommandLineTools",
             dependencies: [
-                "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ItemsService", "LambdaRuntime", "HTTPCore", "HTTPServer", "ClientGenerator",
+                "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ControlPlane", "ItemsService", "LambdaRuntime", "HTTPCore", "HTTPServer",
+                "ClientGenerator",
             ]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["CommandLineTools"]),
@@ -64,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "benchmarks",
             dependencies: [
-                "JSONCore", "JSONSchema", "CommandLineTools", "MappingTemplates", "APIGateway", "HTTPCore", "ItemsService", "ClientGenerator",
+                "JSONCore", "JSONSchema", "CommandLineTools", "MappingTemplates", "APIGateway", "ControlPlane", "HTTPCore", "ItemsService", "ClientGenerator",
                 "ItemsClient", "GatewayTesting",
             ]
         ),
@@ -81,14 +86,15 @@ let package = Package(
         .testTarget(name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "JSONCore", "ClientRuntime", "StoreClient"], exclude: ["Fixtures"]),
         // A second, richer generated API (Tests/ClientGeneratorTests/Fixtures/StoreAPI.json), compiled.
         .target(name: "StoreClient", dependencies: ["ClientRuntime"], path: "Tests/StoreClient"),
-        .testTarget(name: "ItemsClientTests", dependencies: ["ItemsClient", "GatewayTesting", "APIGateway", "ItemsService"]),
+        .testTarget(name: "ItemsClientTests", dependencies: ["ItemsClient", "GatewayTesting", "APIGateway", "ControlPlane", "ItemsService"]),
         .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore"]),
         .testTarget(
             name: "APIGatewayTests",
-            dependencies: ["APIGateway", "APIModel", "ItemsService", "LambdaRuntime", "HTTPCore", "JSONCore"]),
+            dependencies: ["APIGateway", "APIModel", "AWSSignature", "ControlPlane", "ItemsService", "LambdaRuntime", "HTTPCore", "JSONCore"]),
         .testTarget(
             name: "JSONSchemaTests", dependencies: ["JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
-        .testTarget(name: "CommandLineToolsTests", dependencies: ["CommandLineTools", "JSONCore", "JSONSchema", "MappingTemplates"]),
+        .testTarget(
+            name: "CommandLineToolsTests", dependencies: ["CommandLineTools", "ControlPlane", "AWSSignature", "JSONCore", "JSONSchema", "MappingTemplates"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,57 +6,53 @@ import LambdaRuntime
 import MappingTemplates
 import Synchronization
 
-/// The local API Gateway: serves every deployed stage of a REST API, in process, with the
+/// The local API Gateway's request path: serves every deployed stage of a REST API with the
 /// real service's pipeline — routing, API keys, usage plans (throttle and quota), stage and
 /// method throttling, request validation, the stage cache, MOCK / Lambda / Lambda-proxy
 /// integrations with mapping templates, and gateway responses.
 ///
+/// It owns no configuration: it reads the `GatewaySnapshot` the control plane publishes (one
+/// immutable value, swapped whole when something changes) and never writes the state
+/// directory. What it counts — quota use — goes to a `QuotaLedger` as it is counted.
 /// The same object answers in-process calls and the HTTP server (`HTTPResponder`).
 public final class Gateway: HTTPResponder, Sendable {
-    /// The deployment file's contents.
-    public let configuration: DeploymentConfiguration
-    /// The Lambda service behind the API.
-    public let lambda: LambdaService
     let clock: any GatewayClock
-    /// Each stage's current deployment and its cache, by stage name (one lookup per request).
-    let deployments: Mutex<[String: ServedStage]>
-    /// API keys by value, each with its usage plans resolved.
-    let keys: Mutex<[APIKeyValue: ActiveKey]>
+    /// What the control plane published last.
+    let published: Mutex<GatewaySnapshot>
+    /// Lambda, as the integrations invoke it.
+    let lambda: LambdaService
     let limits: Mutex<LimitState>
-    let store: GatewayStore?
-    let registry: SchemaRegistry
-    let baseDirectory: String
+    let ledger: (any QuotaLedger)?
     let logSink: (@Sendable (GatewayLogEvent) -> Void)?
-    let plansByName: [String: UsagePlan]
-    /// Definitions deployed by `deploy(stage:)` since loading (persisted by `saveState`).
-    let deployedDocuments = Mutex<[String: JSONValue]>([:])
     let requestTimes = RequestTimeFormatter()
 
-    init(
-        configuration: DeploymentConfiguration, lambda: LambdaService, clock: any GatewayClock, deployments: [String: StageDeployment],
-        keys: [APIKeyRecord], usage: [String: QuotaUsage], store: GatewayStore?, registry: SchemaRegistry, baseDirectory: String,
+    /// A request path serving `snapshot`, invoking functions on `lambda`, counting quota use
+    /// from `usage` on (each count also stored in `ledger`).
+    package init(
+        snapshot: GatewaySnapshot, lambda: LambdaService, clock: any GatewayClock, usage: [String: QuotaUsage], ledger: (any QuotaLedger)?,
         logSink: (@Sendable (GatewayLogEvent) -> Void)?
     ) {
-        self.configuration = configuration
+        self.published = Mutex(snapshot)
         self.lambda = lambda
         self.clock = clock
-        let plansByName = Dictionary(configuration.usagePlans.map { ($0.name, UsagePlan($0)) }, uniquingKeysWith: { first, _ in first })
-        self.plansByName = plansByName
-        self.keys = Mutex(Dictionary(keys.map { (APIKeyValue($0.value), ActiveKey($0, plansByName: plansByName)) }, uniquingKeysWith: { first, _ in first }))
         self.limits = Mutex(LimitState(usage: usage))
-        // Each stage's cache lives as long as the gateway; a redeployment keeps it (and flushes it).
-        var served: [String: ServedStage] = [:]
-        for stage in configuration.stages {
-            guard let deployment = deployments[stage.name] else { continue }
-            let cache = stage.cache.enabled ? StageCache(ResponseCache(capacityBytes: Int(stage.cache.clusterSizeGB * 1_073_741_824))) : nil
-            served[stage.name] = ServedStage(deployment: deployment, cache: cache)
-        }
-        self.deployments = Mutex(served)
-        self.store = store
-        self.registry = registry
-        self.baseDirectory = baseDirectory
+        self.ledger = ledger
         self.logSink = logSink
     }
+
+    /// The snapshot requests read now.
+    package var snapshot: GatewaySnapshot { published.withLock { $0 } }
+
+    /// Makes `snapshot` the one the next request reads.
+    package func publish(_ snapshot: GatewaySnapshot) {
+        published.withLock { $0 = snapshot }
+    }
+
+    /// Quota use counted so far, by `plan/keyId`.
+    package var quotaUsage: [String: QuotaUsage] { limits.withLock { $0.usage } }
+
+    /// The API keys the gateway accepts now.
+    public var apiKeys: [APIKeyRecord] { snapshot.keys.values.map(\.record).sorted { $0.name < $1.name } }
 
     // MARK: - Answering requests
 
@@ -78,6 +74,8 @@ public final class Gateway: HTTPResponder, Sendable {
         let time: Double
         var stage = ""
         var deployment: StageDeployment?
+        /// The snapshot this request was routed in (the same one to its end).
+        var snapshot: GatewaySnapshot?
         var method: CompiledMethod?
         var pathParameters: [(String, String)] = []
         var query: [(String, String)] = []
@@ -139,6 +137,7 @@ public final class Gateway: HTTPResponder, Sendable {
         // The stage is the first segment; the rest is matched against the stage's resources.
         var pathText = rawPath
         var stageName = ""
+        let snapshot = published.withLock { $0 }
         var found: ServedStage?
         var method: CompiledMethod?
         var parameters: [(String, String)] = []
@@ -147,7 +146,7 @@ public final class Gateway: HTTPResponder, Sendable {
             let path = PathBytes(bytes: bytes)
             guard let first = path.segment(from: 0) else { return }
             stageName = path.string(first)
-            found = deployments.withLock { $0[stageName] }
+            found = snapshot.stages[stageName]
             guard let deployment = found?.deployment else { return }
             if let (routedMethod, routedParameters) = deployment.route(path, from: first.upperBound, httpMethod: httpMethod) {
                 method = routedMethod
@@ -160,6 +159,7 @@ public final class Gateway: HTTPResponder, Sendable {
         let deployment = served.deployment
         call.stage = stageName
         call.deployment = deployment
+        call.snapshot = snapshot
         call.query = URLEncoding.queryPairs(call.rawQuery)
         guard let method else {
             call.log("Execution failed: no resource or method matches \(httpMethod) \(rawPath)")
@@ -176,7 +176,7 @@ public final class Gateway: HTTPResponder, Sendable {
         if call.isTestInvoke {
             call.log("Test invoke: API key, usage plan, throttling and cache are not applied")
         } else if method.method.apiKeyRequired {
-            guard let value = call.request.headers["x-api-key"], let active = keys.withLock({ $0[APIKeyValue(value)] }), active.record.enabled,
+            guard let value = call.request.headers["x-api-key"], let active = snapshot.keys[APIKeyValue(value)], active.record.enabled,
                 let planIndex = active.plans.firstIndex(where: { $0.definition.stages.contains(stageName) })
             else {
                 call.log("API Key not valid for this stage, or not present")
@@ -341,12 +341,12 @@ public final class Gateway: HTTPResponder, Sendable {
 
     /// Cache hits and misses of a stage.
     public func cacheStatistics(stage: String) -> (hits: Int, misses: Int, entries: Int)? {
-        deployments.withLock { $0[stage]?.cache }?.state.withLock { ($0.hits, $0.misses, $0.entries.count) }
+        snapshot.stages[stage]?.cache?.state.withLock { ($0.hits, $0.misses, $0.entries.count) }
     }
 
     /// Empties a stage's cache (FlushStageCache).
-    public func flushCache(stage: String) {
-        deployments.withLock { $0[stage]?.cache }?.state.withLock { $0.flush() }
+    package func flushCache(stage: String) {
+        snapshot.stages[stage]?.cache?.state.withLock { $0.flush() }
     }
 }
 
@@ -378,16 +378,60 @@ extension String {
 
 /// A deployed stage as requests reach it: the deployment and the stage's cache (the cache
 /// outlives redeployments, which flush it).
-struct ServedStage: Sendable {
-    let deployment: StageDeployment
-    let cache: StageCache?
+package struct ServedStage: Sendable {
+    package let deployment: StageDeployment
+    package let cache: StageCache?
+
+    package init(deployment: StageDeployment, cache: StageCache?) {
+        self.deployment = deployment
+        self.cache = cache
+    }
 }
 
 /// One stage's cache behind its own lock.
-final class StageCache: Sendable {
+package final class StageCache: Sendable {
     let state: Mutex<ResponseCache>
 
-    init(_ cache: ResponseCache) { state = Mutex(cache) }
+    package init(capacityBytes: Int) { state = Mutex(ResponseCache(capacityBytes: capacityBytes)) }
+}
+
+/// Everything the request path reads, published whole by the control plane: the deployed
+/// stages (with their caches), the API keys and the usage plans. Immutable; a change makes a
+/// new one.
+package final class GatewaySnapshot: Sendable {
+    package let apiId: String
+    package let accountId: String
+    package let region: String
+    package let accountThrottle: ThrottleSettings
+    package let stages: [String: ServedStage]
+    package let keys: [APIKeyValue: ActiveKey]
+    package let plansByName: [String: UsagePlan]
+
+    package init(
+        apiId: String, accountId: String, region: String, accountThrottle: ThrottleSettings, stages: [String: ServedStage], keys: [APIKeyRecord],
+        plans: [UsagePlanDefinition]
+    ) {
+        self.apiId = apiId
+        self.accountId = accountId
+        self.region = region
+        self.accountThrottle = accountThrottle
+        self.stages = stages
+        let plansByName = Dictionary(plans.map { ($0.name, UsagePlan($0)) }, uniquingKeysWith: { first, _ in first })
+        self.plansByName = plansByName
+        self.keys = Dictionary(keys.map { (APIKeyValue($0.value), ActiveKey($0, plansByName: plansByName)) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// Where quota counts are kept durably as they are counted (a memory-mapped file survives a
+/// crash of the process without a write per request). Called under the gateway's limits
+/// lock, once per counted request.
+package protocol QuotaLedger: Sendable {
+    /// The slot for `name` (`plan/keyId@period`), made when new; nil when the ledger is full.
+    func slot(for name: String) -> Int?
+    /// The count in `slot`.
+    func value(in slot: Int) -> Int
+    /// Stores `count` in `slot`.
+    func store(_ count: Int, in slot: Int)
 }
 
 /// Lines of a test-invoke execution log.

@@ -122,3 +122,9 @@ enum UTCCalendar {
         return "\(weekdays[days % 7]), \(two(day)) \(months[month - 1]) \(year) \(two(inDay / 3600)):\(two(inDay / 60 % 60)):\(two(inDay % 60)) GMT"
     }
 }
+
+/// Quota period names (`2026-12-02`, `week of 2026-11-29`, `2026-12`), for the control plane.
+package enum UTCPeriod {
+    /// The name of the DAY, WEEK or MONTH period containing `seconds`.
+    package static func name(_ seconds: Double, _ kind: String) -> String { UTCCalendar.period(seconds, kind) }
+}

@@ -71,7 +71,7 @@ public struct StageSummary: Sendable, Equatable {
 extension Gateway {
     /// Every deployed stage, by name.
     public var stageSummaries: [StageSummary] {
-        deployments.withLock { $0.mapValues(\.deployment) }.sorted { $0.key < $1.key }.map { name, deployment in
+        snapshot.stages.mapValues(\.deployment).sorted { $0.key < $1.key }.map { name, deployment in
             var integrations = Set<String>()
             var requiresKey = false
             for table in deployment.methods {

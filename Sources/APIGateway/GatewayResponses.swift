@@ -140,7 +140,7 @@ extension Gateway {
         case "httpMethod": return call.httpMethod
         case "resourcePath": return call.method?.resource.path
         case "path": return call.request.path
-        case "apiId": return configuration.apiId
+        case "apiId": return (call.snapshot?.apiId ?? "")
         case "identity.sourceIp": return call.request.remoteAddress
         case "identity.userAgent": return call.request.headers["User-Agent"]
         case "identity.apiKey": return call.apiKey?.value

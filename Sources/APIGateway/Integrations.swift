@@ -34,10 +34,10 @@ extension Gateway {
 
     func requestContext(_ call: Call) -> RequestContext {
         var context = RequestContext()
-        context.accountId = configuration.accountId
-        context.apiId = configuration.apiId
+        context.accountId = (call.snapshot?.accountId ?? "")
+        context.apiId = (call.snapshot?.apiId ?? "")
         context.deploymentId = call.stage + "-deployment"
-        context.domainName = call.request.headers["Host"] ?? "\(configuration.apiId).execute-api.localhost"
+        context.domainName = call.request.headers["Host"] ?? "\((call.snapshot?.apiId ?? "")).execute-api.localhost"
         context.domainPrefix = String(context.domainName.split(separator: ".").first ?? "")
         context.extendedRequestId = call.extendedRequestId
         context.httpMethod = call.httpMethod

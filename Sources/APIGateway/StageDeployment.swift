@@ -253,14 +253,14 @@ struct CompiledIntegrationResponse: Sendable {
 }
 
 /// A stage's deployment: the API snapshot it serves, compiled.
-final class StageDeployment: Sendable {
-    let stage: StageConfiguration
-    let api: RestAPI
+package final class StageDeployment: Sendable {
+    package let stage: StageConfiguration
+    package let api: RestAPI
     let router: ResourceRouter
     /// Each resource's methods by HTTP method (a short list: scanned, no hashing).
     let methods: [[(httpMethod: String, method: CompiledMethod)]]
 
-    init(stage: StageConfiguration, api: RestAPI, registry: SchemaRegistry, apiId: String) throws(GatewayLoadError) {
+    package init(stage: StageConfiguration, api: RestAPI, registry: SchemaRegistry, apiId: String) throws(GatewayLoadError) {
         self.stage = stage
         self.api = api
         router = ResourceRouter(api.resources)

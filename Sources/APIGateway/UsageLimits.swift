@@ -6,7 +6,7 @@ import Synchronization
 extension Gateway {
     /// Throttle buckets and quota use, under one lock. Keyed so that a request costs no
     /// allocation and three lookups: its client (plan and key), its stage bucket, the account.
-    struct LimitState: Sendable {
+    package struct LimitState: Sendable {
         /// Per usage plan and key (`plan/keyId`, the name quota use is saved under): quota use
         /// and the plan's buckets.
         var clients: [HashedName: ClientLimits] = [:]
@@ -17,7 +17,7 @@ extension Gateway {
         var periods = QuotaPeriods()
 
         /// Quota use as persisted: `plan/keyId` → use.
-        var usage: [String: QuotaUsage] {
+        package var usage: [String: QuotaUsage] {
             var result: [String: QuotaUsage] = [:]
             for (key, client) in clients { if let quota = client.quota { result[key.text] = quota } }
             return result
@@ -43,6 +43,9 @@ extension Gateway {
         var quota: QuotaUsage?
         var bucket: TokenBucket?
         var methodBuckets: [String: TokenBucket] = [:]
+        /// The ledger slots of the quota period and of the day being counted (for GetUsage).
+        var quotaSlot: (period: String, slot: Int?)?
+        var daySlot: (day: String, slot: Int?, count: Int)?
     }
 
     // MARK: - Usage plans and throttling
@@ -79,17 +82,33 @@ extension Gateway {
                 call.log("Throttle limit exceeded (\(stageKey.text)). Limit: \(stageThrottle.rateLimit) Burst: \(stageThrottle.burstLimit)")
                 return GatewayError(.throttled)
             }
-            if state.account == nil { state.account = TokenBucket(settings: configuration.accountThrottle, now: now) }
+            let accountThrottle = call.snapshot?.accountThrottle ?? ThrottleSettings(rateLimit: 10_000, burstLimit: 5_000)
+            if state.account == nil { state.account = TokenBucket(settings: accountThrottle, now: now) }
             if !state.account!.take(now: now) {
-                call.log("Throttle limit exceeded (account). Limit: \(configuration.accountThrottle.rateLimit) Burst: \(configuration.accountThrottle.burstLimit)")
+                call.log("Throttle limit exceeded (account). Limit: \(accountThrottle.rateLimit) Burst: \(accountThrottle.burstLimit)")
                 return GatewayError(.throttled)
             }
-            if let client, plan?.definition.quota != nil {
+            if let client, let clientKey, plan?.definition.quota != nil {
                 if client.quota == nil { client.quota = QuotaUsage(period: period, used: 0) }
                 client.quota!.count(in: period)
+                // Durable before the answer leaves: the count goes to the ledger now.
+                if let ledger { Gateway.record(client, name: clientKey.text, period: period, day: state.periods.period(now, "DAY"), in: ledger) }
             }
             return nil
         }
+    }
+
+    /// Stores a client's counts in the ledger: the quota period's (`plan/keyId@period`) and the
+    /// day's (`plan/keyId#2026-12-02`, for GetUsage). Slots are found once per period or day.
+    static func record(_ client: ClientLimits, name: String, period: String, day: String, in ledger: any QuotaLedger) {
+        if client.quotaSlot?.period != period { client.quotaSlot = (period, ledger.slot(for: name + "@" + period)) }
+        if let slot = client.quotaSlot?.slot, let used = client.quota?.used { ledger.store(used, in: slot) }
+        if client.daySlot?.day != day {
+            let slot = ledger.slot(for: name + "#" + day)
+            client.daySlot = (day, slot, slot.map { ledger.value(in: $0) } ?? 0)
+        }
+        client.daySlot!.count += 1
+        if let slot = client.daySlot!.slot { ledger.store(client.daySlot!.count, in: slot) }
     }
 
     /// The quota check and the plan's throttle for one client; nil when admitted (the quota is
@@ -123,8 +142,8 @@ extension Gateway {
 
 /// An API key as the gateway holds it: the record and its usage plans, resolved once (replaced
 /// whole when the key changes).
-final class ActiveKey: Sendable {
-    let record: APIKeyRecord
+package final class ActiveKey: Sendable {
+    package let record: APIKeyRecord
     /// The key's usage plans, in the record's order (unknown names left out).
     let plans: [UsagePlan]
     /// The limit-state key of each plan in `plans` with this key.
@@ -139,12 +158,12 @@ final class ActiveKey: Sendable {
 
 /// An `x-api-key` value as a table key, hashed with a short FNV-1a pass over its bytes (the
 /// values are long, and a lookup happens on every request).
-struct APIKeyValue: Hashable, Sendable {
+package struct APIKeyValue: Hashable, Sendable {
     let text: String
 
-    init(_ text: String) { self.text = text }
+    package init(_ text: String) { self.text = text }
 
-    func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         var contiguous = text
         let fnv = contiguous.withUTF8 { bytes in
             var fnv: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -156,8 +175,8 @@ struct APIKeyValue: Hashable, Sendable {
 }
 
 /// A usage plan as the gateway holds it: shared by reference on the request path.
-final class UsagePlan: Sendable {
-    let definition: UsagePlanDefinition
+package final class UsagePlan: Sendable {
+    package let definition: UsagePlanDefinition
 
     init(_ definition: UsagePlanDefinition) { self.definition = definition }
 }

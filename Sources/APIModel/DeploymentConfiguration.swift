@@ -37,7 +37,8 @@ public struct CacheSettings: Sendable, Equatable {
     /// Defaults (no cache).
     public init() {}
 
-    static let clusterSizes: [Double] = [0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237]
+    /// The cluster sizes API Gateway offers, in GB.
+    public static let clusterSizes: [Double] = [0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237]
 }
 
 /// Per-method overrides (`"items/GET"`, `"*/*"`).
@@ -48,6 +49,13 @@ public struct MethodSetting: Sendable, Equatable {
     public var cachingEnabled: Bool?
     /// TTL for this method.
     public var ttlInSeconds: Int?
+
+    /// Settings (nil: inherit the stage's).
+    public init(throttle: ThrottleSettings? = nil, cachingEnabled: Bool? = nil, ttlInSeconds: Int? = nil) {
+        self.throttle = throttle
+        self.cachingEnabled = cachingEnabled
+        self.ttlInSeconds = ttlInSeconds
+    }
 }
 
 /// One stage.

@@ -1,12 +1,15 @@
 import APIGateway
+import ControlPlane
 import HTTPCore
 import ItemsService
 import JSONCore
 import LambdaRuntime
+import MappingTemplates
 
 /// The `gateway` subcommands that manage the local API: `deploy`, `keys`, `usage`, `lambda`
-/// and `test-invoke`. Each loads the deployment file and the state directory, acts, and
-/// saves the state.
+/// and `test-invoke`. They are clients of the control plane's AWS APIs: of the running
+/// `gateway serve` when one owns the state directory (so changes take effect at once), or of a
+/// control plane loaded here for the command's duration, holding the directory's lock.
 enum GatewayManagement {
     static let commonOptions = """
           --deployment FILE    the deployment file (default: Schemas/ItemsAPI.deployment.json)
@@ -41,9 +44,67 @@ enum GatewayManagement {
     /// The bundled Lambda code.
     static let handlers: [String: any LambdaHandler] = [ItemsFunction.handlerName: ItemsFunction()]
 
-    static func load(_ common: Common, command: String, io: CommandIO) -> Gateway? {
+    /// The control plane's API, reached as the state directory says: the running server, or a
+    /// control plane loaded here (the lock held until `release`).
+    struct Session {
+        let client: ControlClient
+        /// Set when the command owns the directory (keeps the lock and the control plane alive).
+        let local: ControlPlane?
+        let lock: StateDirectory.Lock?
+        /// Where the request went, for messages.
+        let server: StateDirectory.ServerRecord?
+
+        /// Sends a request; a failure answer becomes an error with AWS's message.
+        func call(_ service: String, _ method: String, _ target: String, body: JSONValue? = nil, headers: [(String, String)] = []) throws(CommandFailure)
+            -> ControlClient.Answer
+        {
+            let answer: ControlClient.Answer
+            do {
+                answer = try client.send(service, method, target, body: body, headers: headers)
+            } catch {
+                throw CommandFailure(message: "\(server.map { "the server at \($0.url) (pid \($0.pid))" } ?? "the control plane"): \(error.description)")
+            }
+            guard (200..<300).contains(answer.status) else { throw CommandFailure(message: answer.errorMessage) }
+            return answer
+        }
+
+        /// The REST API's id.
+        func apiId() throws(CommandFailure) -> String {
+            let answer = try call("apigateway", "GET", "/restapis")
+            guard let id = answer.json["item"]?.arrayValue?.first?["id"]?.stringValue else { throw CommandFailure(message: "no REST API is deployed") }
+            return id
+        }
+    }
+
+    /// A command's failure: its message (exit status 2).
+    struct CommandFailure: Error {
+        let message: String
+    }
+
+    /// Opens the session for a command: the server when one runs on the state directory,
+    /// otherwise the directory itself (under its lock).
+    static func session(_ common: Common, command: String, io: CommandIO) -> Session? {
+        let directory = StateDirectory(common.stateDirectory)
         do {
-            return try Gateway.load(deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: handlers)
+            for attempt in 0..<50 {
+                if let lock = try directory.tryLock() {
+                    let control = try ControlPlane.load(deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: handlers)
+                    let credentials = StateDirectory.Credentials(accessKeyId: "LOCAL", secretAccessKey: "local")
+                    return Session(
+                        client: ControlClient(transport: .inProcess(FrontDoor(control: control)), credentials: credentials, region: control.configuration.region),
+                        local: control, lock: lock, server: nil)
+                }
+                if let server = directory.runningServer() {
+                    let credentials = try directory.credentials()
+                    return Session(
+                        client: ControlClient(transport: .http(host: server.host, port: server.port), credentials: credentials), local: nil, lock: nil,
+                        server: server)
+                }
+                // A server is starting (it holds the lock, its address is not written yet).
+                if attempt < 49 { usleep(100_000) }
+            }
+            io.printError("gateway \(command): \(common.stateDirectory) is locked by another process, and no server address is recorded there\n")
+            return nil
         } catch {
             io.printError("gateway \(command): \(error.description)\n")
             return nil
@@ -55,13 +116,27 @@ enum GatewayManagement {
         return 2
     }
 
+    /// Runs `body` with a session, printing its failure.
+    static func run(_ common: Common, _ command: String, io: CommandIO, _ body: (Session) throws(CommandFailure) -> Int32) -> Int32 {
+        guard let session = session(common, command: command, io: io) else { return 2 }
+        do {
+            return try body(session)
+        } catch {
+            io.printError("gateway \(command): \(error.message)\n")
+            return 2
+        }
+    }
+
+    /// `/path/with spaces` → `/path/with%20spaces` (path segments as the SDKs encode them).
+    static func encode(_ segment: String) -> String { URLEncoding.encodePathSegment(segment) }
+
     // MARK: - deploy
 
     static let deployHelp = """
-        Usage: gateway deploy --stage NAME [options]
+        Usage: gateway deploy --stage NAME [--description TEXT] [options]
 
-        Deploys the current definition file to a stage (the console's Deploy API). Until then the
-        stage keeps serving the snapshot it was last deployed with.
+        Deploys the current definition file to a stage (the console's Deploy API, CreateDeployment).
+        Until then the stage keeps serving the snapshot it was last deployed with.
 
         \(commonOptions)
 
@@ -71,22 +146,24 @@ enum GatewayManagement {
         if arguments.contains("--help") || arguments.contains("-h") { io.print(deployHelp); return 0 }
         guard let common = common(arguments, command: "deploy", io: io) else { return 2 }
         var stage: String?
+        var description = ""
         var scanner = ArgumentScanner(common.rest)
         while let argument = scanner.next() {
             let (name, inline) = ArgumentScanner.split(argument)
-            guard name == "--stage", let value = inline ?? scanner.value() else { return fail("deploy", "unexpected argument \(argument)", io: io) }
-            stage = value
+            switch name {
+            case "--stage": stage = inline ?? scanner.value()
+            case "--description": description = inline ?? scanner.value() ?? ""
+            default: return fail("deploy", "unexpected argument \(argument)", io: io)
+            }
         }
         guard let stage else { return fail("deploy", "--stage is required", io: io) }
-        guard let gateway = load(common, command: "deploy", io: io) else { return 2 }
-        do {
-            try gateway.deploy(stage: stage)
-        } catch {
-            io.printError("gateway deploy: \(error.description)\n")
-            return 2
+        return run(common, "deploy", io: io) { (session) throws(CommandFailure) in
+            let apiId = try session.apiId()
+            let answer = try session.call(
+                "apigateway", "POST", "/restapis/\(encode(apiId))/deployments", body: ["stageName": .string(stage), "description": .string(description)])
+            io.print("deployed stage \(stage)" + (answer.json["id"]?.stringValue.map { " (deployment \($0))" } ?? "") + "\n")
+            return 0
         }
-        io.print("deployed stage \(stage)\n")
-        return 0
     }
 
     // MARK: - keys
@@ -101,30 +178,58 @@ enum GatewayManagement {
 
         """
 
+    /// The keys (with values) and the plans (id → name) each belongs to.
+    static func keyTable(_ session: Session) throws(CommandFailure) -> [(json: JSONValue, plans: [String])] {
+        let keys = try session.call("apigateway", "GET", "/apikeys?includeValues=true").json["item"]?.arrayValue ?? []
+        let plans = try session.call("apigateway", "GET", "/usageplans").json["item"]?.arrayValue ?? []
+        var members: [String: [String]] = [:]
+        for plan in plans {
+            guard let id = plan["id"]?.stringValue, let name = plan["name"]?.stringValue else { continue }
+            for key in try session.call("apigateway", "GET", "/usageplans/\(encode(id))/keys").json["item"]?.arrayValue ?? [] {
+                if let keyId = key["id"]?.stringValue { members[keyId, default: []].append(name) }
+            }
+        }
+        return keys.map { key in (key, members[key["id"]?.stringValue ?? ""] ?? []) }
+    }
+
     static func keys(_ arguments: [String], io: CommandIO) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") { io.print(keysHelp); return 0 }
         guard let common = common(arguments, command: "keys", io: io) else { return 2 }
         var words = common.rest
         let action = words.isEmpty ? "list" : words.removeFirst()
-        guard let gateway = load(common, command: "keys", io: io) else { return 2 }
-        func plans(_ key: APIKeyRecord) -> String { key.usagePlans.isEmpty ? "-" : key.usagePlans.joined(separator: ",") }
-        do {
+        guard ["list", "show", "enable", "disable", "create"].contains(action) else { return fail("keys", "unknown action \(action)", io: io) }
+        return run(common, "keys", io: io) { (session) throws(CommandFailure) in
+            func plans(_ names: [String]) -> String { names.isEmpty ? "-" : names.joined(separator: ",") }
+            func named(_ name: String) throws(CommandFailure) -> (json: JSONValue, plans: [String]) {
+                guard let key = try keyTable(session).first(where: { $0.json["name"]?.stringValue == name }) else {
+                    throw CommandFailure(message: "no API key named \(name)")
+                }
+                return key
+            }
+            func show(_ key: JSONValue, _ names: [String]) {
+                io.print(
+                    "name: \(key["name"]?.stringValue ?? "")\nid: \(key["id"]?.stringValue ?? "")\nvalue: \(key["value"]?.stringValue ?? "")\n"
+                        + "enabled: \(key["enabled"]?.boolValue ?? false)\nusage plans: \(plans(names))\n")
+            }
             switch action {
             case "list":
-                for key in gateway.apiKeys {
-                    io.print("\(key.name)\tid=\(key.id)\t\(key.enabled ? "enabled" : "disabled")\tplans=\(plans(key))\n")
+                for (key, names) in try keyTable(session) {
+                    let enabled = key["enabled"]?.boolValue ?? false
+                    io.print("\(key["name"]?.stringValue ?? "")\tid=\(key["id"]?.stringValue ?? "")\t\(enabled ? "enabled" : "disabled")\tplans=\(plans(names))\n")
                 }
             case "show":
-                guard let name = words.first, let key = gateway.apiKeys.first(where: { $0.name == name }) else {
-                    return fail("keys", "no API key named \(words.first ?? "(none)")", io: io)
-                }
-                io.print("name: \(key.name)\nid: \(key.id)\nvalue: \(key.value)\nenabled: \(key.enabled)\nusage plans: \(plans(key))\n")
+                guard let name = words.first else { throw CommandFailure(message: "show needs a key name") }
+                let (key, names) = try named(name)
+                show(key, names)
             case "enable", "disable":
-                guard let name = words.first else { return fail("keys", "\(action) needs a key name", io: io) }
-                try gateway.setKeyEnabled(name, action == "enable")
+                guard let name = words.first else { throw CommandFailure(message: "\(action) needs a key name") }
+                let id = try named(name).json["id"]?.stringValue ?? ""
+                _ = try session.call(
+                    "apigateway", "PATCH", "/apikeys/\(encode(id))",
+                    body: ["patchOperations": [["op": "replace", "path": "/enabled", "value": .string(action == "enable" ? "true" : "false")]]])
                 io.print("\(name) \(action)d\n")
-            case "create":
-                guard let name = words.first else { return fail("keys", "create needs a key name", io: io) }
+            default:
+                guard let name = words.first else { throw CommandFailure(message: "create needs a key name") }
                 var value: String?
                 var planNames: [String] = []
                 var scanner = ArgumentScanner(Array(words.dropFirst()))
@@ -133,26 +238,38 @@ enum GatewayManagement {
                     switch option {
                     case "--value": value = inline ?? scanner.value()
                     case "--plan": if let plan = inline ?? scanner.value() { planNames.append(plan) }
-                    default: return fail("keys", "unexpected argument \(argument)", io: io)
+                    default: throw CommandFailure(message: "unexpected argument \(argument)")
                     }
                 }
-                let key = try gateway.createKey(name, value: value, usagePlans: planNames)
-                io.print("name: \(key.name)\nid: \(key.id)\nvalue: \(key.value)\nenabled: true\nusage plans: \(plans(key))\n")
-            default:
-                return fail("keys", "unknown action \(action)", io: io)
+                let plans = try session.call("apigateway", "GET", "/usageplans").json["item"]?.arrayValue ?? []
+                var planIds: [String] = []
+                for planName in planNames {
+                    guard let id = plans.first(where: { $0["name"]?.stringValue == planName })?["id"]?.stringValue else {
+                        throw CommandFailure(message: "Invalid Usage Plan ID specified: \(planName)")
+                    }
+                    planIds.append(id)
+                }
+                var body: JSONValue = ["name": .string(name), "enabled": true]
+                if let value, case .object(var object) = body {
+                    object["value"] = .string(value)
+                    body = .object(object)
+                }
+                let key = try session.call("apigateway", "POST", "/apikeys", body: body).json
+                let id = key["id"]?.stringValue ?? ""
+                for planId in planIds {
+                    _ = try session.call("apigateway", "POST", "/usageplans/\(encode(planId))/keys", body: ["keyId": .string(id), "keyType": "API_KEY"])
+                }
+                show(key, planNames)
             }
-        } catch {
-            io.printError("gateway keys: \(error.description)\n")
-            return 2
+            return 0
         }
-        return 0
     }
 
     // MARK: - usage
 
     static func usage(_ arguments: [String], io: CommandIO) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") {
-            io.print("Usage: gateway usage [--plan NAME] [options]\n\nRequests used and remaining in the current quota period, per key (like GetUsage).\n\n\(commonOptions)\n")
+            io.print("Usage: gateway usage [--plan NAME] [options]\n\nRequests used and remaining in the current quota period, per key (GetUsage).\n\n\(commonOptions)\n")
             return 0
         }
         guard let common = common(arguments, command: "usage", io: io) else { return 2 }
@@ -163,15 +280,28 @@ enum GatewayManagement {
             guard name == "--plan", let value = inline ?? scanner.value() else { return fail("usage", "unexpected argument \(argument)", io: io) }
             planFilter = value
         }
-        guard let gateway = load(common, command: "usage", io: io) else { return 2 }
-        for plan in gateway.configuration.usagePlans where planFilter == nil || planFilter == plan.name {
-            let quota = plan.quota.map { "\($0.limit)/\($0.period.rawValue)" } ?? "no quota"
-            io.print("\(plan.name) (\(quota), stages: \(plan.stages.joined(separator: ",")))\n")
-            for row in gateway.usage(plan: plan.name) {
-                io.print("  \(row.key.name)\tid=\(row.key.id)\tperiod=\(row.period)\tused=\(row.used)\tremaining=\(row.remaining)\n")
+        return run(common, "usage", io: io) { (session) throws(CommandFailure) in
+            let today = UTCDay.today
+            let keys = try session.call("apigateway", "GET", "/apikeys").json["item"]?.arrayValue ?? []
+            for plan in try session.call("apigateway", "GET", "/usageplans").json["item"]?.arrayValue ?? [] {
+                guard let id = plan["id"]?.stringValue, let name = plan["name"]?.stringValue, planFilter == nil || planFilter == name else { continue }
+                let limit = plan["quota"]?["limit"]?.numberValue?.intValue
+                let period = plan["quota"]?["period"]?.stringValue
+                let quota = limit.map { "\($0)/\(period ?? "")" } ?? "no quota"
+                let stages = (plan["apiStages"]?.arrayValue ?? []).compactMap { $0["stage"]?.stringValue }
+                io.print("\(name) (\(quota), stages: \(stages.joined(separator: ",")))\n")
+                let report = try session.call("apigateway", "GET", "/usageplans/\(encode(id))/usage?startDate=\(today)&endDate=\(today)").json
+                for member in report["values"]?.objectValue ?? JSONObject() {
+                    let keyName = keys.first { $0["id"]?.stringValue == member.key }?["name"]?.stringValue ?? member.key
+                    let row = member.value.arrayValue?.last?.arrayValue ?? []
+                    let today = row.first?.numberValue?.intValue ?? 0
+                    let remaining = row.count > 1 ? row[1].numberValue?.intValue ?? 0 : 0
+                    let used = limit.map { $0 - remaining } ?? today
+                    io.print("  \(keyName)\tid=\(member.key)\tperiod=\(period ?? "-")\tused=\(used)\tremaining=\(limit == nil ? "-" : String(remaining))\ttoday=\(today)\n")
+                }
             }
+            return 0
         }
-        return 0
     }
 
     // MARK: - lambda
@@ -195,97 +325,98 @@ enum GatewayManagement {
         if arguments.contains("--help") || arguments.contains("-h") { io.print(lambdaHelp); return 0 }
         guard let common = common(arguments, command: "lambda", io: io) else { return 2 }
         var words = common.rest
-        guard !words.isEmpty else { return fail("lambda", "an action is required (publish, alias, invoke, list)", io: io) }
+        guard !words.isEmpty else { return fail("lambda", "an action is required (update, publish, alias, invoke, list)", io: io) }
         let action = words.removeFirst()
-        guard let gateway = load(common, command: "lambda", io: io) else { return 2 }
-        do {
+        guard ["list", "update", "publish", "alias", "invoke"].contains(action) else { return fail("lambda", "unknown action \(action)", io: io) }
+        // Options are checked before anything is changed.
+        var handler: String?, memory: Int?, timeout: Double?
+        var environment: [(String, String)] = []
+        var additional: (String, Double)? = nil
+        var payload: JSONValue = [:]
+        var scanner = ArgumentScanner(Array(words.dropFirst(action == "alias" ? 3 : 1)))
+        while let argument = scanner.next() {
+            let (option, inline) = ArgumentScanner.split(argument)
+            let value = inline ?? scanner.value()
+            switch (action, option) {
+            case ("update", "--handler"): handler = value
+            case ("update", "--memory"): memory = value.flatMap { Int($0) }
+            case ("update", "--timeout"): timeout = value.flatMap { Double($0) }
+            case ("update", "--env"):
+                guard let value, let equals = value.firstIndex(of: "=") else { return fail("lambda", "--env needs K=V", io: io) }
+                environment.append((String(value[..<equals]), String(value[value.index(after: equals)...])))
+            case ("alias", "--weight"):
+                guard let text = value, let equals = text.firstIndex(of: "="), let share = Double(text[text.index(after: equals)...]) else {
+                    return fail("lambda", "--weight needs VERSION=SHARE", io: io)
+                }
+                additional = (String(text[..<equals]), share)
+            case ("invoke", "--payload"):
+                do {
+                    payload = try JSONParser.parse(value ?? "")
+                } catch {
+                    return fail("lambda", "--payload is not JSON (\(error.description))", io: io)
+                }
+            default:
+                return fail("lambda", "unexpected argument \(argument)", io: io)
+            }
+        }
+        if let handler, handlers[handler] == nil {
+            return fail("lambda", "no handler named \(handler) (available: \(handlers.keys.sorted().joined(separator: ", ")))", io: io)
+        }
+        if action != "list" && words.isEmpty { return fail("lambda", "\(action) needs a function name", io: io) }
+        if action == "alias" && words.count < 3 { return fail("lambda", "alias needs FUNCTION ALIAS VERSION", io: io) }
+        let functions = "/2015-03-31/functions"
+        return run(common, "lambda", io: io) { (session) throws(CommandFailure) in
             switch action {
             case "list":
-                for name in gateway.lambda.functionNames {
-                    let versions = (try? gateway.lambda.versions(name))?.map(\.0) ?? []
-                    let aliases = (try? gateway.lambda.aliases(name))?.map { alias in
-                        "\(alias.0)→\(alias.1.version)" + (alias.1.additionalVersion.map { " (+\($0.version) at \($0.weight))" } ?? "")
-                    } ?? []
+                for function in try session.call("lambda", "GET", functions).json["Functions"]?.arrayValue ?? [] {
+                    let name = function["FunctionName"]?.stringValue ?? ""
+                    let versions = (try session.call("lambda", "GET", "\(functions)/\(encode(name))/versions").json["Versions"]?.arrayValue ?? [])
+                        .compactMap { $0["Version"]?.stringValue }.filter { $0 != "$LATEST" }
+                    let aliases = (try session.call("lambda", "GET", "\(functions)/\(encode(name))/aliases").json["Aliases"]?.arrayValue ?? []).map { alias in
+                        let routing = alias["RoutingConfig"]?["AdditionalVersionWeights"]?.objectValue?.members.first
+                        return "\(alias["Name"]?.stringValue ?? "")→\(alias["FunctionVersion"]?.stringValue ?? "")"
+                            + (routing.map { " (+\($0.key) at \($0.value.numberValue?.doubleValue ?? 0))" } ?? "")
+                    }
                     io.print("\(name)\tversions: \(versions.isEmpty ? "-" : versions.joined(separator: ","))\taliases: \(aliases.joined(separator: ", "))\n")
                 }
             case "update":
-                guard let function = words.first else { return fail("lambda", "update needs a function name", io: io) }
-                var handler: String?, memory: Int?, timeout: Double?
-                var environment: [(String, String)] = []
-                var scanner = ArgumentScanner(Array(words.dropFirst()))
-                while let argument = scanner.next() {
-                    let (option, inline) = ArgumentScanner.split(argument)
-                    let value = inline ?? scanner.value()
-                    switch option {
-                    case "--handler": handler = value
-                    case "--memory": memory = value.flatMap { Int($0) }
-                    case "--timeout": timeout = value.flatMap { Double($0) }
-                    case "--env":
-                        guard let value, let equals = value.firstIndex(of: "=") else { return fail("lambda", "--env needs K=V", io: io) }
-                        environment.append((String(value[..<equals]), String(value[value.index(after: equals)...])))
-                    default: return fail("lambda", "unexpected argument \(argument)", io: io)
-                    }
-                }
-                if let handler, handlers[handler] == nil {
-                    return fail("lambda", "no handler named \(handler) (available: \(handlers.keys.sorted().joined(separator: ", ")))", io: io)
-                }
-                try gateway.updateFunction(function) { configuration in
-                    if let handler { configuration.handler = handler }
-                    if let memory { configuration.memorySize = memory }
-                    if let timeout { configuration.timeout = timeout }
-                    for (key, value) in environment { configuration.environment[key] = value }
-                }
+                let function = words[0]
+                let current = try session.call("lambda", "GET", "\(functions)/\(encode(function))/configuration").json
+                var variables = current["Environment"]?["Variables"]?.objectValue ?? JSONObject()
+                for (key, value) in environment { variables[key] = .string(value) }
+                var body = JSONObject.of(["Environment": ["Variables": .object(variables)]])
+                if let handler { body["Handler"] = .string(handler) }
+                if let memory { body["MemorySize"] = .number(JSONNumber(memory)) }
+                if let timeout { body["Timeout"] = .number(JSONNumber(Int(timeout))) }
+                _ = try session.call("lambda", "PUT", "\(functions)/\(encode(function))/configuration", body: .object(body))
                 io.print("updated \(function) $LATEST\n")
             case "publish":
-                guard let function = words.first else { return fail("lambda", "publish needs a function name", io: io) }
-                io.print("published \(function) version \(try gateway.publishVersion(function))\n")
+                let version = try session.call("lambda", "POST", "\(functions)/\(encode(words[0]))/versions", body: [:]).json["Version"]?.stringValue ?? "?"
+                io.print("published \(words[0]) version \(version)\n")
             case "alias":
-                guard words.count >= 3 else { return fail("lambda", "alias needs FUNCTION ALIAS VERSION", io: io) }
-                var additional: (String, Double)? = nil
-                var scanner = ArgumentScanner(Array(words.dropFirst(3)))
-                while let argument = scanner.next() {
-                    let (option, inline) = ArgumentScanner.split(argument)
-                    guard option == "--weight", let text = inline ?? scanner.value(), let equals = text.firstIndex(of: "="),
-                        let share = Double(text[text.index(after: equals)...])
-                    else { return fail("lambda", "--weight needs VERSION=SHARE", io: io) }
-                    additional = (String(text[..<equals]), share)
+                let (function, alias, version) = (words[0], words[1], words[2])
+                var body = JSONObject.of(["FunctionVersion": .string(version)])
+                body["RoutingConfig"] = ["AdditionalVersionWeights": additional.map { [$0.0: .number(JSONNumber($0.1) ?? JSONNumber(0))] } ?? [:]]
+                let path = "\(functions)/\(encode(function))/aliases"
+                let exists = (try? session.call("lambda", "GET", "\(path)/\(encode(alias))")) != nil
+                if exists {
+                    _ = try session.call("lambda", "PUT", "\(path)/\(encode(alias))", body: .object(body))
+                } else {
+                    body["Name"] = .string(alias)
+                    _ = try session.call("lambda", "POST", path, body: .object(body))
                 }
-                try gateway.setAlias(words[1], function: words[0], version: words[2], additional: additional)
-                io.print("alias \(words[0]):\(words[1]) → \(words[2])" + (additional.map { " (+\($0.0) at \($0.1))" } ?? "") + "\n")
-            case "invoke":
-                guard let function = words.first else { return fail("lambda", "invoke needs a function", io: io) }
-                var payload: JSONValue = [:]
-                var scanner = ArgumentScanner(Array(words.dropFirst()))
-                while let argument = scanner.next() {
-                    let (option, inline) = ArgumentScanner.split(argument)
-                    guard option == "--payload", let text = inline ?? scanner.value() else { return fail("lambda", "unexpected argument \(argument)", io: io) }
-                    do {
-                        payload = try JSONParser.parse(text)
-                    } catch {
-                        return fail("lambda", "--payload is not JSON (\(error.description))", io: io)
-                    }
-                }
-                let result = try gateway.lambda.invoke(function, payload: payload, collectLogs: true)
-                io.print(JSONWriter.compact.string(result.payload) + "\n")
-                io.printError("X-Amz-Executed-Version: \(result.executedVersion)\n")
-                if let error = result.functionError { io.printError("X-Amz-Function-Error: \(error)\n") }
-                for line in result.logLines { io.printError(line + "\n") }
-                try gateway.saveState()
-                return result.functionError == nil ? 0 : 1
+                io.print("alias \(function):\(alias) → \(version)" + (additional.map { " (+\($0.0) at \($0.1))" } ?? "") + "\n")
             default:
-                return fail("lambda", "unknown action \(action)", io: io)
+                let answer = try session.call(
+                    "lambda", "POST", "\(functions)/\(encode(words[0]))/invocations", body: payload, headers: [("X-Amz-Log-Type", "Tail")])
+                io.print(String(decoding: answer.body, as: UTF8.self) + "\n")
+                io.printError("X-Amz-Executed-Version: \(answer.headers["X-Amz-Executed-Version"] ?? "")\n")
+                if let error = answer.headers["X-Amz-Function-Error"] { io.printError("X-Amz-Function-Error: \(error)\n") }
+                if let log = answer.headers["X-Amz-Log-Result"], let bytes = Base64.decode(log) { io.printError(String(decoding: bytes, as: UTF8.self)) }
+                return answer.headers["X-Amz-Function-Error"] == nil ? 0 : 1
             }
-        } catch let error as LambdaServiceError {
-            io.printError("gateway lambda: \(error.description)\n")
-            return 2
-        } catch let error as GatewayLoadError {
-            io.printError("gateway lambda: \(error.description)\n")
-            return 2
-        } catch {
-            io.printError("gateway lambda: \(error)\n")
-            return 2
+            return 0
         }
-        return 0
     }
 
     // MARK: - test-invoke
@@ -334,13 +465,45 @@ enum GatewayManagement {
         }
         guard let stage else { return fail("test-invoke", "--stage is required", io: io) }
         guard positional.count == 2 else { return fail("test-invoke", "METHOD and PATH are required", io: io) }
-        guard let gateway = load(common, command: "test-invoke", io: io) else { return 2 }
-        let result = gateway.testInvoke(stage: stage, method: positional[0], path: positional[1], query: query, headers: headers, body: body)
+        // Only reads the state: works beside a running server, and changes nothing.
+        let control: ControlPlane
+        do {
+            control = try ControlPlane.load(
+                deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: handlers, readOnly: true)
+        } catch {
+            io.printError("gateway test-invoke: \(error.description)\n")
+            return 2
+        }
+        guard control.stages.contains(where: { $0.name == stage }) else { return fail("test-invoke", "no stage named \(stage)", io: io) }
+        let result = control.testInvoke(stage: stage, method: positional[0], path: positional[1], query: query, headers: headers, body: body)
         io.print("Status: \(result.response.status)\nLatency: \(Int(result.latencyMilliseconds.rounded())) ms\n\nResponse headers:\n")
         for field in result.response.headers { io.print("  \(field.name): \(field.value)\n") }
         io.print("\nResponse body:\n\(result.response.bodyText)\n\nExecution log:\n")
         for line in result.log { io.print("  \(line)\n") }
-        try? gateway.saveState()
         return 0
     }
 }
+
+/// Today's date in UTC (`2026-12-02`).
+enum UTCDay {
+    static var today: String {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        let days = Int(time.tv_sec) / 86400
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,4 +1,5 @@
 import APIGateway
+import ControlPlane
 import Dispatch
 import HTTPServer
 import JSONCore
@@ -15,14 +16,21 @@ public enum ServeCommand {
         Usage: gateway serve [options]
 
         Serves every deployed stage at http://HOST:PORT/STAGE/... (ItemsAPI by default), as the
-        stage's invoke URL would. Stops on Ctrl-C (SIGINT) or SIGTERM: no new connections,
-        requests in progress finish (5 s at most), state is saved, exit status 0.
+        stage's invoke URL would, and AWS's Lambda and API Gateway APIs on the same port: the aws
+        CLI, boto3 and the SDKs work against it with --endpoint-url http://HOST:PORT (requests
+        signed for the lambda or apigateway service go to the APIs; the rest are invoke-URL
+        requests). Every change is saved before it is answered; quota counts survive a crash.
+        While it runs, the other gateway commands talk to it. Stops on Ctrl-C (SIGINT) or
+        SIGTERM: no new connections, requests in progress finish (5 s at most), exit status 0.
 
         Options:
           --host ADDRESS       address to bind (default: 127.0.0.1)
           --port N             port (default: 8080; 0 picks a free port and prints it)
           --log-format FORMAT  access log on standard error: text (default), json or off
           --threads N          event-loop threads (default: one per core)
+          --require-signature  verify the SigV4 signature of AWS API requests against the
+                               credentials in the state directory (credentials.json; made on
+                               first use); by default any access key is accepted
         \(GatewayManagement.commonOptions)
 
         Exit status: 0 after a clean stop, 2 when the server cannot start (port in use,
@@ -45,6 +53,7 @@ public enum ServeCommand {
         guard let common = GatewayManagement.common(arguments, command: "serve", io: io) else { return 2 }
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 8080)
         var format = LogFormat.text
+        var requireSignature = false
         var scanner = ArgumentScanner(common.rest)
         while let argument = scanner.next() {
             let (name, inline) = ArgumentScanner.split(argument)
@@ -63,6 +72,8 @@ public enum ServeCommand {
                     return GatewayManagement.fail("serve", "--threads needs a number from 1 to 64", io: io)
                 }
                 configuration.eventLoops = threads
+            case "--require-signature":
+                requireSignature = true
             case "--log-format":
                 guard let text = value(), let chosen = LogFormat(rawValue: text) else {
                     return GatewayManagement.fail("serve", "--log-format is text, json or off", io: io)
@@ -85,58 +96,72 @@ public enum ServeCommand {
             let json = format == .json
             configuration.protocolErrorLog = { line in log.append(json ? "{\"protocolError\":\(JSONWriter.quoted(line))}" : "refused: " + line) }
         }
-        let gateway: Gateway
+        // The state directory is ours while we serve: no other writer can race us.
+        let directory = StateDirectory(common.stateDirectory)
+        let lock: StateDirectory.Lock
+        let control: ControlPlane
+        let credentials: StateDirectory.Credentials?
         do {
-            gateway = try Gateway.load(
+            guard let taken = try directory.tryLock() else {
+                let owner = directory.runningServer().map { " (pid \($0.pid) at \($0.url))" } ?? ""
+                io.printError("gateway serve: another process uses the state directory \(common.stateDirectory)\(owner)\n")
+                return 2
+            }
+            lock = taken
+            control = try ControlPlane.load(
                 deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: GatewayManagement.handlers, logSink: sink)
+            credentials = requireSignature ? try directory.credentials() : nil
         } catch {
             io.printError("gateway serve: \(error.description)\n")
             return 2
         }
         let server: HTTPServer
         do {
-            server = try HTTPServer.start(configuration, responder: gateway)
+            server = try HTTPServer.start(configuration, responder: FrontDoor(control: control, requireSignature: credentials, logSink: sink))
         } catch {
             io.printError("gateway serve: \(error.description)\n")
             return 2
         }
         // Signals are caught before the banner says the server is ready.
         let wait = waitForStop ?? signalWaiter()
-        io.print(banner(gateway: gateway, host: configuration.host, port: server.port))
+        do {
+            try directory.writeServer(StateDirectory.ServerRecord(host: configuration.host, port: server.port, pid: getpid()))
+        } catch {
+            io.printError("gateway serve: \(error.description)\n")
+            server.stop(gracePeriod: 0)
+            return 2
+        }
+        io.print(banner(control: control, host: configuration.host, port: server.port, signed: credentials))
         wait()
 
         log.flush()
         io.printError("gateway serve: stopping (finishing requests in progress)\n")
         server.stop(gracePeriod: 5)
-        do {
-            try gateway.saveState()
-        } catch {
-            io.printError("gateway serve: could not save the state: \(error.description)\n")
-            log.close()
-            return 1
-        }
+        // Nothing to save: every change was written before it was answered.
+        directory.removeServer()
+        withExtendedLifetime(lock) {}
         log.close()
         io.printError("gateway serve: stopped\n")
         return 0
     }
 
     /// What the server prints on start: invoke URLs, keys with their plans, a curl line.
-    static func banner(gateway: Gateway, host: String, port: Int) -> String {
+    static func banner(control: ControlPlane, host: String, port: Int, signed: StateDirectory.Credentials?) -> String {
         let urlHost = host.contains(":") ? "[\(host)]" : host
         let base = "http://\(urlHost):\(port)"
         var text = "ItemsAPI is listening on \(base) (port \(port))\n\nStages:\n"
-        let stages = gateway.stageSummaries
+        let stages = control.stageSummaries
         for stage in stages {
             let integrations = stage.integrations.joined(separator: ", ")
             let notes = [stage.requiresAPIKey ? "API key required" : nil, stage.cacheEnabled ? "cache on" : nil].compactMap { $0 }
             text += "  \(base)/\(stage.name)  -> \(integrations)" + (notes.isEmpty ? "" : "  (\(notes.joined(separator: ", ")))") + "\n"
         }
-        let keys = gateway.apiKeys
+        let keys = control.apiKeys
         text += "\nAPI keys (send as x-api-key):\n"
         if keys.isEmpty { text += "  (none)\n" }
         for key in keys {
             let plans = key.usagePlans.map { name in
-                guard let plan = gateway.configuration.usagePlans.first(where: { $0.name == name }) else { return name }
+                guard let plan = control.configuration.usagePlans.first(where: { $0.name == name }) else { return name }
                 var limits: [String] = []
                 if let throttle = plan.throttle { limits.append("\(throttle.rateLimit.rounded() == throttle.rateLimit ? String(Int(throttle.rateLimit)) : String(throttle.rateLimit)) req/s, burst \(throttle.burstLimit)") }
                 if let quota = plan.quota { limits.append("\(quota.limit) per \(quota.period.rawValue)") }
@@ -150,6 +175,13 @@ public enum ServeCommand {
             let header = stage.requiresAPIKey ? "-H \"x-api-key: \(key?.value ?? "YOUR_API_KEY")\" " : ""
             text += "\nTry:\n  curl \(header)\(base)/\(stage.name)/items/\n"
         }
+        text += "\nAWS APIs (Lambda 2015-03-31, API Gateway 2015-07-09) on the same port:\n"
+        if let signed {
+            text += "  signatures verified: AWS_ACCESS_KEY_ID=\(signed.accessKeyId), the secret in the state directory's credentials.json\n"
+        } else {
+            text += "  any access key is accepted (AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test)\n"
+        }
+        text += "  aws --endpoint-url \(base) lambda list-functions\n"
         text += "\nPress Ctrl-C to stop.\n"
         return text
     }

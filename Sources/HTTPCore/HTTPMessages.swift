@@ -241,6 +241,21 @@ public enum URLEncoding {
         return result
     }
 
+    /// Encodes a path segment (RFC 3986: unreserved characters kept, everything else `%XX`).
+    public static func encodePathSegment(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF")
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default: result += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
+            }
+        }
+        return result
+    }
+
     /// `a=1&b=x+y&a=2` → ordered pairs, decoded (`+` is a space).
     public static func queryPairs(_ query: String?) -> [(String, String)] {
         guard let query, !query.isEmpty else { return [] }

@@ -130,6 +130,10 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     init(uniqueMembers: [Member]) { self.members = uniqueMembers }
 
     /// The number of members.
+    /// The members of an object written as a `JSONValue` literal (`JSONObject.of(["a": 1])`);
+    /// empty when `value` is not an object.
+    public static func of(_ value: JSONValue) -> JSONObject { value.objectValue ?? JSONObject() }
+
     public var count: Int { members.count }
     /// Whether there are no members.
     public var isEmpty: Bool { members.isEmpty }

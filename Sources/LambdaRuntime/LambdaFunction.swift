@@ -120,6 +120,13 @@ public struct LambdaServiceError: Error, Sendable, Equatable, CustomStringConver
     /// `Type: message`.
     public var description: String { "\(type): \(message)" }
 
+    /// An error with Lambda's status, type and message.
+    public init(status: Int, type: String, message: String) {
+        self.status = status
+        self.type = type
+        self.message = message
+    }
+
     static func notFound(_ message: String) -> LambdaServiceError { LambdaServiceError(status: 404, type: "ResourceNotFoundException", message: message) }
     static func invalid(_ message: String) -> LambdaServiceError { LambdaServiceError(status: 400, type: "InvalidParameterValueException", message: message) }
 }

@@ -18,6 +18,10 @@ public final class LambdaService: Sendable {
         var versions: [Int: FunctionConfiguration] = [:]
         var lastVersion = 0
         var aliases: [String: FunctionAlias] = [:]
+        var aliasDescriptions: [String: String] = [:]
+        /// When `$LATEST` last changed and when each version was published (seconds since 1970).
+        var lastModified = LambdaService.wallClock()
+        var published: [Int: Double] = [:]
         var warm: Set<String> = []
         var metrics = FunctionMetrics()
     }
@@ -65,6 +69,7 @@ public final class LambdaService: Sendable {
         try state.withLock { (functions) throws(LambdaServiceError) in
             guard functions[name] != nil else { throw .notFound("Function not found: \(arn(name))") }
             functions[name]!.latest = configuration
+            functions[name]!.lastModified = LambdaService.wallClock()
             functions[name]!.warm.remove("$LATEST")
         }
     }
@@ -86,6 +91,7 @@ public final class LambdaService: Sendable {
             if function.lastVersion > 0, function.versions[function.lastVersion] == function.latest { return String(function.lastVersion) }
             function.lastVersion += 1
             function.versions[function.lastVersion] = function.latest
+            function.published[function.lastVersion] = LambdaService.wallClock()
             return String(function.lastVersion)
         }
     }
@@ -109,8 +115,56 @@ public final class LambdaService: Sendable {
 
     // MARK: - Aliases
 
+    /// When `$LATEST` (nil) or a version last changed, in seconds since 1970.
+    public func lastModified(_ name: String, version: Int? = nil) throws(LambdaServiceError) -> Double {
+        try state.withLock { (functions) throws(LambdaServiceError) in
+            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            if let version { return function.published[version] ?? function.lastModified }
+            return function.lastModified
+        }
+    }
+
+    /// Creates an alias (409 when it exists).
+    public func createAlias(_ alias: String, of name: String, to target: FunctionAlias, description: String = "") throws(LambdaServiceError) {
+        let exists = state.withLock { $0[name]?.aliases[alias] != nil }
+        if exists {
+            throw LambdaServiceError(status: 409, type: "ResourceConflictException", message: "Alias already exists: \(arn(name, qualifier: alias))")
+        }
+        try setAlias(alias, of: name, to: target, description: description)
+    }
+
+    /// Changes an alias: its version, its routing (nil keeps it; `.some(nil)` clears it) and
+    /// description (404 when it does not exist).
+    public func updateAlias(
+        _ alias: String, of name: String, version: String?, routing: (version: String, weight: Double)??, description: String?
+    ) throws(LambdaServiceError) {
+        let current = try state.withLock { (functions) throws(LambdaServiceError) -> (FunctionAlias, String) in
+            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            guard let target = function.aliases[alias] else { throw .notFound("Cannot find alias arn: \(arn(name, qualifier: alias))") }
+            return (target, function.aliasDescriptions[alias] ?? "")
+        }
+        var target = current.0
+        if let version { target.version = version }
+        if let routing { target.additionalVersion = routing }
+        try setAlias(alias, of: name, to: target, description: description ?? current.1)
+    }
+
+    /// Deletes an alias (nothing happens when it does not exist, as Lambda answers 204 then).
+    public func deleteAlias(_ alias: String, of name: String) throws(LambdaServiceError) {
+        try state.withLock { (functions) throws(LambdaServiceError) in
+            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            function.aliases[alias] = nil
+            function.aliasDescriptions[alias] = nil
+        }
+    }
+
+    /// An alias's description.
+    public func aliasDescription(_ name: String, _ alias: String) -> String? {
+        state.withLock { $0[name]?.aliasDescriptions[alias] }
+    }
+
     /// Creates or moves an alias, with Lambda's validation of the routing configuration.
-    public func setAlias(_ alias: String, of name: String, to target: FunctionAlias) throws(LambdaServiceError) {
+    public func setAlias(_ alias: String, of name: String, to target: FunctionAlias, description: String? = nil) throws(LambdaServiceError) {
         guard !alias.allSatisfy(\.isNumber), !alias.isEmpty, alias.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw LambdaServiceError(status: 400, type: "ValidationException", message: "invalid alias name \(alias)")
         }
@@ -138,6 +192,7 @@ public final class LambdaService: Sendable {
                 guard exists(extra.version) else { throw .notFound("Function not found: \(arn(name, qualifier: extra.version))") }
             }
             function.aliases[alias] = target
+            if let description { function.aliasDescriptions[alias] = description }
         }
     }
 
@@ -239,6 +294,13 @@ public final class LambdaService: Sendable {
     public func metrics(_ name: String) -> FunctionMetrics? { state.withLock { $0[name]?.metrics } }
 
     static func twoDecimals(_ value: Double) -> String { LogFormat.twoDecimals(value) }
+
+    /// Seconds since 1970.
+    static func wallClock() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
 
     /// The monotonic clock in nanoseconds (one `clock_gettime`, no `Duration` arithmetic).
     static func monotonicNanoseconds() -> UInt64 {

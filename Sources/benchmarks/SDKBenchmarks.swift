@@ -1,4 +1,5 @@
 import APIGateway
+import ControlPlane
 import ClientGenerator
 import CommandLineTools
 import Dispatch
@@ -24,8 +25,8 @@ func sdkBenchmarks() throws {
         print(String(format: "%@%9.3f ms per generation", "sdk: generate ItemsAPI (translate + render)".padding(toLength: 52, withPad: " ", startingAt: 0), generation / Double(generations) * 1000))
     }
 
-    let gateway = try Gateway.load(
-        deploymentFile: "Schemas/ItemsAPI.loadtest.deployment.json", stateDirectory: nil, handlers: [ItemsFunction.handlerName: ItemsFunction()])
+    let gateway = try ControlPlane.load(
+        deploymentFile: "Schemas/ItemsAPI.loadtest.deployment.json", stateDirectory: nil, handlers: [ItemsFunction.handlerName: ItemsFunction()]).gateway
     let key = gateway.apiKeys.first!.value
     let calls = 100_000
     for (stage, label) in [("prod", "cache hit"), ("dev", "Lambda")] {

@@ -10,6 +10,7 @@ import JSONCore
 import JSONSchema
 import MappingTemplates
 import APIGateway
+import ControlPlane
 import HTTPCore
 import ItemsService
 
@@ -264,8 +265,8 @@ func gatewayBenchmarks() throws {
          "apiKeys": {"BenchKey": {"value": "bench-key-0123456789abcdefghij", "enabled": true, "usagePlans": ["BenchPlan"]}}}
         """
     _ = FileManager.default.createFile(atPath: directory + "/bench.deployment.json", contents: Data(deployment.utf8))
-    let gateway = try Gateway.load(
-        deploymentFile: directory + "/bench.deployment.json", stateDirectory: nil, handlers: [ItemsFunction.handlerName: ItemsFunction()])
+    let gateway = try ControlPlane.load(
+        deploymentFile: directory + "/bench.deployment.json", stateDirectory: nil, handlers: [ItemsFunction.handlerName: ItemsFunction()]).gateway
     let headers: HTTPHeaders = ["x-api-key": "bench-key-0123456789abcdefghij", "Host": "localhost"]
     let uncached = HTTPRequest(method: "GET", target: "/prod/items/3", headers: headers)
     let cached = HTTPRequest(method: "GET", target: "/cached/items/3", headers: headers)

@@ -1,4 +1,5 @@
 import APIGateway
+import ControlPlane
 import Foundation
 import HTTPCore
 import ItemsService
@@ -17,22 +18,29 @@ final class GatewayFixture {
 
     let clock = ManualClock()
     let stateDirectory: String
-    let gateway: Gateway
+    let control: ControlPlane
+    var gateway: Gateway { control.gateway }
 
     init(deploymentFile: String = GatewayFixture.deploymentFile, handlers: [String: any LambdaHandler] = [:]) throws {
         stateDirectory = NSTemporaryDirectory() + "gateway-tests-" + UUID().uuidString
         var all: [String: any LambdaHandler] = [ItemsFunction.handlerName: ItemsFunction()]
         for (name, handler) in handlers { all[name] = handler }
-        gateway = try Gateway.load(deploymentFile: deploymentFile, stateDirectory: stateDirectory, handlers: all, clock: clock)
+        control = try ControlPlane.load(deploymentFile: deploymentFile, stateDirectory: stateDirectory, handlers: all, clock: clock)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: stateDirectory) }
 
     /// Loads a second gateway over the same state directory (a restart).
-    func restarted(handlers: [String: any LambdaHandler] = [:]) throws -> Gateway {
+    func restarted(handlers: [String: any LambdaHandler] = [:]) throws -> ControlPlane {
         var all: [String: any LambdaHandler] = [ItemsFunction.handlerName: ItemsFunction()]
         for (name, handler) in handlers { all[name] = handler }
-        return try Gateway.load(deploymentFile: GatewayFixture.deploymentFile, stateDirectory: stateDirectory, handlers: all, clock: clock)
+        return try ControlPlane.load(deploymentFile: GatewayFixture.deploymentFile, stateDirectory: stateDirectory, handlers: all, clock: clock)
+    }
+
+    /// Enables or disables a key by name (UpdateApiKey).
+    func setKeyEnabled(_ name: String, _ enabled: Bool) throws {
+        let id = control.apiKeys.first { $0.name == name }!.id
+        try control.updateAPIKey(id: id, operations: [PatchOperation(op: "replace", path: "/enabled", value: enabled ? "true" : "false")])
     }
 
     var labKey: String { gateway.apiKeys.first { $0.name == "LabKey" }!.value }

@@ -1,4 +1,5 @@
 import APIGateway
+import ControlPlane
 import Foundation
 import HTTPCore
 import JSONCore
@@ -45,7 +46,7 @@ final class HostileFixture {
         try HostileFixture.definition.write(toFile: directory + "/HostileAPI.json", atomically: true, encoding: .utf8)
         try #"{"apiId": "hostile", "stages": {"test": {"definition": "HostileAPI.json"}}}"#
             .write(toFile: directory + "/HostileAPI.deployment.json", atomically: true, encoding: .utf8)
-        gateway = try Gateway.load(deploymentFile: directory + "/HostileAPI.deployment.json", stateDirectory: nil, handlers: [:])
+        gateway = try ControlPlane.load(deploymentFile: directory + "/HostileAPI.deployment.json", stateDirectory: nil, handlers: [:]).gateway
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -104,7 +105,7 @@ struct StateDirectoryTests {
         }
         _ = try fixture.restarted()
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-        #expect(names == ["state.json"])
+        #expect(names == ["state.json", "usage.ledger"])
         let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/state.json")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }

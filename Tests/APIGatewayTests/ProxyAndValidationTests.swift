@@ -1,4 +1,5 @@
 import APIGateway
+import ControlPlane
 import Foundation
 import HTTPCore
 import JSONCore
@@ -65,7 +66,7 @@ final class ProxyFixture {
         try FileManager.default.copyItem(atPath: GatewayFixture.packageRoot + "/Schemas/Item.json", toPath: directory + "/Item.json")
         try ProxyFixture.definition.write(toFile: directory + "/ProxyAPI.json", atomically: true, encoding: .utf8)
         try ProxyFixture.deployment.write(toFile: directory + "/ProxyAPI.deployment.json", atomically: true, encoding: .utf8)
-        gateway = try Gateway.load(deploymentFile: directory + "/ProxyAPI.deployment.json", stateDirectory: nil, handlers: ["scripted": function], clock: clock)
+        gateway = try ControlPlane.load(deploymentFile: directory + "/ProxyAPI.deployment.json", stateDirectory: nil, handlers: ["scripted": function], clock: clock).gateway
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -235,7 +236,7 @@ struct ValidationAndResponseTests {
         try broken.write(toFile: directory + "/ProxyAPI.json", atomically: true, encoding: .utf8)
         try ProxyFixture.deployment.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
         #expect {
-            _ = try Gateway.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:])
+            _ = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:]).gateway
         } throws: { error in
             let text = (error as? GatewayLoadError)?.description ?? ""
             return text.contains("ProxyAPI.json: #/paths/~1teapot/get/x-amazon-apigateway-integration/type: type must be one of")
@@ -243,7 +244,7 @@ struct ValidationAndResponseTests {
         try #"{"stages": {"s": {"definition": "ProxyAPI.json", "cache": {"enabled": true, "ttlInSeconds": 7200}}}}"#
             .write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
         #expect {
-            _ = try Gateway.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:])
+            _ = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:]).gateway
         } throws: { ($0 as? GatewayLoadError)?.description.contains("d.json: #/stages/s/cache/ttlInSeconds: ttlInSeconds is from 0 to 3600") ?? false }
     }
 }
@@ -267,7 +268,7 @@ struct ResponseValidationTests {
              "apiKeys": {"K": {"value": "response-validation-key-0001", "enabled": true, "usagePlans": ["P"]}}}
             """
         try deployment.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
-        return (try Gateway.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: ["broken": BrokenItems()], logSink: { log($0.text) }), directory)
+        return (try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: ["broken": BrokenItems()], logSink: { log($0.text) }).gateway, directory)
     }
 
     @Test("log mode reports a response that breaks its model; enforce mode answers 502; off says nothing")

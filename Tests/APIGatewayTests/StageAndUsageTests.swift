@@ -1,4 +1,5 @@
 import APIGateway
+import ControlPlane
 import Foundation
 import HTTPCore
 import ItemsService
@@ -30,35 +31,31 @@ struct VersionTests {
         #expect(price("dev") == 2.5)
         #expect(price("prod") == 2.5)
         // Change $LATEST: dev sees it, prod (version 1) does not.
-        var latest = try fixture.gateway.lambda.latest("ItemsFunction")
-        latest.handler = "items.doubled"
-        try fixture.gateway.lambda.updateFunction("ItemsFunction", configuration: latest)
+        try fixture.control.updateFunction("ItemsFunction", handler: "items.doubled")
         #expect(price("dev") == 5.0)
         #expect(price("prod") == 2.5)
         // Publish version 2 and move the prod alias: prod changes.
-        let version = try fixture.gateway.publishVersion("ItemsFunction")
+        let version = try fixture.control.publishVersion("ItemsFunction").version
         #expect(version == "2")
-        #expect(try fixture.gateway.publishVersion("ItemsFunction") == "2")  // unchanged $LATEST: same version
-        try fixture.gateway.setAlias("prod", function: "ItemsFunction", version: "2")
-        fixture.gateway.flushCache(stage: "prod")
+        #expect(try fixture.control.publishVersion("ItemsFunction").version == "2")  // unchanged $LATEST: same version
+        try fixture.control.setAlias("prod", of: "ItemsFunction", version: "2", routing: nil)
+        try fixture.control.flushStageCache("prod")
         #expect(price("prod") == 5.0)
         // The version that ran is reported.
-        let result = try fixture.gateway.lambda.invoke("ItemsFunction:prod", payload: ["ID": 1])
+        let result = try fixture.control.invoke("ItemsFunction:prod", payload: Array(#"{"ID": 1}"#.utf8))
         #expect(result.executedVersion == "2")
-        #expect(try fixture.gateway.lambda.invoke("ItemsFunction:1", payload: [:]).executedVersion == "1")
-        #expect(try fixture.gateway.lambda.invoke("ItemsFunction", payload: [:]).executedVersion == "$LATEST")
+        #expect(try fixture.control.invoke("ItemsFunction:1", payload: []).executedVersion == "1")
+        #expect(try fixture.control.invoke("ItemsFunction", payload: []).executedVersion == "$LATEST")
     }
 
     @Test("published versions and aliases survive a restart")
     func persistence() throws {
         let fixture = try GatewayFixture(handlers: ["items.doubled": DoubledPrices()])
-        var latest = try fixture.gateway.lambda.latest("ItemsFunction")
-        latest.handler = "items.doubled"
-        try fixture.gateway.lambda.updateFunction("ItemsFunction", configuration: latest)
-        try fixture.gateway.publishVersion("ItemsFunction")
-        try fixture.gateway.setAlias("prod", function: "ItemsFunction", version: "2")
+        try fixture.control.updateFunction("ItemsFunction", handler: "items.doubled")
+        try fixture.control.publishVersion("ItemsFunction")
+        try fixture.control.setAlias("prod", of: "ItemsFunction", version: "2", routing: nil)
         let restarted = try fixture.restarted(handlers: ["items.doubled": DoubledPrices()])
-        #expect(try restarted.lambda.invoke("ItemsFunction:prod", payload: [:]).executedVersion == "2")
+        #expect(try restarted.invoke("ItemsFunction:prod", payload: []).executedVersion == "2")
         #expect(restarted.apiKeys.first { $0.name == "LabKey" }?.value == fixture.labKey)
     }
 
@@ -70,17 +67,17 @@ struct VersionTests {
         for name in ["Item.json", "Items.json", "ItemsAPI.json", "ItemsAPI.mock.json", "ItemsAPI.deployment.json"] {
             try FileManager.default.copyItem(atPath: GatewayFixture.packageRoot + "/Schemas/" + name, toPath: directory + "/" + name)
         }
-        let gateway = try Gateway.load(
+        let control = try ControlPlane.load(
             deploymentFile: directory + "/ItemsAPI.deployment.json", stateDirectory: directory + "/.gateway",
             handlers: [ItemsFunction.handlerName: ItemsFunction()], clock: ManualClock())
-        let get = { gateway.respond(to: HTTPRequest(method: "GET", target: "/mock/items/2")) }
+        let get = { control.gateway.respond(to: HTTPRequest(method: "GET", target: "/mock/items/2")) }
         #expect(get().bodyText.contains(#""name" : "foo2""#))
         // Edit the mock definition: the name prefix becomes "bar".
         let file = directory + "/ItemsAPI.mock.json"
         let edited = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "foo$ID", with: "bar$ID")
         try edited.write(toFile: file, atomically: true, encoding: .utf8)
         #expect(get().bodyText.contains(#""name" : "foo2""#))
-        try gateway.deploy(stage: "mock")
+        try control.createDeployment(stage: "mock")
         #expect(get().bodyText.contains(#""name" : "bar2""#))
     }
 }
@@ -132,8 +129,8 @@ struct UsageTests {
         #expect(over.status == 429)
         #expect(over.bodyText == #"{"message":"Limit Exceeded"}"#)
         #expect(over.headers["x-amzn-ErrorType"] == "LimitExceededException")
-        #expect(fixture.gateway.usage(plan: "CloudAcademyPlan").first?.used == 1000)
-        #expect(fixture.gateway.usage(plan: "CloudAcademyPlan").first?.remaining == 0)
+        #expect(fixture.control.currentUsage(plan: "CloudAcademyPlan").first?.used == 1000)
+        #expect(fixture.control.currentUsage(plan: "CloudAcademyPlan").first?.remaining == 0)
         fixture.clock.advance(by: 86400)
         #expect(fixture.get("/prod/items/1", key: key).status == 200)
     }
@@ -145,9 +142,9 @@ struct UsageTests {
             fixture.clock.advance(by: 0.2)
             _ = fixture.get("/dev/items/1", key: fixture.labKey)
         }
-        try fixture.gateway.saveState()
+        // No save: each count was stored as it was made.
         let restarted = try fixture.restarted()
-        #expect(restarted.usage(plan: "CloudAcademyPlan").first?.used == 5)
+        #expect(restarted.currentUsage(plan: "CloudAcademyPlan").first?.used == 5)
     }
 
     @Test("a burst beyond the plan's throttle is 429 Too Many Requests, and tokens refill")
@@ -161,15 +158,15 @@ struct UsageTests {
         #expect(throttled.headers["x-amzn-ErrorType"] == "TooManyRequestsException")
         fixture.clock.advance(by: 0.5)  // 10 requests/s refill 5 tokens
         #expect(fixture.get("/dev/items/2", key: fixture.labKey).status == 200)
-        #expect(fixture.gateway.usage(plan: "CloudAcademyPlan").first?.used == 21)  // throttled requests use no quota
+        #expect(fixture.control.currentUsage(plan: "CloudAcademyPlan").first?.used == 21)  // throttled requests use no quota
     }
 
     @Test("a disabled key is refused at once")
     func disabledKey() throws {
         let fixture = try GatewayFixture()
-        try fixture.gateway.setKeyEnabled("LabKey", false)
+        try fixture.setKeyEnabled("LabKey", false)
         #expect(fixture.get("/prod/items", key: fixture.labKey).status == 403)
-        try fixture.gateway.setKeyEnabled("LabKey", true)
+        try fixture.setKeyEnabled("LabKey", true)
         #expect(fixture.get("/prod/items", key: fixture.labKey).status == 200)
     }
 
@@ -177,7 +174,7 @@ struct UsageTests {
     func cache() throws {
         let fixture = try GatewayFixture()
         let key = fixture.labKey
-        func invocations() -> Int { fixture.gateway.lambda.metrics("ItemsFunction")?.invocations ?? 0 }
+        func invocations() -> Int { fixture.control.metrics("ItemsFunction")?.invocations ?? 0 }
         #expect(fixture.get("/prod/items/3", key: key).status == 200)
         #expect(invocations() == 1)
         fixture.clock.advance(by: 1)
@@ -189,7 +186,8 @@ struct UsageTests {
         _ = fixture.get("/prod/items/2", key: key)
         #expect(invocations() == 2)
         // An unauthorized max-age=0 is ignored (SUCCEED_WITH_RESPONSE_HEADER).
-        let other = try fixture.gateway.createKey("OtherKey", usagePlans: ["CloudAcademyPlan"])
+        let other = try fixture.control.createAPIKey(name: "OtherKey", enabled: true)
+        try fixture.control.addKey(id: other.id, toPlan: "CloudAcademyPlan")
         fixture.clock.advance(by: 1)
         _ = fixture.get("/prod/items/3", key: other.value, headers: [("Cache-Control", "max-age=0")])
         #expect(invocations() == 2)
@@ -239,8 +237,9 @@ struct CacheStrategyTests {
              "apiKeys": {"User": {"value": "cache-user-key-0123456789", "enabled": true, "usagePlans": ["P"]},
                          "Admin": {"value": "cache-admin-key-0123456789", "enabled": true, "usagePlans": ["P"]}}}
             """.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
-        let gateway = try Gateway.load(
+        let control = try ControlPlane.load(
             deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [ItemsFunction.handlerName: ItemsFunction()], clock: ManualClock())
+        let gateway = control.gateway
         func get(_ key: String, invalidate: Bool) -> HTTPResponse {
             var headers: HTTPHeaders = ["x-api-key": .init(key)]
             if invalidate { headers.add("Cache-Control", "max-age=0") }
@@ -250,8 +249,8 @@ struct CacheStrategyTests {
         let refused = get("cache-user-key-0123456789", invalidate: true)
         #expect(refused.status == 403)
         #expect(refused.bodyText == #"{"message":"Unauthorized"}"#)
-        let invocations = gateway.lambda.metrics("ItemsFunction")?.invocations ?? 0
+        let invocations = control.metrics("ItemsFunction")?.invocations ?? 0
         #expect(get("cache-admin-key-0123456789", invalidate: true).status == 200)
-        #expect(gateway.lambda.metrics("ItemsFunction")?.invocations == invocations + 1)
+        #expect(control.metrics("ItemsFunction")?.invocations == invocations + 1)
     }
 }

@@ -76,7 +76,9 @@ struct GatewayManagementTests {
 
     @Test("deploy re-snapshots a stage; unknown stages and bad files are errors")
     func deploy() {
-        #expect(run(["deploy", "--stage", "dev"]) == (0, "deployed stage dev\n", ""))
+        let (status, output, errors) = run(["deploy", "--stage", "dev"])
+        #expect(status == 0 && errors.isEmpty)
+        #expect(output.hasPrefix("deployed stage dev (deployment "))
         #expect(run(["deploy", "--stage", "nope"]).0 == 2)
         let captured = CapturedIO()
         #expect(GatewayCommand.run(arguments: ["keys", "--deployment", "/nonexistent.json", "--state", state.path], io: captured.io) == 2)

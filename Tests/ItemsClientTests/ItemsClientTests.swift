@@ -1,4 +1,5 @@
 import APIGateway
+import ControlPlane
 import Foundation
 import GatewayTesting
 import HTTPCore
@@ -19,9 +20,9 @@ struct Bundled {
     var labKey: String { gateway.apiKeys.first { $0.name == "LabKey" }!.value }
 
     init() throws {
-        gateway = try Gateway.load(
+        gateway = try ControlPlane.load(
             deploymentFile: Bundled.packageRoot + "/Schemas/ItemsAPI.deployment.json", stateDirectory: nil,
-            handlers: [ItemsFunction.handlerName: ItemsFunction()], clock: clock)
+            handlers: [ItemsFunction.handlerName: ItemsFunction()], clock: clock).gateway
     }
 
     func client(key: String?, stage: String = "prod", validate: Bool = false) throws -> ItemsClient {

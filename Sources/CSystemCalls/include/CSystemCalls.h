@@ -38,6 +38,11 @@ static inline uintptr_t csc_stack_low_bound(void) {
 static inline uintptr_t csc_stack_low_bound(void) { return 0; }
 #endif
 
+/// Atomic 64-bit stores and loads on shared memory (a memory-mapped file), which Swift's
+/// `Atomic` cannot be placed on.
+static inline void csc_store_int64(int64_t *address, int64_t value) { __atomic_store_n(address, value, __ATOMIC_RELEASE); }
+static inline int64_t csc_load_int64(const int64_t *address) { return __atomic_load_n(address, __ATOMIC_ACQUIRE); }
+
 /// An address in the caller's current stack frame (stacks grow down on every platform Swift runs on).
 static inline uintptr_t csc_stack_position(void) { return (uintptr_t)__builtin_frame_address(0); }
 #endif

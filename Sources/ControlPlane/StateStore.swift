@@ -6,72 +6,64 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import APIGateway
 import JSONCore
 import Synchronization
 
-/// An API key as the gateway holds it.
-public struct APIKeyRecord: Sendable, Equatable {
-    /// The key id (`apiKeyId`).
-    public var id: String
-    /// The name (`LabKey`).
-    public var name: String
-    /// The value clients send in `x-api-key`.
-    public var value: String
-    /// Whether the key works.
-    public var enabled: Bool
-    /// Usage plans the key belongs to.
-    public var usagePlans: [String]
-}
-
-/// Quota use of one key in one plan.
-struct QuotaUsage: Sendable, Equatable {
-    var period: String
-    var used: Int
-
-    /// Counts one request in `current`, starting afresh when the period changed.
-    mutating func count(in current: String) {
-        if period != current {
-            period = current
-            used = 0
-        }
-        used += 1
-    }
-}
-
-/// What survives a restart: keys, quota use, published versions and aliases, deployments.
+/// What survives a restart, as `state.json` holds it: API keys, functions (published
+/// versions, aliases, `$LATEST`'s configuration), each stage's deployment and settings, and the
+/// deployment history. Quota use is not here: it lives in the usage ledger, written as it is
+/// counted. (Format 1 files, which kept quota use here, are read and their use moved over.)
 struct PersistedState: Sendable {
     var apiKeys: [String: APIKeyRecord] = [:]
+    /// Format 1 only: quota use by `plan/keyId`.
     var usage: [String: QuotaUsage] = [:]
     var functions: [String: JSONValue] = [:]
+    /// Each stage's deployment: `{id, definition, deployedAt, description, document}`.
     var deployments: [String: JSONValue] = [:]
+    /// Each stage's settings changed through UpdateStage: `{variables, methodSettings, cache, description}`.
+    var stages: [String: JSONValue] = [:]
+    /// Every deployment made: `{id, stage, createdDate, description}`, oldest first.
+    var history: [JSONValue] = []
 
     var json: JSONValue {
         var keys = JSONObject()
         for (name, key) in apiKeys.sorted(by: { $0.key < $1.key }) {
             keys[name] = [
                 "id": .string(key.id), "value": .string(key.value), "enabled": .bool(key.enabled),
-                "usagePlans": .array(key.usagePlans.map(JSONValue.string)),
+                "usagePlans": .array(key.usagePlans.map(JSONValue.string)), "description": .string(key.description),
+                "createdDate": .number(JSONNumber(key.createdDate) ?? JSONNumber(0)),
+                "lastUpdatedDate": .number(JSONNumber(key.lastUpdatedDate) ?? JSONNumber(0)),
             ]
         }
-        var usageObject = JSONObject()
-        for (key, value) in usage.sorted(by: { $0.key < $1.key }) {
-            usageObject[key] = ["period": .string(value.period), "used": .number(JSONNumber(value.used))]
+        func sorted(_ table: [String: JSONValue]) -> JSONValue {
+            .object(JSONObject(table.sorted { $0.key < $1.key }.map { JSONObject.Member(key: $0.key, value: $0.value) }))
         }
         return [
-            "format": 1, "apiKeys": .object(keys), "usage": .object(usageObject),
-            "functions": .object(JSONObject(functions.sorted { $0.key < $1.key }.map { JSONObject.Member(key: $0.key, value: $0.value) })),
-            "deployments": .object(JSONObject(deployments.sorted { $0.key < $1.key }.map { JSONObject.Member(key: $0.key, value: $0.value) })),
+            "format": 2, "apiKeys": .object(keys), "functions": sorted(functions), "deployments": sorted(deployments),
+            "stages": sorted(stages), "history": .array(history),
         ]
     }
 
     init() {}
 
-    init(json: JSONValue) {
+    /// Reads a state file's contents; throws on a format this version does not know.
+    init(json: JSONValue, file: String) throws(GatewayLoadError) {
+        guard case .object = json else { throw .other("\(file): the state file is not a JSON object") }
+        let format = json["format"]?.numberValue?.intValue ?? 1
+        guard format == 1 || format == 2 else {
+            throw .other("\(file): the state file has format \(format); this version reads formats 1 and 2")
+        }
         for member in json["apiKeys"]?.objectValue ?? JSONObject() {
-            guard case .string(let id)? = member.value["id"], case .string(let value)? = member.value["value"] else { continue }
+            guard case .string(let id)? = member.value["id"], case .string(let value)? = member.value["value"] else {
+                throw .other("\(file): #/apiKeys/\(JSONPointer.escape(member.key)): an API key needs an id and a value")
+            }
             apiKeys[member.key] = APIKeyRecord(
                 id: id, name: member.key, value: value, enabled: member.value["enabled"]?.boolValue ?? false,
-                usagePlans: (member.value["usagePlans"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue })
+                usagePlans: (member.value["usagePlans"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue },
+                description: member.value["description"]?.stringValue ?? "",
+                createdDate: member.value["createdDate"]?.numberValue?.doubleValue ?? 0,
+                lastUpdatedDate: member.value["lastUpdatedDate"]?.numberValue?.doubleValue ?? 0)
         }
         for member in json["usage"]?.objectValue ?? JSONObject() {
             guard case .string(let period)? = member.value["period"], let used = member.value["used"]?.numberValue?.intValue else { continue }
@@ -79,6 +71,8 @@ struct PersistedState: Sendable {
         }
         for member in json["functions"]?.objectValue ?? JSONObject() { functions[member.key] = member.value }
         for member in json["deployments"]?.objectValue ?? JSONObject() { deployments[member.key] = member.value }
+        for member in json["stages"]?.objectValue ?? JSONObject() { stages[member.key] = member.value }
+        history = json["history"]?.arrayValue ?? []
     }
 }
 
@@ -87,21 +81,27 @@ struct PersistedState: Sendable {
 /// fixed name: an interrupted save leaves at most that file, which the next load or save
 /// removes), is flushed to disk, then renamed over `state.json`; the directory is flushed
 /// too. The file is readable by its owner only (it holds API key values).
-struct GatewayStore: Sendable {
+struct StateFile: Sendable {
     let directory: String
     var file: String { directory + "/state.json" }
     var temporaryFile: String { directory + "/state.json.tmp" }
     private static let saving = Mutex(())
 
-    func load() throws(GatewayLoadError) -> PersistedState? {
-        removeLeftovers()
+    /// The state, or nil when there is no file yet. Only the directory's owner (the lock
+    /// holder) removes what interrupted saves left (`removingLeftovers`).
+    func load(removingLeftovers: Bool = true) throws(GatewayLoadError) -> PersistedState? {
+        if removingLeftovers { removeLeftovers() }
         guard FileManager.default.fileExists(atPath: file) else { return nil }
         guard let data = FileManager.default.contents(atPath: file) else { throw .other("\(file): cannot read the state file") }
+        let json: JSONValue
         do {
-            return PersistedState(json: try JSONParser().parse(data))
+            json = try JSONParser().parse(data)
         } catch {
-            throw .other("\(file):\(error.line):\(error.column): the state file is not valid JSON: \(error.message)")
+            throw .other(
+                "\(file):\(error.line):\(error.column): the state file is not valid JSON (\(error.message)); "
+                    + "refusing to start rather than lose it: repair or move it away")
         }
+        return try PersistedState(json: json, file: file)
     }
 
     func save(_ state: PersistedState) throws(GatewayLoadError) {
@@ -112,7 +112,7 @@ struct GatewayStore: Sendable {
         }
         let bytes = JSONWriter.pretty.bytes(state.json) + [0x0A]
         // One save at a time in this process: they share the temporary file's name.
-        if let problem = GatewayStore.saving.withLock({ _ in AtomicFile.write(bytes, to: file, temporary: temporaryFile) }) {
+        if let problem = StateFile.saving.withLock({ _ in AtomicFile.write(bytes, to: file, temporary: temporaryFile) }) {
             throw .other("\(file): cannot write the state: \(problem)")
         }
     }

@@ -1,0 +1,356 @@
+import APIGateway
+import APIModel
+import JSONCore
+import JSONSchema
+import LambdaRuntime
+import Synchronization
+
+/// The local API Gateway's control plane: it owns everything that can change — API keys, each
+/// stage's deployment and settings, the deployment history, functions with their versions and
+/// aliases — and the request path (`gateway`) that serves it.
+///
+/// Every change goes through here: it is applied, written to the state directory (flushed to
+/// disk) before the call returns, and published to the request path as a new snapshot, so the
+/// next request sees it. Quota use is counted by the request path into a memory-mapped ledger
+/// that survives a crash of the process. The AWS APIs (`FrontDoor`) and the `gateway`
+/// commands are clients of this object.
+public final class ControlPlane: Sendable {
+    /// The request path: answers invoke-URL requests (`HTTPResponder`).
+    public let gateway: Gateway
+    /// The deployment file as loaded.
+    public let configuration: DeploymentConfiguration
+    let lambda: LambdaService
+    let clock: any GatewayClock
+    let model: Mutex<Model>
+    let stateFile: StateFile?
+    let ledger: UsageLedger
+    let baseDirectory: String
+    /// The models beside the deployment file (stage documents are added per compilation).
+    let registry: SchemaRegistry
+    /// Handler names the functions may use.
+    let handlerNames: Set<String>
+
+    /// Everything that changes, under one lock.
+    struct Model: Sendable {
+        var keys: [APIKeyRecord]
+        var stages: [String: StageState]
+        var history: [DeploymentRecord]
+    }
+
+    /// One stage: its settings (the deployment file's, with UpdateStage's changes), the
+    /// deployment it serves, compiled, and its cache.
+    struct StageState: Sendable {
+        var base: StageConfiguration
+        var overrides: StageOverrides
+        var deployment: DeploymentRecord
+        var compiled: StageDeployment
+        var cache: StageCache?
+        var createdDate: Double
+        var lastUpdatedDate: Double
+
+        /// The settings in force.
+        var effective: StageConfiguration { overrides.applied(to: base) }
+    }
+
+    /// A deployment: the API definition as it was when deployed.
+    struct DeploymentRecord: Sendable {
+        var id: String
+        var stage: String?
+        var createdDate: Double
+        var description: String
+        var definition: String
+        var document: JSONValue?
+    }
+
+    init(
+        gateway: Gateway, configuration: DeploymentConfiguration, lambda: LambdaService, clock: any GatewayClock, model: Model,
+        stateFile: StateFile?, ledger: UsageLedger, baseDirectory: String, registry: SchemaRegistry, handlerNames: Set<String>
+    ) {
+        self.gateway = gateway
+        self.configuration = configuration
+        self.lambda = lambda
+        self.clock = clock
+        self.model = Mutex(model)
+        self.stateFile = stateFile
+        self.ledger = ledger
+        self.baseDirectory = baseDirectory
+        self.registry = registry
+        self.handlerNames = handlerNames
+    }
+
+    // MARK: - Publishing
+
+    /// The request path's view of `model`.
+    func snapshot(_ model: Model) -> GatewaySnapshot {
+        var stages: [String: ServedStage] = [:]
+        for (name, stage) in model.stages { stages[name] = ServedStage(deployment: stage.compiled, cache: stage.cache) }
+        return GatewaySnapshot(
+            apiId: configuration.apiId, accountId: configuration.accountId, region: configuration.region,
+            accountThrottle: configuration.accountThrottle, stages: stages, keys: model.keys, plans: configuration.usagePlans)
+    }
+
+    /// Makes a change durable, then visible: writes the state file and publishes a snapshot.
+    /// Called with the model's lock held, so changes are written in the order they are made.
+    func commit(_ model: Model) throws(ControlError) {
+        if let stateFile {
+            do {
+                try stateFile.save(persisted(model))
+            } catch {
+                throw ControlError(status: 500, type: "ServiceException", message: error.description)
+            }
+        }
+        gateway.publish(snapshot(model))
+    }
+
+    /// Runs `change` on the model under its lock and commits the result (nothing changes when
+    /// `change` or the commit throws).
+    func change<T>(_ change: (inout Model) throws(ControlError) -> T) throws(ControlError) -> T {
+        try model.withLock { (model) throws(ControlError) -> T in
+            var draft = model
+            let result = try change(&draft)
+            try commit(draft)
+            model = draft
+            return result
+        }
+    }
+
+    /// Persists the Lambda service's state (after a change made there) with the rest.
+    func commitLambda() throws(ControlError) {
+        try model.withLock { (model) throws(ControlError) in try commit(model) }
+    }
+
+    /// The state file's contents for `model` (and the Lambda service as it is now).
+    func persisted(_ model: Model) -> PersistedState {
+        var state = PersistedState()
+        for key in model.keys { state.apiKeys[key.name] = key }
+        for name in lambda.functionNames {
+            guard let latest = try? lambda.latest(name), let versions = try? lambda.versions(name), let aliases = try? lambda.aliases(name) else {
+                continue
+            }
+            var versionObject = JSONObject()
+            for (number, code) in versions { versionObject[number] = code.json }
+            var aliasObject = JSONObject()
+            for (alias, target) in aliases {
+                var entry = JSONObject([JSONObject.Member(key: "version", value: .string(target.version))])
+                if let extra = target.additionalVersion {
+                    entry["additionalVersion"] = .string(extra.version)
+                    entry["weight"] = JSONNumber(extra.weight).map(JSONValue.number) ?? 0
+                }
+                if let description = lambda.aliasDescription(name, alias), !description.isEmpty { entry["description"] = .string(description) }
+                aliasObject[alias] = .object(entry)
+            }
+            state.functions[name] = ["latest": latest.json, "versions": .object(versionObject), "aliases": .object(aliasObject)]
+        }
+        for (name, stage) in model.stages {
+            let record = stage.deployment
+            state.deployments[name] = [
+                "id": .string(record.id), "definition": .string(record.definition), "deployedAt": .string(UTCText.date(record.createdDate)),
+                "createdDate": .number(JSONNumber(record.createdDate) ?? JSONNumber(0)), "description": .string(record.description),
+                "document": record.document ?? .null,
+            ]
+            let overrides = stage.overrides.json
+            if case .object(let object) = overrides, !object.isEmpty { state.stages[name] = overrides }
+        }
+        state.history = model.history.map { record in
+            [
+                "id": .string(record.id), "stage": record.stage.map(JSONValue.string) ?? .null,
+                "createdDate": .number(JSONNumber(record.createdDate) ?? JSONNumber(0)), "description": .string(record.description),
+            ]
+        }
+        return state
+    }
+
+    // MARK: - Reading
+
+    /// The API keys, oldest first.
+    public var apiKeys: [APIKeyRecord] { model.withLock { $0.keys } }
+
+    /// Every deployed stage, by name.
+    public var stageSummaries: [StageSummary] { gateway.stageSummaries }
+}
+
+/// An error as the AWS APIs answer it: the HTTP status, the error type (`x-amzn-ErrorType`) and
+/// the message. The `gateway` commands print the message.
+public struct ControlError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The HTTP status.
+    public let status: Int
+    /// `NotFoundException`, `ResourceNotFoundException`, …
+    public let type: String
+    /// What went wrong.
+    public let message: String
+
+    /// An error.
+    public init(status: Int, type: String, message: String) {
+        self.status = status
+        self.type = type
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    // API Gateway's errors.
+    static func notFound(_ message: String) -> ControlError { ControlError(status: 404, type: "NotFoundException", message: message) }
+    static func badRequest(_ message: String) -> ControlError { ControlError(status: 400, type: "BadRequestException", message: message) }
+    static func conflict(_ message: String) -> ControlError { ControlError(status: 409, type: "ConflictException", message: message) }
+
+    // Lambda's errors.
+    static func functionNotFound(_ message: String) -> ControlError {
+        ControlError(status: 404, type: "ResourceNotFoundException", message: message)
+    }
+    static func invalidParameter(_ message: String) -> ControlError {
+        ControlError(status: 400, type: "InvalidParameterValueException", message: message)
+    }
+
+    /// Lambda's error as the control plane reports it.
+    init(_ error: LambdaServiceError) {
+        self.init(status: error.status, type: error.type, message: error.message)
+    }
+}
+
+/// Changes UpdateStage made to a stage's settings, kept over the deployment file's.
+struct StageOverrides: Sendable {
+    var description: String?
+    var variables: [(String, String)]?
+    var methodSettings: [String: MethodSetting]?
+    var cacheEnabled: Bool?
+    var cacheTTL: Int?
+    var cacheSize: Double?
+
+    func applied(to base: StageConfiguration) -> StageConfiguration {
+        var stage = base
+        if let description { stage.description = description }
+        if let variables { stage.variables = variables }
+        if let methodSettings { stage.methodSettings = methodSettings }
+        if let cacheEnabled { stage.cache.enabled = cacheEnabled }
+        if let cacheTTL { stage.cache.ttlInSeconds = cacheTTL }
+        if let cacheSize { stage.cache.clusterSizeGB = cacheSize }
+        return stage
+    }
+
+    var json: JSONValue {
+        var object = JSONObject()
+        if let description { object["description"] = .string(description) }
+        if let variables { object["variables"] = .object(JSONObject(variables.map { JSONObject.Member(key: $0.0, value: .string($0.1)) })) }
+        if let methodSettings {
+            var settings = JSONObject()
+            for (key, setting) in methodSettings.sorted(by: { $0.key < $1.key }) {
+                var entry = JSONObject()
+                if let throttle = setting.throttle {
+                    entry["throttle"] = ["rateLimit": .number(JSONNumber(throttle.rateLimit) ?? JSONNumber(0)), "burstLimit": .number(JSONNumber(throttle.burstLimit))]
+                }
+                if let caching = setting.cachingEnabled { entry["cachingEnabled"] = .bool(caching) }
+                if let ttl = setting.ttlInSeconds { entry["ttlInSeconds"] = .number(JSONNumber(ttl)) }
+                settings[key] = .object(entry)
+            }
+            object["methodSettings"] = .object(settings)
+        }
+        if let cacheEnabled { object["cacheEnabled"] = .bool(cacheEnabled) }
+        if let cacheTTL { object["cacheTtlInSeconds"] = .number(JSONNumber(cacheTTL)) }
+        if let cacheSize { object["cacheClusterSize"] = .number(JSONNumber(cacheSize) ?? JSONNumber(0)) }
+        return .object(object)
+    }
+
+    init() {}
+
+    init(json: JSONValue) {
+        description = json["description"]?.stringValue
+        if let variables = json["variables"]?.objectValue {
+            self.variables = variables.compactMap { member in member.value.stringValue.map { (member.key, $0) } }
+        }
+        if let settings = json["methodSettings"]?.objectValue {
+            var table: [String: MethodSetting] = [:]
+            for member in settings {
+                var setting = MethodSetting()
+                if let throttle = member.value["throttle"], let rate = throttle["rateLimit"]?.numberValue?.doubleValue,
+                    let burst = throttle["burstLimit"]?.numberValue?.intValue
+                {
+                    setting.throttle = ThrottleSettings(rateLimit: rate, burstLimit: burst)
+                }
+                setting.cachingEnabled = member.value["cachingEnabled"]?.boolValue
+                setting.ttlInSeconds = member.value["ttlInSeconds"]?.numberValue?.intValue
+                table[member.key] = setting
+            }
+            methodSettings = table
+        }
+        cacheEnabled = json["cacheEnabled"]?.boolValue
+        cacheTTL = json["cacheTtlInSeconds"]?.numberValue?.intValue
+        cacheSize = json["cacheClusterSize"]?.numberValue?.doubleValue
+    }
+}
+
+/// Dates as the state file and Lambda write them.
+enum UTCText {
+    /// `2026-12-02`.
+    static func date(_ seconds: Double) -> String {
+        let (year, month, day) = civil(Int((seconds / 86400).rounded(.down)))
+        return "\(year)-\(two(month))-\(two(day))"
+    }
+
+    /// `2026-12-02T10:15:30.123+0000` (Lambda's `LastModified`).
+    static func lambdaTimestamp(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.down))
+        let milliseconds = Int(((seconds - Double(whole)) * 1000).rounded(.down))
+        let time = whole % 86400
+        return date(seconds) + "T\(two(time / 3600)):\(two(time / 60 % 60)):\(two(time % 60)).\(three(milliseconds))+0000"
+    }
+
+    /// The day number of `2026-12-02`, or nil when it is not such a date.
+    static func day(_ text: String) -> Int? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month),
+            (1...31).contains(day)
+        else { return nil }
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civil(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    static func three(_ value: Int) -> String { value < 10 ? "00\(value)" : value < 100 ? "0\(value)" : "\(value)" }
+}
+
+/// Random text for key values and ids.
+enum RandomText {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+    static let lowercase = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+
+    static func alphanumeric(_ count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+
+    /// An id like API Gateway's: lower-case letters and digits.
+    static func identifier(_ count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in lowercase[Int(generator.next(upperBound: UInt64(lowercase.count)))] })
+    }
+
+    /// A stable id for `name` (the same name always gives the same id).
+    static func stableIdentifier(_ name: String, length: Int = 6) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        var result = ""
+        for _ in 0..<length {
+            result.append(lowercase[Int(hash % 36)])
+            hash /= 36
+            if hash == 0 { hash = 0x9E37_79B9_7F4A_7C15 }
+        }
+        return result
+    }
+}

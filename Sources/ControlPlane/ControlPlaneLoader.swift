@@ -1,0 +1,202 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import APIGateway
+import APIModel
+import JSONCore
+import JSONSchema
+import LambdaRuntime
+
+extension ControlPlane {
+    /// Loads the deployment file (and the definition files it names, relative to it), restores
+    /// the state directory when there is one, deploys every stage not deployed before, and
+    /// starts the request path.
+    ///
+    /// The caller decides who may write the state directory: `gateway serve` and the `gateway`
+    /// commands hold `StateDirectory.tryLock()` while they use it; two control planes writing
+    /// one directory at once would race.
+    ///
+    /// - Parameters:
+    ///   - handlers: Lambda code by handler name (`items.handler` → `ItemsFunction()`).
+    ///   - stateDirectory: where keys, quota use, versions, aliases and deployments persist;
+    ///     nil keeps everything in memory.
+    ///   - readOnly: read the state directory but never write it (changes stay in memory):
+    ///     for looking while another process owns the directory.
+    public static func load(
+        deploymentFile: String, stateDirectory: String?, handlers: [String: any LambdaHandler], clock: any GatewayClock = SystemClock(),
+        logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil, readOnly: Bool = false
+    ) throws(GatewayLoadError) -> ControlPlane {
+        let document: JSONValue
+        do {
+            document = try SchemaRegistry.readJSON(atPath: deploymentFile)
+        } catch {
+            throw .other(error.description)
+        }
+        let configuration: DeploymentConfiguration
+        do {
+            configuration = try DeploymentConfiguration.parse(document, file: deploymentFile)
+        } catch {
+            throw .definition(error)
+        }
+        let baseDirectory = deploymentFile.contains("/") ? String(deploymentFile[..<deploymentFile.lastIndex(of: "/")!]) : "."
+        var registry = SchemaRegistry()
+        do {
+            try registry.addDirectory(atPath: baseDirectory)
+        } catch {
+            throw .other(error.description)
+        }
+        let directory = stateDirectory.map(StateDirectory.init)
+        let stateFile = stateDirectory.map { StateFile(directory: $0) }
+        let persisted = try stateFile?.load(removingLeftovers: !readOnly) ?? PersistedState()
+        let ledger: UsageLedger
+        if let directory, !readOnly {
+            try directory.create()
+            ledger = try UsageLedger(path: directory.ledgerFile)
+        } else {
+            ledger = UsageLedger()
+        }
+        // Quota use a format-1 state file kept moves to the ledger (once: the ledger wins).
+        for (client, use) in persisted.usage {
+            let name = client + "@" + use.period
+            if let slot = ledger.slot(for: name), ledger.value(in: slot) < use.used { ledger.store(use.used, in: slot) }
+        }
+        let now = clock.now()
+
+        // Stages: the deployment made earlier, or the current definition file.
+        var stages: [String: StageState] = [:]
+        var history: [DeploymentRecord] = persisted.history.compactMap { entry in
+            guard case .string(let id)? = entry["id"] else { return nil }
+            return DeploymentRecord(
+                id: id, stage: entry["stage"]?.stringValue, createdDate: entry["createdDate"]?.numberValue?.doubleValue ?? 0,
+                description: entry["description"]?.stringValue ?? "", definition: "", document: nil)
+        }
+        for stage in configuration.stages {
+            let saved = persisted.deployments[stage.name]
+            let overrides = persisted.stages[stage.name].map(StageOverrides.init(json:)) ?? StageOverrides()
+            var record: DeploymentRecord
+            if let saved, let snapshot = saved["document"], snapshot != .null {
+                record = DeploymentRecord(
+                    id: saved["id"]?.stringValue ?? RandomText.identifier(6), stage: stage.name,
+                    createdDate: saved["createdDate"]?.numberValue?.doubleValue ?? now, description: saved["description"]?.stringValue ?? "",
+                    definition: saved["definition"]?.stringValue ?? stage.definition, document: snapshot)
+            } else {
+                record = DeploymentRecord(
+                    id: RandomText.identifier(6), stage: stage.name, createdDate: now, description: "deployed at first start",
+                    definition: stage.definition, document: try readDefinition(stage.definition, baseDirectory: baseDirectory))
+                history.append(DeploymentRecord(id: record.id, stage: stage.name, createdDate: now, description: record.description, definition: "", document: nil))
+            }
+            let effective = overrides.applied(to: stage)
+            let compiled = try compile(effective, document: record.document!, baseDirectory: baseDirectory, registry: registry, apiId: configuration.apiId)
+            let cache = effective.cache.enabled ? StageCache(capacityBytes: Int(effective.cache.clusterSizeGB * 1_073_741_824)) : nil
+            stages[stage.name] = StageState(
+                base: stage, overrides: overrides, deployment: record, compiled: compiled, cache: cache, createdDate: record.createdDate,
+                lastUpdatedDate: record.createdDate)
+        }
+
+        // Lambda: functions, versions and aliases from the file, then what was published since.
+        let lambda = LambdaService(accountId: configuration.accountId, region: configuration.region)
+        for (name, handler) in handlers { lambda.register(handler: handler, named: name) }
+        do {
+            for function in configuration.functions {
+                lambda.createFunction(function.name, configuration: function.latest.configuration)
+                for (version, code) in function.versions { try lambda.restoreVersion(function.name, version: version, configuration: code.configuration) }
+                if let saved = persisted.functions[function.name] {
+                    if let latest = saved["latest"].flatMap(FunctionConfiguration.init(json:)) { try lambda.updateFunction(function.name, configuration: latest) }
+                    for member in saved["versions"]?.objectValue ?? JSONObject() {
+                        if let number = Int(member.key), let code = FunctionConfiguration(json: member.value) {
+                            try lambda.restoreVersion(function.name, version: number, configuration: code)
+                        }
+                    }
+                }
+                for alias in function.aliases {
+                    try lambda.setAlias(alias.name, of: function.name, to: FunctionAlias(version: alias.version, additionalVersion: alias.additional))
+                }
+                for member in persisted.functions[function.name]?["aliases"]?.objectValue ?? JSONObject() {
+                    guard case .string(let version)? = member.value["version"] else { continue }
+                    var additional: (String, Double)? = nil
+                    if case .string(let extra)? = member.value["additionalVersion"], let weight = member.value["weight"]?.numberValue?.doubleValue {
+                        additional = (extra, weight)
+                    }
+                    try lambda.setAlias(
+                        member.key, of: function.name, to: FunctionAlias(version: version, additionalVersion: additional),
+                        description: member.value["description"]?.stringValue ?? "")
+                }
+            }
+        } catch {
+            throw .other("\(deploymentFile): functions: \(error.description)")
+        }
+
+        // API keys: values generated once, then kept in the state directory.
+        var keys: [APIKeyRecord] = []
+        for definition in configuration.apiKeys {
+            var record = persisted.apiKeys[definition.name]
+                ?? APIKeyRecord(
+                    id: RandomText.identifier(10), name: definition.name, value: definition.value ?? RandomText.alphanumeric(40),
+                    enabled: definition.enabled, usagePlans: definition.usagePlans, createdDate: now, lastUpdatedDate: now)
+            // The file decides the plans of the keys it declares, unless the key was changed since.
+            if persisted.apiKeys[definition.name] == nil { record.usagePlans = definition.usagePlans }
+            if let value = definition.value { record.value = value }
+            keys.append(record)
+        }
+        // Keys created since (CreateApiKey, gateway keys create) live only in the state directory.
+        for (name, record) in persisted.apiKeys.sorted(by: { $0.value.createdDate < $1.value.createdDate })
+        where !configuration.apiKeys.contains(where: { $0.name == name }) {
+            keys.append(record)
+        }
+
+        let model = Model(keys: keys, stages: stages, history: history)
+        var initial: [String: ServedStage] = [:]
+        for (name, stage) in stages { initial[name] = ServedStage(deployment: stage.compiled, cache: stage.cache) }
+        let snapshot = GatewaySnapshot(
+            apiId: configuration.apiId, accountId: configuration.accountId, region: configuration.region,
+            accountThrottle: configuration.accountThrottle, stages: initial, keys: keys, plans: configuration.usagePlans)
+        let gateway = Gateway(snapshot: snapshot, lambda: lambda, clock: clock, usage: ledger.quotaUsage, ledger: ledger, logSink: logSink)
+        let control = ControlPlane(
+            gateway: gateway, configuration: configuration, lambda: lambda, clock: clock, model: model, stateFile: readOnly ? nil : stateFile, ledger: ledger,
+            baseDirectory: baseDirectory, registry: registry, handlerNames: Set(handlers.keys))
+        // What the first start made (deployments, key values) is durable before anything is served.
+        do {
+            try control.commitLambda()
+        } catch {
+            throw .other(error.message)
+        }
+        return control
+    }
+
+    /// The definition file `name` (relative to the deployment file unless absolute).
+    static func readDefinition(_ name: String, baseDirectory: String) throws(GatewayLoadError) -> JSONValue {
+        let file = name.hasPrefix("/") ? name : baseDirectory + "/" + name
+        do {
+            return try SchemaRegistry.readJSON(atPath: file)
+        } catch {
+            throw .other(error.description)
+        }
+    }
+
+    /// Compiles a stage's deployment of `document`.
+    static func compile(
+        _ stage: StageConfiguration, document: JSONValue, baseDirectory: String, registry: SchemaRegistry, apiId: String
+    ) throws(GatewayLoadError) -> StageDeployment {
+        let file = stage.definition.hasPrefix("/") ? stage.definition : baseDirectory + "/" + stage.definition
+        // Each stage's snapshot gets its own URI; relative model $refs still resolve beside the file.
+        let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+        let uri = SchemaURI.fileURL(forPath: absolute) + "?stage=" + stage.name
+        var registry = registry
+        registry.add(document, uri: uri, source: file)
+        let api: RestAPI
+        do {
+            api = try OpenAPIImporter.importAPI(document, file: file, uri: uri)
+        } catch {
+            throw .definition(error)
+        }
+        return try StageDeployment(stage: stage, api: api, registry: registry, apiId: apiId)
+    }
+}
+
+extension FunctionDefinition.Code {
+    var configuration: FunctionConfiguration {
+        FunctionConfiguration(handler: handler, environment: environment, memorySize: memorySize, timeout: timeout)
+    }
+}

@@ -1,0 +1,124 @@
+import APIGateway
+import AWSSignature
+import HTTPCore
+import JSONCore
+import LambdaRuntime
+
+/// One port for everything, as LocalStack offers: requests signed with SigV4 for the `lambda`
+/// or `apigateway` service (what the aws CLI, boto3 and the SDKs send with an endpoint URL) go
+/// to the AWS APIs of the control plane; every other request is an invoke-URL request for the
+/// gateway. The credential scope in the `Authorization` header decides — never the path.
+///
+/// A request whose `Authorization` header claims SigV4 but does not parse is refused, never
+/// served as an invoke request. By default any access key is accepted (as LocalStack does);
+/// with credentials (`gateway serve --require-signature`) the signature is verified against
+/// them, with AWS's errors when it does not match.
+public final class FrontDoor: HTTPResponder, Sendable {
+    /// The control plane behind the AWS APIs.
+    public let control: ControlPlane
+    let credentials: StateDirectory.Credentials?
+    let logSink: (@Sendable (GatewayLogEvent) -> Void)?
+    let lambdaAPI: LambdaAPI
+    let apiGatewayAPI: APIGatewayAPI
+
+    /// Signatures older or newer than this are refused (AWS: 15 minutes).
+    static let clockSkew: Double = 15 * 60
+
+    /// A front door for `control`; `requireSignature` verifies every AWS API request against
+    /// those credentials.
+    public init(control: ControlPlane, requireSignature credentials: StateDirectory.Credentials? = nil, logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil) {
+        self.control = control
+        self.credentials = credentials
+        self.logSink = logSink
+        lambdaAPI = LambdaAPI(control: control)
+        apiGatewayAPI = APIGatewayAPI(control: control)
+    }
+
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        guard let header = request.headers["Authorization"], header.hasPrefix("AWS4") else {
+            return control.gateway.respond(to: request)
+        }
+        guard let authorization = SigV4.Authorization(header: header) else {
+            return refusal(
+                400, "IncompleteSignatureException",
+                "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters in the form AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request, SignedHeaders=..., Signature=...")
+        }
+        let service: AWSService
+        switch authorization.service {
+        case "lambda": service = .lambda
+        case "apigateway": service = .apigateway
+        case "execute-api":
+            // An IAM-signed invoke-URL request: the gateway serves it.
+            return control.gateway.respond(to: request)
+        default:
+            return refusal(400, "UnrecognizedClientException", "This local gateway serves the lambda and apigateway services, not \(authorization.service)")
+        }
+        let call = AWSCall(request, service: service)
+        if let credentials, let problem = verify(request, authorization, credentials) {
+            return log(call, call.failure(problem))
+        }
+        switch service {
+        case .lambda: return log(call, lambdaAPI.respond(call))
+        case .apigateway: return log(call, apiGatewayAPI.respond(call))
+        }
+    }
+
+    /// Why a signature is refused, or nil when it holds.
+    func verify(_ request: HTTPRequest, _ authorization: SigV4.Authorization, _ credentials: StateDirectory.Credentials) -> ControlError? {
+        guard authorization.accessKeyId == credentials.accessKeyId else {
+            return ControlError(status: 403, type: "UnrecognizedClientException", message: "The security token included in the request is invalid.")
+        }
+        guard let date = request.headers["X-Amz-Date"], let signed = FrontDoor.seconds(amzDate: date) else {
+            return ControlError(status: 400, type: "IncompleteSignatureException", message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        }
+        let now = control.clock.now()
+        if abs(now - signed) > FrontDoor.clockSkew {
+            return ControlError(
+                status: 403, type: "InvalidSignatureException",
+                message: "Signature expired: \(date) is now earlier than \(FrontDoor.amzDate(now - FrontDoor.clockSkew)) (\(FrontDoor.amzDate(now)) - 15 min.)")
+        }
+        let fields = request.headers.map { ($0.name, $0.value) }
+        let signedRequest = SigV4.Request(method: request.method, target: request.target, headers: fields, body: request.body)
+        guard SigV4.verify(signedRequest, authorization: authorization, secret: credentials.secretAccessKey) else {
+            return ControlError(
+                status: 403, type: "InvalidSignatureException",
+                message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+        }
+        return nil
+    }
+
+    /// A refusal before the service is known.
+    func refusal(_ status: Int, _ type: String, _ message: String) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/json")
+        headers.add("x-amzn-RequestId", RequestIdentifier.uuid())
+        headers.add("x-amzn-ErrorType", type)
+        return HTTPResponse(status: status, headers: headers, body: JSONWriter.compact.bytes(["message": .string(message)]))
+    }
+
+    /// One access-log line per control request: the service, method, path and status (bodies,
+    /// which may hold key values, are never logged).
+    func log(_ call: AWSCall, _ response: HTTPResponse) -> HTTPResponse {
+        logSink?(.message("\(call.requestId) \(call.service.rawValue) \(call.request.method) \(call.request.path) \(response.status)"))
+        return response
+    }
+
+    /// `20150830T123600Z` → seconds since 1970.
+    static func seconds(amzDate text: String) -> Double? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: bytes[range], as: UTF8.self)) }
+        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11), let minute = number(11..<13),
+            let second = number(13..<15), let days = UTCText.day("\(year)-\(UTCText.two(month))-\(UTCText.two(day))")
+        else { return nil }
+        return Double(days * 86400 + hour * 3600 + minute * 60 + second)
+    }
+
+    /// Seconds since 1970 → `20150830T123600Z`.
+    static func amzDate(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.down))
+        let (year, month, day) = UTCText.civil(whole / 86400)
+        let time = whole % 86400
+        return "\(year)\(UTCText.two(month))\(UTCText.two(day))T\(UTCText.two(time / 3600))\(UTCText.two(time / 60 % 60))\(UTCText.two(time % 60))Z"
+    }
+}

@@ -1,0 +1,171 @@
+import APIGateway
+import AWSSignature
+import HTTPCore
+import JSONCore
+import LambdaRuntime
+import MappingTemplates
+
+/// Lambda's API (2015-03-31) over the control plane, as botocore's model defines it.
+struct LambdaAPI: Sendable {
+    let control: ControlPlane
+
+    /// The largest Invoke payload Lambda accepts (6 MiB).
+    static let maximumPayload = 6_291_456
+
+    func respond(_ call: AWSCall) -> HTTPResponse {
+        do {
+            return try route(call)
+        } catch {
+            return call.failure(error)
+        }
+    }
+
+    func route(_ call: AWSCall) throws(ControlError) -> HTTPResponse {
+        let method = call.request.method.uppercased()
+        let functions = ["2015-03-31", "functions"]
+        switch method {
+        case "POST" where call.matches(functions + ["{}", "invocations"]):
+            return try invoke(call, function: call.segments[2])
+        case "GET" where call.matches(functions):
+            return call.answer(200, ["Functions": .array(control.functions.map(configuration))])
+        case "GET" where call.matches(functions + ["{}"]):
+            let function = try control.function(call.segments[2], qualifier: call.query["Qualifier"])
+            return call.answer(200, [
+                "Configuration": configuration(function),
+                "Code": ["RepositoryType": "S3", "Location": .string("file://local/\(function.name)/\(function.configuration.handler)")],
+            ])
+        case "GET" where call.matches(functions + ["{}", "configuration"]):
+            return call.answer(200, configuration(try control.function(call.segments[2], qualifier: call.query["Qualifier"])))
+        case "PUT" where call.matches(functions + ["{}", "configuration"]):
+            let body = try call.body()
+            var environment: [String: String]? = nil
+            if let variables = body["Environment"]?["Variables"]?.objectValue {
+                environment = [:]
+                for member in variables {
+                    guard case .string(let value) = member.value else { throw .invalidParameter("Environment variable values must be strings") }
+                    environment![member.key] = value
+                }
+            } else if body["Environment"] != nil {
+                environment = [:]
+            }
+            let updated = try control.updateFunction(
+                call.segments[2], handler: body["Handler"]?.stringValue, environment: environment, memorySize: body["MemorySize"]?.numberValue?.intValue,
+                timeout: body["Timeout"]?.numberValue?.doubleValue, description: body["Description"]?.stringValue)
+            return call.answer(200, configuration(updated))
+        case "POST" where call.matches(functions + ["{}", "versions"]):
+            let body = try call.body()
+            return call.answer(201, configuration(try control.publishVersion(call.segments[2], description: body["Description"]?.stringValue)))
+        case "GET" where call.matches(functions + ["{}", "versions"]):
+            return call.answer(200, ["Versions": .array(try control.versions(call.segments[2]).map(configuration))])
+        case "POST" where call.matches(functions + ["{}", "aliases"]):
+            let body = try call.body()
+            guard case .string(let name)? = body["Name"], case .string(let version)? = body["FunctionVersion"] else {
+                throw .invalidParameter("Name and FunctionVersion are required")
+            }
+            let alias = try control.createAlias(
+                name, of: call.segments[2], version: version, routing: try routing(body), description: body["Description"]?.stringValue ?? "")
+            return call.answer(201, aliasJSON(alias))
+        case "GET" where call.matches(functions + ["{}", "aliases"]):
+            let aliases = try control.aliases(call.segments[2]).filter { alias in call.query["FunctionVersion"].map { alias.target.version == $0 } ?? true }
+            return call.answer(200, ["Aliases": .array(aliases.map(aliasJSON))])
+        case "GET" where call.matches(functions + ["{}", "aliases", "{}"]):
+            return call.answer(200, aliasJSON(try control.alias(call.segments[4], of: call.segments[2])))
+        case "PUT" where call.matches(functions + ["{}", "aliases", "{}"]):
+            let body = try call.body()
+            let routingChange: (version: String, weight: Double)?? = body["RoutingConfig"] == nil ? nil : .some(try routing(body))
+            let alias = try control.updateAlias(
+                call.segments[4], of: call.segments[2], version: body["FunctionVersion"]?.stringValue, routing: routingChange,
+                description: body["Description"]?.stringValue)
+            return call.answer(200, aliasJSON(alias))
+        case "DELETE" where call.matches(functions + ["{}", "aliases", "{}"]):
+            try control.deleteAlias(call.segments[4], of: call.segments[2])
+            return call.empty(204)
+        default:
+            if let operation = AWSOperations.lambda.first(where: { $0.method == method && ControlPlane.matches(call.segments, $0.path) }) {
+                throw call.unsupported(operation.name)
+            }
+            throw call.unknown()
+        }
+    }
+
+    /// `RoutingConfig.AdditionalVersionWeights`: at most one version.
+    func routing(_ body: JSONValue) throws(ControlError) -> (version: String, weight: Double)? {
+        guard let weights = body["RoutingConfig"]?["AdditionalVersionWeights"]?.objectValue, !weights.isEmpty else { return nil }
+        guard weights.count == 1, let member = weights.members.first else {
+            throw .invalidParameter("Number of items in AdditionalVersionWeights cannot be greater than 1")
+        }
+        guard let weight = member.value.numberValue?.doubleValue else { throw .invalidParameter("Weights must be numbers") }
+        return (member.key, weight)
+    }
+
+    func invoke(_ call: AWSCall, function: String) throws(ControlError) -> HTTPResponse {
+        if call.request.body.count > LambdaAPI.maximumPayload {
+            throw ControlError(
+                status: 413, type: "RequestEntityTooLargeException",
+                message: "Request must be smaller than \(LambdaAPI.maximumPayload) bytes for the InvokeFunction operation")
+        }
+        let type = call.request.headers["X-Amz-Invocation-Type"] ?? "RequestResponse"
+        let outcome = try control.invoke(function, qualifier: call.query["Qualifier"], payload: call.request.body, invocationType: type)
+        var response = outcome.status == 200 ? call.answer(200, .null) : call.empty(outcome.status)
+        response.body = outcome.payload
+        response.headers.add("X-Amz-Executed-Version", outcome.executedVersion)
+        if let error = outcome.functionError { response.headers.add("X-Amz-Function-Error", error) }
+        if call.request.headers["X-Amz-Log-Type"]?.lowercased() == "tail" && outcome.status == 200 {
+            // The last 4 KB of the log, base64.
+            let text = Array((outcome.logLines.joined(separator: "\n") + "\n").utf8)
+            response.headers.add("X-Amz-Log-Result", Base64.encode(Array(text.suffix(4096))))
+        }
+        return response
+    }
+
+    /// Lambda's `FunctionConfiguration` shape.
+    func configuration(_ function: FunctionDescription) -> JSONValue {
+        let configuration = function.configuration
+        let digest = ControlPlane.digest(configuration)
+        let revision = ControlPlane.digest(configuration, extra: function.version + String(function.lastModified))
+        return [
+            "FunctionName": .string(function.name), "FunctionArn": .string(function.arn), "Runtime": "provided.al2023",
+            "Role": .string("arn:aws:iam::\(control.configuration.accountId):role/lambda-role"), "Handler": .string(configuration.handler),
+            "CodeSize": 0, "Description": .string(configuration.description), "Timeout": .number(JSONNumber(Int(configuration.timeout.rounded(.up)))),
+            "MemorySize": .number(JSONNumber(configuration.memorySize)), "LastModified": .string(UTCText.lambdaTimestamp(function.lastModified)),
+            "CodeSha256": .string(Base64.encode(digest)), "Version": .string(function.version),
+            "Environment": ["Variables": .strings(configuration.environment.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })],
+            "TracingConfig": ["Mode": "PassThrough"], "RevisionId": .string(ControlPlane.uuidText(revision)), "State": "Active",
+            "LastUpdateStatus": "Successful", "PackageType": "Zip", "Architectures": ["x86_64"], "EphemeralStorage": ["Size": 512],
+            "LoggingConfig": ["LogFormat": "Text", "LogGroup": .string("/aws/lambda/\(function.name)")],
+        ]
+    }
+
+    /// Lambda's `AliasConfiguration` shape.
+    func aliasJSON(_ alias: AliasDescription) -> JSONValue {
+        var object = JSONObject.of([
+            "AliasArn": .string(alias.arn), "Name": .string(alias.name), "FunctionVersion": .string(alias.target.version),
+            "Description": .string(alias.description),
+            "RevisionId": .string(ControlPlane.uuidText(SHA256.hash(alias.arn + alias.target.version + String(alias.target.additionalVersion?.weight ?? 0)))),
+        ])
+        if let extra = alias.target.additionalVersion {
+            object["RoutingConfig"] = ["AdditionalVersionWeights": [extra.version: .number(JSONNumber(extra.weight) ?? JSONNumber(0))]]
+        }
+        return .object(object)
+    }
+}
+
+extension ControlPlane {
+    /// Whether path segments fit a pattern (`{}` one segment, `{+}` the rest).
+    static func matches(_ segments: [String], _ pattern: [String]) -> Bool {
+        if pattern.last == "{+}" {
+            guard segments.count >= pattern.count else { return false }
+            return zip(segments, pattern.dropLast()).allSatisfy { $1 == "{}" || $0 == $1 }
+        }
+        guard segments.count == pattern.count else { return false }
+        return zip(segments, pattern).allSatisfy { $1 == "{}" || $0 == $1 }
+    }
+
+    /// A UUID-shaped text from digest bytes (revision ids).
+    static func uuidText(_ bytes: [UInt8]) -> String {
+        let hex = Hex.encode(Array(bytes.prefix(16)))
+        let characters = Array(hex)
+        return String(characters[0..<8]) + "-" + String(characters[8..<12]) + "-" + String(characters[12..<16]) + "-" + String(characters[16..<20]) + "-"
+            + String(characters[20..<32])
+    }
+}
