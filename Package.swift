@@ -60,7 +60,7 @@ let package = Package(
             name: "CommandLineTools",
             dependencies: [
                 "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ControlPlane", "ItemsService", "LambdaRuntime", "HTTPCore", "HTTPServer",
-                "ClientGenerator",
+                "ClientGenerator", "CSystemCalls",
             ]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["CommandLineTools"]),
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore"]),
         .testTarget(
             name: "APIGatewayTests",
-            dependencies: ["APIGateway", "APIModel", "AWSSignature", "ControlPlane", "ItemsService", "LambdaRuntime", "HTTPCore", "JSONCore"]),
+            dependencies: ["APIGateway", "APIModel", "AWSSignature", "ControlPlane", "ItemsService", "LambdaRuntime", "HTTPCore", "JSONCore", "MappingTemplates"]),
         .testTarget(
             name: "JSONSchemaTests", dependencies: ["JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
         .testTarget(

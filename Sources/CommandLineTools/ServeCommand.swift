@@ -1,4 +1,5 @@
 import APIGateway
+import CSystemCalls
 import ControlPlane
 import Dispatch
 import HTTPServer
@@ -28,6 +29,8 @@ public enum ServeCommand {
           --port N             port (default: 8080; 0 picks a free port and prints it)
           --log-format FORMAT  access log on standard error: text (default), json or off
           --threads N          event-loop threads (default: one per core)
+          --exit-with-parent   stop (as on SIGTERM) when the process that started the
+                               server ends, even by a crash (for test harnesses and tools)
           --require-signature  verify the SigV4 signature of AWS API requests against the
                                credentials in the state directory (credentials.json; made on
                                first use); by default any access key is accepted
@@ -54,6 +57,7 @@ public enum ServeCommand {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 8080)
         var format = LogFormat.text
         var requireSignature = false
+        var exitWithParent = false
         var scanner = ArgumentScanner(common.rest)
         while let argument = scanner.next() {
             let (name, inline) = ArgumentScanner.split(argument)
@@ -74,6 +78,8 @@ public enum ServeCommand {
                 configuration.eventLoops = threads
             case "--require-signature":
                 requireSignature = true
+            case "--exit-with-parent":
+                exitWithParent = true
             case "--log-format":
                 guard let text = value(), let chosen = LogFormat(rawValue: text) else {
                     return GatewayManagement.fail("serve", "--log-format is text, json or off", io: io)
@@ -124,6 +130,11 @@ public enum ServeCommand {
         }
         // Signals are caught before the banner says the server is ready.
         let wait = waitForStop ?? signalWaiter()
+        if exitWithParent {
+            let parent = getppid()
+            _ = csc_set_parent_death_signal(SIGTERM)
+            if getppid() != parent { kill(getpid(), SIGTERM) }  // the parent ended before the request took hold
+        }
         do {
             try directory.writeServer(StateDirectory.ServerRecord(host: configuration.host, port: server.port, pid: getpid()))
         } catch {

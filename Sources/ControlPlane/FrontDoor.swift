@@ -114,8 +114,8 @@ public final class FrontDoor: HTTPResponder, Sendable {
         return Double(days * 86400 + hour * 3600 + minute * 60 + second)
     }
 
-    /// Seconds since 1970 → `20150830T123600Z`.
-    static func amzDate(_ seconds: Double) -> String {
+    /// Seconds since 1970 → `20150830T123600Z` (the `X-Amz-Date` format).
+    public static func amzDate(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded(.down))
         let (year, month, day) = UTCText.civil(whole / 86400)
         let time = whole % 86400

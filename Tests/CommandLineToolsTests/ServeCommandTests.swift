@@ -1,4 +1,5 @@
 import CommandLineTools
+import ControlPlane
 import Dispatch
 import Foundation
 import JSONCore
@@ -165,6 +166,22 @@ struct ServeCommandTests {
         let (code, _, _) = try await served.request("/test/loop", method: "POST", headers: json, body: #"{"n": 2}"#)
         #expect(code == 200)
         #expect(served.shutdown() == 0)
+    }
+
+    @Test("AWS API requests on the same port are logged by operation path, never with a key value")
+    func controlRequestsLogged() async throws {
+        let served = try ServedGateway()
+        let client = ControlClient(transport: .http(host: "127.0.0.1", port: served.port), credentials: .init(accessKeyId: "test", secretAccessKey: "test"))
+        let value = "secret-value-0123456789-never-logged"
+        let made = try client.send("apigateway", "POST", "/apikeys", body: ["name": "Logged", "value": .string(value), "enabled": true])
+        #expect(made.status == 201)
+        #expect(try client.send("apigateway", "GET", "/apikeys?includeValues=true").json["item"]?.arrayValue?.count == 2)
+        let (status, _, _) = try await served.request("/prod/items/1", key: value)
+        #expect(status == 403)  // in no usage plan
+        #expect(served.shutdown() == 0)
+        #expect(served.captured.stderr.contains("apigateway POST /apikeys 201"))
+        #expect(!served.captured.stderr.contains(value))
+        #expect(!served.captured.stderr.contains(served.key))
     }
 
     @Test("--log-format json writes one JSON object per request, with the key id and never the key")

@@ -9,6 +9,12 @@
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <signal.h>
+
+/// Asks the kernel to send `signal` to this process when its parent exits (prctl is variadic,
+/// so Swift cannot call it directly). Returns 0 on success.
+static inline int csc_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, signal, 0, 0, 0); }
 
 // A GNU extension Swift's Glibc module leaves out (it is in the C library all the same).
 extern int pthread_getattr_np(pthread_t thread, pthread_attr_t *attr);
