@@ -234,7 +234,8 @@ struct DecimalDigits: Sendable, Hashable, CustomStringConvertible {
 
     var description: String {
         if digits.isEmpty {
-            return exponent < 0 ? "0." + String(repeating: "0", count: Int(min(-Int128(exponent), 20))) : "0"
+            // As the inline form prints zero: `0`, `0.000` for short fractions, `0e-30` beyond.
+            return DecimalDigits.format(negative: false, digits: "0", exponent: exponent > 0 ? 0 : exponent)
         }
         return DecimalDigits.format(
             negative: negative, digits: String(digits.map { Character(Unicode.Scalar($0 + 48)) }), exponent: exponent)

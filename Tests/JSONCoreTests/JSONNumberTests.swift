@@ -48,7 +48,9 @@ struct JSONNumberTests {
         ("1.50", "1.50"), ("1e400", "1e400"), ("-0.0075", "-0.0075"), ("100", "100"), ("2.5e3", "2500"),
         ("123456789012345678901234567890", "123456789012345678901234567890"),
         // Found by the fuzzer: zero with a positive exponent printed as "000000000".
-        ("-0e8", "0"), ("0E+2", "0"), ("0e-3", "0.000"), ("0e99999999999", "0"),
+        ("-0e8", "0"), ("0E+2", "0"), ("0e-3", "0.000"), ("0e99999999999", "0"), ("0e-30", "0e-30"),
+        // Found by the fuzzer: a zero whose exponent does not fit 32 bits printed differently.
+        ("0e-3333663333", "0e-3333663333"), ("0.0000000e-3333663333", "0e-3333663340"),
     ])
     func text(_ pair: (String, String)) {
         #expect(number(pair.0).description == pair.1)
