@@ -39,7 +39,7 @@ let package = Package(
         // Layer 3: the gateway runtime.
         .target(
             name: "APIGateway",
-            dependencies: ["APIModel", "JSONCore", "JSONSchema", "MappingTemplates", "Velocity", "LambdaRuntime", "HTTPCore", "ECMARegex"]),
+            dependencies: ["APIModel", "CSystemCalls", "JSONCore", "JSONSchema", "MappingTemplates", "Velocity", "LambdaRuntime", "HTTPCore", "ECMARegex"]),
         // Layer 3: the control plane (state, the AWS APIs, the one port for both).
         .target(
             name: "ControlPlane",

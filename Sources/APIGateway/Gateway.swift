@@ -13,7 +13,7 @@ import Synchronization
 ///
 /// It owns no configuration: it reads the `GatewaySnapshot` the control plane publishes (one
 /// immutable value, swapped whole when something changes) and never writes the state
-/// directory. What it counts — quota use — goes to a `QuotaLedger` as it is counted.
+/// directory. What it counts — quota use — goes to a `UsageLedger` as it is counted.
 /// The same object answers in-process calls and the HTTP server (`HTTPResponder`).
 public final class Gateway: HTTPResponder, Sendable {
     let clock: any GatewayClock
@@ -22,14 +22,14 @@ public final class Gateway: HTTPResponder, Sendable {
     /// Lambda, as the integrations invoke it.
     let lambda: LambdaService
     let limits: Mutex<LimitState>
-    let ledger: (any QuotaLedger)?
+    let ledger: UsageLedger?
     let logSink: (@Sendable (GatewayLogEvent) -> Void)?
     let requestTimes = RequestTimeFormatter()
 
     /// A request path serving `snapshot`, invoking functions on `lambda`, counting quota use
     /// from `usage` on (each count also stored in `ledger`).
     package init(
-        snapshot: GatewaySnapshot, lambda: LambdaService, clock: any GatewayClock, usage: [String: QuotaUsage], ledger: (any QuotaLedger)?,
+        snapshot: GatewaySnapshot, lambda: LambdaService, clock: any GatewayClock, usage: [String: QuotaUsage], ledger: UsageLedger?,
         logSink: (@Sendable (GatewayLogEvent) -> Void)?
     ) {
         self.published = Mutex(snapshot)
@@ -420,18 +420,6 @@ package final class GatewaySnapshot: Sendable {
         self.plansByName = plansByName
         self.keys = Dictionary(keys.map { (APIKeyValue($0.value), ActiveKey($0, plansByName: plansByName)) }, uniquingKeysWith: { first, _ in first })
     }
-}
-
-/// Where quota counts are kept durably as they are counted (a memory-mapped file survives a
-/// crash of the process without a write per request). Called under the gateway's limits
-/// lock, once per counted request.
-package protocol QuotaLedger: Sendable {
-    /// The slot for `name` (`plan/keyId@period`), made when new; nil when the ledger is full.
-    func slot(for name: String) -> Int?
-    /// The count in `slot`.
-    func value(in slot: Int) -> Int
-    /// Stores `count` in `slot`.
-    func store(_ count: Int, in slot: Int)
 }
 
 /// Lines of a test-invoke execution log.

@@ -43,9 +43,12 @@ extension Gateway {
         var quota: QuotaUsage?
         var bucket: TokenBucket?
         var methodBuckets: [String: TokenBucket] = [:]
-        /// The ledger slots of the quota period and of the day being counted (for GetUsage).
-        var quotaSlot: (period: String, slot: Int?)?
-        var daySlot: (day: String, slot: Int?, count: Int)?
+        /// The day (since 1970) the ledger slots below are for; -1 before the first count.
+        var ledgerDay = -1
+        /// The ledger slots of the quota period and of the day (for GetUsage), and the day's count.
+        var quotaSlot: Int?
+        var daySlot: Int?
+        var dayCount = 0
     }
 
     // MARK: - Usage plans and throttling
@@ -92,23 +95,27 @@ extension Gateway {
                 if client.quota == nil { client.quota = QuotaUsage(period: period, used: 0) }
                 client.quota!.count(in: period)
                 // Durable before the answer leaves: the count goes to the ledger now.
-                if let ledger { Gateway.record(client, name: clientKey.text, period: period, day: state.periods.period(now, "DAY"), in: ledger) }
+                if let ledger { Gateway.record(client, name: clientKey.text, period: period, now: now, periods: &state.periods, in: ledger) }
             }
             return nil
         }
     }
 
     /// Stores a client's counts in the ledger: the quota period's (`plan/keyId@period`) and the
-    /// day's (`plan/keyId#2026-12-02`, for GetUsage). Slots are found once per period or day.
-    static func record(_ client: ClientLimits, name: String, period: String, day: String, in ledger: any QuotaLedger) {
-        if client.quotaSlot?.period != period { client.quotaSlot = (period, ledger.slot(for: name + "@" + period)) }
-        if let slot = client.quotaSlot?.slot, let used = client.quota?.used { ledger.store(used, in: slot) }
-        if client.daySlot?.day != day {
-            let slot = ledger.slot(for: name + "#" + day)
-            client.daySlot = (day, slot, slot.map { ledger.value(in: $0) } ?? 0)
+    /// day's (`plan/keyId#2026-12-02`, for GetUsage). Slots are found once a day (a period
+    /// is a whole number of days, so it cannot change within one).
+    @inline(__always)
+    static func record(_ client: ClientLimits, name: String, period: String, now: Double, periods: inout QuotaPeriods, in ledger: UsageLedger) {
+        let day = Int((now / 86400).rounded(.down))
+        if client.ledgerDay != day {
+            client.ledgerDay = day
+            client.quotaSlot = ledger.slot(for: name + "@" + period)
+            client.daySlot = ledger.slot(for: name + "#" + periods.period(now, "DAY"))
+            client.dayCount = client.daySlot.map { ledger.value(in: $0) } ?? 0
         }
-        client.daySlot!.count += 1
-        if let slot = client.daySlot!.slot { ledger.store(client.daySlot!.count, in: slot) }
+        client.dayCount += 1
+        if let slot = client.quotaSlot, let used = client.quota?.used { ledger.store(used, in: slot) }
+        if let slot = client.daySlot { ledger.store(client.dayCount, in: slot) }
     }
 
     /// The quota check and the plan's throttle for one client; nil when admitted (the quota is

@@ -218,8 +218,9 @@ extension ControlPlane {
 
     /// Invoke: `RequestResponse` (the result), `Event` (202, run in the background) or
     /// `DryRun` (204, nothing runs: only the function and qualifier are checked).
+    /// `collectLogs` asks for the START/END/REPORT lines (`LogType: Tail`).
     public func invoke(
-        _ reference: String, qualifier: String? = nil, payload: [UInt8], invocationType: String = "RequestResponse"
+        _ reference: String, qualifier: String? = nil, payload: [UInt8], invocationType: String = "RequestResponse", collectLogs: Bool = true
     ) throws(ControlError) -> InvokeOutcome {
         let (name, embedded) = ControlPlane.functionName(reference)
         let qualifier = qualifier ?? embedded
@@ -249,7 +250,7 @@ extension ControlPlane {
             DetachedThread.detach { _ = try? lambda.invoke(target, payload: event) }
             return InvokeOutcome(status: 202, payload: [], functionError: nil, executedVersion: resolved.version, logLines: [])
         case "RequestResponse":
-            let result = try lambdaCall { () throws(LambdaServiceError) in try lambda.invoke(target, payload: event, collectLogs: true) }
+            let result = try lambdaCall { () throws(LambdaServiceError) in try lambda.invoke(target, payload: event, collectLogs: collectLogs) }
             return InvokeOutcome(
                 status: 200, payload: JSONWriter.compact.bytes(result.payload), functionError: result.functionError, executedVersion: result.executedVersion,
                 logLines: result.logLines)

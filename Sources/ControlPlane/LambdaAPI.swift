@@ -105,12 +105,14 @@ struct LambdaAPI: Sendable {
                 message: "Request must be smaller than \(LambdaAPI.maximumPayload) bytes for the InvokeFunction operation")
         }
         let type = call.request.headers["X-Amz-Invocation-Type"] ?? "RequestResponse"
-        let outcome = try control.invoke(function, qualifier: call.query["Qualifier"], payload: call.request.body, invocationType: type)
+        let tail = call.request.headers["X-Amz-Log-Type"]?.lowercased() == "tail"
+        let outcome = try control.invoke(
+            function, qualifier: call.query["Qualifier"], payload: call.request.body, invocationType: type, collectLogs: tail)
         var response = outcome.status == 200 ? call.answer(200, .null) : call.empty(outcome.status)
         response.body = outcome.payload
         response.headers.add("X-Amz-Executed-Version", outcome.executedVersion)
         if let error = outcome.functionError { response.headers.add("X-Amz-Function-Error", error) }
-        if call.request.headers["X-Amz-Log-Type"]?.lowercased() == "tail" && outcome.status == 200 {
+        if tail && outcome.status == 200 {
             // The last 4 KB of the log, base64.
             let text = Array((outcome.logLines.joined(separator: "\n") + "\n").utf8)
             response.headers.add("X-Amz-Log-Result", Base64.encode(Array(text.suffix(4096))))

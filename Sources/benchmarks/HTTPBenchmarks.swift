@@ -40,6 +40,19 @@ func httpBenchmarks() throws {
             printLoad(name + label, result)
         }
         if items == nil { items = try fetch(base.url + "/prod/items", key: key) }
+        // The control plane on the same port: Lambda's Invoke of the lab function, signed for
+        // the lambda service (signatures are not verified by default, so one header serves all).
+        let name = "control plane: Lambda Invoke ItemsFunction:prod"
+        _ = named("http: " + name + label)
+        if settings.only.map({ currentName.contains($0) }) ?? true {
+            let script = NSTemporaryDirectory() + "invoke-\(getpid()).lua"
+            try invokeScript.write(toFile: script, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: script) }
+            let result = medianLoad(
+                wrk: wrk, url: base.url + "/2015-03-31/functions/ItemsFunction/invocations?Qualifier=prod", key: nil, duration: duration, script: script)
+            rows.append((name + label, result))
+            printLoad(name + label, result)
+        }
     }
 
     // nginx serving the same bytes as a static file.
@@ -98,9 +111,18 @@ func printLoad(_ name: String, _ result: LoadResult) {
             result.p99Milliseconds, result.errors))
 }
 
-func medianLoad(wrk: String, url: String, key: String?, duration: String) -> LoadResult {
+/// A wrk script for Lambda's Invoke: POST, a JSON payload, a SigV4 header for the lambda service.
+let invokeScript = """
+    wrk.method = "POST"
+    wrk.body = '{"ID": 3}'
+    wrk.headers["Content-Type"] = "application/json"
+    wrk.headers["X-Amz-Date"] = "20261202T120000Z"
+    wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=test/20261202/us-east-1/lambda/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=\(String(repeating: "0", count: 64))"
+    """
+
+func medianLoad(wrk: String, url: String, key: String?, duration: String, script: String? = nil) -> LoadResult {
     var results: [LoadResult] = []
-    for _ in 0..<settings.runs { results.append(runWrk(wrk, url: url, key: key, duration: duration)) }
+    for _ in 0..<settings.runs { results.append(runWrk(wrk, url: url, key: key, duration: duration, script: script)) }
     results.sort { $0.requestsPerSecond < $1.requestsPerSecond }
     var median = results[results.count / 2]
     median.errors = results.map(\.errors).reduce(0, +)
@@ -108,10 +130,11 @@ func medianLoad(wrk: String, url: String, key: String?, duration: String) -> Loa
 }
 
 /// Runs wrk and reads its summary: requests/s, the 99th percentile, errors and non-2xx answers.
-func runWrk(_ wrk: String, url: String, key: String?, duration: String) -> LoadResult {
+func runWrk(_ wrk: String, url: String, key: String?, duration: String, script: String? = nil) -> LoadResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: wrk)
-    process.arguments = ["-t2", "-c50", "-d\(duration)s", "--latency"] + (key.map { ["-H", "x-api-key: \($0)"] } ?? []) + [url]
+    process.arguments =
+        ["-t2", "-c50", "-d\(duration)s", "--latency"] + (key.map { ["-H", "x-api-key: \($0)"] } ?? []) + (script.map { ["-s", $0] } ?? []) + [url]
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice

@@ -1,4 +1,3 @@
-import APIGateway
 import CSystemCalls
 import Synchronization
 
@@ -15,7 +14,7 @@ import Glibc
 /// 2-byte name length (written last: a slot without it is unused), and the name
 /// (`plan/keyId@period` for a quota period, `plan/keyId#2026-12-02` for a day). Slots are
 /// never moved, so a slot number stays valid for the life of the file.
-final class UsageLedger: QuotaLedger, @unchecked Sendable {
+package final class UsageLedger: @unchecked Sendable {
     // Safety: the mapping is written through `store` (atomic 64-bit stores) and in `slot(for:)`
     // under `names`' lock; it stays mapped for the ledger's lifetime.
     static let headerSize = 4096
@@ -32,7 +31,7 @@ final class UsageLedger: QuotaLedger, @unchecked Sendable {
     private let names: Mutex<(table: [String: Int], next: Int)>
 
     /// A ledger in memory only (no state directory): the same behaviour, nothing kept.
-    init(capacity: Int = 4096) {
+    package init(capacity: Int = 4096) {
         path = nil
         self.capacity = capacity
         mappedBytes = UsageLedger.headerSize + capacity * UsageLedger.slotSize
@@ -43,7 +42,7 @@ final class UsageLedger: QuotaLedger, @unchecked Sendable {
     }
 
     /// Opens (or creates) the ledger file; its slots are read back.
-    init(path: String, capacity: Int = 65_536) throws(GatewayLoadError) {
+    package init(path: String, capacity: Int = 65_536) throws(GatewayLoadError) {
         self.path = path
         self.capacity = capacity
         mappedBytes = UsageLedger.headerSize + capacity * UsageLedger.slotSize
@@ -96,11 +95,13 @@ final class UsageLedger: QuotaLedger, @unchecked Sendable {
         }
     }
 
+    @inline(__always)
     private func counter(_ slot: Int) -> UnsafeMutablePointer<Int64> {
         (base + UsageLedger.headerSize + slot * UsageLedger.slotSize).assumingMemoryBound(to: Int64.self)
     }
 
-    func slot(for name: String) -> Int? {
+    /// The slot for `name` (`plan/keyId@period`), made when new; nil when the ledger is full.
+    package func slot(for name: String) -> Int? {
         let bytes = Array(name.utf8)
         guard !bytes.isEmpty, bytes.count <= UsageLedger.nameCapacity else { return nil }
         return names.withLock { names in
@@ -118,18 +119,21 @@ final class UsageLedger: QuotaLedger, @unchecked Sendable {
         }
     }
 
-    func value(in slot: Int) -> Int { Int(csc_load_int64(counter(slot))) }
+    /// The count in `slot`.
+    package func value(in slot: Int) -> Int { Int(csc_load_int64(counter(slot))) }
 
-    func store(_ count: Int, in slot: Int) { csc_store_int64(counter(slot), Int64(count)) }
+    /// Stores `count` in `slot` (an atomic store into the mapping).
+    @inline(__always)
+    package func store(_ count: Int, in slot: Int) { csc_store_int64(counter(slot), Int64(count)) }
 
     /// Every named count.
-    var entries: [(name: String, count: Int)] {
+    package var entries: [(name: String, count: Int)] {
         let table = names.withLock { $0.table }
         return table.map { ($0.key, value(in: $0.value)) }
     }
 
     /// Quota use by client (`plan/keyId`): the latest period each has a count for.
-    var quotaUsage: [String: QuotaUsage] {
+    package var quotaUsage: [String: QuotaUsage] {
         var result: [String: QuotaUsage] = [:]
         for (name, count) in entries {
             guard let at = name.lastIndex(of: "@") else { continue }
@@ -141,7 +145,7 @@ final class UsageLedger: QuotaLedger, @unchecked Sendable {
     }
 
     /// Requests counted per day for a client (`plan/keyId`): `2026-12-02` → count.
-    func days(of client: String) -> [String: Int] {
+    package func days(of client: String) -> [String: Int] {
         var result: [String: Int] = [:]
         let prefix = client + "#"
         for (name, count) in entries where name.hasPrefix(prefix) { result[String(name.dropFirst(prefix.count))] = count }
