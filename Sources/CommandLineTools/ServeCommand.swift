@@ -142,6 +142,7 @@ public enum ServeCommand {
             server.stop(gracePeriod: 0)
             return 2
         }
+        if !control.startupReport.isEmpty { io.printError("gateway serve: \(control.startupReport)\n") }
         io.print(banner(control: control, host: configuration.host, port: server.port, signed: credentials))
         wait()
 

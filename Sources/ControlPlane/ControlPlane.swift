@@ -29,6 +29,8 @@ public final class ControlPlane: Sendable {
     let registry: SchemaRegistry
     /// Handler names the functions may use.
     let handlerNames: Set<String>
+    /// What loading found and did, in one line (`gateway serve` prints it).
+    public let startupReport: String
 
     /// Everything that changes, under one lock.
     struct Model: Sendable {
@@ -64,8 +66,10 @@ public final class ControlPlane: Sendable {
 
     init(
         gateway: Gateway, configuration: DeploymentConfiguration, lambda: LambdaService, clock: any GatewayClock, model: Model,
-        stateFile: StateFile?, ledger: UsageLedger, baseDirectory: String, registry: SchemaRegistry, handlerNames: Set<String>
+        stateFile: StateFile?, ledger: UsageLedger, baseDirectory: String, registry: SchemaRegistry, handlerNames: Set<String>,
+        startupReport: String = ""
     ) {
+        self.startupReport = startupReport
         self.gateway = gateway
         self.configuration = configuration
         self.lambda = lambda

@@ -153,9 +153,21 @@ extension ControlPlane {
             apiId: configuration.apiId, accountId: configuration.accountId, region: configuration.region,
             accountThrottle: configuration.accountThrottle, stages: initial, keys: keys, plans: configuration.usagePlans)
         let gateway = Gateway(snapshot: snapshot, lambda: lambda, clock: clock, usage: ledger.quotaUsage, ledger: ledger, logSink: logSink)
+        var report: [String] = []
+        if let stateDirectory {
+            let restored = persisted.apiKeys.count + persisted.deployments.count + persisted.functions.count
+            report.append(
+                restored == 0
+                    ? "new state in \(stateDirectory)"
+                    : "restored from \(stateDirectory): \(persisted.apiKeys.count) API keys, \(persisted.deployments.count) deployments, "
+                        + "\(persisted.functions.count) functions, \(ledger.entries.count) quota counters")
+            if !persisted.usage.isEmpty { report.append("moved \(persisted.usage.count) quota counts from a format-1 state file to usage.ledger") }
+            let removed = stateFile?.leftoversRemoved.count ?? 0
+            if removed > 0 { report.append("removed \(removed) temporary file\(removed == 1 ? "" : "s") an interrupted save left") }
+        }
         let control = ControlPlane(
             gateway: gateway, configuration: configuration, lambda: lambda, clock: clock, model: model, stateFile: readOnly ? nil : stateFile, ledger: ledger,
-            baseDirectory: baseDirectory, registry: registry, handlerNames: Set(handlers.keys))
+            baseDirectory: baseDirectory, registry: registry, handlerNames: Set(handlers.keys), startupReport: report.joined(separator: "; "))
         // What the first start made (deployments, key values) is durable before anything is served.
         do {
             try control.commitLambda()

@@ -86,11 +86,13 @@ struct StateFile: Sendable {
     var file: String { directory + "/state.json" }
     var temporaryFile: String { directory + "/state.json.tmp" }
     private static let saving = Mutex(())
+    /// Temporary files the last load removed (for the start-up report).
+    let leftoversRemoved = SharedCount()
 
     /// The state, or nil when there is no file yet. Only the directory's owner (the lock
     /// holder) removes what interrupted saves left (`removingLeftovers`).
     func load(removingLeftovers: Bool = true) throws(GatewayLoadError) -> PersistedState? {
-        if removingLeftovers { removeLeftovers() }
+        if removingLeftovers { leftoversRemoved.set(removeLeftovers()) }
         guard FileManager.default.fileExists(atPath: file) else { return nil }
         guard let data = FileManager.default.contents(atPath: file) else { throw .other("\(file): cannot read the state file") }
         let json: JSONValue
@@ -119,12 +121,15 @@ struct StateFile: Sendable {
 
     /// Removes what an interrupted save left: the fixed temporary file, and the randomly
     /// named ones earlier versions (Foundation's atomic writes) could leave.
-    func removeLeftovers() {
-        try? FileManager.default.removeItem(atPath: temporaryFile)
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+    /// Returns how many files it removed.
+    @discardableResult
+    func removeLeftovers() -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
+        var removed = 0
         for name in names where name.hasPrefix(".state.json") || name.hasPrefix("state.json.tmp") {
-            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+            if (try? FileManager.default.removeItem(atPath: directory + "/" + name)) != nil { removed += 1 }
         }
+        return removed
     }
 }
 
@@ -173,4 +178,11 @@ enum AtomicFile {
         }
         return nil
     }
+}
+
+/// A count shared by copies of a value type.
+final class SharedCount: Sendable {
+    private let value = Mutex(0)
+    func set(_ count: Int) { value.withLock { $0 = count } }
+    var count: Int { value.withLock { $0 } }
 }
