@@ -20,8 +20,8 @@ enum VelocityFuzzing {
             template = try MappingTemplate(source, limits: limits)
         } catch {
             if case .syntax(let syntax) = error {
-                // The position is inside the text: lines counted as editors count them.
-                let lines = source.split(separator: "\n", omittingEmptySubsequences: false).count
+                // The position is inside the text: lines counted as the parser counts them (line feeds).
+                let lines = source.unicodeScalars.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
                 invariant(syntax.location.line >= 1 && syntax.location.line <= lines + 1, "syntax error on line \(syntax.location.line) of \(lines)")
                 invariant(syntax.location.column >= 1, "syntax error at column \(syntax.location.column)")
             }

@@ -166,6 +166,13 @@ public struct RequestParser: Sendable {
             state = .head(scanned: available)
             return .needMoreData
         }
+        // The same verdicts as for a head still arriving, in the same order: a request line
+        // over its limit is 414 even when the whole head is also over its own.
+        if end.headerEnd - start > limits.maxRequestLineBytes,
+            buffer[start...(start + limits.maxRequestLineBytes)].firstIndex(of: 0x0A) == nil
+        {
+            return .failure(HTTPProtocolError(414, "the request line is longer than \(limits.maxRequestLineBytes) bytes"))
+        }
         if end.headerEnd - start > limits.maxHeaderBytes { return .failure(HTTPProtocolError(431, "the header section is longer than \(limits.maxHeaderBytes) bytes")) }
         let result = buffer.withUnsafeBufferPointer { bytes in
             HeadSyntax.parse(UnsafeBufferPointer(rebasing: bytes[start..<end.headerEnd]), limits: limits)

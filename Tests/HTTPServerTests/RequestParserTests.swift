@@ -162,4 +162,16 @@ private func failure(_ events: [ParseEvent]) -> HTTPProtocolError? {
             #expect(failure(parse(text, step: step))?.status == 400, "step \(step)")
         }
     }
+
+    /// Found by the fuzzer: a head over both limits was 431 when it arrived whole and 414 when
+    /// it arrived in pieces; the request line's limit is checked first either way.
+    @Test func requestLineLimitWinsOverHeaderLimitWhateverTheSplits() {
+        var limits = ServerLimits()
+        limits.maxRequestLineBytes = 100
+        limits.maxHeaderBytes = 300
+        let text = "GET /" + String(repeating: "a", count: 400) + " HTTP/1.1\r\nHost: h\r\n\r\n"
+        for step in [1, 7, 64, Int.max] {
+            #expect(failure(parse(text, step: step, limits: limits))?.status == 414, "step \(step)")
+        }
+    }
 }
