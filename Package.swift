@@ -33,6 +33,9 @@ let package = Package(
         .target(name: "Velocity", dependencies: ["JSONCore", "ECMARegex"]),
         .target(name: "MappingTemplates", dependencies: ["Velocity", "JSONCore"]),
         .target(name: "LambdaRuntime", dependencies: ["JSONCore"]),
+        // Layer 2: function code run as local processes behind the Lambda Runtime API (served by
+        // the HTTP server); it knows Lambda, not API Gateway.
+        .target(name: "LambdaEnvironments", dependencies: ["LambdaRuntime", "HTTPServer", "HTTPCore", "AWSSignature", "CSystemCalls"]),
         // Layer 2: the bundled function and the API definition.
         .target(name: "ItemsService", dependencies: ["LambdaRuntime", "JSONCore"]),
         .target(name: "APIModel", dependencies: ["JSONCore", "JSONSchema"]),
@@ -59,12 +62,12 @@ let package = Package(
         .target(
             name: "CommandLineTools",
             dependencies: [
-                "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ControlPlane", "ItemsService", "LambdaRuntime", "HTTPCore", "HTTPServer",
-                "ClientGenerator", "CSystemCalls",
+                "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ControlPlane", "LambdaEnvironments", "LambdaRuntime", "HTTPCore",
+                "HTTPServer", "ClientGenerator", "CSystemCalls",
             ]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["CommandLineTools"]),
-        .executableTarget(name: "gateway", dependencies: ["CommandLineTools"]),
+        .executableTarget(name: "gateway", dependencies: ["CommandLineTools", "ItemsService"]),
         .executableTarget(name: "generate-client", dependencies: ["CommandLineTools"]),
         .executableTarget(
             name: "benchmarks",
@@ -94,7 +97,8 @@ let package = Package(
         .testTarget(
             name: "JSONSchemaTests", dependencies: ["JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
         .testTarget(
-            name: "CommandLineToolsTests", dependencies: ["CommandLineTools", "ControlPlane", "AWSSignature", "JSONCore", "JSONSchema", "MappingTemplates"]),
+            name: "CommandLineToolsTests",
+            dependencies: ["CommandLineTools", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates"]),
     ],
     swiftLanguageModes: [.v6]
 )

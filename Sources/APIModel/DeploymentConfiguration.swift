@@ -87,10 +87,16 @@ public struct FunctionDefinition: Sendable {
         public var environment: [String: String]
         public var memorySize: Int
         public var timeout: Double
+        /// `python3.13`, `provided.al2023`…; nil for a built-in handler.
+        public var runtime: String?
+        /// The code directory as the file writes it (relative to the deployment file unless absolute).
+        public var code: String?
     }
 
     /// The function name.
     public var name: String
+    /// Reserved concurrency (nil: none).
+    public var reservedConcurrency: Int?
     /// `$LATEST`.
     public var latest: Code
     /// Published versions.
@@ -216,7 +222,15 @@ public struct DeploymentConfiguration: Sendable {
                 guard let number = version["version"]?.numberValue?.intValue, number >= 1 else {
                     throw reader.fail(tokens + ["versions", String(index), "version"], "a published version is a number from 1")
                 }
-                versions.append((number, try reader.code(version, at: tokens + ["versions", String(index)])))
+                // A version that says only its number is `$LATEST` as the file describes it.
+                versions.append((number, try reader.code(version, at: tokens + ["versions", String(index)], inheriting: latest)))
+            }
+            var reservedConcurrency: Int? = nil
+            if let reserved = member.value["reservedConcurrency"] {
+                guard let value = reserved.numberValue?.intValue, value >= 0, value <= 1000 else {
+                    throw reader.fail(tokens + ["reservedConcurrency"], "reservedConcurrency is a whole number from 0 to 1000")
+                }
+                reservedConcurrency = value
             }
             var aliases: [(name: String, version: String, additional: (version: String, weight: Double)?)] = []
             for alias in member.value["aliases"]?.objectValue ?? JSONObject() {
@@ -236,7 +250,8 @@ public struct DeploymentConfiguration: Sendable {
                 }
                 aliases.append((alias.key, version, additional))
             }
-            functions.append(FunctionDefinition(name: member.key, latest: latest, versions: versions, aliases: aliases))
+            functions.append(
+                FunctionDefinition(name: member.key, reservedConcurrency: reservedConcurrency, latest: latest, versions: versions, aliases: aliases))
         }
         let stageNames = Set(stages.map(\.name))
         var usagePlans: [UsagePlanDefinition] = []
@@ -316,17 +331,44 @@ extension DocumentReader {
         return seconds
     }
 
-    func code(_ value: JSONValue, at tokens: [String]) throws(APIDefinitionError) -> FunctionDefinition.Code {
-        guard case .string(let handler)? = value["handler"] else { throw fail(tokens + ["handler"], "a function names its handler") }
-        var environment: [String: String] = [:]
+    /// A function's (or version's) code and configuration; fields a version leaves out come
+    /// from `inherited`.
+    func code(_ value: JSONValue, at tokens: [String], inheriting inherited: FunctionDefinition.Code? = nil) throws(APIDefinitionError) -> FunctionDefinition.Code {
+        let handler: String
+        if case .string(let named)? = value["handler"] {
+            handler = named
+        } else if let inherited {
+            handler = inherited.handler
+        } else {
+            throw fail(tokens + ["handler"], "a function names its handler")
+        }
+        var environment: [String: String] = value["environment"] == nil ? inherited?.environment ?? [:] : [:]
         for member in value["environment"]?.objectValue ?? JSONObject() {
             guard case .string(let text) = member.value else { throw fail(tokens + ["environment", member.key], "environment values are strings") }
             environment[member.key] = text
         }
-        let memory = value["memorySize"]?.numberValue?.intValue ?? 128
+        let memory = value["memorySize"]?.numberValue?.intValue ?? inherited?.memorySize ?? 128
         guard (128...10240).contains(memory) else { throw fail(tokens + ["memorySize"], "memorySize is from 128 to 10240 MB") }
-        let timeout = value["timeout"]?.numberValue?.doubleValue ?? 3
+        let timeout = value["timeout"]?.numberValue?.doubleValue ?? inherited?.timeout ?? 3
         guard timeout >= 1, timeout <= 900 else { throw fail(tokens + ["timeout"], "timeout is from 1 to 900 seconds") }
-        return FunctionDefinition.Code(handler: handler, environment: environment, memorySize: memory, timeout: timeout)
+        var runtime = inherited?.runtime
+        if let named = value["runtime"] {
+            guard case .string(let text) = named,
+                text == "provided.al2023" || text == "provided.al2" || (text.hasPrefix("python3.") && Int(text.dropFirst(8)) != nil)
+            else {
+                throw fail(tokens + ["runtime"], "runtime is python3.x, provided.al2023 or provided.al2 (leave it out for a built-in handler)")
+            }
+            runtime = text
+        }
+        var code = inherited?.code
+        if let directory = value["code"] {
+            guard case .string(let text) = directory, !text.isEmpty else {
+                throw fail(tokens + ["code"], "code is the function's directory, relative to the deployment file")
+            }
+            code = text
+        }
+        if runtime != nil, code == nil { throw fail(tokens + ["code"], "a function with a runtime names its code directory") }
+        if runtime == nil, code != nil { throw fail(tokens + ["runtime"], "a function with a code directory names its runtime") }
+        return FunctionDefinition.Code(handler: handler, environment: environment, memorySize: memory, timeout: timeout, runtime: runtime, code: code)
     }
 }

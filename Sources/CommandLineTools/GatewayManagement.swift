@@ -1,7 +1,6 @@
 import APIGateway
 import ControlPlane
 import HTTPCore
-import ItemsService
 import JSONCore
 import LambdaRuntime
 import MappingTemplates
@@ -41,8 +40,8 @@ enum GatewayManagement {
         return result
     }
 
-    /// The bundled Lambda code.
-    static let handlers: [String: any LambdaHandler] = [ItemsFunction.handlerName: ItemsFunction()]
+    /// The Lambda code built into the executable.
+    static var handlers: [String: any LambdaHandler] { BuiltInFunctions.handlers }
 
     /// The control plane's API, reached as the state directory says: the running server, or a
     /// control plane loaded here (the lock held until `release`).
@@ -88,7 +87,9 @@ enum GatewayManagement {
         do {
             for attempt in 0..<50 {
                 if let lock = try directory.tryLock() {
-                    let control = try ControlPlane.load(deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: handlers)
+                    let control = try ControlPlane.load(
+                        deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: handlers,
+                        codeRunner: BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory))
                     let credentials = StateDirectory.Credentials(accessKeyId: "LOCAL", secretAccessKey: "local")
                     return Session(
                         client: ControlClient(transport: .inProcess(FrontDoor(control: control)), credentials: credentials, region: control.configuration.region),
@@ -469,7 +470,8 @@ enum GatewayManagement {
         let control: ControlPlane
         do {
             control = try ControlPlane.load(
-                deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: handlers, readOnly: true)
+                deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: handlers, readOnly: true,
+                codeRunner: BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory, readOnly: true))
         } catch {
             io.printError("gateway test-invoke: \(error.description)\n")
             return 2

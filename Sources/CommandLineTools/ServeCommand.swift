@@ -2,6 +2,7 @@ import APIGateway
 import CSystemCalls
 import ControlPlane
 import Dispatch
+import LambdaEnvironments
 import HTTPServer
 import JSONCore
 import Synchronization
@@ -106,6 +107,9 @@ public enum ServeCommand {
         let directory = StateDirectory(common.stateDirectory)
         let lock: StateDirectory.Lock
         let control: ControlPlane
+        var runner: LocalCodeRunner? = nil
+        // Function processes end with the server, whichever way it stops.
+        defer { runner?.shutdown() }
         let credentials: StateDirectory.Credentials?
         do {
             guard let taken = try directory.tryLock() else {
@@ -114,8 +118,10 @@ public enum ServeCommand {
                 return 2
             }
             lock = taken
+            runner = BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory)
             control = try ControlPlane.load(
-                deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: GatewayManagement.handlers, logSink: sink)
+                deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: GatewayManagement.handlers, logSink: sink,
+                codeRunner: runner)
             credentials = requireSignature ? try directory.credentials() : nil
         } catch {
             io.printError("gateway serve: \(error.description)\n")

@@ -13,7 +13,13 @@ enum AWSService: String, Sendable {
     /// The error body: Lambda's `{"Type":"User","Message":…}`, API Gateway's `{"message":…}`.
     func errorBody(_ error: ControlError) -> JSONValue {
         switch self {
-        case .lambda: return ["Type": error.status >= 500 ? "Service" : "User", "Message": .string(error.message)]
+        case .lambda:
+            if error.type == "TooManyRequestsException" {
+                // A throttled invocation (GATEWAY-REFERENCE-2 §15.6).
+                let reason = error.message == "Rate Exceeded." ? "ReservedFunctionConcurrentInvocationLimitExceeded" : "ConcurrentInvocationLimitExceeded"
+                return ["Reason": .string(reason), "Type": "User", "message": "Rate Exceeded."]
+            }
+            return ["Type": error.status >= 500 ? "Service" : "User", "Message": .string(error.message)]
         case .apigateway: return ["message": .string(error.message)]
         }
     }

@@ -252,7 +252,7 @@ extension ControlPlane {
         case "RequestResponse":
             let result = try lambdaCall { () throws(LambdaServiceError) in try lambda.invoke(target, payload: event, collectLogs: collectLogs) }
             return InvokeOutcome(
-                status: 200, payload: JSONWriter.compact.bytes(result.payload), functionError: result.functionError, executedVersion: result.executedVersion,
+                status: 200, payload: result.payloadBytes ?? JSONWriter.compact.bytes(result.payload), functionError: result.functionError, executedVersion: result.executedVersion,
                 logLines: result.logLines)
         default:
             throw ControlError(

@@ -24,9 +24,12 @@ extension ControlPlane {
     ///     nil keeps everything in memory.
     ///   - readOnly: read the state directory but never write it (changes stay in memory):
     ///     for looking while another process owns the directory.
+    ///   - codeRunner: runs functions whose configuration names a `runtime` and a `code`
+    ///     directory; each is checked at load (its interpreter, its directory), and versions the
+    ///     file declares are published from the directory as it is at their first load.
     public static func load(
         deploymentFile: String, stateDirectory: String?, handlers: [String: any LambdaHandler], clock: any GatewayClock = SystemClock(),
-        logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil, readOnly: Bool = false
+        logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil, readOnly: Bool = false, codeRunner: (any FunctionCodeRunner)? = nil
     ) throws(GatewayLoadError) -> ControlPlane {
         let document: JSONValue
         do {
@@ -96,12 +99,31 @@ extension ControlPlane {
         }
 
         // Lambda: functions, versions and aliases from the file, then what was published since.
-        let lambda = LambdaService(accountId: configuration.accountId, region: configuration.region)
+        let lambda = LambdaService(accountId: configuration.accountId, region: configuration.region, codeRunner: codeRunner)
         for (name, handler) in handlers { lambda.register(handler: handler, named: name) }
-        do {
+        var warnings: [String] = []
+        do throws(LambdaServiceError) {
             for function in configuration.functions {
-                lambda.createFunction(function.name, configuration: function.latest.configuration)
-                for (version, code) in function.versions { try lambda.restoreVersion(function.name, version: version, configuration: code.configuration) }
+                let latest = function.latest.configuration(baseDirectory: baseDirectory)
+                if latest.runtime != nil {
+                    guard let codeRunner else {
+                        throw LambdaServiceError(
+                            status: 500, type: "ServiceException", message: "\(function.name) has runtime \(latest.runtime!), and nothing here runs code from directories")
+                    }
+                    for warning in try codeRunner.prepare(latest) { warnings.append("\(function.name): \(warning)") }
+                }
+                lambda.createFunction(function.name, configuration: latest)
+                try lambda.setReservedConcurrency(function.name, function.reservedConcurrency)
+                let savedVersions = persisted.functions[function.name]?["versions"]?.objectValue ?? JSONObject()
+                for (version, code) in function.versions {
+                    var frozen = code.configuration(baseDirectory: baseDirectory)
+                    // Code in a directory is published (copied) at the first load; later loads
+                    // restore that copy from the state directory.
+                    if frozen.runtime != nil, let codeRunner, !savedVersions.contains(key: String(version)) {
+                        frozen = try codeRunner.publish(function: function.name, version: version, configuration: frozen)
+                    }
+                    try lambda.restoreVersion(function.name, version: version, configuration: frozen)
+                }
                 if let saved = persisted.functions[function.name] {
                     if let latest = saved["latest"].flatMap(FunctionConfiguration.init(json:)) { try lambda.updateFunction(function.name, configuration: latest) }
                     for member in saved["versions"]?.objectValue ?? JSONObject() {
@@ -127,6 +149,7 @@ extension ControlPlane {
         } catch {
             throw .other("\(deploymentFile): functions: \(error.description)")
         }
+        for warning in warnings { logSink?(.message("warning: " + warning)) }
 
         // API keys: values generated once, then kept in the state directory.
         var keys: [APIKeyRecord] = []
@@ -208,7 +231,20 @@ extension ControlPlane {
 }
 
 extension FunctionDefinition.Code {
-    var configuration: FunctionConfiguration {
-        FunctionConfiguration(handler: handler, environment: environment, memorySize: memorySize, timeout: timeout)
+    /// The configuration, with the code directory made absolute (relative paths are relative
+    /// to the deployment file's directory).
+    func configuration(baseDirectory: String) -> FunctionConfiguration {
+        var directory: String? = nil
+        if let code {
+            var path = code.hasPrefix("/") ? code : baseDirectory + "/" + code
+            if !path.hasPrefix("/") { path = FileManager.default.currentDirectoryPath + "/" + path }
+            var parts: [Substring] = []
+            for part in path.split(separator: "/") where part != "." {
+                if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+            }
+            directory = "/" + parts.joined(separator: "/")
+        }
+        return FunctionConfiguration(
+            handler: handler, environment: environment, memorySize: memorySize, timeout: timeout, runtime: runtime, code: directory)
     }
 }

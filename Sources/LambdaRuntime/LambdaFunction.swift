@@ -43,10 +43,21 @@ public protocol LambdaHandler: Sendable {
     func handle(_ event: JSONValue, context: LambdaContext) throws(LambdaFunctionError) -> JSONValue
 }
 
-/// A function's configuration: which code runs (a handler registered by name) and how.
-public struct FunctionConfiguration: Sendable, Equatable {
-    /// The registered handler's name (the "code").
+/// A function's configuration: which code runs (a handler registered by name, or code in a
+/// directory run by a runtime) and how.
+public struct FunctionConfiguration: Sendable, Hashable {
+    /// The registered handler's name, or for code in a directory the handler the runtime
+    /// loads (`lambda_function.lambda_handler`).
     public var handler: String
+    /// The runtime that runs code from `code` (`python3.13`, `provided.al2023`); nil for a
+    /// built-in handler.
+    public var runtime: String?
+    /// The code directory (an absolute path) when `runtime` is set: the user's directory for
+    /// `$LATEST`, a snapshot for a published version.
+    public var code: String?
+    /// A digest of the code directory's files when published (nil for `$LATEST`, whose code
+    /// may change at any time).
+    public var codeSha256: String?
     /// Environment variables.
     public var environment: [String: String]
     /// Memory in MB (default 128).
@@ -57,8 +68,14 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var description: String
 
     /// A configuration with Lambda's defaults.
-    public init(handler: String, environment: [String: String] = [:], memorySize: Int = 128, timeout: Double = 3, description: String = "") {
+    public init(
+        handler: String, environment: [String: String] = [:], memorySize: Int = 128, timeout: Double = 3, description: String = "",
+        runtime: String? = nil, code: String? = nil, codeSha256: String? = nil
+    ) {
         self.handler = handler
+        self.runtime = runtime
+        self.code = code
+        self.codeSha256 = codeSha256
         self.environment = environment
         self.memorySize = memorySize
         self.timeout = timeout
@@ -67,12 +84,16 @@ public struct FunctionConfiguration: Sendable, Equatable {
 
     /// The configuration as JSON (for the state directory).
     public var json: JSONValue {
-        [
+        var object = JSONObject.of([
             "handler": .string(handler),
             "environment": .object(JSONObject(environment.sorted { $0.key < $1.key }.map { JSONObject.Member(key: $0.key, value: .string($0.value)) })),
             "memorySize": .number(JSONNumber(memorySize)), "timeout": .number(JSONNumber(timeout) ?? JSONNumber(3)),
             "description": .string(description),
-        ]
+        ])
+        if let runtime { object["runtime"] = .string(runtime) }
+        if let code { object["code"] = .string(code) }
+        if let codeSha256 { object["codeSha256"] = .string(codeSha256) }
+        return .object(object)
     }
 
     /// Reads `json`; nil when malformed.
@@ -85,7 +106,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
         }
         self.init(
             handler: handler, environment: environment, memorySize: json["memorySize"]?.numberValue?.intValue ?? 128,
-            timeout: json["timeout"]?.numberValue?.doubleValue ?? 3, description: json["description"]?.stringValue ?? "")
+            timeout: json["timeout"]?.numberValue?.doubleValue ?? 3, description: json["description"]?.stringValue ?? "",
+            runtime: json["runtime"]?.stringValue, code: json["code"]?.stringValue, codeSha256: json["codeSha256"]?.stringValue)
     }
 }
 
@@ -147,6 +169,9 @@ public struct InvocationResult: Sendable {
     public let logLines: [String]
     /// Milliseconds the handler ran.
     public let durationMilliseconds: Double
+    /// The response as the function's runtime sent it (code run by a runtime may answer
+    /// with bytes that are not JSON); nil for built-in handlers, whose answer is `payload`.
+    public internal(set) var payloadBytes: [UInt8]? = nil
 
     /// The error message when the function failed.
     public var errorMessage: String? { functionError == nil ? nil : payload["errorMessage"]?.stringValue }

@@ -24,6 +24,9 @@ public final class LambdaService: Sendable {
         var published: [Int: Double] = [:]
         var warm: Set<String> = []
         var metrics = FunctionMetrics()
+        /// The function's reserved concurrency (nil: unreserved) and its invocations in flight.
+        var reservedConcurrency: Int?
+        var running = 0
     }
 
     private let handlers: Mutex<[String: any LambdaHandler]>
@@ -34,11 +37,15 @@ public final class LambdaService: Sendable {
     public let region: String
     /// `arn:aws:lambda:REGION:ACCOUNT:function:`.
     let arnPrefix: String
+    /// Runs functions whose configuration names a runtime (code in a directory); nil when only
+    /// built-in handlers can run.
+    public let codeRunner: (any FunctionCodeRunner)?
 
-    /// An empty service.
-    public init(accountId: String = "123456789012", region: String = "us-east-1") {
+    /// An empty service; `codeRunner` runs functions with a `runtime`.
+    public init(accountId: String = "123456789012", region: String = "us-east-1", codeRunner: (any FunctionCodeRunner)? = nil) {
         self.accountId = accountId
         self.region = region
+        self.codeRunner = codeRunner
         arnPrefix = "arn:aws:lambda:\(region):\(accountId):function:"
         handlers = Mutex([:])
         state = Mutex([:])
@@ -82,11 +89,45 @@ public final class LambdaService: Sendable {
         }
     }
 
+    /// Sets the function's reserved concurrency (nil removes it): invocations past it are
+    /// throttled (429 `TooManyRequestsException`), 0 throttles every invocation.
+    public func setReservedConcurrency(_ name: String, _ value: Int?) throws(LambdaServiceError) {
+        try state.withLock { (functions) throws(LambdaServiceError) in
+            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            function.reservedConcurrency = value
+        }
+    }
+
+    /// The function's reserved concurrency.
+    public func reservedConcurrency(_ name: String) -> Int? { state.withLock { $0[name]?.reservedConcurrency } }
+
     /// Publishes `$LATEST` as the next version; an unchanged `$LATEST` returns the latest
-    /// published version instead of creating one.
+    /// published version instead of creating one. Code in a directory is copied (by the code
+    /// runner), so that later edits leave the version as published.
     @discardableResult
     public func publishVersion(_ name: String) throws(LambdaServiceError) -> String {
-        try state.withLock { (functions) throws(LambdaServiceError) in
+        let latest = try self.latest(name)
+        if latest.runtime != nil, let codeRunner {
+            let digest = codeRunner.fingerprint(latest)
+            let reserved = try state.withLock { (functions) throws(LambdaServiceError) -> (existing: String?, number: Int) in
+                guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+                if function.lastVersion > 0, var last = function.versions[function.lastVersion], digest != nil, last.codeSha256 == digest {
+                    last.code = latest.code
+                    last.codeSha256 = latest.codeSha256
+                    if last == latest { return (String(function.lastVersion), 0) }
+                }
+                function.lastVersion += 1
+                return (nil, function.lastVersion)
+            }
+            if let existing = reserved.existing { return existing }
+            let frozen = try codeRunner.publish(function: name, version: reserved.number, configuration: latest)
+            state.withLock { functions in
+                functions[name]?.versions[reserved.number] = frozen
+                functions[name]?.published[reserved.number] = LambdaService.wallClock()
+            }
+            return String(reserved.number)
+        }
+        return try state.withLock { (functions) throws(LambdaServiceError) in
             guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
             if function.lastVersion > 0, function.versions[function.lastVersion] == function.latest { return String(function.lastVersion) }
             function.lastVersion += 1
@@ -240,9 +281,21 @@ public final class LambdaService: Sendable {
                     if version != "$LATEST" { configuration = function.versions[Int(version)!]! }
                 }
             }
+            if let reserved = function.reservedConcurrency {
+                guard function.running < reserved else {
+                    throw LambdaServiceError(status: 429, type: "TooManyRequestsException", message: "Rate Exceeded.")
+                }
+                function.running += 1
+            }
             let cold = !function.warm.contains(version)
             if cold { function.warm.insert(version) }
             return (version, configuration, cold, function)
+        }
+        defer { if functionState.reservedConcurrency != nil { state.withLock { _ in functionState.running -= 1 } } }
+        if configuration.runtime != nil {
+            return try invokeCode(
+                functionName: functionName, qualifiedName: function, version: version, configuration: configuration, payload: payload,
+                collectLogs: collectLogs, functionState: functionState)
         }
         guard let handler = handlers.withLock({ $0[configuration.handler] }) else {
             throw LambdaServiceError(status: 502, type: "ServiceException", message: "no handler registered as \(configuration.handler)")
@@ -288,6 +341,49 @@ public final class LambdaService: Sendable {
         return InvocationResult(
             requestIdentifier: requestIdentifier, payload: result, functionError: failed ? "Unhandled" : nil, executedVersion: version, logLines: lines,
             durationMilliseconds: milliseconds)
+    }
+
+    /// Runs code from a directory through the code runner.
+    private func invokeCode(
+        functionName: String, qualifiedName: String, version: String, configuration: FunctionConfiguration, payload: JSONValue, collectLogs: Bool,
+        functionState: FunctionState
+    ) throws(LambdaServiceError) -> InvocationResult {
+        guard let codeRunner else {
+            throw LambdaServiceError(
+                status: 502, type: "ServiceException", message: "no code runner for runtime \(configuration.runtime ?? "") in this process")
+        }
+        let requestIdentifier = RequestIdentifier.Value.random()
+        let requestId = requestIdentifier.text
+        let outcome = try codeRunner.invoke(
+            CodeInvocation(
+                functionName: functionName, version: version, invokedFunctionArn: arnPrefix + qualifiedName, configuration: configuration,
+                payload: JSONWriter.compact.bytes(payload), requestId: requestId, region: region))
+        let result: JSONValue
+        if let parsed = try? JSONParser().parse(outcome.payload) {
+            result = parsed
+        } else {
+            result = .string(String(decoding: outcome.payload, as: UTF8.self))
+        }
+        state.withLock { _ in functionState.metrics.record(milliseconds: outcome.durationMilliseconds, failed: outcome.failed) }
+        var lines: [String] = []
+        if collectLogs {
+            lines.append("START RequestId: \(requestId) Version: \(version)")
+            lines.append(contentsOf: outcome.logLines)
+            lines.append("END RequestId: \(requestId)")
+            let milliseconds = outcome.durationMilliseconds
+            var report = "REPORT RequestId: \(requestId)\tDuration: \(LambdaService.twoDecimals(milliseconds)) ms"
+            report += "\tBilled Duration: \(Int((milliseconds + (outcome.initMilliseconds ?? 0)).rounded(.up)).clamped(minimum: 1)) ms"
+            report += "\tMemory Size: \(configuration.memorySize) MB\tMax Memory Used: \(outcome.maxMemoryUsedMB) MB\t"
+            if let initMilliseconds = outcome.initMilliseconds { report += "Init Duration: \(LambdaService.twoDecimals(initMilliseconds)) ms\t" }
+            if let status = outcome.status {
+                report += "Status: \(status)"
+                if status == "error", let type = outcome.errorType { report += "\tError Type: \(type)" }
+            }
+            lines.append(report)
+        }
+        return InvocationResult(
+            requestIdentifier: requestIdentifier, payload: result, functionError: outcome.failed ? "Unhandled" : nil, executedVersion: version,
+            logLines: lines, durationMilliseconds: outcome.durationMilliseconds, payloadBytes: outcome.payload)
     }
 
     /// Invocation counts and duration percentiles for a function.

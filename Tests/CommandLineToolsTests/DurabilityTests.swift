@@ -183,12 +183,12 @@ struct DurabilityTests {
             for index in 0..<60 {
                 let name = "Key\(index)"
                 let captured = CapturedIO()
-                let status = GatewayCommand.run(
+                let status = runGateway(
                     arguments: ["keys", "create", name, "--plan", "LoadPlan", "--deployment", deployment, "--state", state], io: captured.io)
                 if status == 0 { made.withLock { $0.append(name) } }
             }
             let captured = CapturedIO()
-            if GatewayCommand.run(arguments: ["lambda", "publish", "ItemsFunction", "--deployment", deployment, "--state", state], io: captured.io) == 0 {
+            if runGateway(arguments: ["lambda", "publish", "ItemsFunction", "--deployment", deployment, "--state", state], io: captured.io) == 0 {
                 made.withLock { $0.append("version " + captured.stdout.split(separator: " ").last!.trimmingCharacters(in: .whitespacesAndNewlines)) }
             }
             finished.signal()
@@ -223,17 +223,17 @@ struct DurabilityTests {
         let key = "load-key-0123456789abcdefghij"
         #expect(client.get("/prod/items/1", key: key) == 200)
         let captured = CapturedIO()
-        #expect(GatewayCommand.run(arguments: ["keys", "disable", "LoadKey", "--deployment", deployment, "--state", state], io: captured.io) == 0)
+        #expect(runGateway(arguments: ["keys", "disable", "LoadKey", "--deployment", deployment, "--state", state], io: captured.io) == 0)
         #expect(client.get("/prod/items/1", key: key) == 403)
-        #expect(GatewayCommand.run(arguments: ["keys", "enable", "LoadKey", "--deployment", deployment, "--state", state], io: captured.io) == 0)
+        #expect(runGateway(arguments: ["keys", "enable", "LoadKey", "--deployment", deployment, "--state", state], io: captured.io) == 0)
         #expect(client.get("/prod/items/1", key: key) == 200)
         let usage = CapturedIO()
-        #expect(GatewayCommand.run(arguments: ["usage", "--deployment", deployment, "--state", state], io: usage.io) == 0)
+        #expect(runGateway(arguments: ["usage", "--deployment", deployment, "--state", state], io: usage.io) == 0)
         #expect(usage.stdout.contains("LoadKey\tid="))
         #expect(usage.stdout.contains("used=2\t"))
         // A second server on the same state directory is refused.
         let second = CapturedIO()
-        #expect(GatewayCommand.run(arguments: ["serve", "--port", "0", "--deployment", deployment, "--state", state], io: second.io, waitForStop: {}) == 2)
+        #expect(runGateway(arguments: ["serve", "--port", "0", "--deployment", deployment, "--state", state], io: second.io, waitForStop: {}) == 2)
         #expect(second.stderr.contains("another process uses the state directory"))
         server.signal(SIGTERM)
         #expect(server.waitForExit() == 0)

@@ -11,7 +11,7 @@ struct GatewayManagementTests {
 
     func run(_ arguments: [String]) -> (Int32, String, String) {
         let captured = CapturedIO()
-        let status = GatewayCommand.run(arguments: arguments + ["--deployment", deployment, "--state", state.path + "/.gateway"], io: captured.io)
+        let status = runGateway(arguments: arguments + ["--deployment", deployment, "--state", state.path + "/.gateway"], io: captured.io)
         return (status, captured.stdout, captured.stderr)
     }
 
@@ -81,7 +81,7 @@ struct GatewayManagementTests {
         #expect(output.hasPrefix("deployed stage dev (deployment "))
         #expect(run(["deploy", "--stage", "nope"]).0 == 2)
         let captured = CapturedIO()
-        #expect(GatewayCommand.run(arguments: ["keys", "--deployment", "/nonexistent.json", "--state", state.path], io: captured.io) == 2)
+        #expect(runGateway(arguments: ["keys", "--deployment", "/nonexistent.json", "--state", state.path], io: captured.io) == 2)
         #expect(captured.stderr.contains("/nonexistent.json"))
     }
 }

@@ -6,7 +6,7 @@ import Testing
 struct RenderCommandTests {
     func run(_ arguments: [String], input: String = "") -> (Int32, String, String) {
         let captured = CapturedIO(input: input)
-        let status = GatewayCommand.run(arguments: ["render"] + arguments, io: captured.io)
+        let status = runGateway(arguments: ["render"] + arguments, io: captured.io)
         return (status, captured.stdout, captured.stderr)
     }
 
@@ -59,7 +59,7 @@ struct RenderCommandTests {
         #expect(run(["-e", "x", "--context", "nope=1"]).0 == 2)
         #expect(run(["--help"]).1.hasPrefix("Usage: gateway render"))
         let captured = CapturedIO()
-        #expect(GatewayCommand.run(arguments: ["bogus"], io: captured.io) == 2)
-        #expect(GatewayCommand.run(arguments: ["--help"], io: captured.io) == 0)
+        #expect(runGateway(arguments: ["bogus"], io: captured.io) == 2)
+        #expect(runGateway(arguments: ["--help"], io: captured.io) == 0)
     }
 }

@@ -30,7 +30,7 @@ final class ServedGateway: @unchecked Sendable {
         let finished = self.finished
         let box = StatusBox()
         Thread.detachNewThread {
-            box.set(GatewayCommand.run(arguments: arguments, io: captured.io, waitForStop: stopBySignal ? nil : { stop.wait() }))
+            box.set(runGateway(arguments: arguments, io: captured.io, waitForStop: stopBySignal ? nil : { stop.wait() }))
             finished.signal()
         }
         self.box = box
@@ -212,7 +212,7 @@ struct ServeCommandTests {
         let served = try ServedGateway()
         let state = try TemporaryDirectory()
         let captured = CapturedIO()
-        let status = GatewayCommand.run(
+        let status = runGateway(
             arguments: ["serve", "--port", "\(served.port)", "--state", state.path, "--deployment", SchemaCheckCommandTests.packageRoot + "/Schemas/ItemsAPI.deployment.json"],
             io: captured.io, waitForStop: {})
         #expect(status == 2)
@@ -220,10 +220,10 @@ struct ServeCommandTests {
         #expect(served.shutdown() == 0)
 
         let bad = CapturedIO()
-        #expect(GatewayCommand.run(arguments: ["serve", "--port", "0", "--deployment", state.path + "/missing.json"], io: bad.io, waitForStop: {}) == 2)
+        #expect(runGateway(arguments: ["serve", "--port", "0", "--deployment", state.path + "/missing.json"], io: bad.io, waitForStop: {}) == 2)
         #expect(bad.stderr.contains("missing.json"))
         let option = CapturedIO()
-        #expect(GatewayCommand.run(arguments: ["serve", "--port", "http"], io: option.io, waitForStop: {}) == 2)
+        #expect(runGateway(arguments: ["serve", "--port", "http"], io: option.io, waitForStop: {}) == 2)
         #expect(option.stderr.contains("--port"))
     }
 }

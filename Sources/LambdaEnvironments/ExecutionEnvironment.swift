@@ -1,0 +1,250 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystemCalls
+import HTTPServer
+import LambdaRuntime
+
+/// What starts a function's process: the executable, its arguments, the environment variables
+/// and the directory it runs in.
+struct LaunchCommand: Sendable, Equatable {
+    var executable: String
+    var arguments: [String]
+    var environment: [String: String]
+    var directory: String
+}
+
+/// One execution environment: a process running the function's runtime, with its own Runtime
+/// API address, serving one invocation at a time. A timeout or a crash ends the process; the
+/// next invocation starts a new one (init runs again). Used by one invoker at a time (the
+/// pool hands it out exclusively).
+final class ExecutionEnvironment: @unchecked Sendable {
+    // Safety: the mutable fields are touched only by the invoker that holds the environment
+    // (the pool hands it to one thread at a time) and by `stop`, which the pool calls only on
+    // environments it holds.
+    let endpoint = RuntimeEndpoint()
+    let server: HTTPServer
+    let command: LaunchCommand
+    /// The `$LATEST` code generation the environment was started for.
+    let generation: Int
+    private(set) var pid: Int32 = 0
+    private var output: Int32 = -1
+    private var pendingOutput: [UInt8] = []
+    /// When it last finished an invocation (monotonic ms).
+    private(set) var lastUsed = ProcessLauncher.monotonicMilliseconds()
+    /// Lambda's limit on init.
+    static let initLimitMilliseconds = 10_000.0
+
+    init(command: LaunchCommand, generation: Int) throws(LambdaServiceError) {
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.eventLoops = 2
+        configuration.limits.maxBodyBytes = 32 * 1024 * 1024
+        configuration.limits.idleTimeout = 24 * 3600
+        configuration.limits.requestTimeout = 24 * 3600
+        do {
+            server = try HTTPServer.start(configuration, responder: endpoint)
+        } catch {
+            throw LambdaServiceError(status: 500, type: "ServiceException", message: "cannot start a Runtime API server: \(error.description)")
+        }
+        self.command = command
+        self.generation = generation
+    }
+
+    /// `host:port` of this environment's Runtime API.
+    var runtimeAPI: String { "127.0.0.1:\(server.port)" }
+
+    var isRunning: Bool { pid > 0 }
+
+    /// Ends the process and the Runtime API server.
+    func stop() {
+        endProcess()
+        endpoint.reset(closing: true)
+        server.stop(gracePeriod: 0)
+    }
+
+    private func endProcess() {
+        if pid > 0 { ProcessLauncher.kill(group: pid) }
+        pid = 0
+        if output >= 0 { close(output) }
+        output = -1
+        pendingOutput = []
+    }
+
+    /// Starts the process; nil, or the Lambda error that stopped it from starting.
+    private func start(requestId: String) -> (payload: [UInt8], type: String)? {
+        endpoint.reopen()
+        var pipeEnds: [Int32] = [0, 0]
+        guard csc_pipe(&pipeEnds, 1, 1 << 20) == 0 else {
+            return RuntimeFailure.payload("Runtime.Unknown", "RequestId: \(requestId) Error: cannot create a pipe (errno \(errno))")
+        }
+        var environment = command.environment
+        environment["AWS_LAMBDA_RUNTIME_API"] = runtimeAPI
+        let result = ProcessLauncher.shared.spawn(
+            path: command.executable, arguments: command.arguments, environment: environment, directory: command.directory, output: pipeEnds[1])
+        close(pipeEnds[1])
+        guard result > 0 else {
+            close(pipeEnds[0])
+            let reason = String(cString: strerror(-result)).lowercased()
+            if result == -ENOENT && command.arguments.isEmpty {
+                return RuntimeFailure.payload(
+                    "Runtime.InvalidEntrypoint", "RequestId: \(requestId) Error: Couldn't find valid bootstrap(s): [\(command.executable) /opt/bootstrap]")
+            }
+            let type = command.arguments.isEmpty ? "Runtime.InvalidEntrypoint" : "Runtime.Unknown"
+            return RuntimeFailure.payload(type, "RequestId: \(requestId) Error: fork/exec \(command.executable): \(reason)")
+        }
+        pid = result
+        output = pipeEnds[0]
+        return nil
+    }
+
+    /// Runs one invocation.
+    func invoke(_ invocation: CodeInvocation, timeout: Double) -> CodeInvocationOutcome {
+        let began = ProcessLauncher.monotonicMilliseconds()
+        var lines: [String] = []
+        var initMilliseconds: Double? = nil
+        let cold = pid <= 0
+        if cold {
+            if let failure = start(requestId: invocation.requestId) {
+                return CodeInvocationOutcome(
+                    payload: failure.payload, failed: true, durationMilliseconds: 0, initMilliseconds: 0, status: "error", errorType: failure.type)
+            }
+        }
+        let timeoutMilliseconds = timeout * 1000
+        endpoint.enqueue(
+            RuntimeEndpoint.Invocation(
+                requestId: invocation.requestId, payload: invocation.payload,
+                deadlineEpochMilliseconds: ProcessLauncher.epochMilliseconds() + Int64(timeoutMilliseconds) + (cold ? Int64(ExecutionEnvironment.initLimitMilliseconds) : 0),
+                invokedFunctionArn: invocation.invokedFunctionArn, traceId: ExecutionEnvironment.traceId()))
+        // The output's end (the process closed it, normally by ending) and the wait status once reaped.
+        var outputClosed = false
+        var exitStatus: Int32? = nil
+        while true {
+            // What the runtime said so far.
+            let snapshot = endpoint.state.withLock { ($0.answer, $0.initError, $0.pickedUpAt) }
+            if let pickedUp = snapshot.2, cold, initMilliseconds == nil { initMilliseconds = pickedUp - began }
+            if let answer = snapshot.0 {
+                drainOutput(into: &lines, final: false)
+                let finished = ProcessLauncher.monotonicMilliseconds()
+                lastUsed = finished
+                let duration = finished - (snapshot.2 ?? began)
+                switch answer {
+                case .response(let body):
+                    return CodeInvocationOutcome(
+                        payload: body, failed: false, logLines: lines, durationMilliseconds: duration, initMilliseconds: initMilliseconds,
+                        maxMemoryUsedMB: ProcessLauncher.peakMemoryMB(pid))
+                case .error(let body, let type):
+                    return CodeInvocationOutcome(
+                        payload: body, failed: true, logLines: lines, durationMilliseconds: duration, initMilliseconds: initMilliseconds,
+                        maxMemoryUsedMB: ProcessLauncher.peakMemoryMB(pid), status: type.hasPrefix("Function.") ? "error" : nil, errorType: type)
+                }
+            }
+            if let failure = snapshot.1 {
+                // The runtime reported a failed init and exits; the next invocation starts again.
+                drainOutput(into: &lines, final: true)
+                let memory = ProcessLauncher.peakMemoryMB(pid)
+                endProcess()
+                let elapsed = ProcessLauncher.monotonicMilliseconds() - began
+                lines.append(
+                    "INIT_REPORT Init Duration: \(LogFormat.twoDecimals(elapsed)) ms\tPhase: init\tStatus: error\tError Type: \(failure.type)")
+                return CodeInvocationOutcome(
+                    payload: failure.body, failed: true, logLines: lines, durationMilliseconds: 0, initMilliseconds: elapsed, maxMemoryUsedMB: memory,
+                    status: "error", errorType: failure.type)
+            }
+            if outputClosed, exitStatus == nil {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid { exitStatus = status }
+            }
+            if let status = exitStatus {
+                _ = Glibc.kill(-pid, SIGKILL)  // anything it left behind in its group
+                pid = 0
+                drainOutput(into: &lines, final: true)
+                endProcess()
+                let reason = ProcessLauncher.exitDescription(status).map { "Runtime exited with error: \($0)" } ?? "Runtime exited without providing a reason"
+                let failure = RuntimeFailure.payload("Runtime.ExitError", "RequestId: \(invocation.requestId) Error: \(reason)")
+                let elapsed = ProcessLauncher.monotonicMilliseconds() - (snapshot.2 ?? began)
+                return CodeInvocationOutcome(
+                    payload: failure.payload, failed: true, logLines: lines, durationMilliseconds: elapsed, initMilliseconds: initMilliseconds,
+                    status: "error", errorType: failure.type)
+            }
+            // The deadline: init (on a cold start) has Lambda's 10 s, then the function its timeout.
+            let now = ProcessLauncher.monotonicMilliseconds()
+            let deadline = snapshot.2.map { $0 + timeoutMilliseconds } ?? (cold ? began + ExecutionEnvironment.initLimitMilliseconds : began + timeoutMilliseconds)
+            if now >= deadline {
+                drainOutput(into: &lines, final: true)
+                let memory = ProcessLauncher.peakMemoryMB(pid)
+                endProcess()
+                let message = "RequestId: \(invocation.requestId) Error: Task timed out after \(LogFormat.twoDecimals(timeout)) seconds"
+                return CodeInvocationOutcome(
+                    payload: Array("{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\"\(message)\"}".utf8), failed: true, logLines: lines,
+                    durationMilliseconds: snapshot.2 == nil ? 0 : timeoutMilliseconds, initMilliseconds: initMilliseconds, maxMemoryUsedMB: memory,
+                    status: "timeout", errorType: "Sandbox.Timedout")
+            }
+            var descriptors = [
+                pollfd(fd: endpoint.notifier, events: Int16(POLLIN), revents: 0), pollfd(fd: outputClosed ? -1 : output, events: Int16(POLLIN), revents: 0),
+            ]
+            let wait = min(outputClosed ? 50 : 1000, max(1, (deadline - now).rounded(.up)))
+            let ready = poll(&descriptors, 2, Int32(wait))
+            if ready > 0 {
+                if descriptors[0].revents != 0 {
+                    var value: UInt64 = 0
+                    _ = read(endpoint.notifier, &value, 8)
+                }
+                if descriptors[1].revents != 0 { outputClosed = !drainOutput(into: &lines, final: false) }
+            }
+        }
+    }
+
+    /// Reads what the process wrote so far into lines; false at end of file (the process and
+    /// everything it started closed their output: it has ended).
+    @discardableResult
+    private func drainOutput(into lines: inout [String], final: Bool) -> Bool {
+        guard output >= 0 else { return false }
+        var open = true
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            if count > 0 {
+                pendingOutput.append(contentsOf: buffer[0..<count])
+                continue
+            }
+            if count < 0 && errno == EINTR { continue }
+            if count == 0 { open = false }
+            break
+        }
+        var start = 0
+        for index in pendingOutput.indices where pendingOutput[index] == 0x0A {
+            lines.append(String(decoding: pendingOutput[start..<index], as: UTF8.self))
+            start = index + 1
+        }
+        pendingOutput.removeFirst(start)
+        if final || pendingOutput.count > 256 * 1024, !pendingOutput.isEmpty {
+            lines.append(String(decoding: pendingOutput, as: UTF8.self))
+            pendingOutput = []
+        }
+        return open
+    }
+
+    /// `Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0`.
+    static func traceId() -> String {
+        let epoch = UInt64(ProcessLauncher.epochMilliseconds() / 1000)
+        let root = RequestIdentifier.traceIdentifier(epochSeconds: epoch)
+        let parent = String(RequestIdentifier.next(), radix: 16)
+        return root + ";Parent=" + String(repeating: "0", count: 16 - parent.count) + parent + ";Sampled=0"
+    }
+}
+
+/// Lambda's error bodies for failures of the environment rather than of the function.
+enum RuntimeFailure {
+    static func payload(_ type: String, _ message: String) -> (payload: [UInt8], type: String) {
+        var text = "{\"errorType\":\"" + type + "\",\"errorMessage\":\""
+        for scalar in message.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            default: if scalar.value < 0x20 { text += " " } else { text.unicodeScalars.append(scalar) }
+            }
+        }
+        return (Array((text + "\"}").utf8), type)
+    }
+}

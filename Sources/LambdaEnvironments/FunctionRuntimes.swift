@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LambdaRuntime
+import Synchronization
+
+/// The runtimes code can name, and how each starts a process: `provided.al2023` and
+/// `provided.al2` run the executable `bootstrap` at the code root; `python3.x` runs the
+/// toolkit's Python runtime client with that version's interpreter, or `python3` when that
+/// version is not installed.
+final class FunctionRuntimes: Sendable {
+    /// An interpreter found for a runtime, and the warning to show once when it is not the
+    /// version the runtime names.
+    struct Interpreter: Sendable {
+        var path: String
+        var warning: String?
+    }
+
+    private let interpreters = Mutex<[String: Result<Interpreter, LambdaServiceError>]>([:])
+    private let clientPath = Mutex<String?>(nil)
+    /// Where the Python runtime client is written.
+    let runtimeDirectory: String
+
+    init(runtimeDirectory: String) {
+        self.runtimeDirectory = runtimeDirectory
+    }
+
+    static func isPython(_ runtime: String) -> Bool { runtime.hasPrefix("python3") }
+    static func isCustom(_ runtime: String) -> Bool { runtime == "provided.al2023" || runtime == "provided.al2" || runtime == "provided" }
+
+    /// Checks that `runtime` is one this toolkit runs.
+    static func check(_ runtime: String) throws(LambdaServiceError) {
+        guard isPython(runtime) || isCustom(runtime) else {
+            throw LambdaServiceError(
+                status: 400, type: "InvalidParameterValueException",
+                message: "The runtime parameter of \(runtime) is not supported here: use python3.x, provided.al2023 or provided.al2")
+        }
+    }
+
+    /// The interpreter for a Python runtime: `python3.13` from PATH when it runs, else
+    /// `python3` (with a warning naming the version found); an error when neither runs.
+    func interpreter(for runtime: String) throws(LambdaServiceError) -> Interpreter {
+        if let known = interpreters.withLock({ $0[runtime] }) { return try known.get() }
+        let result = FunctionRuntimes.findInterpreter(runtime)
+        interpreters.withLock { $0[runtime] = result }
+        return try result.get()
+    }
+
+    private static func findInterpreter(_ runtime: String) -> Result<Interpreter, LambdaServiceError> {
+        let path = searchPath()
+        // The version and the real executable (a version manager's shim is resolved once, not
+        // run at every start).
+        let probe = "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)"
+        func run(_ name: String) -> (version: String, executable: String)? {
+            guard let found = lookUp(name, in: path), let output = ProcessLauncher.output(of: found, arguments: ["-c", probe], environment: ["PATH": path])
+            else { return nil }
+            let lines = output.split(separator: "\n").map(String.init)
+            guard lines.count >= 2, lines[1].hasPrefix("/") else { return nil }
+            return (lines[0], lines[1])
+        }
+        if let exact = run(runtime), "python" + exact.version == runtime { return .success(Interpreter(path: exact.executable, warning: nil)) }
+        if let fallback = run("python3") {
+            let warning = "python" + fallback.version == runtime ? nil
+                : "runtime \(runtime): \(runtime) is not on PATH (or does not run); using \(fallback.executable) (Python \(fallback.version)) instead"
+            return .success(Interpreter(path: fallback.executable, warning: warning))
+        }
+        return .failure(
+            LambdaServiceError(
+                status: 500, type: "ServiceException",
+                message: "runtime \(runtime) needs a Python 3 interpreter: neither \(runtime) nor python3 runs from PATH (\(path))"))
+    }
+
+    static func searchPath() -> String {
+        getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
+    }
+
+    /// The first executable file named `name` in `path`'s directories.
+    static func lookUp(_ name: String, in path: String) -> String? {
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = String(directory) + "/" + name
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// The Python runtime client's file, written on first use (atomically, beside its final name).
+    func pythonClient() throws(LambdaServiceError) -> String {
+        if let path = clientPath.withLock({ $0 }) { return path }
+        let directory = runtimeDirectory
+        let path = directory + "/" + PythonRuntimeClient.fileName
+        var failure: LambdaServiceError? = nil
+        clientPath.withLock { known in
+            if known != nil { return }
+            _ = mkdir(directory, 0o755)
+            let temporary = path + ".tmp-\(getpid())"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                failure = LambdaServiceError(status: 500, type: "ServiceException", message: "cannot write \(temporary): \(String(cString: strerror(errno)))")
+                return
+            }
+            let bytes = Array(PythonRuntimeClient.source.utf8)
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            close(descriptor)
+            guard written == bytes.count, rename(temporary, path) == 0 else {
+                unlink(temporary)
+                failure = LambdaServiceError(status: 500, type: "ServiceException", message: "cannot write \(path)")
+                return
+            }
+            known = path
+        }
+        if let failure { throw failure }
+        return path
+    }
+
+    /// How an environment for `invocation` starts.
+    func command(for invocation: CodeInvocation, logStream: String) throws(LambdaServiceError) -> LaunchCommand {
+        let configuration = invocation.configuration
+        let runtime = configuration.runtime ?? ""
+        let code = configuration.code ?? "."
+        var environment = configuration.environment
+        let lambda: [String: String] = [
+            "_HANDLER": configuration.handler, "LAMBDA_TASK_ROOT": code, "LAMBDA_RUNTIME_DIR": runtimeDirectory,
+            "AWS_LAMBDA_FUNCTION_NAME": invocation.functionName, "AWS_LAMBDA_FUNCTION_VERSION": invocation.version,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(configuration.memorySize), "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/" + invocation.functionName,
+            "AWS_LAMBDA_LOG_STREAM_NAME": logStream, "AWS_REGION": invocation.region, "AWS_DEFAULT_REGION": invocation.region,
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "TZ": ":UTC", "LANG": "en_US.UTF-8", "PATH": FunctionRuntimes.searchPath(),
+            "LD_LIBRARY_PATH": code + ":" + code + "/lib",
+            "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+        ]
+        for (name, value) in lambda { environment[name] = value }
+        // Credentials the server has (for code that calls AWS, or this gateway, with an SDK).
+        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "HOME"] {
+            if environment[name] == nil, let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        if FunctionRuntimes.isPython(runtime) {
+            let interpreter = try interpreter(for: runtime)
+            environment["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + runtime
+            environment["LC_CTYPE"] = "C.UTF-8"
+            environment["SHLVL"] = "0"
+            environment["PYTHONDONTWRITEBYTECODE"] = environment["PYTHONDONTWRITEBYTECODE"] ?? "1"
+            return LaunchCommand(
+                executable: interpreter.path, arguments: ["-u", try pythonClient()], environment: environment, directory: code)
+        }
+        return LaunchCommand(executable: code + "/bootstrap", arguments: [], environment: environment, directory: code)
+    }
+}
+

@@ -1,0 +1,258 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import LambdaRuntime
+import Synchronization
+
+/// Runs function code from directories as local processes that stay warm: the
+/// `FunctionCodeRunner` `gateway serve` gives its `LambdaService`.
+///
+/// Each function version with its configuration has a pool of execution environments. An
+/// invocation takes a free environment (warm) or starts one (cold) up to
+/// `maxEnvironmentsPerFunction`; past that it waits for one to be free (up to
+/// `maxWaitSeconds`, then 429 `ConcurrentInvocationLimitExceeded`). Environments idle for
+/// `idleSeconds` stop. `$LATEST`'s directory is watched: after a change, the next invocation
+/// runs in a new environment. Publishing copies the directory under `snapshotDirectory`.
+public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
+    // Safety: `pools` and `watches` are guarded by their mutexes; the rest is immutable.
+    struct PoolKey: Hashable {
+        var function: String
+        var version: String
+        var configuration: FunctionConfiguration
+    }
+
+    final class Pool: @unchecked Sendable {
+        // Safety: guarded by the runner's `pools` mutex.
+        var idle: [ExecutionEnvironment] = []
+        var count = 0
+        var generation = 0
+        let free: DispatchSemaphore
+        init(capacity: Int) { free = DispatchSemaphore(value: capacity) }
+    }
+
+    private let pools = Mutex<[PoolKey: Pool]>([:])
+    private let watches = Mutex<[String: CodeWatch]>([:])
+    private let runtimes: FunctionRuntimes
+    private let stopped = Atomic(false)
+    /// Where published versions' code is copied: `<snapshotDirectory>/<function>/<version>`.
+    public let snapshotDirectory: String
+    /// Environments per function version at most (sized for the machine).
+    public let maxEnvironmentsPerFunction: Int
+    /// How long an invocation waits for a free environment when all are busy.
+    public let maxWaitSeconds: Double
+    /// Environments idle this long stop.
+    public let idleSeconds: Double
+
+    /// The default cap: four environments per core, at least eight.
+    public static var defaultMaxEnvironments: Int { max(8, 4 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// A runner. `snapshotDirectory` holds published code (the state directory's `code`
+    /// folder); `runtimeDirectory` receives the Python runtime client.
+    public init(
+        snapshotDirectory: String, runtimeDirectory: String? = nil, maxEnvironmentsPerFunction: Int = LocalCodeRunner.defaultMaxEnvironments,
+        maxWaitSeconds: Double = 30, idleSeconds: Double = 600
+    ) {
+        self.snapshotDirectory = snapshotDirectory
+        self.maxEnvironmentsPerFunction = max(1, maxEnvironmentsPerFunction)
+        self.maxWaitSeconds = maxWaitSeconds
+        self.idleSeconds = idleSeconds
+        let temporary = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        runtimes = FunctionRuntimes(runtimeDirectory: runtimeDirectory ?? "\(temporary)/itemsapi-lambda-runtime-\(getuid())")
+        startSweeper()
+    }
+
+    deinit { shutdown() }
+
+    // MARK: - FunctionCodeRunner
+
+    public func prepare(_ configuration: FunctionConfiguration) throws(LambdaServiceError) -> [String] {
+        let runtime = configuration.runtime ?? ""
+        try FunctionRuntimes.check(runtime)
+        guard let code = configuration.code else {
+            throw LambdaServiceError(status: 400, type: "InvalidParameterValueException", message: "runtime \(runtime) needs a code directory")
+        }
+        var info = stat()
+        guard stat(code, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw LambdaServiceError(status: 400, type: "InvalidParameterValueException", message: "the code directory \(code) does not exist")
+        }
+        var warnings: [String] = []
+        if FunctionRuntimes.isPython(runtime) {
+            let interpreter = try runtimes.interpreter(for: runtime)
+            if let warning = interpreter.warning { warnings.append(warning) }
+            _ = try runtimes.pythonClient()
+        } else if access(code + "/bootstrap", X_OK) != 0 {
+            warnings.append("runtime \(runtime): \(code)/bootstrap is missing or not executable; invocations fail with Runtime.InvalidEntrypoint")
+        }
+        return warnings
+    }
+
+    public func fingerprint(_ configuration: FunctionConfiguration) -> String? {
+        configuration.code.flatMap(CodeWatch.digest)
+    }
+
+    public func publish(function: String, version: Int, configuration: FunctionConfiguration) throws(LambdaServiceError) -> FunctionConfiguration {
+        guard let code = configuration.code else { return configuration }
+        let destination = snapshotDirectory + "/" + function + "/" + String(version)
+        try CodeWatch.snapshot(code, to: destination)
+        var frozen = configuration
+        frozen.code = destination
+        frozen.codeSha256 = CodeWatch.digest(destination)
+        return frozen
+    }
+
+    public func invoke(_ invocation: CodeInvocation) throws(LambdaServiceError) -> CodeInvocationOutcome {
+        guard !stopped.load(ordering: .relaxed) else {
+            throw LambdaServiceError(status: 500, type: "ServiceException", message: "the function runner has stopped")
+        }
+        let key = PoolKey(function: invocation.functionName, version: invocation.version, configuration: invocation.configuration)
+        // `$LATEST` runs the user's directory as it is now; published versions never change.
+        var generation = 0
+        if invocation.version == "$LATEST", let code = invocation.configuration.code { generation = watch(code).currentGeneration() }
+        let pool = pools.withLock { pools in
+            if let pool = pools[key] { return pool }
+            let pool = Pool(capacity: maxEnvironmentsPerFunction)
+            pools[key] = pool
+            return pool
+        }
+        guard pool.free.wait(timeout: .now() + .milliseconds(Int(maxWaitSeconds * 1000))) == .success else {
+            throw LambdaServiceError(
+                status: 429, type: "TooManyRequestsException",
+                message: "Rate Exceeded: all \(maxEnvironmentsPerFunction) execution environments of \(invocation.functionName) stayed busy for \(Int(maxWaitSeconds)) s")
+        }
+        defer { pool.free.signal() }
+        // A warm environment of the current generation, or a new one.
+        var stale: [ExecutionEnvironment] = []
+        let warm = pools.withLock { _ -> ExecutionEnvironment? in
+            if generation > pool.generation {
+                pool.generation = generation
+                stale = pool.idle
+                pool.idle = []
+                pool.count -= stale.count
+            }
+            if let environment = pool.idle.popLast() { return environment }
+            pool.count += 1
+            return nil
+        }
+        for environment in stale { environment.stop() }
+        let environment: ExecutionEnvironment
+        if let warm {
+            environment = warm
+        } else {
+            do {
+                let command = try runtimes.command(for: invocation, logStream: LocalCodeRunner.logStream(version: invocation.version))
+                environment = try ExecutionEnvironment(command: command, generation: generation)
+            } catch {
+                pools.withLock { _ in pool.count -= 1 }
+                throw error
+            }
+        }
+        let outcome = environment.invoke(invocation, timeout: invocation.configuration.timeout)
+        let keep = pools.withLock { _ -> Bool in
+            guard !stopped.load(ordering: .relaxed), environment.generation >= pool.generation else {
+                pool.count -= 1
+                return false
+            }
+            pool.idle.append(environment)
+            return true
+        }
+        if !keep { environment.stop() }
+        return outcome
+    }
+
+    /// Stops every environment; invocations after this fail.
+    public func shutdown() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        let all = pools.withLock { pools in
+            defer { pools = [:] }
+            return pools.values.flatMap { pool in
+                defer {
+                    pool.count -= pool.idle.count
+                    pool.idle = []
+                }
+                return pool.idle
+            }
+        }
+        for environment in all { environment.stop() }
+    }
+
+    /// Environments running now (warm and busy), over all functions.
+    public var environmentCount: Int { pools.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+
+    // MARK: - Helpers
+
+    private func watch(_ directory: String) -> CodeWatch {
+        watches.withLock { watches in
+            if let watch = watches[directory] { return watch }
+            let watch = CodeWatch(directory: directory)
+            watches[directory] = watch
+            return watch
+        }
+    }
+
+    /// `YYYY/MM/DD/[$LATEST]<32 hex>`.
+    static func logStream(version: String) -> String {
+        var time = time_t(ProcessLauncher.epochMilliseconds() / 1000)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let hex = RequestIdentifier.uuid().filter { $0 != "-" }
+        return "\(parts.tm_year + 1900)/\(two(parts.tm_mon + 1))/\(two(parts.tm_mday))/[\(version)]\(hex)"
+    }
+
+    /// A thread that stops environments idle longer than `idleSeconds`.
+    private func startSweeper() {
+        let period = max(0.05, min(30, idleSeconds / 4))
+        let runner = Weak(self)
+        BackgroundThread.start {
+            while true {
+                usleep(useconds_t(period * 1_000_000))
+                guard let strong = runner.value, !strong.stopped.load(ordering: .relaxed) else { return }
+                strong.sweep()
+            }
+        }
+    }
+
+    func sweep() {
+        let limit = ProcessLauncher.monotonicMilliseconds() - idleSeconds * 1000
+        let expired = pools.withLock { pools in
+            pools.values.flatMap { pool -> [ExecutionEnvironment] in
+                let old = pool.idle.filter { $0.lastUsed < limit }
+                pool.idle.removeAll { $0.lastUsed < limit }
+                pool.count -= old.count
+                return old
+            }
+        }
+        for environment in expired { environment.stop() }
+    }
+}
+
+/// A weak reference that can cross threads.
+final class Weak<T: AnyObject>: @unchecked Sendable {
+    weak var value: T?
+    init(_ value: T) { self.value = value }
+}
+
+/// A detached POSIX thread.
+enum BackgroundThread {
+    private final class Box {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    /// Runs `body` on a new thread; false (and `body` never runs) when no thread can be made.
+    @discardableResult
+    static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
+        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+        var thread = pthread_t()
+        guard pthread_create(&thread, nil, { argument in
+            Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue().body()
+            return nil
+        }, context) == 0 else {
+            Unmanaged<Box>.fromOpaque(context).release()
+            return false
+        }
+        pthread_detach(thread)
+        return true
+    }
+}

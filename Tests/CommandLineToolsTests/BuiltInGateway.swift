@@ -1,0 +1,8 @@
+import CommandLineTools
+import ItemsService
+
+/// `gateway` as the executable runs it: with the bundled function registered first.
+func runGateway(arguments: [String], io: CommandIO, waitForStop: (() -> Void)? = nil) -> Int32 {
+    BuiltInFunctions.register(ItemsFunction(), named: ItemsFunction.handlerName)
+    return GatewayCommand.run(arguments: arguments, io: io, waitForStop: waitForStop)
+}
