@@ -83,6 +83,9 @@ let package = Package(
         // Tests.
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
+        .testTarget(
+            name: "LambdaEnvironmentsTests",
+            dependencies: ["LambdaEnvironments", "LambdaRuntime", "ControlPlane", "APIGateway", "HTTPServer", "HTTPCore", "JSONCore"]),
         .testTarget(name: "AWSSignatureTests", dependencies: ["AWSSignature"]),
         .testTarget(name: "ECMARegexTests", dependencies: ["ECMARegex"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore"]),

@@ -134,6 +134,21 @@ extension ControlPlane {
         return try function(name)
     }
 
+    /// PutFunctionConcurrency (nil: DeleteFunctionConcurrency): invocations past the
+    /// reserved concurrency are throttled; 0 throttles all.
+    public func putFunctionConcurrency(_ reference: String, _ value: Int?) throws(ControlError) {
+        let name = ControlPlane.functionName(reference).name
+        try lambdaCall { () throws(LambdaServiceError) in try lambda.setReservedConcurrency(name, value) }
+        try commitLambda()
+    }
+
+    /// GetFunctionConcurrency.
+    public func functionConcurrency(_ reference: String) throws(ControlError) -> Int? {
+        let name = ControlPlane.functionName(reference).name
+        _ = try function(name)
+        return lambda.reservedConcurrency(name)
+    }
+
     /// PublishVersion (an unchanged `$LATEST` gives the last version again).
     @discardableResult
     public func publishVersion(_ reference: String, description: String? = nil) throws(ControlError) -> FunctionDescription {

@@ -143,7 +143,9 @@ public final class ControlPlane: Sendable {
                 if let description = lambda.aliasDescription(name, alias), !description.isEmpty { entry["description"] = .string(description) }
                 aliasObject[alias] = .object(entry)
             }
-            state.functions[name] = ["latest": latest.json, "versions": .object(versionObject), "aliases": .object(aliasObject)]
+            var entry = JSONObject.of(["latest": latest.json, "versions": .object(versionObject), "aliases": .object(aliasObject)])
+            if let reserved = lambda.reservedConcurrency(name) { entry["reservedConcurrency"] = .number(JSONNumber(reserved)) }
+            state.functions[name] = .object(entry)
         }
         for (name, stage) in model.stages {
             let record = stage.deployment

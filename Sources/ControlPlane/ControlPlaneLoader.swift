@@ -125,6 +125,7 @@ extension ControlPlane {
                     try lambda.restoreVersion(function.name, version: version, configuration: frozen)
                 }
                 if let saved = persisted.functions[function.name] {
+                    try lambda.setReservedConcurrency(function.name, saved["reservedConcurrency"]?.numberValue?.intValue ?? function.reservedConcurrency)
                     if let latest = saved["latest"].flatMap(FunctionConfiguration.init(json:)) { try lambda.updateFunction(function.name, configuration: latest) }
                     for member in saved["versions"]?.objectValue ?? JSONObject() {
                         if let number = Int(member.key), let code = FunctionConfiguration(json: member.value) {

@@ -80,6 +80,18 @@ struct LambdaAPI: Sendable {
         case "DELETE" where call.matches(functions + ["{}", "aliases", "{}"]):
             try control.deleteAlias(call.segments[4], of: call.segments[2])
             return call.empty(204)
+        case "PUT" where call.matches(["2017-10-31", "functions", "{}", "concurrency"]):
+            guard let value = try call.body()["ReservedConcurrentExecutions"]?.numberValue?.intValue, value >= 0 else {
+                throw .invalidParameter("ReservedConcurrentExecutions is a whole number from 0")
+            }
+            try control.putFunctionConcurrency(call.segments[2], value)
+            return call.answer(200, ["ReservedConcurrentExecutions": .number(JSONNumber(value))])
+        case "GET" where call.matches(["2019-09-30", "functions", "{}", "concurrency"]):
+            let value = try control.functionConcurrency(call.segments[2])
+            return call.answer(200, value.map { ["ReservedConcurrentExecutions": .number(JSONNumber($0))] } ?? [:])
+        case "DELETE" where call.matches(["2017-10-31", "functions", "{}", "concurrency"]):
+            try control.putFunctionConcurrency(call.segments[2], nil)
+            return call.empty(204)
         default:
             if let operation = AWSOperations.lambda.first(where: { $0.method == method && ControlPlane.matches(call.segments, $0.path) }) {
                 throw call.unsupported(operation.name)
@@ -126,11 +138,11 @@ struct LambdaAPI: Sendable {
         let digest = ControlPlane.digest(configuration)
         let revision = ControlPlane.digest(configuration, extra: function.version + String(function.lastModified))
         return [
-            "FunctionName": .string(function.name), "FunctionArn": .string(function.arn), "Runtime": "provided.al2023",
+            "FunctionName": .string(function.name), "FunctionArn": .string(function.arn), "Runtime": .string(configuration.runtime ?? "provided.al2023"),
             "Role": .string("arn:aws:iam::\(control.configuration.accountId):role/lambda-role"), "Handler": .string(configuration.handler),
             "CodeSize": 0, "Description": .string(configuration.description), "Timeout": .number(JSONNumber(Int(configuration.timeout.rounded(.up)))),
             "MemorySize": .number(JSONNumber(configuration.memorySize)), "LastModified": .string(UTCText.lambdaTimestamp(function.lastModified)),
-            "CodeSha256": .string(Base64.encode(digest)), "Version": .string(function.version),
+            "CodeSha256": .string(configuration.codeSha256 ?? Base64.encode(digest)), "Version": .string(function.version),
             "Environment": ["Variables": .strings(configuration.environment.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })],
             "TracingConfig": ["Mode": "PassThrough"], "RevisionId": .string(ControlPlane.uuidText(revision)), "State": "Active",
             "LastUpdateStatus": "Successful", "PackageType": "Zip", "Architectures": ["x86_64"], "EphemeralStorage": ["Size": 512],
