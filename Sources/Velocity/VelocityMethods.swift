@@ -144,17 +144,17 @@ enum VelocityMethods {
             result += units[position...]
             return .string(String(decoding: result, as: UTF16.self))
         case ("replaceAll", 2), ("replaceFirst", 2):
-            let expression = try regex(try argument(0), method: name)
+            let expression = try regex(try argument(0), method: name, &budget)
             return .string(try replace(text, expression, with: try argument(1), all: name == "replaceAll", &budget))
         case ("matches", 1):
-            let expression = try regex(try argument(0), method: name, wholeInput: true)
+            let expression = try regex(try argument(0), method: name, wholeInput: true, &budget)
             switch expression.search(text, budget: &budget.regex) {
             case .match: return .bool(true)
             case .noMatch: return .bool(false)
             case .limitExceeded: throw budget.regexFailure(expression.pattern)
             }
         case ("split", 1), ("split", 2):
-            let expression = try regex(try argument(0), method: name)
+            let expression = try regex(try argument(0), method: name, &budget)
             let limit = arguments.count == 2 ? int(arguments[1]) ?? 0 : 0
             let parts = try split(text, expression, limit: limit, &budget)
             try budget.steps(parts.count)
@@ -186,7 +186,12 @@ enum VelocityMethods {
     private static let regexCache = Mutex<[String: ECMARegex]>([:])
 
     /// The compiled pattern (`wholeInput`: anchored at both ends, for `matches`), cached.
-    static func regex(_ pattern: String, method: String, wholeInput: Bool = false) throws(VelocityRuntimeError) -> ECMARegex {
+    /// Compiling costs the render one step per byte of the pattern (patterns built at run time
+    /// can be long, and a new one is compiled on each call).
+    static func regex(_ pattern: String, method: String, wholeInput: Bool = false, _ budget: inout RenderBudget) throws(VelocityRuntimeError)
+        -> ECMARegex
+    {
+        try budget.steps(pattern.utf8.count)
         let key = (wholeInput ? "W" : "S") + pattern
         if let cached = regexCache.withLock({ $0[key] }) { return cached }
         do {

@@ -84,6 +84,16 @@ struct HostileTemplateTests {
         #expect(try failure(#"$input.body.split("(a|a)*\1b").size()"#, body: String(repeating: "a", count: 60)) != nil)
     }
 
+    /// Found by the fuzzer: patterns built at run time were compiled afresh on every call, at
+    /// no cost to the render.
+    @Test("compiling long patterns built at run time costs the render's steps")
+    func patternCompilation() throws {
+        let source = #"#set($p = "a")#foreach($i in [1..13])#set($p = "$p$p")#end#set($s = "b")#foreach($i in [1..1000])#set($x = $s.matches("$p$i"))#end"#
+        let kind = try failure(source)
+        #expect(kind == .tooManySteps(limit: 2_000_000), "\(String(describing: kind))")
+        #expect(try failure(#"#set($s = "abc")#set($x = $s.matches("a.c"))$x"#) == nil)
+    }
+
     @Test("JSONPath recursive descent on a deep document is bounded by the steps")
     func jsonPathExplosion() throws {
         let body = String(repeating: #"{"a":"#, count: 400) + "1" + String(repeating: "}", count: 400)
