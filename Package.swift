@@ -73,7 +73,7 @@ let package = Package(
             name: "benchmarks",
             dependencies: [
                 "JSONCore", "JSONSchema", "CommandLineTools", "MappingTemplates", "APIGateway", "ControlPlane", "HTTPCore", "ItemsService", "ClientGenerator",
-                "ItemsClient", "GatewayTesting",
+                "ItemsClient", "GatewayTesting", "LambdaEnvironments", "LambdaRuntime",
             ]
         ),
         // Fuzzing: the targets (a library the tests replay corpora through) and the program

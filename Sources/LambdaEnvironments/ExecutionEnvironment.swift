@@ -30,6 +30,7 @@ final class ExecutionEnvironment: @unchecked Sendable {
     private(set) var pid: Int32 = 0
     private var output: Int32 = -1
     private var pendingOutput: [UInt8] = []
+    private var readBuffer = [UInt8](repeating: 0, count: 65536)
     /// When it last finished an invocation (monotonic ms).
     private(set) var lastUsed = ProcessLauncher.monotonicMilliseconds()
     /// Lambda's limit on init.
@@ -131,7 +132,7 @@ final class ExecutionEnvironment: @unchecked Sendable {
                 case .response(let body):
                     return CodeInvocationOutcome(
                         payload: body, failed: false, logLines: lines, durationMilliseconds: duration, initMilliseconds: initMilliseconds,
-                        maxMemoryUsedMB: ProcessLauncher.peakMemoryMB(pid))
+                        maxMemoryUsedMB: invocation.collectLogs ? ProcessLauncher.peakMemoryMB(pid) : 0)
                 case .error(let body, let type):
                     return CodeInvocationOutcome(
                         payload: body, failed: true, logLines: lines, durationMilliseconds: duration, initMilliseconds: initMilliseconds,
@@ -200,11 +201,10 @@ final class ExecutionEnvironment: @unchecked Sendable {
     private func drainOutput(into lines: inout [String], final: Bool) -> Bool {
         guard output >= 0 else { return false }
         var open = true
-        var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            let count = readBuffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
             if count > 0 {
-                pendingOutput.append(contentsOf: buffer[0..<count])
+                pendingOutput.append(contentsOf: readBuffer[0..<count])
                 continue
             }
             if count < 0 && errno == EINTR { continue }

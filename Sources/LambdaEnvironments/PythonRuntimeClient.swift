@@ -12,11 +12,11 @@ enum PythonRuntimeClient {
     static let source = #"""
         # The toolkit's Python runtime client for the Lambda Runtime API (2018-06-01).
         import decimal
-        import http.client
         import importlib
         import json
         import logging
         import os
+        import socket
         import sys
         import time
         import traceback
@@ -24,22 +24,70 @@ enum PythonRuntimeClient {
         _API = os.environ["AWS_LAMBDA_RUNTIME_API"]
         _BASE = "/2018-06-01/runtime/"
         _THIS_FILE = os.path.abspath(__file__)
-        _connection = None
         _request_id = ""
 
 
-        def _call(method, path, body=None, headers=None):
-            global _connection
+        class _Connection:
+            """A keep-alive HTTP/1.1 connection to the Runtime API: small and fast (the server
+            always answers with Content-Length)."""
+
+            def __init__(self, address):
+                host, _, port = address.rpartition(":")
+                self.address = (host, int(port))
+                self.sock = None
+                self.buffer = b""
+
+            def close(self):
+                if self.sock is not None:
+                    self.sock.close()
+                self.sock = None
+                self.buffer = b""
+
+            def request(self, method, path, body=b"", headers=None):
+                if self.sock is None:
+                    self.sock = socket.create_connection(self.address)
+                    self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                head = "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n" % (method, path, _API, len(body))
+                for name, value in (headers or {}).items():
+                    head += "%s: %s\r\n" % (name, value)
+                self.sock.sendall(head.encode("latin-1") + b"\r\n" + body)
+                while True:
+                    end = self.buffer.find(b"\r\n\r\n")
+                    if end >= 0:
+                        break
+                    self._receive()
+                lines = self.buffer[:end].decode("latin-1").split("\r\n")
+                rest = self.buffer[end + 4:]
+                status = int(lines[0].split(" ", 2)[1])
+                fields = {}
+                for line in lines[1:]:
+                    name, _, value = line.partition(":")
+                    fields[name.strip().lower()] = value.strip()
+                length = int(fields.get("content-length", "0"))
+                self.buffer = rest
+                while len(self.buffer) < length:
+                    self._receive()
+                payload, self.buffer = self.buffer[:length], self.buffer[length:]
+                if fields.get("connection", "").lower() == "close":
+                    self.close()
+                return status, fields, payload
+
+            def _receive(self):
+                chunk = self.sock.recv(1 << 20)
+                if not chunk:
+                    raise ConnectionError("the Runtime API closed the connection")
+                self.buffer += chunk
+
+
+        _connection = _Connection(_API)
+
+
+        def _call(method, path, body=b"", headers=None):
             for attempt in (0, 1):
-                if _connection is None:
-                    _connection = http.client.HTTPConnection(_API)
                 try:
-                    _connection.request(method, _BASE + path, body=body, headers=headers or {})
-                    response = _connection.getresponse()
-                    return response.status, response.headers, response.read()
-                except (http.client.HTTPException, OSError):
+                    return _connection.request(method, _BASE + path, body, headers)
+                except OSError:
                     _connection.close()
-                    _connection = None
                     if attempt == 1:
                         raise
 
@@ -171,20 +219,20 @@ enum PythonRuntimeClient {
                 if status != 200:
                     sys.stdout.write("runtime: invocation/next answered %d\n" % status)
                     sys.exit(1)
-                request_id = headers.get("Lambda-Runtime-Aws-Request-Id", "")
+                request_id = headers.get("lambda-runtime-aws-request-id", "")
                 _request_id = request_id
-                trace_id = headers.get("Lambda-Runtime-Trace-Id")
+                trace_id = headers.get("lambda-runtime-trace-id")
                 if trace_id:
                     os.environ["_X_AMZN_TRACE_ID"] = trace_id
                 elif "_X_AMZN_TRACE_ID" in os.environ:
                     del os.environ["_X_AMZN_TRACE_ID"]
                 context = LambdaContext(
-                    request_id, int(headers.get("Lambda-Runtime-Deadline-Ms", "0")),
-                    headers.get("Lambda-Runtime-Invoked-Function-Arn"), headers.get("Lambda-Runtime-Client-Context"),
-                    headers.get("Lambda-Runtime-Cognito-Identity"))
+                    request_id, int(headers.get("lambda-runtime-deadline-ms", "0")),
+                    headers.get("lambda-runtime-invoked-function-arn"), headers.get("lambda-runtime-client-context"),
+                    headers.get("lambda-runtime-cognito-identity"))
                 path = "invocation/" + request_id
                 try:
-                    content_type = headers.get("Content-Type", "application/json")
+                    content_type = headers.get("content-type", "application/json")
                     if content_type.startswith("application/json"):
                         try:
                             event = json.loads(body.decode("utf-8")) if body else {}

@@ -38,6 +38,8 @@ public struct CodeInvocation: Sendable {
     public var requestId: String
     /// The region and account (for the environment variables).
     public var region: String
+    /// Whether the REPORT line will be written (its peak memory is read from the process only then).
+    public var collectLogs: Bool
 }
 
 /// What happened to one invocation of code run by a runtime.

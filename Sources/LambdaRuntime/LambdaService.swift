@@ -357,7 +357,7 @@ public final class LambdaService: Sendable {
         let outcome = try codeRunner.invoke(
             CodeInvocation(
                 functionName: functionName, version: version, invokedFunctionArn: arnPrefix + qualifiedName, configuration: configuration,
-                payload: JSONWriter.compact.bytes(payload), requestId: requestId, region: region))
+                payload: JSONWriter.compact.bytes(payload), requestId: requestId, region: region, collectLogs: collectLogs))
         let result: JSONValue
         if let parsed = try? JSONParser().parse(outcome.payload) {
             result = parsed

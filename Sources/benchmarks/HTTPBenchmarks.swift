@@ -72,14 +72,14 @@ func httpBenchmarks() throws {
 }
 
 /// Starts the release `gateway serve` on a free port with the load-test deployment.
-func startGateway(threads: String?) throws -> (server: Process, url: String, state: String) {
+func startGateway(threads: String?, deployment: String = "Schemas/ItemsAPI.loadtest.deployment.json") throws -> (server: Process, url: String, state: String) {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gateway").path
     let state = NSTemporaryDirectory() + "http-bench-\(getpid())-\(threads ?? "default")"
     try? FileManager.default.removeItem(atPath: state)
     let server = Process()
     server.executableURL = URL(fileURLWithPath: binary)
     server.arguments =
-        ["serve", "--port", "0", "--log-format", "off", "--deployment", "Schemas/ItemsAPI.loadtest.deployment.json", "--state", state]
+        ["serve", "--port", "0", "--log-format", "off", "--deployment", deployment, "--state", state]
         + (threads.map { ["--threads", $0] } ?? [])
     let banner = Pipe()
     server.standardOutput = banner

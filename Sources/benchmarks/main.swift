@@ -33,8 +33,9 @@ let settings: Settings = {
         case "--only": settings.only = arguments.next()
         case "--requests": settings.requests = Int(arguments.next() ?? "") ?? settings.requests
         case "-h", "--help":
-            print("usage: benchmarks [schema] [cli] [templates] [gateway] [sdk] [http] [--runs N] [--items N] [--requests N] [--only TEXT]")
-            print("  (http is not in the default set: it needs wrk and nginx and takes about a minute per run)")
+            print("usage: benchmarks [schema] [cli] [templates] [gateway] [sdk] [http] [functions] [--runs N] [--items N] [--requests N] [--only TEXT]")
+            print("  (http is not in the default set: it needs wrk and nginx and takes about a minute per run;")
+            print("   functions runs the lab's Python function: it needs python3, and wrk for its HTTP figure)")
             exit(0)
         default: settings.suites.insert(argument)
         }
@@ -327,3 +328,4 @@ if settings.suites.contains("gateway") { try gatewayBenchmarks() }
 if settings.suites.contains("cli") { try commandLineBenchmarks() }
 if settings.suites.contains("sdk") { try sdkBenchmarks() }
 if settings.suites.contains("http") { try httpBenchmarks() }
+if settings.suites.contains("functions") { try functionBenchmarks() }

@@ -1,0 +1,143 @@
+import APIGateway
+import ControlPlane
+import Foundation
+import HTTPCore
+import ItemsService
+import JSONCore
+import LambdaEnvironments
+import LambdaRuntime
+
+/// The lab's Python function run as a local process (issue #13's figures): warm invocation
+/// through the in-process gateway against the function's own time and the built-in Swift
+/// handler, the first request to a cold function, and `gateway serve` under wrk.
+func functionBenchmarks() throws {
+    guard let python = findTool("python3") else {
+        print("\nfunctions: skipped (python3 is not on PATH)")
+        return
+    }
+    let root = FileManager.default.currentDirectoryPath
+    let requests = 3000
+    let key = "loadtest-0123456789-abcdefghijklmnopqrstu"
+    // The load-test deployment (limits raised) with the lab's Python function.
+    let deployment = try JSONParser().parse(Data(contentsOf: URL(fileURLWithPath: root + "/Schemas/ItemsAPI.loadtest.deployment.json")))
+    var object = deployment.objectValue!
+    object["functions"] = [
+        "ItemsFunction": [
+            "runtime": "python3.13", "handler": "lambda_function.lambda_handler", "code": "functions/ItemsFunction",
+            "environment": ["TABLE": "items"], "versions": [["version": 1]], "aliases": ["dev": ["version": "$LATEST"], "prod": ["version": "1"]],
+        ]
+    ]
+    // Beside the definitions and models it names (a deployment's models load from its directory).
+    let file = root + "/Schemas/.functions-bench-\(getpid()).deployment.json"
+    try Data(JSONWriter.compact.bytes(.object(object))).write(to: URL(fileURLWithPath: file))
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    print("\nfunctions: the lab's Python function (\(python)), \(requests) warm GET /dev/items/3 per run through the in-process gateway, median of \(settings.runs) runs")
+
+    // The function's own time: lambda_handler called in a loop inside one Python process.
+    _ = named("functions: handler's own time")
+    let ownScript = """
+        import sys, os, time, io
+        sys.path.insert(0, \(JSONWriter.quoted(root + "/Schemas/functions/ItemsFunction")))
+        import lambda_function
+        sys.stdout = io.StringIO()
+        n = 20000
+        start = time.perf_counter()
+        for _ in range(n):
+            lambda_function.lambda_handler({"ID": "3"}, None)
+            sys.stdout.seek(0); sys.stdout.truncate()
+        sys.__stdout__.write("%f" % ((time.perf_counter() - start) / n * 1000))
+        """
+    let own = Double(try run(python, ["-c", ownScript]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
+
+    func latencies(_ control: ControlPlane, key: String) -> (p50: Double, p99: Double) {
+        let request = HTTPRequest(method: "GET", target: "/dev/items/3", headers: ["x-api-key": key])
+        for _ in 0..<200 { precondition(control.gateway.respond(to: request).status == 200) }
+        var runs: [(Double, Double)] = []
+        for _ in 0..<settings.runs {
+            var times: [Double] = []
+            times.reserveCapacity(requests)
+            for _ in 0..<requests {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let response = control.gateway.respond(to: request)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                precondition(response.status == 200)
+            }
+            times.sort()
+            runs.append((times[times.count / 2], times[times.count * 99 / 100]))
+        }
+        runs.sort { $0.0 < $1.0 }
+        return runs[runs.count / 2]
+    }
+
+    func load(_ file: String, runner: LocalCodeRunner?) throws -> ControlPlane {
+        try ControlPlane.load(deploymentFile: file, stateDirectory: nil, handlers: [ItemsFunction.handlerName: ItemsFunction()], codeRunner: runner)
+    }
+
+    _ = named("functions: warm Python invocation")
+    if settings.only.map({ currentName.contains($0) }) ?? true {
+        let runner = LocalCodeRunner(snapshotDirectory: NSTemporaryDirectory() + "functions-bench-code-\(getpid())")
+        defer { runner.shutdown() }
+        let warm = latencies(try load(file, runner: runner), key: key)
+        let builtIn = latencies(try load(root + "/Schemas/ItemsAPI.loadtest.deployment.json", runner: nil), key: key)
+        print(String(format: "%@%8.3f ms", "warm: the handler's own time (in Python, per call)".padding(toLength: 66, withPad: " ", startingAt: 0), own))
+        print(String(format: "%@%8.3f ms  p99 %.3f ms", "warm: gateway -> Python function, p50".padding(toLength: 66, withPad: " ", startingAt: 0), warm.p50, warm.p99))
+        print(String(format: "%@%8.3f ms", "warm: added over the handler's own time, p50".padding(toLength: 66, withPad: " ", startingAt: 0), warm.p50 - own))
+        print(String(format: "%@%8.3f ms  p99 %.3f ms", "warm: gateway -> built-in Swift handler, p50".padding(toLength: 66, withPad: " ", startingAt: 0), builtIn.p50, builtIn.p99))
+    }
+
+    // Cold: a new runner each time, so the first invocation starts the interpreter and imports.
+    _ = named("functions: cold start")
+    if settings.only.map({ currentName.contains($0) }) ?? true {
+        var colds: [Double] = []
+        for _ in 0..<max(5, settings.runs) {
+            let runner = LocalCodeRunner(snapshotDirectory: NSTemporaryDirectory() + "functions-bench-cold-\(getpid())")
+            let lambda = LambdaService(codeRunner: runner)
+            var configuration = FunctionConfiguration(handler: "lambda_function.lambda_handler", environment: ["TABLE": "items"])
+            configuration.runtime = "python3.13"
+            configuration.code = root + "/Schemas/functions/ItemsFunction"
+            _ = try runner.prepare(configuration)
+            lambda.createFunction("ItemsFunction", configuration: configuration)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let result = try lambda.invoke("ItemsFunction", payload: ["ID": "3"])
+            colds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            precondition(result.functionError == nil)
+            runner.shutdown()
+        }
+        colds.sort()
+        print(
+            String(
+                format: "%@%8.1f ms  (min %.1f, max %.1f, %d starts)", "cold: first request to a new Python environment, median".padding(toLength: 66, withPad: " ", startingAt: 0),
+                colds[colds.count / 2], colds[0], colds[colds.count - 1], colds.count))
+    }
+
+    // Over HTTP: gateway serve with the load-test limits and the Python function.
+    _ = named("functions: http wrk /dev/items/3 Python")
+    if settings.only.map({ currentName.contains($0) }) ?? true {
+        guard let wrk = findTool("wrk") else {
+            print("functions over HTTP: skipped (wrk is not installed: apt-get install wrk)")
+            return
+        }
+        let duration = ProcessInfo.processInfo.environment["HTTP_BENCH_SECONDS"] ?? "10"
+        let base = try startGateway(threads: nil, deployment: file)
+        defer {
+            base.server.interrupt()
+            base.server.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: base.state)
+        }
+        let result = medianLoad(wrk: wrk, url: base.url + "/dev/items/3", key: key, duration: duration)
+        printLoad("http: wrk -t2 -c50 -d\(duration)s GET /dev/items/3 (Python)", result)
+    }
+}
+
+/// Runs a command and returns its standard output.
+private func run(_ executable: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
