@@ -146,9 +146,15 @@ struct LambdaAPITests {
     @Test("known operations that are not implemented are named; unknown paths are 404")
     func unsupported() throws {
         let api = try ControlFixture()
-        let concurrency = try api.call("lambda", "GET", "/2019-09-30/functions/ItemsFunction/concurrency")
-        #expect(concurrency.status == 501)
-        #expect(concurrency.json["Message"]?.stringValue?.hasPrefix("GetFunctionConcurrency is not supported") == true)
+        let policy = try api.call("lambda", "GET", "/2015-03-31/functions/ItemsFunction/policy")
+        #expect(policy.status == 501)
+        #expect(policy.json["Message"]?.stringValue?.hasPrefix("GetPolicy is not supported") == true)
+        // Reserved concurrency is supported: set, read, removed.
+        let put = try api.call("lambda", "PUT", "/2017-10-31/functions/ItemsFunction/concurrency", body: ["ReservedConcurrentExecutions": 5])
+        #expect(put.json == ["ReservedConcurrentExecutions": 5])
+        #expect(try api.call("lambda", "GET", "/2019-09-30/functions/ItemsFunction/concurrency").json == ["ReservedConcurrentExecutions": 5])
+        #expect(try api.call("lambda", "DELETE", "/2017-10-31/functions/ItemsFunction/concurrency").status == 204)
+        #expect(try api.call("lambda", "GET", "/2019-09-30/functions/ItemsFunction/concurrency").json == [:])
         let unknown = try api.call("lambda", "GET", "/nothing/here")
         #expect(unknown.status == 404)
         #expect(unknown.headers["x-amzn-ErrorType"] == "UnknownOperationException")
