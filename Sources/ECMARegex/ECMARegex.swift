@@ -21,6 +21,8 @@ public struct ECMARegex: Sendable, CustomStringConvertible {
     let program: RegexProgram
     /// Steps allowed for one search made without a shared budget.
     public var stepLimit: Int
+    /// Instructions in the compiled program (repetitions expanded): what compiling cost.
+    public var programSize: Int { program.instructions.count }
 
     /// Compiles `pattern`.
     public init(_ pattern: String, stepLimit: Int = 5_000_000) throws(RegexSyntaxError) {

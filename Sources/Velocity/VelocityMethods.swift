@@ -186,24 +186,27 @@ enum VelocityMethods {
     private static let regexCache = Mutex<[String: ECMARegex]>([:])
 
     /// The compiled pattern (`wholeInput`: anchored at both ends, for `matches`), cached.
-    /// Compiling costs the render one step per byte of the pattern (patterns built at run time
-    /// can be long, and a new one is compiled on each call).
+    /// Compiling costs the render one step per byte of the pattern and one per instruction of
+    /// the compiled program (patterns built at run time can be long, repetitions expand, and a
+    /// new pattern is compiled on each call).
     static func regex(_ pattern: String, method: String, wholeInput: Bool = false, _ budget: inout RenderBudget) throws(VelocityRuntimeError)
         -> ECMARegex
     {
         try budget.steps(pattern.utf8.count)
         let key = (wholeInput ? "W" : "S") + pattern
         if let cached = regexCache.withLock({ $0[key] }) { return cached }
+        let expression: ECMARegex
         do {
-            let expression = wholeInput ? try ECMARegex(wholeInput: pattern) : try ECMARegex(pattern)
-            regexCache.withLock { cache in
-                if cache.count > 256 { cache.removeAll() }
-                cache[key] = expression
-            }
-            return expression
+            expression = wholeInput ? try ECMARegex(wholeInput: pattern) : try ECMARegex(pattern)
         } catch {
             throw VelocityRuntimeError(.methodFailed(method: method, message: "PatternSyntaxException: \(error.reason)"))
         }
+        try budget.steps(expression.programSize)
+        regexCache.withLock { cache in
+            if cache.count > 256 { cache.removeAll() }
+            cache[key] = expression
+        }
+        return expression
     }
 
     /// `Matcher.replaceAll` / `replaceFirst`: `$n` inserts group n, `\x` inserts x.
