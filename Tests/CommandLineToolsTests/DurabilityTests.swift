@@ -242,4 +242,55 @@ struct DurabilityTests {
         stat(state + "/state.json", &info)
         #expect(info.st_mode & 0o777 == 0o600)
     }
+
+    @Test("function processes end with the server, even when it is killed (SIGKILL)")
+    func noOrphans() throws {
+        guard ServerProcess.binary != nil else {
+            print("skipped: the gateway executable is not built (swift build --product gateway)")
+            return
+        }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        guard path.split(separator: ":").contains(where: { access(String($0) + "/python3", X_OK) == 0 }) else {
+            print("skipped: python3 is not on PATH (the function processes are Python)")
+            return
+        }
+        let files = try TemporaryDirectory()
+        var deployment = try String(contentsOfFile: try DurabilityTests.deployment(in: files), encoding: .utf8)
+        try FileManager.default.copyItem(
+            atPath: SchemaCheckCommandTests.packageRoot + "/Schemas/functions", toPath: files.path + "/functions")
+        deployment = deployment.replacingOccurrences(
+            of: #""handler": "items.handler", "versions": [{"version": 1, "handler": "items.handler"}]"#,
+            with: #""runtime": "python3.13", "handler": "lambda_function.lambda_handler", "code": "functions/ItemsFunction", "versions": [{"version": 1}]"#)
+        let file = files.write("python.json", deployment)
+        let server = try ServerProcess(deployment: file, state: files.path + "/.gateway")
+        let client = try #require(KeepAliveClient(port: server.port))
+        #expect(client.get("/dev/items/3", key: "load-key-0123456789abcdefghij") == 200)
+        #expect(client.get("/prod/items/2", key: "load-key-0123456789abcdefghij") == 200)
+        let children = DurabilityTests.children(of: server.process.processIdentifier)
+        #expect(children.count == 2)  // one environment for $LATEST (dev), one for version 1 (prod)
+        server.signal(SIGKILL)
+        _ = server.waitForExit()
+        var alive = children
+        let deadline = Date().addingTimeInterval(5)
+        while !alive.isEmpty && Date() < deadline {
+            alive = alive.filter(DurabilityTests.isRunning)
+            usleep(20_000)
+        }
+        #expect(alive.isEmpty, "function processes outlived the server: \(alive)")
+    }
+
+    /// The processes whose parent is `pid` (from /proc).
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { child in
+            guard let status = try? String(contentsOfFile: "/proc/\(child)/status", encoding: .utf8) else { return false }
+            return status.split(separator: "\n").contains { $0.hasPrefix("PPid:") && $0.dropFirst(5).trimmingCharacters(in: .whitespaces) == String(pid) }
+        }
+    }
+
+    /// Whether `pid` exists and is not a zombie.
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return false }
+        return !status.contains("State:\tZ") && !status.contains("State:\tX")
+    }
 }
