@@ -63,10 +63,11 @@ struct QuotaPeriods: Sendable {
     }
 }
 
-/// UTC calendar arithmetic without Foundation.
-enum UTCCalendar {
+/// UTC calendar arithmetic without Foundation (the one place the toolkit turns day numbers
+/// into dates).
+public enum UTCCalendar {
     /// (year, month, day) of a day number since 1970-01-01 (Howard Hinnant's algorithm).
-    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+    public static func civil(fromDays days: Int) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -78,10 +79,11 @@ enum UTCCalendar {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    /// Two digits (`07`).
+    public static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     /// `2026-11-25`.
-    static func date(_ seconds: Double) -> String {
+    public static func date(_ seconds: Double) -> String {
         let (year, month, day) = civil(fromDays: Int((seconds / 86400).rounded(.down)))
         return "\(year)-\(two(month))-\(two(day))"
     }
