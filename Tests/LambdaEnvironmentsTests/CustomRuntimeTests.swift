@@ -96,4 +96,51 @@ struct CustomRuntimeTests {
         #expect(json?["errorType"] == "Runtime.InvalidEntrypoint")
         #expect(json?["errorMessage"]?.stringValue?.contains("Couldn't find valid bootstrap(s)") == true)
     }
+
+    /// AWS's own Python runtime interface client (pip's `awslambdaric`, which `.ci/run` installs)
+    /// runs unchanged as a custom runtime, and answers as the toolkit's Python client does.
+    @Test("AWS's awslambdaric runs unchanged against the Runtime API")
+    func awsRuntimeInterfaceClient() throws {
+        guard awsLambdaRICAvailable else {
+            print("skipped: awslambdaric is not installed for python3 (python3 -m pip install awslambdaric)")
+            return
+        }
+        let handler = "import json\ndef handler(event, context):\n    print('Event: ' + json.dumps(event))\n"
+            + "    if event.get('fail'):\n        raise Exception('NotFoundError')\n"
+            + "    return {'id': event.get('ID'), 'memory': context.memory_limit_in_mb, 'arn': context.invoked_function_arn}\n"
+        let fixture = try FunctionFixture(
+            files: [
+                "aws/bootstrap": "#!/bin/sh\nexec python3 -m awslambdaric \"$_HANDLER\"\n", "aws/app.py": handler, "ours/app.py": handler,
+            ],
+            functions: """
+                {"AWS": {"runtime": "provided.al2023", "handler": "app.handler", "code": "aws"},
+                 "Ours": {"runtime": "python3.13", "handler": "app.handler", "code": "ours"}}
+                """)
+        for function in ["AWS", "Ours"] {
+            let (outcome, json) = try fixture.invoke(function, #"{"ID": 3}"#)
+            #expect(outcome.functionError == nil, "\(function)")
+            #expect(json?["id"] == 3, "\(function)")
+            #expect(json?["memory"] == "128", "\(function)")
+            #expect(json?["arn"]?.stringValue?.hasSuffix(":function:" + function) == true, "\(function)")
+            #expect(outcome.logLines.contains(#"Event: {"ID": 3}"#), "\(function)")
+            let failed = try fixture.invoke(function, #"{"fail": true}"#)
+            #expect(failed.outcome.functionError == "Unhandled", "\(function)")
+            #expect(failed.json?["errorType"] == "Exception", "\(function)")
+            #expect(failed.json?["errorMessage"] == "NotFoundError", "\(function)")
+            #expect(failed.json?["stackTrace"]?[0]?.stringValue?.contains("raise Exception('NotFoundError')") == true, "\(function)")
+        }
+    }
 }
+
+/// Whether `python3 -m awslambdaric` can run here.
+let awsLambdaRICAvailable: Bool = {
+    guard pythonAvailable else { return false }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import awslambdaric"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+}()
