@@ -15,6 +15,7 @@ final class CodeWatch: @unchecked Sendable {
     private var descriptor: Int32
     private var watches: [Int32: String] = [:]
     private var generation = 0
+    private var events = [UInt8](repeating: 0, count: 16384)
     let directory: String
 
     init(directory: String) {
@@ -47,12 +48,12 @@ final class CodeWatch: @unchecked Sendable {
     func currentGeneration() -> Int {
         lock.withLock { _ in
             guard descriptor >= 0 else { return generation }
-            var buffer = [UInt8](repeating: 0, count: 16384)
             var changed = false
             var newDirectories: [String] = []
             while true {
-                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                let count = events.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 guard count > 0 else { break }
+                let buffer = events
                 var offset = 0
                 while offset + 16 <= count {
                     let watch = buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Int32.self) }
