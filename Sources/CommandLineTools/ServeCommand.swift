@@ -29,7 +29,9 @@ public enum ServeCommand {
           --host ADDRESS       address to bind (default: 127.0.0.1)
           --port N             port (default: 8080; 0 picks a free port and prints it)
           --log-format FORMAT  access log on standard error: text (default), json or off
-          --threads N          event-loop threads (default: one per core)
+          --threads N          event-loop threads (default: one per core; four per core when a
+                               function runs from a code directory, whose invocations wait on
+                               their process)
           --exit-with-parent   stop (as on SIGTERM) when the process that started the
                                server ends, even by a crash (for test harnesses and tools)
           --require-signature  verify the SigV4 signature of AWS API requests against the
@@ -56,6 +58,7 @@ public enum ServeCommand {
         }
         guard let common = GatewayManagement.common(arguments, command: "serve", io: io) else { return 2 }
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 8080)
+        var threadsChosen = false
         var format = LogFormat.text
         var requireSignature = false
         var exitWithParent = false
@@ -77,6 +80,7 @@ public enum ServeCommand {
                     return GatewayManagement.fail("serve", "--threads needs a number from 1 to 64", io: io)
                 }
                 configuration.eventLoops = threads
+                threadsChosen = true
             case "--require-signature":
                 requireSignature = true
             case "--exit-with-parent":
@@ -126,6 +130,11 @@ public enum ServeCommand {
         } catch {
             io.printError("gateway serve: \(error.description)\n")
             return 2
+        }
+        // A request to a function run as a process holds its thread while the process works:
+        // more threads keep the cores busy meanwhile.
+        if !threadsChosen, control.configuration.functions.contains(where: { $0.latest.runtime != nil }) {
+            configuration.eventLoops = min(64, 4 * configuration.eventLoops)
         }
         let server: HTTPServer
         do {
