@@ -260,8 +260,8 @@ public final class LambdaService: Sendable {
         }
         let resolveStart = LambdaService.monotonicNanoseconds()
         // Resolve the version and the configuration that runs.
-        let (version, configuration, cold, functionState) = try state.withLock {
-            (functions) throws(LambdaServiceError) -> (String, FunctionConfiguration, Bool, FunctionState) in
+        let (version, configuration, cold, functionState, counted) = try state.withLock {
+            (functions) throws(LambdaServiceError) -> (String, FunctionConfiguration, Bool, FunctionState, Bool) in
             guard let function = functions[functionName] else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
             var version = "$LATEST"
             var configuration = function.latest
@@ -289,9 +289,10 @@ public final class LambdaService: Sendable {
             }
             let cold = !function.warm.contains(version)
             if cold { function.warm.insert(version) }
-            return (version, configuration, cold, function)
+            return (version, configuration, cold, function, function.reservedConcurrency != nil)
         }
-        defer { if functionState.reservedConcurrency != nil { state.withLock { _ in functionState.running -= 1 } } }
+        // Counted in flight only when the function has a reserved concurrency (decided under the lock).
+        defer { if counted { state.withLock { _ in functionState.running -= 1 } } }
         if configuration.runtime != nil {
             return try invokeCode(
                 functionName: functionName, qualifiedName: function, version: version, configuration: configuration, payload: payload,
