@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "LambdaRuntime", dependencies: ["JSONCore"]),
         // Layer 2: function code run as local processes behind the Lambda Runtime API (served by
         // the HTTP server); it knows Lambda, not API Gateway.
-        .target(name: "LambdaEnvironments", dependencies: ["LambdaRuntime", "HTTPServer", "HTTPCore", "AWSSignature", "CSystemCalls"]),
+        .target(name: "LambdaEnvironments", dependencies: ["LambdaRuntime", "JSONCore", "HTTPServer", "HTTPCore", "AWSSignature", "CSystemCalls"]),
         // Layer 2: the bundled function and the API definition.
         .target(name: "ItemsService", dependencies: ["LambdaRuntime", "JSONCore"]),
         .target(name: "APIModel", dependencies: ["JSONCore", "JSONSchema"]),

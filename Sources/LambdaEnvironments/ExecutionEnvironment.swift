@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CSystemCalls
 import HTTPServer
+import JSONCore
 import LambdaRuntime
 
 /// What starts a function's process: the executable, its arguments, the environment variables
@@ -176,7 +177,7 @@ final class ExecutionEnvironment: @unchecked Sendable {
                 endProcess()
                 let message = "RequestId: \(invocation.requestId) Error: Task timed out after \(LogFormat.twoDecimals(timeout)) seconds"
                 return CodeInvocationOutcome(
-                    payload: Array("{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\"\(message)\"}".utf8), failed: true, logLines: lines,
+                    payload: RuntimeFailure.payload("Sandbox.Timedout", message).payload, failed: true, logLines: lines,
                     durationMilliseconds: snapshot.2 == nil ? 0 : timeoutMilliseconds, initMilliseconds: initMilliseconds, maxMemoryUsedMB: memory,
                     status: "timeout", errorType: "Sandbox.Timedout")
             }
@@ -235,15 +236,6 @@ final class ExecutionEnvironment: @unchecked Sendable {
 /// Lambda's error bodies for failures of the environment rather than of the function.
 enum RuntimeFailure {
     static func payload(_ type: String, _ message: String) -> (payload: [UInt8], type: String) {
-        var text = "{\"errorType\":\"" + type + "\",\"errorMessage\":\""
-        for scalar in message.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            default: if scalar.value < 0x20 { text += " " } else { text.unicodeScalars.append(scalar) }
-            }
-        }
-        return (Array((text + "\"}").utf8), type)
+        (Array("{\"errorType\":\(JSONWriter.quoted(type)),\"errorMessage\":\(JSONWriter.quoted(message))}".utf8), type)
     }
 }
