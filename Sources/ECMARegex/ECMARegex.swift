@@ -18,18 +18,20 @@ public struct ECMARegex: Sendable, CustomStringConvertible {
 
     /// The source pattern.
     public let pattern: String
-    let program: RegexProgram
+    /// The compiled program, shared by copies (copying a regex costs one reference count).
+    let compiled: CompiledRegex
+    var program: RegexProgram { compiled.program }
     /// Steps allowed for one search made without a shared budget.
     public var stepLimit: Int
     /// Instructions in the compiled program (repetitions expanded): what compiling cost.
-    public var programSize: Int { program.instructions.count }
+    public var programSize: Int { compiled.program.instructions.count }
 
     /// Compiles `pattern`.
     public init(_ pattern: String, stepLimit: Int = 5_000_000) throws(RegexSyntaxError) {
         var parser = RegexParser(pattern)
         let tree = try parser.parse()
         self.pattern = pattern
-        self.program = try RegexCompiler.compile(tree, parser: parser)
+        self.compiled = CompiledRegex(try RegexCompiler.compile(tree, parser: parser))
         self.stepLimit = stepLimit
     }
 
@@ -40,7 +42,8 @@ public struct ECMARegex: Sendable, CustomStringConvertible {
         var parser = RegexParser(pattern)
         let tree = try parser.parse()
         self.pattern = pattern
-        self.program = try RegexCompiler.compile(.sequence([.lineStart, .group(tree, capture: nil), .lineEnd]), parser: parser)
+        self.compiled = CompiledRegex(
+            try RegexCompiler.compile(.sequence([.lineStart, .group(tree, capture: nil), .lineEnd]), parser: parser))
         self.stepLimit = stepLimit
     }
 
@@ -57,7 +60,7 @@ public struct ECMARegex: Sendable, CustomStringConvertible {
     /// Whether the pattern matches anywhere in `text`, spending steps from `budget`
     /// (`.limitExceeded` once it is empty: the answer is then unknown).
     public func search(_ text: String, budget: inout RegexBudget) -> Outcome {
-        if let linear = program.linear {
+        if let linear = compiled.linear {
             guard budget.take(text.utf8.count + 1) else { return .limitExceeded }
             return linear.search(text) ? .match : .noMatch
         }
@@ -98,6 +101,18 @@ public struct ECMARegex: Sendable, CustomStringConvertible {
     /// `search(text) == .match`; a search over the step limit counts as no match (use
     /// `search` where that difference matters).
     public func matches(_ text: String) -> Bool { search(text) == .match }
+}
+
+/// A compiled program behind one reference, so that regexes are cheap to copy.
+final class CompiledRegex: Sendable {
+    let program: RegexProgram
+    /// `program.linear`, read without copying the program.
+    let linear: LinearMatcher?
+
+    init(_ program: RegexProgram) {
+        self.program = program
+        self.linear = program.linear
+    }
 }
 
 /// Instructions of the backtracking machine.

@@ -4,13 +4,20 @@
 /// i.e. each variable-count item's class is disjoint from whatever can follow it.
 /// `^[A-Za-z][A-Za-z0-9 ]*$` qualifies; `^a*a$` does not and runs on the general machine.
 struct LinearMatcher: Sendable {
+    /// One item: its ASCII members as a bitmap (so the common case reads no array), the
+    /// index of its full set in `sets` when it has members beyond ASCII, and its count.
     struct Item: Sendable {
-        let set: CompiledSet
+        let low: UInt64
+        let high: UInt64
+        /// Index in `sets`, or -1 when the set is ASCII only.
+        let set: Int
         let minimum: Int
         let maximum: Int
     }
 
+    /// Items are plain values: walking them copies no reference.
     let items: [Item]
+    let sets: [ScalarSet]
     let anchoredStart: Bool
     let anchoredEnd: Bool
 
@@ -44,7 +51,18 @@ struct LinearMatcher: Sendable {
                 next += 1
             }
         }
-        self.items = raw.map { Item(set: CompiledSet($0.0), minimum: $0.1, maximum: $0.2) }
+        var items: [Item] = [], sets: [ScalarSet] = []
+        for (set, minimum, maximum) in raw {
+            let (low, high) = set.asciiBitmap
+            var index = -1
+            if set.asciiOnlyMembers == nil {
+                index = sets.count
+                sets.append(set)
+            }
+            items.append(Item(low: low, high: high, set: index, minimum: minimum, maximum: maximum))
+        }
+        self.items = items
+        self.sets = sets
         self.anchoredStart = anchoredStart
         self.anchoredEnd = anchoredEnd
     }
@@ -62,22 +80,31 @@ struct LinearMatcher: Sendable {
     func search(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            var start = 0
-            while true {
-                if matchHere(bytes, from: start) { return true }
-                if anchoredStart || start >= bytes.count { return false }
-                start += UTF8Decoding.length(of: bytes[start])
+            items.withUnsafeBufferPointer { items in
+                var start = 0
+                while true {
+                    if matchHere(bytes, items, from: start) { return true }
+                    if anchoredStart || start >= bytes.count { return false }
+                    start += UTF8Decoding.length(of: bytes[start])
+                }
             }
         }
     }
 
-    private func matchHere(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    @inline(__always)
+    private func contains(_ item: Item, _ scalar: UInt32) -> Bool {
+        if scalar < 64 { return item.low & (1 << UInt64(scalar)) != 0 }
+        if scalar < 128 { return item.high & (1 << UInt64(scalar - 64)) != 0 }
+        return item.set >= 0 && sets[item.set].contains(scalar)
+    }
+
+    private func matchHere(_ bytes: UnsafeBufferPointer<UInt8>, _ items: UnsafeBufferPointer<Item>, from start: Int) -> Bool {
         var position = start
         for item in items {
             var count = 0
             while count < item.maximum, position < bytes.count {
                 let (scalar, length) = UTF8Decoding.decode(bytes, at: position)
-                guard item.set.contains(scalar) else { break }
+                guard contains(item, scalar) else { break }
                 position += length
                 count += 1
             }

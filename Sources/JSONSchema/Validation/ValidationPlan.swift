@@ -388,7 +388,7 @@ private struct Evaluator {
         switch check {
         case .maxLength(let limit): return StringRules.isValid(.maxLength(limit), text)
         case .minLength(let limit): return StringRules.isValid(.minLength(limit), text)
-        case .pattern(let table): return search(regexes[Int(table)], text)
+        case .pattern(let table): return search(Int(table), text)
         case .format(let format): return format.isValid(text)
         default: return true
         }
@@ -439,13 +439,16 @@ private struct Evaluator {
 
     /// A pattern search spending from the call's budget; false with `state.unwinding` set
     /// when the budget ran out (never "no match").
-    func search(_ expression: ECMARegex, _ text: String) -> Bool {
+    func search(_ table: Int, _ text: String) -> Bool { search(regexes[table], text) }
+
+    /// `search(table:_:)` for a pattern held elsewhere (`patternProperties`).
+    func search(_ expression: borrowing ECMARegex, _ text: String) -> Bool {
         switch expression.search(text, budget: &state.pointee.budget) {
         case .match: return true
         case .noMatch: return false
         case .limitExceeded:
             // The search may have stopped for want of steps the pool can still give.
-            if state.pointee.refill() { return search(expression, text) }
+            if state.pointee.refill() { return search(copy expression, text) }
             return false
         }
     }
