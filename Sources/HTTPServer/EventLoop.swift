@@ -79,11 +79,12 @@ final class EventLoop: @unchecked Sendable {
     let shared: ServerShared
     private var dates = HTTPDateCache()
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-    /// Events taken per wait: few, so that ready connections are spread over the threads.
-    private let batch: Int32 = 4
+    /// Events taken per wait (`ServerConfiguration.eventsPerWait`).
+    private let batch: Int32
 
-    init(shared: ServerShared) {
+    init(shared: ServerShared, eventsPerWait: Int) {
         self.shared = shared
+        self.batch = Int32(min(64, max(1, eventsPerWait)))
     }
 
     deinit {
@@ -234,6 +235,9 @@ final class EventLoop: @unchecked Sendable {
             case .continueExpected:
                 connection.output.append(contentsOf: ResponseSerializer.continueResponse)
             case .request(let parsed):
+                // Answers to earlier pipelined requests leave before this one is handled (a
+                // responder may take its time: a long poll must not hold them back).
+                if connection.output.count > connection.written { sendPending(connection) }
                 let response = shared.responder.respond(to: parsed.request)
                 let keepAlive = parsed.keepAlive && !shared.stopping.load(ordering: .relaxed)
                 ResponseSerializer.append(
@@ -265,6 +269,19 @@ final class EventLoop: @unchecked Sendable {
     }
 
     // MARK: - Writing and closing
+
+    /// Sends what the socket takes now of the pending answers, without waiting; `flush` sends
+    /// the rest later.
+    private func sendPending(_ connection: Connection) {
+        while connection.written < connection.output.count {
+            let sent = connection.output.withUnsafeBytes { bytes in
+                send(connection.descriptor, bytes.baseAddress! + connection.written, bytes.count - connection.written, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            }
+            if sent < 0 && errno == EINTR { continue }
+            if sent <= 0 { return }
+            connection.written += sent
+        }
+    }
 
     private func flush(_ connection: Connection, in slot: ConnectionSlot, _ now: UInt64) {
         while connection.written < connection.output.count {

@@ -50,7 +50,7 @@ public final class HTTPServer: Sendable {
             close(listener)
             throw error
         }
-        let loops = (0..<max(1, configuration.eventLoops)).map { _ in EventLoop(shared: shared) }
+        let loops = (0..<max(1, configuration.eventLoops)).map { _ in EventLoop(shared: shared, eventsPerWait: configuration.eventsPerWait) }
         let server = HTTPServer(port: port, host: configuration.host, shared: shared, loops: loops)
         for loop in loops {
             do {

@@ -27,6 +27,12 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     /// Event-loop threads, all serving every connection. Defaults to the number of cores.
     public var eventLoops = max(1, System.coreCount)
+    /// Ready connections one thread takes from the shared epoll set per wait (1–64). A thread
+    /// answers them one after the other, so with a responder that takes its time (a request
+    /// that waits for a process) use 1: each connection then waits only for a free thread,
+    /// never behind others a busy thread took. With answers in microseconds, a few per wait
+    /// save system calls. Default 4.
+    public var eventsPerWait = 4
     /// Request bounds.
     public var limits = ServerLimits()
     /// Called (on an event-loop thread) with one line for each request refused before it

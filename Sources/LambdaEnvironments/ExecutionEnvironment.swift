@@ -125,7 +125,9 @@ final class ExecutionEnvironment: @unchecked Sendable {
             let snapshot = endpoint.state.withLock { ($0.answer, $0.initError, $0.pickedUpAt) }
             if let pickedUp = snapshot.2, cold, initMilliseconds == nil { initMilliseconds = pickedUp - began }
             if let answer = snapshot.0 {
-                drainOutput(into: &lines, final: false)
+                // Runtimes write their output before they answer: all of it, a last line
+                // without its newline included, belongs to this invocation.
+                drainOutput(into: &lines, final: true)
                 let finished = ProcessLauncher.monotonicMilliseconds()
                 lastUsed = finished
                 let duration = finished - (snapshot.2 ?? began)

@@ -13,6 +13,7 @@ enum PythonRuntimeClient {
         # The toolkit's Python runtime client for the Lambda Runtime API (2018-06-01).
         import decimal
         import importlib
+        import io
         import json
         import logging
         import os
@@ -25,6 +26,11 @@ enum PythonRuntimeClient {
         _BASE = "/2018-06-01/runtime/"
         _THIS_FILE = os.path.abspath(__file__)
         _request_id = ""
+        _FUNCTION_NAME = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        _FUNCTION_VERSION = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        _MEMORY_SIZE = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        _LOG_GROUP = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        _LOG_STREAM = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
 
 
         class _Connection:
@@ -36,21 +42,32 @@ enum PythonRuntimeClient {
                 self.address = (host, int(port))
                 self.sock = None
                 self.buffer = b""
+                self.pending = b""
 
             def close(self):
                 if self.sock is not None:
                     self.sock.close()
                 self.sock = None
                 self.buffer = b""
+                self.pending = b""
 
-            def request(self, method, path, body=b"", headers=None):
+            def send(self, method, path, body=b"", headers=None):
+                """Sends one request without waiting for its answer (HTTP/1.1 pipelining)."""
                 if self.sock is None:
                     self.sock = socket.create_connection(self.address)
                     self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 head = "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n" % (method, path, _API, len(body))
                 for name, value in (headers or {}).items():
                     head += "%s: %s\r\n" % (name, value)
-                self.sock.sendall(head.encode("latin-1") + b"\r\n" + body)
+                self.pending += head.encode("latin-1") + b"\r\n" + body
+            def flush(self):
+                sys.stdout.flush()  # what the function printed goes out before its answer
+                if self.pending:
+                    data, self.pending = self.pending, b""
+                    self.sock.sendall(data)
+            def receive(self):
+                """The next answer, in the order the requests were sent."""
+                self.flush()
                 while True:
                     end = self.buffer.find(b"\r\n\r\n")
                     if end >= 0:
@@ -71,9 +88,13 @@ enum PythonRuntimeClient {
                 if fields.get("connection", "").lower() == "close":
                     self.close()
                 return status, fields, payload
-
+            def request(self, method, path, body=b"", headers=None):
+                self.send(method, path, body, headers)
+                return self.receive()
             def _receive(self):
-                chunk = self.sock.recv(1 << 20)
+                if self.sock is None:
+                    raise ConnectionError("the Runtime API closed the connection")
+                chunk = self.sock.recv(65536)
                 if not chunk:
                     raise ConnectionError("the Runtime API closed the connection")
                 self.buffer += chunk
@@ -92,6 +113,18 @@ enum PythonRuntimeClient {
                         raise
 
 
+        def _answer_and_next(path, body, headers):
+            """Posts an invocation's answer and asks for the next invocation in one write (both
+            requests pipelined on the keep-alive connection); the answer to the post is read
+            first. Any failure falls back to asking for the next invocation on its own."""
+            try:
+                _connection.send("POST", _BASE + path, body, headers)
+                _connection.send("GET", _BASE + "invocation/next")
+                _connection.receive()
+                return _connection.receive()
+            except OSError:
+                _connection.close()
+                return _call("GET", "invocation/next")
         def _error_body(error_type, message, stack, request_id=None):
             body = {"errorMessage": message, "errorType": error_type}
             if request_id is not None:
@@ -152,11 +185,11 @@ enum PythonRuntimeClient {
             def __init__(self, request_id, deadline_ms, invoked_function_arn, client_context, identity):
                 self.aws_request_id = request_id
                 self.invoked_function_arn = invoked_function_arn
-                self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
-                self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
-                self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
-                self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
-                self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+                self.function_name = _FUNCTION_NAME
+                self.function_version = _FUNCTION_VERSION
+                self.memory_limit_in_mb = _MEMORY_SIZE
+                self.log_group_name = _LOG_GROUP
+                self.log_stream_name = _LOG_STREAM
                 self.client_context = json.loads(client_context) if client_context else None
                 self.identity = json.loads(identity) if identity else None
                 self._deadline_ms = deadline_ms
@@ -212,10 +245,15 @@ enum PythonRuntimeClient {
             task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
             if task_root not in sys.path:
                 sys.path.insert(0, task_root)
+            # One write per line printed (not two, as unbuffered output makes `print` do),
+            # flushed before every request to the Runtime API.
+            sys.stdout = io.TextIOWrapper(
+                io.BufferedWriter(io.FileIO(1, "w", closefd=False), 1 << 16),
+                encoding=sys.stdout.encoding, errors=sys.stdout.errors, line_buffering=True)
             _set_up_logging()
             handler = _load_handler(os.environ.get("_HANDLER", ""))
+            status, headers, body = _call("GET", "invocation/next")
             while True:
-                status, headers, body = _call("GET", "invocation/next")
                 if status != 200:
                     sys.stdout.write("runtime: invocation/next answered %d\n" % status)
                     sys.exit(1)
@@ -249,17 +287,18 @@ enum PythonRuntimeClient {
                         except Exception as error:
                             raise _Failure("Runtime.MarshalError", "Unable to marshal response: %s" % error)
                         result_type = "application/json"
-                    _call("POST", path + "/response", payload, {"Content-Type": result_type})
+                    answer = (path + "/response", payload, {"Content-Type": result_type})
                 except _Failure as failure:
                     _log_error(failure.error_type, failure.message, [])
-                    _call("POST", path + "/error", _error_body(failure.error_type, failure.message, [], request_id),
-                          {"Lambda-Runtime-Function-Error-Type": failure.error_type, "Content-Type": "application/json"})
+                    answer = (path + "/error", _error_body(failure.error_type, failure.message, [], request_id),
+                              {"Lambda-Runtime-Function-Error-Type": failure.error_type, "Content-Type": "application/json"})
                 except Exception as error:
                     error_type = type(error).__name__
                     stack = _frames(error.__traceback__)
                     _log_error(error_type, str(error), stack)
-                    _call("POST", path + "/error", _error_body(error_type, str(error), stack, request_id),
-                          {"Lambda-Runtime-Function-Error-Type": error_type, "Content-Type": "application/json"})
+                    answer = (path + "/error", _error_body(error_type, str(error), stack, request_id),
+                              {"Lambda-Runtime-Function-Error-Type": error_type, "Content-Type": "application/json"})
+                status, headers, body = _answer_and_next(*answer)
 
 
         class _Failure(Exception):

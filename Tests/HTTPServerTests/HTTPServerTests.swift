@@ -68,6 +68,52 @@ import FoundationNetworking
         }
     }
 
+    /// A responder that holds `/hold` until the test releases it (a long poll, as the Lambda
+    /// Runtime API's `next` is).
+    final class HoldingResponder: HTTPResponder {
+        let release = DispatchSemaphore(value: 0)
+        func respond(to request: HTTPRequest) -> HTTPResponse {
+            if request.path == "/hold" { _ = release.wait(timeout: .now() + 10) }
+            return HTTPResponse(status: 200, body: Array(request.path.utf8))
+        }
+    }
+
+    @Test func anEarlierPipelinedAnswerLeavesWhileALaterRequestIsStillBeingAnswered() async throws {
+        let responder = HoldingResponder()
+        try await withServer(responder: responder) { server in
+            let client = try RawClient(port: server.port, timeout: 3)
+            try client.send("POST /answer HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\nGET /hold HTTP/1.1\r\nHost: h\r\n\r\n")
+            // Before the fix the first answer waited in the output buffer until /hold returned.
+            let first = try client.readResponse()
+            #expect(first.body == "/answer")
+            responder.release.signal()
+            #expect(try client.readResponse().body == "/hold")
+        }
+    }
+
+    /// A responder that takes 300 ms for every request (as a request to a function process may).
+    struct SlowResponder: HTTPResponder {
+        func respond(to request: HTTPRequest) -> HTTPResponse {
+            usleep(300_000)
+            return HTTPResponse(status: 200, body: Array(request.path.utf8))
+        }
+    }
+
+    @Test func withOneEventPerWaitSlowRequestsOnSeveralConnectionsRunSideBySide() async throws {
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.eventLoops = 4
+        configuration.eventsPerWait = 1
+        let server = try HTTPServer.start(configuration, responder: SlowResponder())
+        defer { server.stop(gracePeriod: 0) }
+        let clients = try (0..<4).map { _ in try RawClient(port: server.port, timeout: 5) }
+        let started = Date()
+        for (index, client) in clients.enumerated() { try client.send("GET /c\(index) HTTP/1.1\r\nHost: h\r\n\r\n") }
+        for (index, client) in clients.enumerated() { #expect(try client.readResponse().body == "/c\(index)") }
+        // Four threads, four connections: 300 ms, not 600 or 1200 (one thread taking several).
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed < 0.55, "four slow requests on four threads took \(elapsed) s")
+    }
+
     @Test func acceptsARequestFedOneByteAtATime() async throws {
         try await withServer { server in
             let client = try RawClient(port: server.port)

@@ -105,6 +105,20 @@ struct PythonFunctionTests {
         #expect(json?["stackTrace"]?[0]?.stringValue?.contains("raise ValueError") == true)
     }
 
+    @Test("what an invocation prints, even without a final newline, is in its own log, before END")
+    func outputBelongsToItsInvocation() throws {
+        let fixture = try FunctionFixture(
+            files: ["f/m.py": "def h(event, context):\n    print('line ' + event['n'])\n    print('partial ' + event['n'], end='')\n    return event['n']\n"],
+            functions: #"{"F": {"runtime": "python3.13", "handler": "m.h", "code": "f"}}"#)
+        for n in ["1", "2", "3"] {
+            let (outcome, json) = try fixture.invoke("F", #"{"n": "\#(n)"}"#)
+            #expect(json == .string(n))
+            let output = outcome.logLines.filter { !$0.hasPrefix("START") && !$0.hasPrefix("END") && !$0.hasPrefix("REPORT") && !$0.hasPrefix("INIT") }
+            #expect(output == ["line \(n)", "partial \(n)"], "invocation \(n): \(outcome.logLines)")
+            #expect(outcome.logLines.firstIndex { $0.hasPrefix("END") } ?? -1 > outcome.logLines.firstIndex(of: "partial \(n)") ?? Int.max)
+        }
+    }
+
     @Test("a timeout kills the environment and answers Task timed out; the next invocation starts a new one")
     func timeout() throws {
         let fixture = try FunctionFixture(
