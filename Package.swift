@@ -17,6 +17,12 @@ let package = Package(
         .library(name: "ClientRuntime", targets: ["ClientRuntime"]),
         .library(name: "ItemsClient", targets: ["ItemsClient"]),
         .library(name: "GatewayTesting", targets: ["GatewayTesting"]),
+        // The gateway and its control plane in process, and the lab's function, for your tests
+        // and tools (the README's in-process examples).
+        .library(name: "HTTPCore", targets: ["HTTPCore"]),
+        .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
+        .library(name: "ControlPlane", targets: ["ControlPlane"]),
+        .library(name: "ItemsService", targets: ["ItemsService"]),
     ],
     targets: [
         // Layer 0: values and text, no dependencies.
@@ -93,6 +99,14 @@ let package = Package(
         // A second, richer generated API (Tests/ClientGeneratorTests/Fixtures/StoreAPI.json), compiled.
         .target(name: "StoreClient", dependencies: ["ClientRuntime"], path: "Tests/StoreClient"),
         .testTarget(name: "ItemsClientTests", dependencies: ["ItemsClient", "GatewayTesting", "APIGateway", "ControlPlane", "ItemsService"]),
+        // The README's Swift examples: each is a file here, shown verbatim in the README (a test
+        // checks they match), compiled with the tests and run by them.
+        .testTarget(
+            name: "ReadmeExamplesTests",
+            dependencies: [
+                "ItemsClient", "ClientRuntime", "GatewayTesting", "ControlPlane", "ItemsService", "HTTPCore", "MappingTemplates", "JSONCore", "JSONSchema",
+                "SchemaTesting",
+            ]),
         .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore"]),
         .testTarget(
             name: "APIGatewayTests",

@@ -1,0 +1,27 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Your package, depending on the toolkit (here by path; or `.package(url: …, branch: "main")`).
+let package = Package(
+    name: "MyService",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "ItemsAPIToolkit", path: "../..")],
+    targets: [
+        .executableTarget(
+            name: "outside-demo",
+            dependencies: [
+                .product(name: "ItemsClient", package: "ItemsAPIToolkit"),
+                .product(name: "ClientRuntime", package: "ItemsAPIToolkit"),
+                .product(name: "GatewayTesting", package: "ItemsAPIToolkit"),
+                .product(name: "ControlPlane", package: "ItemsAPIToolkit"),
+                .product(name: "ItemsService", package: "ItemsAPIToolkit"),
+                .product(name: "HTTPCore", package: "ItemsAPIToolkit"),
+                .product(name: "MappingTemplates", package: "ItemsAPIToolkit"),
+                .product(name: "JSONSchema", package: "ItemsAPIToolkit"),
+                .product(name: "JSONCore", package: "ItemsAPIToolkit"),
+            ]),
+        .testTarget(
+            name: "ReadmeExamplesTests",
+            dependencies: [.product(name: "SchemaTesting", package: "ItemsAPIToolkit")]),
+    ]
+)

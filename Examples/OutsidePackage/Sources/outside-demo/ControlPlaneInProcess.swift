@@ -1,0 +1,1 @@
+../../../../Tests/ReadmeExamplesTests/Readme/ControlPlaneInProcess.swift

@@ -1,0 +1,29 @@
+// Runs the README's examples from a package that depends on the toolkit by its products
+// alone (CI: `swift run --package-path Examples/OutsidePackage outside-demo`, from the
+// repository's root, where `Schemas/` is).
+import ControlPlane
+import Foundation
+import GatewayTesting
+import ItemsService
+
+func check(_ condition: Bool, _ what: String) {
+    print((condition ? "ok    " : "FAILED ") + what)
+    if !condition { exit(1) }
+}
+
+check(try renderIDTemplate() == #"{"ID": 7, "stage": "prod"}"#, "the mapping template renders")
+check(try problems(in: Array(#"[{"ID": 1, "name": "Pen", "price": 2.5}]"#.utf8)).isEmpty, "a valid payload has no problems")
+check(try problems(in: Array(#"[{"ID": 1, "price": "4.25"}]"#.utf8)).count == 1, "an invalid payload has one")
+check(try await itemThreeInProcess().name == "Highlighter", "the client in process")
+let state = NSTemporaryDirectory() + "outside-demo-\(getpid())"
+defer { try? FileManager.default.removeItem(atPath: state) }
+let (status, version) = try publishAndCall(stateDirectory: state)
+check(status == 200 && version == "2", "the control plane in process")
+let gateway = try ControlPlane.load(
+    deploymentFile: "Schemas/ItemsAPI.deployment.json", stateDirectory: nil, handlers: [ItemsFunction.handlerName: ItemsFunction()]
+).gateway
+let live = try LiveGateway(gateway)
+let key = gateway.apiKeys.first { $0.name == "LabKey" }!.value
+let (items, missing) = try await walkThroughTheLab(invokeURL: URL(string: live.baseURL + "/prod")!, apiKey: key)
+live.stop()
+check(items.count == 4 && missing == "NotFoundError", "the client over HTTP")

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// Every ```swift block of the README is one of the files in `Readme/`, verbatim, announced
+/// by `<!-- example: PATH -->` on the line before it; and every file there is shown. So the
+/// README shows only code this target compiles (and `RunReadmeExamples` runs).
+@Suite("The README's Swift blocks are the compiled example files")
+struct ReadmeIsInSync {
+    struct Block {
+        /// 1-based line of the first line of code.
+        let line: Int
+        let path: String?
+        let text: String
+    }
+
+    static func swiftBlocks(of readme: String) -> [Block] {
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var blocks: [Block] = []
+        var index = 0
+        while index < lines.count {
+            let line = lines[index]
+            if line.hasPrefix("```") && line.dropFirst(3).trimmingCharacters(in: .whitespaces) == "swift" {
+                var previous = index - 1
+                while previous >= 0 && lines[previous].trimmingCharacters(in: .whitespaces).isEmpty { previous -= 1 }
+                var path: String? = nil
+                if previous >= 0, let match = lines[previous].firstMatch(of: /^<!-- example: (\S+) -->$/) { path = String(match.1) }
+                var body: [String] = []
+                index += 1
+                while index < lines.count && !lines[index].hasPrefix("```") {
+                    body.append(lines[index])
+                    index += 1
+                }
+                blocks.append(Block(line: index - body.count + 1, path: path, text: body.joined(separator: "\n") + "\n"))
+            }
+            index += 1
+        }
+        return blocks
+    }
+
+    @Test func everySwiftBlockIsAnExampleFileVerbatim() throws {
+        let readme = try String(contentsOfFile: packageRoot + "/README.md", encoding: .utf8)
+        let blocks = ReadmeIsInSync.swiftBlocks(of: readme)
+        #expect(!blocks.isEmpty)
+        for block in blocks {
+            guard let path = block.path else {
+                Issue.record("README.md:\(block.line): a swift block without `<!-- example: Tests/ReadmeExamplesTests/Readme/NAME.swift -->` before it")
+                continue
+            }
+            let file = try String(contentsOfFile: packageRoot + "/" + path, encoding: .utf8)
+            #expect(block.text == file, "README.md:\(block.line): the block differs from \(path) (copy the file into the README)")
+        }
+        let shown = Set(blocks.compactMap(\.path))
+        let directory = "Tests/ReadmeExamplesTests/Readme"
+        for name in try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/" + directory) where name.hasSuffix(".swift") {
+            #expect(shown.contains(directory + "/" + name), "\(directory)/\(name) is not shown in the README")
+        }
+    }
+
+    @Test func blocksAreFoundWithTheirAnnouncements() {
+        let text = "a\n<!-- example: X.swift -->\n\n```swift\nlet x = 1\n```\n```swift\ny\n```\n"
+        let blocks = ReadmeIsInSync.swiftBlocks(of: text)
+        #expect(blocks.count == 2)
+        #expect(blocks.first?.path == "X.swift")
+        #expect(blocks.first?.text == "let x = 1\n")
+        #expect(blocks.first?.line == 5)
+        #expect(blocks.last?.path == nil)
+    }
+}

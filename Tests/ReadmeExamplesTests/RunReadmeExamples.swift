@@ -1,0 +1,68 @@
+import ControlPlane
+import Foundation
+import GatewayTesting
+import ItemsClient
+import ItemsService
+import Testing
+
+/// The repository's root. `swift test` runs the tests there, so the examples' relative paths
+/// (`Schemas/…`, as a user's code names its own files) resolve as they do for a user.
+let packageRoot: String = {
+    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3)
+    return parts.joined(separator: "/")
+}()
+
+/// Each Swift example of the README, run.
+@Suite("The README's Swift examples, run")
+struct RunReadmeExamples {
+
+    @Test("the client over HTTP, against the bundled gateway served on 127.0.0.1")
+    func clientOverHTTP() async throws {
+        let gateway = try ControlPlane.load(
+            deploymentFile: packageRoot + "/Schemas/ItemsAPI.deployment.json", stateDirectory: nil,
+            handlers: [ItemsFunction.handlerName: ItemsFunction()]
+        ).gateway
+        let live = try LiveGateway(gateway)
+        defer { live.stop() }
+        let key = gateway.apiKeys.first { $0.name == "LabKey" }!.value
+        let (items, missing) = try await walkThroughTheLab(invokeURL: URL(string: live.baseURL + "/prod")!, apiKey: key)
+        #expect(items.map(\.name) == ["Pen", "Pencil", "Highlighter", "Ruler"])
+        #expect(missing == "NotFoundError")
+    }
+
+    @Test("the client in process, with the models checking every answer")
+    func clientInProcess() async throws {
+        let item = try await itemThreeInProcess()
+        #expect(item == Item(id: 3, name: "Highlighter", price: 3.0))
+    }
+
+    @Test("the control plane in process: a request, then a published version, durable")
+    func controlPlaneInProcess() async throws {
+        let state = NSTemporaryDirectory() + "readme-control-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let (status, version) = try publishAndCall(stateDirectory: state)
+        #expect(status == 200)
+        #expect(version == "2")
+        // A second load of the same state directory sees the version: it was saved before returning.
+        let reloaded = try ControlPlane.load(
+            deploymentFile: packageRoot + "/Schemas/ItemsAPI.deployment.json", stateDirectory: state,
+            handlers: [ItemsFunction.handlerName: ItemsFunction()])
+        #expect(try reloaded.publishVersion("ItemsFunction").version == "2")  // $LATEST unchanged since: version 2 again
+        #expect(try reloaded.function("ItemsFunction", qualifier: "2").configuration.environment["NOTE"] == "v2")
+    }
+
+    @Test("the mapping template")
+    func template() throws {
+        #expect(try renderIDTemplate() == #"{"ID": 7, "stage": "prod"}"#)
+    }
+
+    @Test("the libraries: a valid payload has no problems, an invalid one lists each")
+    func libraries() async throws {
+        let problemsOfValid = try problems(in: Array(#"[{"ID": 1, "name": "Pen", "price": 2.5}]"#.utf8))
+        #expect(problemsOfValid.isEmpty)
+        let found = try problems(in: Array(#"[{"ID": 1, "price": "4.25"}]"#.utf8))
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("/0/price: ") == true, "\(found)")
+    }
+}
