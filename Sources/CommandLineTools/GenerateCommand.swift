@@ -76,14 +76,17 @@ public enum GenerateCommand {
             io.printError("generate-client: \(output) is stale; regenerate with: \(([defaultCommand] + extra).joined(separator: " "))\n")
             return 1
         }
-        mkdir(output, 0o755)
+        if let failure = GenerateCommand.makeDirectories(output) {
+            io.printError("generate-client: cannot create the output directory \(output): \(failure)\n")
+            return 2
+        }
         var written = 0
         for file in files {
             let path = output + "/" + file.name
             let bytes = Array(file.contents.utf8)
             if FileReader.read(path: path) == bytes { continue }
-            guard writeFile(bytes, to: path) else {
-                io.printError("generate-client: cannot write \(path)\n")
+            if let failure = writeFile(bytes, to: path) {
+                io.printError("generate-client: cannot write \(path): \(failure)\n")
                 return 2
             }
             written += 1
@@ -172,12 +175,30 @@ public enum GenerateCommand {
         return text
     }
 
-    static func writeFile(_ bytes: [UInt8], to path: String) -> Bool {
+    /// Writes `bytes` to `path` through a temporary file beside it; the system's reason on failure.
+    static func writeFile(_ bytes: [UInt8], to path: String) -> String? {
         let temporary = path + ".tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return false }
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
         FileReader.writeAll(bytes, descriptor: descriptor)
         close(descriptor)
-        return rename(temporary, path) == 0
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            return reason
+        }
+        return nil
+    }
+
+    /// Creates `path` and any missing parents (as `mkdir -p`); the system's reason on failure.
+    static func makeDirectories(_ path: String) -> String? {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { return "\(prefix): " + String(cString: strerror(errno)) }
+        }
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return "not a directory" }
+        return nil
     }
 }

@@ -31,6 +31,9 @@ func functionBenchmarks() throws {
     let file = root + "/Schemas/.functions-bench-\(getpid()).deployment.json"
     try Data(JSONWriter.compact.bytes(.object(object))).write(to: URL(fileURLWithPath: file))
     defer { try? FileManager.default.removeItem(atPath: file) }
+    // Ctrl-C (or a time limit's SIGINT) must not leave the file in Schemas/.
+    let interrupted = removeOnInterrupt(file)
+    defer { interrupted.cancel() }
     print("\nfunctions: the lab's Python function (\(python)), \(requests) warm GET /dev/items/3 per run through the in-process gateway, median of \(settings.runs) runs")
 
     // The function's own time: lambda_handler called in a loop inside one Python process.
@@ -140,4 +143,19 @@ private func run(_ executable: String, _ arguments: [String]) throws -> String {
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
+}
+
+/// Removes `path` and exits 130 when the process gets SIGINT (the child processes in its
+/// group get the signal too and stop on their own); cancelling the source restores SIGINT's
+/// default action.
+private func removeOnInterrupt(_ path: String) -> any DispatchSourceSignal {
+    signal(SIGINT, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    source.setEventHandler {
+        unlink(path)
+        exit(130)
+    }
+    source.setCancelHandler { signal(SIGINT, SIG_DFL) }
+    source.resume()
+    return source
 }

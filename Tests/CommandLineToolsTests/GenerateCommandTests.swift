@@ -30,6 +30,19 @@ struct GenerateCommandTests {
         #expect(diff.stderr.contains("regenerate with: swift run generate-client --output \(output.path)"))
     }
 
+    @Test("--output into directories that do not exist yet creates them; one that cannot be made is exit 2 with the reason")
+    func outputDirectoriesAreCreated() throws {
+        let directory = try TemporaryDirectory()
+        let nested = directory.path + "/Sources/My/Client"
+        let written = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--api", root + "/Schemas/ItemsAPI.json", "--output", nested, "--name", "MyClient"], io: written.io) == 0)
+        #expect(FileManager.default.fileExists(atPath: nested + "/Client.swift"))
+        try "a file".write(toFile: directory.path + "/blocker", atomically: true, encoding: .utf8)
+        let refused = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--api", root + "/Schemas/ItemsAPI.json", "--output", directory.path + "/blocker/out"], io: refused.io) == 2)
+        #expect(refused.stderr.contains("cannot create the output directory \(directory.path)/blocker/out: \(directory.path)/blocker/out: Not a directory"), "\(refused.stderr)")
+    }
+
     @Test("a bad definition exits 2 naming the file")
     func badDefinition() throws {
         let directory = try TemporaryDirectory()
