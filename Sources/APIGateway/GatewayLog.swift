@@ -1,3 +1,4 @@
+import APIModel
 import JSONCore
 import LambdaRuntime
 
@@ -66,6 +67,24 @@ public struct StageSummary: Sendable, Equatable {
     public var requiresAPIKey: Bool
     /// Whether the stage cache is on.
     public var cacheEnabled: Bool
+    /// The deployed API's `info.title`.
+    public var apiTitle: String = "API"
+    /// A GET (or ANY) path of the API to try: the shortest without parameters, else the
+    /// shortest with each parameter written as `1`; nil when the API has none.
+    public var samplePath: String? = nil
+
+    /// The path `StageSummary.samplePath` describes, for `api`.
+    static func examplePath(of api: RestAPI) -> String? {
+        let readable = api.resources.filter { $0.methods["GET"] != nil || $0.methods["ANY"] != nil }
+        func written(_ resource: Resource) -> String {
+            resource.path.split(separator: "/").map { part in
+                part.hasPrefix("{") && part.hasSuffix("}") ? "1" : String(part)
+            }.joined(separator: "/")
+        }
+        let plain = readable.filter { !$0.path.contains("{") }.min { ($0.path.count, $0.path) < ($1.path.count, $1.path) }
+        if let plain { return plain.path }
+        return readable.min { ($0.path.count, $0.path) < ($1.path.count, $1.path) }.map { "/" + written($0) }
+    }
 }
 
 extension Gateway {
@@ -80,7 +99,9 @@ extension Gateway {
                     integrations.insert(method.lambdaTarget ?? method.method.integration.kind.rawValue)
                 }
             }
-            return StageSummary(name: name, integrations: integrations.sorted(), requiresAPIKey: requiresKey, cacheEnabled: deployment.stage.cache.enabled)
+            return StageSummary(
+                name: name, integrations: integrations.sorted(), requiresAPIKey: requiresKey, cacheEnabled: deployment.stage.cache.enabled,
+                apiTitle: deployment.api.title, samplePath: StageSummary.examplePath(of: deployment.api))
         }
     }
 }

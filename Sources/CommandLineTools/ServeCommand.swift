@@ -115,6 +115,14 @@ public enum ServeCommand {
         // Function processes end with the server, whichever way it stops.
         defer { runner?.shutdown() }
         let credentials: StateDirectory.Credentials?
+        // A start that fails leaves the state directory as it found it.
+        let untouched = StateDirectory.Entries(of: common.stateDirectory)
+        func failed(_ message: String) -> Int32 {
+            runner?.shutdown()
+            untouched.removeAdded()
+            io.printError("gateway serve: \(message)\n")
+            return 2
+        }
         do {
             guard let taken = try directory.tryLock() else {
                 let owner = directory.runningServer().map { " (pid \($0.pid) at \($0.url))" } ?? ""
@@ -128,8 +136,7 @@ public enum ServeCommand {
                 codeRunner: runner)
             credentials = requireSignature ? try directory.credentials() : nil
         } catch {
-            io.printError("gateway serve: \(error.description)\n")
-            return 2
+            return failed(error.description)
         }
         // A request to a function run as a process holds its thread while the process works:
         // more threads keep the cores busy meanwhile, and each takes one ready connection at a
@@ -143,8 +150,7 @@ public enum ServeCommand {
         do {
             server = try HTTPServer.start(configuration, responder: FrontDoor(control: control, requireSignature: credentials, logSink: sink))
         } catch {
-            io.printError("gateway serve: \(error.description)\n")
-            return 2
+            return failed(error.description)
         }
         // Signals are caught before the banner says the server is ready.
         let wait = waitForStop ?? signalWaiter()
@@ -156,9 +162,8 @@ public enum ServeCommand {
         do {
             try directory.writeServer(StateDirectory.ServerRecord(host: configuration.host, port: server.port, pid: getpid()))
         } catch {
-            io.printError("gateway serve: \(error.description)\n")
             server.stop(gracePeriod: 0)
-            return 2
+            return failed(error.description)
         }
         if !control.startupReport.isEmpty { io.printError("gateway serve: \(control.startupReport)\n") }
         io.print(banner(control: control, host: configuration.host, port: server.port, signed: credentials))
@@ -179,8 +184,9 @@ public enum ServeCommand {
     static func banner(control: ControlPlane, host: String, port: Int, signed: StateDirectory.Credentials?) -> String {
         let urlHost = host.contains(":") ? "[\(host)]" : host
         let base = "http://\(urlHost):\(port)"
-        var text = "ItemsAPI is listening on \(base) (port \(port))\n\nStages:\n"
         let stages = control.stageSummaries
+        let title = (stages.first { $0.name == "prod" } ?? stages.first)?.apiTitle ?? "The gateway"
+        var text = "\(title) is listening on \(base) (port \(port))\n\nStages:\n"
         for stage in stages {
             let integrations = stage.integrations.joined(separator: ", ")
             let notes = [stage.requiresAPIKey ? "API key required" : nil, stage.cacheEnabled ? "cache on" : nil].compactMap { $0 }
@@ -199,11 +205,13 @@ public enum ServeCommand {
             }
             text += "  \(key.name)  \(key.value)  \(key.enabled ? "" : "(disabled)  ")[\(plans.isEmpty ? "no usage plan" : plans.joined(separator: "; "))]\n"
         }
-        let stage = stages.first { $0.name == "prod" } ?? stages.first
-        if let stage {
+        // A GET path of the API itself, on the prod stage (or the first).
+        if let stage = stages.first(where: { $0.name == "prod" && $0.samplePath != nil }) ?? stages.first(where: { $0.samplePath != nil }),
+            let path = stage.samplePath
+        {
             let key = keys.first { $0.enabled }
             let header = stage.requiresAPIKey ? "-H \"x-api-key: \(key?.value ?? "YOUR_API_KEY")\" " : ""
-            text += "\nTry:\n  curl \(header)\(base)/\(stage.name)/items/\n"
+            text += "\nTry:\n  curl \(header)\(base)/\(stage.name)\(path)\n"
         }
         text += "\nAWS APIs (Lambda 2015-03-31, API Gateway 2015-07-09) on the same port:\n"
         if let signed {

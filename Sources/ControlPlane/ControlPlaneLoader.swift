@@ -44,12 +44,8 @@ extension ControlPlane {
             throw .definition(error)
         }
         let baseDirectory = deploymentFile.contains("/") ? String(deploymentFile[..<deploymentFile.lastIndex(of: "/")!]) : "."
-        var registry = SchemaRegistry()
-        do {
-            try registry.addDirectory(atPath: baseDirectory)
-        } catch {
-            throw .other(error.description)
-        }
+        // Model files are read as the definitions reference them (see `compile`).
+        let registry = SchemaRegistry()
         let directory = stateDirectory.map(StateDirectory.init)
         let stateFile = stateDirectory.map { StateFile(directory: $0) }
         let persisted = try stateFile?.load(removingLeftovers: !readOnly) ?? PersistedState()
@@ -227,6 +223,7 @@ extension ControlPlane {
         } catch {
             throw .definition(error)
         }
+        try ReferencedModels.register(from: document, file: file, in: &registry)
         return try StageDeployment(stage: stage, api: api, registry: registry, apiId: apiId)
     }
 }

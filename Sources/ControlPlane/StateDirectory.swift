@@ -1,4 +1,5 @@
 import APIGateway
+import Foundation
 import JSONCore
 
 #if canImport(Glibc)
@@ -151,5 +152,33 @@ enum FileBytes {
             if count < chunk.count { break }
         }
         return ferror(handle) == 0 ? bytes : nil
+    }
+}
+
+extension StateDirectory {
+    /// What a directory held at one moment, so that a start that fails can remove what it
+    /// added since (the whole directory when it did not exist): a failed start writes nothing.
+    public struct Entries: Sendable {
+        /// The directory.
+        public let path: String
+        /// The names in it then; nil when it did not exist.
+        public let names: Set<String>?
+
+        /// The entries of `path` now.
+        public init(of path: String) {
+            self.path = path
+            names = (try? FileManager.default.contentsOfDirectory(atPath: path)).map(Set.init)
+        }
+
+        /// Removes every entry added since (or the directory, if it did not exist).
+        public func removeAdded() {
+            guard let names else {
+                try? FileManager.default.removeItem(atPath: path)
+                return
+            }
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where !names.contains(name) {
+                try? FileManager.default.removeItem(atPath: path + "/" + name)
+            }
+        }
     }
 }

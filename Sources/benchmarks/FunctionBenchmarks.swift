@@ -27,7 +27,7 @@ func functionBenchmarks() throws {
             "environment": ["TABLE": "items"], "versions": [["version": 1]], "aliases": ["dev": ["version": "$LATEST"], "prod": ["version": "1"]],
         ]
     ]
-    // Beside the definitions and models it names (a deployment's models load from its directory).
+    // Beside the definitions it names (relative paths in a deployment file are relative to it).
     let file = root + "/Schemas/.functions-bench-\(getpid()).deployment.json"
     try Data(JSONWriter.compact.bytes(.object(object))).write(to: URL(fileURLWithPath: file))
     defer { try? FileManager.default.removeItem(atPath: file) }

@@ -82,7 +82,8 @@ struct ServeCommandTests {
         let served = try ServedGateway()
         #expect(served.key.count == 40)
         #expect(served.captured.stdout.contains("http://127.0.0.1:\(served.port)/prod  -> ItemsFunction:prod"))
-        #expect(served.captured.stdout.contains("curl -H \"x-api-key: \(served.key)\" http://127.0.0.1:\(served.port)/prod/items/"))
+        #expect(served.captured.stdout.contains("curl -H \"x-api-key: \(served.key)\" http://127.0.0.1:\(served.port)/prod/items\n"))
+        #expect(served.captured.stdout.hasPrefix("ItemsAPI is listening on http://127.0.0.1:\(served.port) (port \(served.port))"))
 
         let (listStatus, _, list) = try await served.request("/prod/items/", key: served.key)
         #expect(listStatus == 200)
@@ -205,6 +206,44 @@ struct ServeCommandTests {
         #expect(served.shutdown(signal: SIGTERM) == 0)
         #expect(served.captured.stderr.contains("gateway serve: stopped"))
         #expect(throws: (any Error).self) { try Data(contentsOf: URL(string: "http://127.0.0.1:\(served.port)/prod/items")!) }
+    }
+
+    @Test("your own API: the banner is its own, only files it references are read, a failed start writes nothing")
+    func ownAPI() async throws {
+        let files = try TemporaryDirectory()
+        let mock = #""x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200", "responseTemplates": {"application/json": "{\"ok\": true}"}}}}"#
+        files.write("PetStore.json", """
+            {"openapi": "3.0.1", "info": {"title": "PetStore", "version": "1"},
+             "x-amazon-apigateway-request-validators": {"body": {"validateRequestBody": true}},
+             "paths": {
+               "/pets/{petId}": {"get": {"parameters": [{"name": "petId", "in": "path", "required": true, "schema": {"type": "string"}}], \(mock)}},
+               "/pets": {"get": {\(mock)},
+                 "post": {"x-amazon-apigateway-request-validator": "body",
+                   "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}, \(mock)}}},
+             "components": {"schemas": {"Pet": {"$ref": "models/Pet.json"}}}}
+            """)
+        try FileManager.default.createDirectory(atPath: files.path + "/models", withIntermediateDirectories: true)
+        files.write("models/Pet.json", #"{"type": "object", "required": ["name"], "properties": {"name": {"$ref": "Name.json"}}}"#)
+        files.write("models/Name.json", #"{"type": "string", "minLength": 1}"#)
+        files.write("Unrelated.json", "{ this is not JSON and nothing names it")
+        let deployment = files.write("pets.deployment.json", #"{"apiId": "petstore", "stages": {"test": {"definition": "PetStore.json"}}}"#)
+        let served = try ServedGateway(deployment: deployment)
+        let banner = served.captured.stdout
+        #expect(banner.hasPrefix("PetStore is listening on http://127.0.0.1:\(served.port)"), "\(banner)")
+        #expect(banner.contains("curl http://127.0.0.1:\(served.port)/test/pets\n"), "\(banner)")
+        #expect(!banner.contains("ItemsAPI") && !banner.contains("/items"), "\(banner)")
+        let json = ["Content-Type": "application/json"]
+        #expect(try await served.request("/test/pets", method: "POST", headers: json, body: #"{"name": "Rex"}"#).0 == 200)
+        #expect(try await served.request("/test/pets", method: "POST", headers: json, body: #"{"name": ""}"#).0 == 400)
+        #expect(try await served.request("/test/pets/7").0 == 200)
+
+        // The same API on the port already taken: exit 2, and the new state directory is not left behind.
+        let state = files.path + "/fresh-state"
+        let failed = CapturedIO()
+        #expect(runGateway(arguments: ["serve", "--port", "\(served.port)", "--state", state, "--deployment", deployment], io: failed.io, waitForStop: {}) == 2)
+        #expect(failed.stderr.contains("cannot listen on 127.0.0.1:\(served.port)"))
+        #expect(!FileManager.default.fileExists(atPath: state), "a failed start left \(state) behind")
+        #expect(served.shutdown() == 0)
     }
 
     @Test("a port in use, a bad definition file and a bad option exit 2 with one clear message")
