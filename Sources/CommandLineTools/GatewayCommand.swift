@@ -8,6 +8,7 @@ public enum GatewayCommand {
           serve         serve the API over HTTP at http://127.0.0.1:8080/STAGE/... (the local invoke URL)
           test-invoke   run one request through a stage, as the console's Test button does
           deploy        deploy the current definition file to a stage
+          export        write a stage's API as OpenAPI 3 or Swagger 2 (API Gateway's get-export)
           keys          list, show, create, enable or disable API keys
           usage         requests used and remaining per key and usage plan
           lambda        publish versions, move aliases, invoke functions
@@ -33,6 +34,7 @@ public enum GatewayCommand {
         case "serve": return ServeCommand.run(arguments: rest, io: io, waitForStop: waitForStop)
         case "test-invoke": return GatewayManagement.testInvoke(rest, io: io)
         case "deploy": return GatewayManagement.deploy(rest, io: io)
+        case "export": return GatewayManagement.export(rest, io: io)
         case "keys": return GatewayManagement.keys(rest, io: io)
         case "usage": return GatewayManagement.usage(rest, io: io)
         case "lambda": return GatewayManagement.lambda(rest, io: io)

@@ -38,6 +38,8 @@ struct APIGatewayAPI: Sendable {
             return call.answer(200, stageJSON(try control.stage(segments[3])))
         case "PATCH" where call.matches(["restapis", "{}", "stages", "{}"]):
             return call.answer(200, stageJSON(try control.updateStage(segments[3], operations: try patchOperations(call))))
+        case "GET" where call.matches(["restapis", "{}", "stages", "{}", "exports", "{}"]):
+            return try getExport(call, stage: segments[3], type: segments[5])
         case "DELETE" where call.matches(["restapis", "{}", "stages", "{}", "cache", "data"]):
             try control.flushStageCache(segments[3])
             return call.empty(202)

@@ -1,0 +1,52 @@
+import APIGateway
+import APIModel
+import Foundation
+import HTTPCore
+import JSONCore
+import JSONSchema
+
+extension ControlPlane {
+    /// GetExport: the API as deployed to `stage`, self-contained (see `APIExporter`), with the
+    /// `x-amazon-apigateway-*` extensions when `extensions` is true (`extensions=apigateway`).
+    public func export(stage name: String, format: ExportFormat, extensions: Bool) throws(ControlError) -> JSONValue {
+        guard let stage = model.withLock({ $0.stages[name] }) else { throw .notFound("Invalid Stage identifier specified") }
+        guard let document = stage.deployment.document else { throw .notFound("The stage \(name) has no deployment") }
+        let definition = stage.deployment.definition.isEmpty ? stage.base.definition : stage.deployment.definition
+        let file = definition.hasPrefix("/") ? definition : baseDirectory + "/" + definition
+        let directory = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
+        var exporter = APIExporter(file: file) { path in
+            try? SchemaRegistry.readJSON(atPath: path.hasPrefix("/") ? path : directory + "/" + path)
+        }
+        do {
+            return try exporter.export(
+                document, stage: name, apiId: configuration.apiId, region: configuration.region, format: format, extensions: extensions)
+        } catch {
+            throw .badRequest(error.description)
+        }
+    }
+}
+
+extension APIGatewayAPI {
+    /// GET /restapis/{id}/stages/{stage}/exports/{oas30|swagger}?extensions=…, as AWS answers
+    /// it: the document as the body, `Content-Type` as asked (`application/json`, or
+    /// `application/yaml`, which JSON text is), `Content-Disposition` naming a file.
+    func getExport(_ call: AWSCall, stage: String, type: String) throws(ControlError) -> HTTPResponse {
+        guard let format = ExportFormat(rawValue: type) else {
+            throw .badRequest("Invalid export type '\(type)': must be one of oas30, swagger")
+        }
+        let wanted = call.query["extensions"] ?? ""
+        let known: Set<String> = ["", "apigateway", "integrations", "authorizers", "postman"]
+        for value in wanted.split(separator: ",") where !known.contains(String(value)) {
+            throw .badRequest("Invalid extensions value '\(value)'")
+        }
+        let document = try control.export(stage: stage, format: format, extensions: !wanted.isEmpty)
+        let accept = call.request.headers["Accept"] ?? "application/json"
+        let yaml = accept.contains("application/yaml")
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", yaml ? "application/yaml" : "application/json")
+        let suffix = wanted.isEmpty ? "" : "-" + wanted.replacingOccurrences(of: ",", with: "-")
+        headers.add("Content-Disposition", "attachment; filename=\"\(control.configuration.apiId)-\(stage)-\(type)\(suffix).\(yaml ? "yaml" : "json")\"")
+        headers.add("x-amzn-RequestId", call.requestId)
+        return HTTPResponse(status: 200, headers: headers, body: JSONWriter.pretty.bytes(document))
+    }
+}
