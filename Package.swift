@@ -56,7 +56,7 @@ let package = Package(
         // The client side: the tiny runtime generated code depends on (and nothing else), the
         // generator, the generated ItemsAPI client, and transports to the bundled runtime.
         .target(name: "ClientRuntime"),
-        .target(name: "ClientGenerator", dependencies: ["JSONCore"]),
+        .target(name: "ClientGenerator", dependencies: ["JSONCore", "APIModel"]),
         .target(name: "ItemsClient", dependencies: ["ClientRuntime"], path: "Generated/ItemsClient"),
         .target(
             name: "GatewayTesting",
@@ -110,7 +110,10 @@ let package = Package(
         .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore"]),
         .testTarget(
             name: "APIGatewayTests",
-            dependencies: ["APIGateway", "APIModel", "AWSSignature", "ControlPlane", "ItemsService", "LambdaRuntime", "HTTPCore", "JSONCore", "MappingTemplates"]),
+            dependencies: [
+                "APIGateway", "APIModel", "AWSSignature", "ClientGenerator", "ControlPlane", "ItemsService", "LambdaRuntime", "HTTPCore", "JSONCore",
+                "MappingTemplates",
+            ]),
         .testTarget(
             name: "JSONSchemaTests", dependencies: ["JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
         .testTarget(

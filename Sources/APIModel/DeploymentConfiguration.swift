@@ -168,7 +168,7 @@ public struct DeploymentConfiguration: Sendable {
             let stage = try reader.object(member.value, at: JSONPointer(tokens: tokens))
             guard case .string(let definition)? = stage["definition"] else { throw reader.fail(tokens + ["definition"], "each stage names its definition file") }
             var variables: [(String, String)] = []
-            for variable in stage["variables"]?.objectValue ?? JSONObject() {
+            for variable in try reader.members(stage["variables"], at: tokens + ["variables"]) {
                 guard case .string(let value) = variable.value,
                     variable.key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
                     value.allSatisfy({ $0.isLetter || $0.isNumber || "-._~:/?#&=,".contains($0) })
@@ -200,7 +200,7 @@ public struct DeploymentConfiguration: Sendable {
                 cache.authorizedKeys = (object["authorizedKeys"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue }
             }
             var methodSettings: [String: MethodSetting] = [:]
-            for setting in stage["methodSettings"]?.objectValue ?? JSONObject() {
+            for setting in try reader.members(stage["methodSettings"], at: tokens + ["methodSettings"]) {
                 let settingTokens = tokens + ["methodSettings", setting.key]
                 methodSettings[setting.key] = MethodSetting(
                     throttle: try reader.throttle(setting.value["throttle"], at: settingTokens + ["throttle"]),
@@ -214,7 +214,7 @@ public struct DeploymentConfiguration: Sendable {
                     methodSettings: methodSettings, responseValidation: try reader.responseValidation(stage["responseValidation"], at: tokens)))
         }
         var functions: [FunctionDefinition] = []
-        for member in root["functions"]?.objectValue ?? JSONObject() {
+        for member in try reader.members(root["functions"], at: ["functions"]) {
             let tokens = ["functions", member.key]
             let latest = try reader.code(member.value, at: tokens)
             var versions: [(Int, FunctionDefinition.Code)] = []
@@ -233,12 +233,12 @@ public struct DeploymentConfiguration: Sendable {
                 reservedConcurrency = value
             }
             var aliases: [(name: String, version: String, additional: (version: String, weight: Double)?)] = []
-            for alias in member.value["aliases"]?.objectValue ?? JSONObject() {
+            for alias in try reader.members(member.value["aliases"], at: tokens + ["aliases"]) {
                 guard case .string(let version)? = alias.value["version"] else {
                     throw reader.fail(tokens + ["aliases", alias.key, "version"], "an alias names a version (\"$LATEST\" or a number)")
                 }
                 var additional: (version: String, weight: Double)? = nil
-                let weights = alias.value["additionalVersionWeights"]?.objectValue ?? JSONObject()
+                let weights = try reader.members(alias.value["additionalVersionWeights"], at: tokens + ["aliases", alias.key, "additionalVersionWeights"])
                 if weights.count > 1 {
                     throw reader.fail(tokens + ["aliases", alias.key, "additionalVersionWeights"], "Number of items in AdditionalVersionWeights cannot be greater than 1")
                 }
@@ -255,7 +255,7 @@ public struct DeploymentConfiguration: Sendable {
         }
         let stageNames = Set(stages.map(\.name))
         var usagePlans: [UsagePlanDefinition] = []
-        for member in root["usagePlans"]?.objectValue ?? JSONObject() {
+        for member in try reader.members(root["usagePlans"], at: ["usagePlans"]) {
             let tokens = ["usagePlans", member.key]
             let planStages = (member.value["stages"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue }
             for stage in planStages where !stageNames.contains(stage) {
@@ -269,7 +269,7 @@ public struct DeploymentConfiguration: Sendable {
                 quota = (limit, period)
             }
             var methodThrottles: [String: ThrottleSettings] = [:]
-            for entry in member.value["methodThrottles"]?.objectValue ?? JSONObject() {
+            for entry in try reader.members(member.value["methodThrottles"], at: tokens + ["methodThrottles"]) {
                 methodThrottles[entry.key] = try reader.throttle(entry.value, at: tokens + ["methodThrottles", entry.key])
             }
             usagePlans.append(
@@ -279,7 +279,7 @@ public struct DeploymentConfiguration: Sendable {
         }
         let planNames = Set(usagePlans.map(\.name))
         var apiKeys: [APIKeyDefinition] = []
-        for member in root["apiKeys"]?.objectValue ?? JSONObject() {
+        for member in try reader.members(root["apiKeys"], at: ["apiKeys"]) {
             let tokens = ["apiKeys", member.key]
             let value = member.value["value"]?.stringValue
             if let value {
@@ -343,7 +343,7 @@ extension DocumentReader {
             throw fail(tokens + ["handler"], "a function names its handler")
         }
         var environment: [String: String] = value["environment"] == nil ? inherited?.environment ?? [:] : [:]
-        for member in value["environment"]?.objectValue ?? JSONObject() {
+        for member in try members(value["environment"], at: tokens + ["environment"]) {
             guard case .string(let text) = member.value else { throw fail(tokens + ["environment", member.key], "environment values are strings") }
             environment[member.key] = text
         }

@@ -1,7 +1,7 @@
 import JSONCore
 import JSONSchema
 
-/// Imports an OpenAPI 3.0 document with `x-amazon-apigateway-*` extensions, as API Gateway's
+/// Imports an API definition (OpenAPI 3.0 or 3.1, Swagger 2.0: see `APIDocument`) with `x-amazon-apigateway-*` extensions, as API Gateway's
 /// ImportRestApi does (reference §11): paths become resources, operations methods, the
 /// operation-level `security` with an `apiKey` scheme named `x-api-key` sets
 /// `apiKeyRequired`, `components.schemas` become models.
@@ -14,11 +14,9 @@ public enum OpenAPIImporter {
     /// Imports `document`, read from `file` (used in messages) at `uri`.
     public static func importAPI(_ document: JSONValue, file: String, uri: String) throws(APIDefinitionError) -> RestAPI {
         let reader = DocumentReader(file: file)
-        let root = try reader.object(document, at: .root)
-        if let version = root["openapi"]?.stringValue, !version.hasPrefix("3.") {
-            throw reader.fail(["openapi"], "only OpenAPI 3.0 documents are supported (found \(version))")
-        }
-        guard root["openapi"] != nil else { throw reader.fail([], "not an OpenAPI 3.0 document: no \"openapi\" member") }
+        // Swagger 2.0 and OpenAPI 3.1 arrive here already brought to OpenAPI 3.0 (`APIDocument`);
+        // a document given directly is brought there too.
+        let root = try reader.object(try APIDocument.normalized(document, file: file), at: .root)
         let title = root["info"]?["title"]?.stringValue ?? "API"
 
         // Security schemes that mean "API key in the x-api-key header".
@@ -125,6 +123,13 @@ struct DocumentReader {
 
     func object(_ value: JSONValue, at tokens: [String]) throws(APIDefinitionError) -> JSONObject {
         try object(value, at: JSONPointer(tokens: tokens))
+    }
+
+    /// The members of an optional object: none when `value` is absent, an error naming the
+    /// place when it is there but not an object (never silently empty).
+    func members(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> JSONObject {
+        guard let value else { return JSONObject() }
+        return try object(value, at: JSONPointer(tokens: tokens))
     }
 
     func object(_ value: JSONValue, at pointer: JSONPointer) throws(APIDefinitionError) -> JSONObject {

@@ -1,3 +1,4 @@
+import APIModel
 import JSONCore
 
 /// One generated source file.
@@ -30,6 +31,15 @@ public enum ClientGenerator {
     public static func translate(
         documents: [String: JSONValue], apiFile: String, clientName: String? = nil, options: GeneratorOptions = GeneratorOptions()
     ) throws(GeneratorError) -> ClientModel {
+        // Swagger 2.0 and OpenAPI 3.1 are read as the gateway reads them: brought to OpenAPI 3.0 first.
+        var documents = documents
+        if let original = documents[apiFile] {
+            do {
+                documents[apiFile] = try APIDocument.normalized(original, file: apiFile)
+            } catch {
+                throw GeneratorError(file: error.file, pointer: error.pointer.description, message: error.message)
+            }
+        }
         var schemas = try SchemaTranslator(documents: documents, apiFile: apiFile, options: options)
         let api = documents[apiFile]!
         let title = api["info"]?["title"]?.stringValue ?? String(apiFile.prefix { $0 != "." })

@@ -18,10 +18,13 @@ extension ControlPlane {
             try? SchemaRegistry.readJSON(atPath: path.hasPrefix("/") ? path : directory + "/" + path)
         }
         do {
+            let document = try APIDocument.normalized(document, file: file)
             return try exporter.export(
                 document, stage: name, apiId: configuration.apiId, region: configuration.region, format: format, extensions: extensions)
-        } catch {
+        } catch let error as APIDefinitionError {
             throw .badRequest(error.description)
+        } catch {
+            throw .badRequest("\(error)")
         }
     }
 }

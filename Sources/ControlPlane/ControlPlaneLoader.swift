@@ -209,20 +209,23 @@ extension ControlPlane {
 
     /// Compiles a stage's deployment of `document`.
     static func compile(
-        _ stage: StageConfiguration, document: JSONValue, baseDirectory: String, registry: SchemaRegistry, apiId: String
+        _ stage: StageConfiguration, document original: JSONValue, baseDirectory: String, registry: SchemaRegistry, apiId: String
     ) throws(GatewayLoadError) -> StageDeployment {
         let file = stage.definition.hasPrefix("/") ? stage.definition : baseDirectory + "/" + stage.definition
         // Each stage's snapshot gets its own URI; relative model $refs still resolve beside the file.
         let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
         let uri = SchemaURI.fileURL(forPath: absolute) + "?stage=" + stage.name
-        var registry = registry
-        registry.add(document, uri: uri, source: file)
+        // One form for every dialect (Swagger 2.0, OpenAPI 3.0 and 3.1): what the models resolve in.
+        let document: JSONValue
         let api: RestAPI
         do {
+            document = try APIDocument.normalized(original, file: file)
             api = try OpenAPIImporter.importAPI(document, file: file, uri: uri)
         } catch {
             throw .definition(error)
         }
+        var registry = registry
+        registry.add(document, uri: uri, source: file)
         try ReferencedModels.register(from: document, file: file, in: &registry)
         return try StageDeployment(stage: stage, api: api, registry: registry, apiId: apiId)
     }

@@ -1,0 +1,167 @@
+import APIModel
+import ClientGenerator
+import ControlPlane
+import Foundation
+import HTTPCore
+import JSONCore
+import Testing
+
+/// One API written three ways: OpenAPI 3.0, OpenAPI 3.1 and Swagger 2.0.
+enum PetStoreDialects {
+    static let integration = #"""
+        "x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"},
+          "responses": {"default": {"statusCode": "200", "responseTemplates": {"application/json": "{\"id\": $input.params('petId')1, \"name\": \"Rex\"}"}}}}
+        """#
+
+    static let openAPI30 = """
+        {"openapi": "3.0.1", "info": {"title": "PetStoreAPI", "version": "1"},
+         "x-amazon-apigateway-request-validators": {"all": {"validateRequestBody": true, "validateRequestParameters": true}},
+         "paths": {
+           "/pets": {
+             "get": {"operationId": "listPets", "x-amazon-apigateway-request-validator": "all",
+               "parameters": [{"name": "limit", "in": "query", "required": true, "schema": {"type": "integer"}}],
+               "responses": {"200": {"description": "the pets", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pets"}}}}},
+               \(integration)},
+             "post": {"operationId": "addPet", "security": [{"api_key": []}], "x-amazon-apigateway-request-validator": "all",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewPet"}}}},
+               "responses": {"200": {"description": "the pet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}},
+               \(integration)}},
+           "/pets/{petId}": {
+             "get": {"operationId": "getPet",
+               "parameters": [{"name": "petId", "in": "path", "required": true, "schema": {"type": "integer"}},
+                              {"name": "X-Trace", "in": "header", "required": false, "schema": {"type": "string"}}],
+               "responses": {"200": {"description": "the pet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+                             "404": {"description": "no such pet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+               \(integration)}}},
+         "components": {
+           "securitySchemes": {"api_key": {"type": "apiKey", "name": "x-api-key", "in": "header"}},
+           "schemas": {
+             "Pet": {"type": "object", "required": ["id", "name"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "tag": {"type": "string"}}},
+             "NewPet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}, "tag": {"type": "string"}}},
+             "Pets": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+             "Error": {"type": "object", "properties": {"message": {"type": "string"}}}}}}
+        """
+
+    static var openAPI31: String { openAPI30.replacingOccurrences(of: #""openapi": "3.0.1""#, with: #""openapi": "3.1.0""#) }
+
+    static let swagger20 = """
+        {"swagger": "2.0", "info": {"title": "PetStoreAPI", "version": "1"},
+         "host": "example.execute-api.us-east-1.amazonaws.com", "basePath": "/live", "schemes": ["https"],
+         "consumes": ["application/json"], "produces": ["application/json"],
+         "x-amazon-apigateway-request-validators": {"all": {"validateRequestBody": true, "validateRequestParameters": true}},
+         "paths": {
+           "/pets": {
+             "get": {"operationId": "listPets", "x-amazon-apigateway-request-validator": "all",
+               "parameters": [{"name": "limit", "in": "query", "required": true, "type": "integer"}],
+               "responses": {"200": {"description": "the pets", "schema": {"$ref": "#/definitions/Pets"}}},
+               \(integration)},
+             "post": {"operationId": "addPet", "security": [{"api_key": []}], "x-amazon-apigateway-request-validator": "all",
+               "parameters": [{"in": "body", "name": "NewPet", "required": true, "schema": {"$ref": "#/definitions/NewPet"}}],
+               "responses": {"200": {"description": "the pet", "schema": {"$ref": "#/definitions/Pet"}}},
+               \(integration)}},
+           "/pets/{petId}": {
+             "get": {"operationId": "getPet",
+               "parameters": [{"name": "petId", "in": "path", "required": true, "type": "integer"},
+                              {"name": "X-Trace", "in": "header", "required": false, "type": "string"}],
+               "responses": {"200": {"description": "the pet", "schema": {"$ref": "#/definitions/Pet"}},
+                             "404": {"description": "no such pet", "schema": {"$ref": "#/definitions/Error"}}},
+               \(integration)}}},
+         "securityDefinitions": {"api_key": {"type": "apiKey", "name": "x-api-key", "in": "header"}},
+         "definitions": {
+           "Pet": {"type": "object", "required": ["id", "name"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "tag": {"type": "string"}}},
+           "NewPet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}, "tag": {"type": "string"}}},
+           "Pets": {"type": "array", "items": {"$ref": "#/definitions/Pet"}},
+           "Error": {"type": "object", "properties": {"message": {"type": "string"}}}}}
+        """
+
+    static let all = [("OpenAPI 3.0", openAPI30), ("OpenAPI 3.1", openAPI31), ("Swagger 2.0", swagger20)]
+}
+
+@Suite("One reader for three dialects (OpenAPI 3.0, 3.1, Swagger 2.0)")
+struct DialectTests {
+    /// What the importer made of a definition, as comparable text.
+    static func summary(_ api: RestAPI) -> [String] {
+        var lines = ["title \(api.title)", "models \(api.modelNames.sorted())"]
+        for resource in api.resources.sorted(by: { $0.path < $1.path }) {
+            for (verb, method) in resource.methods.sorted(by: { $0.key < $1.key }) {
+                lines.append(
+                    "\(verb) \(resource.path) op=\(method.operationId ?? "-") key=\(method.apiKeyRequired) params=\(method.requestParameters.map { "\($0.0)=\($0.1)" }.sorted()) "
+                        + "body=\(method.requestModels.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }) validator=\(method.requestValidator ?? "-") "
+                        + "responses=\(method.responseModels.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.sorted { $0.key < $1.key })" }) integration=\(method.integration.kind)")
+            }
+        }
+        return lines
+    }
+
+    @Test("the same model, the same answers and byte-identical generated code from each dialect")
+    func sameEverywhere() throws {
+        var summaries: [String: [String]] = [:]
+        var answers: [String: [String]] = [:]
+        var generated: [String: [GeneratedFile]] = [:]
+        for (dialect, text) in PetStoreDialects.all {
+            let document = try JSONParser().parse(Array(text.utf8))
+            summaries[dialect] = DialectTests.summary(try OpenAPIImporter.importAPI(document, file: "PetStore.json", uri: "file:///pets/PetStore.json"))
+            generated[dialect] = try ClientGenerator.generate(documents: ["PetStore.json": document], apiFile: "PetStore.json", command: "generate-client")
+
+            let directory = NSTemporaryDirectory() + "dialect-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try text.write(toFile: directory + "/PetStore.json", atomically: true, encoding: .utf8)
+            try #"{"apiId": "pets01", "stages": {"live": {"definition": "PetStore.json"}}, "apiKeys": {"K": {"enabled": true, "value": "0123456789abcdefghij0123456789", "usagePlans": ["P"]}}, "usagePlans": {"P": {"stages": ["live"]}}}"#
+                .write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
+            let gateway = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:]).gateway
+            let json: HTTPHeaders = ["Content-Type": "application/json"]
+            var keyed = json
+            keyed.add("x-api-key", "0123456789abcdefghij0123456789")
+            let requests: [HTTPRequest] = [
+                HTTPRequest(method: "GET", target: "/live/pets?limit=2"),
+                HTTPRequest(method: "GET", target: "/live/pets"),  // a required query parameter missing: 400
+                HTTPRequest(method: "GET", target: "/live/pets/7"),
+                HTTPRequest(method: "POST", target: "/live/pets", headers: keyed, body: Array(#"{"name": "Rex"}"#.utf8)),
+                HTTPRequest(method: "POST", target: "/live/pets", headers: keyed, body: Array(#"{"name": ""}"#.utf8)),  // invalid body: 400
+                HTTPRequest(method: "POST", target: "/live/pets", headers: json, body: Array(#"{"name": "Rex"}"#.utf8)),  // no key: 403
+            ]
+            answers[dialect] = requests.map { request in
+                let response = gateway.respond(to: request)
+                return "\(request.method) \(request.target) \(response.status) \(String(decoding: response.body, as: UTF8.self))"
+            }
+        }
+        let reference = "OpenAPI 3.0"
+        #expect(answers[reference]?.map { $0.split(separator: " ")[2] } == ["200", "400", "200", "200", "400", "403"], "\(answers[reference] ?? [])")
+        for (dialect, _) in PetStoreDialects.all where dialect != reference {
+            #expect(summaries[dialect] == summaries[reference], "\(dialect): \(summaries[dialect] ?? []) vs \(summaries[reference] ?? [])")
+            #expect(answers[dialect] == answers[reference], "\(dialect)")
+            for (mine, theirs) in zip(generated[dialect] ?? [], generated[reference] ?? []) {
+                #expect(mine.name == theirs.name)
+                #expect(mine.contents == theirs.contents, "\(dialect): \(mine.name) differs")
+            }
+        }
+    }
+
+    @Test("a deployment member of the wrong shape is an error at its pointer, never silently empty")
+    func deploymentShapes() {
+        for (text, pointer) in [
+            (#"{"stages": {}, "apiKeys": [{"name": "K"}]}"#, "#/apiKeys"), (#"{"stages": {}, "usagePlans": []}"#, "#/usagePlans"),
+            (#"{"stages": {}, "functions": {"F": {"handler": "h", "environment": ["A=1"]}}}"#, "#/functions/F/environment"),
+        ] {
+            do {
+                _ = try DeploymentConfiguration.parse(try JSONParser().parse(Array(text.utf8)), file: "d.json")
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect("\(error)".hasPrefix("d.json: \(pointer): expected an object, found array"), "\(error)")
+            }
+        }
+    }
+
+    @Test("an unknown dialect or version is refused with the pointer of its version member")
+    func versions() throws {
+        #expect(throws: APIDefinitionError.self) { _ = try APIDocument.normalized(["swagger": "1.2"], file: "a.json") }
+        do {
+            _ = try APIDocument.normalized(["openapi": "4.0.0"], file: "a.json")
+            Issue.record("4.0.0 was accepted")
+        } catch {
+            #expect(error.description == "a.json: #/openapi: only OpenAPI 3.0.x, 3.1.x and Swagger 2.0 are supported (found 4.0.0)")
+        }
+        #expect(throws: APIDefinitionError.self) { _ = try APIDocument.normalized(["info": ["title": "x"]], file: "a.json") }
+    }
+}
