@@ -197,7 +197,7 @@ struct SwiftRenderer {
             if !literal.isEmpty { pathExpression.append(SwiftRenderer.literal(literal)) }
             literal = ""
             let parameter = operation.parameters.first { $0.location == .path && $0.wireName == placeholder }!
-            pathExpression.append("PathEncoding.encodeSegment(\(valueExpression(parameter, parameter.swiftName)))")
+            pathExpression.append("PathEncoding.encodeSegment(\(segmentExpression(parameter, parameter.swiftName)))")
             rest = rest[rest.index(after: close)...]
         }
         literal += rest
@@ -238,15 +238,23 @@ struct SwiftRenderer {
         return lines
     }
 
-    /// The value a path segment encodes (`id`, or `status.rawValue`).
-    func valueExpression(_ parameter: ParameterDeclaration, _ name: String) -> String {
-        parameter.isStringEnum ? "\(name).rawValue" : name
+    /// Scalars whose `description` is their text on the wire.
+    static let describedScalars: Set<String> = ["String", "Int", "Double", "Decimal", "Bool"]
+
+    /// The value a path segment encodes (`id`, `status.rawValue`, or, for any other type, its
+    /// JSON text: `ParameterText.text`).
+    func segmentExpression(_ parameter: ParameterDeclaration, _ name: String) -> String {
+        if parameter.isStringEnum { return "\(name).rawValue" }
+        if case .named(let type) = parameter.type, SwiftRenderer.describedScalars.contains(type) { return name }
+        return "ParameterText.text(\(name))"
     }
 
-    /// The text of a query or header value.
+    /// The text of a query or header value (for types that are not scalars: their JSON text,
+    /// a string without its quotes).
     func textExpression(_ parameter: ParameterDeclaration, _ name: String) -> String {
         if parameter.isStringEnum { return "\(name).rawValue" }
         if case .named("String") = parameter.type { return name }
-        return "String(describing: \(name))"
+        if case .named(let type) = parameter.type, SwiftRenderer.describedScalars.contains(type) { return "String(describing: \(name))" }
+        return "ParameterText.text(\(name))"
     }
 }

@@ -65,6 +65,20 @@ public protocol ClientTransport: Sendable {
     func send(_ request: ClientRequest, stagePath: String, timeout: Double) async throws -> ClientResponse
 }
 
+/// The text of a parameter whose type is not a plain scalar (`AnyJSON`, an enum with
+/// associated values, an array, a struct): its JSON, with a JSON string written without its
+/// quotes — so `AnyJSON.string("dog")` is `dog`, `.number(3)` is `3`, `[1, 2]` is `[1,2]`.
+public enum ParameterText {
+    /// The text of `value`.
+    public static func text(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return String(describing: value) }
+        if let string = try? JSONDecoder().decode(String.self, from: data) { return string }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
 /// Percent-encoding for path segments and query components.
 public enum PathEncoding {
     /// A path parameter as one segment: everything but unreserved characters is encoded.

@@ -126,6 +126,18 @@ struct StoreClientTests {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Payment.self, from: Data("42".utf8)) }
     }
 
+    @Test("parameters whose schemas are not plain scalars compile and go out as JSON text (a string without quotes)")
+    func nonScalarParameters() async throws {
+        let transport = RecordingTransport { _ in ClientResponse(status: 200, body: Array("[]".utf8)) }
+        let client = StoreClient(transport: transport, configuration: ClientConfiguration(stage: "v1"))
+        _ = try await client.findByTag(tag: .string("red/blue"), kind: .string("dog"))
+        #expect(transport.last?.0.target == "/tags/red%2Fblue?kind=dog")
+        _ = try await client.findByTag(tag: .object(["a": .number(1)]), kind: .int(3), ids: [1, 2], xFilter: FindByTagXFilter(min: 4))
+        let request = try #require(transport.last?.0)
+        #expect(request.target == "/tags/%7B%22a%22%3A1%7D?kind=3&ids=%5B1%2C2%5D")
+        #expect(request.headers.first { $0.name == "X-Filter" }?.value == #"{"min":4}"#)
+    }
+
     @Test("error statuses map to ClientError cases")
     func errorMapping() {
         func error(_ status: Int, _ body: String, type: String? = nil) -> ClientError {

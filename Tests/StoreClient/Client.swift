@@ -67,4 +67,15 @@ public struct StoreClient: Sendable {
         let response = try await core.send(request, requiresAPIKey: false)
         return try core.decode(SearchResponse.self, from: response, model: nil)
     }
+
+    /// Parameters whose schemas are not plain scalars: sent as JSON text.
+    ///
+    /// `GET /tags/{tag}`
+    public func findByTag(tag: AnyJSON, kind: FindByTagKind, ids: [Int]? = nil, xFilter: FindByTagXFilter? = nil) async throws(ClientError) -> Products {
+        var request = ClientRequest(method: "GET", path: "/tags/" + PathEncoding.encodeSegment(ParameterText.text(tag)), query: [(name: "kind", value: ParameterText.text(kind))])
+        if let ids { request.query.append((name: "ids", value: ParameterText.text(ids))) }
+        if let xFilter { request.headers.append((name: "X-Filter", value: ParameterText.text(xFilter))) }
+        let response = try await core.send(request, requiresAPIKey: false)
+        return try core.decode(Products.self, from: response, model: "Products")
+    }
 }

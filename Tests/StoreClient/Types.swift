@@ -69,6 +69,43 @@ public struct ErrorModel: Codable, Sendable, Hashable {
     }
 }
 
+public enum FindByTagKind: Codable, Sendable, Hashable {
+    case string(String)
+    case int(Int)
+
+    /// Decodes the first alternative that matches.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(String.self) {
+            self = .string(value)
+            return
+        }
+        if let value = try? container.decode(Int.self) {
+            self = .int(value)
+            return
+        }
+        throw DecodingError.dataCorruptedError(in: container, debugDescription: "matches none of String, Int")
+    }
+
+    /// Encodes the alternative's value.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        }
+    }
+}
+
+public struct FindByTagXFilter: Codable, Sendable, Hashable {
+    public var min: Int?
+
+    /// A value with every property given.
+    public init(min: Int? = nil) {
+        self.min = min
+    }
+}
+
 public enum ListProductsStatus: String, Codable, Sendable, Hashable, CaseIterable {
     case inStock = "in-stock"
     case soldOut = "sold_out"
