@@ -23,14 +23,32 @@ public struct ClientCore: Sendable {
         }
         let response: ClientResponse
         do {
-            response = try await transport.send(request, stagePath: configuration.stagePath, timeout: configuration.timeout)
+            let transport = self.transport
+            let stagePath = configuration.stagePath
+            let timeout = configuration.timeoutSeconds
+            var next: @Sendable (ClientRequest) async throws -> ClientResponse = { request in
+                try await transport.send(request, stagePath: stagePath, timeout: timeout)
+            }
+            for middleware in configuration.middlewares.reversed() {
+                let inner = next
+                next = { request in try await middleware.intercept(request, next: inner) }
+            }
+            response = try await next(request)
         } catch let error as ClientError {
             throw error
         } catch {
-            throw .transport(String(describing: error))
+            throw ClientCore.failure(error)
         }
         guard (200..<300).contains(response.status) else { throw ClientError.from(response) }
         return response
+    }
+
+    /// A thrown error as a `ClientError`: cancellation is `.cancelled`, anything else a
+    /// transport failure keeping the error.
+    static func failure(_ error: any Error) -> ClientError {
+        if error is CancellationError { return .cancelled }
+        if let url = error as? URLError, url.code == .cancelled { return .cancelled }
+        return .transport(TransportFailure(error))
     }
 
     /// Decodes a 2xx body as `model`, validating it first when a validator is configured.

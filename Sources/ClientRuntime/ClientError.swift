@@ -26,8 +26,28 @@ public struct ErrorBody: Sendable, Equatable, CustomStringConvertible {
     public var description: String { String(decoding: bytes, as: UTF8.self) }
 }
 
+/// Why no answer arrived: the error the transport threw, kept whole (a `URLError`, a
+/// connection refused, your transport's own).
+public struct TransportFailure: Error, Sendable, CustomStringConvertible {
+    /// The error as the transport threw it: `if let url = failure.underlying as? URLError …`.
+    public let underlying: any Error
+
+    /// A failure wrapping `underlying`.
+    public init(_ underlying: any Error) { self.underlying = underlying }
+
+    /// A failure described by `message` alone.
+    public init(message: String) { self.underlying = Message(text: message) }
+
+    struct Message: Error, CustomStringConvertible {
+        let text: String
+        var description: String { text }
+    }
+
+    public var description: String { String(describing: underlying) }
+}
+
 /// Why a call failed, mirroring API Gateway's answers.
-public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// 403 `Forbidden`: no API key, a wrong or disabled one, or a stage that does not exist.
     case forbidden(ErrorBody)
     /// 403 `Missing Authentication Token`: no resource or method matches the request.
@@ -44,8 +64,11 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     case decoding(String)
     /// A 2xx answer that the response validator rejected (model name and problems).
     case invalidResponse(model: String, problems: [String])
-    /// No answer: connection refused, timeout, cancelled.
-    case transport(String)
+    /// No answer: connection refused, timeout, a URL that cannot be built — with the
+    /// transport's own error (`failure.underlying`).
+    case transport(TransportFailure)
+    /// The call was cancelled (its task was cancelled, or the transport said so).
+    case cancelled
 
     /// What went wrong, in one line.
     public var description: String {
@@ -58,7 +81,26 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unexpectedStatus(let status, let body): return "unexpected status \(status): \(body)"
         case .decoding(let detail): return "the response does not decode: \(detail)"
         case .invalidResponse(let model, let problems): return "the response does not match model \(model): \(problems.joined(separator: "; "))"
-        case .transport(let detail): return "no response: \(detail)"
+        case .transport(let failure): return "no response: \(failure)"
+        case .cancelled: return "cancelled"
+        }
+    }
+
+    /// The same as `description` (for `localizedDescription` and alerts).
+    public var errorDescription: String? { description }
+
+    /// Equal cases with equal values; two transport failures are equal when they read the same.
+    public static func == (lhs: ClientError, rhs: ClientError) -> Bool {
+        switch (lhs, rhs) {
+        case (.forbidden(let a), .forbidden(let b)), (.notFound(let a), .notFound(let b)): return a == b
+        case (.missingAuthenticationToken, .missingAuthenticationToken), (.tooManyRequests, .tooManyRequests),
+            (.limitExceeded, .limitExceeded), (.cancelled, .cancelled):
+            return true
+        case (.unexpectedStatus(let a, let x), .unexpectedStatus(let b, let y)): return a == b && x == y
+        case (.decoding(let a), .decoding(let b)): return a == b
+        case (.invalidResponse(let a, let x), .invalidResponse(let b, let y)): return a == b && x == y
+        case (.transport(let a), .transport(let b)): return a.description == b.description
+        default: return false
         }
     }
 

@@ -138,6 +138,55 @@ struct StoreClientTests {
         #expect(request.headers.first { $0.name == "X-Filter" }?.value == #"{"min":4}"#)
     }
 
+    @Test("middlewares: a header on every request, retries of 429/503 (never of a quota answer), first outermost")
+    func middlewares() async throws {
+        let answers = Mutex<[Int]>([429, 503, 200])
+        let transport = RecordingTransport { _ in
+            let status = answers.withLock { $0.isEmpty ? 200 : $0.removeFirst() }
+            return ClientResponse(status: status, body: Array((status == 200 ? "[]" : #"{"message": "Too Many Requests"}"#).utf8))
+        }
+        let configuration = ClientConfiguration(
+            stage: "v1",
+            middlewares: [HeaderMiddleware(name: "Authorization", value: "Bearer t"), RetryMiddleware(maxAttempts: 3, baseDelay: .milliseconds(1))])
+        let client = StoreClient(transport: transport, configuration: configuration)
+        _ = try await client.listProducts()
+        let sent = transport.requests.withLock { $0.map(\.0) }
+        #expect(sent.count == 3)
+        #expect(sent.allSatisfy { $0.headers.contains { $0.name == "Authorization" && $0.value == "Bearer t" } })
+
+        answers.withLock { $0 = [429, 429, 429] }
+        transport.requests.withLock { $0 = [] }
+        await #expect(throws: ClientError.tooManyRequests) { _ = try await client.listProducts() }
+        #expect(transport.requests.withLock { $0.count } == 3)
+
+        let quota = RecordingTransport { _ in
+            ClientResponse(status: 429, headers: [(name: "x-amzn-ErrorType", value: "LimitExceededException")], body: Array(#"{"message": "Limit Exceeded"}"#.utf8))
+        }
+        let limited = StoreClient(transport: quota, configuration: ClientConfiguration(middlewares: [RetryMiddleware(baseDelay: .milliseconds(1))]))
+        await #expect(throws: ClientError.limitExceeded) { _ = try await limited.listProducts() }
+        #expect(quota.requests.withLock { $0.count } == 1)
+    }
+
+    @Test("a cancelled call is .cancelled; ClientError reads the same through localizedDescription")
+    func cancellation() async throws {
+        struct Stuck: ClientTransport {
+            func send(_ request: ClientRequest, stagePath: String, timeout: Double) async throws -> ClientResponse {
+                try await Task.sleep(for: .seconds(30))
+                return ClientResponse(status: 200)
+            }
+        }
+        let client = StoreClient(transport: Stuck(), configuration: ClientConfiguration())
+        let task = Task { try await client.listProducts() }
+        task.cancel()
+        do {
+            _ = try await task.value
+            Issue.record("the cancelled call returned")
+        } catch {
+            #expect(error as? ClientError == .cancelled)
+        }
+        #expect(ClientError.notFound(ErrorBody(status: 404, bytes: [])).localizedDescription == "404 Not Found: ")
+    }
+
     @Test("error statuses map to ClientError cases")
     func errorMapping() {
         func error(_ status: Int, _ body: String, type: String? = nil) -> ClientError {

@@ -20,7 +20,7 @@ func methods(_ paths: String, schemas: String = "{}") throws -> String {
     let files = try ClientGenerator.generate(documents: ["API.json": document], apiFile: "API.json", command: "test")
     let text = files.first { $0.name == "Client.swift" }!.contents
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    let start = lines.firstIndex { $0.contains("responseValidator: responseValidator))") }! + 3
+    let start = lines.firstIndex { $0.contains("responseValidator: responseValidator, middlewares: middlewares))") }! + 3
     return lines[start..<(lines.count - 2)].joined(separator: "\n")
 }
 

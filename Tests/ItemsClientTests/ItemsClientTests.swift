@@ -152,16 +152,19 @@ struct ItemsClientOverHTTPTests {
         let client = ItemsClient(invokeURL: URL(string: live.baseURL + "/dev")!, apiKey: bundled.labKey)
         #expect(await reachesLimitExceeded(client, clock: bundled.clock))
         live.stop()
-        let closed = ItemsClient(invokeURL: URL(string: live.baseURL + "/prod")!, apiKey: bundled.labKey, timeout: 5)
+        let closed = ItemsClient(invokeURL: URL(string: live.baseURL + "/prod")!, apiKey: bundled.labKey, timeout: .seconds(5))
         let result: Result<Items, ClientError>
         do {
             result = .success(try await closed.listItems())
         } catch {
             result = .failure(error)
         }
-        guard case .failure(.transport) = result else {
+        guard case .failure(.transport(let failure)) = result else {
             Issue.record("expected .transport, got \(result)")
             return
         }
+        // The transport's own error is kept, not flattened into text.
+        #expect(failure.underlying is URLError, "\(type(of: failure.underlying))")
+        #expect(ClientError.transport(failure).localizedDescription.hasPrefix("no response: "))
     }
 }

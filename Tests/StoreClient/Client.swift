@@ -19,10 +19,13 @@ public struct StoreClient: Sendable {
 
     /// A client for a stage's invoke URL (`https://{api-id}.execute-api.{region}.amazonaws.com/prod`,
     /// or `http://127.0.0.1:8080/prod` for `gateway serve`), over URLSession.
-    public init(invokeURL: URL, apiKey: String? = nil, timeout: Double = 30, responseValidator: (any ResponseValidator)? = nil) {
+    public init(
+        invokeURL: URL, apiKey: String? = nil, timeout: Duration = .seconds(30), responseValidator: (any ResponseValidator)? = nil,
+        middlewares: [any ClientMiddleware] = []
+    ) {
         self.init(
             transport: URLSessionTransport(baseURL: invokeURL),
-            configuration: ClientConfiguration(apiKey: apiKey, timeout: timeout, responseValidator: responseValidator))
+            configuration: ClientConfiguration(apiKey: apiKey, timeout: timeout, responseValidator: responseValidator, middlewares: middlewares))
     }
 
     /// Lists the products, optionally by status.
