@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
         .library(name: "ItemsService", targets: ["ItemsService"]),
+        // Generate a client from your API definition at build time, or on demand.
+        .plugin(name: "GenerateClientPlugin", targets: ["GenerateClientPlugin"]),
+        .plugin(name: "GenerateClientCommand", targets: ["GenerateClientCommand"]),
     ],
     targets: [
         // Layer 0: values and text, no dependencies.
@@ -75,6 +78,15 @@ let package = Package(
         .executableTarget(name: "schema-check", dependencies: ["CommandLineTools"]),
         .executableTarget(name: "gateway", dependencies: ["CommandLineTools", "ItemsService"]),
         .executableTarget(name: "generate-client", dependencies: ["CommandLineTools"]),
+        // SwiftPM plugins around generate-client: a build tool (generate-client.json in a
+        // target) and a command (`swift package generate-client …`).
+        .plugin(name: "GenerateClientPlugin", capability: .buildTool(), dependencies: ["generate-client"]),
+        .plugin(
+            name: "GenerateClientCommand",
+            capability: .command(
+                intent: .custom(verb: "generate-client", description: "Generate a typed Swift client from an API definition"),
+                permissions: [.writeToPackageDirectory(reason: "generate-client writes the client's sources where --output says")]),
+            dependencies: ["generate-client"]),
         .executableTarget(
             name: "benchmarks",
             dependencies: [
@@ -123,7 +135,7 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets where target.name != "CSystemCalls" {
+for target in package.targets where target.name != "CSystemCalls" && target.type != .plugin {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     target.swiftSettings = settings

@@ -7,6 +7,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "ItemsAPIToolkit", path: "../..")],
     targets: [
+        // A client generated at build time from the API definition in its directory.
+        .target(
+            name: "PetStoreClient",
+            dependencies: [.product(name: "ClientRuntime", package: "ItemsAPIToolkit")],
+            exclude: ["generate-client.json", "PetStoreAPI.json"],
+            plugins: [.plugin(name: "GenerateClientPlugin", package: "ItemsAPIToolkit")]),
         .executableTarget(
             name: "outside-demo",
             dependencies: [
@@ -19,6 +25,7 @@ let package = Package(
                 .product(name: "MappingTemplates", package: "ItemsAPIToolkit"),
                 .product(name: "JSONSchema", package: "ItemsAPIToolkit"),
                 .product(name: "JSONCore", package: "ItemsAPIToolkit"),
+                "PetStoreClient",
             ]),
         .testTarget(
             name: "ReadmeExamplesTests",

@@ -47,7 +47,7 @@ struct ReadmeIsInSync {
                 continue
             }
             let file = try String(contentsOfFile: packageRoot + "/" + path, encoding: .utf8)
-            #expect(block.text == file, "README.md:\(block.line): the block differs from \(path) (copy the file into the README)")
+            #expect(block.text == file, "README.md:\(block.line): the block differs from \(path) (python3 .ci/readme_sync.py copies it into the README)")
         }
         let shown = Set(blocks.compactMap(\.path))
         let directory = "Tests/ReadmeExamplesTests/Readme"

@@ -5,6 +5,7 @@ import ControlPlane
 import Foundation
 import GatewayTesting
 import ItemsService
+import PetStoreClient
 
 func check(_ condition: Bool, _ what: String) {
     print((condition ? "ok    " : "FAILED ") + what)
@@ -27,3 +28,12 @@ let key = gateway.apiKeys.first { $0.name == "LabKey" }!.value
 let (items, missing) = try await walkThroughTheLab(invokeURL: URL(string: live.baseURL + "/prod")!, apiKey: key)
 live.stop()
 check(items.count == 4 && missing == "NotFoundError", "the client over HTTP")
+
+// The client the build-tool plugin generated from PetStoreAPI.json (Swagger 2.0).
+struct CannedTransport: ClientTransport {
+    func send(_ request: ClientRequest, stagePath: String, timeout: Double) async throws -> ClientResponse {
+        ClientResponse(status: 200, body: Array(#"{"id": 7, "name": "Rex \#(stagePath)\#(request.path)"}"#.utf8))
+    }
+}
+let pets = PetStoreClient(transport: CannedTransport(), configuration: ClientConfiguration(stage: "live"))
+check(try await pets.getPet(petId: 7) == Pet(id: 7, name: "Rex /live/pets/7"), "the client generated at build time by the plugin")

@@ -1,0 +1,59 @@
+import Foundation
+import PackagePlugin
+
+/// Generates a typed client at build time from an API definition in the target's directory.
+///
+/// Put `generate-client.json` beside the target's sources:
+///
+///     {"api": "PetStoreAPI.json", "name": "PetStoreClient", "decimal": false}
+///
+/// `api` is the definition (OpenAPI 3.0/3.1 or Swagger 2.0), relative to the target's
+/// directory; model files it references are read beside it. `name` is the client type
+/// (default: from the title). The generated `Client.swift` and `Types.swift` are compiled into
+/// the target (which depends on `ClientRuntime`) and regenerated when the definition or any
+/// JSON file beside it changes. Exclude the JSON files from the target (`exclude:`) so that
+/// SwiftPM does not ask what they are.
+@main
+struct GenerateClientPlugin: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
+        guard let target = target as? SourceModuleTarget else { return [] }
+        let directory = target.directoryURL
+        let configURL = directory.appendingPathComponent("generate-client.json")
+        guard let data = FileManager.default.contents(atPath: configURL.path) else {
+            throw PluginFailure("\(target.name): no generate-client.json in \(directory.path) (it names the API: {\"api\": \"API.json\"})")
+        }
+        let config: Configuration
+        do {
+            config = try JSONDecoder().decode(Configuration.self, from: data)
+        } catch {
+            throw PluginFailure("\(configURL.path): \(error)")
+        }
+        let api = config.api.hasPrefix("/") ? URL(fileURLWithPath: config.api) : directory.appendingPathComponent(config.api)
+        let output = context.pluginWorkDirectoryURL.appendingPathComponent("GeneratedClient")
+        var arguments = ["--api", api.path, "--output", output.path]
+        if let name = config.name { arguments += ["--name", name] }
+        if config.decimal == true { arguments.append("--decimal") }
+        let inputs = ((try? FileManager.default.contentsOfDirectory(atPath: api.deletingLastPathComponent().path)) ?? [])
+            .filter { $0.hasSuffix(".json") }
+            .map { api.deletingLastPathComponent().appendingPathComponent($0) }
+        return [
+            .buildCommand(
+                displayName: "Generating the client for \(target.name) from \(config.api)",
+                executable: try context.tool(named: "generate-client").url,
+                arguments: arguments,
+                inputFiles: inputs + [configURL],
+                outputFiles: [output.appendingPathComponent("Client.swift"), output.appendingPathComponent("Types.swift")])
+        ]
+    }
+
+    struct Configuration: Decodable {
+        let api: String
+        let name: String?
+        let decimal: Bool?
+    }
+}
+
+struct PluginFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
