@@ -4,6 +4,7 @@ import ClientGenerator
 import CommandLineTools
 import Dispatch
 import Foundation
+import JSONCore
 import GatewayTesting
 import ItemsClient
 import ItemsService
@@ -23,6 +24,17 @@ func sdkBenchmarks() throws {
     }
     if !generation.isNaN {
         print(String(format: "%@%9.3f ms per generation", "sdk: generate ItemsAPI (translate + render)".padding(toLength: 52, withPad: " ", startingAt: 0), generation / Double(generations) * 1000))
+    }
+
+    // A large API: 250 paths × 2 operations, 250 models (each with a nested object, an enum and a
+    // reference to the next), as a generated document.
+    _ = named("sdk: generate a 500-operation API")
+    let large = largeAPI(paths: 250)
+    let largeGeneration = measure(settings.runs) {
+        size &+= (try! ClientGenerator.generate(documents: ["Large.json": large], apiFile: "Large.json", command: "x")).count
+    }
+    if !largeGeneration.isNaN {
+        print(String(format: "%@%9.3f ms per generation", "sdk: generate a 500-operation, 250-model API".padding(toLength: 52, withPad: " ", startingAt: 0), largeGeneration * 1000))
     }
 
     let gateway = try ControlPlane.load(
@@ -48,4 +60,34 @@ func sdkBenchmarks() throws {
         }
     }
     precondition(size > 0)
+}
+
+/// An OpenAPI document with `paths` paths (a GET and a PUT each) and as many models.
+func largeAPI(paths: Int) -> JSONValue {
+    var pathMembers = JSONObject()
+    var schemas = JSONObject()
+    for index in 0..<paths {
+        let model = "Model\(index)"
+        let next = "Model\((index + 1) % paths)"
+        schemas[model] = [
+            "type": "object", "required": ["id"],
+            "properties": [
+                "id": ["type": "integer"], "name": ["type": "string"], "status": ["type": "string", "enum": ["on", "off", "unknown"]],
+                "size": ["type": "object", "properties": ["width": ["type": "number"], "unit": ["type": "string"]]],
+                "next": ["$ref": .string("#/components/schemas/" + next)], "tags": ["type": "array", "items": ["type": "string"]],
+            ],
+        ]
+        let response: JSONValue = ["200": ["description": "ok", "content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/" + model)]]]]]
+        let parameters: JSONValue = [
+            ["name": "id", "in": "path", "required": true, "schema": ["type": "integer"]], ["name": "filter", "in": "query", "schema": ["type": "string"]],
+        ]
+        pathMembers["/things\(index)/{id}"] = [
+            "get": ["operationId": .string("getThing\(index)"), "parameters": parameters, "responses": response],
+            "put": [
+                "operationId": .string("putThing\(index)"), "parameters": parameters,
+                "requestBody": ["content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/" + model)]]]], "responses": response,
+            ],
+        ]
+    }
+    return ["openapi": "3.0.1", "info": ["title": "LargeAPI", "version": "1"], "paths": .object(pathMembers), "components": ["schemas": .object(schemas)]]
 }
