@@ -98,8 +98,14 @@ extension ControlPlane {
         let lambda = LambdaService(accountId: configuration.accountId, region: configuration.region, codeRunner: codeRunner)
         for (name, handler) in handlers { lambda.register(handler: handler, named: name) }
         var warnings: [String] = []
+        // Where the step in progress comes from, for an error's location: the deployment file's
+        // pointer, or the state directory's record.
+        var place = "\(deploymentFile): #/functions"
+        func here(_ tokens: [String]) -> String { "\(deploymentFile): \(JSONPointer(tokens: tokens).uriFragment)" }
+        let stateRecord = stateDirectory.map { $0 + "/state.json" } ?? "the state"
         do throws(LambdaServiceError) {
             for function in configuration.functions {
+                place = here(["functions", function.name])
                 let latest = function.latest.configuration(baseDirectory: baseDirectory)
                 if latest.runtime != nil {
                     guard let codeRunner else {
@@ -109,9 +115,11 @@ extension ControlPlane {
                     for warning in try codeRunner.prepare(latest) { warnings.append("\(function.name): \(warning)") }
                 }
                 lambda.createFunction(function.name, configuration: latest)
+                place = here(["functions", function.name, "reservedConcurrency"])
                 try lambda.setReservedConcurrency(function.name, function.reservedConcurrency)
                 let savedVersions = persisted.functions[function.name]?["versions"]?.objectValue ?? JSONObject()
-                for (version, code) in function.versions {
+                for (index, (version, code)) in function.versions.enumerated() {
+                    place = here(["functions", function.name, "versions", String(index)])
                     var frozen = code.configuration(baseDirectory: baseDirectory)
                     // Code in a directory is published (copied) at the first load; later loads
                     // restore that copy from the state directory.
@@ -121,6 +129,7 @@ extension ControlPlane {
                     try lambda.restoreVersion(function.name, version: version, configuration: frozen)
                 }
                 if let saved = persisted.functions[function.name] {
+                    place = "\(stateRecord): functions/\(function.name) (saved since the start of the state directory)"
                     try lambda.setReservedConcurrency(function.name, saved["reservedConcurrency"]?.numberValue?.intValue ?? function.reservedConcurrency)
                     if let latest = saved["latest"].flatMap(FunctionConfiguration.init(json:)) { try lambda.updateFunction(function.name, configuration: latest) }
                     for member in saved["versions"]?.objectValue ?? JSONObject() {
@@ -130,10 +139,12 @@ extension ControlPlane {
                     }
                 }
                 for alias in function.aliases {
+                    place = here(["functions", function.name, "aliases", alias.name, "version"])
                     try lambda.setAlias(alias.name, of: function.name, to: FunctionAlias(version: alias.version, additionalVersion: alias.additional))
                 }
                 for member in persisted.functions[function.name]?["aliases"]?.objectValue ?? JSONObject() {
                     guard case .string(let version)? = member.value["version"] else { continue }
+                    place = "\(stateRecord): functions/\(function.name)/aliases/\(member.key)"
                     var additional: (String, Double)? = nil
                     if case .string(let extra)? = member.value["additionalVersion"], let weight = member.value["weight"]?.numberValue?.doubleValue {
                         additional = (extra, weight)
@@ -144,7 +155,7 @@ extension ControlPlane {
                 }
             }
         } catch {
-            throw .other("\(deploymentFile): functions: \(error.description)")
+            throw .other("\(place): \(error.description)")
         }
         for warning in warnings { logSink?(.message("warning: " + warning)) }
 

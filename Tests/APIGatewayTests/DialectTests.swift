@@ -153,6 +153,22 @@ struct DialectTests {
         }
     }
 
+    @Test("a function error at load names the deployment file and the JSON Pointer")
+    func functionErrorsHavePointers() throws {
+        let directory = NSTemporaryDirectory() + "fn-errors-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try PetStoreDialects.openAPI30.write(toFile: directory + "/PetStore.json", atomically: true, encoding: .utf8)
+        try #"{"stages": {"live": {"definition": "PetStore.json"}}, "functions": {"F": {"handler": "h", "versions": [{"version": 1}], "aliases": {"prod": {"version": "2"}}}}}"#
+            .write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
+        do {
+            _ = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:])
+            Issue.record("an alias to a missing version loaded")
+        } catch {
+            #expect("\(error)".hasPrefix(directory + "/d.json: #/functions/F/aliases/prod/version: "), "\(error)")
+        }
+    }
+
     @Test("an unknown dialect or version is refused with the pointer of its version member")
     func versions() throws {
         #expect(throws: APIDefinitionError.self) { _ = try APIDocument.normalized(["swagger": "1.2"], file: "a.json") }
