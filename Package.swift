@@ -107,7 +107,8 @@ let package = Package(
         .testTarget(name: "AWSSignatureTests", dependencies: ["AWSSignature"]),
         .testTarget(name: "ECMARegexTests", dependencies: ["ECMARegex"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore"]),
-        .testTarget(name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "JSONCore", "ClientRuntime", "StoreClient"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "CommandLineTools", "JSONCore", "ClientRuntime", "StoreClient"], exclude: ["Fixtures"]),
         // A second, richer generated API (Tests/ClientGeneratorTests/Fixtures/StoreAPI.json), compiled.
         .target(name: "StoreClient", dependencies: ["ClientRuntime"], path: "Tests/StoreClient"),
         .testTarget(name: "ItemsClientTests", dependencies: ["ItemsClient", "GatewayTesting", "APIGateway", "ControlPlane", "ItemsService"]),

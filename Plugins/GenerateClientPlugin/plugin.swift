@@ -5,7 +5,7 @@ import PackagePlugin
 ///
 /// Put `generate-client.json` beside the target's sources:
 ///
-///     {"api": "PetStoreAPI.json", "name": "PetStoreClient", "decimal": false}
+///     {"api": "PetStoreAPI.json", "name": "PetStoreClient", "decimal": false, "nestedTypes": false}
 ///
 /// `api` is the definition (OpenAPI 3.0/3.1 or Swagger 2.0), relative to the target's
 /// directory; model files it references are read beside it. `name` is the client type
@@ -33,6 +33,7 @@ struct GenerateClientPlugin: BuildToolPlugin {
         var arguments = ["--api", api.path, "--output", output.path]
         if let name = config.name { arguments += ["--name", name] }
         if config.decimal == true { arguments.append("--decimal") }
+        if config.nestedTypes == true { arguments.append("--nested-types") }
         let inputs = ((try? FileManager.default.contentsOfDirectory(atPath: api.deletingLastPathComponent().path)) ?? [])
             .filter { $0.hasSuffix(".json") }
             .map { api.deletingLastPathComponent().appendingPathComponent($0) }
@@ -50,6 +51,7 @@ struct GenerateClientPlugin: BuildToolPlugin {
         let api: String
         let name: String?
         let decimal: Bool?
+        let nestedTypes: Bool?
     }
 }
 

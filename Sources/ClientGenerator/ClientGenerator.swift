@@ -24,7 +24,7 @@ public enum ClientGenerator {
         documents: [String: JSONValue], apiFile: String, clientName: String? = nil, options: GeneratorOptions = GeneratorOptions(), command: String
     ) throws(GeneratorError) -> [GeneratedFile] {
         let model = try translate(documents: documents, apiFile: apiFile, clientName: clientName, options: options)
-        return SwiftRenderer(model: model, command: command).files()
+        return SwiftRenderer(model: model, command: command, nestedTypes: options.nestedTypes).files()
     }
 
     /// The translate step alone.

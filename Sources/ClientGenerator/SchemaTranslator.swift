@@ -25,9 +25,15 @@ public struct GeneratorError: Error, Sendable, Equatable, CustomStringConvertibl
 public struct GeneratorOptions: Sendable, Equatable {
     /// `number` becomes `Decimal` instead of `Double`.
     public var numbersAsDecimal = false
+    /// The models are declared inside the client type (`PetsClient.Pet`), so that several
+    /// clients can share one target, and a module named like its client still reaches them.
+    public var nestedTypes = false
 
-    /// The defaults: `number` → `Double`.
-    public init(numbersAsDecimal: Bool = false) { self.numbersAsDecimal = numbersAsDecimal }
+    /// The defaults: `number` → `Double`, models at the top level.
+    public init(numbersAsDecimal: Bool = false, nestedTypes: Bool = false) {
+        self.numbersAsDecimal = numbersAsDecimal
+        self.nestedTypes = nestedTypes
+    }
 }
 
 /// Draft-04 schemas → Swift type declarations. Named models (`components/schemas`, files they

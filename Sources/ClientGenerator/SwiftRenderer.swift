@@ -3,6 +3,8 @@
 struct SwiftRenderer {
     let model: ClientModel
     let command: String
+    /// Models inside `extension ClientName { … }` (`GeneratorOptions.nestedTypes`).
+    var nestedTypes = false
 
     func files() -> [GeneratedFile] {
         [GeneratedFile(name: "Client.swift", contents: client()), GeneratedFile(name: "Types.swift", contents: types())]
@@ -20,10 +22,13 @@ struct SwiftRenderer {
 
     func types() -> String {
         var lines = [header, "import ClientRuntime", "import Foundation", ""]
+        let indent = nestedTypes ? "    " : ""
+        if nestedTypes { lines.append("extension \(model.clientName) {") }
         for (index, type) in model.types.enumerated() {
             if index > 0 { lines.append("") }
-            lines += declaration(type, indent: "")
+            lines += declaration(type, indent: indent)
         }
+        if nestedTypes { lines.append("}") }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -19,6 +19,8 @@ public enum GenerateCommand {
           --output DIR     where the sources go (default: Generated/ItemsClient)
           --name NAME      the client type (default: from the title, ItemsAPI → ItemsClient)
           --decimal        JSON numbers become Decimal instead of Double
+          --nested-types   declare the models inside the client type (PetsClient.Pet): several
+                           clients in one target, or a module named like its client
           --check          write nothing; exit 1 with a diff when DIR is not what would be generated
 
         Exit status: 0 written (or current), 1 stale (--check), 2 bad definition or usage.
@@ -52,6 +54,9 @@ public enum GenerateCommand {
                 if defaultValue.map({ absolute($0) != absolute(value) }) ?? true { extra += [option, value] }
             case "--decimal":
                 options.numbersAsDecimal = true
+                extra.append(option)
+            case "--nested-types":
+                options.nestedTypes = true
                 extra.append(option)
             case "--check": check = true
             default: return usage("unexpected argument \(argument)", io: io)

@@ -1,4 +1,5 @@
 import ClientGenerator
+import CommandLineTools
 import ClientRuntime
 import Foundation
 import JSONCore
@@ -185,6 +186,56 @@ struct StoreClientTests {
             #expect(error as? ClientError == .cancelled)
         }
         #expect(ClientError.notFound(ErrorBody(status: 404, bytes: [])).localizedDescription == "404 Not Found: ")
+    }
+
+    @Test(
+        "--nested-types: two clients with a model of the same name compile side by side in one module",
+        .enabled(if: FileManager.default.fileExists(atPath: packageRoot + "/.build/debug/Modules/ClientRuntime.swiftmodule"), "no debug build of ClientRuntime to compile against"))
+    func twoClientsInOneModule() throws {
+        let directory = NSTemporaryDirectory() + "two-clients-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let options = GeneratorOptions(nestedTypes: true)
+        let (itemsFile, itemsDocuments) = try GenerateCommand.loadDocuments(apiPath: packageRoot + "/Schemas/ItemsAPI.json")
+        let store = try GenerateCommand.loadDocuments(apiPath: packageRoot + "/Tests/ClientGeneratorTests/Fixtures/StoreAPI.json")
+        var sources: [String] = []
+        for (prefix, files) in [
+            ("Items", try ClientGenerator.generate(documents: itemsDocuments, apiFile: itemsFile, options: options, command: "x")),
+            ("Store", try ClientGenerator.generate(documents: store.documents, apiFile: store.apiFile, clientName: "StoreClient", options: options, command: "x")),
+        ] {
+            for file in files {
+                let path = directory + "/\(prefix)\(file.name)"
+                try file.contents.write(toFile: path, atomically: true, encoding: .utf8)
+                sources.append(path)
+            }
+        }
+        #expect(try String(contentsOfFile: directory + "/ItemsTypes.swift", encoding: .utf8).contains("extension ItemsClient {\n"))
+        for prefix in ["Items", "Store"] {
+            #expect(try String(contentsOfFile: directory + "/\(prefix)Types.swift", encoding: .utf8).contains("    public struct ErrorModel: "))
+        }
+        // Qualified names reach the models (ItemsAPI declares Empty and Error, as many APIs do).
+        let use = directory + "/Use.swift"
+        try """
+            func use(_ items: ItemsClient, _ store: StoreClient) async throws {
+                let item: ItemsClient.Item = try await items.getItem(id: 3)
+                let empty = ItemsClient.Empty()
+                let error: ItemsClient.ErrorModel? = nil
+                let storeError: StoreClient.ErrorModel? = nil  // the same name, another API
+                let products: StoreClient.Products = try await store.listProducts()
+                _ = (item, empty, error, storeError, products)
+            }
+            """.write(toFile: use, atomically: true, encoding: .utf8)
+        sources.append(use)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swiftc", "-typecheck", "-swift-version", "6", "-module-name", "TwoClients", "-I", packageRoot + "/.build/debug/Modules"] + sources
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
     }
 
     @Test("error statuses map to ClientError cases")
