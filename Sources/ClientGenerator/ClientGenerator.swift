@@ -23,8 +23,16 @@ public enum ClientGenerator {
     public static func generate(
         documents: [String: JSONValue], apiFile: String, clientName: String? = nil, options: GeneratorOptions = GeneratorOptions(), command: String
     ) throws(GeneratorError) -> [GeneratedFile] {
+        try generateReporting(documents: documents, apiFile: apiFile, clientName: clientName, options: options, command: command).files
+    }
+
+    /// `generate`, with the warnings: what the definition says that the generated code does
+    /// not express, each with its file and JSON Pointer (the code compiles regardless).
+    public static func generateReporting(
+        documents: [String: JSONValue], apiFile: String, clientName: String? = nil, options: GeneratorOptions = GeneratorOptions(), command: String
+    ) throws(GeneratorError) -> (files: [GeneratedFile], warnings: [String]) {
         let model = try translate(documents: documents, apiFile: apiFile, clientName: clientName, options: options)
-        return SwiftRenderer(model: model, command: command, nestedTypes: options.nestedTypes).files()
+        return (SwiftRenderer(model: model, command: command, nestedTypes: options.nestedTypes).files(), model.warnings)
     }
 
     /// The translate step alone.
@@ -64,7 +72,9 @@ public enum ClientGenerator {
             }
             return operation
         }
-        return ClientModel(clientName: name, title: title, types: types, operations: operations)
+        var model = ClientModel(clientName: name, title: title, types: types, operations: operations)
+        model.warnings = schemas.warnings
+        return model
     }
 }
 
@@ -137,6 +147,13 @@ enum OperationTranslator {
                 }
 
                 var body: (type: SwiftType, required: Bool)?
+                if let requestBody = operation["requestBody"], requestBody["content"]?["application/json"] == nil,
+                    let types = requestBody["content"]?.objectValue?.keys, !types.isEmpty
+                {
+                    schemas.warn(
+                        SchemaTranslator.Located(schema: requestBody, file: file, pointer: pointer + "/requestBody"),
+                        "the body is \(types.joined(separator: ", ")), not JSON: the method \(name) takes no body argument")
+                }
                 if let requestBody = operation["requestBody"], let schema = requestBody["content"]?["application/json"]?["schema"] {
                     let type = try schemas.translate(
                         SchemaTranslator.Located(schema: schema, file: file, pointer: pointer + "/requestBody/content/application~1json/schema"),

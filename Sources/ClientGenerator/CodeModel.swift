@@ -131,4 +131,6 @@ public struct ClientModel: Sendable, Equatable {
     public var types: [TypeDeclaration]
     /// Operations, in path then method order.
     public var operations: [OperationDeclaration]
+    /// What the generated code cannot express (`file: #pointer: what happens instead`).
+    public var warnings: [String] = []
 }

@@ -58,6 +58,14 @@ struct SchemaTranslator {
     private var modelForFile: [String: String] = [:]
     /// Names of string enums (parameters of these types are sent by raw value).
     private(set) var stringEnums: Set<String> = []
+    /// What the generated code cannot express, each as `file: pointer: what happens instead`.
+    var warnings: [String] = []
+
+    /// Records a warning about the schema at `located` (once per place).
+    mutating func warn(_ located: Located, _ message: String) {
+        let text = "\(located.file): #\(located.pointer): \(message)"
+        if !warnings.contains(text) { warnings.append(text) }
+    }
 
     init(documents: [String: JSONValue], apiFile: String, options: GeneratorOptions) throws(GeneratorError) {
         self.documents = documents
@@ -195,6 +203,9 @@ struct SchemaTranslator {
 
     /// An object schema (with `allOf` members merged) as a struct.
     private mutating func structure(_ located: Located, name: String, documentation: String?) throws(GeneratorError) -> TypeDeclaration {
+        if let additional = located.schema["additionalProperties"], additional != .bool(false), located.schema["properties"] != nil {
+            warn(located, "additionalProperties beside properties: members not named in properties are dropped when \(name) decodes")
+        }
         var properties: [(String, Located)] = []
         var required = Set<String>()
         try collect(located, into: &properties, required: &required)
@@ -310,7 +321,10 @@ struct SchemaTranslator {
         case "number": return .named(options.numbersAsDecimal ? "Decimal" : "Double")
         case "boolean": return .named("Bool")
         case "array":
-            guard let items = schema["items"], items.objectValue != nil else { return .array(.named("AnyJSON")) }
+            guard let items = schema["items"], items.objectValue != nil else {
+                if schema["items"]?.arrayValue != nil { warn(located, "tuple items (an array of schemas): the elements are AnyJSON") }
+                return .array(.named("AnyJSON"))
+            }
             let element = try translate(Located(schema: items, file: located.file, pointer: located.pointer + "/items"), suggestedName: suggestedName, nested: &nested)
             return .array(element)
         case "object":

@@ -65,8 +65,10 @@ public enum GenerateCommand {
         let files: [GeneratedFile]
         do {
             let (apiFile, documents) = try loadDocuments(apiPath: apiPath)
-            files = try ClientGenerator.generate(
+            let generated = try ClientGenerator.generateReporting(
                 documents: documents, apiFile: apiFile, clientName: name, options: options, command: ([defaultCommand] + extra).joined(separator: " "))
+            files = generated.files
+            for warning in generated.warnings { io.printError("generate-client: warning: \(warning)\n") }
         } catch {
             io.printError("generate-client: \(error)\n")
             return 2

@@ -43,6 +43,26 @@ struct GenerateCommandTests {
         #expect(refused.stderr.contains("cannot create the output directory \(directory.path)/blocker/out: \(directory.path)/blocker/out: Not a directory"), "\(refused.stderr)")
     }
 
+    @Test("what the client cannot express is a warning with the file and pointer on standard error; the code is still written")
+    func warnings() throws {
+        let directory = try TemporaryDirectory()
+        directory.write("API.json", #"""
+            {"openapi": "3.0.1", "info": {"title": "OddAPI", "version": "1"},
+             "paths": {"/upload": {"post": {"operationId": "upload",
+                "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Open"}}}}}}}},
+             "components": {"schemas": {
+               "Open": {"type": "object", "properties": {"id": {"type": "integer"}}, "additionalProperties": {"type": "string"}},
+               "Pair": {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]}}}}
+            """#)
+        let captured = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/API.json", "--output", directory.path + "/out"], io: captured.io) == 0)
+        #expect(captured.stderr.contains("generate-client: warning: API.json: #/components/schemas/Open: additionalProperties beside properties"), "\(captured.stderr)")
+        #expect(captured.stderr.contains("warning: API.json: #/components/schemas/Pair: tuple items"), "\(captured.stderr)")
+        #expect(captured.stderr.contains("warning: API.json: #/paths/~1upload/post/requestBody: the body is application/octet-stream, not JSON"), "\(captured.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/out/Client.swift"))
+    }
+
     @Test("a bad definition exits 2 naming the file")
     func badDefinition() throws {
         let directory = try TemporaryDirectory()
