@@ -59,7 +59,7 @@ let package = Package(
         // The client side: the tiny runtime generated code depends on (and nothing else), the
         // generator, the generated ItemsAPI client, and transports to the bundled runtime.
         .target(name: "ClientRuntime"),
-        .target(name: "ClientGenerator", dependencies: ["JSONCore", "APIModel"]),
+        .target(name: "ClientGenerator", dependencies: ["JSONCore", "JSONSchema", "APIModel"]),
         .target(name: "ItemsClient", dependencies: ["ClientRuntime"], path: "Generated/ItemsClient"),
         .target(
             name: "GatewayTesting",

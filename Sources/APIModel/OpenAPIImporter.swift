@@ -19,15 +19,7 @@ public enum OpenAPIImporter {
         let root = try reader.object(try APIDocument.normalized(document, file: file), at: .root)
         let title = root["info"]?["title"]?.stringValue ?? "API"
 
-        // Security schemes that mean "API key in the x-api-key header".
-        var apiKeySchemes: Set<String> = []
-        for member in root["components"]?["securitySchemes"]?.objectValue ?? JSONObject() {
-            if member.value["type"]?.stringValue == "apiKey", member.value["in"]?.stringValue == "header",
-                member.value["name"]?.stringValue?.lowercased() == "x-api-key"
-            {
-                apiKeySchemes.insert(member.key)
-            }
-        }
+        let apiKeySchemes = OpenAPIImporter.apiKeySchemes(in: .object(root))
         var validators: [String: RequestValidator] = [:]
         for member in root["x-amazon-apigateway-request-validators"]?.objectValue ?? JSONObject() {
             validators[member.key] = RequestValidator(
@@ -200,11 +192,7 @@ struct DocumentReader {
             }
             requestParameters.append(("method.request.\(kind).\(name)", parameter["required"]?.boolValue ?? (location == "path")))
         }
-        // Operation-level security only (root-level security is ignored by API Gateway).
-        var apiKeyRequired = false
-        for requirement in operationObject["security"]?.arrayValue ?? [] {
-            for member in requirement.objectValue ?? JSONObject() where apiKeySchemes.contains(member.key) { apiKeyRequired = true }
-        }
+        let apiKeyRequired = OpenAPIImporter.requiresAPIKey(.object(operationObject), schemes: apiKeySchemes)
         var requestModels: [String: String] = [:]
         for member in operationObject["requestBody"]?["content"]?.objectValue ?? JSONObject() {
             if let name = modelName(member.value["schema"]?["$ref"]?.stringValue) { requestModels[member.key] = name }
@@ -303,6 +291,31 @@ public enum GatewayResponseType: String, Sendable, CaseIterable {
         case .apiConfigurationError, .authorizerConfigurationError, .authorizerFailure: return 500
         case .integrationFailure, .integrationTimeout: return 504
         case .default4XX, .default5XX: return nil
+        }
+    }
+}
+
+extension OpenAPIImporter {
+    /// The security schemes that mean "API key in the `x-api-key` header" (what API Gateway
+    /// reads as `apiKeyRequired`). The one rule the gateway and the client generator share.
+    public static func apiKeySchemes(in root: JSONValue) -> Set<String> {
+        var schemes: Set<String> = []
+        for member in root["components"]?["securitySchemes"]?.objectValue ?? JSONObject() {
+            if member.value["type"]?.stringValue == "apiKey", member.value["in"]?.stringValue?.lowercased() == "header",
+                member.value["name"]?.stringValue?.lowercased() == "x-api-key"
+            {
+                schemes.insert(member.key)
+            }
+        }
+        return schemes
+    }
+
+    /// Whether an operation requires the API key: its own `security` names one of `schemes`
+    /// (API Gateway's import reads operation-level security only; the root-level `security`
+    /// does not set `apiKeyRequired`).
+    public static func requiresAPIKey(_ operation: JSONValue, schemes: Set<String>) -> Bool {
+        (operation["security"]?.arrayValue ?? []).contains { requirement in
+            (requirement.objectValue?.keys ?? []).contains { schemes.contains($0) }
         }
     }
 }

@@ -87,10 +87,8 @@ enum OperationTranslator {
         var result: [OperationDeclaration] = []
         var inlineTypes: [TypeDeclaration] = []
         var usedNames = Set<String>()
-        let globalSecurity = api["security"]
-        let keySchemes = Set((api["components"]?["securitySchemes"]?.objectValue ?? JSONObject()).compactMap { member in
-            member.value["type"]?.stringValue == "apiKey" && member.value["name"]?.stringValue?.lowercased() == "x-api-key" ? member.key : nil
-        })
+        // The key rule is the gateway's (APIModel): operation-level security naming an x-api-key header scheme.
+        let keySchemes = OpenAPIImporter.apiKeySchemes(in: api)
         for pathMember in api["paths"]?.objectValue ?? JSONObject() {
             let path = pathMember.key
             let pathItem = pathMember.value
@@ -184,10 +182,7 @@ enum OperationTranslator {
                 }
                 inlineTypes.append(contentsOf: nested)
 
-                let security = operation["security"] ?? globalSecurity
-                let requiresKey = (security?.arrayValue ?? []).contains { requirement in
-                    (requirement.objectValue?.keys ?? []).contains { keySchemes.contains($0) }
-                } || operation["x-amazon-apigateway-api-key-required"]?.boolValue == true
+                let requiresKey = OpenAPIImporter.requiresAPIKey(operation, schemes: keySchemes)
                 result.append(
                     OperationDeclaration(
                         name: name, httpMethod: method.uppercased(), path: path, parameters: parameters, body: body, response: response,

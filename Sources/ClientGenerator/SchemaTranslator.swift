@@ -1,5 +1,6 @@
 import Foundation
 import JSONCore
+import JSONSchema
 
 /// A definition the generator cannot translate, with where it is.
 public struct GeneratorError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -107,8 +108,8 @@ struct SchemaTranslator {
     /// The model a `$ref` names, registering files and `definitions` it reaches.
     mutating func model(for reference: String, at located: Located) throws(GeneratorError) -> String {
         let fail = { (message: String) in GeneratorError(file: located.file, pointer: located.pointer + "/$ref", message: message) }
-        if let range = reference.range(of: "/models/"), reference.hasPrefix("https://apigateway.amazonaws.com/restapis/") {
-            let name = String(reference[range.upperBound...])
+        // Model URLs are recognised as the gateway's registry recognises them (http or https).
+        if let name = SchemaRegistry.apiGatewayModelName(in: reference) {
             guard models[name] != nil else { throw fail("API Gateway model \(name) is not defined in components/schemas") }
             return name
         }

@@ -138,6 +138,28 @@ struct DialectTests {
         }
     }
 
+    @Test("the gateway and the generator apply one key rule: operation-level security naming an x-api-key header scheme")
+    func oneKeyRule() throws {
+        let text = #"""
+            {"openapi": "3.0.1", "info": {"title": "KeysAPI", "version": "1"}, "security": [{"header": []}],
+             "paths": {
+               "/root-only": {"get": {"operationId": "rootOnly", "responses": {"200": {"description": "ok"}}, "x-amazon-apigateway-integration": {"type": "mock"}}},
+               "/own": {"get": {"operationId": "own", "security": [{"header": []}], "responses": {"200": {"description": "ok"}}, "x-amazon-apigateway-integration": {"type": "mock"}}},
+               "/query": {"get": {"operationId": "query", "security": [{"query": []}], "responses": {"200": {"description": "ok"}}, "x-amazon-apigateway-integration": {"type": "mock"}}}},
+             "components": {"securitySchemes": {
+               "header": {"type": "apiKey", "name": "x-api-key", "in": "header"}, "query": {"type": "apiKey", "name": "x-api-key", "in": "query"}}}}
+            """#
+        let document = try JSONParser().parse(Array(text.utf8))
+        let api = try OpenAPIImporter.importAPI(document, file: "Keys.json", uri: "file:///Keys.json")
+        var gateway: [String: Bool] = [:]
+        for resource in api.resources { gateway[resource.path] = resource.methods["GET"]?.apiKeyRequired }
+        let model = try ClientGenerator.translate(documents: ["Keys.json": document], apiFile: "Keys.json")
+        var generator: [String: Bool] = [:]
+        for operation in model.operations { generator[operation.path] = operation.requiresAPIKey }
+        #expect(gateway == ["/root-only": false, "/own": true, "/query": false])
+        #expect(generator == gateway)
+    }
+
     @Test("a deployment member of the wrong shape is an error at its pointer, never silently empty")
     func deploymentShapes() {
         for (text, pointer) in [
