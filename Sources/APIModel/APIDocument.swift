@@ -65,7 +65,7 @@ public enum APIDocument {
     // MARK: - Swagger 2.0
 
     static func fromSwagger(_ document: JSONValue, file: String) throws(APIDefinitionError) -> JSONValue {
-        let swagger = rewriteReferences(document)
+        let swagger = rewritingReferences(document, from: "#/definitions/", to: "#/components/schemas/")
         guard let root = swagger.objectValue else { return swagger }
         let globalConsumes = root["consumes"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let globalProduces = root["produces"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -267,18 +267,19 @@ public enum APIDocument {
         return result
     }
 
-    /// `#/definitions/X` → `#/components/schemas/X` everywhere.
-    static func rewriteReferences(_ value: JSONValue) -> JSONValue {
+    /// `value` with every `$ref` starting with `from` made to start with `to` instead
+    /// (`#/definitions/` ↔ `#/components/schemas/`: Swagger 2.0 and OpenAPI 3 name models there).
+    static func rewritingReferences(_ value: JSONValue, from: String, to: String) -> JSONValue {
         switch value {
         case .object(let object):
             return .object(JSONObject(object.map { member in
-                if member.key == "$ref", case .string(let reference) = member.value, reference.hasPrefix("#/definitions/") {
-                    return JSONObject.Member(key: "$ref", value: .string("#/components/schemas/" + reference.dropFirst(14)))
+                if member.key == "$ref", case .string(let reference) = member.value, reference.hasPrefix(from) {
+                    return JSONObject.Member(key: "$ref", value: .string(to + reference.dropFirst(from.count)))
                 }
-                return JSONObject.Member(key: member.key, value: rewriteReferences(member.value))
+                return JSONObject.Member(key: member.key, value: rewritingReferences(member.value, from: from, to: to))
             }))
         case .array(let elements):
-            return .array(elements.map(rewriteReferences))
+            return .array(elements.map { rewritingReferences($0, from: from, to: to) })
         default:
             return value
         }

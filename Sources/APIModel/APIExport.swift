@@ -1,4 +1,5 @@
 import JSONCore
+import JSONSchema
 
 /// What `GetExport` (and `gateway export`) write: the deployed API as one self-contained
 /// document, as API Gateway's export writes it.
@@ -143,7 +144,7 @@ public struct APIExporter {
     /// `#/components/schemas/Name[/…]` for a reference to a model file, a model URL or a model.
     private mutating func internalReference(_ reference: String, directory: String, at pointer: JSONPointer) throws(ExportError) -> String {
         if reference.hasPrefix("#/components/schemas/") { return reference }
-        if let name = APIExporter.apiGatewayModelName(reference) {
+        if let name = SchemaRegistry.apiGatewayModelName(in: reference) {
             if schemas[name] == nil, nameByFile.values.contains(name) == false {
                 // A model URL naming a model the definition does not declare: its file beside it.
                 guard let loaded = readModel(name + ".json") else {
@@ -208,14 +209,6 @@ public struct APIExporter {
             parts.append(part)
         }
         return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
-    }
-
-    static func apiGatewayModelName(_ reference: String) -> String? {
-        for prefix in ["https://apigateway.amazonaws.com/restapis/", "http://apigateway.amazonaws.com/restapis/"] where reference.hasPrefix(prefix) {
-            let parts = reference.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)
-            if parts.count == 3, parts[1] == "models", !parts[2].isEmpty { return String(parts[2]) }
-        }
-        return nil
     }
 
     // MARK: - Shape

@@ -136,18 +136,6 @@ enum SwaggerConversion {
 
     /// `value` with `#/components/schemas/` references pointed at `#/definitions/`.
     static func rewritten(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .object(let object):
-            return .object(JSONObject(object.map { member in
-                if member.key == "$ref", case .string(let reference) = member.value, reference.hasPrefix("#/components/schemas/") {
-                    return JSONObject.Member(key: "$ref", value: .string("#/definitions/" + reference.dropFirst(21)))
-                }
-                return JSONObject.Member(key: member.key, value: rewritten(member.value))
-            }))
-        case .array(let elements):
-            return .array(elements.map(rewritten))
-        default:
-            return value
-        }
+        APIDocument.rewritingReferences(value, from: "#/components/schemas/", to: "#/definitions/")
     }
 }

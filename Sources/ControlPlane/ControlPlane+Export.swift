@@ -13,7 +13,7 @@ extension ControlPlane {
         guard let document = stage.deployment.document else { throw .notFound("The stage \(name) has no deployment") }
         let definition = stage.deployment.definition.isEmpty ? stage.base.definition : stage.deployment.definition
         let file = definition.hasPrefix("/") ? definition : baseDirectory + "/" + definition
-        let directory = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
+        let directory = ReferencedModels.directory(of: file)
         var exporter = APIExporter(file: file) { path in
             try? SchemaRegistry.readJSON(atPath: path.hasPrefix("/") ? path : directory + "/" + path)
         }

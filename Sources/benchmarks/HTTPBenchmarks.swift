@@ -79,7 +79,8 @@ func startGateway(threads: String?, deployment: String = "Schemas/ItemsAPI.loadt
     let server = Process()
     server.executableURL = URL(fileURLWithPath: binary)
     server.arguments =
-        ["serve", "--port", "0", "--log-format", "off", "--deployment", deployment, "--state", state]
+        // --exit-with-parent: a benchmark stopped by Ctrl-C or a time limit takes its server along.
+        ["serve", "--port", "0", "--log-format", "off", "--exit-with-parent", "--deployment", deployment, "--state", state]
         + (threads.map { ["--threads", $0] } ?? [])
     let banner = Pipe()
     server.standardOutput = banner

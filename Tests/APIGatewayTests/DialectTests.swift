@@ -103,8 +103,7 @@ struct DialectTests {
             summaries[dialect] = DialectTests.summary(try OpenAPIImporter.importAPI(document, file: "PetStore.json", uri: "file:///pets/PetStore.json"))
             generated[dialect] = try ClientGenerator.generate(documents: ["PetStore.json": document], apiFile: "PetStore.json", command: "generate-client")
 
-            let directory = NSTemporaryDirectory() + "dialect-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let directory = try temporaryDirectory("dialect-")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             try text.write(toFile: directory + "/PetStore.json", atomically: true, encoding: .utf8)
             try #"{"apiId": "pets01", "stages": {"live": {"definition": "PetStore.json"}}, "apiKeys": {"K": {"enabled": true, "value": "0123456789abcdefghij0123456789", "usagePlans": ["P"]}}, "usagePlans": {"P": {"stages": ["live"]}}}"#
@@ -177,8 +176,7 @@ struct DialectTests {
 
     @Test("a function error at load names the deployment file and the JSON Pointer")
     func functionErrorsHavePointers() throws {
-        let directory = NSTemporaryDirectory() + "fn-errors-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory("fn-errors-")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try PetStoreDialects.openAPI30.write(toFile: directory + "/PetStore.json", atomically: true, encoding: .utf8)
         try #"{"stages": {"live": {"definition": "PetStore.json"}}, "functions": {"F": {"handler": "h", "versions": [{"version": 1}], "aliases": {"prod": {"version": "2"}}}}}"#

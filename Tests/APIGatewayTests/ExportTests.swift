@@ -10,6 +10,11 @@ func openAPIValidatorReport(_ document: JSONValue) throws -> String? {
     let file = NSTemporaryDirectory() + "export-\(UUID().uuidString).json"
     try Data(JSONWriter.pretty.bytes(document)).write(to: URL(fileURLWithPath: file))
     defer { try? FileManager.default.removeItem(atPath: file) }
+    return try openAPIValidatorReport(file: file)
+}
+
+/// Runs openapi-spec-validator on a file; nil when it accepts it, else its report.
+func openAPIValidatorReport(file: String) throws -> String? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "-m", "openapi_spec_validator", file]
@@ -20,6 +25,13 @@ func openAPIValidatorReport(_ document: JSONValue) throws -> String? {
     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     return process.terminationStatus == 0 ? nil : text
+}
+
+/// A new empty directory under the temporary directory (the caller removes it).
+func temporaryDirectory(_ prefix: String) throws -> String {
+    let directory = NSTemporaryDirectory() + prefix + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    return directory
 }
 
 /// Every `$ref` in `value`.
@@ -41,7 +53,7 @@ struct ExportTests {
     /// another file), a model URL with the placeholder id, `$schema` in models, an OPTIONS
     /// method that does not declare its path parameter.
     static func petStore() throws -> String {
-        let directory = NSTemporaryDirectory() + "export-" + UUID().uuidString
+        let directory = try temporaryDirectory("export-")
         try FileManager.default.createDirectory(atPath: directory + "/models", withIntermediateDirectories: true)
         let mock = #""x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200"}}}"#
         let files = [
@@ -129,8 +141,7 @@ struct ExportTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let control = try ControlPlane.load(deploymentFile: directory + "/pets.deployment.json", stateDirectory: nil, handlers: [:])
         let exported = try control.export(stage: "live", format: .oas30, extensions: true)
-        let again = NSTemporaryDirectory() + "export-again-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: again, withIntermediateDirectories: true)
+        let again = try temporaryDirectory("export-again-")
         defer { try? FileManager.default.removeItem(atPath: again) }
         try Data(JSONWriter.pretty.bytes(exported)).write(to: URL(fileURLWithPath: again + "/Exported.json"))
         try #"{"apiId": "pets01", "stages": {"live": {"definition": "Exported.json"}}}"#.write(toFile: again + "/d.json", atomically: true, encoding: .utf8)
