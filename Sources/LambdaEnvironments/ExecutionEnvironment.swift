@@ -32,6 +32,15 @@ final class ExecutionEnvironment: @unchecked Sendable {
     private var output: Int32 = -1
     private var pendingOutput: [UInt8] = []
     private var readBuffer = [UInt8](repeating: 0, count: 65536)
+    /// When the running process started (monotonic ms).
+    private var startedAt = 0.0
+    /// The running process has taken an invocation (until then, the next one is its cold start).
+    private var served = false
+    /// What the process printed while it initialised ahead of its first invocation.
+    private var initLines: [String] = []
+    /// A process that could not be started ahead of an invocation: Lambda's error type and
+    /// the message after `RequestId: … Error: `.
+    private var launchFailure: (type: String, message: String)?
     /// When it last finished an invocation (monotonic ms).
     private(set) var lastUsed = ProcessLauncher.monotonicMilliseconds()
     /// Lambda's limit on init.
@@ -70,15 +79,19 @@ final class ExecutionEnvironment: @unchecked Sendable {
         if output >= 0 { close(output) }
         output = -1
         pendingOutput = []
+        served = false
+        initLines = []
     }
 
-    /// Starts the process; nil, or the Lambda error that stopped it from starting.
-    private func start(requestId: String) -> (payload: [UInt8], type: String)? {
+    /// Starts the process; nil, or Lambda's error type and message (after `RequestId: … Error: `)
+    /// for what stopped it from starting.
+    private func start() -> (type: String, message: String)? {
         endpoint.reopen()
+        served = false
+        initLines = []
+        startedAt = ProcessLauncher.monotonicMilliseconds()
         var pipeEnds: [Int32] = [0, 0]
-        guard csc_pipe(&pipeEnds, 1, 1 << 20) == 0 else {
-            return RuntimeFailure.payload("Runtime.Unknown", "RequestId: \(requestId) Error: cannot create a pipe (errno \(errno))")
-        }
+        guard csc_pipe(&pipeEnds, 1, 1 << 20) == 0 else { return ("Runtime.Unknown", "cannot create a pipe (errno \(errno))") }
         var environment = command.environment
         environment["AWS_LAMBDA_RUNTIME_API"] = runtimeAPI
         let result = ProcessLauncher.shared.spawn(
@@ -88,42 +101,74 @@ final class ExecutionEnvironment: @unchecked Sendable {
             close(pipeEnds[0])
             let reason = String(cString: strerror(-result)).lowercased()
             if result == -ENOENT && command.arguments.isEmpty {
-                return RuntimeFailure.payload(
-                    "Runtime.InvalidEntrypoint", "RequestId: \(requestId) Error: Couldn't find valid bootstrap(s): [\(command.executable) /opt/bootstrap]")
+                return ("Runtime.InvalidEntrypoint", "Couldn't find valid bootstrap(s): [\(command.executable) /opt/bootstrap]")
             }
-            let type = command.arguments.isEmpty ? "Runtime.InvalidEntrypoint" : "Runtime.Unknown"
-            return RuntimeFailure.payload(type, "RequestId: \(requestId) Error: fork/exec \(command.executable): \(reason)")
+            return (command.arguments.isEmpty ? "Runtime.InvalidEntrypoint" : "Runtime.Unknown", "fork/exec \(command.executable): \(reason)")
         }
         pid = result
         output = pipeEnds[0]
         return nil
     }
 
-    /// Runs one invocation.
-    func invoke(_ invocation: CodeInvocation, timeout: Double) -> CodeInvocationOutcome {
-        let began = ProcessLauncher.monotonicMilliseconds()
-        var lines: [String] = []
-        var initMilliseconds: Double? = nil
-        let cold = pid <= 0
-        if cold {
-            if let failure = start(requestId: invocation.requestId) {
-                return CodeInvocationOutcome(
-                    payload: failure.payload, failed: true, durationMilliseconds: 0, initMilliseconds: 0, status: "error", errorType: failure.type)
+    /// Starts the process ahead of an invocation and waits until its runtime asks for work,
+    /// reports a failed init, ends, or runs past Lambda's init limit. The next `invoke` reads
+    /// what happened: its REPORT carries the init duration, and a failed init is its answer.
+    func launchAndWaitUntilReady() {
+        guard pid <= 0, launchFailure == nil else { return }
+        if let failure = start() {
+            launchFailure = failure
+            return
+        }
+        let deadline = startedAt + ExecutionEnvironment.initLimitMilliseconds
+        while true {
+            let settled = endpoint.state.withLock { $0.initialized || $0.initError != nil }
+            let now = ProcessLauncher.monotonicMilliseconds()
+            if settled || now >= deadline { return }
+            var descriptor = pollfd(fd: endpoint.notifier, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, Int32(min(10, max(1, (deadline - now).rounded(.up))))) > 0 {
+                var value: UInt64 = 0
+                _ = read(endpoint.notifier, &value, 8)
+            } else if !drainOutput(into: &initLines, final: false) {
+                return  // the process ended; `invoke` reaps it and reports why
             }
         }
+    }
+
+    /// Runs one invocation.
+    func invoke(_ invocation: CodeInvocation, timeout: Double) -> CodeInvocationOutcome {
+        var lines: [String] = []
+        var initMilliseconds: Double? = nil
+        if pid <= 0, launchFailure == nil { launchFailure = start() }
+        if let failure = launchFailure {
+            launchFailure = nil
+            let payload = RuntimeFailure.payload(failure.type, "RequestId: \(invocation.requestId) Error: \(failure.message)")
+            return CodeInvocationOutcome(
+                payload: payload.payload, failed: true, durationMilliseconds: 0, initMilliseconds: 0, status: "error", errorType: payload.type)
+        }
+        // A cold start counts from the process's start (perhaps ahead of this invocation), with
+        // what it printed meanwhile.
+        let cold = !served
+        served = true
+        let began = cold ? startedAt : ProcessLauncher.monotonicMilliseconds()
+        if cold {
+            lines = initLines
+            initLines = []
+        }
+        let initPending = cold && !endpoint.state.withLock { $0.initialized }
         let timeoutMilliseconds = timeout * 1000
         endpoint.enqueue(
             RuntimeEndpoint.Invocation(
                 requestId: invocation.requestId, payload: invocation.payload,
-                deadlineEpochMilliseconds: ProcessLauncher.epochMilliseconds() + Int64(timeoutMilliseconds) + (cold ? Int64(ExecutionEnvironment.initLimitMilliseconds) : 0),
+                deadlineEpochMilliseconds: ProcessLauncher.epochMilliseconds() + Int64(timeoutMilliseconds)
+                    + (initPending ? Int64(ExecutionEnvironment.initLimitMilliseconds) : 0),
                 invokedFunctionArn: invocation.invokedFunctionArn, traceId: ExecutionEnvironment.traceId()))
         // The output's end (the process closed it, normally by ending) and the wait status once reaped.
         var outputClosed = false
         var exitStatus: Int32? = nil
         while true {
             // What the runtime said so far.
-            let snapshot = endpoint.state.withLock { ($0.answer, $0.initError, $0.pickedUpAt) }
-            if let pickedUp = snapshot.2, cold, initMilliseconds == nil { initMilliseconds = pickedUp - began }
+            let snapshot = endpoint.state.withLock { ($0.answer, $0.initError, $0.pickedUpAt, $0.readyAt) }
+            if let pickedUp = snapshot.2, cold, initMilliseconds == nil { initMilliseconds = (snapshot.3 ?? pickedUp) - began }
             if let answer = snapshot.0 {
                 // Runtimes write their output before they answer: all of it, a last line
                 // without its newline included, belongs to this invocation.

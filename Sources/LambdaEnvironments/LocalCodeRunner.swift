@@ -9,9 +9,13 @@ import Synchronization
 /// `FunctionCodeRunner` `gateway serve` gives its `LambdaService`.
 ///
 /// Each function version with its configuration has a pool of execution environments. An
-/// invocation takes a free environment (warm) or starts one (cold) up to
-/// `maxEnvironmentsPerFunction`; past that it waits for one to be free (up to
-/// `maxWaitSeconds`, then 429 `ConcurrentInvocationLimitExceeded`). Environments idle for
+/// invocation takes a free (warm) environment; when none is free it waits, and the pool starts
+/// environments in the background while more invocations wait than environments are starting,
+/// up to `maxEnvironmentsPerFunction` and at most `maxConcurrentStarts` at once. A waiting
+/// invocation gets whichever environment is ready first: one finishing its invocation or a
+/// new one (whose first invocation reports the init). So a burst of concurrent invocations
+/// waits for one init, not for many inits fighting over the cores. Past the cap an invocation
+/// waits up to `maxWaitSeconds` (then 429 `TooManyRequestsException`). Environments idle for
 /// `idleSeconds` stop. `$LATEST`'s directory is watched: after a change, the next invocation
 /// runs in a new environment. Publishing copies the directory under `snapshotDirectory`.
 public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
@@ -25,10 +29,25 @@ public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
     final class Pool: @unchecked Sendable {
         // Safety: guarded by the runner's `pools` mutex.
         var idle: [ExecutionEnvironment] = []
+        /// Environments alive or starting.
         var count = 0
+        /// Environments starting in the background.
+        var starting = 0
         var generation = 0
-        let free: DispatchSemaphore
-        init(capacity: Int) { free = DispatchSemaphore(value: capacity) }
+        /// Invocations waiting for an environment, oldest first.
+        var waiters: [Waiter] = []
+        /// The latest invocation, which new environments' launch commands are made from.
+        var template: CodeInvocation?
+    }
+
+    /// An invocation waiting for an environment: handed one (or the error that stopped the
+    /// pool from starting one) and signalled.
+    final class Waiter: @unchecked Sendable {
+        // Safety: written by the thread that hands it over before `handed.signal()`, read by
+        // the waiting thread after `handed.wait()`.
+        let handed = DispatchSemaphore(value: 0)
+        var environment: ExecutionEnvironment?
+        var failure: LambdaServiceError?
     }
 
     private let pools = Mutex<[PoolKey: Pool]>([:])
@@ -41,20 +60,27 @@ public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
     public let maxEnvironmentsPerFunction: Int
     /// How long an invocation waits for a free environment when all are busy.
     public let maxWaitSeconds: Double
+    /// Environments of one function version starting at the same time at most.
+    public let maxConcurrentStarts: Int
     /// Environments idle this long stop.
     public let idleSeconds: Double
 
     /// The default cap: four environments per core, at least eight.
     public static var defaultMaxEnvironments: Int { max(8, 4 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
+    /// The default number of concurrent starts: one per core, at least two (an init is mostly
+    /// CPU: more at once only makes each slower).
+    public static var defaultConcurrentStarts: Int { max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
     /// A runner. `snapshotDirectory` holds published code (the state directory's `code`
     /// folder); `runtimeDirectory` receives the Python runtime client.
     public init(
         snapshotDirectory: String, runtimeDirectory: String? = nil, maxEnvironmentsPerFunction: Int = LocalCodeRunner.defaultMaxEnvironments,
-        maxWaitSeconds: Double = 30, idleSeconds: Double = 600
+        maxWaitSeconds: Double = 30, idleSeconds: Double = 600, maxConcurrentStarts: Int = LocalCodeRunner.defaultConcurrentStarts
     ) {
         self.snapshotDirectory = snapshotDirectory
         self.maxEnvironmentsPerFunction = max(1, maxEnvironmentsPerFunction)
+        self.maxConcurrentStarts = max(1, maxConcurrentStarts)
         self.maxWaitSeconds = maxWaitSeconds
         self.idleSeconds = idleSeconds
         let temporary = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
@@ -111,18 +137,21 @@ public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
         if invocation.version == "$LATEST", let code = invocation.configuration.code { generation = watch(code).currentGeneration() }
         let pool = pools.withLock { pools in
             if let pool = pools[key] { return pool }
-            let pool = Pool(capacity: maxEnvironmentsPerFunction)
+            let pool = Pool()
             pools[key] = pool
             return pool
         }
-        guard pool.free.wait(timeout: .now() + .milliseconds(Int(maxWaitSeconds * 1000))) == .success else {
-            throw LambdaServiceError(
-                status: 429, type: "TooManyRequestsException",
-                message: "Rate Exceeded: all \(maxEnvironmentsPerFunction) execution environments of \(invocation.functionName) stayed busy for \(Int(maxWaitSeconds)) s")
-        }
-        defer { pool.free.signal() }
-        // A warm environment of the current generation, or a new one.
+        let environment = try acquire(from: pool, for: invocation, generation: generation)
+        let outcome = environment.invoke(invocation, timeout: invocation.configuration.timeout)
+        release(environment, to: pool, started: false)
+        return outcome
+    }
+
+    /// A warm environment, or the first one to be ready while the invocation waits.
+    private func acquire(from pool: Pool, for invocation: CodeInvocation, generation: Int) throws(LambdaServiceError) -> ExecutionEnvironment {
+        let waiter = Waiter()
         var stale: [ExecutionEnvironment] = []
+        var launches = 0
         let warm = pools.withLock { _ -> ExecutionEnvironment? in
             if generation > pool.generation {
                 pool.generation = generation
@@ -131,49 +160,123 @@ public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
                 pool.count -= stale.count
             }
             if let environment = pool.idle.popLast() { return environment }
-            pool.count += 1
+            var template = invocation
+            template.payload = []
+            pool.template = template
+            pool.waiters.append(waiter)
+            launches = plannedLaunches(pool)
             return nil
         }
         for environment in stale { environment.stop() }
-        let environment: ExecutionEnvironment
-        if let warm {
-            environment = warm
-        } else {
-            do {
-                let command = try runtimes.command(for: invocation, logStream: LocalCodeRunner.logStream(version: invocation.version))
-                environment = try ExecutionEnvironment(command: command, generation: generation)
-            } catch {
-                pools.withLock { _ in pool.count -= 1 }
-                throw error
+        if let warm { return warm }
+        launch(launches, in: pool)
+        while waiter.handed.wait(timeout: .now() + .milliseconds(Int(maxWaitSeconds * 1000))) == .timedOut {
+            // Waiting for a start is not waiting past the cap: starts end within the init limit.
+            let gaveUp = pools.withLock { _ -> Bool in
+                guard pool.starting == 0, let index = pool.waiters.firstIndex(where: { $0 === waiter }) else { return false }
+                pool.waiters.remove(at: index)
+                return true
+            }
+            if gaveUp {
+                throw LambdaServiceError(
+                    status: 429, type: "TooManyRequestsException",
+                    message: "Rate Exceeded: all \(maxEnvironmentsPerFunction) execution environments of \(invocation.functionName) stayed busy for \(Int(maxWaitSeconds)) s")
             }
         }
-        let outcome = environment.invoke(invocation, timeout: invocation.configuration.timeout)
-        let keep = pools.withLock { _ -> Bool in
+        if let failure = waiter.failure { throw failure }
+        guard let environment = waiter.environment else {
+            throw LambdaServiceError(status: 500, type: "ServiceException", message: "the function runner has stopped")
+        }
+        return environment
+    }
+
+    /// How many environments to start now (called under the lock): while more invocations wait
+    /// than environments are starting, within the cap and the concurrent-start limit.
+    private func plannedLaunches(_ pool: Pool) -> Int {
+        var launches = 0
+        while !stopped.load(ordering: .relaxed), pool.count < maxEnvironmentsPerFunction, pool.starting < maxConcurrentStarts,
+            pool.waiters.count > pool.starting
+        {
+            pool.count += 1
+            pool.starting += 1
+            launches += 1
+        }
+        return launches
+    }
+
+    /// Starts `count` environments in the background (already counted in `pool`).
+    private func launch(_ count: Int, in pool: Pool) {
+        for _ in 0..<count {
+            if !BackgroundThread.start({ self.startEnvironment(in: pool) }) { startEnvironment(in: pool) }
+        }
+    }
+
+    private func startEnvironment(in pool: Pool) {
+        let (template, generation) = pools.withLock { _ in (pool.template, pool.generation) }
+        let environment: ExecutionEnvironment
+        do throws(LambdaServiceError) {
+            guard let template else { throw LambdaServiceError(status: 500, type: "ServiceException", message: "no invocation to start an environment for") }
+            let command = try runtimes.command(for: template, logStream: LocalCodeRunner.logStream(version: template.version))
+            environment = try ExecutionEnvironment(command: command, generation: generation)
+        } catch {
+            // The first waiter hears why (the others get their own attempt).
+            let (waiter, launches) = pools.withLock { _ -> (Waiter?, Int) in
+                pool.count -= 1
+                pool.starting -= 1
+                let waiter = pool.waiters.isEmpty ? nil : pool.waiters.removeFirst()
+                return (waiter, plannedLaunches(pool))
+            }
+            waiter?.failure = error
+            waiter?.handed.signal()
+            launch(launches, in: pool)
+            return
+        }
+        environment.launchAndWaitUntilReady()
+        release(environment, to: pool, started: true)
+    }
+
+    /// Gives an environment back: to the oldest waiting invocation, else to the idle list;
+    /// stopped when its code is out of date or the runner has stopped.
+    private func release(_ environment: ExecutionEnvironment, to pool: Pool, started: Bool) {
+        let (waiter, keep, launches) = pools.withLock { _ -> (Waiter?, Bool, Int) in
+            if started { pool.starting -= 1 }
             guard !stopped.load(ordering: .relaxed), environment.generation >= pool.generation else {
                 pool.count -= 1
-                return false
+                return (nil, false, plannedLaunches(pool))
             }
+            if !pool.waiters.isEmpty { return (pool.waiters.removeFirst(), true, plannedLaunches(pool)) }
             pool.idle.append(environment)
-            return true
+            return (nil, true, plannedLaunches(pool))
         }
         if !keep { environment.stop() }
-        return outcome
+        if let waiter {
+            waiter.environment = environment
+            waiter.handed.signal()
+        }
+        launch(launches, in: pool)
     }
 
     /// Stops every environment; invocations after this fail.
     public func shutdown() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        let all = pools.withLock { pools in
+        let (all, waiters) = pools.withLock { pools in
             defer { pools = [:] }
-            return pools.values.flatMap { pool in
+            let waiters = pools.values.flatMap { pool in
+                defer { pool.waiters = [] }
+                return pool.waiters
+            }
+            let idle = pools.values.flatMap { pool in
                 defer {
                     pool.count -= pool.idle.count
                     pool.idle = []
                 }
                 return pool.idle
             }
+            return (idle, waiters)
         }
         for environment in all { environment.stop() }
+        // Environments still starting stop when they are ready (`release` sees `stopped`).
+        for waiter in waiters { waiter.handed.signal() }
     }
 
     /// Environments running now (warm and busy), over all functions.

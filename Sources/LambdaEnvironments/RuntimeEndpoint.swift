@@ -33,6 +33,8 @@ final class RuntimeEndpoint: HTTPResponder, Sendable {
         var current: String?
         /// `next` was called at least once since the process started (init is over).
         var initialized = false
+        /// When the runtime first called `next` (monotonic ms): the end of init.
+        var readyAt: Double?
         /// When the runtime took the invocation (monotonic ms).
         var pickedUpAt: Double?
         var answer: Answer?
@@ -111,11 +113,15 @@ final class RuntimeEndpoint: HTTPResponder, Sendable {
     }
 
     private func next() -> HTTPResponse {
-        let outOfSequence = state.withLock { state -> Bool in
-            if state.current != nil { return true }
+        let (outOfSequence, first) = state.withLock { state -> (Bool, Bool) in
+            if state.current != nil { return (true, false) }
+            guard !state.initialized else { return (false, false) }
             state.initialized = true
-            return false
+            state.readyAt = ProcessLauncher.monotonicMilliseconds()
+            return (false, true)
         }
+        // Whoever waits for init to end (a start ahead of an invocation) hears it.
+        if first { notify() }
         if outOfSequence {
             return RuntimeEndpoint.json(
                 403, ["errorType": "InvalidStateTransition", "errorMessage": "State transition from Running to Ready failed for runtime. Error: State transition is not allowed"])
