@@ -243,28 +243,11 @@ public enum APIDocument {
     /// `value`, or the shared entry its `$ref` (`#/parameters/X`) names.
     static func resolve(_ value: JSONValue, in shared: JSONObject, prefix: String, file: String, at here: [String]) throws(APIDefinitionError) -> JSONValue {
         guard case .string(let reference)? = value["$ref"], reference.hasPrefix(prefix) else { return value }
-        let name = unescape(String(reference.dropFirst(prefix.count)))
+        let name = JSONPointer.unescape(String(reference.dropFirst(prefix.count)))
         guard let target = shared[name] else {
             throw APIDefinitionError(file: file, pointer: JSONPointer(tokens: here + ["$ref"]), message: "\(reference) names nothing in the document")
         }
         return target
-    }
-
-    /// A JSON Pointer token as written in a reference (`~1` → `/`, `~0` → `~`).
-    static func unescape(_ token: String) -> String {
-        var result = ""
-        var escaped = false
-        for character in token {
-            if escaped {
-                result.append(character == "1" ? "/" : character == "0" ? "~" : character)
-                escaped = false
-            } else if character == "~" {
-                escaped = true
-            } else {
-                result.append(character)
-            }
-        }
-        return result
     }
 
     /// `value` with every `$ref` starting with `from` made to start with `to` instead

@@ -19,7 +19,6 @@ public enum OpenAPIImporter {
         let root = try reader.object(try APIDocument.normalized(document, file: file), at: .root)
         let title = root["info"]?["title"]?.stringValue ?? "API"
 
-        let apiKeySchemes = OpenAPIImporter.apiKeySchemes(in: .object(root))
         var validators: [String: RequestValidator] = [:]
         for member in root["x-amazon-apigateway-request-validators"]?.objectValue ?? JSONObject() {
             validators[member.key] = RequestValidator(
@@ -47,20 +46,19 @@ public enum OpenAPIImporter {
         }
         let modelNames = (root["components"]?["schemas"]?.objectValue?.keys ?? [])
 
+        // Operations as callers see them (the reading the client generator shares), then each
+        // one's integration.
+        let interface = try reader.interface(root)
         var resources: [Resource] = []
+        var index: [String: Int] = [:]
         for pathMember in try reader.object(root["paths"] ?? [:], at: ["paths"]) {
-            let path = pathMember.key
-            let parts = try reader.pathParts(path, at: ["paths", path])
-            var methods: [String: Method] = [:]
-            let pathParameters = pathMember.value["parameters"]?.arrayValue ?? []
-            for (key, httpMethod) in operationKeys {
-                guard let operation = pathMember.value[key] else { continue }
-                let pointer = JSONPointer(tokens: ["paths", path, key])
-                methods[httpMethod] = try reader.method(
-                    operation, httpMethod: httpMethod, pointer: pointer, pathParameters: pathParameters, apiKeySchemes: apiKeySchemes,
-                    validators: validators, models: Set(modelNames))
-            }
-            resources.append(Resource(path: path, parts: parts, methods: methods))
+            index[pathMember.key] = resources.count
+            resources.append(Resource(path: pathMember.key, parts: try reader.pathParts(pathMember.key, at: ["paths", pathMember.key]), methods: [:]))
+        }
+        for operation in interface.operations {
+            guard let position = index[operation.path], let value = root["paths"]?[operation.path]?[operation.pointer.tokens[2]] else { continue }
+            resources[position].methods[operation.httpMethod] = try reader.method(
+                value, interface: operation, validators: validators, models: Set(modelNames))
         }
         try checkSiblings(resources, reader: reader)
         return RestAPI(
@@ -174,35 +172,31 @@ struct DocumentReader {
     }
 
     func method(
-        _ operation: JSONValue, httpMethod: String, pointer: JSONPointer, pathParameters: [JSONValue], apiKeySchemes: Set<String>,
-        validators: [String: RequestValidator], models: Set<String>
+        _ operation: JSONValue, interface: OperationInterface, validators: [String: RequestValidator], models: Set<String>
     ) throws(APIDefinitionError) -> Method {
+        let pointer = interface.pointer
         let operationObject = try object(operation, at: pointer)
         var requestParameters: [(String, Bool)] = []
-        for (index, parameter) in (pathParameters + (operationObject["parameters"]?.arrayValue ?? [])).enumerated() {
-            guard case .string(let name)? = parameter["name"], case .string(let location)? = parameter["in"] else {
-                throw fail(pointer.tokens + ["parameters", String(index)], "a parameter needs \"name\" and \"in\"")
-            }
+        for parameter in interface.parameters {
             let kind: String
-            switch location {
-            case "path": kind = "path"
-            case "query": kind = "querystring"
-            case "header": kind = "header"
-            default: continue
+            switch parameter.location {
+            case .path: kind = "path"
+            case .query: kind = "querystring"
+            case .header: kind = "header"
+            case .cookie: continue
             }
-            requestParameters.append(("method.request.\(kind).\(name)", parameter["required"]?.boolValue ?? (location == "path")))
+            requestParameters.append(("method.request.\(kind).\(parameter.name)", parameter.isRequired))
         }
-        let apiKeyRequired = OpenAPIImporter.requiresAPIKey(.object(operationObject), schemes: apiKeySchemes)
         var requestModels: [String: String] = [:]
-        for member in operationObject["requestBody"]?["content"]?.objectValue ?? JSONObject() {
-            if let name = modelName(member.value["schema"]?["$ref"]?.stringValue) { requestModels[member.key] = name }
+        for content in interface.requestBody?.content ?? [] {
+            if let name = modelName(content.schema?["$ref"]?.stringValue) { requestModels[content.mediaType] = name }
         }
         var responseModels: [Int: [String: String]] = [:]
-        for member in operationObject["responses"]?.objectValue ?? JSONObject() {
-            guard let status = Int(member.key) else { continue }
+        for (statusText, body) in interface.responses {
+            guard let status = Int(statusText) else { continue }
             var byType: [String: String] = [:]
-            for content in member.value["content"]?.objectValue ?? JSONObject() {
-                if let name = modelName(content.value["schema"]?["$ref"]?.stringValue) { byType[content.key] = name }
+            for content in body.content {
+                if let name = modelName(content.schema?["$ref"]?.stringValue) { byType[content.mediaType] = name }
             }
             responseModels[status] = byType
         }
@@ -218,9 +212,9 @@ struct DocumentReader {
         }
         let integration = try self.integration(integrationValue, at: pointer.tokens + ["x-amazon-apigateway-integration"])
         return Method(
-            httpMethod: httpMethod, operationId: operationObject["operationId"]?.stringValue, apiKeyRequired: apiKeyRequired,
+            httpMethod: interface.httpMethod, operationId: interface.operationId, apiKeyRequired: interface.apiKeyRequired,
             requestParameters: requestParameters, requestModels: requestModels, requestValidator: validator, integration: integration,
-            responseModels: responseModels, pointer: pointer)
+            responseModels: responseModels, pointer: pointer, interface: interface)
     }
 
     /// `#/components/schemas/Item` → `Item`.

@@ -104,6 +104,8 @@ public struct Method: Sendable {
     public var responseModels: [Int: [String: String]]
     /// The pointer of the operation in the document (for messages).
     public var pointer: JSONPointer
+    /// The operation as callers see it (parameters with schemas, bodies, responses).
+    public var interface: OperationInterface
 }
 
 /// How a method reaches its backend.

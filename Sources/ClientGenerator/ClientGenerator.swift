@@ -39,19 +39,18 @@ public enum ClientGenerator {
     public static func translate(
         documents: [String: JSONValue], apiFile: String, clientName: String? = nil, options: GeneratorOptions = GeneratorOptions()
     ) throws(GeneratorError) -> ClientModel {
-        // Swagger 2.0 and OpenAPI 3.1 are read as the gateway reads them: brought to OpenAPI 3.0 first.
-        var documents = documents
-        if let original = documents[apiFile] {
-            do {
-                documents[apiFile] = try APIDocument.normalized(original, file: apiFile)
-            } catch {
-                throw GeneratorError(file: error.file, pointer: error.pointer.description, message: error.message)
-            }
+        // The API is read as the gateway reads it (APIModel: Swagger 2.0 and OpenAPI 3.1 brought
+        // to 3.0, parameters merged, components resolved, the key rule).
+        guard let document = documents[apiFile] else { throw GeneratorError(file: apiFile, pointer: "", message: "the file is missing") }
+        let interface: APIInterface
+        do {
+            interface = try OpenAPIImporter.interface(document, file: apiFile)
+        } catch {
+            throw GeneratorError(file: error.file, pointer: error.pointer.description, message: error.message)
         }
-        var schemas = try SchemaTranslator(documents: documents, apiFile: apiFile, options: options)
-        let api = documents[apiFile]!
-        let title = api["info"]?["title"]?.stringValue ?? String(apiFile.prefix { $0 != "." })
-        let (translated, inlineTypes) = try OperationTranslator.operations(api: api, file: apiFile, schemas: &schemas)
+        var schemas = try SchemaTranslator(documents: documents, interface: interface, options: options)
+        let title = interface.title
+        let (translated, inlineTypes) = try OperationTranslator.operations(interface, schemas: &schemas)
         // Models reached only through references are registered while translating; translate
         // until no new model appears.
         var declared: [String: TypeDeclaration] = [:]
@@ -78,115 +77,94 @@ public enum ClientGenerator {
     }
 }
 
-/// OpenAPI paths → client methods.
+/// The API's operations → client methods.
 enum OperationTranslator {
-    static let methodOrder = ["get", "put", "post", "delete", "patch", "head"]
+    /// The methods a client has, in this order within a path (OPTIONS is CORS's, ANY has no one verb).
+    static let methodOrder = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"]
 
     /// The operations, and the types of inline parameters and bodies (top-level types).
-    static func operations(api: JSONValue, file: String, schemas: inout SchemaTranslator) throws(GeneratorError) -> ([OperationDeclaration], [TypeDeclaration]) {
+    static func operations(_ interface: APIInterface, schemas: inout SchemaTranslator) throws(GeneratorError) -> ([OperationDeclaration], [TypeDeclaration]) {
+        let file = interface.file
         var result: [OperationDeclaration] = []
         var inlineTypes: [TypeDeclaration] = []
         var usedNames = Set<String>()
-        // The key rule is the gateway's (APIModel): operation-level security naming an x-api-key header scheme.
-        let keySchemes = OpenAPIImporter.apiKeySchemes(in: api)
-        for pathMember in api["paths"]?.objectValue ?? JSONObject() {
-            let path = pathMember.key
-            let pathItem = pathMember.value
-            for method in methodOrder {
-                guard let operation = pathItem[method] else { continue }
-                let pointer = "/paths/" + JSONPointer.escape(path) + "/" + method
-                let fail = { (message: String) in GeneratorError(file: file, pointer: pointer, message: message) }
-                let baseName = operation["operationId"]?.stringValue.map(SwiftNames.property)
+        var byPath: [String: [OperationInterface]] = [:]
+        var paths: [String] = []
+        for operation in interface.operations where methodOrder.contains(operation.httpMethod) {
+            if byPath[operation.path] == nil { paths.append(operation.path) }
+            byPath[operation.path, default: []].append(operation)
+        }
+        for path in paths {
+            for operation in byPath[path]!.sorted(by: { methodOrder.firstIndex(of: $0.httpMethod)! < methodOrder.firstIndex(of: $1.httpMethod)! }) {
+                let method = operation.httpMethod.lowercased()
+                let pointer = operation.pointer.description
+                let baseName = operation.operationId.map(SwiftNames.property)
                     ?? SwiftNames.property(method + " " + path.replacingAll("{", with: " by ").replacingAll("}", with: " "))
                 let name = SwiftNames.unique(baseName, &usedNames)
                 let typePrefix = SwiftNames.type(name.trimming("`"))
 
-                // Parameters: path-level first, overridden by operation-level ones of the same name and place.
                 var parameters: [ParameterDeclaration] = []
                 var usedLabels = Set<String>()
-                var declared: [(JSONValue, String)] = []
-                for (index, parameter) in (pathItem["parameters"]?.arrayValue ?? []).enumerated() { declared.append((parameter, "/paths/" + JSONPointer.escape(path) + "/parameters/\(index)")) }
-                for (index, parameter) in (operation["parameters"]?.arrayValue ?? []).enumerated() { declared.append((parameter, pointer + "/parameters/\(index)")) }
-                var byKey: [String: (JSONValue, String)] = [:]
-                var order: [String] = []
-                for (parameter, at) in declared {
-                    var parameter = parameter
-                    if let reference = parameter["$ref"]?.stringValue, reference.hasPrefix("#/components/parameters/") {
-                        guard let target = api["components"]?["parameters"]?[String(reference.dropFirst("#/components/parameters/".count))] else {
-                            throw GeneratorError(file: file, pointer: at + "/$ref", message: "\(reference) does not exist")
-                        }
-                        parameter = target
-                    }
-                    guard let wire = parameter["name"]?.stringValue, let place = parameter["in"]?.stringValue else {
-                        throw GeneratorError(file: file, pointer: at, message: "a parameter needs name and in")
-                    }
-                    let key = place + ":" + wire
-                    if byKey[key] == nil { order.append(key) }
-                    byKey[key] = (parameter, at)
-                }
                 var nested: [TypeDeclaration] = []
                 for location in [ParameterDeclaration.Location.path, .query, .header] {
-                    for key in order where key.hasPrefix(location.rawValue + ":") {
-                        let (parameter, at) = byKey[key]!
-                        let wire = parameter["name"]!.stringValue!
-                        if location == .header && wire.lowercased() == "x-api-key" { continue }
-                        let schema = parameter["schema"] ?? .object(JSONObject())
+                    for parameter in operation.parameters where parameter.location.rawValue == location.rawValue {
+                        if location == .header && parameter.name.lowercased() == "x-api-key" { continue }
                         let type = try schemas.translate(
-                            SchemaTranslator.Located(schema: schema, file: file, pointer: at + "/schema"), suggestedName: typePrefix + SwiftNames.type(wire), nested: &nested)
-                        let required = location == .path || parameter["required"]?.boolValue == true
+                            SchemaTranslator.Located(schema: parameter.schema, file: file, pointer: parameter.pointer.description + "/schema"),
+                            suggestedName: typePrefix + SwiftNames.type(parameter.name), nested: &nested)
                         parameters.append(
                             ParameterDeclaration(
-                                swiftName: SwiftNames.unique(SwiftNames.property(wire), &usedLabels), wireName: wire, location: location, type: type, isRequired: required))
+                                swiftName: SwiftNames.unique(SwiftNames.property(parameter.name), &usedLabels), wireName: parameter.name, location: location,
+                                type: type, isRequired: parameter.isRequired))
                     }
                 }
                 for placeholder in path.split(separator: "{").dropFirst().map({ String($0.prefix { $0 != "}" }) }) {
                     let bare = placeholder.hasSuffix("+") ? String(placeholder.dropLast()) : placeholder
-                    guard parameters.contains(where: { $0.location == .path && $0.wireName == bare }) else { throw fail("path parameter {\(placeholder)} is not declared") }
+                    guard parameters.contains(where: { $0.location == .path && $0.wireName == bare }) else {
+                        throw GeneratorError(file: file, pointer: pointer, message: "path parameter {\(placeholder)} is not declared")
+                    }
                 }
 
                 var body: (type: SwiftType, required: Bool)?
-                if let requestBody = operation["requestBody"], requestBody["content"]?["application/json"] == nil,
-                    let types = requestBody["content"]?.objectValue?.keys, !types.isEmpty
-                {
-                    schemas.warn(
-                        SchemaTranslator.Located(schema: requestBody, file: file, pointer: pointer + "/requestBody"),
-                        "the body is \(types.joined(separator: ", ")), not JSON: the method \(name) takes no body argument")
-                }
-                if let requestBody = operation["requestBody"], let schema = requestBody["content"]?["application/json"]?["schema"] {
-                    let type = try schemas.translate(
-                        SchemaTranslator.Located(schema: schema, file: file, pointer: pointer + "/requestBody/content/application~1json/schema"),
-                        suggestedName: typePrefix + "Body", nested: &nested)
-                    body = (type, requestBody["required"]?.boolValue ?? false)
-                    usedLabels.insert("body")
+                if let requestBody = operation.requestBody {
+                    if let (schema, at) = requestBody.schema(for: "application/json") {
+                        let type = try schemas.translate(
+                            SchemaTranslator.Located(schema: schema, file: file, pointer: at.description), suggestedName: typePrefix + "Body", nested: &nested)
+                        body = (type, requestBody.isRequired)
+                        usedLabels.insert("body")
+                    } else if !requestBody.content.contains(where: { $0.mediaType == "application/json" }), !requestBody.content.isEmpty {
+                        schemas.warn(
+                            SchemaTranslator.Located(schema: .null, file: file, pointer: requestBody.pointer.description),
+                            "the body is \(requestBody.content.map(\.mediaType).joined(separator: ", ")), not JSON: the method \(name) takes no body argument")
+                    }
                 }
 
                 var response: (type: SwiftType, model: String?)?
-                let responses = operation["responses"]?.objectValue ?? JSONObject()
-                if let success = responses.keys.filter({ $0.hasPrefix("2") }).sorted().first,
-                    let schema = responses[success]?["content"]?["application/json"]?["schema"]
+                let responses = operation.responses
+                if let success = responses.map(\.status).filter({ $0.hasPrefix("2") }).sorted().first,
+                    let (schema, at) = responses.first(where: { $0.status == success })?.body.schema(for: "application/json")
                 {
-                    let located = SchemaTranslator.Located(schema: schema, file: file, pointer: pointer + "/responses/\(success)/content/application~1json/schema")
+                    let located = SchemaTranslator.Located(schema: schema, file: file, pointer: at.description)
                     let type = try schemas.translate(located, suggestedName: typePrefix + "Response", nested: &nested)
                     var model: String?
                     if let reference = schema["$ref"]?.stringValue { model = try schemas.model(for: reference, at: located) }
                     response = (type, model)
                 }
                 var errorResponses: [(status: String, type: SwiftType?)] = []
-                for status in responses.keys.filter({ $0.hasPrefix("4") || $0.hasPrefix("5") }).sorted() {
+                for status in responses.map(\.status).filter({ $0.hasPrefix("4") || $0.hasPrefix("5") }).sorted() {
                     var type: SwiftType?
-                    if let schema = responses[status]?["content"]?["application/json"]?["schema"] {
-                        let located = SchemaTranslator.Located(schema: schema, file: file, pointer: pointer + "/responses/\(status)/content/application~1json/schema")
+                    if let (schema, at) = responses.first(where: { $0.status == status })?.body.schema(for: "application/json") {
+                        let located = SchemaTranslator.Located(schema: schema, file: file, pointer: at.description)
                         type = try schemas.translate(located, suggestedName: typePrefix + "Error" + status, nested: &nested)
                     }
                     errorResponses.append((status, type))
                 }
                 inlineTypes.append(contentsOf: nested)
 
-                let requiresKey = OpenAPIImporter.requiresAPIKey(operation, schemes: keySchemes)
                 result.append(
                     OperationDeclaration(
-                        name: name, httpMethod: method.uppercased(), path: path, parameters: parameters, body: body, response: response,
-                        errorResponses: errorResponses, requiresAPIKey: requiresKey, documentation: operation["summary"]?.stringValue ?? operation["description"]?.stringValue))
+                        name: name, httpMethod: operation.httpMethod, path: path, parameters: parameters, body: body, response: response,
+                        errorResponses: errorResponses, requiresAPIKey: operation.apiKeyRequired, documentation: operation.summary))
             }
         }
         return (result, inlineTypes)
@@ -207,9 +185,11 @@ extension String {
 }
 
 extension ClientGenerator {
-    /// The files a document's `$ref`s name (`Item.json`), in first-seen order: what a caller
-    /// must load next to the definition.
-    public static func referencedFiles(in document: JSONValue) -> [String] {
+    /// The files a document's `$ref`s name, in first-seen order, as paths relative to the
+    /// definition's directory (`Item.json`, `models/Pet.json`, `../common/Error.json`) given the
+    /// document's own such path `file`: what a caller must load next to the definition. URLs
+    /// and references inside a document are not files.
+    public static func referencedFiles(in document: JSONValue, from file: String = "") -> [String] {
         var files: [String] = []
         var stack = [document]
         while let value = stack.popLast() {
@@ -217,8 +197,7 @@ extension ClientGenerator {
             case .object(let object):
                 for member in object {
                     if member.key == "$ref", let reference = member.value.stringValue {
-                        let file = String(reference.prefix { $0 != "#" })
-                        if let name = SchemaTranslator.fileName(file), !files.contains(name) { files.append(name) }
+                        if let name = relativeFile(reference, from: file), !files.contains(name) { files.append(name) }
                     } else {
                         stack.append(member.value)
                     }
@@ -228,5 +207,21 @@ extension ClientGenerator {
             }
         }
         return files
+    }
+
+    /// The file `reference` names, relative to the definition's directory, when written in
+    /// `file`; nil for references inside a document and for URLs.
+    static func relativeFile(_ reference: String, from file: String) -> String? {
+        let target = String(reference.prefix { $0 != "#" })
+        guard !target.isEmpty, !target.contains(":"), !target.hasPrefix("/") else { return nil }
+        var parts = file.split(separator: "/").dropLast().map(String.init)
+        for piece in target.split(separator: "/") {
+            switch piece {
+            case ".": continue
+            case "..": if let last = parts.last, last != ".." { parts.removeLast() } else { parts.append("..") }
+            default: parts.append(String(piece))
+            }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "/")
     }
 }

@@ -1,3 +1,4 @@
+import APIModel
 import Foundation
 import JSONCore
 import JSONSchema
@@ -48,9 +49,11 @@ struct SchemaTranslator {
         var pointer: String
     }
 
-    let documents: [String: JSONValue]
     let apiFile: String
     let options: GeneratorOptions
+    /// The loaded documents, each at `SchemaTranslator.uri(for:)`: `$ref`s resolve through
+    /// JSONSchema's registry, as the gateway's do.
+    private var registry = SchemaRegistry()
     /// Model name → its schema.
     private(set) var models: [String: Located] = [:]
     /// Swift names of models, by model name.
@@ -68,20 +71,32 @@ struct SchemaTranslator {
         if !warnings.contains(text) { warnings.append(text) }
     }
 
-    init(documents: [String: JSONValue], apiFile: String, options: GeneratorOptions) throws(GeneratorError) {
-        self.documents = documents
+    /// - Parameters:
+    ///   - documents: the model files by name relative to the definition's directory
+    ///     (`Item.json`, `models/Pet.json`); the definition's own entry is replaced by `interface.document`.
+    ///   - interface: the API as `APIModel` reads it.
+    init(documents: [String: JSONValue], interface: APIInterface, options: GeneratorOptions) throws(GeneratorError) {
+        let apiFile = interface.file
         self.apiFile = apiFile
         self.options = options
-        guard let api = documents[apiFile] else { throw GeneratorError(file: apiFile, pointer: "", message: "the file is missing") }
-        for member in api["components"]?["schemas"]?.objectValue ?? JSONObject() {
-            var located = Located(schema: member.value, file: apiFile, pointer: "/components/schemas/" + JSONPointer.escape(member.key))
+        for (name, document) in documents where name != apiFile {
+            registry.add(document, uri: SchemaTranslator.uri(for: name), source: name, modelName: SchemaTranslator.baseName(name))
+        }
+        registry.add(interface.document, uri: SchemaTranslator.uri(for: apiFile), source: apiFile)
+        // Model URLs name the API's models first (as API Gateway's do), then files of that name.
+        for (model, schema) in interface.models where schema["$ref"]?.stringValue.flatMap(SchemaRegistry.apiGatewayModelName(in:)) != model {
+            registry.nameModel(model, uri: SchemaTranslator.uri(for: apiFile) + "#/components/schemas/" + JSONPointer.escape(model))
+        }
+        for (model, schema) in interface.models {
+            var located = Located(schema: schema, file: apiFile, pointer: "/components/schemas/" + JSONPointer.escape(model))
             // `Item: {"$ref": "Item.json"}`: the model is the file.
-            if let reference = member.value["$ref"]?.stringValue, member.value.objectValue?.count == 1, let file = SchemaTranslator.fileName(reference) {
-                guard let document = documents[file] else { throw GeneratorError(file: apiFile, pointer: located.pointer + "/$ref", message: "\(file) is not among the loaded files") }
-                located = Located(schema: document, file: file, pointer: "")
-                modelForFile[file] = member.key
+            if let reference = schema["$ref"]?.stringValue, schema.objectValue?.count == 1,
+                let (document, pointer) = try resolve(reference, at: located), pointer.tokens.isEmpty, document.source != apiFile
+            {
+                located = Located(schema: document.root, file: document.source, pointer: "")
+                modelForFile[document.source] = model
             }
-            register(member.key, located)
+            register(model, located)
         }
     }
 
@@ -94,48 +109,58 @@ struct SchemaTranslator {
         typeNames[model] = SwiftNames.unique(name, &used)
     }
 
-    /// `Item.json`, `./Item.json#` → `Item.json`; nil for fragments and URLs.
-    static func fileName(_ reference: String) -> String? {
-        var text = reference
-        if text.hasSuffix("#") { text.removeLast() }
-        if text.hasPrefix("./") { text.removeFirst(2) }
-        guard !text.isEmpty, !text.contains("#"), !text.contains("://"), text.hasSuffix(".json") else { return nil }
-        return text
+    /// Where a loaded file sits for the registry: under a fixed root, so that references
+    /// between files resolve as paths do (`../common/Error.json`).
+    static func uri(for file: String) -> String {
+        SchemaURI.resolve(file, against: "file:///definition/")
+    }
+
+    /// `models/Item.json` → `Item`.
+    static func baseName(_ file: String) -> String {
+        var name = Substring(file.split(separator: "/").last ?? Substring(file))
+        if name.hasSuffix(".json") { name = name.dropLast(5) }
+        return String(name)
     }
 
     // MARK: - References
 
+    /// The document and place a `$ref` written at `located` designates (nil: nothing loaded there).
+    private mutating func resolve(_ reference: String, at located: Located) throws(GeneratorError) -> (SchemaDocument, JSONPointer)? {
+        do {
+            return try registry.resolve(reference, against: SchemaTranslator.uri(for: located.file))
+        } catch {
+            throw GeneratorError(file: located.file, pointer: located.pointer + "/$ref", message: "\(reference): \(error.message)")
+        }
+    }
+
     /// The model a `$ref` names, registering files and `definitions` it reaches.
     mutating func model(for reference: String, at located: Located) throws(GeneratorError) -> String {
         let fail = { (message: String) in GeneratorError(file: located.file, pointer: located.pointer + "/$ref", message: message) }
-        // Model URLs are recognised as the gateway's registry recognises them (http or https).
-        if let name = SchemaRegistry.apiGatewayModelName(in: reference) {
-            guard models[name] != nil else { throw fail("API Gateway model \(name) is not defined in components/schemas") }
+        guard let (document, pointer) = try resolve(reference, at: located) else {
+            if let name = SchemaRegistry.apiGatewayModelName(in: reference) {
+                throw fail("API Gateway model \(name) is defined neither in components/schemas nor as a loaded file \(name).json")
+            }
+            let target = String(reference.prefix { $0 != "#" })
+            throw fail(target.isEmpty ? "\(reference) names nothing" : "\(reference): \(target) is not among the loaded files (URLs are not fetched)")
+        }
+        let file = document.source
+        let tokens = pointer.tokens
+        if file == apiFile {
+            guard tokens.count == 3, tokens[0] == "components", tokens[1] == "schemas", models[tokens[2]] != nil else {
+                throw fail("\(reference) does not name a model (#/components/schemas/NAME)")
+            }
+            return tokens[2]
+        }
+        if tokens.isEmpty {
+            if let name = modelForFile[file] { return name }
+            let name = SchemaTranslator.baseName(file)
+            modelForFile[file] = name
+            register(name, Located(schema: document.root, file: file, pointer: ""))
             return name
         }
-        if reference.hasPrefix("#/components/schemas/") {
-            let name = SchemaTranslator.unescape(String(reference.dropFirst("#/components/schemas/".count)))
-            guard located.file == apiFile, models[name] != nil else { throw fail("\(reference) does not name a model") }
-            return name
-        }
-        let (file, fragment): (String, String) = {
-            guard let hash = reference.firstIndex(of: "#") else { return (reference, "") }
-            return (String(reference[..<hash]), String(reference[reference.index(after: hash)...]))
-        }()
-        let targetFile = file.isEmpty ? located.file : (SchemaTranslator.fileName(file) ?? file)
-        guard let document = documents[targetFile] else { throw fail("\(reference): \(targetFile) is not among the loaded files (URLs are not fetched)") }
-        if fragment.isEmpty {
-            if let name = modelForFile[targetFile] { return name }
-            let name = String(targetFile.dropLast(5))
-            modelForFile[targetFile] = name
-            register(name, Located(schema: document, file: targetFile, pointer: ""))
-            return name
-        }
-        if fragment.hasPrefix("/definitions/"), !fragment.dropFirst("/definitions/".count).contains("/") {
-            let name = SchemaTranslator.unescape(String(fragment.dropFirst("/definitions/".count)))
-            guard let schema = document["definitions"]?[name] else { throw fail("\(reference) does not exist") }
-            register(name, Located(schema: schema, file: targetFile, pointer: fragment))
-            return name
+        if tokens.count == 2, tokens[0] == "definitions", let schema = document.root["definitions"]?[tokens[1]] {
+            register(tokens[1], Located(schema: schema, file: file, pointer: pointer.description))
+            return tokens[1]
         }
         throw fail("\(reference): only models, files and #/definitions/NAME can be referenced")
     }
@@ -339,10 +364,6 @@ struct SchemaTranslator {
         }
     }
 
-    /// A JSON Pointer token: `~1` → `/`, `~0` → `~`.
-    static func unescape(_ token: String) -> String {
-        token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-    }
 
     static func documentation(_ schema: JSONValue) -> String? {
         schema["description"]?.stringValue ?? schema["title"]?.stringValue

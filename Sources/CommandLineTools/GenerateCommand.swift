@@ -143,7 +143,7 @@ public enum GenerateCommand {
             } catch {
                 throw LoadError(description: "\(path): \(error)")
             }
-            pending += ClientGenerator.referencedFiles(in: documents[file]!).filter { documents[$0] == nil }
+            pending += ClientGenerator.referencedFiles(in: documents[file]!, from: file).filter { documents[$0] == nil }
         }
         return (apiFile, documents)
     }

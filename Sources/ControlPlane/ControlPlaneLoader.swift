@@ -238,6 +238,14 @@ extension ControlPlane {
         var registry = registry
         registry.add(document, uri: uri, source: file)
         try ReferencedModels.register(from: document, file: file, in: &registry)
+        // API Gateway model URLs (`…/restapis/{id}/models/Pet`) name the API's own models, as on
+        // AWS (the client generator resolves them the same way); a file `Pet.json` beside the
+        // definition serves a name the API does not define.
+        for name in api.modelNames {
+            let schema = document["components"]?["schemas"]?[name]
+            guard schema?["$ref"]?.stringValue.flatMap(SchemaRegistry.apiGatewayModelName(in:)) != name else { continue }
+            registry.nameModel(name, uri: uri + "#/components/schemas/" + JSONPointer.escape(name))
+        }
         return try StageDeployment(stage: stage, api: api, registry: registry, apiId: apiId)
     }
 }

@@ -85,6 +85,26 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, Expressi
         return result
     }
 
+    /// Unescapes one token (`~1` → `/`, then `~0` → `~`).
+    public static func unescape(_ token: String) -> String {
+        guard token.utf8.contains(UInt8(ascii: "~")) else { return token }
+        var result = ""
+        var scalars = token.unicodeScalars.makeIterator()
+        while let character = scalars.next() {
+            guard character == "~" else {
+                result.unicodeScalars.append(character)
+                continue
+            }
+            switch scalars.next() {
+            case "0": result.append("~")
+            case "1": result.append("/")
+            case let other?: result.unicodeScalars.append(contentsOf: ["~", other])
+            case nil: result.append("~")
+            }
+        }
+        return result
+    }
+
     /// This pointer with one more token.
     public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens: tokens + [token]) }
     /// This pointer with an array index appended.

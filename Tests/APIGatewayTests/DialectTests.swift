@@ -159,6 +159,56 @@ struct DialectTests {
         #expect(generator == gateway)
     }
 
+    @Test("the gateway and the generator read one API: $ref'd and overridden parameters, model URLs naming the API's own models")
+    func oneReading() throws {
+        let mock = #""x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200"}}}"#
+        let text = """
+            {"openapi": "3.0.1", "info": {"title": "ShelterAPI", "version": "1"},
+             "x-amazon-apigateway-request-validators": {"all": {"validateRequestBody": true, "validateRequestParameters": true}},
+             "paths": {"/pets": {
+               "parameters": [{"name": "limit", "in": "query", "required": false, "schema": {"type": "string"}}],
+               "get": {"operationId": "listPets", "x-amazon-apigateway-request-validator": "all", "parameters": [{"$ref": "#/components/parameters/Limit"}],
+                 "responses": {"200": {"$ref": "#/components/responses/PetList"}}, \(mock)},
+               "post": {"operationId": "addPets", "x-amazon-apigateway-request-validator": "all",
+                 "requestBody": {"$ref": "#/components/requestBodies/NewPets"}, "responses": {"200": {"description": "ok"}}, \(mock)}}},
+             "components": {
+               "parameters": {"Limit": {"name": "limit", "in": "query", "required": true, "schema": {"type": "integer"}}},
+               "responses": {"PetList": {"description": "pets", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pets"}}}}},
+               "requestBodies": {"NewPets": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pets"}}}}},
+               "schemas": {
+                 "Pet": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}},
+                 "Pets": {"type": "array", "items": {"$ref": "https://apigateway.amazonaws.com/restapis/shelter01/models/Pet"}}}}}
+            """
+        let document = try JSONParser().parse(Array(text.utf8))
+        // One reading: the operation-level $ref'd parameter replaces the path-level one of the same name.
+        let interface = try OpenAPIImporter.interface(document, file: "Shelter.json")
+        let list = try #require(interface.operations.first { $0.operationId == "listPets" })
+        #expect(list.parameters.map { "\($0.location.rawValue) \($0.name) \($0.isRequired) \($0.pointer)" } == ["query limit true /components/parameters/Limit"])
+        #expect(list.responses.first?.body.schema(for: "application/json")?.pointer.description == "/components/responses/PetList/content/application~1json/schema")
+
+        let model = try ClientGenerator.translate(documents: ["Shelter.json": document], apiFile: "Shelter.json")
+        let listPets = try #require(model.operations.first { $0.name == "listPets" })
+        #expect(listPets.parameters.map { "\($0.wireName) \($0.type.spelling) \($0.isRequired)" } == ["limit Int true"])
+        let types = try ClientGenerator.generate(documents: ["Shelter.json": document], apiFile: "Shelter.json", command: "generate-client")
+            .first { $0.name == "Types.swift" }?.contents ?? ""
+        #expect(types.contains("typealias Pets = [Pet]"), "\(types)")
+
+        // The gateway: the $ref'd required parameter is checked, and the model URL resolves to the inline Pet.
+        let directory = try temporaryDirectory("one-reading-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try text.write(toFile: directory + "/Shelter.json", atomically: true, encoding: .utf8)
+        try #"{"apiId": "shelter01", "stages": {"live": {"definition": "Shelter.json"}}}"#.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
+        let gateway = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:]).gateway
+        let json: HTTPHeaders = ["Content-Type": "application/json"]
+        let statuses = [
+            HTTPRequest(method: "GET", target: "/live/pets?limit=3"),
+            HTTPRequest(method: "GET", target: "/live/pets"),
+            HTTPRequest(method: "POST", target: "/live/pets", headers: json, body: Array(#"[{"id": 1}]"#.utf8)),
+            HTTPRequest(method: "POST", target: "/live/pets", headers: json, body: Array(#"[{"id": "one"}]"#.utf8)),
+        ].map { gateway.respond(to: $0).status }
+        #expect(statuses == [200, 400, 200, 400])
+    }
+
     @Test("a deployment member of the wrong shape is an error at its pointer, never silently empty")
     func deploymentShapes() {
         for (text, pointer) in [

@@ -145,7 +145,7 @@ struct SnippetTests {
         #expect {
             _ = try types(##"{"A": {"$ref": "#/components/schemas/Missing"}}"##)
         } throws: { error in
-            "\(error)" == "API.json: #/components/schemas/A/$ref: #/components/schemas/Missing does not name a model"
+            "\(error)" == "API.json: #/components/schemas/A/$ref: #/components/schemas/Missing does not name a model (#/components/schemas/NAME)"
         }
         #expect {
             _ = try types(##"{"A": {"$ref": "Other.json"}}"##)

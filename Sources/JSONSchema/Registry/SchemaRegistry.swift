@@ -68,7 +68,7 @@ public struct SchemaRegistry: Sendable {
     public private(set) var documents: [String: SchemaDocument] = [:]
     /// Embedded identifiers: absolute URI (possibly `…#name`) → document URI and pointer.
     private(set) var identifiers: [String: (String, JSONPointer)] = [:]
-    /// Model name → document URI.
+    /// Model name → the URI of its schema (a document, or a fragment of one).
     public private(set) var models: [String: String] = [:]
     /// URL prefix → directory.
     public private(set) var urlMappings: [(prefix: String, directory: String)] = []
@@ -89,6 +89,13 @@ public struct SchemaRegistry: Sendable {
         documents[documentURI] = document
         if let modelName { models[modelName] = documentURI }
         indexIdentifiers(root, base: documentURI, documentURI: documentURI, pointer: .root)
+    }
+
+    /// Names the schema at `uri` (a registered document, with a fragment for a schema inside
+    /// it, e.g. `…/ItemsAPI.json#/components/schemas/Item`) as model `name`: API Gateway model
+    /// URLs ending in `/models/name` resolve to it. A later call for the same name wins.
+    public mutating func nameModel(_ name: String, uri: String) {
+        models[name] = uri
     }
 
     /// Reads, parses and registers one file, named after its base name (`Item.json` → `Item`).
@@ -194,6 +201,14 @@ public struct SchemaRegistry: Sendable {
         return nil
     }
 
+    /// The document and pointer `reference` designates when written in the document at `base`
+    /// (resolved as `$ref`s are: identifiers, model URLs, mapped URLs); nil when nothing known
+    /// is there. Nothing is fetched over the network.
+    public mutating func resolve(_ reference: String, against base: String) throws(SchemaLoadError) -> (document: SchemaDocument, pointer: JSONPointer)? {
+        guard let (document, pointer) = try locate(SchemaURI.resolve(reference, against: base)) else { return nil }
+        return (document, pointer)
+    }
+
     /// Finds the document and pointer an absolute URI designates, reading mapped files on
     /// demand. `nil` when nothing is known there.
     mutating func locate(_ uri: String) throws(SchemaLoadError) -> (SchemaDocument, JSONPointer)? {
@@ -207,8 +222,13 @@ public struct SchemaRegistry: Sendable {
             document = documents[documentURI]
             prefixPointer = pointer
         }
-        if document == nil, let name = SchemaRegistry.apiGatewayModelName(in: base), let documentURI = models[name] {
+        if document == nil, let name = SchemaRegistry.apiGatewayModelName(in: base), let target = models[name] {
+            let (documentURI, modelFragment) = SchemaURI.splitFragment(target)
             document = documents[documentURI]
+            if !modelFragment.isEmpty {
+                guard let pointer = try? JSONPointer(uriFragment: modelFragment) else { return nil }
+                prefixPointer = pointer
+            }
         }
         if document == nil, let loaded = try loadMapped(base) {
             document = loaded
