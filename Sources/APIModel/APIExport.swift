@@ -68,17 +68,24 @@ public struct APIExporter {
                 schemas[member.key] = try model(schema, directory: "", at: here)
             }
         }
-        // Paths: schemas rewritten, path parameters declared.
+        // Paths: schemas rewritten, path parameters declared (those the API declares are read as
+        // the gateway reads them: path-level and operation-level, `$ref`s followed).
+        let interface: APIInterface
+        do {
+            interface = try DocumentReader(file: file).interface(root)
+        } catch {
+            throw ExportError(file: error.file, pointer: error.pointer, message: error.message)
+        }
         var paths = JSONObject()
         for pathMember in root["paths"]?.objectValue ?? JSONObject() {
             guard var item = pathMember.value.objectValue else { continue }
             let names = PathTemplate.parameterNames(pathMember.key)
-            let shared = Set((item["parameters"]?.arrayValue ?? []).compactMap { $0["in"] == "path" ? $0["name"]?.stringValue : nil })
             for operation in item.keys where PathTemplate.httpMethods.contains(operation) {
                 guard var object = item[operation]?.objectValue else { continue }
                 let here = JSONPointer(tokens: ["paths", pathMember.key, operation])
                 var parameters = object["parameters"]?.arrayValue ?? []
-                let declared = shared.union(parameters.compactMap { $0["in"] == "path" ? $0["name"]?.stringValue : nil })
+                let read = interface.operations.first { $0.pointer == here }?.parameters ?? []
+                let declared = Set(read.filter { $0.location == .path }.map(\.name))
                 for name in names where !declared.contains(name) {
                     parameters.append(["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]])
                 }
