@@ -18,6 +18,10 @@ Each ```sh block is announced by a comment on the line before it saying how to r
 `prepare="command"` (any mode): run to completion first (a build the block's commands would
 otherwise spend their time limit on).
 A ```sh block without an announcement is an error, so none goes unrun by accident.
+
+```python blocks are announced the same way, `<!-- python: run [modules=boto3] -->`: the block
+runs with python3 (against the server an earlier block started) and must exit 0; `modules=`
+names modules it imports (the block is skipped, saying which, when one is missing).
 If 127.0.0.1:8080 is taken, the README's port is replaced by a free one everywhere.
 """
 import os
@@ -36,23 +40,24 @@ CI_RUN = os.path.join(ROOT, ".ci", "run")
 
 
 def blocks(text):
-    """(line number, announcement or None, lines) for each ```sh block."""
+    """(line number, language, announcement or None, lines) for each ```sh and ```python block."""
     lines = text.split("\n")
     found = []
     index = 0
     while index < len(lines):
-        if lines[index].strip() == "```sh":
+        language = {"```sh": "shell", "```python": "python"}.get(lines[index].strip())
+        if language:
             previous = index - 1
             while previous >= 0 and not lines[previous].strip():
                 previous -= 1
-            match = re.match(r"^<!-- shell: (.*) -->$", lines[previous].strip()) if previous >= 0 else None
+            match = re.match(r"^<!-- %s: (.*) -->$" % language, lines[previous].strip()) if previous >= 0 else None
             body = []
             index += 1
             start = index + 1
             while index < len(lines) and not lines[index].startswith("```"):
                 body.append(lines[index])
                 index += 1
-            found.append((start, shlex.split(match.group(1)) if match else None, body))
+            found.append((start, language, shlex.split(match.group(1)) if match else None, body))
         index += 1
     return found
 
@@ -131,13 +136,16 @@ def main():
     os.makedirs(os.path.join(ROOT, ".build"), exist_ok=True)
     failures, server = [], None
     try:
-        for line, announcement, body in blocks(text):
+        for line, language, announcement, body in blocks(text):
             where = "README.md:%d" % line
             if announcement is None:
-                failures.append("%s: a ```sh block without <!-- shell: MODE --> before it" % where)
+                failures.append("%s: a ```%s block without <!-- %s: MODE --> before it" % (where, "sh" if language == "shell" else language, language))
                 continue
             mode, options = announcement[0], dict(item.split("=", 1) for item in announcement[1:] if "=" in item)
             missing = [tool for tool in options.get("needs", "").split(",") if tool and shutil.which(tool) is None]
+            missing += [
+                "the Python module " + module for module in options.get("modules", "").split(",")
+                if module and subprocess.run(["python3", "-c", "import " + module], capture_output=True).returncode != 0]
             if missing:
                 print("== %s (%s): skipped: needs %s, which is not installed" % (where, mode, ", ".join(missing)))
                 continue
@@ -155,6 +163,12 @@ def main():
                             failures.append("%s: `%s` is marked covered but .ci/run does not run it" % (where, plain))
                         else:
                             print("   covered by .ci/run: %s" % plain)
+                elif language == "python":
+                    if mode != "run":
+                        raise RuntimeError("%s: a python block can only be `run`" % where)
+                    result = subprocess.run(["python3", "-"], input="\n".join(body) + "\n", text=True, cwd=ROOT, timeout=int(options.get("timeout", "300")))
+                    if result.returncode != 0:
+                        failures.append("%s: the python block exited %d" % (where, result.returncode))
                 elif mode == "run":
                     script = "set -euo pipefail\n" + "\n".join(body) + "\n"
                     result = subprocess.run(["bash", "-c", script], cwd=ROOT, timeout=int(options.get("timeout", "1800")))
@@ -213,7 +227,7 @@ def main():
         for failure in failures:
             print("  " + failure)
         return 1
-    print("\nreadme-shell: every shell line of the README ran")
+    print("\nreadme-shell: every shell line and Python block of the README ran")
     return 0
 
 
