@@ -12,18 +12,22 @@ public enum SchemaCheckCommand {
 
     /// The `--help` text.
     public static let help = """
-        Usage: schema-check [options] FILE...
+        Usage: schema-check [options] FILE|DIR|GLOB...
 
         Validates JSON payloads against a JSON Schema draft-04 model.
 
         Options:
           -s, --schema NAME|PATH   the model to validate against: a model name (Items finds
                                    Items.json in the schema directory) or a schema file path
+              --map GLOB=NAME|PATH the model for payloads whose path matches GLOB (repeatable;
+                                   the first match wins, -s is the fallback)
           -d, --schemas DIR        the models directory; every *.json in it is loaded and
                                    resolvable by $ref (default: Schemas)
               --map-url PREFIX=DIR read a $ref to a URL starting with PREFIX from DIR + the rest
                                    of the URL (repeatable); nothing is fetched over the network
-              --format text|json   output format (default: text)
+              --exclude GLOB       leave out payload files whose path matches GLOB (repeatable)
+              --format FORMAT      text (default), json, github (workflow-command annotations),
+                                   junit (JUnit XML) or sarif (SARIF 2.1.0)
               --no-format-assertions
                                    treat "format" as an annotation only
               --max-steps N        steps one payload's validation may take (default: 10
@@ -33,6 +37,13 @@ public enum SchemaCheckCommand {
               --version            show the version
           -                        read a payload from standard input
 
+        Payloads: files; directories (every *.json below them); glob patterns, quoted so the
+        shell leaves them alone, with * ? [abc] in a name and ** for any directories
+        ('fixtures/**/*.json'). Expanded in sorted order.
+
+        Errors carry the line and column of the failing value:
+          FILE:LINE:COL: /0/price: expected number, found string "4.25"  [items/properties/price/type]
+
         Exit status: 0 all valid, 1 some payload invalid, 2 usage error, unreadable file,
         malformed JSON, a payload undecided within --max-steps, or an invalid or
         unresolvable schema.
@@ -40,16 +51,25 @@ public enum SchemaCheckCommand {
         Examples:
           schema-check -s Items payload.json
           schema-check -s Item --format json item1.json item2.json
+          schema-check --map 'fixtures/items/*.json=Items' --map 'fixtures/item/*.json=Item' fixtures
+          schema-check -s Item --format github 'fixtures/**/*.json'
           curl -s "$URL/items" | schema-check -s Items -
 
         """
+
+    /// How results are written.
+    enum OutputFormat: String, CaseIterable {
+        case text, json, github, junit, sarif
+    }
 
     struct Options {
         var schema: String?
         var schemasDirectory = "Schemas"
         var schemasDirectoryGiven = false
         var mappings: [(String, String)] = []
-        var json = false
+        var maps: [(glob: PathGlob, schema: String)] = []
+        var excludes: [PathGlob] = []
+        var format = OutputFormat.text
         var formatAssertions = true
         var maximumSteps: Int? = nil
         var files: [String] = []
@@ -103,10 +123,18 @@ public enum SchemaCheckCommand {
                 }
                 options.mappings.append((String(text[..<equals]), String(text[text.index(after: equals)...])))
             case "--format":
-                guard let text = value(), text == "text" || text == "json" else {
-                    return usageError("--format must be text or json", io: io)
+                guard let text = value(), let format = OutputFormat(rawValue: text) else {
+                    return usageError("--format must be one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))", io: io)
                 }
-                options.json = text == "json"
+                options.format = format
+            case "--map":
+                guard let text = value(), let equals = text.lastIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
+                    return usageError("--map needs GLOB=NAME|PATH", io: io)
+                }
+                options.maps.append((PathGlob(String(text[..<equals])), String(text[text.index(after: equals)...])))
+            case "--exclude":
+                guard let text = value(), !text.isEmpty else { return usageError("--exclude needs a glob", io: io) }
+                options.excludes.append(PathGlob(text))
             case "--no-format-assertions":
                 options.formatAssertions = false
             case "--max-steps":
@@ -118,20 +146,25 @@ public enum SchemaCheckCommand {
                 return usageError("unknown option \(name)", io: io)
             }
         }
-        guard options.schema != nil else { return usageError("no schema given (use -s NAME|PATH)", io: io) }
+        guard options.schema != nil || !options.maps.isEmpty else { return usageError("no schema given (use -s NAME|PATH or --map GLOB=NAME)", io: io) }
         guard !options.files.isEmpty else { return usageError("no payload files given (use - for standard input)", io: io) }
         return .run(options)
     }
 
     // MARK: - Running
 
-    static func loadSchema(_ options: Options) throws(SchemaLoadError) -> CompiledSchema {
+    /// The registry every model of a run resolves in.
+    static func loadRegistry(_ options: Options) throws(SchemaLoadError) -> SchemaRegistry {
         var registry = SchemaRegistry()
         if options.schemasDirectoryGiven || FileSystem.isDirectory(options.schemasDirectory) {
             try registry.addDirectory(atPath: options.schemasDirectory)
         }
         for (prefix, directory) in options.mappings { registry.mapURL(prefix: prefix, toDirectory: directory) }
-        let schema = options.schema!
+        return registry
+    }
+
+    /// Compiles `schema` (a model name or a schema file path).
+    static func loadSchema(_ schema: String, registry: inout SchemaRegistry, options: Options) throws(SchemaLoadError) -> CompiledSchema {
         let looksLikePath = schema.contains("/") || schema.hasSuffix(".json")
         var uri: String? = nil
         if looksLikePath || registry.models[schema] == nil {
@@ -154,21 +187,41 @@ public enum SchemaCheckCommand {
     }
 
     static func execute(_ options: Options, io: CommandIO) -> Int32 {
-        let schema: CompiledSchema
+        // The payload files: directories and globs expanded, exclusions left out.
+        let files: [String]
         do {
-            schema = try loadSchema(options)
+            files = try PayloadFiles.expand(options.files, excluding: options.excludes)
         } catch {
             io.printError("schema-check: \(error.description)\n")
             return 2
         }
-        let standardInput: [UInt8]? = options.files.contains("-") ? io.readStandardInput() : nil
-        let results = PayloadChecker.check(
-            files: options.files, schema: schema, standardInput: standardInput, maximumSteps: options.maximumSteps)
+        // Each file's schema: the first --map that matches, else -s.
+        var names: [String] = []
+        for file in files {
+            guard let name = options.maps.first(where: { $0.glob.matches(file) })?.schema ?? options.schema else {
+                io.printError("schema-check: no schema for \(file): no --map matches it and no -s was given\n")
+                return 2
+            }
+            names.append(name)
+        }
+        var compiled: [String: CompiledSchema] = [:]
+        do {
+            var registry = try loadRegistry(options)
+            for name in names where compiled[name] == nil { compiled[name] = try loadSchema(name, registry: &registry, options: options) }
+        } catch {
+            io.printError("schema-check: \(error.description)\n")
+            return 2
+        }
+        let standardInput: [UInt8]? = files.contains("-") ? io.readStandardInput() : nil
+        let jobs = zip(files, names).map { PayloadChecker.Job(file: $0, schema: compiled[$1]!, schemaName: $1) }
+        let results = PayloadChecker.check(jobs, standardInput: standardInput, maximumSteps: options.maximumSteps)
         let report = SchemaCheckReport(results: results)
-        if options.json {
-            io.print(report.json())
-        } else {
-            io.print(report.text(colour: io.outputIsTerminal))
+        switch options.format {
+        case .text: io.print(report.text(colour: io.outputIsTerminal))
+        case .json: io.print(report.json())
+        case .github: io.print(report.github())
+        case .junit: io.print(report.junit())
+        case .sarif: io.print(report.sarif())
         }
         for result in results {
             if case .failed(let message) = result.outcome { io.printError("schema-check: \(message)\n") }
@@ -190,8 +243,34 @@ public enum PayloadChecker {
     public struct Result: Sendable {
         /// The file name as given (`-` is standard input).
         public let file: String
+        /// The schema it was checked against (as named on the command line).
+        public var schema: String = ""
         /// The outcome.
         public let outcome: Outcome
+        /// Where each failing value is in the file (errors and their causes), by instance location.
+        public var positions: [JSONPointer: JSONPositions.Position] = [:]
+        /// Where a malformed file stops parsing.
+        public var failurePosition: JSONPositions.Position? = nil
+
+        /// A result.
+        public init(file: String, outcome: Outcome) {
+            self.file = file
+            self.outcome = outcome
+        }
+    }
+
+    /// One payload to check, and its schema.
+    public struct Job: Sendable {
+        public var file: String
+        public var schema: CompiledSchema
+        /// The schema's name as given (reports group by it).
+        public var schemaName: String
+
+        public init(file: String, schema: CompiledSchema, schemaName: String) {
+            self.file = file
+            self.schema = schema
+            self.schemaName = schemaName
+        }
     }
 
     /// Payloads at least this large whose top level is an array are validated element by
@@ -203,19 +282,24 @@ public enum PayloadChecker {
         files: [String], schema: CompiledSchema, standardInput: [UInt8]?, streamingThreshold: Int = streamingThreshold,
         maximumSteps: Int? = nil
     ) -> [Result] {
-        let slots = ResultSlots(count: files.count)
-        let workers = min(files.count, max(1, System.activeProcessorCount))
-        let chunk = (files.count + workers - 1) / workers
+        check(files.map { Job(file: $0, schema: schema, schemaName: "schema") }, standardInput: standardInput, streamingThreshold: streamingThreshold, maximumSteps: maximumSteps)
+    }
+
+    /// Checks each job's file against its schema on all cores; results in input order.
+    public static func check(_ jobs: [Job], standardInput: [UInt8]?, streamingThreshold: Int = streamingThreshold, maximumSteps: Int? = nil) -> [Result] {
+        let slots = ResultSlots(count: jobs.count)
+        let workers = min(jobs.count, max(1, System.activeProcessorCount))
+        let chunk = (jobs.count + max(1, workers) - 1) / max(1, workers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let start = worker * chunk
-            let end = min(files.count, start + chunk)
+            let end = min(jobs.count, start + chunk)
             guard start < end else { return }
             for index in start..<end {
-                slots.set(
-                    index,
-                    checkOne(
-                        files[index], schema: schema, standardInput: standardInput, streamingThreshold: streamingThreshold,
-                        maximumSteps: maximumSteps))
+                var result = checkOne(
+                    jobs[index].file, schema: jobs[index].schema, standardInput: standardInput, streamingThreshold: streamingThreshold,
+                    maximumSteps: maximumSteps)
+                result.schema = jobs[index].schemaName
+                slots.set(index, result)
             }
         }
         return slots.values()
@@ -228,6 +312,15 @@ public enum PayloadChecker {
         guard let bytes else {
             return Result(file: file, outcome: .failed("\(file): cannot read the file"))
         }
+        var result = checkBytes(bytes, file: file, schema: schema, streamingThreshold: streamingThreshold, maximumSteps: maximumSteps)
+        // Positions only for payloads that failed: a second pass over the same bytes.
+        if case .checked(let errors) = result.outcome, !errors.isEmpty {
+            result.positions = JSONPositions.locate(SchemaCheckReport.flattened(errors).map(\.instanceLocation), in: bytes)
+        }
+        return result
+    }
+
+    static func checkBytes(_ bytes: [UInt8], file: String, schema: CompiledSchema, streamingThreshold: Int, maximumSteps: Int?) -> Result {
         let name = file == "-" ? "<stdin>" : file
         let limits = maximumSteps.map { ValidationLimits(steps: $0) } ?? .forPayload(bytes: bytes.count)
         func undecided(_ error: ValidationLimitExceeded) -> Result {
@@ -258,7 +351,9 @@ public enum PayloadChecker {
                 return undecided(error)
             }
         } catch {
-            return Result(file: file, outcome: .failed("\(name):\(error.line):\(error.column): \(error.message)"))
+            var result = Result(file: file, outcome: .failed("\(name):\(error.line):\(error.column): \(error.message)"))
+            result.failurePosition = JSONPositions.Position(line: error.line, column: error.column)
+            return result
         }
     }
 }

@@ -37,11 +37,14 @@ public struct SchemaCheckReport: Sendable {
             switch result.outcome {
             case .checked(let errors):
                 output.append(contentsOf: (errors.isEmpty ? #","valid":true,"errors":["# : #","valid":false,"errors":["#).utf8)
-                SchemaCheckReport.writeErrors(errors, into: &output)
+                SchemaCheckReport.writeErrors(errors, positions: result.positions, into: &output)
                 output.append(contentsOf: "]}".utf8)
             case .failed(let message):
                 output.append(contentsOf: #","valid":false,"errors":[],"error":"#.utf8)
                 JSONWriter.writeString(message, into: &output)
+                if let position = result.failurePosition {
+                    output.append(contentsOf: #","line":\#(position.line),"column":\#(position.column)"#.utf8)
+                }
                 output.append(UInt8(ascii: "}"))
             }
         }
@@ -49,7 +52,7 @@ public struct SchemaCheckReport: Sendable {
         return String(decoding: output, as: UTF8.self)
     }
 
-    static func writeErrors(_ errors: [ValidationError], into output: inout [UInt8]) {
+    static func writeErrors(_ errors: [ValidationError], positions: [JSONPointer: JSONPositions.Position], into output: inout [UInt8]) {
         for (position, error) in errors.enumerated() {
             if position > 0 { output.append(UInt8(ascii: ",")) }
             output.append(contentsOf: #"{"instanceLocation":"#.utf8)
@@ -60,33 +63,26 @@ public struct SchemaCheckReport: Sendable {
             JSONWriter.writeString(error.absoluteKeywordLocation, into: &output)
             output.append(contentsOf: #","message":"#.utf8)
             JSONWriter.writeString(error.message, into: &output)
+            if let position = positions[error.instanceLocation] {
+                output.append(contentsOf: #","line":\#(position.line),"column":\#(position.column)"#.utf8)
+            }
             if !error.causes.isEmpty {
                 output.append(contentsOf: #","causes":["#.utf8)
-                writeErrors(error.causes, into: &output)
+                writeErrors(error.causes, positions: positions, into: &output)
                 output.append(UInt8(ascii: "]"))
             }
             output.append(UInt8(ascii: "}"))
         }
     }
 
-    /// One line per error (`FILE: /2/price: message  [keyword/location]`), then a summary.
-    public func text(colour: Bool) -> String {
-        let red = colour ? "\u{1B}[31m" : "", dim = colour ? "\u{1B}[2m" : "", bold = colour ? "\u{1B}[1m" : ""
-        let reset = colour ? "\u{1B}[0m" : ""
-        var output = ""
+    /// `N files checked: V valid, I invalid (E errors), U unreadable or malformed`.
+    public func summary() -> String {
         var valid = 0, invalid = 0, failed = 0, errorCount = 0
-        func line(_ file: String, _ error: ValidationError, indent: String) {
-            let location = error.instanceLocation.tokens.isEmpty ? "(root)" : error.instanceLocation.description
-            let keyword = String(error.keywordLocation.description.dropFirst())
-            output += "\(indent)\(bold)\(file)\(reset): \(red)\(location)\(reset): \(error.message)  \(dim)[\(keyword)]\(reset)\n"
-            for cause in error.causes { line(file, cause, indent: indent + "    ") }
-        }
         for result in results {
             switch result.outcome {
             case .checked(let errors):
                 if errors.isEmpty { valid += 1 } else { invalid += 1 }
                 errorCount += errors.count
-                for error in errors { line(result.file == "-" ? "<stdin>" : result.file, error, indent: "") }
             case .failed:
                 failed += 1
             }
@@ -95,7 +91,28 @@ public struct SchemaCheckReport: Sendable {
         var summary = "\(files) checked: \(valid) valid, \(invalid) invalid"
         if errorCount > 0 { summary += " (\(errorCount) error\(errorCount == 1 ? "" : "s"))" }
         if failed > 0 { summary += ", \(failed) unreadable or malformed" }
-        output += summary + "\n"
+        return summary
+    }
+
+    /// One line per error (`FILE:LINE:COL: /2/price: message  [keyword/location]`, the shape
+    /// compilers print, so editors and terminals link it), then a summary.
+    public func text(colour: Bool) -> String {
+        let red = colour ? "\u{1B}[31m" : "", dim = colour ? "\u{1B}[2m" : "", bold = colour ? "\u{1B}[1m" : ""
+        let reset = colour ? "\u{1B}[0m" : ""
+        var output = ""
+        func line(_ file: String, _ error: ValidationError, positions: [JSONPointer: JSONPositions.Position], indent: String) {
+            let location = error.instanceLocation.tokens.isEmpty ? "(root)" : error.instanceLocation.description
+            let keyword = String(error.keywordLocation.description.dropFirst())
+            let place = positions[error.instanceLocation].map { ":\($0.line):\($0.column)" } ?? ""
+            output += "\(indent)\(bold)\(file)\(place)\(reset): \(red)\(location)\(reset): \(error.message)  \(dim)[\(keyword)]\(reset)\n"
+            for cause in error.causes { line(file, cause, positions: positions, indent: indent + "    ") }
+        }
+        for result in results {
+            if case .checked(let errors) = result.outcome {
+                for error in errors { line(SchemaCheckReport.displayName(result.file), error, positions: result.positions, indent: "") }
+            }
+        }
+        output += summary() + "\n"
         return output
     }
 }

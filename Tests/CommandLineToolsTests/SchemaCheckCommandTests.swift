@@ -78,7 +78,7 @@ struct SchemaCheckCommandTests {
         #expect(status == 1)
         #expect(
             output == """
-                \(file): /1/price: expected number, found string "3"  [items/$ref/properties/price/type]
+                \(file):1:68: /1/price: expected number, found string "3"  [items/$ref/properties/price/type]
                 1 file checked: 0 valid, 1 invalid (1 error)
 
                 """)
@@ -110,7 +110,7 @@ struct SchemaCheckCommandTests {
     func standardInput() {
         let (status, output, _) = run(["-d", Self.schemas, "-s", "Item", "-"], input: #"{"ID": "one"}"#)
         #expect(status == 1)
-        #expect(output.hasPrefix("<stdin>: /ID: expected number, found string \"one\"  [properties/ID/type]\n"))
+        #expect(output.hasPrefix("<stdin>:1:8: /ID: expected number, found string \"one\"  [properties/ID/type]\n"))
     }
 
     @Test("malformed JSON: exit 2 with file:line:column")
@@ -142,7 +142,7 @@ struct SchemaCheckCommandTests {
     func helpAndVersion() {
         let (status, output, _) = run(["--help"])
         #expect(status == 0)
-        #expect(output.hasPrefix("Usage: schema-check [options] FILE..."))
+        #expect(output.hasPrefix("Usage: schema-check [options] FILE|DIR|GLOB..."))
         #expect(output.contains("--map-url PREFIX=DIR"))
         let (versionStatus, version, _) = run(["--version"])
         #expect(versionStatus == 0)
@@ -177,7 +177,7 @@ struct SchemaCheckCommandTests {
             "-s", schema, "--map-url", "https://models.example.test/=\(directory.path)/remote/", good, bad,
         ])
         #expect(status == 1)
-        #expect(output.contains("\(bad): /price: -1 is less than the minimum 0  [properties/price/$ref/minimum]"))
+        #expect(output.contains("\(bad):1:11: /price: -1 is less than the minimum 0  [properties/price/$ref/minimum]"))
         let (unmapped, _, _) = run(["-s", schema, good])
         #expect(unmapped == 2)
     }

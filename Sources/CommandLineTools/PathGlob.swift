@@ -1,0 +1,132 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A shell-style path pattern: `*` (any characters but `/`), `**` (any number of whole
+/// directories, as a path segment of its own), `?` (one character but `/`), `[abc]`, `[a-z]`,
+/// `[!abc]` (one character of, or not of, a set). Matched against whole `/`-separated paths.
+public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
+    /// The pattern as written.
+    public let pattern: String
+    private let segments: [[Character]]
+
+    /// A glob; `./` in front is ignored.
+    public init(_ pattern: String) {
+        self.pattern = pattern
+        var text = pattern
+        while text.hasPrefix("./") { text.removeFirst(2) }
+        segments = text.split(separator: "/", omittingEmptySubsequences: true).map { Array($0) }
+    }
+
+    public var description: String { pattern }
+
+    /// Whether `text` holds a glob character (`*`, `?`, `[`).
+    public static func isPattern(_ text: String) -> Bool {
+        text.contains { $0 == "*" || $0 == "?" || $0 == "[" }
+    }
+
+    /// The directory to start a walk from: the leading segments without glob characters.
+    public var root: String {
+        var parts: [String] = []
+        for segment in segments.dropLast() {
+            let text = String(segment)
+            if PathGlob.isPattern(text) { break }
+            parts.append(text)
+        }
+        let joined = parts.joined(separator: "/")
+        return pattern.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    /// Whether `path` matches the whole pattern.
+    public func matches(_ path: String) -> Bool {
+        var text = path
+        while text.hasPrefix("./") { text.removeFirst(2) }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: true).map { Array($0) }
+        return PathGlob.match(segments[...], parts[...])
+    }
+
+    private static func match(_ pattern: ArraySlice<[Character]>, _ path: ArraySlice<[Character]>) -> Bool {
+        guard let first = pattern.first else { return path.isEmpty }
+        if first == ["*", "*"] {
+            // `**`: zero or more whole segments.
+            var rest = path
+            while true {
+                if match(pattern.dropFirst(), rest) { return true }
+                guard !rest.isEmpty else { return false }
+                rest = rest.dropFirst()
+            }
+        }
+        guard let segment = path.first, matchSegment(first[...], segment[...]) else { return false }
+        return match(pattern.dropFirst(), path.dropFirst())
+    }
+
+    /// One segment, iteratively (`*` backtracks to its last position only: linear enough).
+    private static func matchSegment(_ pattern: ArraySlice<Character>, _ text: ArraySlice<Character>) -> Bool {
+        var p = pattern.startIndex, t = text.startIndex
+        var star: (pattern: Int, text: Int)? = nil
+        while t < text.endIndex {
+            if p < pattern.endIndex {
+                switch pattern[p] {
+                case "*":
+                    star = (p, t)
+                    p += 1
+                    continue
+                case "?":
+                    p += 1
+                    t += 1
+                    continue
+                case "[":
+                    if let (matched, next) = matchClass(pattern, at: p, text[t]) {
+                        if matched {
+                            p = next
+                            t += 1
+                            continue
+                        }
+                    } else if text[t] == "[" {
+                        p += 1
+                        t += 1
+                        continue
+                    }
+                default:
+                    if pattern[p] == text[t] {
+                        p += 1
+                        t += 1
+                        continue
+                    }
+                }
+            }
+            guard let last = star else { return false }
+            p = last.pattern + 1
+            t = last.text + 1
+            star = (last.pattern, last.text + 1)
+        }
+        while p < pattern.endIndex, pattern[p] == "*" { p += 1 }
+        return p == pattern.endIndex
+    }
+
+    /// `[…]` at `start`: whether `character` is in it and the index after it; nil when the
+    /// bracket is not closed (then it is a literal `[`).
+    private static func matchClass(_ pattern: ArraySlice<Character>, at start: Int, _ character: Character) -> (Bool, Int)? {
+        var index = start + 1
+        var negated = false
+        if index < pattern.endIndex, pattern[index] == "!" || pattern[index] == "^" {
+            negated = true
+            index += 1
+        }
+        var matched = false
+        var first = true
+        while index < pattern.endIndex {
+            let current = pattern[index]
+            if current == "]" && !first { return (matched != negated, index + 1) }
+            first = false
+            if index + 2 < pattern.endIndex, pattern[index + 1] == "-", pattern[index + 2] != "]" {
+                if current <= character && character <= pattern[index + 2] { matched = true }
+                index += 3
+            } else {
+                if current == character { matched = true }
+                index += 1
+            }
+        }
+        return nil
+    }
+}

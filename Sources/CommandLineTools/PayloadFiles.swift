@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `schema-check`'s payload operands → files: a directory is every `*.json` below it, a glob
+/// pattern every file matching it (both in sorted order), anything else itself; `--exclude`
+/// patterns leave files out; a file named twice is checked once.
+enum PayloadFiles {
+    /// Why an operand gave no files.
+    struct ExpansionError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func expand(_ operands: [String], excluding excludes: [PathGlob]) throws(ExpansionError) -> [String] {
+        var files: [String] = []
+        var seen = Set<String>()
+        func add(_ file: String) {
+            guard file == "-" || !excludes.contains(where: { $0.matches(file) }) else { return }
+            if seen.insert(file).inserted { files.append(file) }
+        }
+        for operand in operands {
+            if operand == "-" {
+                add(operand)
+            } else if FileSystem.isDirectory(operand) {
+                var found: [String] = []
+                walk(operand.hasSuffix("/") && operand.count > 1 ? String(operand.dropLast()) : operand) { path in
+                    if path.hasSuffix(".json") { found.append(path) }
+                }
+                found.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                found.forEach(add)
+            } else if PathGlob.isPattern(operand), !FileSystem.isFile(operand) {
+                let glob = PathGlob(operand)
+                var found: [String] = []
+                let root = glob.root
+                if FileSystem.isDirectory(root) {
+                    walk(root) { path in
+                        if glob.matches(path) { found.append(path) }
+                    }
+                }
+                guard !found.isEmpty else { throw ExpansionError(description: "no file matches \(operand)") }
+                found.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                found.forEach(add)
+            } else {
+                add(operand)
+            }
+        }
+        return files
+    }
+
+    /// Every regular file below `directory` (symbolic links to files included, links to
+    /// directories not followed, so a loop cannot trap the walk), as `directory/…` paths.
+    static func walk(_ directory: String, _ visit: (String) -> Void) {
+        guard let handle = opendir(directory) else { return }
+        defer { closedir(handle) }
+        var subdirectories: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            let path = directory == "." ? name : (directory == "/" ? "/" + name : directory + "/" + name)
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR): subdirectories.append(path)
+            case Int32(DT_REG): visit(path)
+            default:
+                // Unknown type or a symbolic link: stat without following into directories.
+                var info = stat()
+                guard lstat(path, &info) == 0 else { continue }
+                if info.st_mode & S_IFMT == S_IFDIR {
+                    subdirectories.append(path)
+                } else if info.st_mode & S_IFMT == S_IFLNK {
+                    var target = stat()
+                    if stat(path, &target) == 0, target.st_mode & S_IFMT == S_IFREG { visit(path) }
+                } else if info.st_mode & S_IFMT == S_IFREG {
+                    visit(path)
+                }
+            }
+        }
+        for subdirectory in subdirectories { walk(subdirectory, visit) }
+    }
+}

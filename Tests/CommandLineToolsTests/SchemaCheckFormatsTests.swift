@@ -1,0 +1,185 @@
+import CommandLineTools
+import Foundation
+import JSONCore
+import Testing
+
+/// `schema-check` where CI and editors read it: positions, the GitHub/JUnit/SARIF formats,
+/// directories, globs, --exclude and --map.
+@Suite("schema-check: positions, CI formats, directories and globs")
+struct SchemaCheckFormatsTests {
+    let directory: TemporaryDirectory
+    init() throws { directory = try TemporaryDirectory() }
+
+    static let badItems = "[\n  {\"ID\": 1, \"name\": \"Pen\", \"price\": 2.5},\n  {\"ID\": 2, \"name\": \"Stift ✏️\", \"price\": \"1.5\"}\n]\n"
+
+    func run(_ arguments: [String]) -> (Int32, String, String) {
+        let captured = CapturedIO()
+        let status = SchemaCheckCommand.run(arguments: ["-d", SchemaCheckCommandTests.schemas] + arguments, io: captured.io)
+        return (status, captured.stdout, captured.stderr)
+    }
+
+    @Test("text: FILE:LINE:COL in front of each error (columns in Unicode scalars); json: line and column members")
+    func positions() throws {
+        let file = directory.write("bad.json", Self.badItems)
+        let (status, text, _) = run(["-s", "Items", file])
+        #expect(status == 1)
+        #expect(text.hasPrefix("\(file):3:42: /1/price: expected number, found string \"1.5\"  [items/$ref/properties/price/type]\n"), "\(text)")
+        let (_, json, _) = run(["-s", "Items", "--format", "json", file])
+        let error = try #require(try JSONParser.parse(json)["results"]?[0]?["errors"]?[0])
+        #expect(error["line"] == .number(JSONNumber(3)))
+        #expect(error["column"] == .number(JSONNumber(42)))
+    }
+
+    @Test("positions in the streaming path (a large array) are the same as in the whole-document path")
+    func streamingPositions() throws {
+        var text = "[\n"
+        for index in 0..<30_000 { text += "  {\"ID\": \(index), \"name\": \"n\", \"price\": \(index == 29_000 ? "\"x\"" : "1")},\n" }
+        text += "  {\"ID\": \"last\"}\n]\n"
+        let file = directory.write("large.json", text)
+        #expect(text.utf8.count > PayloadChecker.streamingThreshold)
+        let (status, output, _) = run(["-s", "Items", file])
+        #expect(status == 1)
+        #expect(output.contains("\(file):29002:39: /29000/price: expected number"), "\(output.prefix(400))")
+        #expect(output.contains("\(file):30002:10: /30000/ID: expected number"), "\(output.prefix(400))")
+    }
+
+    @Test("--format github: one ::error workflow command per error, with file, line, col and escaped text")
+    func github() {
+        let file = directory.write("bad,1.json", Self.badItems)
+        let (status, output, _) = run(["-s", "Items", "--format", "github", file])
+        #expect(status == 1)
+        let lines = output.split(separator: "\n")
+        let escapedFile = file.replacingOccurrences(of: ",", with: "%2C")
+        #expect(lines.first == "::error file=\(escapedFile),line=3,col=42,title=schema-check%3A type at /1/price::/1/price: expected number, found string \"1.5\" [items/$ref/properties/price/type]")
+        #expect(lines.last == "1 file checked: 0 valid, 1 invalid (1 error)")
+    }
+
+    @Test("--format junit: a testsuite per schema, a testcase per payload, failures and errors; parsed by Python's XML reader")
+    func junit() throws {
+        let good = directory.write("good.json", #"[{"ID": 1, "name": "a", "price": 1}]"#)
+        let bad = directory.write("bad.json", Self.badItems)
+        let broken = directory.write("broken.json", "[1,")
+        let item = directory.write("item.json", #"{"ID": "x"}"#)
+        let (status, output, _) = run(["--map", "**/item.json=Item", "-s", "Items", "--format", "junit", good, bad, broken, item])
+        #expect(status == 2)
+        #expect(output.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"schema-check\" tests=\"4\" failures=\"2\" errors=\"1\">"))
+        guard let python = findPython() else {
+            print("junit: python3 is not on PATH: the XML parse is skipped")
+            return
+        }
+        let script = """
+            import sys, xml.etree.ElementTree as ET
+            root = ET.fromstring(sys.stdin.read())
+            assert root.tag == "testsuites", root.tag
+            suites = root.findall("testsuite")
+            print(len(suites), [s.get("name") for s in suites])
+            for s in suites:
+                cases = s.findall("testcase")
+                assert int(s.get("tests")) == len(cases)
+                assert int(s.get("failures")) == sum(1 for c in cases if c.find("failure") is not None)
+                assert int(s.get("errors")) == sum(1 for c in cases if c.find("error") is not None)
+                for c in cases: print(c.get("name").rsplit("/", 1)[-1], [child.tag for child in c])
+            """
+        let result = try runProcess(python, ["-c", script], input: output)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(
+            result.output == """
+                2 ['Items', 'Item']
+                good.json []
+                bad.json ['failure']
+                broken.json ['error']
+                item.json ['failure']
+
+                """)
+    }
+
+    @Test("--format sarif: SARIF 2.1.0, a rule per keyword, regions with line and column, the pointer as a logical location")
+    func sarif() throws {
+        let bad = directory.write("bad.json", Self.badItems)
+        let (status, output, _) = run(["-s", "Items", "--format", "sarif", bad])
+        #expect(status == 1)
+        let log = try JSONParser.parse(output)
+        #expect(log["version"] == "2.1.0")
+        let run = try #require(log["runs"]?[0])
+        #expect(run["tool"]?["driver"]?["name"] == "schema-check")
+        #expect(run["tool"]?["driver"]?["rules"]?[0]?["id"] == "type")
+        let result = try #require(run["results"]?[0])
+        #expect(result["ruleId"] == "type")
+        #expect(result["ruleIndex"] == .number(JSONNumber(0)))
+        #expect(result["level"] == "error")
+        let location = try #require(result["locations"]?[0])
+        #expect(location["physicalLocation"]?["region"]?["startLine"] == .number(JSONNumber(3)))
+        #expect(location["physicalLocation"]?["region"]?["startColumn"] == .number(JSONNumber(42)))
+        #expect(location["logicalLocations"]?[0]?["fullyQualifiedName"] == "/1/price")
+        #expect(location["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue?.hasSuffix("/bad.json") == true)
+    }
+
+    @Test("directories and quoted globs are expanded in sorted order; --exclude leaves files out; --map picks each file's model")
+    func inputs() throws {
+        let root = directory.path
+        try FileManager.default.createDirectory(atPath: root + "/fixtures/items/deep", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/fixtures/item", withIntermediateDirectories: true)
+        directory.write("fixtures/items/b.json", #"[{"ID": 1, "name": "a", "price": 1}]"#)
+        directory.write("fixtures/items/a.json", #"[{"ID": 1, "name": "a", "price": "1"}]"#)
+        directory.write("fixtures/items/deep/c.json", #"[]"#)
+        directory.write("fixtures/items/notes.txt", "not JSON")
+        directory.write("fixtures/item/one.json", #"{"ID": 1, "name": "a", "price": 1}"#)
+        directory.write("fixtures/item/skip.json", #"{"ID": "no"}"#)
+        let (status, output, error) = run(
+            ["--map", "**/fixtures/items/**/*.json=Items", "--map", "**/fixtures/item/*.json=Item", "--exclude", "**/skip.json", "--format", "json", root + "/fixtures"])
+        #expect(status == 1, "\(error)")
+        func files(_ output: String) throws -> [String]? {
+            try JSONParser.parse(output)["results"]?.arrayValue?.compactMap { $0["file"]?.stringValue?.replacingOccurrences(of: root + "/", with: "") }
+        }
+        #expect(try files(output) == ["fixtures/item/one.json", "fixtures/items/a.json", "fixtures/items/b.json", "fixtures/items/deep/c.json"])
+        let (globStatus, globOutput, _) = run(["-s", "Items", "--format", "json", root + "/fixtures/**/[a-c].json"])
+        #expect(globStatus == 1)
+        #expect(try files(globOutput) == ["fixtures/items/a.json", "fixtures/items/b.json", "fixtures/items/deep/c.json"])
+        let (noMatch, _, message) = run(["-s", "Items", root + "/fixtures/*.yaml"])
+        #expect(noMatch == 2)
+        #expect(message.contains("no file matches \(root)/fixtures/*.yaml"))
+        let (unmapped, _, unmappedMessage) = run(["--map", "**/fixtures/item/*.json=Item", root + "/fixtures/items/b.json"])
+        #expect(unmapped == 2)
+        #expect(unmappedMessage.contains("no schema for \(root)/fixtures/items/b.json"))
+    }
+
+    @Test("globs: *, **, ?, [...] and [!...] match whole paths")
+    func globs() {
+        #expect(PathGlob("fixtures/**/*.json").matches("fixtures/a.json"))
+        #expect(PathGlob("fixtures/**/*.json").matches("fixtures/x/y/a.json"))
+        #expect(!PathGlob("fixtures/*.json").matches("fixtures/x/a.json"))
+        #expect(PathGlob("./a?c.json").matches("abc.json"))
+        #expect(!PathGlob("a?c.json").matches("a/c.json"))
+        #expect(PathGlob("[a-c]*.json").matches("b1.json"))
+        #expect(!PathGlob("[!a-c]*.json").matches("b1.json"))
+        #expect(PathGlob("**").matches("any/depth/file"))
+        #expect(PathGlob("*a*b*c*").matches("xxaxxbxxcxx"))
+        #expect(!PathGlob("*a*b*c*").matches("xxaxxcxxbxx"))
+        #expect(PathGlob("fixtures/**/*.json").root == "fixtures")
+    }
+
+    func findPython() -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let path = String(directory) + "/python3"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    func runProcess(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let error = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+    }
+}
