@@ -45,7 +45,12 @@ extension SchemaCheckReport {
                     }
                     properties += ",title=" + SchemaCheckReport.githubProperty("schema-check: \(SchemaCheckReport.keyword(error)) at \(SchemaCheckReport.location(error))")
                     var message = "\(SchemaCheckReport.location(error)): \(error.message) [\(String(error.keywordLocation.description.dropFirst()))]"
-                    for cause in SchemaCheckReport.flattened(error.causes) {
+                    var causes = error.causes
+                    if let best = error.bestBranch {
+                        message += "\nclosest: \(error.kind.keyword)/\(best.index)"
+                        causes = best.errors + error.branches.filter { $0.index != best.index }.flatMap(\.errors)
+                    }
+                    for cause in SchemaCheckReport.flattened(causes) {
                         message += "\n  \(SchemaCheckReport.location(cause)): \(cause.message)"
                     }
                     output += "::error \(properties)::\(SchemaCheckReport.githubData(message))\n"

@@ -66,6 +66,7 @@ public struct SchemaCheckReport: Sendable {
             if let position = positions[error.instanceLocation] {
                 output.append(contentsOf: #","line":\#(position.line),"column":\#(position.column)"#.utf8)
             }
+            if let best = error.bestBranch { output.append(contentsOf: #","bestBranch":\#(best.index)"#.utf8) }
             if !error.causes.isEmpty {
                 output.append(contentsOf: #","causes":["#.utf8)
                 writeErrors(error.causes, positions: positions, into: &output)
@@ -104,8 +105,15 @@ public struct SchemaCheckReport: Sendable {
             let location = error.instanceLocation.tokens.isEmpty ? "(root)" : error.instanceLocation.description
             let keyword = String(error.keywordLocation.description.dropFirst())
             let place = positions[error.instanceLocation].map { ":\($0.line):\($0.column)" } ?? ""
-            output += "\(indent)\(bold)\(file)\(place)\(reset): \(red)\(location)\(reset): \(error.message)  \(dim)[\(keyword)]\(reset)\n"
-            for cause in error.causes { line(file, cause, positions: positions, indent: indent + "    ") }
+            var message = error.message
+            var causes = error.causes
+            // anyOf/oneOf: name the branch most likely meant, and list its errors first.
+            if let best = error.bestBranch, let first = best.errors.first {
+                message += "; closest: \(error.kind.keyword)/\(best.index) (\(first.description))"
+                causes = best.errors + error.branches.filter { $0.index != best.index }.flatMap(\.errors)
+            }
+            output += "\(indent)\(bold)\(file)\(place)\(reset): \(red)\(location)\(reset): \(message)  \(dim)[\(keyword)]\(reset)\n"
+            for cause in causes { line(file, cause, positions: positions, indent: indent + "    ") }
         }
         for result in results {
             if case .checked(let errors) = result.outcome {

@@ -143,6 +143,23 @@ struct SchemaCheckFormatsTests {
         #expect(unmappedMessage.contains("no schema for \(root)/fixtures/items/b.json"))
     }
 
+    @Test("anyOf/oneOf: the text names the closest branch and lists its errors first; JSON keeps every branch and names the best")
+    func bestMatch() throws {
+        let schema = directory.write(
+            "choice.json", #"{"anyOf": [{"type": "string"}, {"type": "object", "properties": {"price": {"type": "number"}}}]}"#)
+        let file = directory.write("payload.json", "{\n  \"price\": \"x\"\n}\n")
+        let (status, output, _) = run(["-s", schema, file])
+        #expect(status == 1)
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "\(file):1:1: (root): value does not match any of the 2 schemas in anyOf; closest: anyOf/1 (/price: expected number, found string \"x\")  [anyOf]")
+        #expect(lines.dropFirst().first == "    \(file):2:12: /price: expected number, found string \"x\"  [anyOf/1/properties/price/type]")
+        #expect(lines.dropFirst(2).first == "    \(file):1:1: (root): expected string, found object with 1 properties  [anyOf/0/type]")
+        let (_, json, _) = run(["-s", schema, "--format", "json", file])
+        let error = try #require(try JSONParser.parse(json)["results"]?[0]?["errors"]?[0])
+        #expect(error["bestBranch"] == .number(JSONNumber(1)))
+        #expect(error["causes"]?.arrayValue?.count == 2)
+    }
+
     @Test("globs: *, **, ?, [...] and [!...] match whole paths")
     func globs() {
         #expect(PathGlob("fixtures/**/*.json").matches("fixtures/a.json"))

@@ -151,3 +151,54 @@ enum ValuePreview {
         return String(full.prefix(limit)) + "…"
     }
 }
+
+extension ValidationError {
+    /// One subschema of a failed `anyOf`/`oneOf`: its index and the errors it gave.
+    public struct Branch: Sendable, Equatable {
+        /// The subschema's index in the `anyOf`/`oneOf` array.
+        public let index: Int
+        /// Its errors (keyword locations under `…/anyOf/<index>`).
+        public let errors: [ValidationError]
+    }
+
+    /// The causes of an `anyOf`/`oneOf` failure grouped by the subschema they came from, in
+    /// subschema order; empty for other errors.
+    public var branches: [Branch] {
+        let depth = keywordLocation.tokens.count
+        var order: [Int] = []
+        var grouped: [Int: [ValidationError]] = [:]
+        for cause in causes {
+            let tokens = cause.keywordLocation.tokens
+            let index = tokens.count > depth ? Int(tokens[depth]) ?? -1 : -1
+            if grouped[index] == nil { order.append(index) }
+            grouped[index, default: []].append(cause)
+        }
+        return order.sorted().map { Branch(index: $0, errors: grouped[$0]!) }
+    }
+
+    /// The subschema the payload most likely meant, as python-jsonschema's `best_match`
+    /// reasons: the branch whose errors reach deepest into the instance; among those, one
+    /// whose complaint is not the instance's type at the failing place (the instance has the
+    /// type that branch describes); then the one with the fewest errors; then the first.
+    /// Nil for errors that are not `anyOf`/`oneOf` failures.
+    public var bestBranch: Branch? {
+        func depth(_ errors: [ValidationError]) -> Int {
+            errors.map { max($0.instanceLocation.tokens.count, depth($0.causes)) }.max() ?? 0
+        }
+        let here = instanceLocation
+        func typeMismatch(_ branch: Branch) -> Bool {
+            branch.errors.contains { error in
+                if case .type = error.kind { return error.instanceLocation == here }
+                return false
+            }
+        }
+        return branches.min { left, right in
+            let (leftDepth, rightDepth) = (depth(left.errors), depth(right.errors))
+            if leftDepth != rightDepth { return leftDepth > rightDepth }
+            let (leftType, rightType) = (typeMismatch(left), typeMismatch(right))
+            if leftType != rightType { return !leftType }
+            if left.errors.count != right.errors.count { return left.errors.count < right.errors.count }
+            return left.index < right.index
+        }
+    }
+}
