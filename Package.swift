@@ -68,14 +68,18 @@ let package = Package(
         .target(name: "JSONSchema", dependencies: ["JSONCore", "ECMARegex", "CSystemCalls"]),
         // Layer 2: test-suite helpers and command-line logic.
         .target(name: "SchemaTesting", dependencies: ["JSONCore", "JSONSchema"]),
+        // What every command shares: standard streams and files, argument scanning.
+        .target(name: "CommandSupport"),
+        // schema-check on its own (no gateway, no full Foundation: it starts in a few ms).
+        .target(name: "SchemaCheck", dependencies: ["JSONCore", "JSONSchema", "CommandSupport"]),
         .target(
             name: "CommandLineTools",
             dependencies: [
                 "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ControlPlane", "LambdaEnvironments", "LambdaRuntime", "HTTPCore",
-                "HTTPServer", "ClientGenerator", "CSystemCalls",
+                "HTTPServer", "ClientGenerator", "CSystemCalls", "CommandSupport",
             ]),
         // Thin executables.
-        .executableTarget(name: "schema-check", dependencies: ["CommandLineTools"]),
+        .executableTarget(name: "schema-check", dependencies: ["SchemaCheck", "CommandSupport"]),
         .executableTarget(name: "gateway", dependencies: ["CommandLineTools", "ItemsService"]),
         .executableTarget(name: "generate-client", dependencies: ["CommandLineTools"]),
         // SwiftPM plugins around generate-client: a build tool (generate-client.json in a
@@ -131,7 +135,7 @@ let package = Package(
             name: "JSONSchemaTests", dependencies: ["JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
         .testTarget(
             name: "CommandLineToolsTests",
-            dependencies: ["CommandLineTools", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates"]),
+            dependencies: ["CommandLineTools", "CommandSupport", "SchemaCheck", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import CommandSupport
 /// `gateway SUBCOMMAND …`: the local API Gateway's command-line edge.
 public enum GatewayCommand {
     /// The top-level `--help` text.

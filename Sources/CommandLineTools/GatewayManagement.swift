@@ -1,3 +1,4 @@
+import CommandSupport
 import APIGateway
 import ControlPlane
 import HTTPCore

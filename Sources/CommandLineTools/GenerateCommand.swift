@@ -1,3 +1,4 @@
+import CommandSupport
 import ClientGenerator
 import JSONCore
 

@@ -1,3 +1,4 @@
+import CommandSupport
 import MappingTemplates
 
 /// `gateway render`: renders a mapping template as API Gateway would for one request.

@@ -1,3 +1,4 @@
+import CommandSupport
 import APIGateway
 import CSystemCalls
 import ControlPlane

@@ -231,10 +231,34 @@ func commandLineBenchmarks() throws {
     _ = named("schema-check one")
     report("schema-check -s Item, one small file", seconds: run(["-s", "Item", files[0]]))
 
-    // Peak memory validating a large payload, in a child process.
+    // The 1M-item payload: in process (parse + validate, and the streaming check schema-check
+    // uses), then the whole schema-check process on the same file.
     let large = directory + "/large.json"
     let largeBytes = itemsPayload(count: 1_000_000)
     _ = FileManager.default.createFile(atPath: large, contents: Data(largeBytes))
+    var registry = SchemaRegistry()
+    try registry.addDirectory(atPath: root + "/Schemas")
+    var compiler = SchemaCompiler(registry: registry)
+    let items = try compiler.compile(model: "Items")
+    var agreed = true
+    _ = named("1M in process parse+validate")
+    let inProcess = measure(settings.runs) {
+        let value = try? JSONParser().parse(largeBytes)
+        agreed = agreed && value.flatMap { try? items.isValid($0) } == true
+    }
+    report("in process: parse + validate, 1M items", seconds: inProcess, items: 1_000_000, bytes: largeBytes.count)
+    _ = named("1M in process streaming")
+    let streaming = measure(settings.runs) {
+        agreed = agreed && largeBytes.withUnsafeBufferPointer { items.elementwise?.isValid(streaming: $0) } == true
+    }
+    report("in process: streaming check (schema-check's path), 1M", seconds: streaming, items: 1_000_000, bytes: largeBytes.count)
+    _ = named("1M whole process")
+    let whole = run(["-s", "Items", large])
+    report("whole process: schema-check -s Items, 1M items", seconds: whole, items: 1_000_000, bytes: largeBytes.count)
+    precondition(agreed, "the 1M-item payload must be valid")
+    if !whole.isNaN && !inProcess.isNaN {
+        print(String(format: "  whole process / in-process parse+validate: %.2fx", whole / inProcess))
+    }
     let memory = PeakMemory()
     spawnAndWait(tool, ["-s", "Items", large], in: root, peak: memory)
     let peak = Double(memory.bytes)

@@ -1,4 +1,5 @@
-import CommandLineTools
+import CommandSupport
+import SchemaCheck
 
 #if canImport(Glibc)
 import Glibc

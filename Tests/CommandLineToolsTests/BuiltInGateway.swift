@@ -1,4 +1,5 @@
 import CommandLineTools
+import CommandSupport
 import ItemsService
 
 /// `gateway` as the executable runs it: with the bundled function registered first.

@@ -1,5 +1,7 @@
 import Foundation
 import CommandLineTools
+import CommandSupport
+import SchemaCheck
 import JSONSchema
 import JSONCore
 import Synchronization

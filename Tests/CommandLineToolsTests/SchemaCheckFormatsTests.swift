@@ -1,4 +1,6 @@
 import CommandLineTools
+import CommandSupport
+import SchemaCheck
 import Foundation
 import JSONCore
 import Testing

@@ -72,6 +72,10 @@ public struct SchemaRegistry: Sendable {
     public private(set) var models: [String: String] = [:]
     /// URL prefix → directory.
     public private(set) var urlMappings: [(prefix: String, directory: String)] = []
+    /// Files of added directories not read yet: document URI → path.
+    private var pendingFiles: [String: String] = [:]
+    /// Pending files that did not parse when all were read.
+    private var unparsablePending: Set<String> = []
 
     /// A registry holding only the draft-04 meta-schema.
     public init() {
@@ -87,6 +91,7 @@ public struct SchemaRegistry: Sendable {
         let (documentURI, _) = SchemaURI.splitFragment(uri)
         let document = SchemaDocument(uri: documentURI, source: source ?? documentURI, root: root)
         documents[documentURI] = document
+        pendingFiles[documentURI] = nil
         if let modelName { models[modelName] = documentURI }
         indexIdentifiers(root, base: documentURI, documentURI: documentURI, pointer: .root)
     }
@@ -109,7 +114,11 @@ public struct SchemaRegistry: Sendable {
         return uri
     }
 
-    /// Registers every `*.json` file of a directory (sorted by name, not recursive).
+    /// Registers every `*.json` file of a directory (not recursive), each named after its
+    /// base name. A file is read when a schema first needs it (by model name, URI, or an
+    /// `id` no read document declares), so an unrelated broken file stops nothing and a
+    /// large directory costs nothing up front; a file that is needed and does not parse is
+    /// the error of the compile that needed it.
     public mutating func addDirectory(atPath path: String) throws(SchemaLoadError) {
         let names: [String]
         do {
@@ -118,7 +127,32 @@ public struct SchemaRegistry: Sendable {
             throw SchemaLoadError(kind: .unreadable, source: path, message: "cannot read the schema directory")
         }
         for name in names.sorted() where name.hasSuffix(".json") {
-            try addFile(atPath: path.hasSuffix("/") ? path + name : path + "/" + name)
+            let file = path.hasSuffix("/") ? path + name : path + "/" + name
+            let uri = SchemaURI.fileURL(forPath: SchemaRegistry.absolutePath(file))
+            guard documents[uri] == nil else { continue }
+            pendingFiles[uri] = file
+            models[SchemaRegistry.modelName(forPath: name)] = uri
+        }
+    }
+
+    /// Reads the pending file registered at `uri`, if any.
+    private mutating func loadPending(_ uri: String) throws(SchemaLoadError) {
+        guard let path = pendingFiles[uri] else { return }
+        let root = try SchemaRegistry.readJSON(atPath: path)
+        pendingFiles[uri] = nil
+        let name = models.first { $0.value == uri }?.key
+        add(root, uri: uri, source: path, modelName: name)
+    }
+
+    /// Reads every pending file (an `id` may be declared in any of them). One that does not
+    /// parse declares nothing: it stays pending, and is the error only where it is needed.
+    private mutating func loadAllPending() {
+        for uri in pendingFiles.keys.sorted() where !unparsablePending.contains(uri) {
+            do throws(SchemaLoadError) {
+                try loadPending(uri)
+            } catch {
+                unparsablePending.insert(uri)
+            }
         }
     }
 
@@ -212,6 +246,19 @@ public struct SchemaRegistry: Sendable {
     /// Finds the document and pointer an absolute URI designates, reading mapped files on
     /// demand. `nil` when nothing is known there.
     mutating func locate(_ uri: String) throws(SchemaLoadError) -> (SchemaDocument, JSONPointer)? {
+        if let found = try locateAmongRead(uri) { return found }
+        guard !pendingFiles.isEmpty else { return nil }
+        // Perhaps an `id` inside a file not read yet: read them all and look again.
+        loadAllPending()
+        return try locateAmongRead(uri)
+    }
+
+    private mutating func locateAmongRead(_ uri: String) throws(SchemaLoadError) -> (SchemaDocument, JSONPointer)? {
+        let (withoutFragment, _) = SchemaURI.splitFragment(uri)
+        try loadPending(withoutFragment)
+        if let name = SchemaRegistry.apiGatewayModelName(in: withoutFragment), let target = models[name] {
+            try loadPending(SchemaURI.splitFragment(target).0)
+        }
         if let (documentURI, pointer) = identifiers[uri], let document = documents[documentURI] {
             return (document, pointer)
         }

@@ -446,3 +446,52 @@ final class SchemaProgram: Sendable {
         }
     }
 }
+
+extension ElementwiseValidation {
+    /// Whether the top-level array in `bytes` is valid, parsing and checking its elements on
+    /// all cores without ever holding the whole document (`JSONParser.forEachElementConcurrently`).
+    /// True only when every element was parsed and is valid and the count is allowed; nil
+    /// otherwise — not an array that splits, a syntax error, an invalid element, a limit —
+    /// and then a sequential pass gives the exact errors. The cores share one budget of
+    /// `limits.steps`.
+    public func isValid(streaming bytes: UnsafeBufferPointer<UInt8>, limits: ValidationLimits = .default) -> Bool? {
+        let states = PartStates(parts: ParallelParsing.cores, limits: limits)
+        defer { states.release() }
+        let program = self.program
+        let items = self.items
+        let walk = JSONParser().forEachElementConcurrently(in: bytes, parts: states.count) { part, element in
+            guard let items else { return true }
+            return states.withState(part) { state in program.isValid(items, element, &state) && !state.unwinding }
+        }
+        guard case .completed(let count) = walk, count >= minimum, count <= maximum else { return nil }
+        return true
+    }
+}
+
+/// One validation state per part of a concurrent walk, made on the part's own thread.
+private final class PartStates: @unchecked Sendable {
+    // Safety: slot `part` is only touched by the one thread that walks that part, and
+    // `release` runs after the walk has ended.
+    private let slots: UnsafeMutableBufferPointer<ValidationState?>
+    private let limits: ValidationLimits
+    private let pool: StepPool
+    let count: Int
+
+    init(parts: Int, limits: ValidationLimits) {
+        count = parts
+        self.limits = limits
+        pool = StepPool(steps: limits.steps)
+        slots = .allocate(capacity: parts)
+        slots.initialize(repeating: nil)
+    }
+
+    func withState<T>(_ part: Int, _ body: (inout ValidationState) -> T) -> T {
+        if slots[part] == nil { slots[part] = ValidationState(limits: limits, pool: pool) }
+        return body(&slots[part]!)
+    }
+
+    func release() {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+}

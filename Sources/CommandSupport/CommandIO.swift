@@ -51,22 +51,25 @@ public enum FileReader {
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else { return nil }
         if (info.st_mode & S_IFMT) == S_IFREG, info.st_size >= 0 {
+            // One byte more than the size: reading it means the file grew while being read.
             let size = Int(info.st_size)
-            var bytes = [UInt8](repeating: 0, count: size)
-            var filled = 0
-            let ok = bytes.withUnsafeMutableBytes { buffer -> Bool in
-                while filled < size {
-                    let count = Glibc.read(descriptor, buffer.baseAddress! + filled, size - filled)
-                    if count < 0 { if errno == EINTR { continue }; return false }
+            var failed = false
+            var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, initialized in
+                var filled = 0
+                while filled < size + 1 {
+                    let count = Glibc.read(descriptor, buffer.baseAddress! + filled, size + 1 - filled)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        failed = true
+                        break
+                    }
                     if count == 0 { break }
                     filled += count
                 }
-                return true
+                initialized = filled
             }
-            guard ok else { return nil }
-            if filled < size { bytes.removeLast(size - filled) }
-            // A file that grew while reading: read the rest.
-            if filled == size, let rest = readAll(descriptor: descriptor), !rest.isEmpty { bytes += rest }
+            guard !failed else { return nil }
+            if bytes.count > size, let rest = readAll(descriptor: descriptor) { bytes += rest }
             return bytes
         }
         return readAll(descriptor: descriptor)

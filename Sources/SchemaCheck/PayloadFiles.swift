@@ -11,7 +11,11 @@ enum PayloadFiles {
         let description: String
     }
 
-    static func expand(_ operands: [String], excluding excludes: [PathGlob]) throws(ExpansionError) -> [String] {
+    /// - Parameter checkingJSONNames: whether an operand named `*.json` (no glob characters)
+    ///   is checked for being a directory too; without it such operands are taken as files
+    ///   (one `stat` less per file for the thousands a shell glob gives; the caller expands
+    ///   again with it when one of them turns out to be a directory).
+    static func expand(_ operands: [String], excluding excludes: [PathGlob], checkingJSONNames: Bool = true) throws(ExpansionError) -> [String] {
         var files: [String] = []
         var seen = Set<String>()
         func add(_ file: String) {
@@ -19,7 +23,7 @@ enum PayloadFiles {
             if seen.insert(file).inserted { files.append(file) }
         }
         for operand in operands {
-            if operand == "-" {
+            if operand == "-" || (!checkingJSONNames && operand.utf8.count > 5 && operand.hasSuffix(".json") && !PathGlob.isPattern(operand)) {
                 add(operand)
             } else if FileSystem.isDirectory(operand) {
                 var found: [String] = []

@@ -22,7 +22,7 @@ public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether `text` holds a glob character (`*`, `?`, `[`).
     public static func isPattern(_ text: String) -> Bool {
-        text.contains { $0 == "*" || $0 == "?" || $0 == "[" }
+        text.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
     }
 
     /// The directory to start a walk from: the leading segments without glob characters.

@@ -1,4 +1,6 @@
+import CommandSupport
 import Dispatch
+import Synchronization
 import JSONCore
 import JSONSchema
 
@@ -187,20 +189,45 @@ public enum SchemaCheckCommand {
     }
 
     static func execute(_ options: Options, io: CommandIO) -> Int32 {
+        let standardInput: [UInt8]? = options.files.contains("-") ? io.readStandardInput() : nil
+        guard let first = execute(options, io: io, standardInput: standardInput, checkingJSONNames: false) else { return 2 }
+        // A directory named like a payload (`fixtures.json/`) was taken for a file: expand again.
+        let missedDirectory = first.results.contains { result in
+            if case .failed = result.outcome { return FileSystem.isDirectory(result.file) }
+            return false
+        }
+        let report = missedDirectory ? execute(options, io: io, standardInput: standardInput, checkingJSONNames: true) : first
+        guard let report else { return 2 }
+        switch options.format {
+        case .text: io.print(report.text(colour: io.outputIsTerminal))
+        case .json: io.print(report.json())
+        case .github: io.print(report.github())
+        case .junit: io.print(report.junit())
+        case .sarif: io.print(report.sarif())
+        }
+        for result in report.results {
+            if case .failed(let message) = result.outcome { io.printError("schema-check: \(message)\n") }
+        }
+        return report.exitStatus
+    }
+
+    /// Expands the operands, loads the models and checks every payload; nil (after saying
+    /// why on standard error) on a usage or schema error.
+    static func execute(_ options: Options, io: CommandIO, standardInput: [UInt8]?, checkingJSONNames: Bool) -> SchemaCheckReport? {
         // The payload files: directories and globs expanded, exclusions left out.
         let files: [String]
         do {
-            files = try PayloadFiles.expand(options.files, excluding: options.excludes)
+            files = try PayloadFiles.expand(options.files, excluding: options.excludes, checkingJSONNames: checkingJSONNames)
         } catch {
             io.printError("schema-check: \(error.description)\n")
-            return 2
+            return nil
         }
         // Each file's schema: the first --map that matches, else -s.
         var names: [String] = []
         for file in files {
             guard let name = options.maps.first(where: { $0.glob.matches(file) })?.schema ?? options.schema else {
                 io.printError("schema-check: no schema for \(file): no --map matches it and no -s was given\n")
-                return 2
+                return nil
             }
             names.append(name)
         }
@@ -210,23 +237,10 @@ public enum SchemaCheckCommand {
             for name in names where compiled[name] == nil { compiled[name] = try loadSchema(name, registry: &registry, options: options) }
         } catch {
             io.printError("schema-check: \(error.description)\n")
-            return 2
+            return nil
         }
-        let standardInput: [UInt8]? = files.contains("-") ? io.readStandardInput() : nil
         let jobs = zip(files, names).map { PayloadChecker.Job(file: $0, schema: compiled[$1]!, schemaName: $1) }
-        let results = PayloadChecker.check(jobs, standardInput: standardInput, maximumSteps: options.maximumSteps)
-        let report = SchemaCheckReport(results: results)
-        switch options.format {
-        case .text: io.print(report.text(colour: io.outputIsTerminal))
-        case .json: io.print(report.json())
-        case .github: io.print(report.github())
-        case .junit: io.print(report.junit())
-        case .sarif: io.print(report.sarif())
-        }
-        for result in results {
-            if case .failed(let message) = result.outcome { io.printError("schema-check: \(message)\n") }
-        }
-        return report.exitStatus
+        return SchemaCheckReport(results: PayloadChecker.check(jobs, standardInput: standardInput, maximumSteps: options.maximumSteps))
     }
 }
 
@@ -289,17 +303,20 @@ public enum PayloadChecker {
     public static func check(_ jobs: [Job], standardInput: [UInt8]?, streamingThreshold: Int = streamingThreshold, maximumSteps: Int? = nil) -> [Result] {
         let slots = ResultSlots(count: jobs.count)
         let workers = min(jobs.count, max(1, System.activeProcessorCount))
-        let chunk = (jobs.count + max(1, workers) - 1) / max(1, workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let start = worker * chunk
-            let end = min(jobs.count, start + chunk)
-            guard start < end else { return }
-            for index in start..<end {
-                var result = checkOne(
-                    jobs[index].file, schema: jobs[index].schema, standardInput: standardInput, streamingThreshold: streamingThreshold,
-                    maximumSteps: maximumSteps)
-                result.schema = jobs[index].schemaName
-                slots.set(index, result)
+        // Workers take batches as they go (a large file or a busy core does not hold the rest up).
+        let next = Atomic<Int>(0)
+        let batch = max(1, min(64, jobs.count / (workers * 8)))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let start = next.wrappingAdd(batch, ordering: .relaxed).oldValue
+                guard start < jobs.count else { return }
+                for index in start..<min(jobs.count, start + batch) {
+                    var result = checkOne(
+                        jobs[index].file, schema: jobs[index].schema, standardInput: standardInput, streamingThreshold: streamingThreshold,
+                        maximumSteps: maximumSteps)
+                    result.schema = jobs[index].schemaName
+                    slots.set(index, result)
+                }
             }
         }
         return slots.values()
@@ -328,6 +345,11 @@ public enum PayloadChecker {
         }
         do throws(JSONSyntaxError) {
             if bytes.count >= streamingThreshold, let elementwise = schema.elementwise {
+                // The common case first: valid, checked on all cores while parsing. Anything
+                // else (errors, a syntax error, a limit) takes the sequential pass below, which
+                // gives the exact report.
+                let valid = bytes.withUnsafeBufferPointer { elementwise.isValid(streaming: $0, limits: limits) }
+                if valid == true { return Result(file: file, outcome: .checked([])) }
                 var errors: [ValidationError] = []
                 var count = 0
                 var budget = ValidationBudget(limits: limits)
