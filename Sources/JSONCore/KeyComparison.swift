@@ -9,7 +9,7 @@ public func sameUTF8(_ a: String, _ b: String) -> Bool {
 
 /// `sameUTF8` for a key known to be ASCII: a text canonically equal to an ASCII text with as
 /// many bytes is that text (every non-ASCII scalar that decomposes to ASCII is longer).
-@inline(__always)
+@inlinable @inline(__always)
 public func sameUTF8(_ a: String, asciiKey b: String) -> Bool {
     a.utf8.count == b.utf8.count && a == b
 }

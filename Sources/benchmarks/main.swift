@@ -165,6 +165,24 @@ func schemaBenchmarks() throws {
     _ = named("all-errors path on a valid payload")
     let errors = measure(settings.runs) { _ = try! items.validate(document) }
     report("all-errors path on a valid payload", seconds: errors, items: count)
+
+    // The peers on the same payload, in the same run.
+    _ = named("peers: ajv and jsonschema-rs")
+    if settings.only.map({ currentName.contains($0) }) ?? true {
+        let (figures, notes) = try Peers.inProcess(payload: bytes, runs: settings.runs)
+        print("\npeers, same payload, same run (Items with Item inlined; each times itself, median of \(settings.runs) runs):")
+        for figure in figures {
+            report("  \(figure.name): parse", seconds: figure.parseSeconds, items: count, bytes: bytes.count)
+            report("  \(figure.name): validate only", seconds: figure.validateSeconds, items: count)
+            if !validate.isNaN {
+                print(String(format: "    validate only, ours / %@: %.2fx the speed", figure.name, figure.validateSeconds / validate))
+            }
+            if !parse.isNaN {
+                print(String(format: "    parse, ours / %@: %.2fx the speed", figure.name, figure.parseSeconds / parse))
+            }
+        }
+        for note in notes { print("  (\(note))") }
+    }
 }
 
 /// Runs a program with posix_spawn (stdout and stderr to /dev/null) and waits for it.
@@ -258,6 +276,13 @@ func commandLineBenchmarks() throws {
     precondition(agreed, "the 1M-item payload must be valid")
     if !whole.isNaN && !inProcess.isNaN {
         print(String(format: "  whole process / in-process parse+validate: %.2fx", whole / inProcess))
+    }
+    _ = named("1M whole process peers")
+    if settings.only.map({ currentName.contains($0) }) ?? true {
+        for (name, seconds) in try Peers.wholeProcess(path: large, runs: settings.runs) {
+            report("whole process: \(name), 1M items", seconds: seconds, items: 1_000_000, bytes: largeBytes.count)
+            if !whole.isNaN { print(String(format: "  schema-check is %.2fx as fast", seconds / whole)) }
+        }
     }
     let memory = PeakMemory()
     spawnAndWait(tool, ["-s", "Items", large], in: root, peak: memory)

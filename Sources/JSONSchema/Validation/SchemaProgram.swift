@@ -140,8 +140,10 @@ public struct ElementwiseValidation: Sendable {
         let limitErrors = Mutex<[ValidationLimitExceeded]>([])
         elements.withUnsafeBufferPointer { buffer in
             let shared = SharedElements(buffer: buffer)
-            let chunk = (buffer.count + cores - 1) / cores
-            DispatchQueue.concurrentPerform(iterations: cores) { part in
+            // More parts than cores: a worker that wakes late still finds work.
+            let parts = min(cores * 4, max(1, buffer.count / 1024))
+            let chunk = (buffer.count + parts - 1) / parts
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let start = part * chunk
                 let end = min(shared.buffer.count, start + chunk)
                 guard start < end else { return }

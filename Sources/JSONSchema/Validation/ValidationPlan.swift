@@ -17,6 +17,23 @@ final class ValidationPlan: Sendable {
         var cost: Int32 = 1
         /// Check ranges: [anyType, number, string, array, object, end).
         var bounds: (Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0)
+        /// The index in `shapes` when the node's object checks form a simple shape, else -1.
+        var shape: Int32 = -1
+    }
+
+    /// The most common object schema, specialised (as ajv and jsonschema-rs specialise):
+    /// `properties` whose schemas only say `type` (scalar types), perhaps `required` and
+    /// `additionalProperties: false`. One pass over the members checks it all.
+    struct Shape {
+        /// The declared names: a range in `names`, with each one's allowed types in `shapeTypes`.
+        var start: Int32
+        var end: Int32
+        /// Where the names' types start in `shapeTypes`.
+        var typeStart: Int32
+        /// Bit k set: the k-th name is required.
+        var requiredMask: UInt32
+        /// No member other than the declared ones is allowed.
+        var closed: Bool
     }
 
     /// A check with only trivial payloads; larger data lives in the tables.
@@ -57,6 +74,9 @@ final class ValidationPlan: Sendable {
     let enums: ContiguousArray<EnumValues>
     let propertyTables: ContiguousArray<PropertySchemas>
     let dependencyTables: ContiguousArray<[(String, Dependency)]>
+    let shapes: ContiguousArray<Shape>
+    /// The allowed types of each shape's names (parallel to the names' range in `names`).
+    let shapeTypes: ContiguousArray<UInt8>
 
     init(_ compiled: [CompiledNode]) {
         var nodes = ContiguousArray<Node>()
@@ -165,6 +185,60 @@ final class ValidationPlan: Sendable {
             }
             nodes.append(plan)
         }
+        // Shapes: object checks that are only `property` (to scalar-type-only leaves),
+        // `required` and `onlyNamed`, on at most 32 names.
+        var shapes = ContiguousArray<Shape>()
+        var shapeTypes = ContiguousArray<UInt8>()
+        func scalarLeafTypes(_ id: Int32) -> UInt8? {
+            var target = Int(id)
+            var hops = 0
+            while nodes[target].reference >= 0, hops < 64 {
+                target = Int(nodes[target].reference)
+                hops += 1
+            }
+            let node = nodes[target]
+            let b = node.bounds
+            guard nodes[target].reference < 0, !node.acceptsEverything, b.0 == b.5,
+                node.types & (TypeSet.array.rawValue | TypeSet.object.rawValue) == 0
+            else { return nil }
+            return node.types
+        }
+        for index in nodes.indices where nodes[index].reference < 0 {
+            let b = nodes[index].bounds
+            guard b.0 == b.4, b.4 < b.5, nodes[index].types == TypeSet.object.rawValue else { continue }
+            var declared: [(name: String, types: UInt8)] = []
+            var required: [String] = []
+            var closed = false
+            var simple = true
+            for check in checks[Int(b.4)..<Int(b.5)] {
+                switch check {
+                case .property(let name, let node):
+                    guard let types = scalarLeafTypes(node) else { simple = false; break }
+                    declared.append((names[Int(name)], types))
+                case .required(let start, let end): required += names[Int(start)..<Int(end)]
+                case .onlyNamed: closed = true
+                default: simple = false
+                }
+                if !simple { break }
+            }
+            // Required names must be declared ones (their types then say any value is fine
+            // when the property schema allowed everything: not a shape then).
+            guard simple, !declared.isEmpty, declared.count <= 32, Set(declared.map(\.name)).count == declared.count,
+                required.allSatisfy({ name in declared.contains { $0.name == name } })
+            else { continue }
+            let start = Int32(names.count)
+            let typeStart = Int32(shapeTypes.count)
+            var mask: UInt32 = 0
+            for (position, entry) in declared.enumerated() {
+                names.append(entry.name)
+                shapeTypes.append(entry.types)
+                if required.contains(entry.name) { mask |= 1 << UInt32(position) }
+            }
+            shapes.append(Shape(start: start, end: Int32(names.count), typeStart: typeStart, requiredMask: mask, closed: closed))
+            nodes[index].shape = Int32(shapes.count - 1)
+        }
+        self.shapes = shapes
+        self.shapeTypes = shapeTypes
         self.nodes = nodes
         self.checks = checks
         self.lists = lists
@@ -195,6 +269,32 @@ final class ValidationPlan: Sendable {
             withEvaluator(pointer) { evaluator in
                 if !pointer.pointee.step(elements.count) { return false }
                 var index = 0
+                // Elements of one shape (the common `items` of a list of records): the same
+                // steps and depth as `isValid` takes, inline, then the one-pass check; an element
+                // the shape cannot decide, or near a limit, goes the general way.
+                var target = Int(id)
+                while nodes[target].reference >= 0 { target = Int(nodes[target].reference) }
+                let node = nodes[target]
+                if node.shape >= 0, !node.isLeaf {
+                    let shape = shapes[Int(node.shape)]
+                    let cost = Int(node.cost)
+                    while index < elements.count {
+                        let element = elements.baseAddress! + index
+                        var decided: Bool? = nil
+                        if pointer.pointee.budget.remaining >= cost, pointer.pointee.depth < ValidationState.uncheckedDepth {
+                            decided = evaluator.shapeValid(shape, object: element.pointee)
+                            if decided != nil { pointer.pointee.budget.remaining -= cost }
+                        }
+                        let valid = decided ?? evaluator.isValid(Int32(id), element)
+                        if !valid {
+                            pointer.pointee.record(String(offset + index))
+                            return false
+                        }
+                        index += 1
+                        if index & 1023 == 0 && stop() { return true }
+                    }
+                    return true
+                }
                 while index < elements.count {
                     if !evaluator.isValid(Int32(id), elements.baseAddress! + index) {
                         pointer.pointee.record(String(offset + index))
@@ -216,11 +316,15 @@ final class ValidationPlan: Sendable {
                         lists.withUnsafeBufferPointer { listBuffer in
                             regexes.withUnsafeBufferPointer { regexBuffer in
                                 numbers.withUnsafeBufferPointer { numberBuffer in
-                                    body(
-                                        Evaluator(
-                                            plan: self, nodes: nodeBuffer, checks: checkBuffer, names: nameBuffer,
-                                            namesAreASCII: asciiBuffer, lists: listBuffer, regexes: regexBuffer,
-                                            numbers: numberBuffer, state: state))
+                                    shapes.withUnsafeBufferPointer { shapeBuffer in
+                                        shapeTypes.withUnsafeBufferPointer { shapeTypeBuffer in
+                                            body(
+                                                Evaluator(
+                                                    plan: self, nodes: nodeBuffer, checks: checkBuffer, names: nameBuffer,
+                                                    namesAreASCII: asciiBuffer, lists: listBuffer, regexes: regexBuffer,
+                                                    numbers: numberBuffer, shapes: shapeBuffer, shapeTypes: shapeTypeBuffer, state: state))
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -241,6 +345,8 @@ private struct Evaluator {
     let lists: UnsafeBufferPointer<Int32>
     let regexes: UnsafeBufferPointer<ECMARegex>
     let numbers: UnsafeBufferPointer<JSONNumber>
+    let shapes: UnsafeBufferPointer<ValidationPlan.Shape>
+    let shapeTypes: UnsafeBufferPointer<UInt8>
     /// Steps, depth and the unwinding path of the call (see `ValidationState`).
     let state: UnsafeMutablePointer<ValidationState>
     let valueOffset = MemoryLayout<JSONObject.Member>.offset(of: \JSONObject.Member.value)!
@@ -248,9 +354,12 @@ private struct Evaluator {
     init(
         plan: ValidationPlan, nodes: UnsafeBufferPointer<ValidationPlan.Node>, checks: UnsafeBufferPointer<ValidationPlan.Check>,
         names: UnsafeBufferPointer<String>, namesAreASCII: UnsafeBufferPointer<Bool>, lists: UnsafeBufferPointer<Int32>,
-        regexes: UnsafeBufferPointer<ECMARegex>, numbers: UnsafeBufferPointer<JSONNumber>, state: UnsafeMutablePointer<ValidationState>
+        regexes: UnsafeBufferPointer<ECMARegex>, numbers: UnsafeBufferPointer<JSONNumber>, shapes: UnsafeBufferPointer<ValidationPlan.Shape>,
+        shapeTypes: UnsafeBufferPointer<UInt8>, state: UnsafeMutablePointer<ValidationState>
     ) {
         self.state = state
+        self.shapes = shapes
+        self.shapeTypes = shapeTypes
         self.regexes = regexes
         self.numbers = numbers
         self.plan = plan
@@ -326,6 +435,7 @@ private struct Evaluator {
             for index in Int(bounds.3)..<Int(bounds.4) where !arrayCheck(checks[index], elements) { return false }
         case .object(let object):
             if bounds.4 == bounds.5 { return true }
+            if node.shape >= 0, let valid = object.members.withUnsafeBufferPointer({ shapeValid(shapes[Int(node.shape)], $0) }) { return valid }
             return object.members.withUnsafeBufferPointer { members in
                 var hint = 0
                 for index in Int(bounds.4)..<Int(bounds.5) where !objectCheck(checks[index], members, object, &hint) { return false }
@@ -450,6 +560,69 @@ private struct Evaluator {
             // The search may have stopped for want of steps the pool can still give.
             if state.pointee.refill() { return search(copy expression, text) }
             return false
+        }
+    }
+
+    /// A shape in one pass over the members; nil (use the general checks) when a declared
+    /// name appears twice.
+    @inline(__always)
+    func shapeValid(_ shape: ValidationPlan.Shape, _ members: UnsafeBufferPointer<JSONObject.Member>) -> Bool? {
+        let start = Int(shape.start), count = Int(shape.end - shape.start)
+        var seen: UInt32 = 0
+        var index = 0
+        // By index and in place: iterating the members would copy (retain) each one.
+        var next = 0  // payloads usually list members in the schema's order: try the next name first
+        while index < members.count {
+            var position = next
+            var tried = 0
+            while tried < count {
+                let name = start + position
+                if namesAreASCII[name] ? sameUTF8(members[index].key, asciiKey: names[name]) : sameUTF8(members[index].key, names[name]) { break }
+                position = position + 1 == count ? 0 : position + 1
+                tried += 1
+            }
+            if tried == count {
+                if shape.closed { return false }
+                index += 1
+                continue
+            }
+            next = position + 1 == count ? 0 : position + 1
+            let bit: UInt32 = 1 << UInt32(position)
+            if seen & bit != 0 { return nil }
+            seen |= bit
+            if !typeAdmits(shapeTypes[Int(shape.typeStart) + position], valuePointer(members, index)) {
+                state.pointee.record(names[start + position])
+                return false
+            }
+            index += 1
+        }
+        return seen & shape.requiredMask == shape.requiredMask
+    }
+
+    /// `shapeValid` on an object value, borrowed (no retain of its members); nil for other
+    /// values and for what the shape cannot decide.
+    @inline(__always)
+    func shapeValid(_ shape: ValidationPlan.Shape, object value: borrowing JSONValue) -> Bool? {
+        switch value {
+        case .object(let object): return object.members.withUnsafeBufferPointer { shapeValid(shape, $0) }
+        default: return nil
+        }
+    }
+
+    /// `typeAdmits` on a value in place (no copy of its payload unless an integer test needs it).
+    @inline(__always)
+    func typeAdmits(_ types: UInt8, _ pointer: UnsafePointer<JSONValue>) -> Bool {
+        if types == 0x7F { return true }
+        switch pointer.pointee {
+        case .null: return types & TypeSet.null.rawValue != 0
+        case .bool: return types & TypeSet.boolean.rawValue != 0
+        case .number:
+            if types & TypeSet.number.rawValue != 0 { return true }
+            guard types & TypeSet.integer.rawValue != 0, case .number(let number) = pointer.pointee else { return false }
+            return number.isInteger
+        case .string: return types & TypeSet.string.rawValue != 0
+        case .array: return types & TypeSet.array.rawValue != 0
+        case .object: return types & TypeSet.object.rawValue != 0
         }
     }
 

@@ -1,0 +1,71 @@
+import JSONCore
+import JSONSchema
+import Testing
+
+/// The one-pass check of simple object shapes against the general checks: the same schema
+/// with `"minProperties": 0` added (which changes nothing but is not a shape) must always
+/// give the same answers.
+@Suite("specialised object shapes agree with the general checks")
+struct ShapeSpecialisationTests {
+    @Test("random shape schemas and payloads, single objects and long arrays (seeded)")
+    func agree() throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("ShapeSpecialisationTests: seed \(seed)")
+        var generator = SeededGenerator(seed: seed)
+        let names = ["ID", "name", "price", "é", "a/b", "tag"]
+        let types = ["number", "integer", "string", "boolean", "null"]
+        for _ in 0..<30 {
+            var properties = JSONObject()
+            let declared = names.shuffled(using: &generator).prefix(Int.random(in: 1...4, using: &generator))
+            for name in declared { properties[name] = ["type": .string(types.randomElement(using: &generator)!)] }
+            var schema = JSONObject()
+            schema["type"] = "object"
+            schema["properties"] = .object(properties)
+            let required = declared.filter { _ in Bool.random(using: &generator) }
+            if !required.isEmpty { schema["required"] = .array(required.map { .string($0) }) }
+            if Bool.random(using: &generator) { schema["additionalProperties"] = false }
+            var general = schema
+            general["minProperties"] = 0
+            let item = try Fixtures.compile(JSONValue.object(schema).description)
+            let itemGeneral = try Fixtures.compile(JSONValue.object(general).description, uri: "urn:test:general")
+            func list(_ items: JSONObject, _ uri: String) throws -> CompiledSchema {
+                var listSchema = JSONObject()
+                listSchema["type"] = "array"
+                listSchema["items"] = .object(items)
+                return try Fixtures.compile(JSONValue.object(listSchema).description, uri: uri)
+            }
+            let shapeList = try list(schema, "urn:test:list")
+            let generalList = try list(general, "urn:test:general-list")
+            var elements: [JSONValue] = []
+            for _ in 0..<(Bool.random(using: &generator) ? 4200 : 20) {
+                var object = JSONObject()
+                for name in names where Int.random(in: 0..<3, using: &generator) > 0 {
+                    let values: [JSONValue] = [1, 2.5, "x", true, .null, [:], []]
+                    object[name] = values.randomElement(using: &generator)!
+                }
+                elements.append(Int.random(in: 0..<20, using: &generator) == 0 ? "not an object" : .object(object))
+            }
+            for element in elements.prefix(40) {
+                #expect(try item.isValid(element) == (try itemGeneral.isValid(element)), "seed \(seed): \(schema) on \(element)")
+            }
+            // Mostly valid long arrays reach the element loop of the parallel yes/no path.
+            let valid = try elements.filter { try itemGeneral.isValid($0) }
+            for array in [JSONValue.array(elements), .array(valid), .array(valid + [elements[0]])] {
+                #expect(try shapeList.isValid(array) == (try generalList.isValid(array)), "seed \(seed): \(schema)")
+            }
+        }
+    }
+}
+
+/// SplitMix64, seeded, so a failing run can be replayed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
