@@ -84,6 +84,23 @@ struct SchemaCheckFormatsTests {
             """
         let result = try runProcess(python, ["-c", script], input: output)
         #expect(result.status == 0, "\(result.error)")
+        // As CI test-report tools read it (junitparser: pip install junitparser).
+        let reader = """
+            import sys
+            try:
+                from junitparser import JUnitXml
+            except ImportError:
+                print("skipped: junitparser is not installed"); sys.exit(0)
+            xml = JUnitXml.fromstring(sys.stdin.buffer.read())
+            print(";".join("%s %d %d %d" % (s.name, s.tests, s.failures, s.errors) for s in xml))
+            """
+        let parsed = try runProcess(python, ["-c", reader], input: output)
+        #expect(parsed.status == 0, "\(parsed.error)")
+        if parsed.output.hasPrefix("skipped") {
+            print("junit: \(parsed.output)")
+        } else {
+            #expect(parsed.output == "Items 3 1 1;Item 1 1 0\n")
+        }
         #expect(
             result.output == """
                 2 ['Items', 'Item']
@@ -114,6 +131,30 @@ struct SchemaCheckFormatsTests {
         #expect(location["physicalLocation"]?["region"]?["startColumn"] == .number(JSONNumber(42)))
         #expect(location["logicalLocations"]?[0]?["fullyQualifiedName"] == "/1/price")
         #expect(location["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue?.hasSuffix("/bad.json") == true)
+        // A SARIF 2.1.0 object model reads it (sarif-pydantic: pip install sarif-pydantic; the
+        // OASIS JSON schema itself cannot be fetched here).
+        guard let python = findPython() else {
+            print("sarif: python3 is not on PATH: the SARIF model check is skipped")
+            return
+        }
+        let check = """
+            import json, sys
+            try:
+                from sarif_pydantic import Sarif
+            except ImportError:
+                print("skipped: sarif-pydantic is not installed"); sys.exit(0)
+            log = Sarif.model_validate(json.loads(sys.stdin.read()))
+            result = log.runs[0].results[0]
+            region = result.locations[0].physical_location.region
+            print(log.version, result.rule_id, region.start_line, region.start_column)
+            """
+        let validated = try runProcess(python, ["-c", check], input: output)
+        #expect(validated.status == 0, "\(validated.error)")
+        if validated.output.hasPrefix("skipped") {
+            print("sarif: \(validated.output)")
+        } else {
+            #expect(validated.output == "2.1.0 type 3 42\n")
+        }
     }
 
     @Test("directories and quoted globs are expanded in sorted order; --exclude leaves files out; --map picks each file's model")
