@@ -10,23 +10,62 @@ enum JSONFuzzing {
             // A refusal names a place inside the input.
             invariant(error.line >= 1 && error.column >= 1, "syntax error without a position: \(error)")
             invariant(error.offset <= bytes.count, "syntax error past the end: \(error.offset) > \(bytes.count)")
+            // Positions in text that is not JSON: no crash, nothing past the end.
+            let positions = JSONPositions.locate(["", "/0", "/a/0/b"], in: Array(bytes))
+            invariant(positions.values.allSatisfy { $0.line >= 1 && $0.column >= 1 }, "a position before the start")
             return
         }
-        // What the writer prints reads back as the same value, and prints the same again.
-        let written = JSONWriter.compact.bytes(value)
-        guard let reread = try? parser.parse(written) else {
-            fatalError("fuzz invariant broken: the writer's output does not parse: \(String(decoding: written, as: UTF8.self))")
+        // Every value's position points at its first character: its opening bracket, quote,
+        // digit, sign or letter, the same one its own writing starts with.
+        var pointers: [(JSONPointer, JSONValue)] = []
+        func collect(_ value: JSONValue, _ pointer: JSONPointer) {
+            guard pointers.count < 256 else { return }
+            pointers.append((pointer, value))
+            switch value {
+            case .object(let object): for member in object { collect(member.value, pointer.appending(member.key)) }
+            case .array(let elements): for (index, element) in elements.enumerated() { collect(element, pointer.appending(index: index)) }
+            default: break
+            }
         }
-        invariant(reread == value, "write then parse changed the value")
-        invariant(reread.hashValue == value.hashValue, "equal values hash differently")
-        invariant(JSONWriter.compact.bytes(reread) == written, "writing is not stable")
-        // Streaming a top-level array gives the elements of the whole parse.
-        var streamed: [JSONValue] = []
-        let isArray = (try? parser.forEachElement(in: bytes) { _, element in streamed.append(element) }) ?? false
-        if case .array(let elements) = value {
-            invariant(isArray && streamed == elements, "streamed elements differ from the parsed array")
-        } else {
-            invariant(!isArray, "streaming took a non-array for an array")
+        collect(value, .root)
+        let input = Array(bytes)
+        let found = JSONPositions.locate(pointers.map(\.0), in: input)
+        for (pointer, expected) in pointers {
+            guard let position = found[pointer] else {
+                // Duplicate keys: the parse keeps the last, the scan finds the first; both are the key's values.
+                continue
+            }
+            let offset = JSONFuzzing.offset(of: position, in: input)
+            invariant(offset < input.count, "position \(position) of \(pointer) is past the end")
+            let actual = input[offset]
+            let starts: Bool
+            switch expected {
+            case .object: starts = actual == UInt8(ascii: "{")
+            case .array: starts = actual == UInt8(ascii: "[")
+            case .string: starts = actual == UInt8(ascii: "\"")
+            case .number: starts = actual == UInt8(ascii: "-") || (actual >= 0x30 && actual <= 0x39)
+            case .bool(let flag): starts = actual == (flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+            case .null: starts = actual == UInt8(ascii: "n")
+            }
+            invariant(starts, "position \(position) of \(pointer) points at byte \(actual), not the start of \(expected)")
         }
+    }
+}
+
+extension JSONFuzzing {
+    /// The byte offset of a 1-based line (LF, CRLF or lone CR) and scalar column.
+    static func offset(of position: JSONPositions.Position, in bytes: [UInt8]) -> Int {
+        var line = 1, index = 0
+        while line < position.line, index < bytes.count {
+            if bytes[index] == 0x0A || (bytes[index] == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) { line += 1 }
+            index += 1
+        }
+        var column = 1
+        while column < position.column, index < bytes.count {
+            index += 1
+            while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
+            column += 1
+        }
+        return index
     }
 }

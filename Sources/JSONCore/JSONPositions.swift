@@ -17,11 +17,16 @@ public enum JSONPositions {
         public var description: String { "\(line):\(column)" }
     }
 
+    /// Pointers deeper than this are left out (the walk recurses once per token, and no
+    /// document the parser accepts by default is deeper than 512).
+    public static let maximumDepth = 1024
+
     /// The positions of the values `pointers` designate in `bytes` (a JSON text). A pointer
-    /// that designates nothing there is left out. Lines end at LF, CRLF or a lone CR.
+    /// that designates nothing there is left out. Lines end at LF, CRLF or a lone CR. With
+    /// duplicate keys, the last one's value is the one found (as the parser keeps it).
     public static func locate(_ pointers: some Sequence<JSONPointer>, in bytes: [UInt8]) -> [JSONPointer: Position] {
         var trie = PointerTrie()
-        for pointer in pointers { trie.insert(pointer) }
+        for pointer in pointers where pointer.tokens.count <= maximumDepth { trie.insert(pointer) }
         guard !trie.isEmpty else { return [:] }
         return bytes.withUnsafeBufferPointer { buffer in
             var scan = PositionScan(bytes: buffer, trie: trie)

@@ -45,19 +45,28 @@ public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
         return PathGlob.match(segments[...], parts[...])
     }
 
+    /// Whole segments against whole segments; `**` matches any number of them. Dynamic
+    /// programming over (pattern position, path position): time is the product of the two
+    /// lengths whatever the pattern, never exponential in its `**`s.
     private static func match(_ pattern: ArraySlice<[Character]>, _ path: ArraySlice<[Character]>) -> Bool {
-        guard let first = pattern.first else { return path.isEmpty }
-        if first == ["*", "*"] {
-            // `**`: zero or more whole segments.
-            var rest = path
-            while true {
-                if match(pattern.dropFirst(), rest) { return true }
-                guard !rest.isEmpty else { return false }
-                rest = rest.dropFirst()
+        let patterns = Array(pattern), parts = Array(path)
+        // reachable[j]: the pattern's first i segments can match the path's first j.
+        var reachable = [Bool](repeating: false, count: parts.count + 1)
+        reachable[0] = true
+        for segment in patterns {
+            var next = [Bool](repeating: false, count: parts.count + 1)
+            if segment == ["*", "*"] {
+                var any = false
+                for j in 0...parts.count {
+                    any = any || reachable[j]
+                    next[j] = any
+                }
+            } else {
+                for j in 0..<parts.count where reachable[j] && matchSegment(segment[...], parts[j][...]) { next[j + 1] = true }
             }
+            reachable = next
         }
-        guard let segment = path.first, matchSegment(first[...], segment[...]) else { return false }
-        return match(pattern.dropFirst(), path.dropFirst())
+        return reachable[parts.count]
     }
 
     /// One segment, iteratively (`*` backtracks to its last position only: linear enough).

@@ -216,6 +216,11 @@ struct SchemaCheckFormatsTests {
         #expect(PathGlob("*a*b*c*").matches("xxaxxbxxcxx"))
         #expect(!PathGlob("*a*b*c*").matches("xxaxxcxxbxx"))
         #expect(PathGlob("fixtures/**/*.json").root == "fixtures")
+        // Many ** against a deep path: answered at once (no backtracking blow-up).
+        let deep = (0..<200).map { "d\($0)" }.joined(separator: "/") + "/file.txt"
+        #expect(!PathGlob(String(repeating: "**/a/", count: 40) + "*.json").matches(deep))
+        #expect(PathGlob(String(repeating: "**/", count: 40) + "file.txt").matches(deep))
+        #expect(!PathGlob(String(repeating: "*", count: 200) + "x").matches(String(repeating: "a", count: 5000)))
     }
 
     func findPython() -> String? {
