@@ -54,6 +54,8 @@ struct SchemaTranslator {
     /// The loaded documents, each at `SchemaTranslator.uri(for:)`: `$ref`s resolve through
     /// JSONSchema's registry, as the gateway's do.
     private var registry = SchemaRegistry()
+    /// References already resolved, by file and reference text.
+    private var resolved: [String: (SchemaDocument, JSONPointer)?] = [:]
     /// Model name → its schema.
     private(set) var models: [String: Located] = [:]
     /// Swift names of models, by model name.
@@ -126,8 +128,13 @@ struct SchemaTranslator {
 
     /// The document and place a `$ref` written at `located` designates (nil: nothing loaded there).
     private mutating func resolve(_ reference: String, at located: Located) throws(GeneratorError) -> (SchemaDocument, JSONPointer)? {
+        // The same reference from the same file resolves the same way: once.
+        let key = located.file + "\u{0}" + reference
+        if let known = resolved[key] { return known }
         do {
-            return try registry.resolve(reference, against: SchemaTranslator.uri(for: located.file))
+            let found = try registry.resolve(reference, against: SchemaTranslator.uri(for: located.file))
+            resolved[key] = .some(found)
+            return found
         } catch {
             throw GeneratorError(file: located.file, pointer: located.pointer + "/$ref", message: "\(reference): \(error.message)")
         }
