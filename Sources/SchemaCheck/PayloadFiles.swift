@@ -19,7 +19,7 @@ enum PayloadFiles {
         var files: [String] = []
         var seen = Set<String>()
         func add(_ file: String) {
-            guard file == "-" || !excludes.contains(where: { $0.matches(file) }) else { return }
+            guard file == "-" || !excluded(file, by: excludes) else { return }
             if seen.insert(file).inserted { files.append(file) }
         }
         for operand in operands {
@@ -49,6 +49,18 @@ enum PayloadFiles {
             }
         }
         return files
+    }
+
+    /// Whether an `--exclude` glob matches the file or a directory it is in (`--exclude
+    /// fixtures/broken` leaves out everything below it, as `.gitignore` would).
+    static func excluded(_ file: String, by excludes: [PathGlob]) -> Bool {
+        guard !excludes.isEmpty else { return false }
+        var path = Substring(file)
+        while true {
+            if excludes.contains(where: { $0.matches(String(path)) }) { return true }
+            guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return false }
+            path = path[..<slash]
+        }
     }
 
     /// Every regular file below `directory` (symbolic links to files included, links to

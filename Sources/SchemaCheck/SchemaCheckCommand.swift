@@ -27,7 +27,8 @@ public enum SchemaCheckCommand {
                                    resolvable by $ref (default: Schemas)
               --map-url PREFIX=DIR read a $ref to a URL starting with PREFIX from DIR + the rest
                                    of the URL (repeatable); nothing is fetched over the network
-              --exclude GLOB       leave out payload files whose path matches GLOB (repeatable)
+              --exclude GLOB       leave out payload files whose path, or a directory they are
+                                   in, matches GLOB (repeatable)
               --format FORMAT      text (default), json, github (workflow-command annotations),
                                    junit (JUnit XML) or sarif (SARIF 2.1.0)
               --no-format-assertions

@@ -247,9 +247,10 @@ extension SchemaCheckReport {
         return String(decoding: JSONWriter.pretty.bytes(document), as: UTF8.self) + "\n"
     }
 
-    /// A relative path as a URI reference (each segment percent-encoded where URIs need it).
+    /// A path as a URI: a relative reference for a relative path (each segment percent-encoded
+    /// where URIs need it), a `file://` URI for an absolute one.
     static func artifactURI(_ path: String) -> String {
-        var output = ""
+        var output = path.hasPrefix("/") ? "file://" : ""
         for byte in path.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
