@@ -104,17 +104,19 @@ let package = Package(
         .executableTarget(name: "fuzz", dependencies: ["FuzzTargets"]),
         // Tests.
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
-        .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
+        .testTarget(name: "JSONCoreTests", dependencies: ["TestSupport", "JSONCore"]),
         .testTarget(
             name: "LambdaEnvironmentsTests",
             dependencies: ["LambdaEnvironments", "LambdaRuntime", "ControlPlane", "APIGateway", "HTTPServer", "HTTPCore", "JSONCore"]),
-        .testTarget(name: "AWSSignatureTests", dependencies: ["AWSSignature"]),
-        .testTarget(name: "ECMARegexTests", dependencies: ["ECMARegex"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore"]),
+        .testTarget(name: "AWSSignatureTests", dependencies: ["TestSupport", "AWSSignature"]),
+        .testTarget(name: "ECMARegexTests", dependencies: ["TestSupport", "ECMARegex"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["TestSupport", "HTTPServer", "HTTPCore"]),
         .testTarget(
             name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "CommandLineTools", "JSONCore", "ClientRuntime", "StoreClient"], exclude: ["Fixtures"]),
         // A second, richer generated API (Tests/ClientGeneratorTests/Fixtures/StoreAPI.json), compiled.
         .target(name: "StoreClient", dependencies: ["ClientRuntime"], path: "Tests/StoreClient"),
+        // What the test targets share: a seeded random-number generator.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ItemsClientTests", dependencies: ["ItemsClient", "GatewayTesting", "APIGateway", "ControlPlane", "ItemsService"]),
         // The README's Swift examples: each is a file here, shown verbatim in the README (a test
         // checks they match), compiled with the tests and run by them.
@@ -129,10 +131,10 @@ let package = Package(
             name: "APIGatewayTests",
             dependencies: [
                 "APIGateway", "APIModel", "AWSSignature", "ClientGenerator", "ControlPlane", "ItemsService", "LambdaRuntime", "HTTPCore", "JSONCore",
-                "MappingTemplates",
+                "MappingTemplates", "TestSupport",
             ]),
         .testTarget(
-            name: "JSONSchemaTests", dependencies: ["JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
+            name: "JSONSchemaTests", dependencies: ["TestSupport", "JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
         .testTarget(
             name: "CommandLineToolsTests",
             dependencies: ["CommandLineTools", "CommandSupport", "SchemaCheck", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates"]),

@@ -82,7 +82,7 @@ struct SchemaTranslator {
         self.apiFile = apiFile
         self.options = options
         for (name, document) in documents where name != apiFile {
-            registry.add(document, uri: SchemaTranslator.uri(for: name), source: name, modelName: SchemaTranslator.baseName(name))
+            registry.add(document, uri: SchemaTranslator.uri(for: name), source: name, modelName: SchemaRegistry.modelName(forPath: name))
         }
         registry.add(interface.document, uri: SchemaTranslator.uri(for: apiFile), source: apiFile)
         // Model URLs name the API's models first (as API Gateway's do), then files of that name.
@@ -115,13 +115,6 @@ struct SchemaTranslator {
     /// between files resolve as paths do (`../common/Error.json`).
     static func uri(for file: String) -> String {
         SchemaURI.resolve(file, against: "file:///definition/")
-    }
-
-    /// `models/Item.json` → `Item`.
-    static func baseName(_ file: String) -> String {
-        var name = Substring(file.split(separator: "/").last ?? Substring(file))
-        if name.hasSuffix(".json") { name = name.dropLast(5) }
-        return String(name)
     }
 
     // MARK: - References
@@ -160,7 +153,7 @@ struct SchemaTranslator {
         }
         if tokens.isEmpty {
             if let name = modelForFile[file] { return name }
-            let name = SchemaTranslator.baseName(file)
+            let name = SchemaRegistry.modelName(forPath: file)
             modelForFile[file] = name
             register(name, Located(schema: document.root, file: file, pointer: ""))
             return name

@@ -35,7 +35,7 @@ enum JSONFuzzing {
                 // Duplicate keys: the parse keeps the last, the scan finds the first; both are the key's values.
                 continue
             }
-            let offset = JSONFuzzing.offset(of: position, in: input)
+            let offset = JSONPositions.offset(of: position, in: input)
             invariant(offset < input.count, "position \(position) of \(pointer) is past the end")
             let actual = input[offset]
             let starts: Bool
@@ -52,20 +52,3 @@ enum JSONFuzzing {
     }
 }
 
-extension JSONFuzzing {
-    /// The byte offset of a 1-based line (LF, CRLF or lone CR) and scalar column.
-    static func offset(of position: JSONPositions.Position, in bytes: [UInt8]) -> Int {
-        var line = 1, index = 0
-        while line < position.line, index < bytes.count {
-            if bytes[index] == 0x0A || (bytes[index] == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) { line += 1 }
-            index += 1
-        }
-        var column = 1
-        while column < position.column, index < bytes.count {
-            index += 1
-            while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
-            column += 1
-        }
-        return index
-    }
-}

@@ -17,6 +17,24 @@ public enum JSONPositions {
         public var description: String { "\(line):\(column)" }
     }
 
+    /// The byte offset in `bytes` of a position `locate` reported there (the inverse mapping:
+    /// lines end at LF, CRLF or a lone CR; columns count Unicode scalars); `bytes.count` when
+    /// it lies past the end.
+    public static func offset(of position: Position, in bytes: [UInt8]) -> Int {
+        var line = 1, index = 0
+        while line < position.line, index < bytes.count {
+            if bytes[index] == 0x0A || (bytes[index] == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) { line += 1 }
+            index += 1
+        }
+        var column = 1
+        while column < position.column, index < bytes.count {
+            index += 1
+            while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
+            column += 1
+        }
+        return index
+    }
+
     /// Pointers deeper than this are left out (the walk recurses once per token, and no
     /// document the parser accepts by default is deeper than 512).
     public static let maximumDepth = 1024
@@ -170,49 +188,10 @@ struct PositionScan {
         let end = skipString(start)
         let body = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<max(start + 1, end - 1)])
         guard body.contains(UInt8(ascii: "\\")) else { return (String(decoding: body, as: UTF8.self), end) }
-        // Rare: escapes. Decode them as the parser would.
-        var scalars = String.UnicodeScalarView()
-        var index = 0
-        var pendingHigh: UInt32? = nil
-        let decodedBody = String(decoding: body, as: UTF8.self)
-        let units = Array(decodedBody.unicodeScalars)
-        while index < units.count {
-            let scalar = units[index]
-            guard scalar == "\\", index + 1 < units.count else {
-                scalars.append(scalar)
-                index += 1
-                continue
-            }
-            let escape = units[index + 1]
-            index += 2
-            switch escape {
-            case "n": scalars.append("\n")
-            case "t": scalars.append("\t")
-            case "r": scalars.append("\r")
-            case "b": scalars.append("\u{08}")
-            case "f": scalars.append("\u{0C}")
-            case "u":
-                guard index + 4 <= units.count, let value = UInt32(String(String.UnicodeScalarView(units[index..<(index + 4)])), radix: 16) else {
-                    return (decodedBody, end)
-                }
-                index += 4
-                if (0xD800..<0xDC00).contains(value) {
-                    pendingHigh = value
-                    continue
-                }
-                if (0xDC00..<0xE000).contains(value), let high = pendingHigh {
-                    let combined = 0x10000 + ((high - 0xD800) << 10) + (value - 0xDC00)
-                    if let scalar = Unicode.Scalar(combined) { scalars.append(scalar) }
-                } else if let scalar = Unicode.Scalar(value) {
-                    scalars.append(scalar)
-                }
-                pendingHigh = nil
-                continue
-            default: scalars.append(escape)
-            }
-            pendingHigh = nil
-        }
-        return (String(scalars), end)
+        // Rare: escapes. The parser decodes them.
+        let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        let decoded = (try? JSONParser().parse(text))?.stringValue
+        return (decoded ?? String(decoding: body, as: UTF8.self), end)
     }
 
     /// Records the position of `offset`: lines counted from where the last count stopped.

@@ -88,7 +88,7 @@ public enum ParallelParsing {
     }
 }
 
-/// The input, shared read-only by the workers for the duration of one parse call.
+/// The input, shared read-only by the workers for the duration of one parse or walk.
 private struct ReadOnlyBytes: @unchecked Sendable {
     // Safety: the buffer is only read, and the caller keeps it alive until
     // `concurrentPerform` returns.
@@ -154,7 +154,7 @@ extension JSONParser {
     ) -> ConcurrentElementWalk {
         guard let ranges = ParallelParsing.chunks(bytes, parts: parts) else { return .sequentialNeeded }
         let counts = WalkCounts(count: ranges.count)
-        let shared = ReadOnlyBytesForWalk(buffer: bytes)
+        let shared = ReadOnlyBytes(buffer: bytes)
         let options = self.options
         DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
             let range = ranges[part]
@@ -175,12 +175,6 @@ extension JSONParser {
         }
         return counts.outcome
     }
-}
-
-/// The input, shared read-only by the workers of one walk.
-private struct ReadOnlyBytesForWalk: @unchecked Sendable {
-    // Safety: only read, and the caller keeps it alive until `concurrentPerform` returns.
-    let buffer: UnsafeBufferPointer<UInt8>
 }
 
 /// Per-part element counts and the first reason a walk ended early.

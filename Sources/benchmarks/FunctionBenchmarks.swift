@@ -50,7 +50,7 @@ func functionBenchmarks() throws {
             sys.stdout.seek(0); sys.stdout.truncate()
         sys.__stdout__.write("%f" % ((time.perf_counter() - start) / n * 1000))
         """
-    let own = Double(try run(python, ["-c", ownScript]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
+    let own = Double(runCommand([python, "-c", ownScript]).output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
 
     func latencies(_ control: ControlPlane, key: String) -> (p50: Double, p99: Double) {
         let request = HTTPRequest(method: "GET", target: "/dev/items/3", headers: ["x-api-key": key])
@@ -134,19 +134,6 @@ func functionBenchmarks() throws {
         let result = medianLoad(wrk: wrk, url: base.url + "/dev/items/3", key: key, duration: duration)
         printLoad("http: wrk -t2 -c50 -d\(duration)s GET /dev/items/3 (Python), warm", result)
     }
-}
-
-/// Runs a command and returns its standard output.
-private func run(_ executable: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
 }
 
 /// Removes `path` and exits 130 when the process gets SIGINT (the child processes in its

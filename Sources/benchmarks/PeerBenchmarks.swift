@@ -79,7 +79,7 @@ enum Peers {
         var runners: [(String, [String], String, String, [String: String])] = []
         var skipped: [String] = []
         if let node = findTool("node") {
-            if run([node, "-e", "require('ajv')"], environment: nodeEnvironment).status == 0 {
+            if runCommand([node, "-e", "require('ajv')"], environment: nodeEnvironment).status == 0 {
                 runners.append(("ajv 6 (Node)", [node], ajvScript, ajvWhole, nodeEnvironment))
             } else {
                 skipped.append("ajv: node has no ajv (apt-get install node-ajv)")
@@ -88,7 +88,7 @@ enum Peers {
             skipped.append("ajv: node is not on PATH")
         }
         if let python = findTool("python3") {
-            if run([python, "-c", "import jsonschema_rs"], environment: ProcessInfo.processInfo.environment).status == 0 {
+            if runCommand([python, "-c", "import jsonschema_rs"], environment: ProcessInfo.processInfo.environment).status == 0 {
                 runners.append(("jsonschema-rs (Python)", [python], jsonschemaRsScript, jsonschemaRsWhole, ProcessInfo.processInfo.environment))
             } else {
                 skipped.append("jsonschema-rs: python3 has no jsonschema_rs (pip install jsonschema-rs)")
@@ -113,7 +113,7 @@ enum Peers {
         for (index, runner) in runners.enumerated() {
             let script = directory + "/peer-\(index)"
             try runner.script.write(toFile: script, atomically: true, encoding: .utf8)
-            let result = run(runner.command + [script, directory + "/items-schema.json", directory + "/payload.json", String(runs)], environment: runner.environment)
+            let result = runCommand(runner.command + [script, directory + "/items-schema.json", directory + "/payload.json", String(runs)], environment: runner.environment)
             let numbers = result.output.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
             guard result.status == 0, numbers.count == 2 else {
                 notes.append("\(runner.name): failed (\(result.error.prefix(200)))")
@@ -138,7 +138,7 @@ enum Peers {
             var times: [Double] = []
             for _ in 0..<runs {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let result = run(runner.command + [script, directory + "/items-schema.json", path], environment: runner.environment)
+                let result = runCommand(runner.command + [script, directory + "/items-schema.json", path], environment: runner.environment)
                 guard result.status == 0 else { break }
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             }
@@ -147,19 +147,20 @@ enum Peers {
         }
         return results
     }
+}
 
-    static func run(_ command: [String], environment: [String: String]) -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.environment = environment
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        guard (try? process.run()) != nil else { return (-1, "", "cannot start \(command[0])") }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-    }
+/// Runs a command to its end: exit status, standard output, standard error.
+func runCommand(_ command: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> (status: Int32, output: String, error: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: command[0])
+    process.arguments = Array(command.dropFirst())
+    process.environment = environment
+    let output = Pipe(), error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    guard (try? process.run()) != nil else { return (-1, "", "cannot start \(command[0])") }
+    let out = output.fileHandleForReading.readDataToEndOfFile()
+    let err = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
 }

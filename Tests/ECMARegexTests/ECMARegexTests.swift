@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import ECMARegex
@@ -150,7 +151,7 @@ struct ECMARegexLimitTests {
     func pikeAgreesWithBacktracking() throws {
         let seed = UInt64.random(in: 1...UInt64.max)
         print("ECMARegex agreement test seed: \(seed)")
-        var generator = SplitMix(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         let atoms = ["a", "b", "[ab]", ".", "\\w", "\\b", "\\B", "(?:a|b)", "(a|)", "()", "^", "$", "[^a]", "\\d"]
         let quantifiers = ["", "", "*", "+", "?", "{0,2}", "{1,3}", "*?", "+?"]
         func pattern(_ depth: Int) -> String {
@@ -189,15 +190,3 @@ struct ECMARegexLimitTests {
     }
 }
 
-/// SplitMix64, seeded, so that a failing run can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_B9E9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

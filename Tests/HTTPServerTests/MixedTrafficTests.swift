@@ -2,19 +2,9 @@
 import Foundation
 import Glibc
 import HTTPServer
+import TestSupport
 import Testing
 
-/// A small seeded generator, so that a failing mix can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
 
 /// Many client threads at once against the server's threads, mixing good requests with
 /// garbage, half requests, abandoned pipelines and resets: connections come and go and their
@@ -28,7 +18,7 @@ struct SplitMix64: RandomNumberGenerator {
         let port = server.port
         let failures = ThreadSafeList<String>()
         onThreads(8) { worker in
-            var random = SplitMix64(state: UInt64(worker))
+            var random = SeededGenerator(seed: UInt64(worker))
             for round in 0..<150 {
                 do {
                     if let failure = try Self.play(kind: Int.random(in: 0..<5, using: &random), port: port, worker: worker, round: round, &random) {
@@ -51,7 +41,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     /// One client's turn; a description of what went wrong, or nil.
-    static func play(kind: Int, port: Int, worker: Int, round: Int, _ random: inout SplitMix64) throws -> String? {
+    static func play(kind: Int, port: Int, worker: Int, round: Int, _ random: inout SeededGenerator) throws -> String? {
         let client = try RawClient(port: port, timeout: 3)
         let tag = "/m/\(worker)/\(round)"
         switch kind {

@@ -1,4 +1,5 @@
 import JSONCore
+import TestSupport
 import Testing
 
 @Suite("JSONPositions: the line and column of the value a pointer designates")
@@ -37,7 +38,7 @@ struct JSONPositionsTests {
             let found = JSONPositions.locate(pointers.map(\.0), in: bytes)
             for (pointer, expected) in pointers {
                 let position = try #require(found[pointer], "seed \(seed): \(pointer) not found")
-                let offset = JSONPositionsTests.offset(of: position, in: bytes)
+                let offset = JSONPositions.offset(of: position, in: bytes)
                 // The text at the position is the value's own writing (scalars), or its bracket.
                 let written = writer.bytes(expected)
                 switch expected {
@@ -57,22 +58,6 @@ struct JSONPositionsTests {
         case .array(let elements): for (index, element) in elements.enumerated() { collect(element, at: pointer.appending(index: index), into: &list) }
         default: break
         }
-    }
-
-    /// The byte offset of a 1-based line and scalar column.
-    static func offset(of position: JSONPositions.Position, in bytes: [UInt8]) -> Int {
-        var line = 1, index = 0
-        while line < position.line, index < bytes.count {
-            if bytes[index] == 0x0A { line += 1 }
-            index += 1
-        }
-        var column = 1
-        while column < position.column, index < bytes.count {
-            index += 1
-            while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
-            column += 1
-        }
-        return index
     }
 
     static func randomValue(depth: Int, _ generator: inout SeededGenerator) -> JSONValue {

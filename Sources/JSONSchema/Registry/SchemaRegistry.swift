@@ -167,7 +167,9 @@ public struct SchemaRegistry: Sendable {
         return SchemaURI.removeDotSegments(cwd + "/" + path)
     }
 
-    static func modelName(forPath path: String) -> String {
+    /// The model name a file registers under: its base name without `.json`
+    /// (`models/Item.json` → `Item`).
+    public static func modelName(forPath path: String) -> String {
         var name = Substring(path.split(separator: "/").last ?? Substring(path))
         if name.hasSuffix(".json") { name = name.dropLast(5) }
         return String(name)
