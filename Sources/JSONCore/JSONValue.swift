@@ -197,3 +197,15 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         hasher.combine(combined)
     }
 }
+
+extension UnsafePointer where Pointee == JSONValue {
+    /// The members of the object this points at, in place (no copy, no reference count
+    /// traffic); nil when it is not an object. The buffer is valid while the pointed-at value
+    /// is alive and unchanged: for walking a document that is not mutated meanwhile.
+    @inlinable @inline(__always)
+    public var objectMembers: UnsafeBufferPointer<JSONObject.Member>? {
+        // The copy and its release are adjacent here, so the optimiser removes both.
+        guard case .object(let object) = pointee else { return nil }
+        return object.members.withUnsafeBufferPointer { $0 }
+    }
+}

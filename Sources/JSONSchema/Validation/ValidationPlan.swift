@@ -25,15 +25,22 @@ final class ValidationPlan: Sendable {
     /// `properties` whose schemas only say `type` (scalar types), perhaps `required` and
     /// `additionalProperties: false`. One pass over the members checks it all.
     struct Shape {
-        /// The declared names: a range in `names`, with each one's allowed types in `shapeTypes`.
+        /// The declared names: a range in `names`, each one's entry in `shapeEntries`.
         var start: Int32
         var end: Int32
-        /// Where the names' types start in `shapeTypes`.
+        /// Where the names' entries start in `shapeEntries`.
         var typeStart: Int32
         /// Bit k set: the k-th name is required.
         var requiredMask: UInt32
         /// No member other than the declared ones is allowed.
         var closed: Bool
+    }
+
+    /// One declared name of a shape: its stored form (for a two-word comparison with a
+    /// member's key, see `sameRepresentation`) and its allowed types.
+    struct ShapeEntry {
+        var key: (UInt64, UInt64)
+        var types: UInt8
     }
 
     /// A check with only trivial payloads; larger data lives in the tables.
@@ -75,8 +82,8 @@ final class ValidationPlan: Sendable {
     let propertyTables: ContiguousArray<PropertySchemas>
     let dependencyTables: ContiguousArray<[(String, Dependency)]>
     let shapes: ContiguousArray<Shape>
-    /// The allowed types of each shape's names (parallel to the names' range in `names`).
-    let shapeTypes: ContiguousArray<UInt8>
+    /// Each shape's names (parallel to the names' range in `names`).
+    let shapeEntries: ContiguousArray<ShapeEntry>
 
     init(_ compiled: [CompiledNode]) {
         var nodes = ContiguousArray<Node>()
@@ -188,7 +195,7 @@ final class ValidationPlan: Sendable {
         // Shapes: object checks that are only `property` (to scalar-type-only leaves),
         // `required` and `onlyNamed`, on at most 32 names.
         var shapes = ContiguousArray<Shape>()
-        var shapeTypes = ContiguousArray<UInt8>()
+        var shapeEntries = ContiguousArray<ShapeEntry>()
         func scalarLeafTypes(_ id: Int32) -> UInt8? {
             var target = Int(id)
             var hops = 0
@@ -227,18 +234,23 @@ final class ValidationPlan: Sendable {
                 required.allSatisfy({ name in declared.contains { $0.name == name } })
             else { continue }
             let start = Int32(names.count)
-            let typeStart = Int32(shapeTypes.count)
+            let typeStart = Int32(shapeEntries.count)
             var mask: UInt32 = 0
             for (position, entry) in declared.enumerated() {
                 names.append(entry.name)
-                shapeTypes.append(entry.types)
+                #if _pointerBitWidth(_64)
+                    let key = storedForm(of: entry.name)
+                #else
+                    let key: (UInt64, UInt64) = (0, 0)
+                #endif
+                shapeEntries.append(ShapeEntry(key: key, types: entry.types))
                 if required.contains(entry.name) { mask |= 1 << UInt32(position) }
             }
             shapes.append(Shape(start: start, end: Int32(names.count), typeStart: typeStart, requiredMask: mask, closed: closed))
             nodes[index].shape = Int32(shapes.count - 1)
         }
         self.shapes = shapes
-        self.shapeTypes = shapeTypes
+        self.shapeEntries = shapeEntries
         self.nodes = nodes
         self.checks = checks
         self.lists = lists
@@ -282,7 +294,7 @@ final class ValidationPlan: Sendable {
                         let element = elements.baseAddress! + index
                         var decided: Bool? = nil
                         if pointer.pointee.budget.remaining >= cost, pointer.pointee.depth < ValidationState.uncheckedDepth {
-                            decided = evaluator.shapeValid(shape, object: element.pointee)
+                            if let members = element.objectMembers { decided = evaluator.shapeValid(shape, members) }
                             if decided != nil { pointer.pointee.budget.remaining -= cost }
                         }
                         let valid = decided ?? evaluator.isValid(Int32(id), element)
@@ -317,12 +329,12 @@ final class ValidationPlan: Sendable {
                             regexes.withUnsafeBufferPointer { regexBuffer in
                                 numbers.withUnsafeBufferPointer { numberBuffer in
                                     shapes.withUnsafeBufferPointer { shapeBuffer in
-                                        shapeTypes.withUnsafeBufferPointer { shapeTypeBuffer in
+                                        shapeEntries.withUnsafeBufferPointer { shapeEntryBuffer in
                                             body(
                                                 Evaluator(
                                                     plan: self, nodes: nodeBuffer, checks: checkBuffer, names: nameBuffer,
                                                     namesAreASCII: asciiBuffer, lists: listBuffer, regexes: regexBuffer,
-                                                    numbers: numberBuffer, shapes: shapeBuffer, shapeTypes: shapeTypeBuffer, state: state))
+                                                    numbers: numberBuffer, shapes: shapeBuffer, shapeEntries: shapeEntryBuffer, state: state))
                                         }
                                     }
                                 }
@@ -346,20 +358,21 @@ private struct Evaluator {
     let regexes: UnsafeBufferPointer<ECMARegex>
     let numbers: UnsafeBufferPointer<JSONNumber>
     let shapes: UnsafeBufferPointer<ValidationPlan.Shape>
-    let shapeTypes: UnsafeBufferPointer<UInt8>
+    let shapeEntries: UnsafeBufferPointer<ValidationPlan.ShapeEntry>
     /// Steps, depth and the unwinding path of the call (see `ValidationState`).
     let state: UnsafeMutablePointer<ValidationState>
     let valueOffset = MemoryLayout<JSONObject.Member>.offset(of: \JSONObject.Member.value)!
+    let keyOffset = MemoryLayout<JSONObject.Member>.offset(of: \JSONObject.Member.key)!
 
     init(
         plan: ValidationPlan, nodes: UnsafeBufferPointer<ValidationPlan.Node>, checks: UnsafeBufferPointer<ValidationPlan.Check>,
         names: UnsafeBufferPointer<String>, namesAreASCII: UnsafeBufferPointer<Bool>, lists: UnsafeBufferPointer<Int32>,
         regexes: UnsafeBufferPointer<ECMARegex>, numbers: UnsafeBufferPointer<JSONNumber>, shapes: UnsafeBufferPointer<ValidationPlan.Shape>,
-        shapeTypes: UnsafeBufferPointer<UInt8>, state: UnsafeMutablePointer<ValidationState>
+        shapeEntries: UnsafeBufferPointer<ValidationPlan.ShapeEntry>, state: UnsafeMutablePointer<ValidationState>
     ) {
         self.state = state
         self.shapes = shapes
-        self.shapeTypes = shapeTypes
+        self.shapeEntries = shapeEntries
         self.regexes = regexes
         self.numbers = numbers
         self.plan = plan
@@ -433,14 +446,13 @@ private struct Evaluator {
             for index in Int(bounds.2)..<Int(bounds.3) where !stringCheck(checks[index], text) { return false }
         case .array(let elements):
             for index in Int(bounds.3)..<Int(bounds.4) where !arrayCheck(checks[index], elements) { return false }
-        case .object(let object):
+        case .object:
             if bounds.4 == bounds.5 { return true }
-            if node.shape >= 0, let valid = object.members.withUnsafeBufferPointer({ shapeValid(shapes[Int(node.shape)], $0) }) { return valid }
-            return object.members.withUnsafeBufferPointer { members in
-                var hint = 0
-                for index in Int(bounds.4)..<Int(bounds.5) where !objectCheck(checks[index], members, object, &hint) { return false }
-                return true
-            }
+            guard let members = pointer.objectMembers else { return true }
+            if node.shape >= 0, let valid = shapeValid(shapes[Int(node.shape)], members) { return valid }
+            var hint = 0
+            for index in Int(bounds.4)..<Int(bounds.5) where !objectCheck(checks[index], members, pointer, &hint) { return false }
+            return true
         case .null, .bool:
             break
         }
@@ -567,46 +579,45 @@ private struct Evaluator {
     /// name appears twice.
     @inline(__always)
     func shapeValid(_ shape: ValidationPlan.Shape, _ members: UnsafeBufferPointer<JSONObject.Member>) -> Bool? {
+        guard let base = members.baseAddress else { return shape.requiredMask == 0 }
         let start = Int(shape.start), count = Int(shape.end - shape.start)
+        let entries = shapeEntries.baseAddress! + Int(shape.typeStart)
         var seen: UInt32 = 0
-        var index = 0
-        // By index and in place: iterating the members would copy (retain) each one.
         var next = 0  // payloads usually list members in the schema's order: try the next name first
-        while index < members.count {
+        // By index and in place: iterating the members would copy (retain) each one.
+        for index in 0..<members.count {
             var position = next
-            var tried = 0
-            while tried < count {
-                let name = start + position
-                if namesAreASCII[name] ? sameUTF8(members[index].key, asciiKey: names[name]) : sameUTF8(members[index].key, names[name]) { break }
-                position = position + 1 == count ? 0 : position + 1
-                tried += 1
-            }
-            if tried == count {
-                if shape.closed { return false }
-                index += 1
-                continue
+            #if _pointerBitWidth(_64)
+                // The key's stored form read in place; equal to the expected name's, it is that name.
+                let key = (UnsafeRawPointer(base + index) + keyOffset).load(as: (UInt64, UInt64).self)
+                let expected = entries[position].key
+                let predicted = key.0 == expected.0 && key.1 == expected.1
+            #else
+                let predicted = false
+            #endif
+            if !predicted {
+                var tried = 0
+                while tried < count {
+                    let name = start + position
+                    if namesAreASCII[name] ? sameUTF8(base[index].key, asciiKey: names[name]) : sameUTF8(base[index].key, names[name]) { break }
+                    position = position + 1 == count ? 0 : position + 1
+                    tried += 1
+                }
+                if tried == count {
+                    if shape.closed { return false }
+                    continue
+                }
             }
             next = position + 1 == count ? 0 : position + 1
-            let bit: UInt32 = 1 << UInt32(position)
+            let bit: UInt32 = 1 &<< UInt32(truncatingIfNeeded: position)
             if seen & bit != 0 { return nil }
             seen |= bit
-            if !typeAdmits(shapeTypes[Int(shape.typeStart) + position], valuePointer(members, index)) {
+            if !typeAdmits(entries[position].types, valuePointer(members, index)) {
                 state.pointee.record(names[start + position])
                 return false
             }
-            index += 1
         }
         return seen & shape.requiredMask == shape.requiredMask
-    }
-
-    /// `shapeValid` on an object value, borrowed (no retain of its members); nil for other
-    /// values and for what the shape cannot decide.
-    @inline(__always)
-    func shapeValid(_ shape: ValidationPlan.Shape, object value: borrowing JSONValue) -> Bool? {
-        switch value {
-        case .object(let object): return object.members.withUnsafeBufferPointer { shapeValid(shape, $0) }
-        default: return nil
-        }
     }
 
     /// `typeAdmits` on a value in place (no copy of its payload unless an integer test needs it).
@@ -655,7 +666,8 @@ private struct Evaluator {
     }
 
     func objectCheck(
-        _ check: ValidationPlan.Check, _ members: UnsafeBufferPointer<JSONObject.Member>, _ object: JSONObject, _ hint: inout Int
+        _ check: ValidationPlan.Check, _ members: UnsafeBufferPointer<JSONObject.Member>, _ object: UnsafePointer<JSONValue>,
+        _ hint: inout Int
     ) -> Bool {
         switch check {
         case .property(let name, let id):
@@ -683,23 +695,26 @@ private struct Evaluator {
         case .properties(let table):
             let schemas = plan.propertyTables[Int(table)]
             if !state.pointee.step(members.count) { return false }
-            for member in members {
+            // By index and in place: iterating the members would copy (retain) each one.
+            for position in 0..<members.count {
+                let key = members[position].key
+                let value = valuePointer(members, position)
                 var matched = false
-                if let id = schemas.schema(named: member.key) {
+                if let id = schemas.schema(named: key) {
                     matched = true
-                    if !isValid(Int32(id), member.value) {
-                        state.pointee.record(member.key)
+                    if !isValid(Int32(id), value) {
+                        state.pointee.record(key)
                         return false
                     }
                 }
                 for (_, expression, id) in schemas.patterns {
-                    guard search(expression, member.key) else {
-                        if state.pointee.unwinding { state.pointee.record(member.key); return false }
+                    guard search(expression, key) else {
+                        if state.pointee.unwinding { state.pointee.record(key); return false }
                         continue
                     }
                     matched = true
-                    if !isValid(Int32(id), member.value) {
-                        state.pointee.record(member.key)
+                    if !isValid(Int32(id), value) {
+                        state.pointee.record(key)
                         return false
                     }
                 }
@@ -708,8 +723,8 @@ private struct Evaluator {
                     case .anything: break
                     case .nothing: return false
                     case .schema(let id):
-                        if !isValid(Int32(id), member.value) {
-                            state.pointee.record(member.key)
+                        if !isValid(Int32(id), value) {
+                            state.pointee.record(key)
                             return false
                         }
                     }
@@ -717,10 +732,11 @@ private struct Evaluator {
             }
             return true
         case .dependencies(let table):
-            for (name, dependency) in plan.dependencyTables[Int(table)] where object.contains(key: name) {
+            func contains(_ key: String) -> Bool { members.contains { sameUTF8($0.key, key) } }
+            for (name, dependency) in plan.dependencyTables[Int(table)] where contains(name) {
                 switch dependency {
-                case .properties(let required): if required.contains(where: { !object.contains(key: $0) }) { return false }
-                case .schema(let id): if !isValid(Int32(id), .object(object)) { return false }
+                case .properties(let required): if required.contains(where: { !contains($0) }) { return false }
+                case .schema(let id): if !isValid(Int32(id), object) { return false }
                 }
             }
             return true
