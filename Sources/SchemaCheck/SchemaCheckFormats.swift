@@ -189,7 +189,8 @@ extension SchemaCheckReport {
             var object = JSONObject()
             object["physicalLocation"] = .object(physical)
             if let pointer {
-                let logical: JSONValue = [["fullyQualifiedName": .string(pointer), "kind": "member"]]
+                // "value": SARIF's kind for a value in a JSON document (beside object, array, property).
+                let logical: JSONValue = [["fullyQualifiedName": .string(pointer), "kind": "value"]]
                 object["logicalLocations"] = logical
             }
             return .object(object)

@@ -130,6 +130,7 @@ struct SchemaCheckFormatsTests {
         #expect(location["physicalLocation"]?["region"]?["startLine"] == .number(JSONNumber(3)))
         #expect(location["physicalLocation"]?["region"]?["startColumn"] == .number(JSONNumber(42)))
         #expect(location["logicalLocations"]?[0]?["fullyQualifiedName"] == "/1/price")
+        #expect(location["logicalLocations"]?[0]?["kind"] == "value")  // SARIF's kind for a JSON value
         #expect(location["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue == "file://" + bad)
         // A SARIF 2.1.0 object model reads it (sarif-pydantic: pip install sarif-pydantic; the
         // OASIS JSON schema itself cannot be fetched here).
