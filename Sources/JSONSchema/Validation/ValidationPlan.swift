@@ -608,7 +608,7 @@ private struct Evaluator {
                     continue
                 }
             }
-            next = position + 1 == count ? 0 : position + 1
+            next = position &+ 1 == count ? 0 : position &+ 1
             let bit: UInt32 = 1 &<< UInt32(truncatingIfNeeded: position)
             if seen & bit != 0 { return nil }
             seen |= bit
