@@ -157,6 +157,9 @@ struct JSONReader {
     /// small buffers; one without arrays allocates no element buffer).
     let elementStack: MoveStack<JSONValue>
     let memberStack: MoveStack<JSONObject.Member>
+    /// Keys remembered by place, enabled once a document has shown a few objects.
+    let keyCache = KeyCache()
+    var objectsSeen = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParser.Options) {
         self.bytes = bytes
@@ -336,11 +339,26 @@ struct JSONReader {
     /// Reads `"key": value` pairs onto the member stack until the closing brace.
     mutating func parseMembers(base: Int) throws(JSONSyntaxError) {
         var index_: [String: Int]? = nil
+        objectsSeen += 1
+        if objectsSeen == 4 { keyCache.enable() }
+        let caching = keyCache.isEnabled
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw unexpected("a string key") }
             let keyOffset = index
-            let key = try parseString()
+            let key: String
+            if caching {
+                let position = memberStack.count - base
+                if let (remembered, length) = keyCache.key(depth: depth, position: position, in: bytes, at: index + 1) {
+                    key = remembered
+                    index += length + 2
+                } else {
+                    key = try parseString()
+                    keyCache.remember(key, raw: UnsafeBufferPointer(rebasing: bytes[keyOffset + 1..<index - 1]), depth: depth, position: position)
+                }
+            } else {
+                key = try parseString()
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw unexpected("':'") }
             index += 1
