@@ -8,6 +8,9 @@ struct PeerFigures {
     var name: String
     var parseSeconds: Double
     var validateSeconds: Double
+    /// Our validate-only figure, taken just before this peer ran (this machine's speed drifts,
+    /// so a ratio is only fair between measurements taken back to back).
+    var oursValidateSeconds: Double
 }
 
 enum Peers {
@@ -99,8 +102,9 @@ enum Peers {
         return (runners, skipped)
     }
 
-    /// Each peer's parse and validate-only figures on `payload` (median of `runs`).
-    static func inProcess(payload: [UInt8], runs: Int) throws -> (figures: [PeerFigures], skipped: [String]) {
+    /// Each peer's parse and validate-only figures on `payload` (median of `runs`), each with
+    /// `ours()` measured just before it.
+    static func inProcess(payload: [UInt8], runs: Int, ours: () -> Double) throws -> (figures: [PeerFigures], skipped: [String]) {
         let (runners, skipped) = available()
         guard !runners.isEmpty else { return ([], skipped) }
         let directory = NSTemporaryDirectory() + "peer-bench-\(getpid())"
@@ -108,18 +112,22 @@ enum Peers {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try itemsSchema.write(toFile: directory + "/items-schema.json", atomically: true, encoding: .utf8)
         try Data(payload).write(to: URL(fileURLWithPath: directory + "/payload.json"))
+        for (index, runner) in runners.enumerated() {
+            try runner.script.write(toFile: directory + "/peer-\(index)", atomically: true, encoding: .utf8)
+        }
+        sync()  // the files' writeback would otherwise run on the other core while we measure
         var figures: [PeerFigures] = []
         var notes = skipped
         for (index, runner) in runners.enumerated() {
             let script = directory + "/peer-\(index)"
-            try runner.script.write(toFile: script, atomically: true, encoding: .utf8)
+            let mine = ours()
             let result = runCommand(runner.command + [script, directory + "/items-schema.json", directory + "/payload.json", String(runs)], environment: runner.environment)
             let numbers = result.output.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
             guard result.status == 0, numbers.count == 2 else {
                 notes.append("\(runner.name): failed (\(result.error.prefix(200)))")
                 continue
             }
-            figures.append(PeerFigures(name: runner.name, parseSeconds: numbers[0], validateSeconds: numbers[1]))
+            figures.append(PeerFigures(name: runner.name, parseSeconds: numbers[0], validateSeconds: numbers[1], oursValidateSeconds: mine))
         }
         return (figures, notes)
     }
