@@ -157,9 +157,8 @@ struct JSONReader {
     /// small buffers; one without arrays allocates no element buffer).
     let elementStack: MoveStack<JSONValue>
     let memberStack: MoveStack<JSONObject.Member>
-    /// Keys remembered by place, enabled once a document has shown a few objects.
+    /// Keys remembered by place, once a document has shown a few objects.
     let keyCache = KeyCache()
-    var objectsSeen = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParser.Options) {
         self.bytes = bytes
@@ -339,9 +338,7 @@ struct JSONReader {
     /// Reads `"key": value` pairs onto the member stack until the closing brace.
     mutating func parseMembers(base: Int) throws(JSONSyntaxError) {
         var index_: [String: Int]? = nil
-        objectsSeen += 1
-        if objectsSeen == 4 { keyCache.enable() }
-        let caching = keyCache.isEnabled
+        let caching = keyCache.objectStarts()
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw unexpected("a string key") }

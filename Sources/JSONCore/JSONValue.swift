@@ -143,14 +143,7 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// The position of the member named `key`.
     @inline(__always)
     public func index(forKey key: String) -> Int? {
-        members.withUnsafeBufferPointer { buffer in
-            var position = 0
-            while position < buffer.count {
-                if sameUTF8(buffer[position].key, key) { return position }
-                position += 1
-            }
-            return nil
-        }
+        members.withUnsafeBufferPointer { $0.index(forKey: key) }
     }
 
     /// Whether a member is named `key`.
@@ -195,6 +188,19 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         }
         hasher.combine(members.count)
         hasher.combine(combined)
+    }
+}
+
+extension UnsafeBufferPointer where Element == JSONObject.Member {
+    /// The position of the member named `key` (compared by bytes), reading the members in place.
+    @inline(__always)
+    public func index(forKey key: String) -> Int? {
+        var position = 0
+        while position < count {
+            if sameUTF8(self[position].key, key) { return position }
+            position += 1
+        }
+        return nil
     }
 }
 

@@ -4,8 +4,8 @@
 /// its storage). The same bytes between quotes always decode to the same text, escapes
 /// included, and a remembered body ends with a whole escape, so the `"` after it closes the key.
 ///
-/// Its tables are allocated by `enable()`, which the parser calls once a document has shown a
-/// few objects: a small document costs one empty object.
+/// Its tables are made when a document starts its fourth object: a small document costs one
+/// empty object.
 final class KeyCache {
     /// Levels × positions remembered; keys of at most `maximumLength` bytes.
     static let levels = 4
@@ -13,23 +13,35 @@ final class KeyCache {
     static let maximumLength = 32
     private static let slots = levels * positions
 
-    /// Placeholders until `enable()`.
+    private static let enablingObject = 4
+
+    /// Placeholders until the tables are made.
     private var bytes = UnsafeMutablePointer<UInt8>(bitPattern: MemoryLayout<UInt8>.alignment)!
     private var lengths = UnsafeMutablePointer<Int>(bitPattern: MemoryLayout<Int>.alignment)!
     private var keys = UnsafeMutablePointer<String>(bitPattern: MemoryLayout<String>.alignment)!
-    private(set) var isEnabled = false
+    /// Objects started, counted up to `enablingObject`.
+    private var objects = 0
+    private var isEnabled: Bool { objects == KeyCache.enablingObject }
 
     init() {}
 
-    /// Allocates the tables (once).
-    func enable() {
-        guard !isEnabled else { return }
+    /// Counts an object the parser starts; whether its keys go through the cache (from the
+    /// document's fourth object on).
+    @inline(__always)
+    func objectStarts() -> Bool {
+        if objects < KeyCache.enablingObject {
+            objects += 1
+            if isEnabled { makeTables() }
+        }
+        return isEnabled
+    }
+
+    private func makeTables() {
         bytes = .allocate(capacity: KeyCache.slots * KeyCache.maximumLength)
         lengths = .allocate(capacity: KeyCache.slots)
         lengths.initialize(repeating: -1, count: KeyCache.slots)
         keys = .allocate(capacity: KeyCache.slots)
         keys.initialize(repeating: "", count: KeyCache.slots)
-        isEnabled = true
     }
 
     deinit {
@@ -47,7 +59,7 @@ final class KeyCache {
     }
 
     /// The remembered key and its length in bytes when `input` holds its bytes then a `"` from
-    /// `start` (just after the opening quote); nil otherwise. Only when enabled.
+    /// `start` (just after the opening quote); nil otherwise. Only once `objectStarts()` said so.
     @inline(__always)
     func key(depth: Int, position: Int, in input: UnsafeBufferPointer<UInt8>, at start: Int) -> (String, Int)? {
         guard let slot = KeyCache.slot(depth: depth, position: position) else { return nil }
@@ -63,7 +75,7 @@ final class KeyCache {
     }
 
     /// Remembers `key`, read from `raw` (the bytes between its quotes), when they are short
-    /// enough. Only when enabled.
+    /// enough. Only once `objectStarts()` said so.
     @inline(__always)
     func remember(_ key: String, raw: UnsafeBufferPointer<UInt8>, depth: Int, position: Int) {
         guard let slot = KeyCache.slot(depth: depth, position: position), raw.count <= KeyCache.maximumLength else { return }

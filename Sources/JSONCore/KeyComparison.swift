@@ -20,23 +20,45 @@ public func sameUTF8(_ a: String, asciiKey b: String) -> Bool {
 /// comparisons, where `String.==` and `utf8.count` go through the string's flags first.
 @inlinable @inline(__always)
 public func sameRepresentation(_ a: String, _ b: String) -> Bool {
-    #if _pointerBitWidth(_64)
-        let x = storedForm(of: a), y = storedForm(of: b)
-        return x.0 == y.0 && x.1 == y.1
-    #else
-        return false
-    #endif
+    StoredForm(of: a).isAlike(StoredForm(of: b))
 }
 
-#if _pointerBitWidth(_64)
-    /// The two words `text` is stored in (64-bit platforms): strings stored alike are the same
-    /// text (see `sameRepresentation`). For comparing with a key read in place from a
-    /// document, without copying the key.
+/// How a string is stored: the two words of a `String` on 64-bit platforms. Strings stored
+/// alike are the same text; strings stored differently may still be equal (compare their
+/// bytes then). On other platforms no two forms are alike. For comparing a document's keys
+/// with known names in place, without copying the keys.
+public struct StoredForm: Sendable {
+    #if _pointerBitWidth(_64)
+        @usableFromInline let words: (UInt64, UInt64)
+    #endif
+
+    /// The stored form of `text`.
     @inlinable @inline(__always)
-    public func storedForm(of text: String) -> (UInt64, UInt64) {
-        unsafeBitCast(text, to: (UInt64, UInt64).self)
+    public init(of text: String) {
+        #if _pointerBitWidth(_64)
+            words = unsafeBitCast(text, to: (UInt64, UInt64).self)
+        #endif
     }
-#endif
+
+    /// The stored form of the key of the member at `member`, read in place.
+    @inlinable @inline(__always)
+    public init(keyAt member: UnsafePointer<JSONObject.Member>) {
+        #if _pointerBitWidth(_64)
+            let offset = MemoryLayout<JSONObject.Member>.offset(of: \JSONObject.Member.key)!
+            words = (UnsafeRawPointer(member) + offset).load(as: (UInt64, UInt64).self)
+        #endif
+    }
+
+    /// Whether both are stored alike (then they are the same text).
+    @inlinable @inline(__always)
+    public func isAlike(_ other: StoredForm) -> Bool {
+        #if _pointerBitWidth(_64)
+            return words.0 == other.words.0 && words.1 == other.words.1
+        #else
+            return false
+        #endif
+    }
+}
 
 /// Whether every byte of `text` is ASCII.
 @inline(__always)

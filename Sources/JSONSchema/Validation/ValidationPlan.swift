@@ -36,10 +36,10 @@ final class ValidationPlan: Sendable {
         var closed: Bool
     }
 
-    /// One declared name of a shape: its stored form (for a two-word comparison with a
-    /// member's key, see `sameRepresentation`) and its allowed types.
+    /// One declared name of a shape: its stored form (compared with a member's key in place
+    /// before the bytes) and its allowed types.
     struct ShapeEntry {
-        var key: (UInt64, UInt64)
+        var key: StoredForm
         var types: UInt8
     }
 
@@ -238,12 +238,7 @@ final class ValidationPlan: Sendable {
             var mask: UInt32 = 0
             for (position, entry) in declared.enumerated() {
                 names.append(entry.name)
-                #if _pointerBitWidth(_64)
-                    let key = storedForm(of: entry.name)
-                #else
-                    let key: (UInt64, UInt64) = (0, 0)
-                #endif
-                shapeEntries.append(ShapeEntry(key: key, types: entry.types))
+                shapeEntries.append(ShapeEntry(key: StoredForm(of: entry.name), types: entry.types))
                 if required.contains(entry.name) { mask |= 1 << UInt32(position) }
             }
             shapes.append(Shape(start: start, end: Int32(names.count), typeStart: typeStart, requiredMask: mask, closed: closed))
@@ -362,7 +357,6 @@ private struct Evaluator {
     /// Steps, depth and the unwinding path of the call (see `ValidationState`).
     let state: UnsafeMutablePointer<ValidationState>
     let valueOffset = MemoryLayout<JSONObject.Member>.offset(of: \JSONObject.Member.value)!
-    let keyOffset = MemoryLayout<JSONObject.Member>.offset(of: \JSONObject.Member.key)!
 
     init(
         plan: ValidationPlan, nodes: UnsafeBufferPointer<ValidationPlan.Node>, checks: UnsafeBufferPointer<ValidationPlan.Check>,
@@ -587,15 +581,8 @@ private struct Evaluator {
         // By index and in place: iterating the members would copy (retain) each one.
         for index in 0..<members.count {
             var position = next
-            #if _pointerBitWidth(_64)
-                // The key's stored form read in place; equal to the expected name's, it is that name.
-                let key = (UnsafeRawPointer(base + index) + keyOffset).load(as: (UInt64, UInt64).self)
-                let expected = entries[position].key
-                let predicted = key.0 == expected.0 && key.1 == expected.1
-            #else
-                let predicted = false
-            #endif
-            if !predicted {
+            // The key's stored form read in place; alike the expected name's, it is that name.
+            if !StoredForm(keyAt: base + index).isAlike(entries[position].key) {
                 var tried = 0
                 while tried < count {
                     let name = start + position
@@ -732,10 +719,9 @@ private struct Evaluator {
             }
             return true
         case .dependencies(let table):
-            func contains(_ key: String) -> Bool { members.contains { sameUTF8($0.key, key) } }
-            for (name, dependency) in plan.dependencyTables[Int(table)] where contains(name) {
+            for (name, dependency) in plan.dependencyTables[Int(table)] where members.index(forKey: name) != nil {
                 switch dependency {
-                case .properties(let required): if required.contains(where: { !contains($0) }) { return false }
+                case .properties(let required): if required.contains(where: { members.index(forKey: $0) == nil }) { return false }
                 case .schema(let id): if !isValid(Int32(id), object) { return false }
                 }
             }
