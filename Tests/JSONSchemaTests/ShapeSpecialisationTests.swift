@@ -17,11 +17,12 @@ struct ShapeSpecialisationTests {
         // path for keys stored alike); "e\u{301}" is canonically equal to "é" but another key.
         let names = ["ID", "name", "price", "é", "a/b", "tag", "a-rather-long-property-name", "prix-unitaire-en-€"]
         let payloadNames = names + ["e\u{301}", "a-rather-long-property-nam" + "e"]
-        let types = ["number", "integer", "string", "boolean", "null"]
+        // Single types (each checked by one comparison of the value's case) and type lists.
+        let types: [JSONValue] = ["number", "integer", "string", "boolean", "null", ["integer", "number"], ["string", "null"]]
         for _ in 0..<30 {
             var properties = JSONObject()
             let declared = names.shuffled(using: &generator).prefix(Int.random(in: 1...5, using: &generator))
-            for name in declared { properties[name] = ["type": .string(types.randomElement(using: &generator)!)] }
+            for name in declared { properties[name] = ["type": types.randomElement(using: &generator)!] }
             var schema = JSONObject()
             schema["type"] = "object"
             schema["properties"] = .object(properties)
@@ -43,9 +44,20 @@ struct ShapeSpecialisationTests {
             var elements: [JSONValue] = []
             for _ in 0..<(Bool.random(using: &generator) ? 4200 : 20) {
                 var object = JSONObject()
-                for name in payloadNames.shuffled(using: &generator) where Int.random(in: 0..<3, using: &generator) > 0 {
-                    let values: [JSONValue] = [1, 2.5, "x", true, .null, [:], []]
-                    object[name] = values.randomElement(using: &generator)!
+                let values: [JSONValue] = [1, 2.5, 1e2, "x", true, .null, [:], []]
+                if Bool.random(using: &generator) {
+                    // Payloads usually follow the schema's order (its in-order path): a prefix
+                    // of the declared names in order, sometimes one more name after them.
+                    for name in declared.prefix(Int.random(in: 0...declared.count, using: &generator)) {
+                        object[name] = values.randomElement(using: &generator)!
+                    }
+                    if Int.random(in: 0..<4, using: &generator) == 0 {
+                        object[payloadNames.randomElement(using: &generator)!] = values.randomElement(using: &generator)!
+                    }
+                } else {
+                    for name in payloadNames.shuffled(using: &generator) where Int.random(in: 0..<3, using: &generator) > 0 {
+                        object[name] = values.randomElement(using: &generator)!
+                    }
                 }
                 // Half the objects as the parser builds them (keys from the payload's bytes).
                 let element: JSONValue = Bool.random(using: &generator) ? .object(object) : try JSONParser.parse(JSONValue.object(object).description)
