@@ -228,6 +228,29 @@ struct PlanEvaluator {
         }
     }
 
+    /// A shape's verdict when the members are the shape's first names in its order (payloads
+    /// usually list exactly the schema's names in its order): member k is name k, no name can
+    /// repeat, and only the types are left to check. Nil when the members are in another order
+    /// or a type does not match (`shapeValid` then decides, and records where).
+    @inline(__always)
+    func inOrderValid(
+        _ entries: UnsafePointer<ValidationPlan.ShapeEntry>, declared: Int, requiredMask: UInt32,
+        _ members: UnsafeBufferPointer<JSONObject.Member>
+    ) -> Bool? {
+        let count = members.count
+        guard count <= declared, let base = members.baseAddress else { return nil }
+        var position = 0
+        while position < count {
+            let member = base + position
+            guard StoredForm(keyAt: member).isAlike(entries[position].key),
+                typeAdmits(entries[position], member.pointer(to: \.value)!)
+            else { return nil }
+            position += 1
+        }
+        let seen: UInt32 = count == 32 ? ~0 : (1 &<< UInt32(truncatingIfNeeded: count)) &- 1
+        return seen & requiredMask == requiredMask
+    }
+
     /// A shape in one pass over the members; nil (use the general checks) when a declared
     /// name appears twice.
     @inline(__always)
@@ -235,22 +258,7 @@ struct PlanEvaluator {
         guard let base = members.baseAddress else { return shape.requiredMask == 0 }
         let start = Int(shape.start), count = Int(shape.end - shape.start)
         let entries = shapeEntries.baseAddress! + Int(shape.typeStart)
-        // Payloads usually list exactly the schema's names in its order: then member k is name
-        // k (no name can repeat) and only its type is left to check.
-        var inOrder = 0
-        if members.count <= count {
-            while inOrder < members.count, StoredForm(keyAt: base + inOrder).isAlike(entries[inOrder].key) {
-                if !typeAdmits(entries[inOrder], valuePointer(members, inOrder)) {
-                    state.pointee.record(names[start + inOrder])
-                    return false
-                }
-                inOrder += 1
-            }
-            if inOrder == members.count {
-                let seen: UInt32 = inOrder == 32 ? ~0 : (1 &<< UInt32(truncatingIfNeeded: inOrder)) &- 1
-                return seen & shape.requiredMask == shape.requiredMask
-            }
-        }
+        if let verdict = inOrderValid(entries, declared: count, requiredMask: shape.requiredMask, members) { return verdict }
         var seen: UInt32 = 0
         var next = 0  // payloads usually list members in the schema's order: try the next name first
         // By index and in place: iterating the members would copy (retain) each one.

@@ -303,13 +303,19 @@ final class ValidationPlan: Sendable {
                 let node = nodes[target]
                 if node.shape >= 0, !node.isLeaf {
                     let shape = shapes[Int(node.shape)]
+                    let entries = evaluator.shapeEntries.baseAddress! + Int(shape.typeStart)
+                    let declared = Int(shape.end - shape.start)
                     let cost = Int(node.cost)
                     while index < elements.count {
                         let element = elements.baseAddress! + index
                         var decided: Bool? = nil
-                        if pointer.pointee.budget.remaining >= cost, pointer.pointee.depth < ValidationState.uncheckedDepth {
-                            if let members = element.objectMembers { decided = evaluator.shapeValid(shape, members) }
-                            if decided != nil { pointer.pointee.budget.remaining -= cost }
+                        if pointer.pointee.budget.remaining >= cost, pointer.pointee.depth < ValidationState.uncheckedDepth,
+                            let members = element.objectMembers
+                        {
+                            decided =
+                                evaluator.inOrderValid(entries, declared: declared, requiredMask: shape.requiredMask, members)
+                                ?? evaluator.shapeValid(shape, members)
+                            if decided != nil { pointer.pointee.budget.remaining &-= cost }
                         }
                         let valid = decided ?? evaluator.isValid(Int32(id), element)
                         if !valid {
