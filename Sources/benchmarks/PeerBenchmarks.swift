@@ -11,6 +11,8 @@ struct PeerFigures {
     /// Our validate-only figure, taken just before this peer ran (this machine's speed drifts,
     /// so a ratio is only fair between measurements taken back to back).
     var oursValidateSeconds: Double
+    /// Ours on the same payload parsed onto a `JSONTape`, taken just before this peer ran.
+    var oursTapeValidateSeconds: Double
 }
 
 enum Peers {
@@ -104,7 +106,7 @@ enum Peers {
 
     /// Each peer's parse and validate-only figures on `payload` (median of `runs`), each with
     /// `ours()` measured just before it.
-    static func inProcess(payload: [UInt8], runs: Int, ours: () -> Double) throws -> (figures: [PeerFigures], skipped: [String]) {
+    static func inProcess(payload: [UInt8], runs: Int, ours: () -> (tree: Double, tape: Double)) throws -> (figures: [PeerFigures], skipped: [String]) {
         let (runners, skipped) = available()
         guard !runners.isEmpty else { return ([], skipped) }
         let directory = NSTemporaryDirectory() + "peer-bench-\(getpid())"
@@ -127,7 +129,7 @@ enum Peers {
                 notes.append("\(runner.name): failed (\(result.error.prefix(200)))")
                 continue
             }
-            figures.append(PeerFigures(name: runner.name, parseSeconds: numbers[0], validateSeconds: numbers[1], oursValidateSeconds: mine))
+            figures.append(PeerFigures(name: runner.name, parseSeconds: numbers[0], validateSeconds: numbers[1], oursValidateSeconds: mine.tree, oursTapeValidateSeconds: mine.tape))
         }
         return (figures, notes)
     }

@@ -130,11 +130,22 @@ func schemaBenchmarks() throws {
         print(String(format: "  parse speed-up over JSONSerialization: %.1fx", foundation / parse))
     }
 
+    var tape = try JSONTape.parse([UInt8]("[]".utf8))
+    _ = named("parse: JSONTape")
+    let parseTape = measure(settings.runs) { tape = try! JSONTape.parse(bytes) }
+    if parseTape.isNaN { tape = try JSONTape.parse(bytes) }
+    report("parse: JSONTape", seconds: parseTape, items: count, bytes: bytes.count)
+
     var valid = false
     _ = named("validate only: Items -> Item")
     let validate = measure(settings.runs) { valid = try! items.isValid(document) }
     precondition(valid || validate.isNaN, "the generated payload must be valid")
     report("validate only: Items -> Item", seconds: validate, items: count)
+
+    _ = named("validate only, on a tape: Items -> Item")
+    let validateTape = measure(settings.runs) { valid = try! items.isValid(tape) }
+    precondition(valid || validateTape.isNaN, "the generated payload must be valid")
+    report("validate only, on a tape: Items -> Item", seconds: validateTape, items: count)
 
     _ = named("floor: hand-written Item check")
     let floor = measure(settings.runs) {
@@ -162,6 +173,10 @@ func schemaBenchmarks() throws {
     let both = measure(settings.runs) { valid = try! items.isValid(try! JSONParser.parse(bytes)) }
     report("parse + validate from bytes: Items", seconds: both, items: count, bytes: bytes.count)
 
+    _ = named("parse + validate from bytes, on a tape: Items")
+    let bothTape = measure(settings.runs) { valid = try! items.isValid(try! JSONTape.parse(bytes)) }
+    report("parse + validate from bytes, on a tape: Items", seconds: bothTape, items: count, bytes: bytes.count)
+
     _ = named("all-errors path on a valid payload")
     let errors = measure(settings.runs) { _ = try! items.validate(document) }
     report("all-errors path on a valid payload", seconds: errors, items: count)
@@ -176,7 +191,9 @@ func schemaBenchmarks() throws {
         for _ in 0..<3 {
             let (figures, skipped) = try Peers.inProcess(payload: bytes, runs: settings.runs) {
                 _ = measure(settings.runs) { valid = try! items.isValid(document) }  // warm up again after the last peer
-                return measure(settings.runs) { valid = try! items.isValid(document) }
+                let tree = measure(settings.runs) { valid = try! items.isValid(document) }
+                _ = measure(settings.runs) { valid = try! items.isValid(tape) }
+                return (tree, measure(settings.runs) { valid = try! items.isValid(tape) })
             }
             rounds.append(figures)
             notes = skipped
@@ -193,6 +210,12 @@ func schemaBenchmarks() throws {
                     + ratios.map { String(format: "%.2fx", $0) }.joined(separator: ", ")
                     + String(format: " (median %.2fx the speed); ours in those rounds: ", median(ratios))
                     + figures.map { String(format: "%.0f", Double(count) / $0.oursValidateSeconds / 1e6) }.joined(separator: ", ") + " M items/s")
+            let tapeRatios = figures.map { $0.validateSeconds / $0.oursTapeValidateSeconds }
+            print(
+                "    validate only on a tape, ours / \(name), each round back to back: "
+                    + tapeRatios.map { String(format: "%.2fx", $0) }.joined(separator: ", ")
+                    + String(format: " (median %.2fx the speed); ours in those rounds: ", median(tapeRatios))
+                    + figures.map { String(format: "%.0f", Double(count) / $0.oursTapeValidateSeconds / 1e6) }.joined(separator: ", ") + " M items/s")
             if !parse.isNaN {
                 print(String(format: "    parse, ours / %@: %.2fx the speed", name, median(figures.map(\.parseSeconds)) / parse))
             }

@@ -64,12 +64,16 @@ struct ShapeSpecialisationTests {
                 elements.append(Int.random(in: 0..<20, using: &generator) == 0 ? "not an object" : element)
             }
             for element in elements.prefix(40) {
-                #expect(try item.isValid(element) == (try itemGeneral.isValid(element)), "seed \(seed): \(schema) on \(element)")
+                let expected = try itemGeneral.isValid(element)
+                #expect(try item.isValid(element) == expected, "seed \(seed): \(schema) on \(element)")
+                #expect(try item.isValid(JSONTape.parse(element.description)) == expected, "seed \(seed), on a tape: \(schema) on \(element)")
             }
             // Mostly valid long arrays reach the element loop of the parallel yes/no path.
             let valid = try elements.filter { try itemGeneral.isValid($0) }
             for array in [JSONValue.array(elements), .array(valid), .array(valid + [elements[0]])] {
-                #expect(try shapeList.isValid(array) == (try generalList.isValid(array)), "seed \(seed): \(schema)")
+                let expected = try generalList.isValid(array)
+                #expect(try shapeList.isValid(array) == expected, "seed \(seed): \(schema)")
+                #expect(try shapeList.isValid(JSONTape.parse(array.description)) == expected, "seed \(seed), on a tape: \(schema)")
             }
         }
     }

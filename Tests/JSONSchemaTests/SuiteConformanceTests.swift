@@ -92,6 +92,9 @@ struct SuiteConformanceTests {
                 let errors = try schema.validate(test.data)
                 // The yes/no path and the all-errors path must agree.
                 #expect(fast == errors.isEmpty, "\(test.id): isValid says \(fast) but validate found \(errors.count) errors")
+                // And the tape path, on the same document as parsed straight onto a tape.
+                let onTape = try schema.isValid(JSONTape.parse(test.data.description))
+                #expect(onTape == fast, "\(test.id): isValid on a tape says \(onTape), on the value \(fast)")
                 outcome = fast == test.valid
             } catch {
                 outcome = false

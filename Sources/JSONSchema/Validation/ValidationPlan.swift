@@ -43,6 +43,8 @@ final class ValidationPlan: Sendable {
         var types: UInt8
         /// The one JSON case `types` admits, when it is one (then a single comparison checks it).
         var only: OnlyCase
+        /// The same on a tape: the `JSONTape.Kind` raw value admitted, or 0xFF for several.
+        var tapeKind: UInt8
 
         init(key: StoredForm, types: UInt8) {
             self.key = key
@@ -53,6 +55,12 @@ final class ValidationPlan: Sendable {
             case TypeSet.integer.rawValue: only = .integer
             case TypeSet.boolean.rawValue: only = .boolean
             default: only = .several
+            }
+            switch only {
+            case .string: tapeKind = JSONTape.Kind.string.rawValue
+            case .number, .integer: tapeKind = JSONTape.Kind.number.rawValue
+            case .boolean: tapeKind = JSONTape.Kind.bool.rawValue
+            case .several: tapeKind = 0xFF
             }
         }
     }
@@ -340,7 +348,7 @@ final class ValidationPlan: Sendable {
         }
     }
 
-    private func withEvaluator(_ state: UnsafeMutablePointer<ValidationState>, _ body: (PlanEvaluator) -> Bool) -> Bool {
+    func withEvaluator(_ state: UnsafeMutablePointer<ValidationState>, _ body: (PlanEvaluator) -> Bool) -> Bool {
         nodes.withUnsafeBufferPointer { nodeBuffer in
             checks.withUnsafeBufferPointer { checkBuffer in
                 names.withUnsafeBufferPointer { nameBuffer in
