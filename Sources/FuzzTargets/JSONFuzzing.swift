@@ -3,10 +3,14 @@ import JSONCore
 enum JSONFuzzing {
     static func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         let parser = JSONParser(options: JSONParser.Options(maximumDepth: 128))
+        // A tape holds exactly what the parser gives, or fails with the same error.
+        let onTape: Result<JSONValue, JSONSyntaxError>
+        do { onTape = .success(try JSONTape.parse(bytes, options: parser.options).value()) } catch { onTape = .failure(error) }
         let value: JSONValue
         do {
             value = try parser.parse(bytes)
         } catch {
+            invariant(onTape == .failure(error), "the tape parse gives \(onTape), the parser \(error)")
             // A refusal names a place inside the input.
             invariant(error.line >= 1 && error.column >= 1, "syntax error without a position: \(error)")
             invariant(error.offset <= bytes.count, "syntax error past the end: \(error.offset) > \(bytes.count)")
@@ -14,6 +18,11 @@ enum JSONFuzzing {
             let positions = JSONPositions.locate(["", "/0", "/a/0/b"], in: Array(bytes))
             invariant(positions.values.allSatisfy { $0.line >= 1 && $0.column >= 1 }, "a position before the start")
             return
+        }
+        if case .success(let tapeValue) = onTape {
+            invariant(tapeValue.description == value.description, "the tape holds \(tapeValue), the parser gives \(value)")
+        } else {
+            invariant(false, "the tape parse failed where the parser did not: \(onTape)")
         }
         // Every value's position points at its first character: its opening bracket, quote,
         // digit, sign or letter, the same one its own writing starts with.

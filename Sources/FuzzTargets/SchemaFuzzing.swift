@@ -36,6 +36,13 @@ enum SchemaFuzzing {
                 invariant(error.instanceLocation.resolve(in: instance) != nil, "error at \(error.instanceLocation), not in the instance")
             }
         }
+        // The same instance parsed onto a tape gets the same verdict (the tape path checks
+        // some shapes in place and reads the rest back as values).
+        if let fast, let tape = try? JSONTape.parse(instanceText, options: parser.options),
+            let onTape = try? schema.isValid(tape, limits: limits)
+        {
+            invariant(onTape == fast, "isValid on a tape says \(onTape), on the value \(fast)")
+        }
         // Compiling the same schema again gives the same verdict (the compiler kept no state).
         if let again = try? compiler.compile(uri: "urn:fuzz:schema"), let fast, let second = try? again.isValid(instance, limits: limits) {
             invariant(second == fast, "a second compilation disagrees")

@@ -1,13 +1,23 @@
+import Dispatch
+import Foundation
 import JSONCore
+import Synchronization
 
 extension CompiledSchema {
     /// Whether the document on `tape` is valid: the same answer as `isValid(tape.value())`.
     /// The common cases are checked on the tape in place (an array whose schema only says
     /// `items`, objects of a simple shape whose members come in the schema's order); any
-    /// other value is read off the tape as a `JSONValue` and checked the usual way.
+    /// other value is read off the tape as a `JSONValue` and checked the usual way. A large
+    /// top-level array is checked on all cores when the schema allows (as `isValid(_:)` does).
     public func isValid(_ tape: JSONTape, limits: ValidationLimits = .default) throws(ValidationLimitExceeded) -> Bool {
+        if tape.kind(at: JSONTape.root) == .array, tape.count(at: JSONTape.root) >= CompiledSchema.parallelThreshold,
+            let elementwise
+        {
+            return try elementwise.isValid(tape, limits: limits)
+        }
         var state = ValidationState(limits: limits)
-        let valid = program.plan.isValid(root, tape: tape, &state)
+        let keyIDs = program.plan.keyIDs(on: tape)
+        let valid = program.plan.withTapeWalk(tape, keyIDs, &state) { $0.isValid(Int32(root), at: JSONTape.root) }
         if state.unwinding {
             // Out of stack before any limit of its own: again, on a thread with room.
             if state.exceeded == .stack {
@@ -19,22 +29,78 @@ extension CompiledSchema {
     }
 }
 
+extension ElementwiseValidation {
+    /// `isValid(_:limits:)` for a tape whose top level is an array: its elements checked on
+    /// all cores, which share one budget of `limits.steps`.
+    func isValid(_ tape: JSONTape, limits: ValidationLimits) throws(ValidationLimitExceeded) -> Bool {
+        let count = tape.count(at: JSONTape.root)
+        guard count >= minimum, count <= maximum else { return false }
+        guard let items else { return true }
+        let plan = program.plan
+        let keyIDs = plan.keyIDs(on: tape)
+        let cores = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+        if cores == 1 || count < 2 * 1024 {
+            var state = ValidationState(limits: limits)
+            let valid = plan.withTapeWalk(tape, keyIDs, &state) { $0.allValid(items32(items), first: tape.firstChild(at: JSONTape.root), count: count) }
+            if state.unwinding { throw state.error() }
+            return valid
+        }
+        // More parts than cores: a worker that wakes late still finds work. Each part starts
+        // where the previous one's elements end (one hop per element to find).
+        let parts = min(cores * 4, max(1, count / 1024))
+        let chunk = (count + parts - 1) / parts
+        var starts: [Int] = []
+        tape.withView { view in
+            var position = tape.firstChild(at: JSONTape.root)
+            for index in 0..<count {
+                if index % chunk == 0 { starts.append(position) }
+                position = view.next(after: position)
+            }
+        }
+        let failed = Atomic<Bool>(false)
+        let pool = StepPool(steps: limits.steps)
+        let limitErrors = Mutex<[ValidationLimitExceeded]>([])
+        let firsts = starts
+        DispatchQueue.concurrentPerform(iterations: firsts.count) { part in
+            let start = part * chunk
+            let end = min(count, start + chunk)
+            var state = ValidationState(limits: limits, pool: pool)
+            let valid = plan.withTapeWalk(tape, keyIDs, &state) { walk in
+                walk.allValid(items32(items), first: firsts[part], count: end - start, offset: start) { failed.load(ordering: .relaxed) }
+            }
+            if !valid {
+                if state.unwinding { limitErrors.withLock { $0.append(state.error()) } }
+                failed.store(true, ordering: .relaxed)
+            }
+        }
+        if let first = limitErrors.withLock({ $0.first }) { throw first }
+        return !failed.load(ordering: .relaxed)
+    }
+
+    private func items32(_ id: NodeID) -> Int32 { Int32(id) }
+}
+
 extension ValidationPlan {
-    /// `isValid(_:_:_:)` for the top-level value of a tape.
-    func isValid(_ id: Int, tape: JSONTape, _ state: inout ValidationState) -> Bool {
-        // Each shape's names as this tape numbers its keys (-1: no key of the document).
+    /// Each shape's names as `tape` numbers its keys, parallel to `shapeEntries` (-1: no key
+    /// of the document).
+    func keyIDs(on tape: JSONTape) -> ContiguousArray<Int> {
         var keyIDs = ContiguousArray<Int>(repeating: -1, count: shapeEntries.count)
         for shape in shapes {
             for offset in 0..<Int(shape.end - shape.start) {
                 keyIDs[Int(shape.typeStart) + offset] = tape.keyID(of: names[Int(shape.start) + offset]) ?? -1
             }
         }
-        return withUnsafeMutablePointer(to: &state) { pointer in
+        return keyIDs
+    }
+
+    /// Calls `body` with a walk over `tape` spending from `state`.
+    fileprivate func withTapeWalk(
+        _ tape: JSONTape, _ keyIDs: ContiguousArray<Int>, _ state: inout ValidationState, _ body: (TapeWalk) -> Bool
+    ) -> Bool {
+        withUnsafeMutablePointer(to: &state) { pointer in
             withEvaluator(pointer) { evaluator in
                 keyIDs.withUnsafeBufferPointer { keyIDs in
-                    tape.withView { view in
-                        TapeWalk(evaluator: evaluator, tape: tape, view: view, keyIDs: keyIDs).isValid(Int32(id), at: JSONTape.root)
-                    }
+                    tape.withView { view in body(TapeWalk(evaluator: evaluator, tape: tape, view: view, keyIDs: keyIDs)) }
                 }
             }
         }
@@ -43,7 +109,7 @@ extension ValidationPlan {
 
 /// Checks values on a tape in place where the plan allows, else through `PlanEvaluator`.
 /// Takes the same steps and depth as the evaluator would on the same values.
-private struct TapeWalk {
+struct TapeWalk {
     let evaluator: PlanEvaluator
     let tape: JSONTape
     let view: JSONTape.View
@@ -63,12 +129,12 @@ private struct TapeWalk {
             guard let verdict = inOrderShape(ShapeOnTape(self, evaluator.shapes[Int(node.shape)]), at: position) else { break }
             if !enter(node) { return false }
             state.pointee.depth -= 1
-            return verdict
+            return verdict.valid
         case .array where node.types & TypeSet.array.rawValue != 0:
             guard let items = onlyItems(node) else { break }
             if !enter(node) { return false }
             defer { state.pointee.depth -= 1 }
-            return allValid(items, inArrayAt: position)
+            return allValid(items, first: position + 2, count: view.count(at: position))
         default:
             break
         }
@@ -76,12 +142,12 @@ private struct TapeWalk {
         return withUnsafePointer(to: value) { evaluator.isValid(start, $0) }
     }
 
-    /// Whether every element of the array at `position` is valid against node `items` (the
-    /// array's own steps and level already taken).
-    private func allValid(_ items: Int32, inArrayAt position: Int) -> Bool {
-        let count = view.count(at: position)
+    /// Whether `count` elements of an array, the first at `first`, are valid against node
+    /// `items`; they are elements `offset`... of the array (for the path to a limit). Stops,
+    /// saying valid, when `stop` says so (checked every 1,024 elements).
+    func allValid(_ items: Int32, first: Int, count: Int, offset: Int = 0, stop: () -> Bool = { false }) -> Bool {
         if !state.pointee.step(count) { return false }
-        var element = position &+ 2  // the first element
+        var element = first
         // Elements of one shape (a list of records): the steps and level `isValid` would
         // take, inline, then the in-order check; the rest goes the general way.
         var target = Int(items)
@@ -91,19 +157,28 @@ private struct TapeWalk {
         let shape = itemNode.shape >= 0 ? ShapeOnTape(self, evaluator.shapes[Int(itemNode.shape)]) : nil
         var index = 0
         while index < count {
-            var decided: Bool? = nil
+            var decided: (valid: Bool, end: Int)? = nil
             if let shape, view.kindCode(at: element) == JSONTape.Kind.object.rawValue, state.pointee.budget.remaining >= cost,
                 state.pointee.depth < ValidationState.uncheckedDepth
             {
                 decided = inOrderShape(shape, at: element)
                 if decided != nil { state.pointee.budget.remaining &-= cost }
             }
-            if !(decided ?? isValid(items, at: element)) {
-                state.pointee.record(String(index))
-                return false
+            if let decided {
+                if !decided.valid {
+                    state.pointee.record(String(offset + index))
+                    return false
+                }
+                element = decided.end
+            } else {
+                if !isValid(items, at: element) {
+                    state.pointee.record(String(offset + index))
+                    return false
+                }
+                element = view.next(after: element)
             }
-            element = view.next(after: element)
             index &+= 1
+            if index & 1023 == 0 && stop() { return true }
         }
         return true
     }
@@ -131,21 +206,24 @@ private struct TapeWalk {
         let entries: UnsafePointer<ValidationPlan.ShapeEntry>
         let ids: UnsafePointer<Int>
         let declared: Int
-        let requiredMask: UInt32
+        /// How many of the first names hold every required one: in-order members satisfy
+        /// `required` when there are at least that many.
+        let requiredPrefix: Int
 
         init(_ walk: TapeWalk, _ shape: ValidationPlan.Shape) {
             entries = walk.evaluator.shapeEntries.baseAddress! + Int(shape.typeStart)
             ids = walk.keyIDs.baseAddress! + Int(shape.typeStart)
             declared = Int(shape.end - shape.start)
-            requiredMask = shape.requiredMask
+            requiredPrefix = UInt32.bitWidth - shape.requiredMask.leadingZeroBitCount
         }
     }
 
     /// `PlanEvaluator.inOrderValid` on the tape: members that are the shape's first names in
     /// its order, compared by key number. Nil when they are not, a type does not match, or
     /// the object repeats a key (the evaluator then decides on the value).
+    /// Gives the verdict and the position after the object.
     @inline(__always)
-    func inOrderShape(_ shape: ShapeOnTape, at position: Int) -> Bool? {
+    func inOrderShape(_ shape: ShapeOnTape, at position: Int) -> (valid: Bool, end: Int)? {
         let count = view.count(at: position)
         guard count <= shape.declared, !view.repeatsKeys(at: position) else { return nil }
         var member = position &+ 2  // the first key
@@ -164,8 +242,7 @@ private struct TapeWalk {
             member &+= view.width(ofScalarAt: member)
             offset &+= 1
         }
-        let seen: UInt32 = count == 32 ? ~0 : (1 &<< UInt32(truncatingIfNeeded: count)) &- 1
-        return seen & shape.requiredMask == shape.requiredMask
+        return (count >= shape.requiredPrefix, member)
     }
 
     /// Whether an entry that admits several types admits the value at `position`.
