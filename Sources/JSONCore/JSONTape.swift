@@ -25,6 +25,11 @@ public struct JSONTape: Sendable {
     @usableFromInline let keys: [String]
     /// Key numbers by text (see `TapeBuilder.keyNumbers`).
     let keyNumbers: [String: [UInt32]]
+    /// When the top level is an array: the positions of its elements 0, 1024, 2048, … (so
+    /// that a walk can start anywhere without hopping over every element before).
+    let rootElementMarks: [Int]
+    /// See `rootElementMarks`.
+    static let markStride = 1024
 
     /// A word's low byte: its value's `Kind` in the low three bits (a key is 6), the variant
     /// above them.
@@ -39,6 +44,7 @@ public struct JSONTape: Sendable {
         bigNumbers = builder.bigNumbers
         keys = builder.keys
         keyNumbers = builder.keyNumbers
+        rootElementMarks = builder.rootElementMarks
     }
 
     /// Parses `bytes` into a tape; `JSONParser`'s options and errors (the parallel threshold
@@ -119,6 +125,21 @@ public struct JSONTape: Sendable {
     @inlinable @inline(__always)
     public func keyID(at position: Int) -> Int { Int(words[position] >> 8) }
 
+    /// The position of element `index` of the array at `position` (`index` less than its
+    /// count): one hop per element before it, or, for the top-level array, at most 1,023 hops
+    /// from a position remembered while parsing.
+    public func position(ofElement index: Int, inArrayAt position: Int) -> Int {
+        precondition(index >= 0 && index < count(at: position), "JSONTape: element \(index) is out of range")
+        var element = firstChild(at: position)
+        var hops = index
+        if position == JSONTape.root, !rootElementMarks.isEmpty {
+            element = rootElementMarks[index / JSONTape.markStride]
+            hops = index % JSONTape.markStride
+        }
+        for _ in 0..<hops { element = next(after: element) }
+        return element
+    }
+
     /// Whether the object at `position` repeats a key (`value(at:)` then keeps the last value
     /// at the first one's place, as `JSONParser` does).
     @inlinable @inline(__always)
@@ -186,7 +207,9 @@ extension JSONTape {
     /// must be one the tape gave: the root, `firstChild(at:)`, `next(after:)`, or one past a
     /// key). Valid only inside `withView`.
     public struct View {
-        @usableFromInline let words: UnsafeBufferPointer<UInt64>
+        /// The words (layout in `JSONTape`'s comment: a word's low byte is its tag; a short
+        /// number holds its exponent in the next byte).
+        public let words: UnsafeBufferPointer<UInt64>
         @usableFromInline let bigNumbers: UnsafeBufferPointer<JSONNumber>
 
         @usableFromInline init(words: UnsafeBufferPointer<UInt64>, bigNumbers: UnsafeBufferPointer<JSONNumber>) {
@@ -263,6 +286,8 @@ struct TapeBuilder {
     var recent: [(form: StoredForm, id: UInt32)]
     /// Key numbers of the objects being read (to notice a repeated key).
     var objectKeys: [UInt32] = []
+    /// See `JSONTape.rootElementMarks`.
+    var rootElementMarks: [Int] = []
 
     init(capacity: Int) {
         words.reserveCapacity(capacity)
@@ -350,6 +375,7 @@ extension JSONReader {
         } else {
             while true {
                 skipWhitespace()
+                if start == JSONTape.root, count % UInt64(JSONTape.markStride) == 0 { builder.rootElementMarks.append(builder.words.count) }
                 try tapeValue(&builder)
                 count += 1
                 skipWhitespace()

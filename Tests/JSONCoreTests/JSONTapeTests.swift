@@ -108,6 +108,26 @@ struct JSONTapeTests {
         #expect(!tape.repeatsKeys(at: position))
     }
 
+    @Test("element positions, from the top-level array's remembered ones and by hopping")
+    func elementPositions() throws {
+        // Elements of different widths: objects, long numbers (two words), short ones.
+        let elements = (0..<3000).map { index in index % 3 == 0 ? #"{"a": [\#(index)]}"# : index % 3 == 1 ? "1e300" : String(index) }
+        let text = "[" + elements.joined(separator: ",") + "]"
+        let tape = try JSONTape.parse(text)
+        let nested = try JSONTape.parse("[" + text + "]")
+        var position = tape.firstChild(at: JSONTape.root)
+        var inner = nested.firstChild(at: nested.firstChild(at: JSONTape.root))
+        for index in 0..<3000 {
+            #expect(tape.position(ofElement: index, inArrayAt: JSONTape.root) == position, "element \(index)")
+            if index % 97 == 0 {
+                #expect(nested.position(ofElement: index, inArrayAt: nested.firstChild(at: JSONTape.root)) == inner, "nested element \(index)")
+                #expect(tape.value(at: position).description == (try JSONParser.parse(elements[index])).description)
+            }
+            position = tape.next(after: position)
+            inner = nested.next(after: inner)
+        }
+    }
+
     @Test("canonically equal but different keys are different keys")
     func keyBytes() throws {
         let tape = try JSONTape.parse(#"{"é": 1, "e\u0301": 2}"#)

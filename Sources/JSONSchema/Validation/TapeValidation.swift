@@ -45,18 +45,11 @@ extension ElementwiseValidation {
             if state.unwinding { throw state.error() }
             return valid
         }
-        // More parts than cores: a worker that wakes late still finds work. Each part starts
-        // where the previous one's elements end (one hop per element to find).
+        // More parts than cores: a worker that wakes late still finds work. Parts start at
+        // multiples of 1,024 elements, whose positions the tape remembers.
         let parts = min(cores * 4, max(1, count / 1024))
-        let chunk = (count + parts - 1) / parts
-        var starts: [Int] = []
-        tape.withView { view in
-            var position = tape.firstChild(at: JSONTape.root)
-            for index in 0..<count {
-                if index % chunk == 0 { starts.append(position) }
-                position = view.next(after: position)
-            }
-        }
+        let chunk = ((count + parts - 1) / parts + 1023) / 1024 * 1024
+        let starts = stride(from: 0, to: count, by: chunk).map { tape.position(ofElement: $0, inArrayAt: JSONTape.root) }
         let failed = Atomic<Bool>(false)
         let pool = StepPool(steps: limits.steps)
         let limitErrors = Mutex<[ValidationLimitExceeded]>([])
@@ -232,14 +225,22 @@ struct TapeWalk {
             guard view.keyID(at: member) == shape.ids[offset] else { return nil }
             member &+= 1
             let entry = shape.entries[offset]
-            let code = view.kindCode(at: member)
-            if entry.tapeKind == code {
-                if entry.only == .integer, !view.isInteger(at: member) { return nil }
-            } else if entry.tapeKind != 0xFF || !admits(entry, at: member) {
-                return nil
+            // The usual case: a one-word value of the one kind the entry admits (a string, a
+            // one-word number, whose exponent says whether it is an integer).
+            let word = view.words[member]
+            if UInt8(truncatingIfNeeded: word) == entry.tapeKind {
+                if entry.only == .integer, Int8(truncatingIfNeeded: word >> 8) < 0 { return nil }
+                member &+= 1
+            } else {
+                let code = view.kindCode(at: member)
+                if entry.tapeKind == code {
+                    if entry.only == .integer, !view.isInteger(at: member) { return nil }
+                } else if entry.tapeKind != 0xFF || !admits(entry, at: member) {
+                    return nil
+                }
+                // A scalar (shapes admit no others): one word, or two for a long number.
+                member &+= view.width(ofScalarAt: member)
             }
-            // A scalar (shapes admit no others): one word, or two for a long number.
-            member &+= view.width(ofScalarAt: member)
             offset &+= 1
         }
         return (count >= shape.requiredPrefix, member)
