@@ -64,5 +64,9 @@ struct RunReadmeExamples {
         let found = try problems(in: Array(#"[{"ID": 1, "price": "4.25"}]"#.utf8))
         #expect(found.count == 1)
         #expect(found.first?.hasPrefix("/0/price: ") == true, "\(found)")
+        let recording = try checkRecording(Array(#"[{"ID": 1, "name": "Pen", "price": 2.5}, {"ID": 2, "name": "Ink", "price": 3}]"#.utf8))
+        #expect(recording.valid && recording.first == ["ID": 1, "name": "Pen", "price": 2.5])
+        #expect(try !checkRecording(Array(#"[{"ID": 1, "name": "Pen", "price": 2.5}, {"ID": 2, "price": "4.25"}]"#.utf8)).valid)
+        #expect(try checkRecording(Array("[]".utf8)) == (true, nil))
     }
 }

@@ -15,6 +15,8 @@ func check(_ condition: Bool, _ what: String) {
 check(try renderIDTemplate() == #"{"ID": 7, "stage": "prod"}"#, "the mapping template renders")
 check(try problems(in: Array(#"[{"ID": 1, "name": "Pen", "price": 2.5}]"#.utf8)).isEmpty, "a valid payload has no problems")
 check(try problems(in: Array(#"[{"ID": 1, "price": "4.25"}]"#.utf8)).count == 1, "an invalid payload has one")
+check(try checkRecording(Array(#"[{"ID": 1, "name": "Pen", "price": 2.5}]"#.utf8)).valid, "a valid recording on a tape")
+check(try !checkRecording(Array(#"[{"ID": 1, "price": "4.25"}]"#.utf8)).valid, "an invalid recording on a tape")
 check(try await itemThreeInProcess().name == "Highlighter", "the client in process")
 let state = NSTemporaryDirectory() + "outside-demo-\(getpid())"
 defer { try? FileManager.default.removeItem(atPath: state) }

@@ -1,0 +1,1 @@
+../../../../Tests/ReadmeExamplesTests/Readme/ValidateOnTape.swift
