@@ -213,19 +213,46 @@ struct JSONReader {
         }
     }
 
-    mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
+    /// Skips a UTF-8 byte order mark and whitespace before the top-level value.
+    mutating func skipDocumentStart() {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
         skipWhitespace()
+    }
+
+    /// Refuses an input that holds no value.
+    mutating func expectDocument() throws(JSONSyntaxError) {
+        skipDocumentStart()
         if index >= bytes.count { throw error(.emptyInput, at: index) }
-        let value = try parseValue()
+    }
+
+    /// Refuses anything but whitespace after the top-level value.
+    mutating func expectDocumentEnd() throws(JSONSyntaxError) {
         skipWhitespace()
         if index < bytes.count { throw error(.trailingContent, at: index) }
+    }
+
+    /// After an element or member: true at a `,` (another one follows), false at `close`
+    /// (the container ends); both are consumed. Anything else is an error expecting either.
+    @inline(__always)
+    mutating func listContinues(closingWith close: UInt8) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        if index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ",") { index += 1; return true }
+            if byte == close { index += 1; return false }
+        }
+        throw unexpected(close == UInt8(ascii: "]") ? "',' or ']'" : "',' or '}'")
+    }
+
+    mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
+        try expectDocument()
+        let value = try parseValue()
+        try expectDocumentEnd()
         return value
     }
 
     mutating func streamTopLevelArray(_ body: (Int, JSONValue) -> Void) throws(JSONSyntaxError) -> Bool {
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
-        skipWhitespace()
+        skipDocumentStart()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return false }
         try enter()
         index += 1
@@ -234,23 +261,14 @@ struct JSONReader {
             index += 1
         } else {
             var position = 0
-            while true {
+            repeat {
                 skipWhitespace()
                 body(position, try parseValue())
                 position += 1
-                skipWhitespace()
-                guard index < bytes.count else { throw unexpected("',' or ']'") }
-                let byte = bytes[index]
-                index += 1
-                if byte == UInt8(ascii: ",") { continue }
-                if byte == UInt8(ascii: "]") { break }
-                index -= 1
-                throw unexpected("',' or ']'")
-            }
+            } while try listContinues(closingWith: UInt8(ascii: "]"))
         }
         depth -= 1
-        skipWhitespace()
-        if index < bytes.count { throw error(.trailingContent, at: index) }
+        try expectDocumentEnd()
         return true
     }
 
@@ -294,23 +312,14 @@ struct JSONReader {
             return .array([])
         }
         let base = elementStack.count
-        while true {
-            skipWhitespace()
-            let element: JSONValue
-            do { element = try parseValue() } catch {
-                elementStack.truncate(to: base)
-                throw error
-            }
-            elementStack.push(element)
-            skipWhitespace()
-            guard index < bytes.count else { elementStack.truncate(to: base); throw unexpected("',' or ']'") }
-            let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: ",") { continue }
-            if byte == UInt8(ascii: "]") { break }
-            index -= 1
+        do {
+            repeat {
+                skipWhitespace()
+                elementStack.push(try parseValue())
+            } while try listContinues(closingWith: UInt8(ascii: "]"))
+        } catch {
             elementStack.truncate(to: base)
-            throw unexpected("',' or ']'")
+            throw error
         }
         depth -= 1
         return .array(elementStack.popArray(from: base))
@@ -381,14 +390,7 @@ struct JSONReader {
                 if index_ != nil { index_![key] = memberStack.count }
                 memberStack.push(JSONObject.Member(key: key, value: value))
             }
-            skipWhitespace()
-            guard index < bytes.count else { throw unexpected("',' or '}'") }
-            let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: ",") { continue }
-            if byte == UInt8(ascii: "}") { break }
-            index -= 1
-            throw unexpected("',' or '}'")
+            if try !listContinues(closingWith: UInt8(ascii: "}")) { break }
         }
     }
 

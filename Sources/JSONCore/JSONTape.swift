@@ -75,8 +75,28 @@ public struct JSONTape: Sendable {
     /// How many words the tape holds (its size is eight bytes each, plus its side tables).
     public var wordCount: Int { words.count }
 
+    /// Whether the number in `word` is an integer; nil for a number with too many digits
+    /// (its side-table entry knows), false for anything else. Shared by the tape and its view.
     @inlinable @inline(__always)
-    func tag(at position: Int) -> UInt64 { words[position] & 0xFF }
+    static func integerness(of word: UInt64) -> Bool? {
+        switch word & 0xFF {
+        case Tag.shortNumber.rawValue: return Int8(truncatingIfNeeded: word >> 8) >= 0
+        case Tag.number.rawValue: return Int32(truncatingIfNeeded: word >> 32) >= 0
+        case Tag.bigNumber.rawValue: return nil
+        default: return false
+        }
+    }
+
+    /// The position after the value at `position`, whose first word is `word`.
+    @inlinable @inline(__always)
+    static func position(after position: Int, word: UInt64) -> Int {
+        switch word & 0xFF {
+        case Tag.number.rawValue: return position + 2
+        case Tag.array.rawValue: return Int(word >> 8)
+        case Tag.object.rawValue: return Int(word >> 16)
+        default: return position + 1
+        }
+    }
 
     /// The kind of the value at `position`.
     @inlinable @inline(__always)
@@ -92,24 +112,13 @@ public struct JSONTape: Sendable {
     @inlinable @inline(__always)
     public func isInteger(at position: Int) -> Bool {
         let word = words[position]
-        switch word & 0xFF {
-        case Tag.shortNumber.rawValue: return Int8(truncatingIfNeeded: word >> 8) >= 0
-        case Tag.number.rawValue: return Int32(truncatingIfNeeded: word >> 32) >= 0
-        case Tag.bigNumber.rawValue: return bigNumbers[Int(word >> 8)].isInteger
-        default: return false
-        }
+        return JSONTape.integerness(of: word) ?? bigNumbers[Int(word >> 8)].isInteger
     }
 
     /// The position just after the value at `position` (and everything inside it).
     @inlinable @inline(__always)
     public func next(after position: Int) -> Int {
-        let word = words[position]
-        switch word & 0xFF {
-        case Tag.number.rawValue: return position + 2
-        case Tag.array.rawValue: return Int(word >> 8)
-        case Tag.object.rawValue: return Int(word >> 16)
-        default: return position + 1
-        }
+        JSONTape.position(after: position, word: words[position])
     }
 
     /// The element count of the array, or the member count of the object, at `position`.
@@ -225,24 +234,13 @@ extension JSONTape {
         @inlinable @inline(__always)
         public func isInteger(at position: Int) -> Bool {
             let word = words[position]
-            switch word & 0xFF {
-            case Tag.shortNumber.rawValue: return Int8(truncatingIfNeeded: word >> 8) >= 0
-            case Tag.number.rawValue: return Int32(truncatingIfNeeded: word >> 32) >= 0
-            case Tag.bigNumber.rawValue: return bigNumbers[Int(word >> 8)].isInteger
-            default: return false
-            }
+            return JSONTape.integerness(of: word) ?? bigNumbers[Int(word >> 8)].isInteger
         }
 
         /// See `JSONTape.next(after:)`.
         @inlinable @inline(__always)
         public func next(after position: Int) -> Int {
-            let word = words[position]
-            switch word & 0xFF {
-            case Tag.number.rawValue: return position + 2
-            case Tag.array.rawValue: return Int(word >> 8)
-            case Tag.object.rawValue: return Int(word >> 16)
-            default: return position + 1
-            }
+            JSONTape.position(after: position, word: words[position])
         }
 
         /// The words the scalar at `position` takes (1, or 2 for a long number): `next(after:)`
@@ -339,12 +337,9 @@ struct TapeBuilder {
 extension JSONReader {
     mutating func parseTape() throws(JSONSyntaxError) -> JSONTape {
         var builder = TapeBuilder(capacity: min(bytes.count / 4 + 4, 1 << 20))
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
-        skipWhitespace()
-        if index >= bytes.count { throw error(.emptyInput, at: index) }
+        try expectDocument()
         try tapeValue(&builder)
-        skipWhitespace()
-        if index < bytes.count { throw error(.trailingContent, at: index) }
+        try expectDocumentEnd()
         return JSONTape(builder)
     }
 
@@ -373,20 +368,12 @@ extension JSONReader {
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
         } else {
-            while true {
+            repeat {
                 skipWhitespace()
                 if start == JSONTape.root, count % UInt64(JSONTape.markStride) == 0 { builder.rootElementMarks.append(builder.words.count) }
                 try tapeValue(&builder)
                 count += 1
-                skipWhitespace()
-                guard index < bytes.count else { throw unexpected("',' or ']'") }
-                let byte = bytes[index]
-                index += 1
-                if byte == UInt8(ascii: ",") { continue }
-                if byte == UInt8(ascii: "]") { break }
-                index -= 1
-                throw unexpected("',' or ']'")
-            }
+            } while try listContinues(closingWith: UInt8(ascii: "]"))
         }
         depth -= 1
         builder.words[start] = JSONTape.Tag.array.rawValue | UInt64(builder.words.count) << 8
@@ -444,14 +431,7 @@ extension JSONReader {
                     if options.rejectDuplicateKeys { throw error(.duplicateKey(key), at: keyOffset) }
                     repeats = true
                 }
-                skipWhitespace()
-                guard index < bytes.count else { throw unexpected("',' or '}'") }
-                let byte = bytes[index]
-                index += 1
-                if byte == UInt8(ascii: ",") { continue }
-                if byte == UInt8(ascii: "}") { break }
-                index -= 1
-                throw unexpected("',' or '}'")
+                if try !listContinues(closingWith: UInt8(ascii: "}")) { break }
             }
         }
         depth -= 1

@@ -204,18 +204,15 @@ func schemaBenchmarks() throws {
             let figures = rounds.compactMap { $0.first { $0.name == name } }
             report("  \(name): parse", seconds: median(figures.map(\.parseSeconds)), items: count, bytes: bytes.count)
             report("  \(name): validate only", seconds: median(figures.map(\.validateSeconds)), items: count)
-            let ratios = figures.map { $0.validateSeconds / $0.oursValidateSeconds }
-            print(
-                "    validate only, ours / \(name), each round back to back: "
-                    + ratios.map { String(format: "%.2fx", $0) }.joined(separator: ", ")
-                    + String(format: " (median %.2fx the speed); ours in those rounds: ", median(ratios))
-                    + figures.map { String(format: "%.0f", Double(count) / $0.oursValidateSeconds / 1e6) }.joined(separator: ", ") + " M items/s")
-            let tapeRatios = figures.map { $0.validateSeconds / $0.oursTapeValidateSeconds }
-            print(
-                "    validate only on a tape, ours / \(name), each round back to back: "
-                    + tapeRatios.map { String(format: "%.2fx", $0) }.joined(separator: ", ")
-                    + String(format: " (median %.2fx the speed); ours in those rounds: ", median(tapeRatios))
-                    + figures.map { String(format: "%.0f", Double(count) / $0.oursTapeValidateSeconds / 1e6) }.joined(separator: ", ") + " M items/s")
+            // Ours on the tree and on a tape, each against this peer within each round.
+            for (what, ours) in [("validate only", \PeerFigures.oursValidateSeconds), ("validate only on a tape", \PeerFigures.oursTapeValidateSeconds)] {
+                let ratios = figures.map { $0.validateSeconds / $0[keyPath: ours] }
+                print(
+                    "    \(what), ours / \(name), each round back to back: "
+                        + ratios.map { String(format: "%.2fx", $0) }.joined(separator: ", ")
+                        + String(format: " (median %.2fx the speed); ours in those rounds: ", median(ratios))
+                        + figures.map { String(format: "%.0f", Double(count) / $0[keyPath: ours] / 1e6) }.joined(separator: ", ") + " M items/s")
+            }
             if !parse.isNaN {
                 print(String(format: "    parse, ours / %@: %.2fx the speed", name, median(figures.map(\.parseSeconds)) / parse))
             }

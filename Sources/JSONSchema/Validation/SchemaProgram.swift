@@ -127,32 +127,42 @@ public struct ElementwiseValidation: Sendable {
     public func isValid(_ elements: [JSONValue], limits: ValidationLimits = .default) throws(ValidationLimitExceeded) -> Bool {
         guard elements.count >= minimum, elements.count <= maximum else { return false }
         guard let items else { return true }
+        let plan = program.plan
+        return try elements.withUnsafeBufferPointer { buffer throws(ValidationLimitExceeded) in
+            let shared = SharedElements(buffer: buffer)
+            return try Self.allValid(count: buffer.count, limits: limits) { start, end, state, stop in
+                plan.allValid(items, UnsafeBufferPointer(rebasing: shared.buffer[start..<end]), offset: start, &state, stop: stop)
+            }
+        }
+    }
+
+    /// Whether elements `0..<count` are all valid, by `check(start, end, &state, stop)` on
+    /// ranges of them: one range on one core or for a short array, else ranges of a multiple
+    /// of 1,024 elements on all cores, sharing one budget of `limits.steps` (a range stops,
+    /// saying valid, once `stop` says another failed).
+    static func allValid(
+        count: Int, limits: ValidationLimits,
+        _ check: @Sendable (Int, Int, inout ValidationState, () -> Bool) -> Bool
+    ) throws(ValidationLimitExceeded) -> Bool {
         let cores = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
-        if cores == 1 || elements.count < 2 * 1024 {
+        if cores == 1 || count < 2 * 1024 {
             var state = ValidationState(limits: limits)
-            let valid = elements.withUnsafeBufferPointer { program.plan.allValid(items, $0, &state) }
+            let valid = check(0, count, &state, { false })
             if state.unwinding { throw state.error() }
             return valid
         }
+        // More parts than cores: a worker that wakes late still finds work.
+        let parts = min(cores * 4, max(1, count / 1024))
+        let chunk = ((count + parts - 1) / parts + 1023) / 1024 * 1024
         let failed = Atomic<Bool>(false)
-        let compiled = self.program
         let pool = StepPool(steps: limits.steps)
         let limitErrors = Mutex<[ValidationLimitExceeded]>([])
-        elements.withUnsafeBufferPointer { buffer in
-            let shared = SharedElements(buffer: buffer)
-            // More parts than cores: a worker that wakes late still finds work.
-            let parts = min(cores * 4, max(1, buffer.count / 1024))
-            let chunk = (buffer.count + parts - 1) / parts
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let start = part * chunk
-                let end = min(shared.buffer.count, start + chunk)
-                guard start < end else { return }
-                let slice = UnsafeBufferPointer(rebasing: shared.buffer[start..<end])
-                var state = ValidationState(limits: limits, pool: pool)
-                if !compiled.plan.allValid(items, slice, offset: start, &state, stop: { failed.load(ordering: .relaxed) }) {
-                    if state.unwinding { limitErrors.withLock { $0.append(state.error()) } }
-                    failed.store(true, ordering: .relaxed)
-                }
+        DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { part in
+            let start = part * chunk
+            var state = ValidationState(limits: limits, pool: pool)
+            if !check(start, min(count, start + chunk), &state, { failed.load(ordering: .relaxed) }) {
+                if state.unwinding { limitErrors.withLock { $0.append(state.error()) } }
+                failed.store(true, ordering: .relaxed)
             }
         }
         if let first = limitErrors.withLock({ $0.first }) { throw first }

@@ -1,7 +1,4 @@
-import Dispatch
-import FoundationEssentials
 import JSONCore
-import Synchronization
 
 extension CompiledSchema {
     /// Whether the document on `tape` is valid: the same answer as `isValid(tape.value())`.
@@ -38,39 +35,15 @@ extension ElementwiseValidation {
         guard let items else { return true }
         let plan = program.plan
         let keyIDs = plan.keyIDs(on: tape)
-        let cores = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
-        if cores == 1 || count < 2 * 1024 {
-            var state = ValidationState(limits: limits)
-            let valid = plan.withTapeWalk(tape, keyIDs, &state) { $0.allValid(items32(items), first: tape.firstChild(at: JSONTape.root), count: count) }
-            if state.unwinding { throw state.error() }
-            return valid
-        }
-        // More parts than cores: a worker that wakes late still finds work. Parts start at
-        // multiples of 1,024 elements, whose positions the tape remembers.
-        let parts = min(cores * 4, max(1, count / 1024))
-        let chunk = ((count + parts - 1) / parts + 1023) / 1024 * 1024
-        let starts = stride(from: 0, to: count, by: chunk).map { tape.position(ofElement: $0, inArrayAt: JSONTape.root) }
-        let failed = Atomic<Bool>(false)
-        let pool = StepPool(steps: limits.steps)
-        let limitErrors = Mutex<[ValidationLimitExceeded]>([])
-        let firsts = starts
-        DispatchQueue.concurrentPerform(iterations: firsts.count) { part in
-            let start = part * chunk
-            let end = min(count, start + chunk)
-            var state = ValidationState(limits: limits, pool: pool)
-            let valid = plan.withTapeWalk(tape, keyIDs, &state) { walk in
-                walk.allValid(items32(items), first: firsts[part], count: end - start, offset: start) { failed.load(ordering: .relaxed) }
-            }
-            if !valid {
-                if state.unwinding { limitErrors.withLock { $0.append(state.error()) } }
-                failed.store(true, ordering: .relaxed)
+        // Ranges start at multiples of 1,024 elements, whose positions the tape remembers.
+        return try Self.allValid(count: count, limits: limits) { start, end, state, stop in
+            plan.withTapeWalk(tape, keyIDs, &state) { walk in
+                walk.allValid(
+                    Int32(items), first: tape.position(ofElement: start, inArrayAt: JSONTape.root), count: end - start, offset: start,
+                    stop: stop)
             }
         }
-        if let first = limitErrors.withLock({ $0.first }) { throw first }
-        return !failed.load(ordering: .relaxed)
     }
-
-    private func items32(_ id: NodeID) -> Int32 { Int32(id) }
 }
 
 extension ValidationPlan {
