@@ -266,6 +266,8 @@ public enum PayloadChecker {
         public var positions: [JSONPointer: JSONPositions.Position] = [:]
         /// Where a malformed file stops parsing.
         public var failurePosition: JSONPositions.Position? = nil
+        /// Wall-clock seconds spent reading and checking the payload (JUnit's `time`).
+        public var seconds: Double = 0
 
         /// A result.
         public init(file: String, outcome: Outcome) {
@@ -312,10 +314,13 @@ public enum PayloadChecker {
                 let start = next.wrappingAdd(batch, ordering: .relaxed).oldValue
                 guard start < jobs.count else { return }
                 for index in start..<min(jobs.count, start + batch) {
+                    let started = ContinuousClock.now
                     var result = checkOne(
                         jobs[index].file, schema: jobs[index].schema, standardInput: standardInput, streamingThreshold: streamingThreshold,
                         maximumSteps: maximumSteps)
                     result.schema = jobs[index].schemaName
+                    let elapsed = started.duration(to: .now).components
+                    result.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
                     slots.set(index, result)
                 }
             }

@@ -88,33 +88,41 @@ extension SchemaCheckReport {
     /// JUnit XML as Jenkins, GitLab and test-report actions read it: a `testsuite` per schema,
     /// a `testcase` per payload, a `failure` listing an invalid payload's errors, an `error` for
     /// a payload that could not be read or parsed.
-    public func junit() -> String {
+    ///
+    /// The document is valid against each of the JUnit schemas CI tools go by: Ant's (the
+    /// strictest: a bare `testsuites`, and `package`, `id`, `timestamp`, `hostname`, `time`,
+    /// `properties`, `system-out` and `system-err` on every suite) and the Jenkins xUnit
+    /// plugin's junit-4 and junit-10 (no `file` on a test case; the file is its `name`).
+    /// - Parameters:
+    ///   - timestamp: when the run happened, `YYYY-MM-DDTHH:MM:SS` in UTC (`nil`: now).
+    ///   - hostname: the machine it ran on (`nil`: this one's host name).
+    public func junit(timestamp: String? = nil, hostname: String? = nil) -> String {
+        let timestamp = timestamp ?? System.utcTimestamp, hostname = hostname ?? System.hostname
         var order: [String] = []
         var bySchema: [String: [PayloadChecker.Result]] = [:]
         for result in results {
             if bySchema[result.schema] == nil { order.append(result.schema) }
             bySchema[result.schema, default: []].append(result)
         }
-        func counts(_ results: [PayloadChecker.Result]) -> (failures: Int, errors: Int) {
-            var failures = 0, errors = 0
-            for result in results {
+        let xml = SchemaCheckReport.xml
+        var output = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+        for (id, schema) in order.enumerated() {
+            let members = bySchema[schema]!
+            var failures = 0, errors = 0, seconds = 0.0
+            for result in members {
+                seconds += result.seconds
                 switch result.outcome {
                 case .checked(let found): if !found.isEmpty { failures += 1 }
                 case .failed: errors += 1
                 }
             }
-            return (failures, errors)
-        }
-        let total = counts(results)
-        var output = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        output += "<testsuites name=\"schema-check\" tests=\"\(results.count)\" failures=\"\(total.failures)\" errors=\"\(total.errors)\">\n"
-        for schema in order {
-            let members = bySchema[schema]!
-            let count = counts(members)
-            output += "  <testsuite name=\"\(SchemaCheckReport.xml(schema))\" tests=\"\(members.count)\" failures=\"\(count.failures)\" errors=\"\(count.errors)\" skipped=\"0\">\n"
+            output += "  <testsuite name=\"\(xml(schema))\" package=\"schema-check\" id=\"\(id)\" timestamp=\"\(xml(timestamp))\""
+            output += " hostname=\"\(xml(hostname))\" tests=\"\(members.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\""
+            output += " time=\"\(SchemaCheckReport.decimal(seconds, places: 3))\">\n"
+            output += "    <properties>\n      <property name=\"schema-check.version\" value=\"\(xml(SchemaCheckCommand.version))\"/>\n    </properties>\n"
             for result in members {
                 let file = SchemaCheckReport.displayName(result.file)
-                let head = "    <testcase classname=\"\(SchemaCheckReport.xml(schema))\" name=\"\(SchemaCheckReport.xml(file))\" file=\"\(SchemaCheckReport.xml(file))\""
+                let head = "    <testcase classname=\"\(xml(schema))\" name=\"\(xml(file))\" time=\"\(SchemaCheckReport.decimal(result.seconds, places: 6))\""
                 switch result.outcome {
                 case .checked(let errors) where errors.isEmpty:
                     output += head + "/>\n"
@@ -123,20 +131,28 @@ extension SchemaCheckReport {
                     let first = errors[0]
                     let summary = "\(errors.count) error\(errors.count == 1 ? "" : "s"); first: \(SchemaCheckReport.location(first)): \(first.message)"
                     output += head + ">\n"
-                    output += "      <failure type=\"\(SchemaCheckReport.xml(SchemaCheckReport.keyword(first)))\" message=\"\(SchemaCheckReport.xml(summary))\">"
+                    output += "      <failure type=\"\(xml(SchemaCheckReport.keyword(first)))\" message=\"\(xml(summary))\">"
                     for error in all {
                         let position = result.positions[error.instanceLocation].map { ":\($0.line):\($0.column)" } ?? ""
-                        output += SchemaCheckReport.xml(
-                            "\(file)\(position): \(SchemaCheckReport.location(error)): \(error.message)  [\(String(error.keywordLocation.description.dropFirst()))]\n")
+                        output += xml("\(file)\(position): \(SchemaCheckReport.location(error)): \(error.message)  [\(String(error.keywordLocation.description.dropFirst()))]\n")
                     }
                     output += "</failure>\n    </testcase>\n"
                 case .failed(let message):
-                    output += head + ">\n      <error type=\"unreadable\" message=\"\(SchemaCheckReport.xml(message))\"/>\n    </testcase>\n"
+                    output += head + ">\n      <error type=\"unreadable\" message=\"\(xml(message))\"/>\n    </testcase>\n"
                 }
             }
-            output += "  </testsuite>\n"
+            output += "    <system-out/>\n    <system-err/>\n  </testsuite>\n"
         }
         return output + "</testsuites>\n"
+    }
+
+    /// `value` with exactly `places` decimals (`0.004`), as JUnit's `time` attributes take it.
+    static func decimal(_ value: Double, places: Int) -> String {
+        var scale = 1
+        for _ in 0..<places { scale *= 10 }
+        let units = value.isFinite && value > 0 ? Int(min(value * Double(scale), 1e15).rounded()) : 0
+        let fraction = String(units % scale)
+        return "\(units / scale)." + String(repeating: "0", count: places - fraction.count) + fraction
     }
 
     /// Text for XML attributes and content: the five entities escaped, characters XML 1.0
