@@ -138,7 +138,7 @@ public enum GenerateCommand {
         while let file = pending.popLast() {
             guard documents[file] == nil else { continue }
             let path = directory + "/" + file
-            guard let bytes = FileReader.read(path: path) else { throw LoadError(description: "\(path): cannot read the file") }
+            guard let bytes = FileReader.read(path: path) else { throw LoadError(description: "\(path): cannot read the file: \(FileReader.whyUnreadable(path: path))") }
             do {
                 documents[file] = try JSONParser().parse(bytes)
             } catch {

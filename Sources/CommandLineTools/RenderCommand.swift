@@ -39,7 +39,7 @@ public enum RenderCommand {
         /// A file's text (`-` is standard input); nil after reporting an unreadable file.
         func readText(_ path: String) -> String? {
             guard let bytes = path == "-" ? io.readStandardInput() : FileReader.read(path: path) else {
-                io.printError("gateway render: \(path): cannot read the file\n")
+                io.printError("gateway render: \(path): cannot read the file: \(FileReader.whyUnreadable(path: path))\n")
                 return nil
             }
             return String(decoding: bytes, as: UTF8.self)

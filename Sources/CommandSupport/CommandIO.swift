@@ -75,6 +75,23 @@ public enum FileReader {
         return readAll(descriptor: descriptor)
     }
 
+    /// Why `read(path:)` found nothing, for a message after "cannot read the file": `no such
+    /// file`, `it is a directory`, `permission denied`, or that its name is not valid UTF-8
+    /// (the name arrived with U+FFFD in place of bytes, so no file of that name exists).
+    public static func whyUnreadable(path: String) -> String {
+        var info = stat()
+        if stat(path, &info) != 0 {
+            let missing = errno == ENOENT || errno == ENOTDIR
+            if missing && path.unicodeScalars.contains("\u{FFFD}") {
+                return "its name is not valid UTF-8 (shown with U+FFFD); rename it"
+            }
+            return missing ? "no such file" : String(cString: strerror(errno)).lowercased()
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { return "it is a directory" }
+        if access(path, R_OK) != 0 { return "permission denied" }
+        return "reading it failed"
+    }
+
     /// Everything readable from a descriptor until end of file.
     public static func readAll(descriptor: Int32) -> [UInt8]? {
         var result: [UInt8] = []

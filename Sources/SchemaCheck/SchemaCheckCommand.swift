@@ -92,7 +92,7 @@ public enum SchemaCheckCommand {
     }
 
     static func usageError(_ message: String, io: CommandIO) -> Parsed {
-        io.printError("schema-check: \(message)\nTry 'schema-check --help' for more information.\n")
+        io.printError("schema-check: \(SchemaCheckReport.visible(message))\nTry 'schema-check --help' for more information.\n")
         return .exit(2)
     }
 
@@ -207,7 +207,7 @@ public enum SchemaCheckCommand {
         case .sarif: io.print(report.sarif())
         }
         for result in report.results {
-            if case .failed(let message) = result.outcome { io.printError("schema-check: \(message)\n") }
+            if case .failed(let message) = result.outcome { io.printError("schema-check: \(SchemaCheckReport.visible(message))\n") }
         }
         return report.exitStatus
     }
@@ -220,14 +220,14 @@ public enum SchemaCheckCommand {
         do {
             files = try PayloadFiles.expand(options.files, excluding: options.excludes, checkingJSONNames: checkingJSONNames)
         } catch {
-            io.printError("schema-check: \(error.description)\n")
+            io.printError("schema-check: \(SchemaCheckReport.visible(error.description))\n")
             return nil
         }
         // Each file's schema: the first --map that matches, else -s.
         var names: [String] = []
         for file in files {
             guard let name = options.maps.first(where: { $0.glob.matches(file) })?.schema ?? options.schema else {
-                io.printError("schema-check: no schema for \(file): no --map matches it and no -s was given\n")
+                io.printError("schema-check: no schema for \(SchemaCheckReport.visible(file)): no --map matches it and no -s was given\n")
                 return nil
             }
             names.append(name)
@@ -237,7 +237,7 @@ public enum SchemaCheckCommand {
             var registry = try loadRegistry(options)
             for name in names where compiled[name] == nil { compiled[name] = try loadSchema(name, registry: &registry, options: options) }
         } catch {
-            io.printError("schema-check: \(error.description)\n")
+            io.printError("schema-check: \(SchemaCheckReport.visible(error.description))\n")
             return nil
         }
         let jobs = zip(files, names).map { PayloadChecker.Job(file: $0, schema: compiled[$1]!, schemaName: $1) }
@@ -333,7 +333,8 @@ public enum PayloadChecker {
     ) -> Result {
         let bytes = file == "-" ? standardInput : FileReader.read(path: file)
         guard let bytes else {
-            return Result(file: file, outcome: .failed("\(file): cannot read the file"))
+            return Result(file: file, outcome: .failed(
+                file == "-" ? "<stdin>: cannot read standard input" : "\(file): cannot read the file: \(FileReader.whyUnreadable(path: file))"))
         }
         var result = checkBytes(bytes, file: file, schema: schema, streamingThreshold: streamingThreshold, maximumSteps: maximumSteps)
         // Positions only for payloads that failed: a second pass over the same bytes.

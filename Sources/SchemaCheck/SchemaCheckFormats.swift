@@ -30,11 +30,12 @@ extension SchemaCheckReport {
 
     /// One `::error file=…,line=…,col=…,title=…::message` workflow command per error (GitHub
     /// shows each as an annotation on the file's line), one per unreadable or malformed file,
-    /// then the summary line.
+    /// then the summary line. Control and bidirectional-override characters are shown as
+    /// `\uXXXX` escapes, so a payload cannot inject a workflow command or terminal sequence.
     public func github() -> String {
         var output = ""
         for result in results {
-            let file = SchemaCheckReport.displayName(result.file)
+            let file = SchemaCheckReport.visible(SchemaCheckReport.displayName(result.file))
             switch result.outcome {
             case .checked(let errors):
                 // Causes are folded into their parent's message: an annotation per branch is noise.
@@ -43,22 +44,25 @@ extension SchemaCheckReport {
                     if let position = result.positions[error.instanceLocation] {
                         properties += ",line=\(position.line),col=\(position.column)"
                     }
-                    properties += ",title=" + SchemaCheckReport.githubProperty("schema-check: \(SchemaCheckReport.keyword(error)) at \(SchemaCheckReport.location(error))")
-                    var message = "\(SchemaCheckReport.location(error)): \(error.message) [\(String(error.keywordLocation.description.dropFirst()))]"
+                    let location = SchemaCheckReport.visible(SchemaCheckReport.location(error))
+                    let keyword = SchemaCheckReport.visible(SchemaCheckReport.keyword(error))
+                    properties += ",title=" + SchemaCheckReport.githubProperty("schema-check: \(keyword) at \(location)")
+                    let keywordLocation = SchemaCheckReport.visible(String(error.keywordLocation.description.dropFirst()))
+                    var message = "\(location): \(SchemaCheckReport.visible(error.message)) [\(keywordLocation)]"
                     var causes = error.causes
                     if let best = error.bestBranch {
                         message += "\nclosest: \(error.kind.keyword)/\(best.index)"
                         causes = best.errors + error.branches.filter { $0.index != best.index }.flatMap(\.errors)
                     }
                     for cause in SchemaCheckReport.flattened(causes) {
-                        message += "\n  \(SchemaCheckReport.location(cause)): \(cause.message)"
+                        message += "\n  \(SchemaCheckReport.visible(SchemaCheckReport.location(cause))): \(SchemaCheckReport.visible(cause.message))"
                     }
                     output += "::error \(properties)::\(SchemaCheckReport.githubData(message))\n"
                 }
             case .failed(let message):
                 var properties = "file=" + SchemaCheckReport.githubProperty(file)
                 if let position = result.failurePosition { properties += ",line=\(position.line),col=\(position.column)" }
-                output += "::error \(properties),title=schema-check::\(SchemaCheckReport.githubData(message))\n"
+                output += "::error \(properties),title=schema-check::\(SchemaCheckReport.githubData(SchemaCheckReport.visible(message)))\n"
             }
         }
         return output + summary() + "\n"

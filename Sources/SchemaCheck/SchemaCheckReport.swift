@@ -96,7 +96,9 @@ public struct SchemaCheckReport: Sendable {
     }
 
     /// One line per error (`FILE:LINE:COL: /2/price: message  [keyword/location]`, the shape
-    /// compilers print, so editors and terminals link it), then a summary.
+    /// compilers print, so editors and terminals link it), then a summary. Control and
+    /// bidirectional-override characters in file names, locations and messages are shown as
+    /// `\uXXXX` escapes.
     public func text(colour: Bool) -> String {
         let red = colour ? "\u{1B}[31m" : "", dim = colour ? "\u{1B}[2m" : "", bold = colour ? "\u{1B}[1m" : ""
         let reset = colour ? "\u{1B}[0m" : ""
@@ -112,7 +114,9 @@ public struct SchemaCheckReport: Sendable {
                 message += "; closest: \(error.kind.keyword)/\(best.index) (\(first.description))"
                 causes = best.errors + error.branches.filter { $0.index != best.index }.flatMap(\.errors)
             }
-            output += "\(indent)\(bold)\(file)\(place)\(reset): \(red)\(location)\(reset): \(message)  \(dim)[\(keyword)]\(reset)\n"
+            // Payload keys, file names and schema keys are shown, never obeyed (see `visible`).
+            output += "\(indent)\(bold)\(Self.visible(file))\(place)\(reset): \(red)\(Self.visible(location))\(reset): "
+            output += "\(Self.visible(message))  \(dim)[\(Self.visible(keyword))]\(reset)\n"
             for cause in causes { line(file, cause, positions: positions, indent: indent + "    ") }
         }
         for result in results {

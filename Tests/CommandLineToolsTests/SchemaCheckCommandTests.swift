@@ -127,7 +127,23 @@ struct SchemaCheckCommandTests {
     func unreadable() {
         let (status, _, error) = run(["-d", Self.schemas, "-s", "Items", directory.path + "/missing.json"])
         #expect(status == 2)
-        #expect(error.contains("missing.json: cannot read the file"))
+        #expect(error.contains("missing.json: cannot read the file: no such file"), "\(error)")
+    }
+
+    @Test("a file whose name is not valid UTF-8, found in a directory: exit 2, and the message says why it cannot be read")
+    func nameNotUTF8() throws {
+        let folder = directory.path + "/names"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // "bad\xFFname.json": the byte 0xFF never occurs in UTF-8.
+        let path = Array((folder + "/bad").utf8) + [0xFF] + Array("name.json".utf8) + [0]
+        let descriptor = path.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+        }
+        try #require(descriptor >= 0)
+        close(descriptor)
+        let (status, _, error) = run(["-d", Self.schemas, "-s", "Items", folder])
+        #expect(status == 2)
+        #expect(error.contains("name.json: cannot read the file: its name is not valid UTF-8"), "\(error)")
     }
 
     @Test("usage errors exit 2 with a hint", arguments: [

@@ -352,6 +352,34 @@ struct SchemaCheckFormatsTests {
         #expect(error["causes"]?.arrayValue?.count == 2)
     }
 
+    @Test("text, github and standard error show control and bidi characters from keys, file names and schemas as \\u escapes, never raw")
+    func controlCharactersAreShownNotObeyed() throws {
+        let schema = directory.write("map.json", #"{"type": "object", "additionalProperties": {"type": "string"}}"#)
+        // A key that would recolour the terminal, retitle the window and reverse the line.
+        let file = directory.write("keys.json", #"{"\u001b[31mred\u001b]0;title\u0007\u202egnp.exe": 1}"# + "\n")
+        let shown = "/\\u001b[31mred\\u001b]0;title\\u0007\\u202egnp.exe"
+        for format in ["text", "github"] {
+            let (status, output, _) = run(["-s", schema, "--format", format, file])
+            #expect(status == 1)
+            #expect(output.contains(shown), "\(format): \(output)")
+            #expect(!output.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || $0.value == 0x202E }, "\(format): \(output)")
+        }
+        // The JSON output keeps the key as it is (JSON escapes it), so tools see the real pointer.
+        let (_, json, _) = run(["-s", schema, "--format", "json", file])
+        let location = try JSONParser.parse(json)["results"]?[0]?["errors"]?[0]?["instanceLocation"]?.stringValue
+        #expect(location == "/\u{1B}[31mred\u{1B}]0;title\u{07}\u{202E}gnp.exe")
+        // A malformed payload whose name holds an escape sequence: the name is shown, not obeyed.
+        let named = directory.write("evil\u{1B}[2J.json", "{")
+        for format in ["text", "github"] {
+            let (status, output, error) = run(["-s", schema, "--format", format, named])
+            #expect(status == 2)
+            #expect(error.contains("evil\\u001b[2J.json"), "\(error)")
+            #expect(!(output + error).unicodeScalars.contains { $0.value == 0x1B }, "\(format): \(output) \(error)")
+        }
+        #expect(SchemaCheckReport.visible("plain /0/price ✏️") == "plain /0/price ✏️")
+        #expect(SchemaCheckReport.visible("a\u{85}b\u{7F}c\td\u{2066}") == "a\\u0085b\\u007fc\\u0009d\\u2066")
+    }
+
     @Test("globs: *, **, ?, [...] and [!...] match whole paths")
     func globs() {
         #expect(PathGlob("fixtures/**/*.json").matches("fixtures/a.json"))
