@@ -37,6 +37,14 @@ public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
         return pattern.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
+    /// How many directories below `root` a matching file can be: nil when the pattern has a
+    /// `**` (any depth).
+    public var directoryDepth: Int? {
+        guard !segments.contains(["*", "*"]) else { return nil }
+        let rootSegments = root == "." ? 0 : root.split(separator: "/", omittingEmptySubsequences: true).count
+        return max(0, segments.count - 1 - rootSegments)
+    }
+
     /// Whether `path` matches the whole pattern.
     public func matches(_ path: String) -> Bool {
         var text = path

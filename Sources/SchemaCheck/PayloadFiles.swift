@@ -37,7 +37,8 @@ enum PayloadFiles {
                 var found: [String] = []
                 let root = glob.root
                 if FileSystem.isDirectory(root) {
-                    walk(root) { path in
+                    // Without `**` a match is a fixed number of directories below the root.
+                    walk(root, depth: glob.directoryDepth) { path in
                         if glob.matches(path) { found.append(path) }
                     }
                 }
@@ -64,11 +65,19 @@ enum PayloadFiles {
     }
 
     /// Every regular file below `directory` (symbolic links to files included, links to
-    /// directories not followed, so a loop cannot trap the walk), as `directory/…` paths.
-    static func walk(_ directory: String, _ visit: (String) -> Void) {
+    /// directories not followed, so a loop cannot trap the walk), as `directory/…` paths;
+    /// `depth` levels of directories down at most (nil: all). One directory is open at a time,
+    /// however deep the tree.
+    static func walk(_ directory: String, depth: Int? = nil, _ visit: (String) -> Void) {
+        var subdirectories: [String] = []
+        readEntries(of: directory, visit: visit, subdirectories: &subdirectories)
+        if let depth, depth <= 0 { return }
+        for subdirectory in subdirectories { walk(subdirectory, depth: depth.map { $0 - 1 }, visit) }
+    }
+
+    private static func readEntries(of directory: String, visit: (String) -> Void, subdirectories: inout [String]) {
         guard let handle = opendir(directory) else { return }
         defer { closedir(handle) }
-        var subdirectories: [String] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
@@ -92,6 +101,5 @@ enum PayloadFiles {
                 }
             }
         }
-        for subdirectory in subdirectories { walk(subdirectory, visit) }
     }
 }

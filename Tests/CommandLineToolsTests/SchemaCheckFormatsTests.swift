@@ -380,6 +380,20 @@ struct SchemaCheckFormatsTests {
         #expect(SchemaCheckReport.visible("a\u{85}b\u{7F}c\td\u{2066}") == "a\\u0085b\\u007fc\\u0009d\\u2066")
     }
 
+    @Test("a tree 300 directories deep is walked to the bottom by a directory operand and by **")
+    func deepTree() throws {
+        var path = directory.path + "/deep"
+        for level in 0..<300 { path += "/d\(level % 10)" }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let file = path + "/bottom.json"
+        try #"[{"ID": "x", "name": "a", "price": 1}]"#.write(toFile: file, atomically: false, encoding: .utf8)
+        for operand in [directory.path + "/deep", directory.path + "/deep/**/bottom.json"] {
+            let (status, output, error) = run(["-s", "Items", operand])
+            #expect(status == 1, "\(error)")
+            #expect(output.hasPrefix("\(file):1:9: /0/ID: expected number"), "\(output.prefix(200))")
+        }
+    }
+
     @Test("globs: *, **, ?, [...] and [!...] match whole paths")
     func globs() {
         #expect(PathGlob("fixtures/**/*.json").matches("fixtures/a.json"))
@@ -390,6 +404,11 @@ struct SchemaCheckFormatsTests {
         #expect(PathGlob("[a-c]*.json").matches("b1.json"))
         #expect(!PathGlob("[!a-c]*.json").matches("b1.json"))
         #expect(PathGlob("**").matches("any/depth/file"))
+        // How far a walk has to go: nil with **, else the directories between root and file.
+        #expect(PathGlob("fixtures/*.json").directoryDepth == 0)
+        #expect(PathGlob("./fixtures/*/items/*.json").directoryDepth == 2)
+        #expect(PathGlob("/abs/dir/[ab]*/x.json").directoryDepth == 1)
+        #expect(PathGlob("fixtures/**/x.json").directoryDepth == nil)
         #expect(PathGlob("*a*b*c*").matches("xxaxxbxxcxx"))
         #expect(!PathGlob("*a*b*c*").matches("xxaxxcxxbxx"))
         #expect(PathGlob("fixtures/**/*.json").root == "fixtures")
