@@ -30,6 +30,7 @@ enum PayloadFiles {
                 walk(operand.hasSuffix("/") && operand.count > 1 ? String(operand.dropLast()) : operand) { path in
                     if path.hasSuffix(".json") { found.append(path) }
                 }
+                guard !found.isEmpty else { throw ExpansionError(description: "no *.json file below \(operand)") }
                 found.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                 found.forEach(add)
             } else if PathGlob.isPattern(operand), !FileSystem.isFile(operand) {

@@ -48,8 +48,8 @@ public enum SchemaCheckCommand {
           FILE:LINE:COL: /0/price: expected number, found string "4.25"  [items/properties/price/type]
 
         Exit status: 0 all valid, 1 some payload invalid, 2 usage error, unreadable file,
-        malformed JSON, a payload undecided within --max-steps, or an invalid or
-        unresolvable schema.
+        a directory or glob with no payload in it, malformed JSON, a payload undecided
+        within --max-steps, or an invalid or unresolvable schema.
 
         Examples:
           schema-check -s Items payload.json
@@ -304,6 +304,7 @@ public enum PayloadChecker {
 
     /// Checks each job's file against its schema on all cores; results in input order.
     public static func check(_ jobs: [Job], standardInput: [UInt8]?, streamingThreshold: Int = streamingThreshold, maximumSteps: Int? = nil) -> [Result] {
+        guard !jobs.isEmpty else { return [] }
         let slots = ResultSlots(count: jobs.count)
         let workers = min(jobs.count, max(1, System.activeProcessorCount))
         // Workers take batches as they go (a large file or a busy core does not hold the rest up).

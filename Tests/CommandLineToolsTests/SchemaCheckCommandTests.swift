@@ -130,6 +130,23 @@ struct SchemaCheckCommandTests {
         #expect(error.contains("missing.json: cannot read the file: no such file"), "\(error)")
     }
 
+    @Test("a directory without a *.json file in it: exit 2 naming it (not a crash, not an empty success)")
+    func emptyDirectory() throws {
+        let folder = directory.path + "/empty/inner"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        directory.write("empty/notes.txt", "not a payload")
+        let (status, output, error) = run(["-d", Self.schemas, "-s", "Items", directory.path + "/empty"])
+        #expect(status == 2)
+        #expect(output.isEmpty)
+        #expect(error.contains("no *.json file below \(directory.path)/empty"), "\(error)")
+        // The library takes an empty list too.
+        var registry = SchemaRegistry()
+        try registry.addDirectory(atPath: Self.schemas)
+        var compiler = SchemaCompiler(registry: registry)
+        let schema = try compiler.compile(model: "Items")
+        #expect(PayloadChecker.check(files: [], schema: schema, standardInput: nil).isEmpty)
+    }
+
     @Test("a file whose name is not valid UTF-8, found in a directory: exit 2, and the message says why it cannot be read")
     func nameNotUTF8() throws {
         let folder = directory.path + "/names"
