@@ -41,8 +41,18 @@ public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
     /// `**` (any depth).
     public var directoryDepth: Int? {
         guard !segments.contains(["*", "*"]) else { return nil }
-        let rootSegments = root == "." ? 0 : root.split(separator: "/", omittingEmptySubsequences: true).count
-        return max(0, segments.count - 1 - rootSegments)
+        return max(0, segments.count - 1 - rootSegmentCount)
+    }
+
+    /// Whether a segment after the root starts with `.` (`'**/.config/*.json'`, `'.*.json'`):
+    /// then a walk looks at hidden files and directories too, as a shell would for that pattern.
+    public var namesHiddenEntries: Bool {
+        return segments.dropFirst(rootSegmentCount).contains { $0.first == "." }
+    }
+
+    /// How many of the pattern's segments `root` holds.
+    private var rootSegmentCount: Int {
+        root == "." ? 0 : root.split(separator: "/", omittingEmptySubsequences: true).count
     }
 
     /// Whether `path` matches the whole pattern.

@@ -4,7 +4,9 @@ import Glibc
 
 /// `schema-check`'s payload operands → files: a directory is every `*.json` below it, a glob
 /// pattern every file matching it (both in sorted order), anything else itself; `--exclude`
-/// patterns leave files out; a file named twice is checked once.
+/// patterns leave files out; a file named twice is checked once. Below a directory or a
+/// glob's root, names starting with `.` are skipped unless the glob spells a leading `.`
+/// itself (as shells do: `'**/*.json'` does not search `.git` or `.build`).
 enum PayloadFiles {
     /// Why an operand gave no files.
     struct ExpansionError: Error, CustomStringConvertible {
@@ -27,7 +29,7 @@ enum PayloadFiles {
                 add(operand)
             } else if FileSystem.isDirectory(operand) {
                 var found: [String] = []
-                walk(operand.hasSuffix("/") && operand.count > 1 ? String(operand.dropLast()) : operand) { path in
+                walk(operand.hasSuffix("/") && operand.count > 1 ? String(operand.dropLast()) : operand, hidden: false) { path in
                     if path.hasSuffix(".json") { found.append(path) }
                 }
                 guard !found.isEmpty else { throw ExpansionError(description: "no *.json file below \(operand)") }
@@ -39,7 +41,7 @@ enum PayloadFiles {
                 let root = glob.root
                 if FileSystem.isDirectory(root) {
                     // Without `**` a match is a fixed number of directories below the root.
-                    walk(root, depth: glob.directoryDepth) { path in
+                    walk(root, depth: glob.directoryDepth, hidden: glob.namesHiddenEntries) { path in
                         if glob.matches(path) { found.append(path) }
                     }
                 }
@@ -69,21 +71,23 @@ enum PayloadFiles {
     /// directories not followed, so a loop cannot trap the walk), as `directory/…` paths;
     /// `depth` levels of directories down at most (nil: all). One directory is open at a time,
     /// however deep the tree.
-    static func walk(_ directory: String, depth: Int? = nil, _ visit: (String) -> Void) {
+    /// - Parameter hidden: whether files and directories whose names start with `.` (`.git`,
+    ///   `.build`, `.venv`) are looked at; shells leave them out of `*` and `**` too.
+    static func walk(_ directory: String, depth: Int? = nil, hidden: Bool = true, _ visit: (String) -> Void) {
         var subdirectories: [String] = []
-        readEntries(of: directory, visit: visit, subdirectories: &subdirectories)
+        readEntries(of: directory, hidden: hidden, visit: visit, subdirectories: &subdirectories)
         if let depth, depth <= 0 { return }
-        for subdirectory in subdirectories { walk(subdirectory, depth: depth.map { $0 - 1 }, visit) }
+        for subdirectory in subdirectories { walk(subdirectory, depth: depth.map { $0 - 1 }, hidden: hidden, visit) }
     }
 
-    private static func readEntries(of directory: String, visit: (String) -> Void, subdirectories: inout [String]) {
+    private static func readEntries(of directory: String, hidden: Bool, visit: (String) -> Void, subdirectories: inout [String]) {
         guard let handle = opendir(directory) else { return }
         defer { closedir(handle) }
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            if name == "." || name == ".." { continue }
+            if name == "." || name == ".." || (!hidden && name.hasPrefix(".")) { continue }
             let path = directory == "." ? name : (directory == "/" ? "/" + name : directory + "/" + name)
             switch Int32(entry.pointee.d_type) {
             case Int32(DT_DIR): subdirectories.append(path)

@@ -42,7 +42,8 @@ public enum SchemaCheckCommand {
 
         Payloads: files; directories (every *.json below them); glob patterns, quoted so the
         shell leaves them alone, with * ? [abc] in a name and ** for any directories
-        ('fixtures/**/*.json'). Expanded in sorted order.
+        ('fixtures/**/*.json'). Expanded in sorted order; names starting with . are skipped
+        below them unless the pattern spells the dot ('**/.config/*.json').
 
         Errors carry the line and column of the failing value:
           FILE:LINE:COL: /0/price: expected number, found string "4.25"  [items/properties/price/type]

@@ -394,6 +394,28 @@ struct SchemaCheckFormatsTests {
         }
     }
 
+    @Test("names starting with . below a directory or a glob's root are skipped, unless the glob spells the dot")
+    func hiddenEntries() throws {
+        let root = directory.path + "/tree"
+        for folder in ["/a", "/.git/objects", "/.config"] {
+            try FileManager.default.createDirectory(atPath: root + folder, withIntermediateDirectories: true)
+        }
+        for file in ["a/x.json", ".git/objects/y.json", ".config/z.json", ".hidden.json"] { directory.write("tree/" + file, "[]") }
+        func files(_ operand: String) throws -> [String] {
+            let (_, output, error) = run(["-s", "Items", "--format", "json", operand])
+            let list = try JSONParser.parse(output)["results"]?.arrayValue?.compactMap(\.["file"]?.stringValue) ?? []
+            #expect(!list.isEmpty, "\(operand): \(error)")
+            return list.map { $0.replacingOccurrences(of: root + "/", with: "") }
+        }
+        #expect(try files(root) == ["a/x.json"])
+        #expect(try files(root + "/**/*.json") == ["a/x.json"])
+        #expect(try files(root + "/.config") == [".config/z.json"])
+        #expect(try files(root + "/**/.*.json") == [".hidden.json"])
+        #expect(try files(root + "/.*/*.json") == [".config/z.json"])
+        #expect(PathGlob("**/.config/*.json").namesHiddenEntries)
+        #expect(!PathGlob("/home/u/.config/**/*.json").namesHiddenEntries)
+    }
+
     @Test("globs: *, **, ?, [...] and [!...] match whole paths")
     func globs() {
         #expect(PathGlob("fixtures/**/*.json").matches("fixtures/a.json"))
