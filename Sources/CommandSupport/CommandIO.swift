@@ -8,6 +8,8 @@ import Darwin
 public struct CommandIO: Sendable {
     /// Reads all of standard input (`nil` when it cannot be read).
     public var readStandardInput: @Sendable () -> [UInt8]?
+    /// Reads standard input up to a number of bytes (`.tooLarge` past it).
+    public var readStandardInputAtMost: @Sendable (Int) -> FileReader.BoundedRead
     /// Writes to standard output.
     public var writeOutput: @Sendable ([UInt8]) -> Void
     /// Writes to standard error.
@@ -21,6 +23,10 @@ public struct CommandIO: Sendable {
         writeError: @escaping @Sendable ([UInt8]) -> Void, outputIsTerminal: Bool
     ) {
         self.readStandardInput = readStandardInput
+        self.readStandardInputAtMost = { limit in
+            guard let bytes = readStandardInput() else { return .unreadable }
+            return bytes.count > limit ? .tooLarge : .bytes(bytes)
+        }
         self.writeOutput = writeOutput
         self.writeError = writeError
         self.outputIsTerminal = outputIsTerminal
@@ -28,11 +34,17 @@ public struct CommandIO: Sendable {
 
     /// The process's own standard streams.
     public static var standard: CommandIO {
-        CommandIO(
-            readStandardInput: { FileReader.readAll(descriptor: 0) },
+        var io = CommandIO(
+            readStandardInput: {
+                // Bounded: `yes | command -` must not take all memory.
+                if case .bytes(let bytes) = FileReader.readAll(descriptor: 0, atMost: FileReader.standardInputLimit) { return bytes }
+                return nil
+            },
             writeOutput: { FileReader.writeAll($0, descriptor: 1) },
             writeError: { FileReader.writeAll($0, descriptor: 2) },
             outputIsTerminal: isatty(1) != 0)
+        io.readStandardInputAtMost = { FileReader.readAll(descriptor: 0, atMost: $0) }
+        return io
     }
 
     /// Writes text to standard output.
@@ -43,36 +55,40 @@ public struct CommandIO: Sendable {
 
 /// Whole-file reads and writes through POSIX calls (no Foundation overhead per file).
 public enum FileReader {
+    /// The most `CommandIO.standard.readStandardInput` takes (1 GiB); more is "cannot read".
+    public static let standardInputLimit = 1 << 30
+
     /// The bytes of a file, or `nil` when it cannot be opened or read (or is a directory).
     public static func read(path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else { return nil }
-        if (info.st_mode & S_IFMT) == S_IFREG, info.st_size >= 0 {
-            // One byte more than the size: reading it means the file grew while being read.
-            let size = Int(info.st_size)
-            var failed = false
-            var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, initialized in
-                var filled = 0
-                while filled < size + 1 {
-                    let count = Glibc.read(descriptor, buffer.baseAddress! + filled, size + 1 - filled)
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        failed = true
-                        break
-                    }
-                    if count == 0 { break }
-                    filled += count
+        if case .bytes(let bytes) = read(path: path, atMost: .max) { return bytes }
+        return nil
+    }
+
+    /// A regular file's bytes by its size, and whatever it grew by meanwhile up to `limit`.
+    private static func readRegular(_ descriptor: Int32, size: Int, limit: Int) -> BoundedRead {
+        // One byte more than the size: reading it means the file grew while being read.
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, initialized in
+            var filled = 0
+            while filled < size + 1 {
+                let count = Glibc.read(descriptor, buffer.baseAddress! + filled, size + 1 - filled)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    break
                 }
-                initialized = filled
+                if count == 0 { break }
+                filled += count
             }
-            guard !failed else { return nil }
-            if bytes.count > size, let rest = readAll(descriptor: descriptor) { bytes += rest }
-            return bytes
+            initialized = filled
         }
-        return readAll(descriptor: descriptor)
+        guard !failed else { return .unreadable }
+        guard bytes.count > size else { return .bytes(bytes) }
+        guard bytes.count <= limit else { return .tooLarge }
+        switch readAll(descriptor: descriptor, atMost: limit - bytes.count) {
+        case .bytes(let rest): return .bytes(bytes + rest)
+        case let other: return other
+        }
     }
 
     /// Why `read(path:)` found nothing, for a message after "cannot read the file": `no such
@@ -94,12 +110,45 @@ public enum FileReader {
 
     /// Everything readable from a descriptor until end of file.
     public static func readAll(descriptor: Int32) -> [UInt8]? {
+        if case .bytes(let bytes) = readAll(descriptor: descriptor, atMost: .max) { return bytes }
+        return nil
+    }
+
+    /// What a bounded read gave.
+    public enum BoundedRead: Sendable, Equatable {
+        /// The whole contents.
+        case bytes([UInt8])
+        /// It could not be opened or read, or is a directory.
+        case unreadable
+        /// It holds more than the limit (only the limit and one byte more were read).
+        case tooLarge
+    }
+
+    /// The bytes of a file, refusing one larger than `limit` bytes without reading it whole (a
+    /// regular file by its size; a device, pipe or growing file once `limit + 1` bytes came).
+    public static func read(path: String, atMost limit: Int) -> BoundedRead {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .unreadable }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else { return .unreadable }
+        if (info.st_mode & S_IFMT) == S_IFREG, info.st_size >= 0 {
+            guard info.st_size <= limit else { return .tooLarge }
+            return readRegular(descriptor, size: Int(info.st_size), limit: limit)
+        }
+        return readAll(descriptor: descriptor, atMost: limit)
+    }
+
+    /// Everything readable from a descriptor until end of file, or `.tooLarge` as soon as
+    /// more than `limit` bytes came (an endless stream costs `limit` bytes of memory, no more).
+    public static func readAll(descriptor: Int32, atMost limit: Int) -> BoundedRead {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0 { if errno == EINTR { continue }; return nil }
-            if count == 0 { return result }
+            if count < 0 { if errno == EINTR { continue }; return .unreadable }
+            if count == 0 { return .bytes(result) }
+            if count > limit - result.count { return .tooLarge }
             result.append(contentsOf: chunk[0..<count])
         }
     }

@@ -36,6 +36,9 @@ public enum SchemaCheckCommand {
               --max-steps N        steps one payload's validation may take (default: 10
                                    million, or 64 per byte of the payload when more); a
                                    payload that needs more is reported as undecided
+              --max-bytes N        the largest payload read, in bytes or with a K, M or G
+                                   suffix (default 1G); a larger file or standard input is
+                                   refused unread (exit 2)
           -h, --help               show this help
               --version            show the version
           -                        read a payload from standard input
@@ -76,6 +79,7 @@ public enum SchemaCheckCommand {
         var format = OutputFormat.text
         var formatAssertions = true
         var maximumSteps: Int? = nil
+        var maximumBytes = PayloadChecker.defaultMaximumBytes
         var files: [String] = []
     }
 
@@ -146,6 +150,11 @@ public enum SchemaCheckCommand {
                     return usageError("--max-steps needs a positive number of steps", io: io)
                 }
                 options.maximumSteps = steps
+            case "--max-bytes":
+                guard let text = value(), let bytes = byteCount(text) else {
+                    return usageError("--max-bytes needs a positive number of bytes (a K, M or G suffix may follow)", io: io)
+                }
+                options.maximumBytes = bytes
             default:
                 return usageError("unknown option \(name)", io: io)
             }
@@ -153,6 +162,19 @@ public enum SchemaCheckCommand {
         guard options.schema != nil || !options.maps.isEmpty else { return usageError("no schema given (use -s NAME|PATH or --map GLOB=NAME)", io: io) }
         guard !options.files.isEmpty else { return usageError("no payload files given (use - for standard input)", io: io) }
         return .run(options)
+    }
+
+    /// `N`, `NK`, `NM` or `NG` (powers of 1024) as a positive byte count; nil otherwise.
+    static func byteCount(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "k": 1 << 10, "M": 1 << 20, "m": 1 << 20, "G": 1 << 30, "g": 1 << 30]
+        var digits = Substring(text), unit = 1
+        if let last = text.last, let scale = units[last] {
+            digits = text.dropLast()
+            unit = scale
+        }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let count = Int(digits), count > 0 else { return nil }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : bytes
     }
 
     // MARK: - Running
@@ -191,7 +213,7 @@ public enum SchemaCheckCommand {
     }
 
     static func execute(_ options: Options, io: CommandIO) -> Int32 {
-        let standardInput: [UInt8]? = options.files.contains("-") ? io.readStandardInput() : nil
+        let standardInput: FileReader.BoundedRead? = options.files.contains("-") ? io.readStandardInputAtMost(options.maximumBytes) : nil
         guard let first = execute(options, io: io, standardInput: standardInput, checkingJSONNames: false) else { return 2 }
         // A directory named like a payload (`fixtures.json/`) was taken for a file: expand again.
         let missedDirectory = first.results.contains { result in
@@ -215,7 +237,7 @@ public enum SchemaCheckCommand {
 
     /// Expands the operands, loads the models and checks every payload; nil (after saying
     /// why on standard error) on a usage or schema error.
-    static func execute(_ options: Options, io: CommandIO, standardInput: [UInt8]?, checkingJSONNames: Bool) -> SchemaCheckReport? {
+    static func execute(_ options: Options, io: CommandIO, standardInput: FileReader.BoundedRead?, checkingJSONNames: Bool) -> SchemaCheckReport? {
         // The payload files: directories and globs expanded, exclusions left out.
         let files: [String]
         do {
@@ -242,7 +264,9 @@ public enum SchemaCheckCommand {
             return nil
         }
         let jobs = zip(files, names).map { PayloadChecker.Job(file: $0, schema: compiled[$1]!, schemaName: $1) }
-        return SchemaCheckReport(results: PayloadChecker.check(jobs, standardInput: standardInput, maximumSteps: options.maximumSteps))
+        return SchemaCheckReport(results: PayloadChecker.check(
+            jobs, input: standardInput, streamingThreshold: PayloadChecker.streamingThreshold, maximumSteps: options.maximumSteps,
+            maximumBytes: options.maximumBytes))
     }
 }
 
@@ -295,16 +319,32 @@ public enum PayloadChecker {
     /// element while parsing (when the schema allows), so the document is never held whole.
     public static let streamingThreshold = 1 << 20
 
+    /// The largest payload read unless told otherwise (1 GiB): a larger file, or standard
+    /// input that goes on past it, is a failed result naming the limit, never read whole.
+    public static let defaultMaximumBytes = 1 << 30
+
     /// Checks `files` (reading `-` from `standardInput`) on all cores; results in input order.
     public static func check(
         files: [String], schema: CompiledSchema, standardInput: [UInt8]?, streamingThreshold: Int = streamingThreshold,
-        maximumSteps: Int? = nil
+        maximumSteps: Int? = nil, maximumBytes: Int = defaultMaximumBytes
     ) -> [Result] {
-        check(files.map { Job(file: $0, schema: schema, schemaName: "schema") }, standardInput: standardInput, streamingThreshold: streamingThreshold, maximumSteps: maximumSteps)
+        check(
+            files.map { Job(file: $0, schema: schema, schemaName: "schema") }, standardInput: standardInput, streamingThreshold: streamingThreshold,
+            maximumSteps: maximumSteps, maximumBytes: maximumBytes)
     }
 
     /// Checks each job's file against its schema on all cores; results in input order.
-    public static func check(_ jobs: [Job], standardInput: [UInt8]?, streamingThreshold: Int = streamingThreshold, maximumSteps: Int? = nil) -> [Result] {
+    public static func check(
+        _ jobs: [Job], standardInput: [UInt8]?, streamingThreshold: Int = streamingThreshold, maximumSteps: Int? = nil,
+        maximumBytes: Int = defaultMaximumBytes
+    ) -> [Result] {
+        let input = standardInput.map { $0.count > maximumBytes ? FileReader.BoundedRead.tooLarge : .bytes($0) }
+        return check(jobs, input: input, streamingThreshold: streamingThreshold, maximumSteps: maximumSteps, maximumBytes: maximumBytes)
+    }
+
+    static func check(
+        _ jobs: [Job], input standardInput: FileReader.BoundedRead?, streamingThreshold: Int, maximumSteps: Int?, maximumBytes: Int
+    ) -> [Result] {
         guard !jobs.isEmpty else { return [] }
         let slots = ResultSlots(count: jobs.count)
         let workers = min(jobs.count, max(1, System.activeProcessorCount))
@@ -319,7 +359,7 @@ public enum PayloadChecker {
                     let started = ContinuousClock.now
                     var result = checkOne(
                         jobs[index].file, schema: jobs[index].schema, standardInput: standardInput, streamingThreshold: streamingThreshold,
-                        maximumSteps: maximumSteps)
+                        maximumSteps: maximumSteps, maximumBytes: maximumBytes)
                     result.schema = jobs[index].schemaName
                     let elapsed = started.duration(to: .now).components
                     result.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
@@ -331,12 +371,18 @@ public enum PayloadChecker {
     }
 
     static func checkOne(
-        _ file: String, schema: CompiledSchema, standardInput: [UInt8]?, streamingThreshold: Int, maximumSteps: Int? = nil
+        _ file: String, schema: CompiledSchema, standardInput: FileReader.BoundedRead?, streamingThreshold: Int, maximumSteps: Int?,
+        maximumBytes: Int
     ) -> Result {
-        let bytes = file == "-" ? standardInput : FileReader.read(path: file)
-        guard let bytes else {
+        let bytes: [UInt8]
+        switch file == "-" ? standardInput ?? .unreadable : FileReader.read(path: file, atMost: maximumBytes) {
+        case .bytes(let read): bytes = read
+        case .unreadable:
             return Result(file: file, outcome: .failed(
                 file == "-" ? "<stdin>: cannot read standard input" : "\(file): cannot read the file: \(FileReader.whyUnreadable(path: file))"))
+        case .tooLarge:
+            return Result(file: file, outcome: .failed(
+                "\(file == "-" ? "<stdin>" : file): larger than \(maximumBytes) bytes, the most --max-bytes lets a payload be; not read"))
         }
         var result = checkBytes(bytes, file: file, schema: schema, streamingThreshold: streamingThreshold, maximumSteps: maximumSteps)
         // Positions only for payloads that failed: a second pass over the same bytes.

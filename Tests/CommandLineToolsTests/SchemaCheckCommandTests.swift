@@ -1,7 +1,7 @@
 import Foundation
 import CommandLineTools
 import CommandSupport
-import SchemaCheck
+@testable import SchemaCheck
 import JSONSchema
 import JSONCore
 import Synchronization
@@ -128,6 +128,54 @@ struct SchemaCheckCommandTests {
         let (status, _, error) = run(["-d", Self.schemas, "-s", "Items", directory.path + "/missing.json"])
         #expect(status == 2)
         #expect(error.contains("missing.json: cannot read the file: no such file"), "\(error)")
+    }
+
+    @Test("--max-bytes: a larger file or standard input is refused unread (exit 2 naming the limit); sizes take K, M and G")
+    func maximumBytes() throws {
+        let file = directory.write("twenty.json", "[1, 2, 3, 4, 5, 6]  ")
+        let (status, _, error) = run(["-d", Self.schemas, "-s", "Items", "--max-bytes", "19", file])
+        #expect(status == 2)
+        #expect(error.contains("\(file): larger than 19 bytes, the most --max-bytes lets a payload be"), "\(error)")
+        let (fits, _, _) = run(["-d", Self.schemas, "-s", "Items", "--max-bytes", "20", file])
+        #expect(fits == 1)
+        let (piped, _, pipedError) = run(["-d", Self.schemas, "-s", "Items", "--max-bytes", "4", "-"], input: "[  ]")
+        #expect(piped == 0, "\(pipedError)")
+        let (tooMuch, _, tooMuchError) = run(["-d", Self.schemas, "-s", "Items", "--max-bytes", "4", "-"], input: "[   ]")
+        #expect(tooMuch == 2)
+        #expect(tooMuchError.contains("<stdin>: larger than 4 bytes"), "\(tooMuchError)")
+        for bad in ["0", "-1", "K", "1T", "1.5M", "99999999999G", ""] {
+            let (usage, _, message) = run(["-d", Self.schemas, "-s", "Items", "--max-bytes", bad, file])
+            #expect(usage == 2)
+            #expect(message.contains("--max-bytes needs a positive number of bytes"), "\(bad): \(message)")
+        }
+        #expect(SchemaCheckCommand.byteCount("3K") == 3072)
+        #expect(SchemaCheckCommand.byteCount("2m") == 2 << 20)
+        #expect(SchemaCheckCommand.byteCount("1G") == 1 << 30)
+        // An endless device costs the limit, no more.
+        #expect(FileReader.read(path: "/dev/zero", atMost: 1 << 20) == .tooLarge)
+        #expect(FileReader.read(path: file, atMost: 20) == .bytes(Array("[1, 2, 3, 4, 5, 6]  ".utf8)))
+        #expect(FileReader.read(path: directory.path, atMost: 20) == .unreadable)
+    }
+
+    @Test("an endless standard input (/dev/zero) ends in exit 2 naming --max-bytes, in the real process")
+    func endlessStandardInput() throws {
+        let binary = Self.packageRoot + "/.build/debug/schema-check"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            print("skipped: needs .build/debug/schema-check (swift build)")
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["-d", Self.schemas, "-s", "Items", "--max-bytes", "8M", "-"]
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/zero")
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(message.contains("<stdin>: larger than 8388608 bytes, the most --max-bytes lets a payload be"), "\(message)")
     }
 
     @Test("a directory without a *.json file in it: exit 2 naming it (not a crash, not an empty success)")
