@@ -58,9 +58,14 @@ public enum FileReader {
     /// The most `CommandIO.standard.readStandardInput` takes (1 GiB); more is "cannot read".
     public static let standardInputLimit = 1 << 30
 
-    /// The bytes of a file, or `nil` when it cannot be opened or read (or is a directory).
+    /// The most `read(path:)` takes (1 GiB): a larger file, or a device that goes on past it
+    /// (`/dev/zero`), is "cannot read" (`whyUnreadable` says which).
+    public static let fileLimit = 1 << 30
+
+    /// The bytes of a file, or `nil` when it cannot be opened or read, is a directory, or holds
+    /// more than `fileLimit` bytes.
     public static func read(path: String) -> [UInt8]? {
-        if case .bytes(let bytes) = read(path: path, atMost: .max) { return bytes }
+        if case .bytes(let bytes) = read(path: path, atMost: fileLimit) { return bytes }
         return nil
     }
 
@@ -105,6 +110,8 @@ public enum FileReader {
         }
         if (info.st_mode & S_IFMT) == S_IFDIR { return "it is a directory" }
         if access(path, R_OK) != 0 { return "permission denied" }
+        if (info.st_mode & S_IFMT) == S_IFREG, info.st_size > fileLimit { return "it is larger than 1 GiB, the most read" }
+        if (info.st_mode & S_IFMT) != S_IFREG { return "it is not a regular file, and reading it failed or gave more than 1 GiB" }
         return "reading it failed"
     }
 
