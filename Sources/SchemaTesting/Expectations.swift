@@ -24,7 +24,7 @@ public func expectValid(
 public func expectValid(
     _ bytes: [UInt8], against model: String, in validator: ModelValidator, sourceLocation: SourceLocation = #_sourceLocation
 ) -> Bool {
-    record(Result { try validator.errors(in: bytes, against: model) }, model: model, sourceLocation: sourceLocation)
+    record(Result { try validator.errors(in: bytes, against: model) }, model: model, text: bytes, sourceLocation: sourceLocation)
 }
 
 /// `expectValid` for JSON `Data`.
@@ -32,7 +32,7 @@ public func expectValid(
 public func expectValid(
     _ data: Data, against model: String, in validator: ModelValidator, sourceLocation: SourceLocation = #_sourceLocation
 ) -> Bool {
-    record(Result { try validator.errors(in: data, against: model) }, model: model, sourceLocation: sourceLocation)
+    record(Result { try validator.errors(in: data, against: model) }, model: model, text: [UInt8](data), sourceLocation: sourceLocation)
 }
 
 /// `expectValid` for any `Encodable` value (encoded with `JSONEncoder`).
@@ -44,10 +44,13 @@ public func expectValid(
     record(Result { try validator.errors(encoding: value, against: model) }, model: model, sourceLocation: sourceLocation)
 }
 
-private func record(_ result: Result<[ValidationError], any Error>, model: String, sourceLocation: SourceLocation) -> Bool {
+private func record(
+    _ result: Result<[ValidationError], any Error>, model: String, text: [UInt8]? = nil, sourceLocation: SourceLocation
+) -> Bool {
     switch result {
     case .success(let errors):
-        guard let report = ModelValidator.report(errors, model: model) else { return true }
+        guard let report = text.map({ ModelValidator.report(errors, model: model, in: $0) }) ?? ModelValidator.report(errors, model: model)
+        else { return true }
         Issue.record(Comment(rawValue: report), sourceLocation: sourceLocation)
     case .failure(let error):
         Issue.record(Comment(rawValue: "cannot validate against \(model): \(error)"), sourceLocation: sourceLocation)
@@ -68,7 +71,7 @@ public func XCTAssertValid(
 public func XCTAssertValid(
     _ data: Data, against model: String, in validator: ModelValidator, file: StaticString = #filePath, line: UInt = #line
 ) {
-    xctRecord(Result { try validator.errors(in: data, against: model) }, model: model, file: file, line: line)
+    xctRecord(Result { try validator.errors(in: data, against: model) }, model: model, text: [UInt8](data), file: file, line: line)
 }
 
 /// `XCTAssertValid` for any `Encodable` value.
@@ -79,10 +82,13 @@ public func XCTAssertValid(
     xctRecord(Result { try validator.errors(encoding: value, against: model) }, model: model, file: file, line: line)
 }
 
-private func xctRecord(_ result: Result<[ValidationError], any Error>, model: String, file: StaticString, line: UInt) {
+private func xctRecord(
+    _ result: Result<[ValidationError], any Error>, model: String, text: [UInt8]? = nil, file: StaticString, line: UInt
+) {
     switch result {
     case .success(let errors):
-        if let report = ModelValidator.report(errors, model: model) { XCTFail(report, file: file, line: line) }
+        let report = text.map { ModelValidator.report(errors, model: model, in: $0) } ?? ModelValidator.report(errors, model: model)
+        if let report { XCTFail(report, file: file, line: line) }
     case .failure(let error):
         XCTFail("cannot validate against \(model): \(error)", file: file, line: line)
     }

@@ -69,11 +69,23 @@ public final class ModelValidator: Sendable {
 
     /// A failure report: one line per error with its pointers, or `nil` when there are none.
     public static func report(_ errors: [ValidationError], model: String) -> String? {
+        report(errors, model: model, positions: [:])
+    }
+
+    /// A failure report for a payload given as JSON text: each line starts with the failing
+    /// value's `LINE:COLUMN` in `bytes` (as `schema-check` prints it), then its pointers.
+    public static func report(_ errors: [ValidationError], model: String, in bytes: [UInt8]) -> String? {
+        guard !errors.isEmpty else { return nil }
+        return report(errors, model: model, positions: JSONPositions.locate(errors.map(\.instanceLocation), in: bytes))
+    }
+
+    private static func report(_ errors: [ValidationError], model: String, positions: [JSONPointer: JSONPositions.Position]) -> String? {
         guard !errors.isEmpty else { return nil }
         var lines = ["payload is not valid against \(model) (\(errors.count) error\(errors.count == 1 ? "" : "s")):"]
         for error in errors {
             let location = error.instanceLocation.tokens.isEmpty ? "(root)" : error.instanceLocation.description
-            lines.append("  \(location): \(error.message)  [\(error.keywordLocation.description.dropFirst())]")
+            let place = positions[error.instanceLocation].map { "\($0.line):\($0.column): " } ?? ""
+            lines.append("  \(place)\(location): \(error.message)  [\(error.keywordLocation.description.dropFirst())]")
         }
         return lines.joined(separator: "\n")
     }

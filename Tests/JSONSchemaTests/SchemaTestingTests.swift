@@ -33,9 +33,26 @@ struct SchemaTestingTests {
             expectValid(Array(#"[{"ID":"1","price":"x"}]"#.utf8), against: "Items", in: validator)
         } matching: { issue in
             let text = issue.comments.map(\.rawValue).joined()
-            return text.contains("/0/ID: expected number") && text.contains("/0/price: expected number")
+            return text.contains("  1:8: /0/ID: expected number") && text.contains("  1:20: /0/price: expected number")
                 && text.contains("[items/$ref/properties/ID/type]")
         }
+        // JSON text given as Data: each line starts with the failing value's line and column.
+        withKnownIssue("the helper records one issue for the invalid payload") {
+            expectValid(Data("[\n  {\"ID\": 1, \"name\": \"Pen\", \"price\": \"x\"}\n]".utf8), against: "Items", in: validator)
+        } matching: { issue in
+            issue.comments.map(\.rawValue).joined().contains("\n  2:37: /0/price: expected number, found string \"x\"")
+        }
+        // A parsed payload has no text: no positions.
+        let parsed = try JSONParser().parse(#"[{"ID":"1"}]"#)
+        withKnownIssue("the helper records one issue for the invalid payload") {
+            expectValid(parsed, against: "Items", in: validator)
+        } matching: { issue in issue.comments.map(\.rawValue).joined().contains("\n  /0/ID: expected number") }
+        // The README's sample failure, exactly.
+        let sample = Array(#"[{"ID": 1, "name": "Pen", "price": "x"}]"#.utf8)
+        #expect(ModelValidator.report(try validator.errors(in: sample, against: "Items"), model: "Items", in: sample) == """
+            payload is not valid against Items (1 error):
+              1:36: /0/price: expected number, found string "x"  [items/$ref/properties/price/type]
+            """)
         let errors = try validator.errors(in: Array(#"[{"ID":"1"}]"#.utf8), against: "Items")
         #expect(ModelValidator.report(errors, model: "Items")?.hasPrefix("payload is not valid against Items (1 error):") == true)
     }
