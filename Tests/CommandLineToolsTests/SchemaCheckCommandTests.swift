@@ -178,6 +178,20 @@ struct SchemaCheckCommandTests {
         #expect(message.contains("<stdin>: larger than 8388608 bytes, the most --max-bytes lets a payload be"), "\(message)")
     }
 
+    @Test("a pipe named *.json in the schema directory is not read (it would block the load); regular models are")
+    func pipeInSchemaDirectory() throws {
+        let models = directory.path + "/models"
+        try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
+        for name in ["Item.json", "Items.json"] {
+            try FileManager.default.copyItem(atPath: Self.schemas + "/" + name, toPath: models + "/" + name)
+        }
+        try #require(mkfifo(models + "/Pipe.json", 0o600) == 0)
+        let payload = directory.write("list.json", #"[{"ID": 1, "name": "Pen", "price": 2.5}]"#)
+        let (status, output, error) = run(["-d", models, "-s", "Items", payload])
+        #expect(status == 0, "\(error)")
+        #expect(output.contains("1 valid"))
+    }
+
     @Test("a directory without a *.json file in it: exit 2 naming it (not a crash, not an empty success)")
     func emptyDirectory() throws {
         let folder = directory.path + "/empty/inner"

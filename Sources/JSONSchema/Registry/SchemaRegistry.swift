@@ -3,6 +3,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import JSONCore
 
 /// A problem with a schema: unreadable, malformed, invalid against the draft-04 meta-schema,
@@ -128,6 +133,9 @@ public struct SchemaRegistry: Sendable {
         }
         for name in names.sorted() where name.hasSuffix(".json") {
             let file = path.hasSuffix("/") ? path + name : path + "/" + name
+            // Regular files (or links to them) only: a pipe named *.json would block the load.
+            var info = stat()
+            guard stat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
             let uri = SchemaURI.fileURL(forPath: SchemaRegistry.absolutePath(file))
             guard documents[uri] == nil else { continue }
             pendingFiles[uri] = file
