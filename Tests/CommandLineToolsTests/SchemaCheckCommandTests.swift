@@ -155,6 +155,10 @@ struct SchemaCheckCommandTests {
         #expect(FileReader.read(path: "/dev/zero", atMost: 1 << 20) == .tooLarge)
         #expect(FileReader.read(path: file, atMost: 20) == .bytes(Array("[1, 2, 3, 4, 5, 6]  ".utf8)))
         #expect(FileReader.read(path: directory.path, atMost: 20) == .unreadable)
+        // A schema that never ends (a device or an endless pipe) stops at the schema limit.
+        let (endless, _, endlessError) = run(["-d", Self.schemas, "-s", "/dev/zero", file])
+        #expect(endless == 2)
+        #expect(endlessError.contains("/dev/zero: #: cannot read the file: larger than 67108864 bytes, the most a schema file may be"), "\(endlessError)")
     }
 
     @Test("an endless standard input (/dev/zero) ends in exit 2 naming --max-bytes, in the real process")

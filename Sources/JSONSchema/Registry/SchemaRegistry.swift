@@ -183,15 +183,39 @@ public struct SchemaRegistry: Sendable {
         return String(name)
     }
 
+    /// The largest schema file read (64 MiB): a larger file, or a pipe that goes on past it
+    /// (`-s <(yes)`), is `unreadable` naming the limit.
+    public static let maximumFileBytes = 64 << 20
+
     /// Reads and parses a JSON file, with typed errors naming the file.
     public static func readJSON(atPath path: String) throws(SchemaLoadError) -> JSONValue {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SchemaLoadError(kind: .unreadable, source: path, message: "cannot read the file")
-        }
+        let bytes = try readFile(atPath: path)
         do {
-            return try JSONParser().parse(data)
+            return try JSONParser().parse(bytes)
         } catch {
             throw SchemaLoadError(kind: .malformedJSON(error), source: path, message: error.message)
+        }
+    }
+
+    /// A file's bytes, at most `maximumFileBytes`.
+    private static func readFile(atPath path: String) throws(SchemaLoadError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SchemaLoadError(kind: .unreadable, source: path, message: "cannot read the file") }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SchemaLoadError(kind: .unreadable, source: path, message: "cannot read the file")
+            }
+            if count == 0 { return bytes }
+            guard count <= maximumFileBytes - bytes.count else {
+                throw SchemaLoadError(
+                    kind: .unreadable, source: path, message: "cannot read the file: larger than \(maximumFileBytes) bytes, the most a schema file may be")
+            }
+            bytes.append(contentsOf: chunk[0..<count])
         }
     }
 
