@@ -65,7 +65,7 @@ let package = Package(
             name: "GatewayTesting",
             dependencies: ["ClientRuntime", "APIGateway", "HTTPCore", "HTTPServer", "ItemsService", "JSONCore", "JSONSchema"]),
         // Layer 1: schema loading, compilation and validation.
-        .target(name: "JSONSchema", dependencies: ["JSONCore", "ECMARegex", "CSystemCalls"]),
+        .target(name: "JSONSchema", dependencies: ["JSONCore", "ECMARegex", "CSystemCalls", "CommandSupport"]),
         // Layer 2: test-suite helpers and command-line logic.
         .target(name: "SchemaTesting", dependencies: ["JSONCore", "JSONSchema"]),
         // What every command shares: standard streams and files, argument scanning.

@@ -37,8 +37,7 @@ public struct CommandIO: Sendable {
         var io = CommandIO(
             readStandardInput: {
                 // Bounded: `yes | command -` must not take all memory.
-                if case .bytes(let bytes) = FileReader.readAll(descriptor: 0, atMost: FileReader.standardInputLimit) { return bytes }
-                return nil
+                FileReader.readAll(descriptor: 0, atMost: FileReader.standardInputLimit).bytes
             },
             writeOutput: { FileReader.writeAll($0, descriptor: 1) },
             writeError: { FileReader.writeAll($0, descriptor: 2) },
@@ -65,8 +64,7 @@ public enum FileReader {
     /// The bytes of a file, or `nil` when it cannot be opened or read, is a directory, or holds
     /// more than `fileLimit` bytes.
     public static func read(path: String) -> [UInt8]? {
-        if case .bytes(let bytes) = read(path: path, atMost: fileLimit) { return bytes }
-        return nil
+        read(path: path, atMost: fileLimit).bytes
     }
 
     /// A regular file's bytes by its size, and whatever it grew by meanwhile up to `limit`.
@@ -117,8 +115,7 @@ public enum FileReader {
 
     /// Everything readable from a descriptor until end of file.
     public static func readAll(descriptor: Int32) -> [UInt8]? {
-        if case .bytes(let bytes) = readAll(descriptor: descriptor, atMost: .max) { return bytes }
-        return nil
+        readAll(descriptor: descriptor, atMost: .max).bytes
     }
 
     /// What a bounded read gave.
@@ -129,6 +126,12 @@ public enum FileReader {
         case unreadable
         /// It holds more than the limit (only the limit and one byte more were read).
         case tooLarge
+
+        /// The contents, or nil when unreadable or too large.
+        public var bytes: [UInt8]? {
+            if case .bytes(let bytes) = self { return bytes }
+            return nil
+        }
     }
 
     /// The bytes of a file, refusing one larger than `limit` bytes without reading it whole (a

@@ -96,8 +96,15 @@ public enum SchemaCheckCommand {
         }
     }
 
+    /// `schema-check: MESSAGE` on standard error, shown, never obeyed (file names and payload
+    /// keys in it may hold control characters: see `SchemaCheckReport.visible`).
+    static func complain(_ message: String, io: CommandIO) {
+        io.printError("schema-check: \(SchemaCheckReport.visible(message))\n")
+    }
+
     static func usageError(_ message: String, io: CommandIO) -> Parsed {
-        io.printError("schema-check: \(SchemaCheckReport.visible(message))\nTry 'schema-check --help' for more information.\n")
+        complain(message, io: io)
+        io.printError("Try 'schema-check --help' for more information.\n")
         return .exit(2)
     }
 
@@ -230,7 +237,7 @@ public enum SchemaCheckCommand {
         case .sarif: io.print(report.sarif())
         }
         for result in report.results {
-            if case .failed(let message) = result.outcome { io.printError("schema-check: \(SchemaCheckReport.visible(message))\n") }
+            if case .failed(let message) = result.outcome { complain(message, io: io) }
         }
         return report.exitStatus
     }
@@ -243,14 +250,14 @@ public enum SchemaCheckCommand {
         do {
             files = try PayloadFiles.expand(options.files, excluding: options.excludes, checkingJSONNames: checkingJSONNames)
         } catch {
-            io.printError("schema-check: \(SchemaCheckReport.visible(error.description))\n")
+            complain(error.description, io: io)
             return nil
         }
         // Each file's schema: the first --map that matches, else -s.
         var names: [String] = []
         for file in files {
             guard let name = options.maps.first(where: { $0.glob.matches(file) })?.schema ?? options.schema else {
-                io.printError("schema-check: no schema for \(SchemaCheckReport.visible(file)): no --map matches it and no -s was given\n")
+                complain("no schema for \(file): no --map matches it and no -s was given", io: io)
                 return nil
             }
             names.append(name)
@@ -260,7 +267,7 @@ public enum SchemaCheckCommand {
             var registry = try loadRegistry(options)
             for name in names where compiled[name] == nil { compiled[name] = try loadSchema(name, registry: &registry, options: options) }
         } catch {
-            io.printError("schema-check: \(SchemaCheckReport.visible(error.description))\n")
+            complain(error.description, io: io)
             return nil
         }
         let jobs = zip(files, names).map { PayloadChecker.Job(file: $0, schema: compiled[$1]!, schemaName: $1) }
@@ -382,7 +389,7 @@ public enum PayloadChecker {
                 file == "-" ? "<stdin>: cannot read standard input" : "\(file): cannot read the file: \(FileReader.whyUnreadable(path: file))"))
         case .tooLarge:
             return Result(file: file, outcome: .failed(
-                "\(file == "-" ? "<stdin>" : file): larger than \(maximumBytes) bytes, the most --max-bytes lets a payload be; not read"))
+                "\(SchemaCheckReport.displayName(file)): larger than \(maximumBytes) bytes, the most --max-bytes lets a payload be; not read"))
         }
         var result = checkBytes(bytes, file: file, schema: schema, streamingThreshold: streamingThreshold, maximumSteps: maximumSteps)
         // Positions only for payloads that failed: a second pass over the same bytes.

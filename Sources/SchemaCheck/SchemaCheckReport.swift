@@ -114,14 +114,15 @@ public struct SchemaCheckReport: Sendable {
                 message += "; closest: \(error.kind.keyword)/\(best.index) (\(first.description))"
                 causes = best.errors + error.branches.filter { $0.index != best.index }.flatMap(\.errors)
             }
-            // Payload keys, file names and schema keys are shown, never obeyed (see `visible`).
-            output += "\(indent)\(bold)\(Self.visible(file))\(place)\(reset): \(red)\(Self.visible(location))\(reset): "
+            // Payload keys and schema keys are shown, never obeyed (see `visible`); `file` already is.
+            output += "\(indent)\(bold)\(file)\(place)\(reset): \(red)\(Self.visible(location))\(reset): "
             output += "\(Self.visible(message))  \(dim)[\(Self.visible(keyword))]\(reset)\n"
             for cause in causes { line(file, cause, positions: positions, indent: indent + "    ") }
         }
         for result in results {
             if case .checked(let errors) = result.outcome {
-                for error in errors { line(SchemaCheckReport.displayName(result.file), error, positions: result.positions, indent: "") }
+                let file = Self.visible(Self.displayName(result.file))
+                for error in errors { line(file, error, positions: result.positions, indent: "") }
             }
         }
         output += summary() + "\n"

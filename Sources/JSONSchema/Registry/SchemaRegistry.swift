@@ -8,6 +8,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CommandSupport
 import JSONCore
 
 /// A problem with a schema: unreadable, malformed, invalid against the draft-04 meta-schema,
@@ -199,23 +200,12 @@ public struct SchemaRegistry: Sendable {
 
     /// A file's bytes, at most `maximumFileBytes`.
     private static func readFile(atPath path: String) throws(SchemaLoadError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SchemaLoadError(kind: .unreadable, source: path, message: "cannot read the file") }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw SchemaLoadError(kind: .unreadable, source: path, message: "cannot read the file")
-            }
-            if count == 0 { return bytes }
-            guard count <= maximumFileBytes - bytes.count else {
-                throw SchemaLoadError(
-                    kind: .unreadable, source: path, message: "cannot read the file: larger than \(maximumFileBytes) bytes, the most a schema file may be")
-            }
-            bytes.append(contentsOf: chunk[0..<count])
+        switch FileReader.read(path: path, atMost: maximumFileBytes) {
+        case .bytes(let bytes): return bytes
+        case .unreadable: throw SchemaLoadError(kind: .unreadable, source: path, message: "cannot read the file")
+        case .tooLarge:
+            throw SchemaLoadError(
+                kind: .unreadable, source: path, message: "cannot read the file: larger than \(maximumFileBytes) bytes, the most a schema file may be")
         }
     }
 
