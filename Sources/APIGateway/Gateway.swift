@@ -86,6 +86,9 @@ public final class Gateway: HTTPResponder, Sendable {
         let trace: ExecutionTrace?
         /// The console's Test button: no API key, usage plan, throttling or cache.
         var isTestInvoke = false
+        /// Why the request failed, when the gateway knows (a configuration error, a body that
+        /// breaks its model): the access log line shows it.
+        var failure: String?
 
         init(request: HTTPRequest, path: String, httpMethod: String, requestId: String, extendedRequestId: String, time: Double, trace: ExecutionTrace?) {
             self.request = request
@@ -101,6 +104,13 @@ public final class Gateway: HTTPResponder, Sendable {
         @inline(__always)
         func log(_ line: @autoclosure () -> String) {
             if let trace { trace.add(line()) }
+        }
+
+        /// Adds a line that says why the request fails: to the execution log, and (the first
+        /// such line) to the access log.
+        func fail(_ line: String) {
+            trace?.add(line)
+            if failure == nil { failure = line }
         }
     }
 
@@ -127,7 +137,7 @@ public final class Gateway: HTTPResponder, Sendable {
         .access(
             AccessRecord(
                 requestId: call.requestId, remoteAddress: call.request.remoteAddress, method: call.request.method, path: call.path,
-                status: response.status, latencyMilliseconds: (clock.now() - call.time) * 1000, apiKeyId: call.apiKey?.id))
+                status: response.status, latencyMilliseconds: (clock.now() - call.time) * 1000, apiKeyId: call.apiKey?.id, reason: call.failure))
     }
 
     func process(_ call: Call) -> Result<HTTPResponse, GatewayError> {
@@ -162,7 +172,7 @@ public final class Gateway: HTTPResponder, Sendable {
         call.snapshot = snapshot
         call.query = URLEncoding.queryPairs(call.rawQuery)
         guard let method else {
-            call.log("Execution failed: no resource or method matches \(httpMethod) \(rawPath)")
+            call.fail("Execution failed: no resource or method matches \(httpMethod) \(rawPath)")
             return .failure(GatewayError(.missingAuthenticationToken))
         }
         call.method = method
@@ -255,6 +265,7 @@ public final class Gateway: HTTPResponder, Sendable {
                 do {
                     document = try JSONParser().parse(body)
                 } catch {
+                    call.fail("Request body does not match model schema for content type \(contentType): [Invalid JSON: \(error.description)]")
                     return GatewayError(.badRequestBody, message: "Invalid request body", validation: "[\"Invalid JSON: \(error.description)\"]")
                 }
                 let errors: [ValidationError]
@@ -263,12 +274,12 @@ public final class Gateway: HTTPResponder, Sendable {
                 } catch {
                     // Undecidable within the limits: refused as an invalid body, as AWS refuses
                     // what its validator cannot accept, with the limit in the execution log.
-                    call.log("Request body validation for content type \(contentType) stopped: \(error.description)")
+                    call.fail("Request body validation for content type \(contentType) stopped: \(error.description)")
                     return GatewayError(.badRequestBody, message: "Invalid request body", validation: "[\"\(error.description)\"]")
                 }
                 if !errors.isEmpty {
                     let detail = "[" + errors.map { "\"\($0.instanceLocation.description.isEmpty ? "/" : $0.instanceLocation.description): \($0.message)\"" }.joined(separator: ", ") + "]"
-                    call.log("Request body does not match model schema for content type \(contentType): \(detail)")
+                    call.fail("Request body does not match model schema for content type \(contentType): \(detail)")
                     return GatewayError(.badRequestBody, message: "Invalid request body", validation: detail)
                 }
             }

@@ -44,16 +44,22 @@ public struct AccessRecord: Sendable, Equatable {
     /// The id of the API key that was accepted, if any.
     public var apiKeyId: String?
 
-    /// `<request id> GET /prod/items 200 0.12 ms key=<key id>`.
+    /// Why the request failed, when the gateway knows: the execution log's line (a
+    /// configuration error, a body that breaks its model).
+    public var reason: String? = nil
+
+    /// `<request id> GET /prod/items 200 0.12 ms key=<key id>`, then `: <reason>` when the
+    /// request failed for a known reason.
     public var text: String {
         "\(requestId) \(method) \(path) \(status) \(LogFormat.twoDecimals(latencyMilliseconds)) ms" + (apiKeyId.map { " key=\($0)" } ?? "")
+            + (reason.map { ": \($0)" } ?? "")
     }
 
     /// `{"requestId":…,"ip":…,"method":…,"path":…,"status":…,"latencyMs":…,"apiKeyId":…}`.
     public var json: String {
         "{\"requestId\":\(JSONWriter.quoted(requestId)),\"ip\":\(JSONWriter.quoted(remoteAddress)),\"method\":\(JSONWriter.quoted(method)),"
             + "\"path\":\(JSONWriter.quoted(path)),\"status\":\(status),\"latencyMs\":\(LogFormat.twoDecimals(latencyMilliseconds)),"
-            + "\"apiKeyId\":\(apiKeyId.map(JSONWriter.quoted) ?? "null")}"
+            + "\"apiKeyId\":\(apiKeyId.map(JSONWriter.quoted) ?? "null")" + (reason.map { ",\"reason\":\(JSONWriter.quoted($0))" } ?? "") + "}"
     }
 }
 

@@ -12,7 +12,7 @@ extension Gateway {
         case .aws: return lambdaCustom(call, method)
         case .awsProxy: return lambdaProxy(call, method)
         case .http, .httpProxy:
-            call.log("Execution failed due to configuration error: HTTP integrations are not emulated locally")
+            call.fail("Execution failed due to configuration error: HTTP integrations are not emulated locally")
             return .failure(GatewayError(.configuration))
         }
     }
@@ -70,7 +70,7 @@ extension Gateway {
         do {
             return .success(try template.render(input))
         } catch {
-            call.log("Execution failed due to configuration error: mapping template: \(error.description)")
+            call.fail("Execution failed due to configuration error: mapping template: \(error.description)")
             return .failure(GatewayError(.configuration))
         }
     }
@@ -94,7 +94,7 @@ extension Gateway {
             overrides = output.overrides
             call.log("Endpoint request body after transformations: \(output.body)")
             guard let parsed = Gateway.mockStatus(output.body) else {
-                call.log("Execution failed due to configuration error: Unable to parse statusCode. It should be an integer that is defined in the request template.")
+                call.fail("Execution failed due to configuration error: Unable to parse statusCode. It should be an integer that is defined in the request template.")
                 return .failure(GatewayError(.configuration))
             }
             status = parsed
@@ -115,7 +115,7 @@ extension Gateway {
 
     func invokeLambda(_ call: Call, _ method: CompiledMethod, event: JSONValue) -> Result<InvocationResult, GatewayError> {
         guard let target = method.lambdaTarget else {
-            call.log("Execution failed due to configuration error: the integration URI does not name a function (are its stage variables set?)")
+            call.fail("Execution failed due to configuration error: the integration URI does not name a function (are its stage variables set?)")
             return .failure(GatewayError(.configuration))
         }
         call.log("Sending request to Lambda function \(target)")
@@ -123,7 +123,7 @@ extension Gateway {
         do {
             result = try lambda.invoke(target, payload: event, collectLogs: call.trace != nil || logSink != nil)
         } catch {
-            call.log("Execution failed due to configuration error: Invalid permissions on Lambda function (\(error.description))")
+            call.fail("Execution failed due to configuration error: Invalid permissions on Lambda function (\(error.description))")
             return .failure(GatewayError(.configuration))
         }
         for line in result.logLines {
@@ -131,7 +131,7 @@ extension Gateway {
             logSink?(.message(line))
         }
         if result.durationMilliseconds > Double(method.method.integration.timeoutMillis) {
-            call.log("Execution failed due to a timeout error")
+            call.fail("Execution failed due to a timeout error")
             return .failure(GatewayError(.integrationTimeout))
         }
         call.log("Received response. Integration latency: \(LogFormat.twoDecimals(result.durationMilliseconds)) ms, executed version \(result.executedVersion)")
@@ -159,7 +159,7 @@ extension Gateway {
         do {
             event = payload.isEmpty ? .object(JSONObject()) : try JSONParser().parse(payload)
         } catch {
-            call.log("Execution failed: the Lambda payload is not JSON (\(error.description))")
+            call.fail("Execution failed: the Lambda payload is not JSON (\(error.description))")
             return .failure(GatewayError(.configuration))
         }
         let result: InvocationResult
@@ -198,7 +198,7 @@ extension Gateway {
         }
             ?? method.responses.first { $0.pattern == nil }
         guard let chosen else {
-            call.log("Execution failed due to configuration error: No match for output mapping and no default output mapping configured. Endpoint Response Status Code: \(selector.isEmpty ? "200" : selector)")
+            call.fail("Execution failed due to configuration error: No match for output mapping and no default output mapping configured. Endpoint Response Status Code: \(selector.isEmpty ? "200" : selector)")
             return .failure(GatewayError(.configuration))
         }
         call.log("Selected integration response: \(chosen.definition.selectionPattern.map { "pattern \"\($0)\"" } ?? "default") → status \(chosen.definition.statusCode)")

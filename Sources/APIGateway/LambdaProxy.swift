@@ -6,7 +6,7 @@ extension Gateway {
     /// `AWS_PROXY`: the payload format 1.0 event in, the proxy output contract out.
     func lambdaProxy(_ call: Call, _ method: CompiledMethod) -> Result<HTTPResponse, GatewayError> {
         guard method.method.integration.httpMethod == "POST" else {
-            call.log("Execution failed due to configuration error: Lambda proxy integrations must use POST")
+            call.fail("Execution failed due to configuration error: Lambda proxy integrations must use POST")
             return .failure(GatewayError(.configuration))
         }
         let event = proxyEvent(call, method)
@@ -20,7 +20,7 @@ extension Gateway {
             return .failure(GatewayError(.badProxyResponse))
         }
         guard let response = Gateway.proxyResponse(result.payload) else {
-            call.log("Execution failed due to configuration error: Malformed Lambda proxy response")
+            call.fail("Execution failed due to configuration error: Malformed Lambda proxy response")
             return .failure(GatewayError(.badProxyResponse))
         }
         var answer = response

@@ -260,6 +260,19 @@ package final class StageDeployment: Sendable {
     /// Each resource's methods by HTTP method (a short list: scanned, no hashing).
     let methods: [[(httpMethod: String, method: CompiledMethod)]]
 
+    /// Every method that calls a Lambda function: the function's name (without a qualifier),
+    /// the method and path, and where the integration is in the definition.
+    package var lambdaCalls: [(function: String, method: String, path: String, pointer: JSONPointer)] {
+        methods.flatMap { table in
+            table.compactMap { entry in
+                entry.method.lambdaTarget.map { target in
+                    let name = target.split(separator: ":", maxSplits: 1).first.map(String.init) ?? target
+                    return (name, entry.httpMethod, entry.method.resource.path, entry.method.method.pointer.appending("x-amazon-apigateway-integration").appending("uri"))
+                }
+            }
+        }
+    }
+
     package init(stage: StageConfiguration, api: RestAPI, registry: SchemaRegistry, apiId: String) throws(GatewayLoadError) {
         self.stage = stage
         self.api = api

@@ -159,6 +159,7 @@ public struct DeploymentConfiguration: Sendable {
     public static func parse(_ document: JSONValue, file: String) throws(APIDefinitionError) -> DeploymentConfiguration {
         let reader = DocumentReader(file: file)
         let root = try reader.object(document, at: .root)
+        try DeploymentFileShape.check(document, reader: reader)
         var stages: [StageConfiguration] = []
         for member in try reader.object(root["stages"] ?? [:], at: ["stages"]) {
             let tokens = ["stages", member.key]

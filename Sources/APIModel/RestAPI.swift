@@ -8,16 +8,37 @@ public struct APIDefinitionError: Error, Sendable, Equatable, CustomStringConver
     public let pointer: JSONPointer
     /// What is wrong.
     public let message: String
+    /// The line and column of the value `pointer` names, when the file's text was at hand.
+    public var position: JSONPositions.Position?
 
     /// A problem.
-    public init(file: String, pointer: JSONPointer, message: String) {
+    public init(file: String, pointer: JSONPointer, message: String, position: JSONPositions.Position? = nil) {
         self.file = file
         self.pointer = pointer
         self.message = message
+        self.position = position
     }
 
-    /// `file: #/pointer: message`.
-    public var description: String { "\(file): \(pointer.uriFragment): \(message)" }
+    /// `file:line:column: #/pointer: message` (`file: #/pointer: message` without a position).
+    public var description: String {
+        "\(file)\(position.map { ":\($0.line):\($0.column)" } ?? ""): \(pointer.uriFragment): \(message)"
+    }
+
+    /// The error with the position of its pointer in `bytes`, the file's JSON text (the
+    /// nearest enclosing value that exists when the pointer names a missing member).
+    public func located(in bytes: [UInt8]) -> APIDefinitionError {
+        var candidates: [JSONPointer] = []
+        var tokens = pointer.tokens
+        while true {
+            candidates.append(JSONPointer(tokens: tokens))
+            if tokens.isEmpty { break }
+            tokens.removeLast()
+        }
+        let found = JSONPositions.locate(candidates, in: bytes)
+        var located = self
+        located.position = candidates.lazy.compactMap { found[$0] }.first
+        return located
+    }
 }
 
 /// A REST API as API Gateway holds it after importing an OpenAPI document.

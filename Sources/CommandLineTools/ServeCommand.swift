@@ -35,6 +35,9 @@ public enum ServeCommand {
                                their process)
           --exit-with-parent   stop (as on SIGTERM) when the process that started the
                                server ends, even by a crash (for test harnesses and tools)
+          --no-watch           do not watch the deployment file, the definitions and the model
+                               files (by default an edit is checked and applied within a
+                               second; a broken edit keeps the running version and is logged)
           --require-signature  verify the SigV4 signature of AWS API requests against the
                                credentials in the state directory (credentials.json; made on
                                first use); by default any access key is accepted
@@ -63,6 +66,7 @@ public enum ServeCommand {
         var format = LogFormat.text
         var requireSignature = false
         var exitWithParent = false
+        var watchFiles = true
         var scanner = ArgumentScanner(common.rest)
         while let argument = scanner.next() {
             let (name, inline) = ArgumentScanner.split(argument)
@@ -86,6 +90,8 @@ public enum ServeCommand {
                 requireSignature = true
             case "--exit-with-parent":
                 exitWithParent = true
+            case "--no-watch":
+                watchFiles = false
             case "--log-format":
                 guard let text = value(), let chosen = LogFormat(rawValue: text) else {
                     return GatewayManagement.fail("serve", "--log-format is text, json or off", io: io)
@@ -148,8 +154,10 @@ public enum ServeCommand {
             configuration.eventsPerWait = 1
         }
         let server: HTTPServer
+        let live = LiveControlPlane(control: control, requireSignature: credentials, logSink: sink)
+        defer { live.stopWatching() }
         do {
-            server = try HTTPServer.start(configuration, responder: FrontDoor(control: control, requireSignature: credentials, logSink: sink))
+            server = try HTTPServer.start(configuration, responder: live)
         } catch {
             return failed(error.description)
         }
@@ -168,7 +176,19 @@ public enum ServeCommand {
         }
         if !control.startupReport.isEmpty { io.printError("gateway serve: \(control.startupReport)\n") }
         io.print(banner(control: control, host: configuration.host, port: server.port, signed: credentials))
+        if watchFiles {
+            live.watchSources { outcome in
+                switch outcome {
+                case .applied(let changes):
+                    log.append("gateway serve: reloaded the edited files" + (changes.isEmpty ? " (nothing they declare changed)" : ": " + changes))
+                case .kept(let reason):
+                    log.append("gateway serve: kept the running version; the edited files do not load: " + reason)
+                }
+                log.flush()
+            }
+        }
         wait()
+        live.stopWatching()
 
         log.flush()
         io.printError("gateway serve: stopping (finishing requests in progress)\n")

@@ -31,6 +31,27 @@ public final class ControlPlane: Sendable {
     let handlerNames: Set<String>
     /// What loading found and did, in one line (`gateway serve` prints it).
     public let startupReport: String
+    /// What the deployment file declared (its `stages` and `functions`), kept in the state so
+    /// that the next load knows whether the file changed.
+    let declared: JSONValue
+    /// The files this control plane was made from: the deployment file, the definitions and
+    /// every model file they reference (what `SourceWatch` watches).
+    public let sourceFiles: [String]
+    /// Set when a reload replaced this control plane: a change that reaches it then is refused,
+    /// never written over the new one's state.
+    let retired = Atomic<Bool>(false)
+    /// How this control plane was loaded (what a reload loads again).
+    let origin: Origin?
+
+    /// The arguments `load` was given.
+    struct Origin: Sendable {
+        var deploymentFile: String
+        var stateDirectory: String?
+        var handlers: [String: any LambdaHandler]
+        var logSink: (@Sendable (GatewayLogEvent) -> Void)?
+        var readOnly: Bool
+        var codeRunner: (any FunctionCodeRunner)?
+    }
 
     /// Everything that changes, under one lock.
     struct Model: Sendable {
@@ -67,9 +88,12 @@ public final class ControlPlane: Sendable {
     init(
         gateway: Gateway, configuration: DeploymentConfiguration, lambda: LambdaService, clock: any GatewayClock, model: Model,
         stateFile: StateFile?, ledger: UsageLedger, baseDirectory: String, registry: SchemaRegistry, handlerNames: Set<String>,
-        startupReport: String = ""
+        startupReport: String = "", declared: JSONValue = .null, sourceFiles: [String] = [], origin: Origin? = nil
     ) {
+        self.origin = origin
         self.startupReport = startupReport
+        self.declared = declared
+        self.sourceFiles = sourceFiles
         self.gateway = gateway
         self.configuration = configuration
         self.lambda = lambda
@@ -96,6 +120,11 @@ public final class ControlPlane: Sendable {
     /// Makes a change durable, then visible: writes the state file and publishes a snapshot.
     /// Called with the model's lock held, so changes are written in the order they are made.
     func commit(_ model: Model) throws(ControlError) {
+        if retired.load(ordering: .acquiring) {
+            throw ControlError(
+                status: 409, type: "ConflictException",
+                message: "The API was reloaded from its edited files while this change was in progress; nothing was changed. Retry the request.")
+        }
         if let stateFile {
             do {
                 try stateFile.save(persisted(model))
@@ -126,6 +155,7 @@ public final class ControlPlane: Sendable {
     /// The state file's contents for `model` (and the Lambda service as it is now).
     func persisted(_ model: Model) -> PersistedState {
         var state = PersistedState()
+        state.declared = declared
         for key in model.keys { state.apiKeys[key.name] = key }
         for name in lambda.functionNames {
             guard let latest = try? lambda.latest(name), let versions = try? lambda.versions(name), let aliases = try? lambda.aliases(name) else {

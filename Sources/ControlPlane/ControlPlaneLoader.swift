@@ -27,9 +27,25 @@ extension ControlPlane {
     ///   - codeRunner: runs functions whose configuration names a `runtime` and a `code`
     ///     directory; each is checked at load (its interpreter, its directory), and versions the
     ///     file declares are published from the directory as it is at their first load.
+    ///
+    /// What the files declare wins over the state whenever they changed since they were last
+    /// applied: a definition file that differs from a stage's deployment is deployed again, a
+    /// stage's or function's declaration that differs from the one recorded drops the changes
+    /// the AWS APIs made to it. Key values, quota use, published versions and everything the
+    /// files do not declare are kept. `startupReport` lists what was applied.
     public static func load(
         deploymentFile: String, stateDirectory: String?, handlers: [String: any LambdaHandler], clock: any GatewayClock = SystemClock(),
         logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil, readOnly: Bool = false, codeRunner: (any FunctionCodeRunner)? = nil
+    ) throws(GatewayLoadError) -> ControlPlane {
+        try load(
+            deploymentFile: deploymentFile, stateDirectory: stateDirectory, handlers: handlers, clock: clock, logSink: logSink, readOnly: readOnly,
+            codeRunner: codeRunner, ledger: nil)
+    }
+
+    /// `load`, counting quota use in `existingLedger` when given (a reload).
+    static func load(
+        deploymentFile: String, stateDirectory: String?, handlers: [String: any LambdaHandler], clock: any GatewayClock,
+        logSink: (@Sendable (GatewayLogEvent) -> Void)?, readOnly: Bool, codeRunner: (any FunctionCodeRunner)?, ledger existingLedger: UsageLedger?
     ) throws(GatewayLoadError) -> ControlPlane {
         let document: JSONValue
         do {
@@ -41,7 +57,7 @@ extension ControlPlane {
         do {
             configuration = try DeploymentConfiguration.parse(document, file: deploymentFile)
         } catch {
-            throw .definition(error)
+            throw located(.definition(error))
         }
         let baseDirectory = deploymentFile.contains("/") ? String(deploymentFile[..<deploymentFile.lastIndex(of: "/")!]) : "."
         // Model files are read as the definitions reference them (see `compile`).
@@ -50,7 +66,9 @@ extension ControlPlane {
         let stateFile = stateDirectory.map { StateFile(directory: $0) }
         let persisted = try stateFile?.load(removingLeftovers: !readOnly) ?? PersistedState()
         let ledger: UsageLedger
-        if let directory, !readOnly {
+        if let existingLedger {
+            ledger = existingLedger
+        } else if let directory, !readOnly {
             try directory.create()
             ledger = try UsageLedger(path: directory.ledgerFile)
         } else {
@@ -63,7 +81,15 @@ extension ControlPlane {
         }
         let now = clock.now()
 
-        // Stages: the deployment made earlier, or the current definition file.
+        // What the files declare wins over what the state kept whenever the files changed
+        // since they were last applied; otherwise the state (with the AWS APIs' changes) holds.
+        let declaredBefore = persisted.declared
+        let declaredNow: JSONValue = ["stages": document["stages"] ?? .null, "functions": document["functions"] ?? .null]
+        var applied: [String] = []
+        var sourceFiles: Set<String> = [deploymentFile]
+
+        // Stages: the deployment made earlier while its definition file is unchanged, or a new
+        // deployment of the file as it is now.
         var stages: [String: StageState] = [:]
         var history: [DeploymentRecord] = persisted.history.compactMap { entry in
             guard case .string(let id)? = entry["id"] else { return nil }
@@ -71,27 +97,46 @@ extension ControlPlane {
                 id: id, stage: entry["stage"]?.stringValue, createdDate: entry["createdDate"]?.numberValue?.doubleValue ?? 0,
                 description: entry["description"]?.stringValue ?? "", definition: "", document: nil)
         }
+        var definitions: [String: JSONValue] = [:]
+        var redeployed: [String: [String]] = [:]
         for stage in configuration.stages {
+            let current: JSONValue
+            if let read = definitions[stage.definition] {
+                current = read
+            } else {
+                current = try readDefinition(stage.definition, baseDirectory: baseDirectory)
+                definitions[stage.definition] = current
+            }
             let saved = persisted.deployments[stage.name]
-            let overrides = persisted.stages[stage.name].map(StageOverrides.init(json:)) ?? StageOverrides()
+            var overrides = persisted.stages[stage.name].map(StageOverrides.init(json:)) ?? StageOverrides()
+            if declaredBefore != .null, declaredBefore["stages"]?[stage.name] != declaredNow["stages"]?[stage.name], saved != nil {
+                overrides = StageOverrides()
+                applied.append("stage \(stage.name): its settings in the deployment file changed")
+            }
             var record: DeploymentRecord
-            if let saved, let snapshot = saved["document"], snapshot != .null {
+            if let saved, let snapshot = saved["document"], snapshot == current, saved["definition"]?.stringValue == stage.definition {
                 record = DeploymentRecord(
                     id: saved["id"]?.stringValue ?? RandomText.identifier(6), stage: stage.name,
                     createdDate: saved["createdDate"]?.numberValue?.doubleValue ?? now, description: saved["description"]?.stringValue ?? "",
-                    definition: saved["definition"]?.stringValue ?? stage.definition, document: snapshot)
+                    definition: stage.definition, document: snapshot)
             } else {
+                let description = saved == nil ? "deployed at first start" : "redeployed: \(stage.definition) changed"
+                if saved != nil { redeployed[stage.definition, default: []].append(stage.name) }
                 record = DeploymentRecord(
-                    id: RandomText.identifier(6), stage: stage.name, createdDate: now, description: "deployed at first start",
-                    definition: stage.definition, document: try readDefinition(stage.definition, baseDirectory: baseDirectory))
+                    id: RandomText.identifier(6), stage: stage.name, createdDate: now, description: description,
+                    definition: stage.definition, document: current)
                 history.append(DeploymentRecord(id: record.id, stage: stage.name, createdDate: now, description: record.description, definition: "", document: nil))
             }
             let effective = overrides.applied(to: stage)
-            let compiled = try compile(effective, document: record.document!, baseDirectory: baseDirectory, registry: registry, apiId: configuration.apiId)
+            let compiled = try compile(
+                effective, document: record.document!, baseDirectory: baseDirectory, registry: registry, apiId: configuration.apiId, sources: &sourceFiles)
             let cache = effective.cache.enabled ? StageCache(capacityBytes: Int(effective.cache.clusterSizeGB * 1_073_741_824)) : nil
             stages[stage.name] = StageState(
                 base: stage, overrides: overrides, deployment: record, compiled: compiled, cache: cache, createdDate: record.createdDate,
                 lastUpdatedDate: record.createdDate)
+        }
+        for (definition, names) in redeployed.sorted(by: { $0.key < $1.key }) {
+            applied.append("\(definition) changed: redeployed to \(names.sorted().joined(separator: ", "))")
         }
 
         // Lambda: functions, versions and aliases from the file, then what was published since.
@@ -130,11 +175,22 @@ extension ControlPlane {
                 }
                 if let saved = persisted.functions[function.name] {
                     place = "\(stateRecord): functions/\(function.name) (saved since the start of the state directory)"
-                    try lambda.setReservedConcurrency(function.name, saved["reservedConcurrency"]?.numberValue?.intValue ?? function.reservedConcurrency)
-                    if let latest = saved["latest"].flatMap(FunctionConfiguration.init(json:)) { try lambda.updateFunction(function.name, configuration: latest) }
+                    let savedLatest = saved["latest"].flatMap(FunctionConfiguration.init(json:)).map(absoluteCode)
+                    // The file's declaration wins when it changed since it was last applied (a
+                    // state from before declarations were recorded: when it differs).
+                    let redeclared =
+                        declaredBefore == .null
+                        ? savedLatest != nil && savedLatest != latest
+                        : declaredBefore["functions"]?[function.name] != declaredNow["functions"]?[function.name]
+                    if redeclared {
+                        applied.append("function \(function.name): its declaration in the deployment file changed")
+                    } else {
+                        try lambda.setReservedConcurrency(function.name, saved["reservedConcurrency"]?.numberValue?.intValue ?? function.reservedConcurrency)
+                        if let savedLatest { try lambda.updateFunction(function.name, configuration: savedLatest) }
+                    }
                     for member in saved["versions"]?.objectValue ?? JSONObject() {
                         if let number = Int(member.key), let code = FunctionConfiguration(json: member.value) {
-                            try lambda.restoreVersion(function.name, version: number, configuration: code)
+                            try lambda.restoreVersion(function.name, version: number, configuration: absoluteCode(code))
                         }
                     }
                 }
@@ -156,6 +212,19 @@ extension ControlPlane {
             }
         } catch {
             throw .other("\(place): \(error.description)")
+        }
+        // An integration naming a function the file does not declare: AWS accepts it and each
+        // call fails (500); here too, with a warning now and the reason in each request's log line.
+        let declaredFunctions = configuration.functions.map(\.name)
+        var reported = Set<String>()
+        for stage in configuration.stages {
+            guard let compiled = stages[stage.name]?.compiled else { continue }
+            for call in compiled.lambdaCalls where !declaredFunctions.contains(call.function) && !reported.contains(call.function) {
+                reported.insert(call.function)
+                warnings.append(
+                    "\(stage.definition): \(call.pointer.uriFragment): \(call.method) \(call.path) calls \(call.function), which \(deploymentFile) does not declare"
+                        + Suggestion.didYouMean(call.function, among: declaredFunctions) + "; its requests answer 500")
+            }
         }
         for warning in warnings { logSink?(.message("warning: " + warning)) }
 
@@ -192,13 +261,18 @@ extension ControlPlane {
                     ? "new state in \(stateDirectory)"
                     : "restored from \(stateDirectory): \(persisted.apiKeys.count) API keys, \(persisted.deployments.count) deployments, "
                         + "\(persisted.functions.count) functions, \(ledger.entries.count) quota counters")
+            if !applied.isEmpty { report.append("applied the files' changes: " + applied.joined(separator: "; ")) }
             if !persisted.usage.isEmpty { report.append("moved \(persisted.usage.count) quota counts from a format-1 state file to usage.ledger") }
             let removed = stateFile?.leftoversRemoved.count ?? 0
             if removed > 0 { report.append("removed \(removed) temporary file\(removed == 1 ? "" : "s") an interrupted save left") }
         }
         let control = ControlPlane(
             gateway: gateway, configuration: configuration, lambda: lambda, clock: clock, model: model, stateFile: readOnly ? nil : stateFile, ledger: ledger,
-            baseDirectory: baseDirectory, registry: registry, handlerNames: Set(handlers.keys), startupReport: report.joined(separator: "; "))
+            baseDirectory: baseDirectory, registry: registry, handlerNames: Set(handlers.keys), startupReport: report.joined(separator: "; "),
+            declared: declaredNow, sourceFiles: sourceFiles.sorted(),
+            origin: Origin(
+                deploymentFile: deploymentFile, stateDirectory: stateDirectory, handlers: handlers, logSink: logSink, readOnly: readOnly,
+                codeRunner: codeRunner))
         // What the first start made (deployments, key values) is durable before anything is served.
         do {
             try control.commitLambda()
@@ -206,6 +280,15 @@ extension ControlPlane {
             throw .other(error.message)
         }
         return control
+    }
+
+    /// A saved configuration whose code directory was recorded relative to the directory the
+    /// server ran in (versions published before paths were made absolute) made absolute.
+    static func absoluteCode(_ configuration: FunctionConfiguration) -> FunctionConfiguration {
+        guard let code = configuration.code, !code.hasPrefix("/") else { return configuration }
+        var fixed = configuration
+        fixed.code = FileManager.default.currentDirectoryPath + "/" + code
+        return fixed
     }
 
     /// The definition file `name` (relative to the deployment file unless absolute).
@@ -222,6 +305,16 @@ extension ControlPlane {
     static func compile(
         _ stage: StageConfiguration, document original: JSONValue, baseDirectory: String, registry: SchemaRegistry, apiId: String
     ) throws(GatewayLoadError) -> StageDeployment {
+        var sources = Set<String>()
+        return try compile(stage, document: original, baseDirectory: baseDirectory, registry: registry, apiId: apiId, sources: &sources)
+    }
+
+    /// Compiles a stage's deployment of `document`, adding the files it read (the definition
+    /// and every model file it references) to `sources`.
+    static func compile(
+        _ stage: StageConfiguration, document original: JSONValue, baseDirectory: String, registry: SchemaRegistry, apiId: String,
+        sources: inout Set<String>
+    ) throws(GatewayLoadError) -> StageDeployment {
         let file = stage.definition.hasPrefix("/") ? stage.definition : baseDirectory + "/" + stage.definition
         // Each stage's snapshot gets its own URI; relative model $refs still resolve beside the file.
         let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
@@ -233,11 +326,12 @@ extension ControlPlane {
             document = try APIDocument.normalized(original, file: file)
             api = try OpenAPIImporter.importAPI(document, file: file, uri: uri)
         } catch {
-            throw .definition(error)
+            throw located(.definition(error))
         }
         var registry = registry
         registry.add(document, uri: uri, source: file)
         try ReferencedModels.register(from: document, file: file, in: &registry)
+        for loaded in registry.documents.values where !loaded.source.contains("://") { sources.insert(loaded.source) }
         // API Gateway model URLs (`…/restapis/{id}/models/Pet`) name the API's own models, as on
         // AWS (the client generator resolves them the same way); a file `Pet.json` beside the
         // definition serves a name the API does not define.
@@ -246,7 +340,19 @@ extension ControlPlane {
             guard schema?["$ref"]?.stringValue.flatMap(SchemaRegistry.apiGatewayModelName(in:)) != name else { continue }
             registry.nameModel(name, uri: uri + "#/components/schemas/" + JSONPointer.escape(name))
         }
-        return try StageDeployment(stage: stage, api: api, registry: registry, apiId: apiId)
+        do {
+            return try StageDeployment(stage: stage, api: api, registry: registry, apiId: apiId)
+        } catch {
+            throw located(error)
+        }
+    }
+
+    /// A definition error with the line and column of its pointer in the file it names.
+    static func located(_ error: GatewayLoadError) -> GatewayLoadError {
+        guard case .definition(let problem) = error, problem.position == nil,
+            let data = FileManager.default.contents(atPath: problem.file), data.count <= SchemaRegistry.maximumFileBytes
+        else { return error }
+        return .definition(problem.located(in: Array(data)))
     }
 }
 

@@ -25,6 +25,10 @@ struct PersistedState: Sendable {
     var stages: [String: JSONValue] = [:]
     /// Every deployment made: `{id, stage, createdDate, description}`, oldest first.
     var history: [JSONValue] = []
+    /// What the deployment file declared when it was last applied: `{stages: {name: …},
+    /// functions: {name: …}}`, each the file's own member. A declaration that differs at the
+    /// next load is applied again over the changes the AWS APIs made to it.
+    var declared: JSONValue = .null
 
     var json: JSONValue {
         var keys = JSONObject()
@@ -41,7 +45,7 @@ struct PersistedState: Sendable {
         }
         return [
             "format": 2, "apiKeys": .object(keys), "functions": sorted(functions), "deployments": sorted(deployments),
-            "stages": sorted(stages), "history": .array(history),
+            "stages": sorted(stages), "history": .array(history), "declared": declared,
         ]
     }
 
@@ -73,6 +77,7 @@ struct PersistedState: Sendable {
         for member in json["deployments"]?.objectValue ?? JSONObject() { deployments[member.key] = member.value }
         for member in json["stages"]?.objectValue ?? JSONObject() { stages[member.key] = member.value }
         history = json["history"]?.arrayValue ?? []
+        declared = json["declared"] ?? .null
     }
 }
 

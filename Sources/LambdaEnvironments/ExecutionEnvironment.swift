@@ -196,8 +196,8 @@ final class ExecutionEnvironment: @unchecked Sendable {
                 lines.append(
                     "INIT_REPORT Init Duration: \(LogFormat.twoDecimals(elapsed)) ms\tPhase: init\tStatus: error\tError Type: \(failure.type)")
                 return CodeInvocationOutcome(
-                    payload: failure.body, failed: true, logLines: lines, durationMilliseconds: 0, initMilliseconds: elapsed, maxMemoryUsedMB: memory,
-                    status: "error", errorType: failure.type)
+                    payload: ExecutionEnvironment.stamped(failure.body, requestId: invocation.requestId), failed: true, logLines: lines,
+                    durationMilliseconds: 0, initMilliseconds: elapsed, maxMemoryUsedMB: memory, status: "error", errorType: failure.type)
             }
             if outputClosed, exitStatus == nil {
                 var status: Int32 = 0
@@ -284,5 +284,18 @@ final class ExecutionEnvironment: @unchecked Sendable {
 enum RuntimeFailure {
     static func payload(_ type: String, _ message: String) -> (payload: [UInt8], type: String) {
         (Array("{\"errorType\":\(JSONWriter.quoted(type)),\"errorMessage\":\(JSONWriter.quoted(message))}".utf8), type)
+    }
+}
+
+extension ExecutionEnvironment {
+    /// An init error's body with the request id of the invocation it failed (a runtime posts
+    /// `init/error` before it has an invocation, so its `requestId` is empty), as Lambda
+    /// answers the invocation that met the failed init.
+    static func stamped(_ body: [UInt8], requestId: String) -> [UInt8] {
+        guard case .object(var object)? = try? JSONParser().parse(body), object["requestId"] == nil || object["requestId"] == .string("") else {
+            return body
+        }
+        object["requestId"] = .string(requestId)
+        return JSONWriter.compact.bytes(.object(object))
     }
 }

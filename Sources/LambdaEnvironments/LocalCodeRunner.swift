@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Dispatch
+import Foundation
 import LambdaRuntime
 import Synchronization
 
@@ -73,12 +74,15 @@ public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
     public static var defaultConcurrentStarts: Int { max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// A runner. `snapshotDirectory` holds published code (the state directory's `code`
-    /// folder); `runtimeDirectory` receives the Python runtime client.
+    /// folder; a relative path is taken from the current directory and kept absolute);
+    /// `runtimeDirectory` receives the Python runtime client.
     public init(
         snapshotDirectory: String, runtimeDirectory: String? = nil, maxEnvironmentsPerFunction: Int = LocalCodeRunner.defaultMaxEnvironments,
         maxWaitSeconds: Double = 30, idleSeconds: Double = 600, maxConcurrentStarts: Int = LocalCodeRunner.defaultConcurrentStarts
     ) {
-        self.snapshotDirectory = snapshotDirectory
+        // Published code is recorded by this path and run from it whatever directory a later
+        // process starts in: never relative.
+        self.snapshotDirectory = snapshotDirectory.hasPrefix("/") ? snapshotDirectory : FileManager.default.currentDirectoryPath + "/" + snapshotDirectory
         self.maxEnvironmentsPerFunction = max(1, maxEnvironmentsPerFunction)
         self.maxConcurrentStarts = max(1, maxConcurrentStarts)
         self.maxWaitSeconds = maxWaitSeconds

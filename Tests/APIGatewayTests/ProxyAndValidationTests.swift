@@ -226,7 +226,7 @@ struct ValidationAndResponseTests {
         #expect(response.bodyText == "accepted")
     }
 
-    @Test("definition errors name the file and the JSON Pointer")
+    @Test("definition errors name the file, the line and column, and the JSON Pointer")
     func definitionErrors() throws {
         let directory = NSTemporaryDirectory() + "gateway-bad-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -239,13 +239,13 @@ struct ValidationAndResponseTests {
             _ = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:]).gateway
         } throws: { error in
             let text = (error as? GatewayLoadError)?.description ?? ""
-            return text.contains("ProxyAPI.json: #/paths/~1teapot/get/x-amazon-apigateway-integration/type: type must be one of")
+            return text.contains("ProxyAPI.json:21:69: #/paths/~1teapot/get/x-amazon-apigateway-integration/type: type must be one of")
         }
         try #"{"stages": {"s": {"definition": "ProxyAPI.json", "cache": {"enabled": true, "ttlInSeconds": 7200}}}}"#
             .write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
         #expect {
             _ = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:]).gateway
-        } throws: { ($0 as? GatewayLoadError)?.description.contains("d.json: #/stages/s/cache/ttlInSeconds: ttlInSeconds is from 0 to 3600") ?? false }
+        } throws: { ($0 as? GatewayLoadError)?.description.contains("d.json:1:93: #/stages/s/cache/ttlInSeconds: ttlInSeconds is from 0 to 3600") ?? false }
     }
 }
 

@@ -166,7 +166,10 @@ struct PythonFunctionTests {
         #expect(imported.outcome.functionError == "Unhandled")
         #expect(imported.json?["errorType"] == "Runtime.ImportModuleError")
         #expect(imported.json?["errorMessage"] == "Unable to import module 'm': No module named 'not_a_module_anywhere'")
-        #expect(imported.json?["requestId"] == "")
+        // Lambda answers with the id of the invocation that met the failed init.
+        let started = imported.outcome.logLines.first { $0.hasPrefix("START RequestId: ") }
+        let requestId = started.map { String($0.dropFirst("START RequestId: ".count).prefix(36)) }
+        #expect(requestId != nil && imported.json?["requestId"]?.stringValue == requestId)
         #expect(imported.outcome.logLines.contains { $0.hasPrefix("INIT_REPORT Init Duration: ") && $0.contains("Error Type: Runtime.ImportModuleError") })
         #expect(try fixture.invoke("Missing").json?["errorMessage"] == "Handler 'h' missing on module 'm'")
         #expect(try fixture.invoke("Missing").json?["errorType"] == "Runtime.HandlerNotFound")
