@@ -8,17 +8,21 @@ import Glibc
 /// glob's root, names starting with `.` are skipped unless the glob spells a leading `.`
 /// itself (as shells do: `'**/*.json'` does not search `.git` or `.build`).
 enum PayloadFiles {
-    /// Why an operand gave no files.
-    struct ExpansionError: Error, CustomStringConvertible {
-        let description: String
+    /// An operand that gave no files: where its result goes among the files (before the file
+    /// at `position`), the operand, and why.
+    struct Unmatched {
+        let position: Int
+        let operand: String
+        let message: String
     }
 
     /// - Parameter checkingJSONNames: whether an operand named `*.json` (no glob characters)
     ///   is checked for being a directory too; without it such operands are taken as files
     ///   (one `stat` less per file for the thousands a shell glob gives; the caller expands
     ///   again with it when one of them turns out to be a directory).
-    static func expand(_ operands: [String], excluding excludes: [PathGlob], checkingJSONNames: Bool = true) throws(ExpansionError) -> [String] {
+    static func expand(_ operands: [String], excluding excludes: [PathGlob], checkingJSONNames: Bool = true) -> (files: [String], unmatched: [Unmatched]) {
         var files: [String] = []
+        var unmatched: [Unmatched] = []
         var seen = Set<String>()
         func add(_ file: String) {
             guard file == "-" || !excluded(file, by: excludes) else { return }
@@ -32,7 +36,10 @@ enum PayloadFiles {
                 walk(operand.hasSuffix("/") && operand.count > 1 ? String(operand.dropLast()) : operand, hidden: false) { path in
                     if path.hasSuffix(".json") { found.append(path) }
                 }
-                guard !found.isEmpty else { throw ExpansionError(description: "no *.json file below \(operand)") }
+                guard !found.isEmpty else {
+                    unmatched.append(Unmatched(position: files.count, operand: operand, message: "no *.json file below \(operand)"))
+                    continue
+                }
                 found.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                 found.forEach(add)
             } else if PathGlob.isPattern(operand), !FileSystem.isFile(operand) {
@@ -45,14 +52,17 @@ enum PayloadFiles {
                         if glob.matches(path) { found.append(path) }
                     }
                 }
-                guard !found.isEmpty else { throw ExpansionError(description: "no file matches \(operand)") }
+                guard !found.isEmpty else {
+                    unmatched.append(Unmatched(position: files.count, operand: operand, message: "no file matches \(operand)"))
+                    continue
+                }
                 found.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                 found.forEach(add)
             } else {
                 add(operand)
             }
         }
-        return files
+        return (files, unmatched)
     }
 
     /// Whether an `--exclude` glob matches the file or a directory it is in (`--exclude

@@ -245,14 +245,10 @@ public enum SchemaCheckCommand {
     /// Expands the operands, loads the models and checks every payload; nil (after saying
     /// why on standard error) on a usage or schema error.
     static func execute(_ options: Options, io: CommandIO, standardInput: FileReader.BoundedRead?, checkingJSONNames: Bool) -> SchemaCheckReport? {
-        // The payload files: directories and globs expanded, exclusions left out.
-        let files: [String]
-        do {
-            files = try PayloadFiles.expand(options.files, excluding: options.excludes, checkingJSONNames: checkingJSONNames)
-        } catch {
-            complain(error.description, io: io)
-            return nil
-        }
+        // The payload files: directories and globs expanded, exclusions left out. An operand
+        // that gives no file is a failed result of its own, in its place: one bad operand never
+        // hides the other files' results.
+        let (files, unmatched) = PayloadFiles.expand(options.files, excluding: options.excludes, checkingJSONNames: checkingJSONNames)
         // Each file's schema: the first --map that matches, else -s.
         var names: [String] = []
         for file in files {
@@ -271,9 +267,15 @@ public enum SchemaCheckCommand {
             return nil
         }
         let jobs = zip(files, names).map { PayloadChecker.Job(file: $0, schema: compiled[$1]!, schemaName: $1) }
-        return SchemaCheckReport(results: PayloadChecker.check(
+        var results = PayloadChecker.check(
             jobs, input: standardInput, streamingThreshold: PayloadChecker.streamingThreshold, maximumSteps: options.maximumSteps,
-            maximumBytes: options.maximumBytes))
+            maximumBytes: options.maximumBytes)
+        for (offset, operand) in unmatched.enumerated() {
+            var result = PayloadChecker.Result(file: operand.operand, outcome: .failed(operand.message))
+            result.schema = options.maps.first(where: { $0.glob.matches(operand.operand) })?.schema ?? options.schema ?? ""
+            results.insert(result, at: operand.position + offset)
+        }
+        return SchemaCheckReport(results: results)
     }
 }
 

@@ -203,7 +203,7 @@ struct SchemaCheckCommandTests {
         directory.write("empty/notes.txt", "not a payload")
         let (status, output, error) = run(["-d", Self.schemas, "-s", "Items", directory.path + "/empty"])
         #expect(status == 2)
-        #expect(output.isEmpty)
+        #expect(output.contains("1 file checked: 0 valid, 0 invalid, 1 unreadable or malformed"), "\(output)")
         #expect(error.contains("no *.json file below \(directory.path)/empty"), "\(error)")
         // The library takes an empty list too.
         var registry = SchemaRegistry()
@@ -211,6 +211,27 @@ struct SchemaCheckCommandTests {
         var compiler = SchemaCompiler(registry: registry)
         let schema = try compiler.compile(model: "Items")
         #expect(PayloadChecker.check(files: [], schema: schema, standardInput: nil).isEmpty)
+    }
+
+    @Test("an operand that gives no payload is a result of its own in every format; the other files' results are all there; exit 2")
+    func operandWithoutPayloads() throws {
+        try FileManager.default.createDirectory(atPath: directory.path + "/adir", withIntermediateDirectories: true)
+        let good = directory.write("good.json", #"[{"ID": 1, "name": "Pen", "price": 1.5}]"#)
+        let operands = [good, directory.path + "/missing.json", directory.path + "/adir", directory.path + "/nothing/*.json"]
+        let (status, output, error) = run(["-d", Self.schemas, "-s", "Items", "--format", "json"] + operands)
+        #expect(status == 2)
+        let results = try JSONParser.parse(output)["results"]?.arrayValue ?? []
+        #expect(results.map { $0["file"]?.stringValue ?? "" } == operands)
+        #expect(results.map { $0["valid"] } == [true, false, false, false])
+        #expect(results[2]["error"]?.stringValue == "no *.json file below \(directory.path)/adir")
+        #expect(results[3]["error"]?.stringValue == "no file matches \(directory.path)/nothing/*.json")
+        #expect(error.contains("no *.json file below"))
+        for format in ["junit", "sarif", "github", "text"] {
+            let (formatStatus, formatOutput, _) = run(["-d", Self.schemas, "-s", "Items", "--format", format] + operands)
+            #expect(formatStatus == 2)
+            #expect(formatOutput.contains("good.json") || format != "junit", "\(format)")  // SARIF and GitHub list problems only
+            #expect(formatOutput.contains("nothing/*.json") || format == "text", "\(format): \(formatOutput)")
+        }
     }
 
     @Test("a file whose name is not valid UTF-8, found in a directory: exit 2, and the message says why it cannot be read")
