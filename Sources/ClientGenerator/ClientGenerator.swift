@@ -62,6 +62,16 @@ public enum ClientGenerator {
         types.sort { $0.name < $1.name }
         var name = clientName ?? SwiftNames.type(title.hasSuffix("API") ? String(title.dropLast(3)) : title) + "Client"
         if name == "Client" { name = "APIClient" }
+        if let clientName {
+            if let problem = ClientGenerator.problem(withClientName: clientName) {
+                throw GeneratorError(file: apiFile, pointer: "", message: problem)
+            }
+            if types.contains(where: { $0.name == clientName }) {
+                throw GeneratorError(
+                    file: apiFile, pointer: "",
+                    message: "--name \(clientName): the API has a model of that name; choose another client name (\(clientName)Client?)")
+            }
+        }
         let operations = translated.map { operation in
             var operation = operation
             operation.parameters = operation.parameters.map { parameter in
@@ -224,4 +234,36 @@ extension ClientGenerator {
         }
         return parts.isEmpty ? nil : parts.joined(separator: "/")
     }
+}
+
+extension ClientGenerator {
+    /// Why `name` cannot name the generated client (a Swift type): nil when it can. The message
+    /// suggests a name that can.
+    public static func problem(withClientName name: String) -> String? {
+        let scalars = Array(name.unicodeScalars)
+        func isLetter(_ scalar: Unicode.Scalar) -> Bool { ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_" }
+        var suggestion = SwiftNames.type(name)
+        while suggestion.hasSuffix("_") { suggestion.removeLast() }
+        if suggestion.hasPrefix("_") { suggestion = "API" + suggestion.dropFirst() }
+        let hint = suggestion.isEmpty || suggestion == name ? "" : "; try \(suggestion)"
+        guard let first = scalars.first else { return "--name needs a Swift type name" }
+        guard isLetter(first), scalars.allSatisfy({ isLetter($0) || ("0"..."9").contains($0) }) else {
+            return "--name \(JSONWriter.quoted(name)) is not a Swift type name (ASCII letters, digits and _, not starting with a digit)\(hint)"
+        }
+        if SwiftNames.keywords.contains(name) || name == "_" {
+            return "--name \(name) is a Swift keyword\(hint.isEmpty ? "; try \(name.prefix(1).uppercased() + name.dropFirst())Client" : hint)"
+        }
+        if reservedTypeNames.contains(name) {
+            return "--name \(name) is a type the generated code already uses (ClientRuntime's or the standard library's); try \(name)API"
+        }
+        return nil
+    }
+
+    /// Types the generated code refers to by name: a client named so would hide them.
+    static let reservedTypeNames: Set<String> = [
+        "AnyJSON", "ClientConfiguration", "ClientCore", "ClientError", "ClientMiddleware", "ClientRequest", "ClientResponse", "ClientTransport",
+        "ErrorBody", "HeaderMiddleware", "ParameterText", "PathEncoding", "ResponseValidator", "RetryMiddleware", "TransportFailure",
+        "URLSessionTransport", "ClientRuntime", "String", "Int", "Double", "Bool", "Decimal", "Data", "Date", "URL", "UUID", "Array",
+        "Dictionary", "Optional", "Error", "Codable", "Encodable", "Decodable", "Sendable", "Swift", "Foundation",
+    ]
 }

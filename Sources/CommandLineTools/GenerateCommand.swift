@@ -63,6 +63,7 @@ public enum GenerateCommand {
             default: return usage("unexpected argument \(argument)", io: io)
             }
         }
+        if let name, let problem = ClientGenerator.problem(withClientName: name) { return usage(problem, io: io) }
         let files: [GeneratedFile]
         do {
             let (apiFile, documents) = try loadDocuments(apiPath: apiPath)

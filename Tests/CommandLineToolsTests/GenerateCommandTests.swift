@@ -63,6 +63,36 @@ struct GenerateCommandTests {
         #expect(FileManager.default.fileExists(atPath: directory.path + "/out/Client.swift"))
     }
 
+    @Test("--name that cannot name a Swift type is exit 2 with a name that can; an unusual valid name compiles")
+    func clientNames() throws {
+        let directory = try TemporaryDirectory()
+        for (name, suggestion) in [
+            ("my client", "try MyClient"), ("Foo-Bar", "try FooBar"), ("123Client", "try API123Client"), ("class", "Swift keyword"),
+            ("ClientError", "already uses"), ("", "needs a Swift type name"), ("Item", "the API has a model of that name"),
+        ] {
+            let captured = CapturedIO()
+            let status = GenerateCommand.run(arguments: ["--api", root + "/Schemas/ItemsAPI.json", "--output", directory.path + "/out", "--name", name], io: captured.io)
+            #expect(status == 2, "\(name)")
+            #expect(captured.stderr.contains(suggestion), "\(name): \(captured.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/out/Client.swift"))
+        let modules = root + "/.build/debug/Modules"
+        try #require(FileManager.default.fileExists(atPath: modules + "/ClientRuntime.swiftmodule"), "no debug build of ClientRuntime to compile against")
+        let written = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--api", root + "/Schemas/ItemsAPI.json", "--output", directory.path + "/ok", "--name", "_my_Client2"], io: written.io) == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swiftc", "-typecheck", "-swift-version", "6", "-module-name", "Named", "-I", modules,
+            directory.path + "/ok/Client.swift", directory.path + "/ok/Types.swift"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+    }
+
     @Test("a bad definition exits 2 naming the file")
     func badDefinition() throws {
         let directory = try TemporaryDirectory()
