@@ -18,6 +18,17 @@ public enum GatewayLogEvent: Sendable {
         }
     }
 
+    /// The event as text for a terminal: a function's line whose parts are joined by `\r`
+    /// (CloudWatch's convention for a multi-line message, a Python traceback) becomes one line
+    /// per part, the later ones indented, so that no part overwrites the one before it.
+    public var terminalText: String {
+        let line = text
+        guard line.utf8.contains(0x0D) else { return line }
+        return line.split(separator: "\r", omittingEmptySubsequences: true).enumerated().map { index, part in
+            index == 0 ? String(part) : "    " + part
+        }.joined(separator: "\n")
+    }
+
     /// The event as one JSON object (no line break).
     public var json: String {
         switch self {

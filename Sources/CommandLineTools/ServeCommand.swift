@@ -107,7 +107,7 @@ public enum ServeCommand {
         let sink: (@Sendable (GatewayLogEvent) -> Void)?
         switch format {
         case .off: sink = nil
-        case .text: sink = { log.append($0.text) }
+        case .text: sink = { log.append($0.terminalText) }
         case .json: sink = { log.append($0.json) }
         }
         if format != .off {

@@ -262,13 +262,22 @@ extension ControlPlane {
         case "Event":
             let resolved = try function(name, qualifier: qualifier)
             let lambda = self.lambda
-            DetachedThread.detach { _ = try? lambda.invoke(target, payload: event) }
+            let logSink = origin?.logSink
+            DetachedThread.detach {
+                let result = try? lambda.invoke(target, payload: event, collectLogs: logSink != nil)
+                for line in result?.logLines ?? [] { logSink?(.message(line)) }
+            }
             return InvokeOutcome(status: 202, payload: [], functionError: nil, executedVersion: resolved.version, logLines: [])
         case "RequestResponse":
-            let result = try lambdaCall { () throws(LambdaServiceError) in try lambda.invoke(target, payload: event, collectLogs: collectLogs) }
+            // What the function prints reaches the server's log, as for an invoke-URL request.
+            let logSink = origin?.logSink
+            let result = try lambdaCall { () throws(LambdaServiceError) in
+                try lambda.invoke(target, payload: event, collectLogs: collectLogs || logSink != nil)
+            }
+            for line in result.logLines { logSink?(.message(line)) }
             return InvokeOutcome(
                 status: 200, payload: result.payloadBytes ?? JSONWriter.compact.bytes(result.payload), functionError: result.functionError, executedVersion: result.executedVersion,
-                logLines: result.logLines)
+                logLines: collectLogs ? result.logLines : [])
         default:
             throw ControlError(
                 status: 400, type: "ValidationException",

@@ -1,3 +1,4 @@
+import APIGateway
 import ControlPlane
 import Foundation
 import HTTPCore
@@ -103,6 +104,27 @@ struct PythonFunctionTests {
         #expect(json?["errorMessage"] == "bad value 7")
         #expect(json?["requestId"]?.stringValue?.count == 36)
         #expect(json?["stackTrace"]?[0]?.stringValue?.contains("raise ValueError") == true)
+    }
+
+    @Test("an Invoke through Lambda's API logs what the function prints in the server's log; a traceback reads as lines on a terminal, \\r-joined elsewhere")
+    func invokeOutputReachesTheLog() throws {
+        let fixture = try FunctionFixture(
+            files: ["f/m.py": "def h(event, context):\n    print('hello from ' + context.function_name)\n    if event.get('fail'):\n        raise ValueError('bad')\n    return 1\n"],
+            functions: #"{"F": {"runtime": "python3.13", "handler": "m.h", "code": "f"}}"#)
+        // Without LogType Tail: the caller gets no log, the server's log has it all.
+        let quiet = try fixture.control.invoke("F", payload: Array("{}".utf8), collectLogs: false)
+        #expect(quiet.logLines.isEmpty)
+        #expect(fixture.lines.all.contains("hello from F"))
+        #expect(fixture.lines.all.contains { $0.hasPrefix("REPORT RequestId: ") })
+        let failed = try fixture.control.invoke("F", payload: Array(#"{"fail": true}"#.utf8), collectLogs: true)
+        // Lambda's own log line keeps CloudWatch's \r between the traceback's lines ...
+        let traceback = try #require(failed.logLines.first { $0.hasPrefix("[ERROR] ValueError: bad") })
+        #expect(traceback.contains("\rTraceback (most recent call last):\r"))
+        // ... which a terminal shows one per line, indented under the first.
+        let shown = GatewayLogEvent.message(traceback).terminalText.split(separator: "\n").map(String.init)
+        #expect(shown.first == "[ERROR] ValueError: bad")
+        #expect(shown.count >= 3 && shown.dropFirst().allSatisfy { $0.hasPrefix("    ") } && !shown.joined().contains("\r"))
+        #expect(GatewayLogEvent.message(traceback).json.contains("\\r"))
     }
 
     @Test("what an invocation prints, even without a final newline, is in its own log, before END")
