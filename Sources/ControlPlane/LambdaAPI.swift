@@ -132,6 +132,13 @@ struct LambdaAPI: Sendable {
         return response
     }
 
+    /// The digest of a function's code: a published version's, recorded when it was published,
+    /// or the code directory's as it is now (`$LATEST`), so that a version published from
+    /// unchanged code has the same `CodeSha256` as `$LATEST`. Nil for a built-in handler.
+    func codeSha256(_ configuration: FunctionConfiguration) -> String? {
+        configuration.codeSha256 ?? (configuration.runtime != nil ? control.lambda.codeRunner?.fingerprint(configuration) : nil)
+    }
+
     /// Lambda's `FunctionConfiguration` shape.
     func configuration(_ function: FunctionDescription) -> JSONValue {
         let configuration = function.configuration
@@ -142,7 +149,7 @@ struct LambdaAPI: Sendable {
             "Role": .string("arn:aws:iam::\(control.configuration.accountId):role/lambda-role"), "Handler": .string(configuration.handler),
             "CodeSize": 0, "Description": .string(configuration.description), "Timeout": .number(JSONNumber(Int(configuration.timeout.rounded(.up)))),
             "MemorySize": .number(JSONNumber(configuration.memorySize)), "LastModified": .string(UTCText.lambdaTimestamp(function.lastModified)),
-            "CodeSha256": .string(configuration.codeSha256 ?? Base64.encode(digest)), "Version": .string(function.version),
+            "CodeSha256": .string(codeSha256(configuration) ?? Base64.encode(digest)), "Version": .string(function.version),
             "Environment": ["Variables": .strings(configuration.environment.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })],
             "TracingConfig": ["Mode": "PassThrough"], "RevisionId": .string(ControlPlane.uuidText(revision)), "State": "Active",
             "LastUpdateStatus": "Successful", "PackageType": "Zip", "Architectures": ["x86_64"], "EphemeralStorage": ["Size": 512],

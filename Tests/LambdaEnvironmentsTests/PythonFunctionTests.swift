@@ -287,6 +287,24 @@ struct PythonFunctionTests {
         #expect(try fixture.invoke("F:1").json == "one")
     }
 
+    @Test("CodeSha256: a version published from unchanged code has $LATEST's; an edit changes $LATEST's only")
+    func codeSha256() throws {
+        let fixture = try FunctionFixture(
+            files: ["f/m.py": "def h(e, c):\n    return 'one'\n"],
+            functions: #"{"F": {"runtime": "python3.13", "handler": "m.h", "code": "f", "versions": [{"version": 1}]}}"#)
+        let client = ControlClient(
+            transport: .inProcess(FrontDoor(control: fixture.control)), credentials: StateDirectory.Credentials(accessKeyId: "test", secretAccessKey: "test"))
+        func sha(_ qualifier: String) throws -> String? {
+            try client.send("lambda", "GET", "/2015-03-31/functions/F?Qualifier=\(qualifier)").json["Configuration"]?["CodeSha256"]?.stringValue
+        }
+        let latest = try sha("$LATEST")
+        let first = try sha("1")
+        #expect(latest != nil && latest == first)
+        try fixture.write("f/m.py", "def h(e, c):\n    return 'two'\n")
+        #expect(try sha("$LATEST") != latest)
+        #expect(try sha("1") == latest)
+    }
+
     @Test("no Python code directory or interpreter problem waits for the first request")
     func loadErrors() throws {
         #expect(throws: (any Error).self) {
