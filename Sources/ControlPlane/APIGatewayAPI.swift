@@ -60,7 +60,7 @@ struct APIGatewayAPI: Sendable {
             return call.answer(200, ["item": .array(keys.map { keyJSON($0, value: includeValues) })])
         case "GET" where call.matches(["apikeys", "{}"]):
             return call.answer(200, keyJSON(try control.apiKey(id: segments[1]), value: call.query["includeValue"] == "true"))
-        case "POST" where call.matches(["apikeys"]):
+        case "POST" where call.matches(["apikeys"]) && call.query["mode"] != "import":
             let body = try call.body()
             let key = try control.createAPIKey(
                 name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue ?? "", enabled: body["enabled"]?.boolValue ?? false,
@@ -104,9 +104,7 @@ struct APIGatewayAPI: Sendable {
                 "usagePlanId": .string(report.planId), "startDate": .string(report.startDate), "endDate": .string(report.endDate), "values": .object(items),
             ])
         default:
-            if let operation = AWSOperations.apigateway.first(where: { $0.method == method && ControlPlane.matches(segments, $0.path) }) {
-                throw call.unsupported(operation.name)
-            }
+            if let operation = call.operationName(in: AWSOperations.apigateway, segments: segments) { throw call.unsupported(operation) }
             throw call.unknown()
         }
     }

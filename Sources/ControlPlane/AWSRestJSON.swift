@@ -87,6 +87,15 @@ struct AWSCall {
         return HTTPResponse(status: error.status, headers: headers, body: JSONWriter.compact.bytes(service.errorBody(error)))
     }
 
+    /// The operation of `table` this request is: its method and path, and for the operations
+    /// that share them with another, the query botocore sends (`POST /restapis?mode=import` is
+    /// ImportRestApi, not CreateRestApi).
+    func operationName(in table: [(name: String, method: String, path: [String])], segments: [String]) -> String? {
+        let candidates = table.filter { $0.method == request.method && ControlPlane.matches(segments, $0.path) }
+        let importing = query["mode"] == "import"
+        return (candidates.first { $0.name.hasPrefix("Import") == importing } ?? candidates.first)?.name
+    }
+
     /// A known operation this gateway does not implement: named, never a silent 200.
     func unsupported(_ operation: String) -> ControlError {
         ControlError(

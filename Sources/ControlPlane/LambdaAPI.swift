@@ -93,9 +93,7 @@ struct LambdaAPI: Sendable {
             try control.putFunctionConcurrency(call.segments[2], nil)
             return call.empty(204)
         default:
-            if let operation = AWSOperations.lambda.first(where: { $0.method == method && ControlPlane.matches(call.segments, $0.path) }) {
-                throw call.unsupported(operation.name)
-            }
+            if let operation = call.operationName(in: AWSOperations.lambda, segments: call.segments) { throw call.unsupported(operation) }
             throw call.unknown()
         }
     }

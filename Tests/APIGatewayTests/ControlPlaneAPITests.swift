@@ -149,6 +149,13 @@ struct LambdaAPITests {
         let policy = try api.call("lambda", "GET", "/2015-03-31/functions/ItemsFunction/policy")
         #expect(policy.status == 501)
         #expect(policy.json["Message"]?.stringValue?.hasPrefix("GetPolicy is not supported") == true)
+        // Operations that share a method and path are told apart by the query botocore sends.
+        for (target, name) in [
+            ("/restapis?mode=import", "ImportRestApi"), ("/restapis", "CreateRestApi"), ("/apikeys?mode=import&format=csv", "ImportApiKeys"),
+        ] {
+            let answer = try api.call("apigateway", "POST", target, body: [:])
+            #expect(answer.status == 501 && answer.json["message"]?.stringValue?.hasPrefix("\(name) is not supported") == true, "\(target): \(answer.json)")
+        }
         // Reserved concurrency is supported: set, read, removed.
         let put = try api.call("lambda", "PUT", "/2017-10-31/functions/ItemsFunction/concurrency", body: ["ReservedConcurrentExecutions": 5])
         #expect(put.json == ["ReservedConcurrentExecutions": 5])
