@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "LambdaEnvironments", dependencies: ["LambdaRuntime", "JSONCore", "HTTPServer", "HTTPCore", "AWSSignature", "CSystemCalls"]),
         // Layer 2: the bundled function and the API definition.
         .target(name: "ItemsService", dependencies: ["LambdaRuntime", "JSONCore"]),
-        .target(name: "APIModel", dependencies: ["JSONCore", "JSONSchema"]),
+        .target(name: "APIModel", dependencies: ["JSONCore", "JSONSchema", "LambdaRuntime"]),
         // Layer 3: the gateway runtime.
         .target(
             name: "APIGateway",
@@ -55,7 +55,7 @@ let package = Package(
         // Layer 3: the control plane (state, the AWS APIs, the one port for both).
         .target(
             name: "ControlPlane",
-            dependencies: ["APIGateway", "APIModel", "AWSSignature", "CSystemCalls", "HTTPCore", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates"]),
+            dependencies: ["APIGateway", "APIModel", "AWSSignature", "CSystemCalls", "ECMARegex", "HTTPCore", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates"]),
         // The client side: the tiny runtime generated code depends on (and nothing else), the
         // generator, the generated ItemsAPI client, and transports to the bundled runtime.
         .target(name: "ClientRuntime"),

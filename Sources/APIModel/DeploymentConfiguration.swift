@@ -1,4 +1,5 @@
 import JSONCore
+import LambdaRuntime
 
 /// Token-bucket limits: steady rate (requests/s) and bucket size.
 public struct ThrottleSettings: Sendable, Equatable {
@@ -344,10 +345,12 @@ extension DocumentReader {
             throw fail(tokens + ["handler"], "a function names its handler")
         }
         var environment: [String: String] = value["environment"] == nil ? inherited?.environment ?? [:] : [:]
-        for member in try members(value["environment"], at: tokens + ["environment"]) {
+        let declared = try members(value["environment"], at: tokens + ["environment"])
+        for member in declared {
             guard case .string(let text) = member.value else { throw fail(tokens + ["environment", member.key], "environment values are strings") }
             environment[member.key] = text
         }
+        if let problem = EnvironmentRules.problem(declared) { throw fail(tokens + ["environment"], problem) }
         let memory = value["memorySize"]?.numberValue?.intValue ?? inherited?.memorySize ?? 128
         guard (128...10240).contains(memory) else { throw fail(tokens + ["memorySize"], "memorySize is from 128 to 10240 MB") }
         let timeout = value["timeout"]?.numberValue?.doubleValue ?? inherited?.timeout ?? 3

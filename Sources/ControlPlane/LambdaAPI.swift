@@ -21,6 +21,8 @@ struct LambdaAPI: Sendable {
     }
 
     func route(_ call: AWSCall) throws(ControlError) -> HTTPResponse {
+        // Every member against botocore's constraints and Lambda's rules, before anything changes.
+        if let operation = call.operationName(in: AWSOperations.lambda, segments: call.segments) { try LambdaInput.validate(call, operation: operation) }
         let method = call.request.method.uppercased()
         let functions = ["2015-03-31", "functions"]
         switch method {

@@ -219,6 +219,12 @@ enum PythonRuntimeClient {
                 module_name, function_name = name.rsplit(".", 1)
             except ValueError as error:
                 _init_error("Runtime.MalformedHandlerName", "Bad handler '%s': %s" % (name, error))
+            # A module path names a file below the code directory: no absolute path, no '..',
+            # no empty part (importlib would take leading dots for a relative import).
+            parts = module_name.split("/")
+            if not function_name or any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+                _init_error("Runtime.MalformedHandlerName",
+                            "Bad handler '%s': the module must be a path below the code directory (module.function)" % name)
             module_name = module_name.replace("/", ".")
             if module_name in sys.builtin_module_names:
                 _init_error("Runtime.BuiltInModuleConflict", "Cannot use built-in module %s as a handler module" % module_name)

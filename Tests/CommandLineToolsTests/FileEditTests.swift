@@ -199,6 +199,11 @@ struct StrictDeploymentTests {
         #expect(loadError(project).contains("#/stages/dev/cache/enabled: expected true or false, found the string \"yes\""))
         project.directory.write("notes.deployment.json", #"{"stages": {"dev": {"definition": "notes.json", "throttle": {"rateLimit": 5, "burstLimit": 2.5}}}}"#)
         #expect(loadError(project).contains("#/stages/dev/throttle/burstLimit: expected a whole number, found the number 2.5"))
+        // Lambda's rules for environment variables hold in the file as in the API.
+        project.directory.write(
+            "notes.deployment.json",
+            #"{"stages": {"dev": {"definition": "notes.json"}}, "functions": {"F": {"handler": "items.handler", "environment": {"AWS_REGION": "x"}}}}"#)
+        #expect(loadError(project).contains("#/functions/F/environment: Lambda was unable to configure your environment variables"))
     }
 
     @Test("an integration naming an undeclared function: a warning at start with a did-you-mean, and the reason in each request's log line")

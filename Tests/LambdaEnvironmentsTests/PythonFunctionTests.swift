@@ -197,6 +197,12 @@ struct PythonFunctionTests {
         #expect(try fixture.invoke("Missing").json?["errorType"] == "Runtime.HandlerNotFound")
         #expect(try fixture.invoke("Syntax").json?["errorType"] == "Runtime.UserCodeSyntaxError")
         #expect(try fixture.invoke("Malformed").json?["errorType"] == "Runtime.MalformedHandlerName")
+        // A module path that leaves the code directory is malformed, not a TypeError from importlib.
+        for handler in ["../../../etc/passwd.x", "/etc/passwd.x", ".hidden.h", "a//b.h", "m."] {
+            try fixture.control.updateFunction("Missing", handler: handler)
+            let outcome = try fixture.invoke("Missing")
+            #expect(outcome.json?["errorType"] == "Runtime.MalformedHandlerName", "\(handler): \(String(describing: outcome.json))")
+        }
         // Fixed, the next invocation inits again and runs.
         try fixture.write("a/m.py", "def h(e, c):\n    return 'fixed'\n")
         #expect(try fixture.invoke("Import").json == "fixed")
