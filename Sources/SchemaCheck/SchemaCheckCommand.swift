@@ -203,6 +203,9 @@ public enum SchemaCheckCommand {
         if looksLikePath || registry.models[schema] == nil {
             if FileSystem.isFile(schema) {
                 uri = try registry.addFile(atPath: schema)
+                // Relative `$ref`s in a schema file name files beside it (or anywhere below
+                // `/`), read when the compiler reaches them, as check-jsonschema reads them.
+                registry.mapURL(prefix: "file:///", toDirectory: "/")
             } else if looksLikePath {
                 throw SchemaLoadError(kind: .unreadable, source: schema, message: "cannot read the schema file")
             }
@@ -210,11 +213,19 @@ public enum SchemaCheckCommand {
         var compiler = SchemaCompiler(registry: registry, formatAssertions: options.formatAssertions)
         if let uri { return try compiler.compile(uri: uri) }
         guard registry.models[schema] != nil else {
-            let known = registry.models.keys.sorted().joined(separator: ", ")
+            guard options.schemasDirectoryGiven || FileSystem.isDirectory(options.schemasDirectory) else {
+                throw SchemaLoadError(
+                    kind: .notFound, source: schema,
+                    message: "no model named \(JSONWriter.quoted(schema)): there is no \(options.schemasDirectory) directory here to hold models; "
+                        + "name the models directory with -d DIR, or the schema file with -s FILE")
+            }
+            let names = registry.models.keys.sorted()
+            let hint = Suggestion.closest(to: schema, among: names)
             throw SchemaLoadError(
                 kind: .notFound, source: schema,
                 message: "no model named \(JSONWriter.quoted(schema)) in \(options.schemasDirectory)"
-                    + (known.isEmpty ? "" : " (models: \(known))"))
+                    + (hint.map { " (did you mean \(JSONWriter.quoted($0))?)" } ?? "")
+                    + (names.isEmpty ? " (it holds no *.json model)" : " (models: \(names.joined(separator: ", ")))"))
         }
         return try compiler.compile(model: schema)
     }

@@ -213,6 +213,38 @@ struct SchemaCheckCommandTests {
         #expect(PayloadChecker.check(files: [], schema: schema, standardInput: nil).isEmpty)
     }
 
+    @Test("-s FILE resolves the schema's relative $refs beside it (and further up); a model that is not there says why, with a did-you-mean")
+    func schemaFileReferences() throws {
+        try FileManager.default.createDirectory(atPath: directory.path + "/models/common", withIntermediateDirectories: true)
+        directory.write("models/Notes.json", #"{"type": "array", "items": {"$ref": "Note.json"}}"#)
+        directory.write("models/Note.json", #"{"type": "object", "required": ["text"], "properties": {"tag": {"$ref": "common/Tag.json"}}}"#)
+        directory.write("models/common/Tag.json", #"{"type": "string", "maxLength": 3}"#)
+        let payload = directory.write("notes.json", #"[{"text": "a", "tag": "toolong"}, {}]"#)
+        let (status, output, error) = run(["-s", directory.path + "/models/Notes.json", payload])
+        #expect(status == 1, "\(error)")
+        #expect(output.contains("/0/tag: "), "\(output)")
+        #expect(output.contains("/1: missing required property \"text\""), "\(output)")
+        // A model name where there is no models directory (outside the repository): the message
+        // says so and what to do. The built command, run in a directory without `Schemas`.
+        let binary = SchemaCheckCommandTests.packageRoot + "/.build/debug/schema-check"
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "no debug build of schema-check at \(binary)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["-s", "NewNote", payload]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let why = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(why.contains("no model named \"NewNote\": there is no Schemas directory here"), "\(why)")
+        let (misspelt, _, hint) = run(["-d", directory.path + "/models", "-s", "note", payload])
+        #expect(misspelt == 2)
+        #expect(hint.contains("(did you mean \"Note\"?)"), "\(hint)")
+    }
+
     @Test("an operand that gives no payload is a result of its own in every format; the other files' results are all there; exit 2")
     func operandWithoutPayloads() throws {
         try FileManager.default.createDirectory(atPath: directory.path + "/adir", withIntermediateDirectories: true)
