@@ -76,7 +76,7 @@ let package = Package(
             name: "CommandLineTools",
             dependencies: [
                 "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ControlPlane", "LambdaEnvironments", "LambdaRuntime", "HTTPCore",
-                "HTTPServer", "ClientGenerator", "CSystemCalls", "CommandSupport",
+                "HTTPServer", "ClientGenerator", "CSystemCalls", "CommandSupport", "ItemsService", "AWSSignature",
             ]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["SchemaCheck", "CommandSupport"]),

@@ -38,7 +38,7 @@ extension GatewayManagement {
         }
         guard let stage else { return fail("export", "--stage is required", io: io) }
         guard format == "oas30" || format == "swagger" else { return fail("export", "--format is oas30 or swagger, not \(format)", io: io) }
-        return run(common, "export", io: io) { (session) throws(CommandFailure) in
+        return run(common, "export", io: io, readOnly: true) { (session) throws(CommandFailure) in
             let apiId = try session.apiId()
             let answer = try session.call(
                 "apigateway", "GET", "/restapis/\(encode(apiId))/stages/\(encode(stage))/exports/\(format)" + (extensions ? "?extensions=apigateway" : ""),

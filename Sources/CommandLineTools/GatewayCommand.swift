@@ -15,8 +15,10 @@ public enum GatewayCommand {
           lambda        publish versions, move aliases, invoke functions
           render        render an API Gateway mapping template (VTL) with a request's values
 
-        The API is read from Schemas/ItemsAPI.deployment.json (and the definition files it names);
-        keys, quota use, versions, aliases and deployments persist in .gateway/.
+        The API is read from --deployment FILE (default: Schemas/ItemsAPI.deployment.json when the
+        current directory has it, else the ItemsAPI built into this executable) and the
+        definition files it names; keys, quota use, versions, aliases and deployments persist in
+        --state DIR (default: .gateway/NAME beside the deployment file, Schemas/.gateway/ItemsAPI).
 
         Run 'gateway <command> --help' for a command's options.
 

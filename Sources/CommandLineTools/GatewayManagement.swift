@@ -12,17 +12,26 @@ import MappingTemplates
 /// control plane loaded here for the command's duration, holding the directory's lock.
 enum GatewayManagement {
     static let commonOptions = """
-          --deployment FILE    the deployment file (default: Schemas/ItemsAPI.deployment.json)
-          --state DIR          the state directory (default: .gateway)
+          --deployment FILE    the deployment file (default: Schemas/ItemsAPI.deployment.json
+                               when the current directory has it, else the ItemsAPI built into
+                               this executable)
+          --state DIR          the state directory (default: .gateway/NAME beside the
+                               deployment file, NAME its name without .deployment.json:
+                               Schemas/.gateway/ItemsAPI; .gateway/ItemsAPI here for the
+                               built-in ItemsAPI)
         """
 
     struct Common {
-        var deploymentFile = "Schemas/ItemsAPI.deployment.json"
-        var stateDirectory = ".gateway"
+        var deploymentFile = ProjectLocation.repositoryDeployment
+        var stateDirectory = ""
+        /// Whether the options named them (else the defaults were taken).
+        var deploymentGiven = false
+        var stateGiven = false
         var rest: [String] = []
     }
 
-    /// Splits out `--deployment` and `--state`; nil (after printing) on a usage error.
+    /// Splits out `--deployment` and `--state` and applies the defaults (`ProjectLocation`);
+    /// nil (after printing) on a usage error or a deployment file that is not there.
     static func common(_ arguments: [String], command: String, io: CommandIO) -> Common? {
         var result = Common()
         var scanner = ArgumentScanner(arguments)
@@ -36,7 +45,35 @@ enum GatewayManagement {
                 io.printError("gateway \(command): \(name) needs \(name == "--state" ? "a directory" : "a file")\n")
                 return nil
             }
-            if name == "--state" { result.stateDirectory = value } else { result.deploymentFile = value }
+            if name == "--state" {
+                result.stateDirectory = value
+                result.stateGiven = true
+            } else {
+                result.deploymentFile = value
+                result.deploymentGiven = true
+            }
+        }
+        if !result.deploymentGiven && !FileSystem.isFile(ProjectLocation.repositoryDeployment) {
+            do {
+                result.deploymentFile = try ProjectLocation.bundledDeployment()
+            } catch {
+                io.printError("gateway \(command): \(error.message)\n")
+                return nil
+            }
+            if !result.stateGiven { result.stateDirectory = ".gateway/ItemsAPI" }
+        } else if !FileSystem.isFile(result.deploymentFile) {
+            let why = FileReader.whyUnreadable(path: result.deploymentFile)
+            io.printError("gateway \(command): \(result.deploymentFile): \(why); name the deployment file with --deployment FILE\n")
+            return nil
+        }
+        if !result.stateGiven {
+            result.stateDirectory = result.stateDirectory.isEmpty ? ProjectLocation.stateDirectory(forDeployment: result.deploymentFile) : result.stateDirectory
+            // The state an earlier version kept in ./.gateway stays where it is: say how to use it.
+            if !FileSystem.isFile(result.stateDirectory + "/state.json"), FileSystem.isFile(".gateway/state.json") {
+                io.printError(
+                    "gateway \(command): note: the state directory is now \(result.stateDirectory) (beside the deployment file); "
+                        + ".gateway holds the state an earlier version kept: add --state .gateway to go on with it\n")
+            }
         }
         return result
     }
@@ -53,6 +90,9 @@ enum GatewayManagement {
         let lock: StateDirectory.Lock?
         /// Where the request went, for messages.
         let server: StateDirectory.ServerRecord?
+        /// Set when there is no state yet and the answers come from the files alone (a
+        /// read-only command): what the state would generate (key values) is not known yet.
+        var ephemeralState: String? = nil
 
         /// Sends a request; a failure answer becomes an error with AWS's message.
         func call(_ service: String, _ method: String, _ target: String, body: JSONValue? = nil, headers: [(String, String)] = []) throws(CommandFailure)
@@ -83,8 +123,25 @@ enum GatewayManagement {
 
     /// Opens the session for a command: the server when one runs on the state directory,
     /// otherwise the directory itself (under its lock).
-    static func session(_ common: Common, command: String, io: CommandIO) -> Session? {
+    static func session(_ common: Common, command: String, io: CommandIO, readOnly: Bool = false) -> Session? {
         let directory = StateDirectory(common.stateDirectory)
+        // A command that only reads never makes a state directory: with none yet (and no
+        // server), it answers from the files alone and writes nothing.
+        if readOnly, !FileSystem.isFile(common.stateDirectory + "/state.json"), directory.runningServer() == nil {
+            do {
+                let control = try ControlPlane.load(
+                    deploymentFile: common.deploymentFile, stateDirectory: nil, handlers: handlers, readOnly: true,
+                    codeRunner: BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory, readOnly: true))
+                io.printError("gateway \(command): note: no state in \(common.stateDirectory) yet; answered from the files (generated key values are not kept)\n")
+                let credentials = StateDirectory.Credentials(accessKeyId: "LOCAL", secretAccessKey: "local")
+                return Session(
+                    client: ControlClient(transport: .inProcess(FrontDoor(control: control)), credentials: credentials, region: control.configuration.region),
+                    local: control, lock: nil, server: nil, ephemeralState: common.stateDirectory)
+            } catch {
+                io.printError("gateway \(command): \(error.description)\n")
+                return nil
+            }
+        }
         do {
             for attempt in 0..<50 {
                 if let lock = try directory.tryLock() {
@@ -119,8 +176,10 @@ enum GatewayManagement {
     }
 
     /// Runs `body` with a session, printing its failure.
-    static func run(_ common: Common, _ command: String, io: CommandIO, _ body: (Session) throws(CommandFailure) -> Int32) -> Int32 {
-        guard let session = session(common, command: command, io: io) else { return 2 }
+    static func run(
+        _ common: Common, _ command: String, io: CommandIO, readOnly: Bool = false, _ body: (Session) throws(CommandFailure) -> Int32
+    ) -> Int32 {
+        guard let session = session(common, command: command, io: io, readOnly: readOnly) else { return 2 }
         do {
             return try body(session)
         } catch {
@@ -200,7 +259,7 @@ enum GatewayManagement {
         var words = common.rest
         let action = words.isEmpty ? "list" : words.removeFirst()
         guard ["list", "show", "enable", "disable", "create"].contains(action) else { return fail("keys", "unknown action \(action)", io: io) }
-        return run(common, "keys", io: io) { (session) throws(CommandFailure) in
+        return run(common, "keys", io: io, readOnly: action == "list" || action == "show") { (session) throws(CommandFailure) in
             func plans(_ names: [String]) -> String { names.isEmpty ? "-" : names.joined(separator: ",") }
             func named(_ name: String) throws(CommandFailure) -> (json: JSONValue, plans: [String]) {
                 guard let key = try keyTable(session).first(where: { $0.json["name"]?.stringValue == name }) else {
@@ -222,6 +281,11 @@ enum GatewayManagement {
             case "show":
                 guard let name = words.first else { throw CommandFailure(message: "show needs a key name") }
                 let (key, names) = try named(name)
+                if let state = session.ephemeralState, session.local?.configuration.apiKeys.first(where: { $0.name == name })?.value == nil {
+                    throw CommandFailure(
+                        message: "\(name) has no value yet: it is generated when the state directory \(state) is first made "
+                            + "(by gateway serve, or a command that changes something)")
+                }
                 show(key, names)
             case "enable", "disable":
                 guard let name = words.first else { throw CommandFailure(message: "\(action) needs a key name") }
@@ -282,7 +346,7 @@ enum GatewayManagement {
             guard name == "--plan", let value = inline ?? scanner.value() else { return fail("usage", "unexpected argument \(argument)", io: io) }
             planFilter = value
         }
-        return run(common, "usage", io: io) { (session) throws(CommandFailure) in
+        return run(common, "usage", io: io, readOnly: true) { (session) throws(CommandFailure) in
             let today = UTCDay.today
             let keys = try session.call("apigateway", "GET", "/apikeys").json["item"]?.arrayValue ?? []
             for plan in try session.call("apigateway", "GET", "/usageplans").json["item"]?.arrayValue ?? [] {
@@ -367,7 +431,7 @@ enum GatewayManagement {
         if action != "list" && words.isEmpty { return fail("lambda", "\(action) needs a function name", io: io) }
         if action == "alias" && words.count < 3 { return fail("lambda", "alias needs FUNCTION ALIAS VERSION", io: io) }
         let functions = "/2015-03-31/functions"
-        return run(common, "lambda", io: io) { (session) throws(CommandFailure) in
+        return run(common, "lambda", io: io, readOnly: action == "list" || action == "invoke") { (session) throws(CommandFailure) in
             switch action {
             case "list":
                 for function in try session.call("lambda", "GET", functions).json["Functions"]?.arrayValue ?? [] {

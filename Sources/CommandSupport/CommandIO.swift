@@ -175,3 +175,18 @@ public enum FileReader {
         }
     }
 }
+
+/// Whether paths are files or directories.
+public enum FileSystem {
+    /// Whether `path` is a directory (links followed).
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Whether `path` exists and is not a directory (links followed).
+    public static func isFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR
+    }
+}

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CommandSupport
 
 /// `schema-check`'s payload operands → files: a directory is every `*.json` below it, a glob
 /// pattern every file matching it (both in sorted order), anything else itself; `--exclude`

@@ -29,11 +29,17 @@ struct GatewayManagementTests {
         #expect(run(["test-invoke", "GET", "/items"]).0 == 2)
     }
 
-    @Test("keys: list hides values, show reveals one, create, disable and enable persist")
+    @Test("keys: list hides values, show reveals one, create, disable and enable persist; reading makes no state directory")
     func keys() {
         let (_, list, _) = run(["keys", "list"])
         #expect(list.hasPrefix("LabKey\tid="))
         #expect(list.contains("enabled\tplans=CloudAcademyPlan"))
+        // Before the state exists, a generated value is not known: said, and nothing is made.
+        let (early, _, why) = run(["keys", "show", "LabKey"])
+        #expect(early == 2)
+        #expect(why.contains("LabKey has no value yet: it is generated when the state directory"), "\(why)")
+        #expect(!FileManager.default.fileExists(atPath: state.path + "/.gateway"))
+        #expect(run(["keys", "enable", "LabKey"]).0 == 0)  // a change: the state directory is made
         let (_, shown, _) = run(["keys", "show", "LabKey"])
         let value = shown.split(separator: "\n").first { $0.hasPrefix("value: ") }?.dropFirst(7) ?? ""
         #expect(value.count == 40)
