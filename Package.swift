@@ -137,7 +137,7 @@ let package = Package(
             name: "JSONSchemaTests", dependencies: ["TestSupport", "JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
         .testTarget(
             name: "CommandLineToolsTests",
-            dependencies: ["TestSupport", "CommandLineTools", "CommandSupport", "SchemaCheck", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates"]),
+            dependencies: ["TestSupport", "CommandLineTools", "CommandSupport", "SchemaCheck", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates", "APIModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

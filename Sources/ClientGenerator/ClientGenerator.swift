@@ -1,4 +1,5 @@
 import APIModel
+import Foundation
 import JSONCore
 
 /// One generated source file.
@@ -30,14 +31,35 @@ public enum ClientGenerator {
     /// not express, each with its file and JSON Pointer (the code compiles regardless).
     public static func generateReporting(
         documents: [String: JSONValue], apiFile: String, clientName: String? = nil, options: GeneratorOptions = GeneratorOptions(), command: String
-    ) throws(GeneratorError) -> (files: [GeneratedFile], warnings: [String]) {
+    ) throws(GeneratorError) -> (files: [GeneratedFile], warnings: [GeneratorError]) {
         let model = try translate(documents: documents, apiFile: apiFile, clientName: clientName, options: options)
         return (SwiftRenderer(model: model, command: command, nestedTypes: options.nestedTypes).files(), model.warnings)
     }
 
-    /// The translate step alone.
+    /// The translate step alone. Errors and warnings point into the user's own document (a
+    /// Swagger 2.0 file's parameters, not the OpenAPI 3.0 form it is read in).
     public static func translate(
         documents: [String: JSONValue], apiFile: String, clientName: String? = nil, options: GeneratorOptions = GeneratorOptions()
+    ) throws(GeneratorError) -> ClientModel {
+        let original = documents[apiFile] ?? .null
+        func inSource(_ message: GeneratorError) -> GeneratorError {
+            guard message.file == apiFile, let pointer = try? JSONPointer(parsing: message.pointer) else { return message }
+            var mapped = message
+            mapped.pointer = APIDocument.sourcePointer(pointer, in: original).description
+            if original["swagger"] != nil { mapped.message = mapped.message.replacingOccurrences(of: "#/components/schemas/", with: "#/definitions/") }
+            return mapped
+        }
+        do {
+            var model = try translateNormalized(documents: documents, apiFile: apiFile, clientName: clientName, options: options)
+            model.warnings = model.warnings.map(inSource)
+            return model
+        } catch {
+            throw inSource(error)
+        }
+    }
+
+    static func translateNormalized(
+        documents: [String: JSONValue], apiFile: String, clientName: String?, options: GeneratorOptions
     ) throws(GeneratorError) -> ClientModel {
         // The API is read as the gateway reads it (APIModel: Swagger 2.0 and OpenAPI 3.1 brought
         // to 3.0, parameters merged, components resolved, the key rule).

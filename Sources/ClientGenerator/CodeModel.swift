@@ -132,5 +132,5 @@ public struct ClientModel: Sendable, Equatable {
     /// Operations, in path then method order.
     public var operations: [OperationDeclaration]
     /// What the generated code cannot express (`file: #pointer: what happens instead`).
-    public var warnings: [String] = []
+    public var warnings: [GeneratorError] = []
 }

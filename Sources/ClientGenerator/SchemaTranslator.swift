@@ -11,16 +11,27 @@ public struct GeneratorError: Error, Sendable, Equatable, CustomStringConvertibl
     public var pointer: String
     /// What is wrong.
     public var message: String
+    /// The line and column of the value `pointer` names, when the file's text was at hand.
+    public var position: JSONPositions.Position?
 
     /// An error.
-    public init(file: String, pointer: String, message: String) {
+    public init(file: String, pointer: String, message: String, position: JSONPositions.Position? = nil) {
         self.file = file
         self.pointer = pointer
         self.message = message
+        self.position = position
     }
 
-    /// `file: #/pointer: message`.
-    public var description: String { "\(file): #\(pointer): \(message)" }
+    /// `file:line:column: #/pointer: message` (`file: #/pointer: message` without a position).
+    public var description: String { "\(file)\(position.map { ":\($0.line):\($0.column)" } ?? ""): #\(pointer): \(message)" }
+
+    /// The message with the position of its pointer in `bytes`, the file's JSON text.
+    public func located(in bytes: [UInt8]) -> GeneratorError {
+        guard let parsed = try? JSONPointer(parsing: pointer) else { return self }
+        var located = self
+        located.position = APIDefinitionError(file: file, pointer: parsed, message: message).located(in: bytes).position
+        return located
+    }
 }
 
 /// Options for the Swift the generator writes.
@@ -64,13 +75,13 @@ struct SchemaTranslator {
     private var modelForFile: [String: String] = [:]
     /// Names of string enums (parameters of these types are sent by raw value).
     private(set) var stringEnums: Set<String> = []
-    /// What the generated code cannot express, each as `file: pointer: what happens instead`.
-    var warnings: [String] = []
+    /// What the generated code cannot express, each with its file, pointer and what happens instead.
+    var warnings: [GeneratorError] = []
 
     /// Records a warning about the schema at `located` (once per place).
     mutating func warn(_ located: Located, _ message: String) {
-        let text = "\(located.file): #\(located.pointer): \(message)"
-        if !warnings.contains(text) { warnings.append(text) }
+        let warning = GeneratorError(file: located.file, pointer: located.pointer, message: message)
+        if !warnings.contains(warning) { warnings.append(warning) }
     }
 
     /// - Parameters:

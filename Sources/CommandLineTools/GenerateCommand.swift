@@ -70,7 +70,10 @@ public enum GenerateCommand {
             let generated = try ClientGenerator.generateReporting(
                 documents: documents, apiFile: apiFile, clientName: name, options: options, command: ([defaultCommand] + extra).joined(separator: " "))
             files = generated.files
-            for warning in generated.warnings { io.printError("generate-client: warning: \(warning)\n") }
+            for warning in generated.warnings { io.printError("generate-client: warning: \(located(warning, besides: apiPath))\n") }
+        } catch let error as GeneratorError {
+            io.printError("generate-client: \(located(error, besides: apiPath))\n")
+            return 2
         } catch {
             io.printError("generate-client: \(error)\n")
             return 2
@@ -128,6 +131,16 @@ public enum GenerateCommand {
     public struct LoadError: Error, CustomStringConvertible {
         /// What went wrong, naming the file.
         public let description: String
+    }
+
+    /// `message` with the line and column of its pointer in its file (named relative to the
+    /// definition's directory).
+    static func located(_ message: GeneratorError, besides apiPath: String) -> GeneratorError {
+        let directory = apiPath.contains("/") ? String(apiPath[..<apiPath.lastIndex(of: "/")!]) : "."
+        guard message.position == nil, !message.pointer.isEmpty || message.file.hasSuffix(".json"),
+            let bytes = FileReader.read(path: message.file.hasPrefix("/") ? message.file : directory + "/" + message.file)
+        else { return message }
+        return message.located(in: bytes)
     }
 
     /// The definition and every model file its `$ref`s reach (transitively), by file name.

@@ -326,7 +326,7 @@ extension ControlPlane {
             document = try APIDocument.normalized(original, file: file)
             api = try OpenAPIImporter.importAPI(document, file: file, uri: uri)
         } catch {
-            throw located(.definition(error))
+            throw located(inSource(.definition(error), original: original))
         }
         var registry = registry
         registry.add(document, uri: uri, source: file)
@@ -343,8 +343,17 @@ extension ControlPlane {
         do {
             return try StageDeployment(stage: stage, api: api, registry: registry, apiId: apiId)
         } catch {
-            throw located(error)
+            throw located(inSource(error, original: original))
         }
+    }
+
+    /// A definition error whose pointer is into the normalized document, pointed at the place
+    /// in the user's own document (a Swagger 2.0 file's parameters rather than the converted
+    /// request body).
+    static func inSource(_ error: GatewayLoadError, original: JSONValue) -> GatewayLoadError {
+        guard case .definition(let problem) = error else { return error }
+        return .definition(
+            APIDefinitionError(file: problem.file, pointer: APIDocument.sourcePointer(problem.pointer, in: original), message: problem.message))
     }
 
     /// A definition error with the line and column of its pointer in the file it names.

@@ -1,3 +1,5 @@
+import APIModel
+import CommandLineTools
 import ControlPlane
 import Foundation
 import HTTPCore
@@ -254,5 +256,67 @@ struct StrictDeploymentTests {
         let (status, body) = post(control, "dev", #"{"title": "x"}"#)
         #expect(status == 400, "\(body)")
         #expect(body == #"{"why": ["/: missing required property "text""]}"#)
+    }
+}
+
+@Suite("Errors in a Swagger 2.0 definition point into the user's own file")
+struct SwaggerErrorPlacesTests {
+    static let swagger = """
+        {
+          "swagger": "2.0",
+          "info": {"title": "Notes", "version": "1"},
+          "paths": {
+            "/notes": {
+              "post": {
+                "parameters": [
+                  {"name": "X-Trace", "in": "header", "type": "string"},
+                  {"name": "body", "in": "body", "schema": {"$ref": "#/definitions/NewNot"}}
+                ],
+                "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Note"}}},
+                "x-amazon-apigateway-request-validator": "all",
+                "x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\\"statusCode\\": 200}"},
+                  "responses": {"default": {"statusCode": "200"}}}
+              }
+            }
+          },
+          "x-amazon-apigateway-request-validators": {"all": {"validateRequestBody": true, "validateRequestParameters": true}},
+          "definitions": {"Note": {"type": "object"}, "NewNote": {"type": "object"}}
+        }
+        """
+
+    @Test("the gateway names the body parameter's $ref, with its line and column")
+    func gatewayError() throws {
+        let directory = try TemporaryDirectory()
+        directory.write("notes.json", Self.swagger)
+        directory.write("d.json", #"{"stages": {"dev": {"definition": "notes.json"}}}"#)
+        #expect {
+            _ = try ControlPlane.load(deploymentFile: directory.path + "/d.json", stateDirectory: nil, handlers: [:])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("notes.json:9:61: #/paths/~1notes/post/parameters/1/schema/$ref") && !text.contains("requestBody")
+        }
+    }
+
+    @Test("the source map sends converted places back: bodies, plain parameters, responses, definitions")
+    func sourcePointers() throws {
+        let original = try JSONParser.parse(Self.swagger)
+        func source(_ pointer: String) throws -> String { APIDocument.sourcePointer(try JSONPointer(uriFragment: pointer), in: original).uriFragment }
+        #expect(try source("#/paths/~1notes/post/requestBody/content/application~1json/schema/$ref") == "#/paths/~1notes/post/parameters/1/schema/$ref")
+        #expect(try source("#/paths/~1notes/post/parameters/0/schema/type") == "#/paths/~1notes/post/parameters/0/type")
+        #expect(try source("#/paths/~1notes/post/responses/200/content/application~1json/schema/$ref") == "#/paths/~1notes/post/responses/200/schema/$ref")
+        #expect(try source("#/components/schemas/Note/type") == "#/definitions/Note/type")
+        // OpenAPI 3 documents are their own source.
+        let openAPI = try JSONParser.parse(#"{"openapi": "3.0.1", "paths": {}}"#)
+        #expect(APIDocument.sourcePointer(try JSONPointer(uriFragment: "#/components/schemas/X"), in: openAPI).uriFragment == "#/components/schemas/X")
+    }
+
+    @Test("generate-client names the same place, with line and column")
+    func generatorError() throws {
+        let directory = try TemporaryDirectory()
+        directory.write("notes.json", Self.swagger)
+        let captured = CapturedIO()
+        let status = GenerateCommand.run(arguments: ["--api", directory.path + "/notes.json", "--output", directory.path + "/out"], io: captured.io)
+        #expect(status == 2)
+        #expect(captured.stderr.contains("notes.json:9:61: #/paths/~1notes/post/parameters/1/schema/$ref"), "\(captured.stderr)")
     }
 }

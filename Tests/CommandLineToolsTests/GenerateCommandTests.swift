@@ -57,9 +57,9 @@ struct GenerateCommandTests {
             """#)
         let captured = CapturedIO()
         #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/API.json", "--output", directory.path + "/out"], io: captured.io) == 0)
-        #expect(captured.stderr.contains("generate-client: warning: API.json: #/components/schemas/Open: additionalProperties beside properties"), "\(captured.stderr)")
-        #expect(captured.stderr.contains("warning: API.json: #/components/schemas/Pair: tuple items"), "\(captured.stderr)")
-        #expect(captured.stderr.contains("warning: API.json: #/paths/~1upload/post/requestBody: the body is application/octet-stream, not JSON"), "\(captured.stderr)")
+        #expect(captured.stderr.contains("generate-client: warning: API.json:6:12: #/components/schemas/Open: additionalProperties beside properties"), "\(captured.stderr)")
+        #expect(captured.stderr.contains("warning: API.json:7:12: #/components/schemas/Pair: tuple items"), "\(captured.stderr)")
+        #expect(captured.stderr.contains("warning: API.json:3:20: #/paths/~1upload/post/requestBody: the body is application/octet-stream, not JSON"), "\(captured.stderr)")
         #expect(FileManager.default.fileExists(atPath: directory.path + "/out/Client.swift"))
     }
 
