@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "JSONCore", targets: ["JSONCore"]),
+        .library(name: "YAMLCore", targets: ["YAMLCore"]),
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
         .library(name: "SchemaTesting", targets: ["SchemaTesting"]),
         .library(name: "Velocity", targets: ["Velocity"]),
@@ -30,6 +31,8 @@ let package = Package(
     targets: [
         // Layer 0: values and text, no dependencies.
         .target(name: "JSONCore"),
+        // YAML 1.2 into JSON values (and JSON values written as YAML): beside JSONCore, on it alone.
+        .target(name: "YAMLCore", dependencies: ["JSONCore"]),
         .target(name: "ECMARegex"),
         .target(name: "HTTPCore"),
         // SHA-256, HMAC and AWS Signature Version 4 (the control plane's requests).
@@ -105,6 +108,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "JSONCoreTests", dependencies: ["TestSupport", "JSONCore"]),
+        .testTarget(name: "YAMLCoreTests", dependencies: ["TestSupport", "YAMLCore", "JSONCore"]),
         .testTarget(
             name: "LambdaEnvironmentsTests",
             dependencies: ["LambdaEnvironments", "LambdaRuntime", "ControlPlane", "APIGateway", "HTTPServer", "HTTPCore", "JSONCore"]),

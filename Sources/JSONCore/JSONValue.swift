@@ -129,6 +129,10 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// Members known to have distinct keys (the parser checks).
     init(uniqueMembers: [Member]) { self.members = uniqueMembers }
 
+    /// An object from members the caller has checked to have distinct keys (a reader that
+    /// refuses duplicates): no lookup per member. Duplicates here break lookups.
+    public init(uncheckedUniqueMembers members: [Member]) { self.members = members }
+
     /// The number of members.
     /// The members of an object written as a `JSONValue` literal (`JSONObject.of(["a": 1])`);
     /// empty when `value` is not an object.

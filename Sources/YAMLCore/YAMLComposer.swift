@@ -1,0 +1,548 @@
+import JSONCore
+
+/// Tokens → documents of `JSONValue`: the grammar (block and flow collections, explicit keys,
+/// documents and directives), anchors and aliases (expansion bounded), tags (the core schema's,
+/// CloudFormation's short forms, the rest refused or dropped as the options say), the core
+/// schema for plain scalars, and keys (scalars, each once). Iterative: an explicit stack holds
+/// the open collections, so a deep document cannot overflow the thread's stack.
+struct YAMLComposer {
+    var scanner: YAMLScanner
+    let options: YAMLReader.Options
+    let limitNodes: Int
+    var nodes = 0
+    var anchors: [String: (value: JSONValue, nodes: Int)] = [:]
+    var handles: [String: String] = [:]
+    var positions: [JSONPointer: JSONPositions.Position]? = nil
+
+    init(scanner: YAMLScanner, options: YAMLReader.Options, inputBytes: Int) {
+        self.scanner = scanner
+        self.options = options
+        limitNodes = options.maximumAliasExpansion ?? max(100_000, inputBytes.multipliedReportingOverflow(by: 100).partialValue)
+    }
+
+    /// A collection being read.
+    struct Frame {
+        enum Kind { case blockSequence, indentlessSequence, blockMapping, flowSequence, flowMapping, flowPair }
+        var kind: Kind
+        /// 0: expecting an entry (a key), 1: expecting a value, 2 (flow pair): done.
+        var state = 0
+        var first = true
+        var elements: [JSONValue] = []
+        var members: [JSONObject.Member] = []
+        var keyMarks: [String: YAMLMark] = [:]
+        var pendingKey: (String, YAMLMark)? = nil
+        var anchor: String?
+        var tag: Tag?
+        var start: YAMLMark
+        var pointer: JSONPointer
+        var nodes = 1
+    }
+
+    /// A node's tag, resolved.
+    enum Tag: Equatable {
+        case core(String)  // the part after tag:yaml.org,2002:
+        case nonSpecific  // `!`
+        case cloudFormation(String)  // Ref, GetAtt, Sub, …
+        case other(String)
+    }
+
+    static let cloudFormationTags: Set<String> = [
+        "Ref", "Condition", "GetAtt", "Sub", "Join", "If", "Equals", "And", "Or", "Not", "FindInMap", "Select", "Split", "Base64", "Cidr",
+        "GetAZs", "ImportValue", "Transform",
+    ]
+
+    enum Step {
+        case value(JSONValue, nodes: Int)
+        case pushed
+    }
+
+    // MARK: - Documents
+
+    mutating func documents() throws(YAMLSyntaxError) -> [YAMLDocument] {
+        var result: [YAMLDocument] = []
+        guard try scanner.next().kind == .streamStart else { throw scanner.error("expected the start of the stream") }
+        while true {
+            // Document end markers between documents.
+            var sawEnd = false
+            while try scanner.peek().kind == .documentEnd {
+                let end = try scanner.next()
+                sawEnd = true
+                let following = try scanner.peek()
+                if following.kind != .streamEnd, following.start.line == end.start.line {
+                    throw error("nothing but a comment may follow '...' on its line, found \(describe(following))", at: following.start)
+                }
+            }
+            var token = try scanner.peek()
+            if token.kind == .streamEnd { break }
+            // Directives, then an explicit start.
+            handles = ["!": "!", "!!": "tag:yaml.org,2002:"]
+            var sawDirective = false
+            var sawVersion = false
+            while [.versionDirective, .tagDirective, .reservedDirective].contains(token.kind) {
+                if !result.isEmpty && !sawEnd {
+                    throw error("a directive after a document needs '...' to end that document first", at: token.start)
+                }
+                _ = try scanner.next()
+                sawDirective = true
+                if token.kind == .versionDirective {
+                    if sawVersion { throw error("two %YAML directives for one document", at: token.start) }
+                    sawVersion = true
+                    guard token.value.hasPrefix("1.") else { throw error("%YAML \(token.value): this reader reads YAML 1.x", at: token.start) }
+                } else if token.kind == .tagDirective {
+                    if handles[token.value] != nil && !(token.value == "!" || token.value == "!!") || (token.value != "!" && token.value != "!!" && handles[token.value] != nil) {
+                        throw error("the tag handle \(token.value) is declared twice", at: token.start)
+                    }
+                    handles[token.value] = token.second
+                }
+                token = try scanner.peek()
+            }
+            var explicit = false
+            if token.kind == .documentStart {
+                _ = try scanner.next()
+                explicit = true
+                token = try scanner.peek()
+            } else if sawDirective {
+                throw error("expected '---' after the directives, found \(describe(token))", at: token.start)
+            }
+            let start = token.start
+            var value: JSONValue = .null
+            if explicit && [.documentEnd, .documentStart, .streamEnd, .versionDirective, .tagDirective, .reservedDirective].contains(token.kind) {
+                value = .null
+                record(.root, token.start)
+            } else {
+                value = try composeNode()
+            }
+            token = try scanner.peek()
+            switch token.kind {
+            case .documentEnd, .documentStart, .streamEnd:
+                break
+            case .versionDirective, .tagDirective, .reservedDirective:
+                throw error("a directive after a document needs '...' to end that document first", at: token.start)
+            default:
+                throw error("expected the end of the document (a new line with '---', '...', or nothing), found \(describe(token))", at: token.start)
+            }
+            result.append(YAMLDocument(value: value, positions: positions ?? [:], start: start.position))
+            if positions != nil { positions = [:] }
+            anchors = [:]
+        }
+        return result
+    }
+
+    // MARK: - Nodes
+
+    /// One whole node (with everything below it), read without recursion.
+    mutating func composeNode() throws(YAMLSyntaxError) -> JSONValue {
+        var stack: [Frame] = []
+        var step = try startNode(block: true, indentless: false, pointer: .root, stack: &stack)
+        while true {
+            if case .value(let value, let count) = step {
+                guard !stack.isEmpty else { return value }
+                try deliver(value, nodes: count, to: &stack[stack.count - 1])
+            }
+            step = try advance(&stack)
+        }
+    }
+
+    /// The next step of the innermost open collection: a node started, or the collection ended
+    /// (its value returned).
+    mutating func advance(_ stack: inout [Frame]) throws(YAMLSyntaxError) -> Step {
+        var frame = stack[stack.count - 1]
+        let token = try scanner.peek()
+        switch frame.kind {
+        case .blockSequence, .indentlessSequence:
+            if token.kind == .blockEntry {
+                _ = try scanner.next()
+                let next = try scanner.peek()
+                let child = frame.pointer.appending(index: frame.elements.count)
+                if next.kind == .blockEntry || next.kind == .blockEnd || (frame.kind == .indentlessSequence && (next.kind == .key || next.kind == .value)) {
+                    record(child, next.start)
+                    return keep(frame, &stack, .value(.null, nodes: 1))
+                }
+                stack[stack.count - 1] = frame
+                return try startNode(block: true, indentless: false, pointer: child, stack: &stack)
+            }
+            if frame.kind == .blockSequence {
+                guard token.kind == .blockEnd else { throw error("expected '- ' (another entry) or the end of the sequence, found \(describe(token))", at: token.start) }
+                _ = try scanner.next()
+            }
+            return try finish(&stack, &frame)
+        case .blockMapping:
+            if frame.state == 0 {
+                switch token.kind {
+                case .key:
+                    _ = try scanner.next()
+                    let next = try scanner.peek()
+                    frame.state = 1
+                    if [.key, .value, .blockEnd].contains(next.kind) {
+                        return keep(frame, &stack, .value(.null, nodes: 1))
+                    }
+                    stack[stack.count - 1] = frame
+                    return try startNode(block: true, indentless: true, pointer: frame.pointer, stack: &stack, isKey: true)
+                case .value:
+                    frame.state = 1
+                    return keep(frame, &stack, .value(.null, nodes: 1))
+                case .blockEnd:
+                    _ = try scanner.next()
+                    return try finish(&stack, &frame)
+                default:
+                    throw error("expected a mapping key or the end of the mapping, found \(describe(token))", at: token.start)
+                }
+            } else {
+                frame.state = 0
+                let child = childPointer(frame)
+                if token.kind == .value {
+                    _ = try scanner.next()
+                    let next = try scanner.peek()
+                    if [.key, .value, .blockEnd].contains(next.kind) {
+                        record(child, next.start)
+                        return keep(frame, &stack, .value(.null, nodes: 1))
+                    }
+                    stack[stack.count - 1] = frame
+                    return try startNode(block: true, indentless: true, pointer: child, stack: &stack)
+                }
+                record(child, token.start)
+                return keep(frame, &stack, .value(.null, nodes: 1))
+            }
+        case .flowSequence:
+            if token.kind == .flowSequenceEnd {
+                _ = try scanner.next()
+                return try finish(&stack, &frame)
+            }
+            if !frame.first {
+                guard token.kind == .flowEntry else { throw error("expected ',' or ']' in the flow sequence, found \(describe(token))", at: token.start) }
+                _ = try scanner.next()
+                if try scanner.peek().kind == .flowSequenceEnd {
+                    _ = try scanner.next()
+                    return try finish(&stack, &frame)
+                }
+            }
+            frame.first = false
+            let next = try scanner.peek()
+            let child = frame.pointer.appending(index: frame.elements.count)
+            if next.kind == .key || next.kind == .value {
+                // A single-pair mapping inside the sequence: [a: b] or [? a : b].
+                if next.kind == .key { _ = try scanner.next() }
+                stack[stack.count - 1] = frame
+                stack.append(Frame(kind: .flowPair, start: next.start, pointer: child))
+                if stack.count > options.maximumDepth { throw error("more than \(options.maximumDepth) nested collections: the nesting limit", at: next.start, .limit) }
+                frame = stack[stack.count - 1]
+                frame.state = 1
+                if [.value, .flowEntry, .flowSequenceEnd].contains(try scanner.peek().kind) {
+                    return keep(frame, &stack, .value(.null, nodes: 1))
+                }
+                stack[stack.count - 1] = frame
+                return try startNode(block: false, indentless: false, pointer: child, stack: &stack, isKey: true)
+            }
+            if next.kind == .flowEntry { throw error("expected a value before ','", at: next.start) }
+            stack[stack.count - 1] = frame
+            return try startNode(block: false, indentless: false, pointer: child, stack: &stack)
+        case .flowPair:
+            if frame.state == 1 {
+                frame.state = 2
+                let child = childPointer(frame)
+                if token.kind == .value {
+                    _ = try scanner.next()
+                    if [.flowEntry, .flowSequenceEnd].contains(try scanner.peek().kind) {
+                        record(child, token.end)
+                        return keep(frame, &stack, .value(.null, nodes: 1))
+                    }
+                    stack[stack.count - 1] = frame
+                    return try startNode(block: false, indentless: false, pointer: child, stack: &stack)
+                }
+                record(child, token.start)
+                return keep(frame, &stack, .value(.null, nodes: 1))
+            }
+            return try finish(&stack, &frame)
+        case .flowMapping:
+            if frame.state == 1 {
+                frame.state = 0
+                let child = childPointer(frame)
+                if token.kind == .value {
+                    _ = try scanner.next()
+                    if [.flowEntry, .flowMappingEnd].contains(try scanner.peek().kind) {
+                        record(child, token.end)
+                        return keep(frame, &stack, .value(.null, nodes: 1))
+                    }
+                    stack[stack.count - 1] = frame
+                    return try startNode(block: false, indentless: false, pointer: child, stack: &stack)
+                }
+                record(child, token.start)
+                return keep(frame, &stack, .value(.null, nodes: 1))
+            }
+            if token.kind == .flowMappingEnd {
+                _ = try scanner.next()
+                return try finish(&stack, &frame)
+            }
+            if !frame.first {
+                guard token.kind == .flowEntry else { throw error("expected ',' or '}' in the flow mapping, found \(describe(token))", at: token.start) }
+                _ = try scanner.next()
+                if try scanner.peek().kind == .flowMappingEnd {
+                    _ = try scanner.next()
+                    return try finish(&stack, &frame)
+                }
+            }
+            frame.first = false
+            var next = try scanner.peek()
+            if next.kind == .key {
+                _ = try scanner.next()
+                next = try scanner.peek()
+            }
+            frame.state = 1
+            if [.value, .flowEntry, .flowMappingEnd].contains(next.kind) {
+                return keep(frame, &stack, .value(.null, nodes: 1))
+            }
+            stack[stack.count - 1] = frame
+            return try startNode(block: false, indentless: false, pointer: frame.pointer, stack: &stack, isKey: true)
+        }
+    }
+
+    /// Writes `frame` back as the innermost collection and returns `step`.
+    func keep(_ frame: Frame, _ stack: inout [Frame], _ step: Step) -> Step {
+        stack[stack.count - 1] = frame
+        return step
+    }
+
+    func childPointer(_ frame: Frame) -> JSONPointer {
+        frame.pointer.appending(frame.pendingKey?.0 ?? "")
+    }
+
+    /// Takes a finished node into the open collection.
+    mutating func deliver(_ value: JSONValue, nodes count: Int, to frame: inout Frame) throws(YAMLSyntaxError) {
+        frame.nodes += count
+        switch frame.kind {
+        case .blockSequence, .indentlessSequence, .flowSequence:
+            frame.elements.append(value)
+        case .blockMapping, .flowMapping, .flowPair:
+            if let (key, mark) = frame.pendingKey, frame.state != 1 {
+                if let earlier = frame.keyMarks[key] {
+                    throw error(
+                        "the key \(JSONWriter.quoted(key)) is already in this mapping, at \(earlier.line):\(earlier.column): a key may appear once",
+                        at: mark, .duplicateKey)
+                }
+                frame.keyMarks[key] = mark
+                frame.members.append(JSONObject.Member(key: key, value: value))
+                frame.pendingKey = nil
+            } else {
+                frame.pendingKey = (try keyText(value, at: lastNodeMark), lastNodeMark)
+            }
+        }
+    }
+
+    /// A key as JSON holds it: a string; scalars written as their text (numbers in decimal).
+    func keyText(_ value: JSONValue, at mark: YAMLMark) throws(YAMLSyntaxError) -> String {
+        switch value {
+        case .string(let text): return text
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .number(let number): return lastScalarText.flatMap { YAMLResolver.integerText($0) } ?? number.description
+        case .array, .object:
+            throw error("a \(value.typeName == "array" ? "sequence" : "mapping") used as a mapping key: JSON keys are strings", at: mark, .complexKey)
+        }
+    }
+
+    /// The position of the node last started (for keys and messages).
+    var lastNodeMark = YAMLMark.start
+    var lastScalarText: String? = nil
+
+    mutating func finish(_ stack: inout [Frame], _ frame: inout Frame) throws(YAMLSyntaxError) -> Step {
+        stack.removeLast()
+        var value: JSONValue
+        switch frame.kind {
+        case .blockSequence, .indentlessSequence, .flowSequence:
+            value = .array(frame.elements)
+        case .blockMapping, .flowMapping, .flowPair:
+            if let (key, mark) = frame.pendingKey {
+                // A key whose value never came (`{a}`, `? a` alone): null.
+                if frame.keyMarks[key] != nil {
+                    throw error("the key \(JSONWriter.quoted(key)) is already in this mapping: a key may appear once", at: mark, .duplicateKey)
+                }
+                frame.members.append(JSONObject.Member(key: key, value: .null))
+                frame.nodes += 1
+            }
+            value = .object(JSONObject(uncheckedUniqueMembers: frame.members))
+        }
+        value = try applyTag(frame.tag, to: value, at: frame.start)
+        if let anchor = frame.anchor { anchors[anchor] = (value, frame.nodes) }
+        return .value(value, nodes: frame.nodes)
+    }
+
+    /// Starts a node at the next token: a scalar or alias is returned whole, a collection is
+    /// opened (pushed) and read by `advance`.
+    mutating func startNode(
+        block: Bool, indentless: Bool, pointer: JSONPointer, stack: inout [Frame], isKey: Bool = false
+    ) throws(YAMLSyntaxError) -> Step {
+        var token = try scanner.peek()
+        lastNodeMark = token.start
+        lastScalarText = nil
+        if token.kind == .alias {
+            _ = try scanner.next()
+            guard let (value, count) = anchors[token.value] else {
+                throw error("the alias *\(token.value) names no anchor defined before it", at: token.start, .undefinedAlias)
+            }
+            try self.count(nodes: count, at: token.start)
+            record(pointer, token.start)
+            return .value(value, nodes: count)
+        }
+        var anchor: String? = nil
+        var tag: Tag? = nil
+        let start = token.start
+        while token.kind == .anchor || token.kind == .tag {
+            _ = try scanner.next()
+            if token.kind == .anchor {
+                if anchor != nil { throw error("two anchors on one node", at: token.start) }
+                anchor = token.value
+            } else {
+                if tag != nil { throw error("two tags on one node", at: token.start) }
+                tag = try resolveTag(token)
+            }
+            token = try scanner.peek()
+        }
+        lastNodeMark = token.kind == .scalar ? token.start : start
+        record(pointer, start)
+        if indentless && token.kind == .blockEntry {
+            return try push(Frame(kind: .indentlessSequence, anchor: anchor, tag: tag, start: start, pointer: pointer), &stack)
+        }
+        let kind: Frame.Kind
+        switch token.kind {
+        case .scalar:
+            _ = try scanner.next()
+            var value = try YAMLResolver.resolve(token, tag: tag, options: options, error: { kind, message in error(message, at: token.start, kind) })
+            if isKey, token.style == .plain { lastScalarText = token.value }
+            try count(nodes: 1, at: token.start)
+            value = try applyCloudFormation(tag, to: value, at: token.start)
+            if let anchor { anchors[anchor] = (value, 1) }
+            return .value(value, nodes: 1)
+        case .flowSequenceStart: kind = .flowSequence
+        case .flowMappingStart: kind = .flowMapping
+        case .blockSequenceStart where block: kind = .blockSequence
+        case .blockMappingStart where block: kind = .blockMapping
+        default:
+            guard anchor != nil || tag != nil else { throw error("expected a value, found \(describe(token))", at: token.start) }
+            // Properties with no content: an empty scalar.
+            var empty = YAMLScanner.Token(kind: .scalar, start: token.start, end: token.start)
+            empty.value = ""
+            var value = try YAMLResolver.resolve(empty, tag: tag, options: options, error: { kind, message in error(message, at: token.start, kind) })
+            value = try applyCloudFormation(tag, to: value, at: token.start)
+            try count(nodes: 1, at: token.start)
+            if let anchor { anchors[anchor] = (value, 1) }
+            return .value(value, nodes: 1)
+        }
+        _ = try scanner.next()
+        return try push(Frame(kind: kind, anchor: anchor, tag: tag, start: start, pointer: pointer), &stack)
+    }
+
+    mutating func push(_ frame: Frame, _ stack: inout [Frame]) throws(YAMLSyntaxError) -> Step {
+        if stack.count >= options.maximumDepth {
+            throw error("more than \(options.maximumDepth) nested collections: the nesting limit", at: frame.start, .limit)
+        }
+        try count(nodes: 1, at: frame.start)
+        stack.append(frame)
+        return .pushed
+    }
+
+    mutating func count(nodes added: Int, at mark: YAMLMark) throws(YAMLSyntaxError) {
+        nodes += added
+        if nodes > limitNodes {
+            throw error(
+                "the document expands to more than \(limitNodes) values (aliases repeat what they name): the expansion limit, 100 values per byte of input",
+                at: mark, .limit)
+        }
+    }
+
+    mutating func record(_ pointer: JSONPointer, _ mark: YAMLMark) {
+        if positions != nil, positions![pointer] == nil { positions![pointer] = mark.position }
+    }
+
+    // MARK: - Tags
+
+    func resolveTag(_ token: YAMLScanner.Token) throws(YAMLSyntaxError) -> Tag {
+        let full: String
+        if token.value.isEmpty {
+            full = token.second
+        } else if token.value == "!" && token.second.isEmpty {
+            return .nonSpecific
+        } else {
+            guard let prefix = handles[token.value] else {
+                throw error("the tag handle \(token.value) is not declared (add %TAG \(token.value) prefix)", at: token.start, .tag)
+            }
+            full = prefix + token.second
+        }
+        if full.hasPrefix("tag:yaml.org,2002:") { return .core(String(full.dropFirst("tag:yaml.org,2002:".count))) }
+        if full.hasPrefix("!"), options.cloudFormationTags, YAMLComposer.cloudFormationTags.contains(String(full.dropFirst())) {
+            return .cloudFormation(String(full.dropFirst()))
+        }
+        return .other(full)
+    }
+
+    /// A collection's tag checked against what it is.
+    func applyTag(_ tag: Tag?, to value: JSONValue, at mark: YAMLMark) throws(YAMLSyntaxError) -> JSONValue {
+        guard let tag else { return value }
+        switch tag {
+        case .nonSpecific: return value
+        case .core(let name):
+            let isMap = value.objectValue != nil
+            let fits = isMap ? ["map", "set", "omap", "pairs"].contains(name) : ["seq", "omap", "pairs"].contains(name)
+            guard fits else { throw error("!!\(name) does not fit a \(isMap ? "mapping" : "sequence")", at: mark, .tag) }
+            return value
+        case .cloudFormation:
+            return try applyCloudFormation(tag, to: value, at: mark)
+        case .other(let name):
+            if options.unknownTags == .untagged { return value }
+            throw error(
+                "unknown tag \(name): this reader knows the core schema's (!!str, !!int, …) and CloudFormation's short forms (!Ref, !Sub, …)",
+                at: mark, .tag)
+        }
+    }
+
+    /// `!Ref x` → `{"Ref": "x"}`, `!GetAtt A.B` → `{"Fn::GetAtt": ["A", "B"]}`, `!Sub …` → `{"Fn::Sub": …}`.
+    func applyCloudFormation(_ tag: Tag?, to value: JSONValue, at mark: YAMLMark) throws(YAMLSyntaxError) -> JSONValue {
+        guard case .cloudFormation(let name)? = tag else { return value }
+        switch name {
+        case "Ref", "Condition":
+            return .object(JSONObject(uncheckedUniqueMembers: [JSONObject.Member(key: name, value: value)]))
+        case "GetAtt":
+            if case .string(let text) = value {
+                guard let dot = text.firstIndex(of: ".") else {
+                    throw error("!GetAtt \(text): expected Resource.Attribute", at: mark, .tag)
+                }
+                let parts: JSONValue = .array([.string(String(text[..<dot])), .string(String(text[text.index(after: dot)...]))])
+                return .object(JSONObject(uncheckedUniqueMembers: [JSONObject.Member(key: "Fn::GetAtt", value: parts)]))
+            }
+            return .object(JSONObject(uncheckedUniqueMembers: [JSONObject.Member(key: "Fn::GetAtt", value: value)]))
+        default:
+            return .object(JSONObject(uncheckedUniqueMembers: [JSONObject.Member(key: "Fn::" + name, value: value)]))
+        }
+    }
+
+    // MARK: - Messages
+
+    func error(_ message: String, at mark: YAMLMark, _ kind: YAMLSyntaxError.Kind = .syntax) -> YAMLSyntaxError {
+        YAMLSyntaxError(kind, line: mark.line, column: mark.column, message)
+    }
+
+    func describe(_ token: YAMLScanner.Token) -> String {
+        switch token.kind {
+        case .streamStart: return "the start of the text"
+        case .streamEnd: return "the end of the text"
+        case .versionDirective, .tagDirective, .reservedDirective: return "a directive"
+        case .documentStart: return "'---'"
+        case .documentEnd: return "'...'"
+        case .blockSequenceStart, .blockEntry: return "'- ' (a sequence entry)"
+        case .blockMappingStart: return "a mapping"
+        case .blockEnd: return "less indentation (the end of a block)"
+        case .flowSequenceStart: return "'['"
+        case .flowSequenceEnd: return "']'"
+        case .flowMappingStart: return "'{'"
+        case .flowMappingEnd: return "'}'"
+        case .flowEntry: return "','"
+        case .key: return "'? ' (a key)"
+        case .value: return "':' (a value)"
+        case .alias: return "an alias (*\(token.value))"
+        case .anchor: return "an anchor (&\(token.value))"
+        case .tag: return "a tag"
+        case .scalar:
+            let text = token.value.count > 30 ? String(token.value.prefix(30)) + "…" : token.value
+            return "the scalar \(JSONWriter.quoted(text))"
+        }
+    }
+}

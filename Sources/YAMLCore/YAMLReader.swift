@@ -1,0 +1,112 @@
+import JSONCore
+
+/// One document of a YAML stream: its value, where each value starts (when asked for), and
+/// where the document starts.
+public struct YAMLDocument: Sendable {
+    /// The document as JSON.
+    public let value: JSONValue
+    /// The line and column where each value of the document starts, by JSON Pointer (empty
+    /// unless `Options.recordPositions`).
+    public let positions: [JSONPointer: JSONPositions.Position]
+    /// Where the document's content starts.
+    public let start: JSONPositions.Position
+}
+
+/// Reads YAML 1.2 into `JSONValue`: block and flow collections, every scalar style, comments,
+/// directives, multi-document streams, anchors and aliases, explicit keys; the core schema for
+/// plain scalars (`yes`, `on`, `2010-09-09` and `1_000` stay strings); CloudFormation's short
+/// tags as their long forms (`!Ref X` → `{"Ref": "X"}`). What JSON cannot hold is refused with
+/// its line and column: a mapping or sequence as a key, a key written twice, `.inf` and `.nan`,
+/// an unknown tag (unless `unknownTags` is `.untagged`). Bounded: nesting depth, and the values
+/// aliases expand to (100 per byte of input by default, so a "billion laughs" text is refused).
+public struct YAMLReader: Sendable {
+    /// What an unknown tag (`!Custom`) does.
+    public enum UnknownTags: Sendable {
+        /// It is an error naming its line and column.
+        case refuse
+        /// The node reads as if it had no tag.
+        case untagged
+    }
+
+    /// Options.
+    public struct Options: Sendable {
+        /// Collections nested at most this deep.
+        public var maximumDepth: Int
+        /// At most this many values after aliases are expanded; nil: 100 per byte of input (at
+        /// least 100,000).
+        public var maximumAliasExpansion: Int?
+        /// What an unknown tag does.
+        public var unknownTags: UnknownTags
+        /// Read `!Ref`, `!GetAtt`, `!Sub`, … as CloudFormation's long forms.
+        public var cloudFormationTags: Bool
+        /// Record each value's line and column (`YAMLDocument.positions`).
+        public var recordPositions: Bool
+
+        /// Options.
+        public init(
+            maximumDepth: Int = 512, maximumAliasExpansion: Int? = nil, unknownTags: UnknownTags = .refuse, cloudFormationTags: Bool = true,
+            recordPositions: Bool = false
+        ) {
+            self.maximumDepth = maximumDepth
+            self.maximumAliasExpansion = maximumAliasExpansion
+            self.unknownTags = unknownTags
+            self.cloudFormationTags = cloudFormationTags
+            self.recordPositions = recordPositions
+        }
+    }
+
+    /// The options in force.
+    public var options: Options
+
+    /// A reader.
+    public init(options: Options = Options()) { self.options = options }
+
+    /// Every document of the stream (an empty text has none).
+    public func documents(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> [YAMLDocument] {
+        if let bad = YAMLReader.firstInvalidUTF8(bytes) {
+            throw YAMLSyntaxError(.encoding, line: bad.line, column: bad.column, "the text is not valid UTF-8 here")
+        }
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLSyntaxError) -> [YAMLDocument] in
+            var composer = YAMLComposer(
+                scanner: YAMLScanner(buffer, maximumDepth: options.maximumDepth), options: options, inputBytes: buffer.count)
+            if options.recordPositions { composer.positions = [:] }
+            return try composer.documents()
+        }
+    }
+
+    /// The stream's one document (`null` for an empty text); more than one is an error at the second.
+    public func parse(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> JSONValue {
+        let all = try documents(bytes)
+        if all.count > 1 {
+            throw YAMLSyntaxError(.syntax, line: all[1].start.line, column: all[1].start.column, "a second document: one was expected here")
+        }
+        return all.first?.value ?? .null
+    }
+
+    /// `parse` for text.
+    public func parse(_ text: String) throws(YAMLSyntaxError) -> JSONValue { try parse(Array(text.utf8)) }
+
+    /// Where the first byte that is not UTF-8 is, or nil.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> (line: Int, column: Int)? {
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A {
+                line += 1
+                lineStart = index + 1
+            }
+            let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
+            if length == 0 || index + length > bytes.count
+                || String(validating: bytes[index..<(index + length)], as: UTF8.self) == nil
+            {
+                let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).unicodeScalars.count + 1
+                return (line, column)
+            }
+            index += length
+        }
+        return (line, 1)
+    }
+}
