@@ -100,3 +100,18 @@ requests = [
 ]
 for text in requests:
     put("http", text)
+
+# yaml: every input of the YAML test suite, and texts that reach the limits
+yaml_suite = os.path.join(root, "..", "shared", "yaml-test-suite")
+for path in sorted(glob.glob(os.path.join(yaml_suite, "*", "in.yaml")) + glob.glob(os.path.join(yaml_suite, "*", "*", "in.yaml"))):
+    with open(path, "rb") as f:
+        put("yaml", f.read())
+laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+for level in "bcdefghij":
+    previous = chr(ord(level) - 1)
+    laughs += "%s: &%s [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n" % ((level, level) + (previous,) * 10)
+put("yaml", laughs)
+put("yaml", "[" * 200 + "]" * 200)
+put("yaml", "".join("  " * i + "- \n" for i in range(200)))
+put("yaml", "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: !Sub '${AWS::StackName}-code'\n      Role: !GetAtt Role.Arn\n      Events: !If [IsProd, !Ref Events, !Ref AWS::NoValue]\n")
+put("yaml", "openapi: 3.0.1\ninfo: {title: Notes, version: '1'}\npaths:\n  /notes:\n    post:\n      responses:\n        '200': {description: ok}\n      x-amazon-apigateway-integration:\n        type: mock\n        requestTemplates:\n          application/json: |\n            {\"statusCode\": 200}\n")

@@ -11,6 +11,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case velocity
     /// `RequestParser`: the same bytes fed at once and in pieces give the same requests.
     case http
+    /// `YAMLReader`: what it returns reads back the same as JSON and as the YAML it writes.
+    case yaml
 
     /// Runs the target on one input.
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -19,6 +21,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .schema: SchemaFuzzing.run(bytes)
         case .velocity: VelocityFuzzing.run(bytes)
         case .http: HTTPFuzzing.run(bytes)
+        case .yaml: YAMLFuzzing.run(bytes)
         }
     }
 

@@ -399,6 +399,11 @@ struct YAMLComposer {
         }
         lastNodeMark = token.kind == .scalar ? token.start : start
         record(pointer, start)
+        if case .other(let name)? = tag, options.unknownTags == .refuse {
+            throw error(
+                "unknown tag \(name): this reader knows the core schema's (!!str, !!int, …) and CloudFormation's short forms (!Ref, !Sub, …)",
+                at: start, .tag)
+        }
         if indentless && token.kind == .blockEntry {
             return try push(Frame(kind: .indentlessSequence, anchor: anchor, tag: tag, start: start, pointer: pointer), &stack)
         }
