@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "LambdaEnvironments", dependencies: ["LambdaRuntime", "JSONCore", "HTTPServer", "HTTPCore", "AWSSignature", "CSystemCalls"]),
         // Layer 2: the bundled function and the API definition.
         .target(name: "ItemsService", dependencies: ["LambdaRuntime", "JSONCore"]),
-        .target(name: "APIModel", dependencies: ["JSONCore", "JSONSchema", "LambdaRuntime"]),
+        .target(name: "APIModel", dependencies: ["JSONCore", "YAMLCore", "JSONSchema", "LambdaRuntime"]),
         // Layer 3: the gateway runtime.
         .target(
             name: "APIGateway",
@@ -68,13 +68,13 @@ let package = Package(
             name: "GatewayTesting",
             dependencies: ["ClientRuntime", "APIGateway", "HTTPCore", "HTTPServer", "ItemsService", "JSONCore", "JSONSchema"]),
         // Layer 1: schema loading, compilation and validation.
-        .target(name: "JSONSchema", dependencies: ["JSONCore", "ECMARegex", "CSystemCalls", "CommandSupport"]),
+        .target(name: "JSONSchema", dependencies: ["JSONCore", "YAMLCore", "ECMARegex", "CSystemCalls", "CommandSupport"]),
         // Layer 2: test-suite helpers and command-line logic.
-        .target(name: "SchemaTesting", dependencies: ["JSONCore", "JSONSchema"]),
+        .target(name: "SchemaTesting", dependencies: ["JSONCore", "YAMLCore", "JSONSchema"]),
         // What every command shares: standard streams and files, argument scanning.
         .target(name: "CommandSupport"),
         // schema-check on its own (no gateway, no full Foundation: it starts in a few ms).
-        .target(name: "SchemaCheck", dependencies: ["JSONCore", "JSONSchema", "CommandSupport"]),
+        .target(name: "SchemaCheck", dependencies: ["JSONCore", "YAMLCore", "JSONSchema", "CommandSupport"]),
         .target(
             name: "CommandLineTools",
             dependencies: [

@@ -1,4 +1,5 @@
 import JSONCore
+import YAMLCore
 
 /// A definition problem: the file, the JSON Pointer, and what is wrong.
 public struct APIDefinitionError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -24,8 +25,9 @@ public struct APIDefinitionError: Error, Sendable, Equatable, CustomStringConver
         "\(file)\(position.map { ":\($0.line):\($0.column)" } ?? ""): \(pointer.uriFragment): \(message)"
     }
 
-    /// The error with the position of its pointer in `bytes`, the file's JSON text (the
-    /// nearest enclosing value that exists when the pointer names a missing member).
+    /// The error with the position of its pointer in `bytes`, the file's text — JSON, or
+    /// YAML for a `*.yaml`/`*.yml` file — (the nearest enclosing value that exists when the
+    /// pointer names a missing member).
     public func located(in bytes: [UInt8]) -> APIDefinitionError {
         var candidates: [JSONPointer] = []
         var tokens = pointer.tokens
@@ -34,7 +36,7 @@ public struct APIDefinitionError: Error, Sendable, Equatable, CustomStringConver
             if tokens.isEmpty { break }
             tokens.removeLast()
         }
-        let found = JSONPositions.locate(candidates, in: bytes)
+        let found = DocumentText.locate(candidates, in: bytes, format: DocumentText.format(ofPath: file))
         var located = self
         located.position = candidates.lazy.compactMap { found[$0] }.first
         return located

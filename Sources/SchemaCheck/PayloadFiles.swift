@@ -2,8 +2,9 @@
 import Glibc
 #endif
 import CommandSupport
+import YAMLCore
 
-/// `schema-check`'s payload operands → files: a directory is every `*.json` below it, a glob
+/// `schema-check`'s payload operands → files: a directory is every `*.json`, `*.yaml` and `*.yml` below it, a glob
 /// pattern every file matching it (both in sorted order), anything else itself; `--exclude`
 /// patterns leave files out; a file named twice is checked once. Below a directory or a
 /// glob's root, names starting with `.` are skipped unless the glob spells a leading `.`
@@ -30,15 +31,15 @@ enum PayloadFiles {
             if seen.insert(file).inserted { files.append(file) }
         }
         for operand in operands {
-            if operand == "-" || (!checkingJSONNames && operand.utf8.count > 5 && operand.hasSuffix(".json") && !PathGlob.isPattern(operand)) {
+            if operand == "-" || (!checkingJSONNames && DocumentText.isDocumentName(operand) && !PathGlob.isPattern(operand)) {
                 add(operand)
             } else if FileSystem.isDirectory(operand) {
                 var found: [String] = []
                 walk(operand.hasSuffix("/") && operand.count > 1 ? String(operand.dropLast()) : operand, hidden: false) { path in
-                    if path.hasSuffix(".json") { found.append(path) }
+                    if DocumentText.isDocumentName(path) { found.append(path) }
                 }
                 guard !found.isEmpty else {
-                    unmatched.append(Unmatched(position: files.count, operand: operand, message: "no *.json file below \(operand)"))
+                    unmatched.append(Unmatched(position: files.count, operand: operand, message: "no *.json, *.yaml or *.yml file below \(operand)"))
                     continue
                 }
                 found.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -3,8 +3,9 @@ import Dispatch
 import Synchronization
 import JSONCore
 import JSONSchema
+import YAMLCore
 
-/// `schema-check [options] FILE...`: validates JSON payloads against a draft-04 model.
+/// `schema-check [options] FILE...`: validates JSON and YAML payloads against a draft-04 model.
 ///
 /// Exit status: 0 every payload valid, 1 at least one invalid, 2 usage error, unreadable
 /// file, malformed JSON or an invalid/unresolvable schema.
@@ -16,15 +17,16 @@ public enum SchemaCheckCommand {
     public static let help = """
         Usage: schema-check [options] FILE|DIR|GLOB...
 
-        Validates JSON payloads against a JSON Schema draft-04 model.
+        Validates JSON and YAML payloads against a JSON Schema draft-04 model (YAML 1.2's core
+        schema; a file of several YAML documents is one result per document, FILE#N).
 
         Options:
           -s, --schema NAME|PATH   the model to validate against: a model name (Items finds
                                    Items.json in the schema directory) or a schema file path
               --map GLOB=NAME|PATH the model for payloads whose path matches GLOB (repeatable;
                                    the first match wins, -s is the fallback)
-          -d, --schemas DIR        the models directory; every *.json in it is loaded and
-                                   resolvable by $ref (default: Schemas)
+          -d, --schemas DIR        the models directory; every *.json, *.yaml and *.yml in it
+                                   is loaded and resolvable by $ref (default: Schemas)
               --map-url PREFIX=DIR read a $ref to a URL starting with PREFIX from DIR + the rest
                                    of the URL (repeatable); nothing is fetched over the network
               --exclude GLOB       leave out payload files whose path, or a directory they are
@@ -36,6 +38,9 @@ public enum SchemaCheckCommand {
               --max-steps N        steps one payload's validation may take (default: 10
                                    million, or 64 per byte of the payload when more); a
                                    payload that needs more is reported as undecided
+              --input-format F     what standard input holds: json, yaml, or auto (default:
+                                   JSON, then YAML when it is not JSON); files go by their
+                                   names (*.yaml and *.yml are YAML)
               --max-bytes N        the largest payload read, in bytes or with a K, M or G
                                    suffix (default 1G); a larger file or standard input is
                                    refused unread (exit 2)
@@ -43,7 +48,7 @@ public enum SchemaCheckCommand {
               --version            show the version
           -                        read a payload from standard input
 
-        Payloads: files; directories (every *.json below them); glob patterns, quoted so the
+        Payloads: files; directories (every *.json, *.yaml and *.yml below them); glob patterns, quoted so the
         shell leaves them alone, with * ? [abc] in a name and ** for any directories
         ('fixtures/**/*.json'). Expanded in sorted order; names starting with . are skipped
         below them unless the pattern spells the dot ('**/.config/*.json').
@@ -80,6 +85,7 @@ public enum SchemaCheckCommand {
         var formatAssertions = true
         var maximumSteps: Int? = nil
         var maximumBytes = PayloadChecker.defaultMaximumBytes
+        var inputFormat = PayloadChecker.InputFormat.auto
         var files: [String] = []
     }
 
@@ -150,6 +156,11 @@ public enum SchemaCheckCommand {
             case "--exclude":
                 guard let text = value(), !text.isEmpty else { return usageError("--exclude needs a glob", io: io) }
                 options.excludes.append(PathGlob(text))
+            case "--input-format":
+                guard let text = value(), let format = PayloadChecker.InputFormat(rawValue: text) else {
+                    return usageError("--input-format is json, yaml or auto", io: io)
+                }
+                options.inputFormat = format
             case "--no-format-assertions":
                 options.formatAssertions = false
             case "--max-steps":
@@ -280,7 +291,7 @@ public enum SchemaCheckCommand {
         let jobs = zip(files, names).map { PayloadChecker.Job(file: $0, schema: compiled[$1]!, schemaName: $1) }
         var results = PayloadChecker.check(
             jobs, input: standardInput, streamingThreshold: PayloadChecker.streamingThreshold, maximumSteps: options.maximumSteps,
-            maximumBytes: options.maximumBytes)
+            maximumBytes: options.maximumBytes, standardInputFormat: options.inputFormat)
         for (offset, operand) in unmatched.enumerated() {
             var result = PayloadChecker.Result(file: operand.operand, outcome: .failed(operand.message))
             result.schema = options.maps.first(where: { $0.glob.matches(operand.operand) })?.schema ?? options.schema ?? ""
@@ -292,6 +303,20 @@ public enum SchemaCheckCommand {
 
 /// Validates many payload files concurrently, keeping input order.
 public enum PayloadChecker {
+    /// What a payload's text is.
+    public enum InputFormat: String, Sendable {
+        case json, yaml
+        /// JSON, then YAML when it is not JSON.
+        case auto
+
+        /// A file's format by its name: YAML for `*.yaml`/`*.yml`, JSON for `*.json`, else `auto`.
+        static func of(_ file: String) -> InputFormat {
+            let lower = file.lowercased()
+            if DocumentText.format(ofPath: lower) == .yaml { return .yaml }
+            return lower.hasSuffix(".json") ? .json : .auto
+        }
+    }
+
     /// What happened to one payload.
     public enum Outcome: Sendable {
         case checked([ValidationError])
@@ -313,6 +338,11 @@ public enum PayloadChecker {
         public var failurePosition: JSONPositions.Position? = nil
         /// Wall-clock seconds spent reading and checking the payload (JUnit's `time`).
         public var seconds: Double = 0
+        /// The document's number (from 1) in a YAML file of several documents; nil otherwise.
+        public var document: Int? = nil
+
+        /// The result's name in reports: the file, or `FILE#N` for document N of several.
+        public var name: String { file + (document.map { "#\($0)" } ?? "") }
 
         /// A result.
         public init(file: String, outcome: Outcome) {
@@ -363,7 +393,8 @@ public enum PayloadChecker {
     }
 
     static func check(
-        _ jobs: [Job], input standardInput: FileReader.BoundedRead?, streamingThreshold: Int, maximumSteps: Int?, maximumBytes: Int
+        _ jobs: [Job], input standardInput: FileReader.BoundedRead?, streamingThreshold: Int, maximumSteps: Int?, maximumBytes: Int,
+        standardInputFormat: InputFormat = .auto
     ) -> [Result] {
         guard !jobs.isEmpty else { return [] }
         let slots = ResultSlots(count: jobs.count)
@@ -377,39 +408,95 @@ public enum PayloadChecker {
                 guard start < jobs.count else { return }
                 for index in start..<min(jobs.count, start + batch) {
                     let started = ContinuousClock.now
-                    var result = checkOne(
+                    var results = checkOne(
                         jobs[index].file, schema: jobs[index].schema, standardInput: standardInput, streamingThreshold: streamingThreshold,
-                        maximumSteps: maximumSteps, maximumBytes: maximumBytes)
-                    result.schema = jobs[index].schemaName
+                        maximumSteps: maximumSteps, maximumBytes: maximumBytes, standardInputFormat: standardInputFormat)
                     let elapsed = started.duration(to: .now).components
-                    result.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
-                    slots.set(index, result)
+                    let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+                    for position in results.indices {
+                        results[position].schema = jobs[index].schemaName
+                        results[position].seconds = seconds / Double(results.count)
+                    }
+                    slots.set(index, results)
                 }
             }
         }
         return slots.values()
     }
 
+    /// One payload's results: one, or one per document of a YAML file holding several.
     static func checkOne(
         _ file: String, schema: CompiledSchema, standardInput: FileReader.BoundedRead?, streamingThreshold: Int, maximumSteps: Int?,
-        maximumBytes: Int
-    ) -> Result {
+        maximumBytes: Int, standardInputFormat: InputFormat = .auto
+    ) -> [Result] {
         let bytes: [UInt8]
         switch file == "-" ? standardInput ?? .unreadable : FileReader.read(path: file, atMost: maximumBytes) {
         case .bytes(let read): bytes = read
         case .unreadable:
-            return Result(file: file, outcome: .failed(
-                file == "-" ? "<stdin>: cannot read standard input" : "\(file): cannot read the file: \(FileReader.whyUnreadable(path: file))"))
+            return [Result(file: file, outcome: .failed(
+                file == "-" ? "<stdin>: cannot read standard input" : "\(file): cannot read the file: \(FileReader.whyUnreadable(path: file))"))]
         case .tooLarge:
-            return Result(file: file, outcome: .failed(
-                "\(SchemaCheckReport.displayName(file)): larger than \(maximumBytes) bytes, the most --max-bytes lets a payload be; not read"))
+            return [Result(file: file, outcome: .failed(
+                "\(SchemaCheckReport.displayName(file)): larger than \(maximumBytes) bytes, the most --max-bytes lets a payload be; not read"))]
         }
+        var format = file == "-" ? standardInputFormat : InputFormat.of(file)
+        if format == .auto {
+            // JSON first; YAML when the text is not JSON (and then reads as YAML).
+            if (try? JSONParser().parse(bytes)) != nil {
+                format = .json
+            } else if (try? YAMLReader().documents(bytes)) != nil {
+                format = .yaml
+            } else {
+                format = .json
+            }
+        }
+        if format == .yaml { return checkYAML(bytes, file: file, schema: schema, maximumSteps: maximumSteps) }
         var result = checkBytes(bytes, file: file, schema: schema, streamingThreshold: streamingThreshold, maximumSteps: maximumSteps)
         // Positions only for payloads that failed: a second pass over the same bytes.
         if case .checked(let errors) = result.outcome, !errors.isEmpty {
             result.positions = JSONPositions.locate(SchemaCheckReport.flattened(errors).map(\.instanceLocation), in: bytes)
         }
-        return result
+        return [result]
+    }
+
+    /// A YAML payload: each document checked (`FILE#N` when there are several), positions read
+    /// again for the documents that failed.
+    static func checkYAML(_ bytes: [UInt8], file: String, schema: CompiledSchema, maximumSteps: Int?) -> [Result] {
+        let name = file == "-" ? "<stdin>" : file
+        let documents: [YAMLDocument]
+        do {
+            documents = try YAMLReader().documents(bytes)
+        } catch {
+            var result = Result(file: file, outcome: .failed("\(name):\(error.line):\(error.column): \(error.message)"))
+            result.failurePosition = error.position
+            return [result]
+        }
+        let limits = maximumSteps.map { ValidationLimits(steps: $0) } ?? .forPayload(bytes: bytes.count)
+        let values = documents.isEmpty ? [JSONValue.null] : documents.map(\.value)
+        var positioned: [YAMLDocument]? = nil
+        var results: [Result] = []
+        for (index, value) in values.enumerated() {
+            let document = values.count > 1 ? index + 1 : nil
+            do throws(ValidationLimitExceeded) {
+                let errors = try schema.validate(value, limits: limits)
+                var result = Result(file: file, outcome: .checked(errors))
+                result.document = document
+                if !errors.isEmpty {
+                    if positioned == nil { positioned = try? YAMLReader(options: YAMLReader.Options(recordPositions: true)).documents(bytes) }
+                    if let all = positioned, index < all.count {
+                        for error in SchemaCheckReport.flattened(errors) {
+                            result.positions[error.instanceLocation] = all[index].position(nearest: error.instanceLocation)
+                        }
+                    }
+                }
+                results.append(result)
+            } catch {
+                var result = Result(file: file, outcome: .failed("\(name)\(document.map { "#\($0)" } ?? ""): \(error.description)"))
+                result.document = document
+                results.append(result)
+            }
+        }
+        return results
     }
 
     static func checkBytes(_ bytes: [UInt8], file: String, schema: CompiledSchema, streamingThreshold: Int, maximumSteps: Int?) -> Result {

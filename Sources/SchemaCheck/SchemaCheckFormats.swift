@@ -48,7 +48,7 @@ extension SchemaCheckReport {
                     let keyword = SchemaCheckReport.visible(SchemaCheckReport.keyword(error))
                     properties += ",title=" + SchemaCheckReport.githubProperty("schema-check: \(keyword) at \(location)")
                     let keywordLocation = SchemaCheckReport.visible(String(error.keywordLocation.description.dropFirst()))
-                    var message = "\(location): \(SchemaCheckReport.visible(error.message)) [\(keywordLocation)]"
+                    var message = (result.document.map { "document \($0): " } ?? "") + "\(location): \(SchemaCheckReport.visible(error.message)) [\(keywordLocation)]"
                     var causes = error.causes
                     if let best = error.bestBranch {
                         message += "\nclosest: \(error.kind.keyword)/\(best.index)"
@@ -125,7 +125,7 @@ extension SchemaCheckReport {
             output += " time=\"\(SchemaCheckReport.decimal(seconds, places: 3))\">\n"
             output += "    <properties>\n      <property name=\"schema-check.version\" value=\"\(xml(SchemaCheckCommand.version))\"/>\n    </properties>\n"
             for result in members {
-                let file = SchemaCheckReport.displayName(result.file)
+                let file = SchemaCheckReport.displayName(result.file) + (result.document.map { "#\($0)" } ?? "")
                 let head = "    <testcase classname=\"\(xml(schema))\" name=\"\(xml(file))\" time=\"\(SchemaCheckReport.decimal(result.seconds, places: 6))\""
                 switch result.outcome {
                 case .checked(let errors) where errors.isEmpty:
@@ -226,7 +226,7 @@ extension SchemaCheckReport {
                     resultsJSON.append(
                         [
                             "ruleId": .string(id), "ruleIndex": .number(JSONNumber(index)), "level": "error",
-                            "message": ["text": .string("\(SchemaCheckReport.location(error)): \(error.message)")],
+                            "message": ["text": .string((result.document.map { "document \($0): " } ?? "") + "\(SchemaCheckReport.location(error)): \(error.message)")],
                             "locations": [location(file, result.positions[error.instanceLocation], pointer: pointer.isEmpty ? "/" : pointer)],
                             "properties": [
                                 "schema": .string(result.schema), "keywordLocation": .string(error.keywordLocation.description),

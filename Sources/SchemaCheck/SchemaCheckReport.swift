@@ -33,7 +33,8 @@ public struct SchemaCheckReport: Sendable {
         for (position, result) in results.enumerated() {
             if position > 0 { output.append(UInt8(ascii: ",")) }
             output.append(contentsOf: #"{"file":"#.utf8)
-            JSONWriter.writeString(result.file, into: &output)
+            JSONWriter.writeString(result.name, into: &output)
+            if let document = result.document { output.append(contentsOf: #","document":\#(document)"#.utf8) }
             switch result.outcome {
             case .checked(let errors):
                 output.append(contentsOf: (errors.isEmpty ? #","valid":true,"errors":["# : #","valid":false,"errors":["#).utf8)
@@ -121,7 +122,7 @@ public struct SchemaCheckReport: Sendable {
         }
         for result in results {
             if case .checked(let errors) = result.outcome {
-                let file = Self.visible(Self.displayName(result.file))
+                let file = Self.visible(Self.displayName(result.file)) + (result.document.map { "#\($0)" } ?? "")
                 for error in errors { line(file, error, positions: result.positions, indent: "") }
             }
         }
@@ -132,13 +133,14 @@ public struct SchemaCheckReport: Sendable {
 
 /// Write-once slots filled from several threads, each index by exactly one writer.
 final class ResultSlots: Sendable {
-    private let storage: Mutex<[PayloadChecker.Result?]>
+    private let storage: Mutex<[[PayloadChecker.Result]?]>
 
-    init(count: Int) { storage = Mutex([PayloadChecker.Result?](repeating: nil, count: count)) }
+    init(count: Int) { storage = Mutex([[PayloadChecker.Result]?](repeating: nil, count: count)) }
 
-    func set(_ index: Int, _ value: PayloadChecker.Result) { storage.withLock { $0[index] = value } }
+    /// The results of job `index` (several for a YAML file of several documents).
+    func set(_ index: Int, _ value: [PayloadChecker.Result]) { storage.withLock { $0[index] = value } }
 
-    func values() -> [PayloadChecker.Result] { storage.withLock { $0.map { $0! } } }
+    func values() -> [PayloadChecker.Result] { storage.withLock { $0.flatMap { $0! } } }
 }
 
 /// Facts about the machine and files.

@@ -35,6 +35,21 @@ public func expectValid(
     record(Result { try validator.errors(in: data, against: model) }, model: model, text: [UInt8](data), sourceLocation: sourceLocation)
 }
 
+/// `expectValid` for YAML text (one document); each error is reported with its line and column.
+@discardableResult
+public func expectValid(
+    yaml text: String, against model: String, in validator: ModelValidator, sourceLocation: SourceLocation = #_sourceLocation
+) -> Bool {
+    switch Result(catching: { try validator.errors(inYAML: text, against: model) }) {
+    case .success(let errors):
+        guard let report = ModelValidator.report(errors, model: model, inYAML: text) else { return true }
+        Issue.record(Comment(rawValue: report), sourceLocation: sourceLocation)
+    case .failure(let error):
+        Issue.record(Comment(rawValue: "cannot validate against \(model): \(error)"), sourceLocation: sourceLocation)
+    }
+    return false
+}
+
 /// `expectValid` for any `Encodable` value (encoded with `JSONEncoder`).
 @discardableResult
 public func expectValid(
@@ -72,6 +87,18 @@ public func XCTAssertValid(
     _ data: Data, against model: String, in validator: ModelValidator, file: StaticString = #filePath, line: UInt = #line
 ) {
     xctRecord(Result { try validator.errors(in: data, against: model) }, model: model, text: [UInt8](data), file: file, line: line)
+}
+
+/// `XCTAssertValid` for YAML text (one document).
+public func XCTAssertValid(
+    yaml text: String, against model: String, in validator: ModelValidator, file: StaticString = #filePath, line: UInt = #line
+) {
+    switch Result(catching: { try validator.errors(inYAML: text, against: model) }) {
+    case .success(let errors):
+        if let report = ModelValidator.report(errors, model: model, inYAML: text) { XCTFail(report, file: file, line: line) }
+    case .failure(let error):
+        XCTFail("cannot validate against \(model): \(error)", file: file, line: line)
+    }
 }
 
 /// `XCTAssertValid` for any `Encodable` value.

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import JSONCore
 import JSONSchema
+import YAMLCore
 import Synchronization
 
 /// Validates payloads against the models of a schema directory, for use in test suites.
@@ -60,6 +61,13 @@ public final class ModelValidator: Sendable {
         try errors(in: JSONParser().parse(data), against: model, limits: .forPayload(bytes: data.count))
     }
 
+    /// The errors of YAML text (one document; YAML 1.2's core schema, CloudFormation's short
+    /// tags); YAML that JSON cannot hold throws `YAMLSyntaxError` with its line and column.
+    public func errors(inYAML text: String, against model: String) throws -> [ValidationError] {
+        let bytes = Array(text.utf8)
+        return try errors(in: YAMLReader().parse(bytes), against: model, limits: .forPayload(bytes: bytes.count))
+    }
+
     /// The errors of any `Encodable` value, encoded with `JSONEncoder` first.
     public func errors(encoding value: some Encodable, against model: String, encoder: JSONEncoder = JSONEncoder()) throws
         -> [ValidationError]
@@ -77,6 +85,13 @@ public final class ModelValidator: Sendable {
     public static func report(_ errors: [ValidationError], model: String, in bytes: [UInt8]) -> String? {
         guard !errors.isEmpty else { return nil }
         return report(errors, model: model, positions: JSONPositions.locate(errors.map(\.instanceLocation), in: bytes))
+    }
+
+    /// A failure report for a payload given as YAML text: each line starts with the failing
+    /// value's `LINE:COLUMN` in `text`.
+    public static func report(_ errors: [ValidationError], model: String, inYAML text: String) -> String? {
+        guard !errors.isEmpty else { return nil }
+        return report(errors, model: model, positions: DocumentText.locate(errors.map(\.instanceLocation), in: Array(text.utf8), format: .yaml))
     }
 
     private static func report(_ errors: [ValidationError], model: String, positions: [JSONPointer: JSONPositions.Position]) -> String? {

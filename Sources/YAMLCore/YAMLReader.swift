@@ -10,6 +10,17 @@ public struct YAMLDocument: Sendable {
     public let positions: [JSONPointer: JSONPositions.Position]
     /// Where the document's content starts.
     public let start: JSONPositions.Position
+
+    /// Where the value `pointer` names starts, or the nearest enclosing value that is there
+    /// (for a member that is missing); nil without recorded positions.
+    public func position(nearest pointer: JSONPointer) -> JSONPositions.Position? {
+        var tokens = pointer.tokens
+        while true {
+            if let position = positions[JSONPointer(tokens: tokens)] { return position }
+            if tokens.isEmpty { return nil }
+            tokens.removeLast()
+        }
+    }
 }
 
 /// Reads YAML 1.2 into `JSONValue`: block and flow collections, every scalar style, comments,

@@ -204,7 +204,7 @@ struct SchemaCheckCommandTests {
         let (status, output, error) = run(["-d", Self.schemas, "-s", "Items", directory.path + "/empty"])
         #expect(status == 2)
         #expect(output.contains("1 file checked: 0 valid, 0 invalid, 1 unreadable or malformed"), "\(output)")
-        #expect(error.contains("no *.json file below \(directory.path)/empty"), "\(error)")
+        #expect(error.contains("no *.json, *.yaml or *.yml file below \(directory.path)/empty"), "\(error)")
         // The library takes an empty list too.
         var registry = SchemaRegistry()
         try registry.addDirectory(atPath: Self.schemas)
@@ -245,6 +245,51 @@ struct SchemaCheckCommandTests {
         #expect(hint.contains("(did you mean \"Note\"?)"), "\(hint)")
     }
 
+    @Test("YAML payloads: by name in directories and globs, positions in every format, one result per document (FILE#N), standard input by --input-format")
+    func yamlPayloads() throws {
+        try FileManager.default.createDirectory(atPath: directory.path + "/fixtures", withIntermediateDirectories: true)
+        directory.write("fixtures/good.yaml", "- ID: 1\n  name: Pen\n  price: 1.5\n")
+        directory.write("fixtures/bad.yml", "# a comment\n- ID: 2\n  name: Pencil\n  price: \"x\"\n")
+        directory.write("fixtures/two.yaml", "- ID: 3\n  name: A\n---\n- ID: oops\n")
+        directory.write("fixtures/broken.yaml", "- ID: 4\n  name: [\n")
+        let (status, output, _) = run(["-d", Self.schemas, "-s", "Items", "--format", "json", directory.path + "/fixtures"])
+        #expect(status == 2)  // the broken file
+        let results = try JSONParser.parse(output)["results"]?.arrayValue ?? []
+        let names = results.map { ($0["file"]?.stringValue ?? "").replacingOccurrences(of: directory.path + "/fixtures/", with: "") }
+        #expect(names == ["bad.yml", "broken.yaml", "good.yaml", "two.yaml#1", "two.yaml#2"])
+        #expect(results[0]["errors"]?[0]?["line"] == 4 && results[0]["errors"]?[0]?["column"] == 10)
+        #expect(results[1]["line"] == 3)
+        #expect(results[4]["errors"]?[0]?["line"] == 4)
+        #expect(results[4]["document"] == 2 && results[0]["document"] == nil)
+        // Named FILE#N where a result is named by text; at FILE's own line where a format points
+        // an editor or a pull request at a file, with "document N:" in the message.
+        for format in ["text", "junit"] {
+            let (_, text, _) = run(["-d", Self.schemas, "-s", "Items", "--format", format, directory.path + "/fixtures/*.y*ml"])
+            #expect(text.contains("two.yaml#2"), "\(format)")
+        }
+        for format in ["github", "sarif"] {
+            let (_, text, _) = run(["-d", Self.schemas, "-s", "Items", "--format", format, directory.path + "/fixtures/*.y*ml"])
+            #expect(text.contains("document 2: /0/ID") && !text.contains("two.yaml#2"), "\(format): \(text)")
+        }
+        let (textStatus, text, _) = run(["-d", Self.schemas, "-s", "Items", directory.path + "/fixtures/bad.yml"])
+        #expect(textStatus == 1)
+        #expect(text.contains("bad.yml:4:10: /0/price: expected number, found string \"x\""), "\(text)")
+        // Standard input: JSON first, then YAML; or as told.
+        #expect(run(["-d", Self.schemas, "-s", "Item", "-"], input: "ID: 1\nname: Pen\n").0 == 0)
+        #expect(run(["-d", Self.schemas, "-s", "Item", "-"], input: #"{"ID": 1}"#).0 == 0)
+        #expect(run(["-d", Self.schemas, "-s", "Item", "--input-format", "json", "-"], input: "ID: 1\n").0 == 2)
+        #expect(run(["-d", Self.schemas, "-s", "Item", "--input-format", "yaml", "-"], input: "ID: one\n").0 == 1)
+        // A schema in YAML, and models in a directory of YAML files.
+        try FileManager.default.createDirectory(atPath: directory.path + "/yaml-models", withIntermediateDirectories: true)
+        directory.write("yaml-models/Note.yaml", "type: object\nrequired: [text]\nproperties:\n  tag: {$ref: 'Tag.yml'}\n")
+        directory.write("yaml-models/Tag.yml", "type: string\nmaxLength: 3\n")
+        let note = directory.write("note.json", #"{"tag": "long"}"#)
+        let (modelStatus, modelOutput, modelError) = run(["-d", directory.path + "/yaml-models", "-s", "Note", note])
+        #expect(modelStatus == 1, "\(modelError)")
+        #expect(modelOutput.contains("missing required property \"text\"") && modelOutput.contains("/tag: "), "\(modelOutput)")
+        #expect(run(["-s", directory.path + "/yaml-models/Note.yaml", note]).0 == 1)
+    }
+
     @Test("an operand that gives no payload is a result of its own in every format; the other files' results are all there; exit 2")
     func operandWithoutPayloads() throws {
         try FileManager.default.createDirectory(atPath: directory.path + "/adir", withIntermediateDirectories: true)
@@ -255,9 +300,9 @@ struct SchemaCheckCommandTests {
         let results = try JSONParser.parse(output)["results"]?.arrayValue ?? []
         #expect(results.map { $0["file"]?.stringValue ?? "" } == operands)
         #expect(results.map { $0["valid"] } == [true, false, false, false])
-        #expect(results[2]["error"]?.stringValue == "no *.json file below \(directory.path)/adir")
+        #expect(results[2]["error"]?.stringValue == "no *.json, *.yaml or *.yml file below \(directory.path)/adir")
         #expect(results[3]["error"]?.stringValue == "no file matches \(directory.path)/nothing/*.json")
-        #expect(error.contains("no *.json file below"))
+        #expect(error.contains("no *.json, *.yaml or *.yml file below"))
         for format in ["junit", "sarif", "github", "text"] {
             let (formatStatus, formatOutput, _) = run(["-d", Self.schemas, "-s", "Items", "--format", format] + operands)
             #expect(formatStatus == 2)

@@ -27,6 +27,19 @@ struct SchemaTestingTests {
         #expect(expectValid(["ID": 4, "price": 5.0], against: "Item", in: validator))
     }
 
+    @Test("YAML text: valid passes; invalid lists each error at its line and column; YAML JSON cannot hold is a failure")
+    func yaml() throws {
+        #expect(expectValid(yaml: "- ID: 1\n  name: Pen\n  price: 2.5\n", against: "Items", in: validator))
+        withKnownIssue("the helper records one issue for the invalid payload") {
+            expectValid(yaml: "- ID: 1\n  name: Pen\n  price: \"x\"\n", against: "Items", in: validator)
+        } matching: { issue in
+            issue.comments.map(\.rawValue).joined().contains("\n  3:10: /0/price: expected number, found string \"x\"")
+        }
+        withKnownIssue("the helper records one issue for YAML that JSON cannot hold") {
+            expectValid(yaml: "price: .inf\n", against: "Item", in: validator)
+        } matching: { issue in issue.comments.map(\.rawValue).joined().contains("1:8: .inf (infinity or not-a-number) has no JSON value") }
+    }
+
     @Test("an invalid payload fails the test with every pointer and message")
     func invalid() throws {
         withKnownIssue("the helper records one issue for the invalid payload") {

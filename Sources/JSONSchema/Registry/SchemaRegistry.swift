@@ -10,6 +10,7 @@ import Darwin
 #endif
 import CommandSupport
 import JSONCore
+import YAMLCore
 
 /// A problem with a schema: unreadable, malformed, invalid against the draft-04 meta-schema,
 /// or holding a `$ref` that cannot be resolved. Names the file (or URI) and the JSON Pointer.
@@ -20,6 +21,8 @@ public struct SchemaLoadError: Error, Sendable, Equatable, CustomStringConvertib
         case unreadable
         /// The file is not well-formed JSON (`syntax` has line and column).
         case malformedJSON(JSONSyntaxError)
+        /// The file (`*.yaml`, `*.yml`) is not YAML that JSON can hold (`syntax` has line and column).
+        case malformedYAML(YAMLSyntaxError)
         /// The schema breaks a draft-04 rule (meta-schema or keyword value).
         case invalidSchema
         /// A `$ref` names a document or location that is not available.
@@ -48,6 +51,7 @@ public struct SchemaLoadError: Error, Sendable, Equatable, CustomStringConvertib
     /// `file: #/pointer: message`, or `file:line:column: message` for syntax errors.
     public var description: String {
         if case .malformedJSON(let syntax) = kind { return "\(source):\(syntax.line):\(syntax.column): \(message)" }
+        if case .malformedYAML(let syntax) = kind { return "\(source):\(syntax.line):\(syntax.column): \(message)" }
         return "\(source): \(pointer.uriFragment): \(message)"
     }
 }
@@ -120,7 +124,7 @@ public struct SchemaRegistry: Sendable {
         return uri
     }
 
-    /// Registers every `*.json` file of a directory (not recursive), each named after its
+    /// Registers every `*.json`, `*.yaml` and `*.yml` file of a directory (not recursive), each named after its
     /// base name. A file is read when a schema first needs it (by model name, URI, or an
     /// `id` no read document declares), so an unrelated broken file stops nothing and a
     /// large directory costs nothing up front; a file that is needed and does not parse is
@@ -132,7 +136,7 @@ public struct SchemaRegistry: Sendable {
         } catch {
             throw SchemaLoadError(kind: .unreadable, source: path, message: "cannot read the schema directory")
         }
-        for name in names.sorted() where name.hasSuffix(".json") {
+        for name in names.sorted() where DocumentText.isDocumentName(name) {
             let file = path.hasSuffix("/") ? path + name : path + "/" + name
             // Regular files (or links to them) only: a pipe named *.json would block the load.
             var info = stat()
@@ -176,25 +180,27 @@ public struct SchemaRegistry: Sendable {
         return SchemaURI.removeDotSegments(cwd + "/" + path)
     }
 
-    /// The model name a file registers under: its base name without `.json`
+    /// The model name a file registers under: its base name without `.json`, `.yaml` or `.yml`
     /// (`models/Item.json` → `Item`).
     public static func modelName(forPath path: String) -> String {
-        var name = Substring(path.split(separator: "/").last ?? Substring(path))
-        if name.hasSuffix(".json") { name = name.dropLast(5) }
-        return String(name)
+        DocumentText.stem(String(path.split(separator: "/").last ?? Substring(path)))
     }
 
     /// The largest schema file read (64 MiB): a larger file, or a pipe that goes on past it
     /// (`-s <(yes)`), is `unreadable` naming the limit.
     public static let maximumFileBytes = 64 << 20
 
-    /// Reads and parses a JSON file, with typed errors naming the file.
+    /// Reads and parses a document file — YAML for `*.yaml` and `*.yml`, JSON otherwise — with
+    /// typed errors naming the file, line and column.
     public static func readJSON(atPath path: String) throws(SchemaLoadError) -> JSONValue {
         let bytes = try readFile(atPath: path)
         do {
-            return try JSONParser().parse(bytes)
+            return try DocumentText.parse(bytes, format: DocumentText.format(ofPath: path))
         } catch {
-            throw SchemaLoadError(kind: .malformedJSON(error), source: path, message: error.message)
+            switch error {
+            case .json(let syntax): throw SchemaLoadError(kind: .malformedJSON(syntax), source: path, message: syntax.message)
+            case .yaml(let syntax): throw SchemaLoadError(kind: .malformedYAML(syntax), source: path, message: syntax.message)
+            }
         }
     }
 
