@@ -58,7 +58,7 @@ let package = Package(
         // Layer 3: the control plane (state, the AWS APIs, the one port for both).
         .target(
             name: "ControlPlane",
-            dependencies: ["APIGateway", "APIModel", "AWSSignature", "CSystemCalls", "ECMARegex", "HTTPCore", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates"]),
+            dependencies: ["APIGateway", "APIModel", "AWSSignature", "CSystemCalls", "ECMARegex", "HTTPCore", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates", "YAMLCore"]),
         // The client side: the tiny runtime generated code depends on (and nothing else), the
         // generator, the generated ItemsAPI client, and transports to the bundled runtime.
         .target(name: "ClientRuntime"),
@@ -79,7 +79,7 @@ let package = Package(
             name: "CommandLineTools",
             dependencies: [
                 "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ControlPlane", "LambdaEnvironments", "LambdaRuntime", "HTTPCore",
-                "HTTPServer", "ClientGenerator", "CSystemCalls", "CommandSupport", "ItemsService", "AWSSignature",
+                "HTTPServer", "ClientGenerator", "CSystemCalls", "CommandSupport", "ItemsService", "AWSSignature", "YAMLCore",
             ]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["SchemaCheck", "CommandSupport"]),
@@ -135,7 +135,7 @@ let package = Package(
             name: "APIGatewayTests",
             dependencies: [
                 "APIGateway", "APIModel", "AWSSignature", "ClientGenerator", "ControlPlane", "ItemsService", "LambdaRuntime", "HTTPCore", "JSONCore",
-                "MappingTemplates", "TestSupport",
+                "MappingTemplates", "TestSupport", "YAMLCore",
             ]),
         .testTarget(
             name: "JSONSchemaTests", dependencies: ["TestSupport", "JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),

@@ -7,11 +7,11 @@ import PackagePlugin
 ///
 ///     {"api": "PetStoreAPI.json", "name": "PetStoreClient", "decimal": false, "nestedTypes": false}
 ///
-/// `api` is the definition (OpenAPI 3.0/3.1 or Swagger 2.0), relative to the target's
+/// `api` is the definition (OpenAPI 3.0/3.1 or Swagger 2.0, JSON or YAML), relative to the target's
 /// directory; model files it references are read beside it. `name` is the client type
 /// (default: from the title). The generated `Client.swift` and `Types.swift` are compiled into
 /// the target (which depends on `ClientRuntime`) and regenerated when the definition or any
-/// JSON file beside it changes. Exclude the JSON files from the target (`exclude:`) so that
+/// JSON or YAML file beside it changes. Exclude the JSON files from the target (`exclude:`) so that
 /// SwiftPM does not ask what they are.
 @main
 struct GenerateClientPlugin: BuildToolPlugin {
@@ -35,7 +35,7 @@ struct GenerateClientPlugin: BuildToolPlugin {
         if config.decimal == true { arguments.append("--decimal") }
         if config.nestedTypes == true { arguments.append("--nested-types") }
         let inputs = ((try? FileManager.default.contentsOfDirectory(atPath: api.deletingLastPathComponent().path)) ?? [])
-            .filter { $0.hasSuffix(".json") }
+            .filter { $0.hasSuffix(".json") || $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
             .map { api.deletingLastPathComponent().appendingPathComponent($0) }
         return [
             .buildCommand(

@@ -1,6 +1,7 @@
 import CommandSupport
 import ClientGenerator
 import JSONCore
+import YAMLCore
 
 #if canImport(Glibc)
 import Glibc
@@ -143,7 +144,8 @@ public enum GenerateCommand {
         return message.located(in: bytes)
     }
 
-    /// The definition and every model file its `$ref`s reach (transitively), by file name.
+    /// The definition and every model file its `$ref`s reach (transitively), by file name;
+    /// YAML files (`*.yaml`, `*.yml`) are read as YAML.
     public static func loadDocuments(apiPath: String) throws -> (apiFile: String, documents: [String: JSONValue]) {
         let directory = apiPath.contains("/") ? String(apiPath[..<apiPath.lastIndex(of: "/")!]) : "."
         let apiFile = String(apiPath.split(separator: "/").last ?? Substring(apiPath))
@@ -154,9 +156,9 @@ public enum GenerateCommand {
             let path = directory + "/" + file
             guard let bytes = FileReader.read(path: path) else { throw LoadError(description: "\(path): cannot read the file: \(FileReader.whyUnreadable(path: path))") }
             do {
-                documents[file] = try JSONParser().parse(bytes)
+                documents[file] = try DocumentText.parse(bytes, format: DocumentText.format(ofPath: file))
             } catch {
-                throw LoadError(description: "\(path): \(error)")
+                throw LoadError(description: "\(path):\(error)")
             }
             pending += ClientGenerator.referencedFiles(in: documents[file]!, from: file).filter { documents[$0] == nil }
         }

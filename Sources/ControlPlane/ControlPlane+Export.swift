@@ -3,6 +3,7 @@ import APIModel
 import Foundation
 import HTTPCore
 import JSONCore
+import YAMLCore
 import JSONSchema
 
 extension ControlPlane {
@@ -50,6 +51,6 @@ extension APIGatewayAPI {
         let suffix = wanted.isEmpty ? "" : "-" + wanted.replacingOccurrences(of: ",", with: "-")
         headers.add("Content-Disposition", "attachment; filename=\"\(control.configuration.apiId)-\(stage)-\(type)\(suffix).\(yaml ? "yaml" : "json")\"")
         headers.add("x-amzn-RequestId", call.requestId)
-        return HTTPResponse(status: 200, headers: headers, body: JSONWriter.pretty.bytes(document))
+        return HTTPResponse(status: 200, headers: headers, body: yaml ? YAMLWriter.bytes(document) : JSONWriter.pretty.bytes(document))
     }
 }

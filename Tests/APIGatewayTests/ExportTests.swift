@@ -3,6 +3,7 @@ import ControlPlane
 import Foundation
 import HTTPCore
 import JSONCore
+import YAMLCore
 import Testing
 
 /// Runs openapi-spec-validator on `document`; nil when it accepts it, else its report.
@@ -170,5 +171,47 @@ struct ExportTests {
         #expect(unknown.headers["x-amzn-ErrorType"] == "BadRequestException")
         let missing = try api.call("apigateway", "GET", "/restapis/itemsapi01/stages/nope/exports/oas30")
         #expect(missing.status == 404)
+    }
+}
+
+@Suite("Exports and definitions in YAML")
+struct YAMLExportTests {
+    @Test(
+        "GetExport with Accept: application/yaml answers YAML that reads back to the JSON export's value and that openapi-spec-validator accepts",
+        .enabled(if: openAPIValidatorAvailable, "openapi-spec-validator is not installed (pip install openapi-spec-validator)"))
+    func yamlExport() throws {
+        let api = try ControlFixture()
+        for format in ["oas30", "swagger"] {
+            let json = try api.call("apigateway", "GET", "/restapis/itemsapi01/stages/prod/exports/\(format)?extensions=apigateway", headers: [("Accept", "application/json")])
+            let yaml = try api.call("apigateway", "GET", "/restapis/itemsapi01/stages/prod/exports/\(format)?extensions=apigateway", headers: [("Accept", "application/yaml")])
+            #expect(yaml.headers["Content-Type"] == "application/yaml")
+            #expect(yaml.headers["Content-Disposition"] == "attachment; filename=\"itemsapi01-prod-\(format)-apigateway.yaml\"")
+            let text = String(decoding: yaml.body, as: UTF8.self)
+            #expect(!text.hasPrefix("{"), "\(format): JSON text, not YAML")
+            #expect(try YAMLReader().parse(yaml.body) == json.json, "\(format)")
+            let file = NSTemporaryDirectory() + "export-\(UUID().uuidString).yaml"
+            try Data(yaml.body).write(to: URL(fileURLWithPath: file))
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let report = try openAPIValidatorReport(file: file)
+            #expect(report == nil, "\(format): \(report ?? "")")
+        }
+    }
+
+    @Test("a deployment file and the definition it names in YAML serve as their JSON forms do; errors name YAML lines")
+    func yamlDefinitions() throws {
+        let directory = try temporaryDirectory("yaml-definition-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let control = try GatewayFixture().control
+        let exported = try control.export(stage: "mock", format: .oas30, extensions: true)
+        try YAMLWriter.string(exported).write(toFile: directory + "/api.yaml", atomically: true, encoding: .utf8)
+        try "stages:\n  mock:\n    definition: api.yaml\n".write(toFile: directory + "/d.yml", atomically: true, encoding: .utf8)
+        let reloaded = try ControlPlane.load(deploymentFile: directory + "/d.yml", stateDirectory: nil, handlers: [:])
+        let original = control.gateway.respond(to: .init(method: "GET", target: "/mock/items/2"))
+        let fromYAML = reloaded.gateway.respond(to: .init(method: "GET", target: "/mock/items/2"))
+        #expect(fromYAML.status == 200 && fromYAML.body == original.body)
+        try "stages:\n  mock:\n    definition: api.yaml\n    cache:\n      enabled: maybe\n".write(toFile: directory + "/d.yml", atomically: true, encoding: .utf8)
+        #expect {
+            _ = try ControlPlane.load(deploymentFile: directory + "/d.yml", stateDirectory: nil, handlers: [:])
+        } throws: { "\($0)".contains("d.yml:5:16: #/stages/mock/cache/enabled: expected true or false") }
     }
 }

@@ -93,6 +93,40 @@ struct GenerateCommandTests {
         #expect(process.terminationStatus == 0, "\(text)")
     }
 
+    @Test("a YAML definition and YAML model files generate as their JSON forms do; YAML errors name their line")
+    func yamlDefinition() throws {
+        let directory = try TemporaryDirectory()
+        directory.write(
+            "openapi.yaml",
+            """
+            openapi: 3.0.1
+            info: {title: Notes, version: '1'}
+            paths:
+              /notes/{id}:
+                get:
+                  operationId: getNote
+                  parameters:
+                    - {name: id, in: path, required: true, schema: {type: integer}}
+                  responses:
+                    '200':
+                      description: ok
+                      content:
+                        application/json:
+                          schema: {$ref: 'Note.yml'}
+            """)
+        directory.write("Note.yml", "type: object\nproperties:\n  text: {type: string}\n  done: {type: boolean}\n")
+        let captured = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/openapi.yaml", "--output", directory.path + "/out"], io: captured.io) == 0, "\(captured.stderr)")
+        let client = try String(contentsOfFile: directory.path + "/out/Client.swift", encoding: .utf8)
+        let types = try String(contentsOfFile: directory.path + "/out/Types.swift", encoding: .utf8)
+        #expect(client.contains("public func getNote(id: Int)"))
+        #expect(types.contains("public var done: Bool?") && types.contains("public var text: String?"), "\(types)")
+        directory.write("openapi.yaml", "openapi: 3.0.1\npaths:\n  /x: [\n")
+        let broken = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/openapi.yaml", "--output", directory.path + "/out"], io: broken.io) == 2)
+        #expect(broken.stderr.contains("openapi.yaml:4:1:"), "\(broken.stderr)")
+    }
+
     @Test("a bad definition exits 2 naming the file")
     func badDefinition() throws {
         let directory = try TemporaryDirectory()
