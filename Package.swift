@@ -98,7 +98,7 @@ let package = Package(
             name: "benchmarks",
             dependencies: [
                 "JSONCore", "JSONSchema", "CommandLineTools", "MappingTemplates", "APIGateway", "ControlPlane", "HTTPCore", "ItemsService", "ClientGenerator",
-                "ItemsClient", "GatewayTesting", "LambdaEnvironments", "LambdaRuntime",
+                "ItemsClient", "GatewayTesting", "LambdaEnvironments", "LambdaRuntime", "YAMLCore",
             ]
         ),
         // Fuzzing: the targets (a library the tests replay corpora through) and the program

@@ -77,6 +77,11 @@ public struct YAMLReader: Sendable {
         if let bad = YAMLReader.firstInvalidUTF8(bytes) {
             throw YAMLSyntaxError(.encoding, line: bad.line, column: bad.column, "the text is not valid UTF-8 here")
         }
+        if let control = YAMLReader.firstNonPrintable(bytes) {
+            throw YAMLSyntaxError(
+                .encoding, line: control.line, column: control.column,
+                "a control character (U+\(control.code)) YAML text may not hold: write it as an escape in a double-quoted scalar")
+        }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLSyntaxError) -> [YAMLDocument] in
             var composer = YAMLComposer(
                 scanner: YAMLScanner(buffer, maximumDepth: options.maximumDepth), options: options, inputBytes: buffer.count)
@@ -96,6 +101,37 @@ public struct YAMLReader: Sendable {
 
     /// `parse` for text.
     public func parse(_ text: String) throws(YAMLSyntaxError) -> JSONValue { try parse(Array(text.utf8)) }
+
+    /// Where the first character outside YAML's printable set is (C0 controls but tab, line
+    /// feed and carriage return; DEL; C1 controls but NEL; U+FFFE, U+FFFF), or nil.
+    static func firstNonPrintable(_ bytes: [UInt8]) -> (line: Int, column: Int, code: String)? {
+        var line = 1
+        var column = 1
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            var code: UInt32? = nil
+            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D || byte == 0x7F {
+                code = UInt32(byte)
+            } else if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]), bytes[index + 1] != 0x85 {
+                code = UInt32(bytes[index + 1])
+            } else if byte == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBF, bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF {
+                code = bytes[index + 2] == 0xBE ? 0xFFFE : 0xFFFF
+            }
+            if let code {
+                let hex = String(code, radix: 16, uppercase: true)
+                return (line, column, String(repeating: "0", count: max(0, 4 - hex.count)) + hex)
+            }
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+            index += 1
+        }
+        return nil
+    }
 
     /// Where the first byte that is not UTF-8 is, or nil.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> (line: Int, column: Int)? {

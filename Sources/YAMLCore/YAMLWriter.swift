@@ -29,8 +29,14 @@ public enum YAMLWriter {
         for member in object {
             if !first { output += spaces(indent) }
             first = false
-            output += key(member.key)
-            output += ":"
+            let written = key(member.key)
+            if written.utf8.count > 1000 {
+                // An implicit key is at most 1024 characters: a longer one is written explicitly.
+                output += "? " + written + "\n" + spaces(indent) + ":"
+            } else {
+                output += written
+                output += ":"
+            }
             writeValue(member.value, indent: indent, into: &output)
         }
     }
