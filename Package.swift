@@ -128,7 +128,7 @@ let package = Package(
             name: "ReadmeExamplesTests",
             dependencies: [
                 "ItemsClient", "ClientRuntime", "GatewayTesting", "ControlPlane", "ItemsService", "HTTPCore", "MappingTemplates", "JSONCore", "JSONSchema",
-                "SchemaTesting",
+                "SchemaTesting", "YAMLCore",
             ]),
         .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore"]),
         .testTarget(

@@ -86,13 +86,39 @@ public enum YAMLWriter {
     }
 
     static func key(_ text: String) -> String {
-        isPlainSafe(text) && !text.contains("\n") ? text : JSONWriter.quoted(text)
+        isPlainSafe(text) && !text.contains("\n") ? text : quoted(text)
     }
 
     static func string(_ text: String, indent: Int) -> String {
         if isPlainSafe(text) { return text }
         if let literal = literalBlock(text, indent: indent) { return literal }
-        return JSONWriter.quoted(text)
+        return quoted(text)
+    }
+
+    /// A double-quoted scalar with every character YAML may not hold raw (controls, DEL, C1,
+    /// line and paragraph separators, the byte-order mark, U+FFFE and U+FFFF) escaped.
+    static func quoted(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\t": output += "\\t"
+            case "\r": output += "\\r"
+            default:
+                let value = scalar.value
+                if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || value == 0xFEFF || value == 0x2028 || value == 0x2029
+                    || value == 0xFFFE || value == 0xFFFF
+                {
+                    let hex = String(value, radix: 16, uppercase: true)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output + "\""
     }
 
     /// `|`, `|-` or `|+` with the lines indented, when the text can be one (no carriage
@@ -102,7 +128,7 @@ public enum YAMLWriter {
         for scalar in text.unicodeScalars {
             let value = scalar.value
             if (value < 0x20 && value != 0x0A && value != 0x09) || value == 0x7F || (0x80...0x9F).contains(value) || value == 0xFEFF
-                || value == 0x2028 || value == 0x2029
+                || value == 0x2028 || value == 0x2029 || value == 0xFFFE || value == 0xFFFF
             {
                 return nil
             }
@@ -134,7 +160,11 @@ public enum YAMLWriter {
         var previous: Unicode.Scalar = " "
         for scalar in text.unicodeScalars {
             let value = scalar.value
-            if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || value == 0xFEFF || value == 0x2028 || value == 0x2029 { return false }
+            if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || value == 0xFEFF || value == 0x2028 || value == 0x2029
+                || value == 0xFFFE || value == 0xFFFF
+            {
+                return false
+            }
             if scalar == ":" || scalar == "#" {
                 if scalar == "#" && (previous == " " || previous == "\t") { return false }
             }

@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import JSONCore
 import GatewayTesting
 import ItemsClient
 import ItemsService
@@ -29,6 +30,15 @@ struct RunReadmeExamples {
         let (items, missing) = try await walkThroughTheLab(invokeURL: URL(string: live.baseURL + "/prod")!, apiKey: key)
         #expect(items.map(\.name) == ["Pen", "Pencil", "Highlighter", "Ruler"])
         #expect(missing == "NotFoundError")
+    }
+
+    @Test("YAML read as JSON, with CloudFormation's tags and positions")
+    func yaml() throws {
+        let (template, role) = try readTemplate()
+        #expect(template["AWSTemplateFormatVersion"] == "2010-09-09")
+        #expect(template["Resources"]?["Items"]?["Properties"]?["Role"] == ["Fn::GetAtt": ["ItemsRole", "Arn"]])
+        #expect(template["Resources"]?["Items"]?["Properties"]?["Environment"] == ["Variables": ["TABLE": ["Ref": "Table"], "DEBUG": "yes"]])
+        #expect(role?.line == 6 && role?.column == 13)
     }
 
     @Test("the client in process, with the models checking every answer")
