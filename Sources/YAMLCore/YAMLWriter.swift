@@ -143,7 +143,9 @@ public enum YAMLWriter {
         // A first line with content that starts with a space needs the indentation said (2:
         // the lines are two spaces in from their parent, or one in at the top).
         let firstContent = body.split(separator: "\n", omittingEmptySubsequences: true).first ?? ""
-        let indicator = firstContent.first == " " || firstContent.first == "\t" ? "2" : ""
+        // (Scalars, not characters: a space followed by a combining mark is one character.)
+        let leading = firstContent.unicodeScalars.first
+        let indicator = leading == " " || leading == "\t" ? "2" : ""
         let header = "|" + indicator + (trailing == 0 ? "-" : trailing == 1 ? "" : "+")
         let pad = spaces(max(indent, 1))
         var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }

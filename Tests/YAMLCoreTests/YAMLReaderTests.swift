@@ -135,7 +135,7 @@ struct YAMLReaderTests {
         let pieces = [
             "", " ", "a", "yes", "No", "on", "null", "~", "true", "1", "0x1F", "1_000", "2010-09-09", "-", "- a", "a: b", "#", "a #b", "'", "\"",
             "\n", "line\nline", " lead", "trail ", "tab\t", "\u{7}", "é", "🙂", "!Ref", "&x", "*x", "%", "@", "[", "{", ",", "?", ":", "|", ">",
-            ".inf", "1e3", "+1", ".5", "\u{8D}", "\u{85}", "\u{2028}", "\u{FEFF}", "\u{FFFE}", "\u{0}", "\r\n", "\t\n",
+            ".inf", "1e3", "+1", ".5", "\u{8D}", "\u{85}", "\u{2028}", "\u{FEFF}", "\u{FFFE}", "\u{0}", "\r\n", "\t\n", " \u{61A}", "\n \u{301}",
         ]
         func string() -> String {
             (0..<Int.random(in: 1...3, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
