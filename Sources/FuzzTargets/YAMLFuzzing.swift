@@ -15,6 +15,15 @@ enum YAMLFuzzing {
             invariant(error.line <= lines + 1, "an error past the last line: \(error) (\(lines) lines)")
             return
         }
+        // The line-by-line reader of the common shape gives what the full reader gives.
+        let plain = YAMLReader(options: YAMLReader.Options(maximumDepth: 128))
+        let fast = Result { () throws(YAMLSyntaxError) in try plain.documents(input, fastPath: true).map(\.value) }
+        let full = Result { () throws(YAMLSyntaxError) in try plain.documents(input, fastPath: false).map(\.value) }
+        switch (fast, full) {
+        case (.success(let a), .success(let b)): invariant(a == b, "the fast path reads \(a), the full reader \(b)")
+        case (.failure(let a), .failure(let b)): invariant(a == b, "the fast path fails with \(a), the full reader with \(b)")
+        default: invariant(false, "the fast path gives \(fast), the full reader \(full)")
+        }
         for document in documents {
             // What the reader returns, written as JSON and read back by JSONParser, is the same value.
             let json = JSONWriter.compact.bytes(document.value)

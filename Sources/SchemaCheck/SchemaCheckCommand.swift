@@ -450,13 +450,35 @@ public enum PayloadChecker {
                 format = .json
             }
         }
-        if format == .yaml { return checkYAML(bytes, file: file, schema: schema, maximumSteps: maximumSteps) }
+        if format == .yaml {
+            if bytes.count >= streamingThreshold, let elementwise = schema.elementwise,
+                streamedYAMLIsValid(bytes, elementwise: elementwise, maximumSteps: maximumSteps)
+            {
+                return [Result(file: file, outcome: .checked([]))]
+            }
+            return checkYAML(bytes, file: file, schema: schema, maximumSteps: maximumSteps)
+        }
         var result = checkBytes(bytes, file: file, schema: schema, streamingThreshold: streamingThreshold, maximumSteps: maximumSteps)
         // Positions only for payloads that failed: a second pass over the same bytes.
         if case .checked(let errors) = result.outcome, !errors.isEmpty {
             result.positions = JSONPositions.locate(SchemaCheckReport.flattened(errors).map(\.instanceLocation), in: bytes)
         }
         return [result]
+    }
+
+    /// The common case of a large YAML payload first: a top-level sequence of the common shape
+    /// read on all cores, each element checked as it is read and then dropped (the document is
+    /// never held whole). True only when every element is valid and the array's own limits
+    /// hold; anything else (an error, another shape) takes the exact path, which reports.
+    static func streamedYAMLIsValid(_ bytes: [UInt8], elementwise: ElementwiseValidation, maximumSteps: Int?) -> Bool {
+        let limits = maximumSteps.map { ValidationLimits(steps: $0) } ?? .default
+        let outcome = YAMLReader().streamTopLevelSequence(bytes, parts: System.activeProcessorCount) { element in
+            var budget = ValidationBudget(limits: limits)
+            guard let errors = try? elementwise.errors(element: element, at: 0, budget: &budget) else { return false }
+            return errors.isEmpty
+        }
+        guard case .all(let count) = outcome else { return false }
+        return elementwise.errors(count: count).isEmpty
     }
 
     /// A YAML payload: each document checked (`FILE#N` when there are several), positions read

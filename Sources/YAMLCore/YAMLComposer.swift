@@ -20,22 +20,53 @@ struct YAMLComposer {
         limitNodes = options.maximumAliasExpansion ?? max(100_000, inputBytes.multipliedReportingOverflow(by: 100).partialValue)
     }
 
-    /// A collection being read.
-    struct Frame {
+    /// A collection being read (a class: the stack and the code reading it share one, never a copy).
+    final class Frame {
         enum Kind { case blockSequence, indentlessSequence, blockMapping, flowSequence, flowMapping, flowPair }
-        var kind: Kind
+        let kind: Kind
         /// 0: expecting an entry (a key), 1: expecting a value, 2 (flow pair): done.
         var state = 0
         var first = true
         var elements: [JSONValue] = []
         var members: [JSONObject.Member] = []
-        var keyMarks: [String: YAMLMark] = [:]
+        /// Where each member's key is (parallel to `members`), for the duplicate-key message.
+        var keyMarks: [YAMLMark] = []
+        /// The keys, once there are enough of them that a scan costs more than hashing.
+        var keySet: Set<String>? = nil
         var pendingKey: (String, YAMLMark)? = nil
-        var anchor: String?
-        var tag: Tag?
-        var start: YAMLMark
-        var pointer: JSONPointer
+        let anchor: String?
+        let tag: Tag?
+        let start: YAMLMark
+        /// The collection's place (only kept when positions are recorded).
+        let pointer: JSONPointer
         var nodes = 1
+
+        init(kind: Kind, anchor: String? = nil, tag: Tag? = nil, start: YAMLMark, pointer: JSONPointer) {
+            self.kind = kind
+            self.anchor = anchor
+            self.tag = tag
+            self.start = start
+            self.pointer = pointer
+        }
+
+        /// Where `key` is when it is already a member.
+        func existingKeyMark(_ key: String) -> YAMLMark? {
+            if let keySet {
+                guard keySet.contains(key) else { return nil }
+            }
+            for (index, member) in members.enumerated() where member.key == key { return keyMarks[index] }
+            return nil
+        }
+
+        func addMember(_ key: String, _ value: JSONValue, at mark: YAMLMark) {
+            members.append(JSONObject.Member(key: key, value: value))
+            keyMarks.append(mark)
+            if keySet != nil {
+                keySet!.insert(key)
+            } else if members.count == 12 {
+                keySet = Set(members.map(\.key))
+            }
+        }
     }
 
     /// A node's tag, resolved.
@@ -64,7 +95,7 @@ struct YAMLComposer {
         while true {
             // Document end markers between documents.
             var sawEnd = false
-            while try scanner.peek().kind == .documentEnd {
+            while try scanner.peekKind() == .documentEnd {
                 let end = try scanner.next()
                 sawEnd = true
                 let following = try scanner.peek()
@@ -82,7 +113,7 @@ struct YAMLComposer {
                 if !result.isEmpty && !sawEnd {
                     throw error("a directive after a document needs '...' to end that document first", at: token.start)
                 }
-                _ = try scanner.next()
+                try scanner.skip()
                 sawDirective = true
                 if token.kind == .versionDirective {
                     if sawVersion { throw error("two %YAML directives for one document", at: token.start) }
@@ -98,7 +129,7 @@ struct YAMLComposer {
             }
             var explicit = false
             if token.kind == .documentStart {
-                _ = try scanner.next()
+                try scanner.skip()
                 explicit = true
                 token = try scanner.peek()
             } else if sawDirective {
@@ -137,7 +168,7 @@ struct YAMLComposer {
         while true {
             if case .value(let value, let count) = step {
                 guard !stack.isEmpty else { return value }
-                try deliver(value, nodes: count, to: &stack[stack.count - 1])
+                try deliver(value, nodes: count, to: stack[stack.count - 1])
             }
             step = try advance(&stack)
         }
@@ -147,15 +178,35 @@ struct YAMLComposer {
     /// (its value returned).
     mutating func advance(_ stack: inout [Frame]) throws(YAMLSyntaxError) -> Step {
         var frame = stack[stack.count - 1]
+        let kind = try scanner.peekKind()
+        // The common cases first, without copying tokens.
+        if frame.kind == .blockMapping, frame.state == 1, kind == .value {
+            frame.state = 0
+            let child = childPointer(frame)
+            try scanner.skip()
+            let next = try scanner.peekKind()
+            if next == .key || next == .value || next == .blockEnd {
+                record(child, scanner.peekedStart)
+                return .value(.null, nodes: 1)
+            }
+            return try startNode(block: true, indentless: true, pointer: child, stack: &stack)
+        }
+        if frame.kind == .blockMapping, frame.state == 0, kind == .key {
+            try scanner.skip()
+            let next = try scanner.peekKind()
+            frame.state = 1
+            if next == .key || next == .value || next == .blockEnd { return .value(.null, nodes: 1) }
+            return try startNode(block: true, indentless: true, pointer: frame.pointer, stack: &stack, isKey: true)
+        }
         let token = try scanner.peek()
         switch frame.kind {
         case .blockSequence, .indentlessSequence:
             if token.kind == .blockEntry {
-                _ = try scanner.next()
-                let next = try scanner.peek()
-                let child = frame.pointer.appending(index: frame.elements.count)
-                if next.kind == .blockEntry || next.kind == .blockEnd || (frame.kind == .indentlessSequence && (next.kind == .key || next.kind == .value)) {
-                    record(child, next.start)
+                try scanner.skip()
+                let next = try scanner.peekKind()
+                let child = childPointer(frame, index: frame.elements.count)
+                if next == .blockEntry || next == .blockEnd || (frame.kind == .indentlessSequence && (next == .key || next == .value)) {
+                    record(child, scanner.peekedStart)
                     return keep(frame, &stack, .value(.null, nodes: 1))
                 }
                 stack[stack.count - 1] = frame
@@ -163,14 +214,14 @@ struct YAMLComposer {
             }
             if frame.kind == .blockSequence {
                 guard token.kind == .blockEnd else { throw error("expected '- ' (another entry) or the end of the sequence, found \(describe(token))", at: token.start) }
-                _ = try scanner.next()
+                try scanner.skip()
             }
             return try finish(&stack, &frame)
         case .blockMapping:
             if frame.state == 0 {
                 switch token.kind {
                 case .key:
-                    _ = try scanner.next()
+                    try scanner.skip()
                     let next = try scanner.peek()
                     frame.state = 1
                     if [.key, .value, .blockEnd].contains(next.kind) {
@@ -182,7 +233,7 @@ struct YAMLComposer {
                     frame.state = 1
                     return keep(frame, &stack, .value(.null, nodes: 1))
                 case .blockEnd:
-                    _ = try scanner.next()
+                    try scanner.skip()
                     return try finish(&stack, &frame)
                 default:
                     throw error("expected a mapping key or the end of the mapping, found \(describe(token))", at: token.start)
@@ -191,7 +242,7 @@ struct YAMLComposer {
                 frame.state = 0
                 let child = childPointer(frame)
                 if token.kind == .value {
-                    _ = try scanner.next()
+                    try scanner.skip()
                     let next = try scanner.peek()
                     if [.key, .value, .blockEnd].contains(next.kind) {
                         record(child, next.start)
@@ -205,29 +256,29 @@ struct YAMLComposer {
             }
         case .flowSequence:
             if token.kind == .flowSequenceEnd {
-                _ = try scanner.next()
+                try scanner.skip()
                 return try finish(&stack, &frame)
             }
             if !frame.first {
                 guard token.kind == .flowEntry else { throw error("expected ',' or ']' in the flow sequence, found \(describe(token))", at: token.start) }
-                _ = try scanner.next()
-                if try scanner.peek().kind == .flowSequenceEnd {
-                    _ = try scanner.next()
+                try scanner.skip()
+                if try scanner.peekKind() == .flowSequenceEnd {
+                    try scanner.skip()
                     return try finish(&stack, &frame)
                 }
             }
             frame.first = false
             let next = try scanner.peek()
-            let child = frame.pointer.appending(index: frame.elements.count)
+            let child = childPointer(frame, index: frame.elements.count)
             if next.kind == .key || next.kind == .value {
                 // A single-pair mapping inside the sequence: [a: b] or [? a : b].
-                if next.kind == .key { _ = try scanner.next() }
+                if next.kind == .key { try scanner.skip() }
                 stack[stack.count - 1] = frame
                 stack.append(Frame(kind: .flowPair, start: next.start, pointer: child))
                 if stack.count > options.maximumDepth { throw error("more than \(options.maximumDepth) nested collections: the nesting limit", at: next.start, .limit) }
                 frame = stack[stack.count - 1]
                 frame.state = 1
-                if [.value, .flowEntry, .flowSequenceEnd].contains(try scanner.peek().kind) {
+                if [.value, .flowEntry, .flowSequenceEnd].contains(try scanner.peekKind()) {
                     return keep(frame, &stack, .value(.null, nodes: 1))
                 }
                 stack[stack.count - 1] = frame
@@ -241,8 +292,8 @@ struct YAMLComposer {
                 frame.state = 2
                 let child = childPointer(frame)
                 if token.kind == .value {
-                    _ = try scanner.next()
-                    if [.flowEntry, .flowSequenceEnd].contains(try scanner.peek().kind) {
+                    try scanner.skip()
+                    if [.flowEntry, .flowSequenceEnd].contains(try scanner.peekKind()) {
                         record(child, token.end)
                         return keep(frame, &stack, .value(.null, nodes: 1))
                     }
@@ -258,8 +309,8 @@ struct YAMLComposer {
                 frame.state = 0
                 let child = childPointer(frame)
                 if token.kind == .value {
-                    _ = try scanner.next()
-                    if [.flowEntry, .flowMappingEnd].contains(try scanner.peek().kind) {
+                    try scanner.skip()
+                    if [.flowEntry, .flowMappingEnd].contains(try scanner.peekKind()) {
                         record(child, token.end)
                         return keep(frame, &stack, .value(.null, nodes: 1))
                     }
@@ -270,21 +321,21 @@ struct YAMLComposer {
                 return keep(frame, &stack, .value(.null, nodes: 1))
             }
             if token.kind == .flowMappingEnd {
-                _ = try scanner.next()
+                try scanner.skip()
                 return try finish(&stack, &frame)
             }
             if !frame.first {
                 guard token.kind == .flowEntry else { throw error("expected ',' or '}' in the flow mapping, found \(describe(token))", at: token.start) }
-                _ = try scanner.next()
-                if try scanner.peek().kind == .flowMappingEnd {
-                    _ = try scanner.next()
+                try scanner.skip()
+                if try scanner.peekKind() == .flowMappingEnd {
+                    try scanner.skip()
                     return try finish(&stack, &frame)
                 }
             }
             frame.first = false
             var next = try scanner.peek()
             if next.kind == .key {
-                _ = try scanner.next()
+                try scanner.skip()
                 next = try scanner.peek()
             }
             frame.state = 1
@@ -296,31 +347,32 @@ struct YAMLComposer {
         }
     }
 
-    /// Writes `frame` back as the innermost collection and returns `step`.
-    func keep(_ frame: Frame, _ stack: inout [Frame], _ step: Step) -> Step {
-        stack[stack.count - 1] = frame
-        return step
-    }
+    /// Returns `step` (the frame is shared with the stack: nothing to write back).
+    @inline(__always)
+    func keep(_ frame: Frame, _ stack: inout [Frame], _ step: Step) -> Step { step }
 
     func childPointer(_ frame: Frame) -> JSONPointer {
-        frame.pointer.appending(frame.pendingKey?.0 ?? "")
+        positions == nil ? .root : frame.pointer.appending(frame.pendingKey?.0 ?? "")
+    }
+
+    func childPointer(_ frame: Frame, index: Int) -> JSONPointer {
+        positions == nil ? .root : frame.pointer.appending(index: index)
     }
 
     /// Takes a finished node into the open collection.
-    mutating func deliver(_ value: JSONValue, nodes count: Int, to frame: inout Frame) throws(YAMLSyntaxError) {
+    mutating func deliver(_ value: JSONValue, nodes count: Int, to frame: Frame) throws(YAMLSyntaxError) {
         frame.nodes += count
         switch frame.kind {
         case .blockSequence, .indentlessSequence, .flowSequence:
             frame.elements.append(value)
         case .blockMapping, .flowMapping, .flowPair:
             if let (key, mark) = frame.pendingKey, frame.state != 1 {
-                if let earlier = frame.keyMarks[key] {
+                if let earlier = frame.existingKeyMark(key) {
                     throw error(
                         "the key \(JSONWriter.quoted(key)) is already in this mapping, at \(earlier.line):\(earlier.column): a key may appear once",
                         at: mark, .duplicateKey)
                 }
-                frame.keyMarks[key] = mark
-                frame.members.append(JSONObject.Member(key: key, value: value))
+                frame.addMember(key, value, at: mark)
                 frame.pendingKey = nil
             } else {
                 frame.pendingKey = (try keyText(value, at: lastNodeMark), lastNodeMark)
@@ -346,6 +398,7 @@ struct YAMLComposer {
 
     mutating func finish(_ stack: inout [Frame], _ frame: inout Frame) throws(YAMLSyntaxError) -> Step {
         stack.removeLast()
+        defer { frame.elements = []; frame.members = [] }
         var value: JSONValue
         switch frame.kind {
         case .blockSequence, .indentlessSequence, .flowSequence:
@@ -353,10 +406,12 @@ struct YAMLComposer {
         case .blockMapping, .flowMapping, .flowPair:
             if let (key, mark) = frame.pendingKey {
                 // A key whose value never came (`{a}`, `? a` alone): null.
-                if frame.keyMarks[key] != nil {
-                    throw error("the key \(JSONWriter.quoted(key)) is already in this mapping: a key may appear once", at: mark, .duplicateKey)
+                if let earlier = frame.existingKeyMark(key) {
+                    throw error(
+                        "the key \(JSONWriter.quoted(key)) is already in this mapping, at \(earlier.line):\(earlier.column): a key may appear once",
+                        at: mark, .duplicateKey)
                 }
-                frame.members.append(JSONObject.Member(key: key, value: .null))
+                frame.addMember(key, .null, at: mark)
                 frame.nodes += 1
             }
             value = .object(JSONObject(uncheckedUniqueMembers: frame.members))
@@ -375,7 +430,7 @@ struct YAMLComposer {
         lastNodeMark = token.start
         lastScalarText = nil
         if token.kind == .alias {
-            _ = try scanner.next()
+            try scanner.skip()
             guard let (value, count) = anchors[token.value] else {
                 throw error("the alias *\(token.value) names no anchor defined before it", at: token.start, .undefinedAlias)
             }
@@ -387,7 +442,7 @@ struct YAMLComposer {
         var tag: Tag? = nil
         let start = token.start
         while token.kind == .anchor || token.kind == .tag {
-            _ = try scanner.next()
+            try scanner.skip()
             if token.kind == .anchor {
                 if anchor != nil { throw error("two anchors on one node", at: token.start) }
                 anchor = token.value
@@ -410,7 +465,7 @@ struct YAMLComposer {
         let kind: Frame.Kind
         switch token.kind {
         case .scalar:
-            _ = try scanner.next()
+            try scanner.skip()
             var value = try YAMLResolver.resolve(token, tag: tag, options: options, error: { kind, message in error(message, at: token.start, kind) })
             if isKey, token.style == .plain { lastScalarText = token.value }
             try count(nodes: 1, at: token.start)
@@ -432,7 +487,7 @@ struct YAMLComposer {
             if let anchor { anchors[anchor] = (value, 1) }
             return .value(value, nodes: 1)
         }
-        _ = try scanner.next()
+        try scanner.skip()
         return try push(Frame(kind: kind, anchor: anchor, tag: tag, start: start, pointer: pointer), &stack)
     }
 

@@ -1,4 +1,6 @@
+import Dispatch
 import JSONCore
+import Synchronization
 
 /// One document of a YAML stream: its value, where each value starts (when asked for), and
 /// where the document starts.
@@ -10,6 +12,12 @@ public struct YAMLDocument: Sendable {
     public let positions: [JSONPointer: JSONPositions.Position]
     /// Where the document's content starts.
     public let start: JSONPositions.Position
+
+    init(value: JSONValue, positions: [JSONPointer: JSONPositions.Position], start: JSONPositions.Position) {
+        self.value = value
+        self.positions = positions
+        self.start = start
+    }
 
     /// Where the value `pointer` names starts, or the nearest enclosing value that is there
     /// (for a member that is missing); nil without recorded positions.
@@ -74,20 +82,71 @@ public struct YAMLReader: Sendable {
 
     /// Every document of the stream (an empty text has none).
     public func documents(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> [YAMLDocument] {
-        if let bad = YAMLReader.firstInvalidUTF8(bytes) {
-            throw YAMLSyntaxError(.encoding, line: bad.line, column: bad.column, "the text is not valid UTF-8 here")
-        }
-        if let control = YAMLReader.firstNonPrintable(bytes) {
-            throw YAMLSyntaxError(
-                .encoding, line: control.line, column: control.column,
-                "a control character (U+\(control.code)) YAML text may not hold: write it as an escape in a double-quoted scalar")
+        try documents(bytes, fastPath: true)
+    }
+
+    /// `documents`, reading the common shape of YAML straight from its bytes when `fastPath`
+    /// allows (`YAMLFastReader`: the same value, faster; anything else is read in full).
+    package func documents(_ bytes: [UInt8], fastPath: Bool) throws(YAMLSyntaxError) -> [YAMLDocument] {
+        if let problem = YAMLReader.firstUnreadable(bytes) {
+            if let bad = YAMLReader.firstInvalidUTF8(bytes) {
+                throw YAMLSyntaxError(.encoding, line: bad.line, column: bad.column, "the text is not valid UTF-8 here")
+            }
+            if let control = YAMLReader.firstNonPrintable(bytes) {
+                throw YAMLSyntaxError(
+                    .encoding, line: control.line, column: control.column,
+                    "a control character (U+\(control.code)) YAML text may not hold: write it as an escape in a double-quoted scalar")
+            }
+            _ = problem
         }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLSyntaxError) -> [YAMLDocument] in
+            if fastPath, !options.recordPositions, let document = YAMLFastReader.read(buffer, maximumDepth: options.maximumDepth) {
+                return [document]
+            }
             var composer = YAMLComposer(
                 scanner: YAMLScanner(buffer, maximumDepth: options.maximumDepth), options: options, inputBytes: buffer.count)
             if options.recordPositions { composer.positions = [:] }
             return try composer.documents()
         }
+    }
+
+    /// What `streamTopLevelSequence` did.
+    public enum Streamed: Sendable, Equatable {
+        /// Every element was handed over: this many.
+        case all(count: Int)
+        /// `visit` refused an element (the rest were not all read).
+        case stopped
+        /// The text is not a top-level block sequence of the common shape (block mappings and
+        /// sequences of one-line scalars): read it with `documents` instead.
+        case notStreamable
+    }
+
+    /// For a text that is one top-level block sequence of the common shape: hands each element
+    /// to `visit` as it is read, never holding the sequence whole, on up to `parts` threads
+    /// (the text split at its top-level entries; `visit` gets no order). A valid text's elements
+    /// are exactly those `documents` reads.
+    public func streamTopLevelSequence(_ bytes: [UInt8], parts: Int, visit: @escaping @Sendable (JSONValue) -> Bool) -> Streamed {
+        guard YAMLReader.firstUnreadable(bytes) == nil else { return .notStreamable }
+        return bytes.withUnsafeBufferPointer { buffer -> Streamed in
+            let points = YAMLFastReader.splitPoints(buffer, parts: max(1, parts))
+            let outcomes = Mutex<[(count: Int, stopped: Bool)?]>(Array(repeating: nil, count: points.count))
+            let shared = SharedBuffer(buffer: buffer)
+            DispatchQueue.concurrentPerform(iterations: points.count) { part in
+                let end = part + 1 < points.count ? points[part + 1] : shared.buffer.count
+                let slice = UnsafeBufferPointer(rebasing: shared.buffer[points[part]..<end])
+                let outcome = YAMLFastReader.stream(slice, maximumDepth: options.maximumDepth, visit: visit)
+                outcomes.withLock { $0[part] = outcome }
+            }
+            let all = outcomes.withLock { $0 }
+            guard all.allSatisfy({ $0 != nil }) else { return all.contains { $0?.stopped == true } ? .stopped : .notStreamable }
+            if all.contains(where: { $0!.stopped }) { return .stopped }
+            return .all(count: all.reduce(0) { $0 + $1!.count })
+        }
+    }
+
+    /// A buffer handed to worker threads that only read it while the caller waits.
+    struct SharedBuffer: @unchecked Sendable {
+        let buffer: UnsafeBufferPointer<UInt8>
     }
 
     /// The stream's one document (`null` for an empty text); more than one is an error at the second.
@@ -101,6 +160,43 @@ public struct YAMLReader: Sendable {
 
     /// `parse` for text.
     public func parse(_ text: String) throws(YAMLSyntaxError) -> JSONValue { try parse(Array(text.utf8)) }
+
+    /// The offset of the first byte that is not valid UTF-8 or not YAML-printable, or nil: one
+    /// pass, no allocation (the messages' line and column are worked out only when there is one).
+    static func firstUnreadable(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { text -> Int? in
+            var index = 0
+            let count = text.count
+            while index < count {
+                let byte = text[index]
+                if byte >= 0x20 && byte < 0x7F || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+                    index += 1
+                    continue
+                }
+                if byte < 0x80 { return index }  // C0 controls, DEL
+                // A multi-byte sequence: lead byte, continuation bytes, no overlong or surrogate forms.
+                let length: Int
+                var scalar: UInt32
+                switch byte {
+                case 0xC2...0xDF: length = 2; scalar = UInt32(byte & 0x1F)
+                case 0xE0...0xEF: length = 3; scalar = UInt32(byte & 0x0F)
+                case 0xF0...0xF4: length = 4; scalar = UInt32(byte & 0x07)
+                default: return index
+                }
+                guard index + length <= count else { return index }
+                for offset in 1..<length {
+                    let continuation = text[index + offset]
+                    guard continuation & 0xC0 == 0x80 else { return index }
+                    scalar = scalar << 6 | UInt32(continuation & 0x3F)
+                }
+                if length == 3 && (scalar < 0x800 || (0xD800...0xDFFF).contains(scalar)) { return index }
+                if length == 4 && (scalar < 0x10000 || scalar > 0x10FFFF) { return index }
+                if (0x80...0x9F).contains(scalar) && scalar != 0x85 || scalar == 0xFFFE || scalar == 0xFFFF { return index }
+                index += length
+            }
+            return nil
+        }
+    }
 
     /// Where the first character outside YAML's printable set is (C0 controls but tab, line
     /// feed and carriage return; DEL; C1 controls but NEL; U+FFFE, U+FFFF), or nil.

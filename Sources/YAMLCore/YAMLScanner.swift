@@ -125,6 +125,27 @@ struct YAMLScanner {
         return tokens[head]
     }
 
+    /// The next token's kind, without taking it (or copying it).
+    @inline(__always)
+    mutating func peekKind() throws(YAMLSyntaxError) -> Kind {
+        while needMoreTokens() { try fetchMoreTokens() }
+        return tokens[head].kind
+    }
+
+    /// Where the next token starts (after `peekKind` or `peek`).
+    var peekedStart: YAMLMark { tokens[head].start }
+
+    /// Takes the next token without copying it.
+    mutating func skip() throws(YAMLSyntaxError) {
+        while needMoreTokens() { try fetchMoreTokens() }
+        head += 1
+        tokensTaken += 1
+        if head > 64 && head * 2 > tokens.count {
+            tokens.removeFirst(head)
+            head = 0
+        }
+    }
+
     /// Takes the next token.
     mutating func next() throws(YAMLSyntaxError) -> Token {
         let token = try peek()
@@ -138,10 +159,12 @@ struct YAMLScanner {
     }
 
     mutating func needMoreTokens() -> Bool {
+        if head >= tokens.count { return !done }
         if done { return false }
-        if head >= tokens.count { return true }
+        // A token that may still become a key (a KEY token would go before it) waits.
         stalePossibleSimpleKeys()
-        return possibleKeys.contains { $0 != nil && $0!.tokenNumber == tokensTaken }
+        for key in possibleKeys where key != nil && key!.tokenNumber == tokensTaken { return true }
+        return false
     }
 
     var queuedCount: Int { tokens.count - head }

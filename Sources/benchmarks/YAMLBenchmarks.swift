@@ -19,15 +19,17 @@ func yamlBenchmarks() throws {
         precondition(reread == value, "the YAML does not read back")
         let repeats = max(1, 2_000_000 / max(yaml.count, 1))
         var sink = 0
+        let jsonName = named("parse JSON, \(label) (\(json.count) bytes)")
         let jsonTime = measure(settings.runs) {
             for _ in 0..<repeats { if case .array(let elements) = try! JSONParser().parse(json) { sink &+= elements.count } }
         }
+        report(jsonName, seconds: jsonTime / Double(repeats), items: items, bytes: json.count)
+        let yamlName = named("read YAML, \(label) (\(yaml.count) bytes)")
         let yamlTime = measure(settings.runs) {
             for _ in 0..<repeats { if case .array(let elements) = try! YAMLReader().parse(yaml) { sink &+= elements.count } }
         }
-        precondition(sink > 0)
-        report(named("parse JSON, \(label) (\(json.count) bytes)"), seconds: jsonTime / Double(repeats), items: items, bytes: json.count)
-        report(named("read YAML, \(label) (\(yaml.count) bytes)"), seconds: yamlTime / Double(repeats), items: items, bytes: yaml.count)
+        report(yamlName, seconds: yamlTime / Double(repeats), items: items, bytes: yaml.count)
+        precondition(sink > 0 || (jsonTime.isNaN && yamlTime.isNaN))
         if !jsonTime.isNaN && !yamlTime.isNaN {
             print(String(format: "  YAML read / JSON parse, same items: %.2f× the speed (items per second)", jsonTime / yamlTime))
         }
@@ -51,9 +53,11 @@ func yamlBenchmarks() throws {
             start = time.perf_counter(); yaml.load(data, Loader=yaml.CSafeLoader); times.append(time.perf_counter() - start)
         times.sort(); print(times[len(times) // 2])
         """
+    let peerWanted = settings.only.map { "PyYAML CSafeLoader".contains($0) } ?? true
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "-c", script, directory + "/items.yaml", String(settings.runs)]
+    if peerWanted {
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
@@ -69,9 +73,11 @@ func yamlBenchmarks() throws {
             print("PyYAML with its C loader is not available here (pip install pyyaml): no peer figure")
         }
     }
+    }
 
     // schema-check, whole process, the 50 MB payload as YAML and as JSON.
     let tool = root + "/.build/release/schema-check"
+    if let only = settings.only, !"schema-check, 50 MB".contains(only) { return }
     guard FileManager.default.isExecutableFile(atPath: tool) else {
         print("no release schema-check (swift build -c release --product schema-check): no whole-process figures")
         return
@@ -90,4 +96,13 @@ func yamlBenchmarks() throws {
             print(String(format: "  peak memory %.0f MB = %.2f× the %.0f MB file", Double(peak.bytes) / 1e6, Double(peak.bytes) / Double(size), Double(size) / 1e6))
         }
     }
+}
+
+/// `benchmarks yaml-profile`: only the 1 MB read, many times (for a profiler).
+func yamlProfile() throws {
+    let value = try JSONParser().parse(itemsPayload(count: 25_000))
+    let yaml = YAMLWriter.bytes(value)
+    var sink = 0
+    for _ in 0..<(settings.runs * 10) { if case .array(let elements) = try YAMLReader().parse(yaml) { sink &+= elements.count } }
+    precondition(sink > 0)
 }

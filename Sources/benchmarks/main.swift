@@ -421,7 +421,7 @@ guard FileManager.default.fileExists(atPath: "Schemas/ItemsAPI.json") else {
         Data("benchmarks: run from the repository root (no Schemas/ItemsAPI.json in \(FileManager.default.currentDirectoryPath))\n".utf8))
     exit(2)
 }
-let unknown = settings.suites.subtracting(["schema", "cli", "templates", "gateway", "sdk", "http", "functions", "yaml"])
+let unknown = settings.suites.subtracting(["schema", "cli", "templates", "gateway", "sdk", "http", "functions", "yaml", "yaml-profile"])
 guard unknown.isEmpty else {
     FileHandle.standardError.write(Data("benchmarks: unknown suite \(unknown.sorted().joined(separator: ", ")) (see --help)\n".utf8))
     exit(2)
@@ -434,3 +434,4 @@ if settings.suites.contains("sdk") { try sdkBenchmarks() }
 if settings.suites.contains("http") { try httpBenchmarks() }
 if settings.suites.contains("functions") { try functionBenchmarks() }
 if settings.suites.contains("yaml") { try yamlBenchmarks() }
+if settings.suites.contains("yaml-profile") { try yamlProfile() }

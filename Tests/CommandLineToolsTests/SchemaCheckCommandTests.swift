@@ -290,6 +290,21 @@ struct SchemaCheckCommandTests {
         #expect(run(["-s", directory.path + "/yaml-models/Note.yaml", note]).0 == 1)
     }
 
+    @Test("a large YAML payload: valid streams on all cores; an invalid element deep in it gets the exact report with its line")
+    func largeYAML() throws {
+        let items = (1...30_000).map { "- ID: \($0)\n  name: Pen \($0)\n  price: \($0 % 9 + 1).5\n" }
+        let valid = directory.write("large.yaml", items.joined())
+        #expect(FileManager.default.fileExists(atPath: valid) && items.joined().utf8.count > 1 << 20)
+        let (status, output, error) = run(["-d", Self.schemas, "-s", "Items", valid])
+        #expect(status == 0, "\(output)\(error)")
+        var broken = items
+        broken[25_000] = "- ID: 25001\n  name: Pen\n  price: \"free\"\n"
+        let invalid = directory.write("broken.yaml", broken.joined())
+        let (brokenStatus, brokenOutput, _) = run(["-d", Self.schemas, "-s", "Items", invalid])
+        #expect(brokenStatus == 1)
+        #expect(brokenOutput.contains("broken.yaml:75003:10: /25000/price: expected number, found string \"free\""), "\(brokenOutput.prefix(500))")
+    }
+
     @Test("an operand that gives no payload is a result of its own in every format; the other files' results are all there; exit 2")
     func operandWithoutPayloads() throws {
         try FileManager.default.createDirectory(atPath: directory.path + "/adir", withIntermediateDirectories: true)

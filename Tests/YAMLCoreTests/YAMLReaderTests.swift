@@ -1,8 +1,9 @@
 import Foundation
 import JSONCore
+import Synchronization
 import TestSupport
 import Testing
-import YAMLCore
+@testable import YAMLCore
 
 @Suite("YAMLReader and YAMLWriter")
 struct YAMLReaderTests {
@@ -171,5 +172,85 @@ struct YAMLReaderTests {
             #expect(reread == original, "seed \(seed) (TEST_SEED=\(seed) replays it), round \(round):\n\(text)")
             if reread != original { return }
         }
+    }
+}
+
+@Suite("The fast path reads what the full reader reads")
+struct YAMLFastPathTests {
+    func both(_ bytes: [UInt8]) -> (Result<[JSONValue], YAMLSyntaxError>, Result<[JSONValue], YAMLSyntaxError>) {
+        let reader = YAMLReader()
+        let fast = Result { () throws(YAMLSyntaxError) in try reader.documents(bytes, fastPath: true).map(\.value) }
+        let full = Result { () throws(YAMLSyntaxError) in try reader.documents(bytes, fastPath: false).map(\.value) }
+        return (fast, full)
+    }
+
+    @Test("every input of the YAML test suite and of the fuzz seeds: the same value or the same error")
+    func sameAsFull() throws {
+        var inputs = YAMLSuite.cases().map(\.input)
+        let seeds = YAMLSuite.packageRoot + "/Fuzz/corpus/yaml"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: seeds)) ?? [] {
+            if let data = FileManager.default.contents(atPath: seeds + "/" + name) { inputs.append(Array(data)) }
+        }
+        #expect(inputs.count > 400)
+        for input in inputs {
+            let (fast, full) = both(input)
+            #expect(fast == full, "\(String(decoding: input, as: UTF8.self).prefix(200))")
+        }
+    }
+
+    @Test("block documents the fast path reads, and near misses it leaves to the full reader (seeded)")
+    func randomBlocks() throws {
+        let seed = ProcessInfo.processInfo.environment["TEST_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 0...UInt64.max)
+        var generator = SeededGenerator(seed: seed)
+        let pieces = ["a", "b c", "1", "0x1F", "1.5", "yes", "~", "null", "true", "\"q\"", "'s'", "a:b", "a #c", "x:", "- y", "? z", "&a", "*a", "!t", "[1]", "{}", "|", ">", "\"a\\\"b\"", "'it''s'", " ", "é"]
+        for round in 0..<3000 {
+            var lines: [String] = []
+            for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                let indent = String(repeating: " ", count: [0, 0, 2, 2, 4, 1, 3].randomElement(using: &generator)!)
+                let shape = Int.random(in: 0..<6, using: &generator)
+                let key = pieces.randomElement(using: &generator)!
+                let value = pieces.randomElement(using: &generator)!
+                switch shape {
+                case 0: lines.append("\(indent)\(key): \(value)")
+                case 1: lines.append("\(indent)\(key):")
+                case 2: lines.append("\(indent)- \(value)")
+                case 3: lines.append("\(indent)- \(key): \(value)")
+                case 4: lines.append("\(indent)# \(value)")
+                default: lines.append("\(indent)-")
+                }
+            }
+            let text = Array((lines.joined(separator: "\n") + (Bool.random(using: &generator) ? "\n" : "")).utf8)
+            let (fast, full) = both(text)
+            #expect(fast == full, "seed \(seed) (TEST_SEED replays it), round \(round):\n\(String(decoding: text, as: UTF8.self))")
+            if fast != full { return }
+        }
+    }
+}
+
+@Suite("Streaming a large top-level sequence")
+struct YAMLStreamingTests {
+    static func itemsText(_ count: Int) -> String {
+        (1...count).map { "- ID: \($0)\n  name: Pen \($0)\n  price: \($0 % 9).5\n" }.joined()
+    }
+
+    @Test("split over several parts, every element is handed over once, as documents reads it")
+    func sameElements() throws {
+        let text = Array(("# items\n" + Self.itemsText(5000)).utf8)
+        let seen = Mutex<[String]>([])
+        let outcome = YAMLReader().streamTopLevelSequence(text, parts: 4) { element in
+            seen.withLock { $0.append(element.description) }
+            return true
+        }
+        #expect(outcome == .all(count: 5000))
+        let expected = try YAMLReader().parse(text).arrayValue?.map(\.description) ?? []
+        #expect(seen.withLock { $0.sorted() } == expected.sorted())
+    }
+
+    @Test("another shape is not streamed; a refused element stops the read")
+    func notStreamable() {
+        #expect(YAMLReader().streamTopLevelSequence(Array("a: 1\n".utf8), parts: 2) { _ in true } == .notStreamable)
+        #expect(YAMLReader().streamTopLevelSequence(Array((Self.itemsText(100) + "- &x anchored\n").utf8), parts: 2) { _ in true } == .notStreamable)
+        #expect(YAMLReader().streamTopLevelSequence(Array((Self.itemsText(100) + "key: after\n").utf8), parts: 3) { _ in true } == .notStreamable)
+        #expect(YAMLReader().streamTopLevelSequence(Array(Self.itemsText(100).utf8), parts: 2) { $0["ID"] != 50 } == .stopped)
     }
 }
