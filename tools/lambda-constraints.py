@@ -8,7 +8,7 @@ that a request is checked as Lambda checks it before anything changes.
 
 OUTPUT defaults to the file in the tree; the tests write elsewhere and compare.
 """
-import gzip, json, os, sys, botocore
+import json, os, sys
 
 IMPLEMENTED = [
     "CreateAlias", "DeleteAlias", "DeleteFunctionConcurrency", "GetAlias", "GetFunction", "GetFunctionConcurrency",
@@ -17,13 +17,10 @@ IMPLEMENTED = [
 ]
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-path = os.path.join(os.path.dirname(botocore.__file__), "data", "lambda", "2015-03-31", "service-2.json")
-opener = open
-if not os.path.exists(path):
-    path += ".gz"
-    opener = gzip.open
-with opener(path, "rt") as f:
-    model = json.load(f)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from botocore_models import service_model
+
+model = service_model("lambda", "2015-03-31")
 shapes = model["shapes"]
 
 

@@ -207,9 +207,8 @@ struct YAMLComposer {
                 let child = childPointer(frame, index: frame.elements.count)
                 if next == .blockEntry || next == .blockEnd || (frame.kind == .indentlessSequence && (next == .key || next == .value)) {
                     record(child, scanner.peekedStart)
-                    return keep(frame, &stack, .value(.null, nodes: 1))
+                    return .value(.null, nodes: 1)
                 }
-                stack[stack.count - 1] = frame
                 return try startNode(block: true, indentless: false, pointer: child, stack: &stack)
             }
             if frame.kind == .blockSequence {
@@ -225,13 +224,12 @@ struct YAMLComposer {
                     let next = try scanner.peek()
                     frame.state = 1
                     if [.key, .value, .blockEnd].contains(next.kind) {
-                        return keep(frame, &stack, .value(.null, nodes: 1))
+                        return .value(.null, nodes: 1)
                     }
-                    stack[stack.count - 1] = frame
-                    return try startNode(block: true, indentless: true, pointer: frame.pointer, stack: &stack, isKey: true)
+                        return try startNode(block: true, indentless: true, pointer: frame.pointer, stack: &stack, isKey: true)
                 case .value:
                     frame.state = 1
-                    return keep(frame, &stack, .value(.null, nodes: 1))
+                    return .value(.null, nodes: 1)
                 case .blockEnd:
                     try scanner.skip()
                     return try finish(&stack, &frame)
@@ -246,13 +244,12 @@ struct YAMLComposer {
                     let next = try scanner.peek()
                     if [.key, .value, .blockEnd].contains(next.kind) {
                         record(child, next.start)
-                        return keep(frame, &stack, .value(.null, nodes: 1))
+                        return .value(.null, nodes: 1)
                     }
-                    stack[stack.count - 1] = frame
-                    return try startNode(block: true, indentless: true, pointer: child, stack: &stack)
+                        return try startNode(block: true, indentless: true, pointer: child, stack: &stack)
                 }
                 record(child, token.start)
-                return keep(frame, &stack, .value(.null, nodes: 1))
+                return .value(.null, nodes: 1)
             }
         case .flowSequence:
             if token.kind == .flowSequenceEnd {
@@ -273,52 +270,27 @@ struct YAMLComposer {
             if next.kind == .key || next.kind == .value {
                 // A single-pair mapping inside the sequence: [a: b] or [? a : b].
                 if next.kind == .key { try scanner.skip() }
-                stack[stack.count - 1] = frame
                 stack.append(Frame(kind: .flowPair, start: next.start, pointer: child))
                 if stack.count > options.maximumDepth { throw error("more than \(options.maximumDepth) nested collections: the nesting limit", at: next.start, .limit) }
                 frame = stack[stack.count - 1]
                 frame.state = 1
                 if [.value, .flowEntry, .flowSequenceEnd].contains(try scanner.peekKind()) {
-                    return keep(frame, &stack, .value(.null, nodes: 1))
+                    return .value(.null, nodes: 1)
                 }
-                stack[stack.count - 1] = frame
                 return try startNode(block: false, indentless: false, pointer: child, stack: &stack, isKey: true)
             }
             if next.kind == .flowEntry { throw error("expected a value before ','", at: next.start) }
-            stack[stack.count - 1] = frame
             return try startNode(block: false, indentless: false, pointer: child, stack: &stack)
         case .flowPair:
             if frame.state == 1 {
                 frame.state = 2
-                let child = childPointer(frame)
-                if token.kind == .value {
-                    try scanner.skip()
-                    if [.flowEntry, .flowSequenceEnd].contains(try scanner.peekKind()) {
-                        record(child, token.end)
-                        return keep(frame, &stack, .value(.null, nodes: 1))
-                    }
-                    stack[stack.count - 1] = frame
-                    return try startNode(block: false, indentless: false, pointer: child, stack: &stack)
-                }
-                record(child, token.start)
-                return keep(frame, &stack, .value(.null, nodes: 1))
+                return try flowValue(frame, after: token, closedBy: .flowSequenceEnd, stack: &stack)
             }
             return try finish(&stack, &frame)
         case .flowMapping:
             if frame.state == 1 {
                 frame.state = 0
-                let child = childPointer(frame)
-                if token.kind == .value {
-                    try scanner.skip()
-                    if [.flowEntry, .flowMappingEnd].contains(try scanner.peekKind()) {
-                        record(child, token.end)
-                        return keep(frame, &stack, .value(.null, nodes: 1))
-                    }
-                    stack[stack.count - 1] = frame
-                    return try startNode(block: false, indentless: false, pointer: child, stack: &stack)
-                }
-                record(child, token.start)
-                return keep(frame, &stack, .value(.null, nodes: 1))
+                return try flowValue(frame, after: token, closedBy: .flowMappingEnd, stack: &stack)
             }
             if token.kind == .flowMappingEnd {
                 try scanner.skip()
@@ -340,16 +312,29 @@ struct YAMLComposer {
             }
             frame.state = 1
             if [.value, .flowEntry, .flowMappingEnd].contains(next.kind) {
-                return keep(frame, &stack, .value(.null, nodes: 1))
+                return .value(.null, nodes: 1)
             }
-            stack[stack.count - 1] = frame
             return try startNode(block: false, indentless: false, pointer: frame.pointer, stack: &stack, isKey: true)
         }
     }
 
-    /// Returns `step` (the frame is shared with the stack: nothing to write back).
-    @inline(__always)
-    func keep(_ frame: Frame, _ stack: inout [Frame], _ step: Step) -> Step { step }
+    /// After a key in a flow mapping or pair: `: value`, or null when the entry ends first.
+    mutating func flowValue(
+        _ frame: Frame, after token: YAMLScanner.Token, closedBy end: YAMLScanner.Kind, stack: inout [Frame]
+    ) throws(YAMLSyntaxError) -> Step {
+        let child = childPointer(frame)
+        guard token.kind == .value else {
+            record(child, token.start)
+            return .value(.null, nodes: 1)
+        }
+        try scanner.skip()
+        let next = try scanner.peekKind()
+        if next == .flowEntry || next == end {
+            record(child, token.end)
+            return .value(.null, nodes: 1)
+        }
+        return try startNode(block: false, indentless: false, pointer: child, stack: &stack)
+    }
 
     func childPointer(_ frame: Frame) -> JSONPointer {
         positions == nil ? .root : frame.pointer.appending(frame.pendingKey?.0 ?? "")

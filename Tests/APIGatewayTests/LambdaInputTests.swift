@@ -2,21 +2,13 @@ import ControlPlane
 import ECMARegex
 import Foundation
 import JSONCore
+import TestSupport
 import Testing
 
 @testable import ControlPlane
 
 /// Whether python3 with botocore runs here (the check that the generated table is current needs it).
-let botocoreAvailable: Bool = {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", "import botocore"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return false }
-    process.waitUntilExit()
-    return process.terminationStatus == 0
-}()
+let botocoreAvailable: Bool = (try? runCommand(["python3", "-c", "import botocore"]).status) == 0
 
 @Suite("Lambda's input constraints (botocore's model and Lambda's documented rules)")
 struct LambdaInputTests {
@@ -148,12 +140,8 @@ struct LambdaInputTests {
     func tableIsCurrent() throws {
         let output = NSTemporaryDirectory() + "lambda-constraints-\(UUID().uuidString).swift"
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", GatewayFixture.packageRoot + "/tools/lambda-constraints.py", output]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let regenerated = try runCommand(["python3", GatewayFixture.packageRoot + "/tools/lambda-constraints.py", output])
+        #expect(regenerated.status == 0, "\(regenerated.error)")
         let made = try String(contentsOfFile: output, encoding: .utf8)
         let committed = try String(contentsOfFile: GatewayFixture.packageRoot + "/Sources/ControlPlane/LambdaInputShapes.swift", encoding: .utf8)
         #expect(made == committed, "regenerate with: python3 tools/lambda-constraints.py")

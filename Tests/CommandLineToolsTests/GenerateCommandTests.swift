@@ -1,5 +1,6 @@
 import CommandLineTools
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("generate-client")
@@ -80,17 +81,10 @@ struct GenerateCommandTests {
         try #require(FileManager.default.fileExists(atPath: modules + "/ClientRuntime.swiftmodule"), "no debug build of ClientRuntime to compile against")
         let written = CapturedIO()
         #expect(GenerateCommand.run(arguments: ["--api", root + "/Schemas/ItemsAPI.json", "--output", directory.path + "/ok", "--name", "_my_Client2"], io: written.io) == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swiftc", "-typecheck", "-swift-version", "6", "-module-name", "Named", "-I", modules,
-            directory.path + "/ok/Client.swift", directory.path + "/ok/Types.swift"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let typecheck = try runCommand([
+            "swiftc", "-typecheck", "-swift-version", "6", "-module-name", "Named", "-I", modules, directory.path + "/ok/Client.swift", directory.path + "/ok/Types.swift",
+        ])
+        #expect(typecheck.status == 0, "\(typecheck.error)")
     }
 
     @Test("a YAML definition and YAML model files generate as their JSON forms do; YAML errors name their line")

@@ -1,32 +1,16 @@
 import Dispatch
 import Foundation
 import ItemsService
+import TestSupport
 import Testing
 
 /// Runs the built `gateway` in `directory`; (status, standard output, standard error).
 func runGatewayBinary(_ arguments: [String], in directory: String) throws -> (Int32, String, String) {
     let binary = SchemaCheckCommandTests.packageRoot + "/.build/debug/gateway"
     try #require(FileManager.default.isExecutableFile(atPath: binary), "no debug build of gateway at \(binary) (swift build)")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    // Read both pipes to their end before waiting: a full pipe would block the child.
-    let errorData = Mutex<Data>(Data())
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { errorData.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() } }
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+    let result = try runProcess(binary, arguments, in: directory)
+    return (result.status, result.output, result.error)
 }
-
-import Synchronization
 
 @Suite("Where the gateway commands find the deployment and the state")
 struct ProjectLocationTests {

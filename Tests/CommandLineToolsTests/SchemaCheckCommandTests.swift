@@ -5,6 +5,7 @@ import CommandSupport
 import JSONSchema
 import JSONCore
 import Synchronization
+import TestSupport
 import Testing
 
 /// Captures what a command writes.
@@ -228,17 +229,8 @@ struct SchemaCheckCommandTests {
         // says so and what to do. The built command, run in a directory without `Schemas`.
         let binary = SchemaCheckCommandTests.packageRoot + "/.build/debug/schema-check"
         try #require(FileManager.default.isExecutableFile(atPath: binary), "no debug build of schema-check at \(binary)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-s", "NewNote", payload]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let why = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
+        let (missing, _, why) = try runProcess(binary, ["-s", "NewNote", payload], in: directory.path)
+        #expect(missing == 2)
         #expect(why.contains("no model named \"NewNote\": there is no Schemas directory here"), "\(why)")
         let (misspelt, _, hint) = run(["-d", directory.path + "/models", "-s", "note", payload])
         #expect(misspelt == 2)
