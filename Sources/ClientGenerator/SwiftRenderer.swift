@@ -177,16 +177,26 @@ struct SwiftRenderer {
         lines += SwiftRenderer.documentation(operation.documentation, indent: "    ")
         if operation.documentation != nil { lines.append("    ///") }
         lines.append("    /// `\(operation.httpMethod) \(operation.path)`\(operation.requiresAPIKey ? " (sends the API key)" : "")")
+        // Declared error statuses other than 403, 404 and 429 (which keep their own cases) are `.declared`.
+        var declared: [(Int, SwiftType?)] = []
         for (status, type) in operation.errorResponses {
             let errorCase: String
             switch status {
             case "403": errorCase = "`.forbidden`"
             case "404": errorCase = "`.notFound`"
             case "429": errorCase = "`.tooManyRequests` or `.limitExceeded`"
-            default: errorCase = "`.unexpectedStatus(\(status), body)`"
+            default:
+                guard let code = Int(status), (400...599).contains(code) else { continue }
+                declared.append((code, type))
+                lines.append(
+                    "    /// - Throws: `.declared` for \(status)" + (type.map { ", its `model` a `\($0.spelling)` (`error.model(as: \($0.spelling).self)`)" } ?? "") + ".")
+                continue
             }
             lines.append("    /// - Throws: \(errorCase) for \(status)" + (type.map { "; `body.decode(\($0.spelling).self)` reads the body" } ?? "") + ".")
         }
+        let declaredArgument = declared.isEmpty
+            ? ""
+            : ", declaredErrors: [" + declared.map { "\($0.0): " + ($0.1.map { "ClientCore.errorModel(\($0.spelling).self)" } ?? "{ _ in nil }") }.joined(separator: ", ") + "]"
         var arguments = operation.parameters.map { parameter in
             "\(parameter.swiftName): \(parameter.type.spelling)" + (parameter.isRequired ? "" : "? = nil")
         }
@@ -237,10 +247,10 @@ struct SwiftRenderer {
             }
         }
         if let response = operation.response {
-            lines.append("        let response = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey))")
+            lines.append("        let response = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
             lines.append("        return try core.decode(\(response.type.spelling).self, from: response, model: \(response.model.map(SwiftRenderer.literal) ?? "nil"))")
         } else {
-            lines.append("        _ = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey))")
+            lines.append("        _ = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
         }
         lines.append("    }")
         return lines

@@ -14,6 +14,25 @@ public struct ClientCore: Sendable {
         self.configuration = configuration
     }
 
+    /// A declared error status's model decoder (the generated client gives one per status).
+    public typealias ErrorModelDecoder = @Sendable ([UInt8]) -> (any Sendable)?
+
+    /// Decodes `body` as `type`, or nil.
+    public static func errorModel<T: Decodable & Sendable>(_ type: T.Type) -> ErrorModelDecoder {
+        { body in try? JSONDecoder().decode(type, from: Data(body)) }
+    }
+
+    /// Sends a request and returns a 2xx answer; a status in `declaredErrors` throws
+    /// `.declared` with the body decoded by its decoder, any other status its `ClientError`.
+    public func send(_ request: ClientRequest, requiresAPIKey: Bool, declaredErrors: [Int: ErrorModelDecoder]) async throws(ClientError) -> ClientResponse {
+        do {
+            return try await send(request, requiresAPIKey: requiresAPIKey)
+        } catch {
+            guard case .unexpectedStatus(let status, let body) = error, let decoder = declaredErrors[status] else { throw error }
+            throw .declared(DeclaredError(status: status, body: body, model: decoder(body.bytes)))
+        }
+    }
+
     /// Sends a request and returns a 2xx answer; any other status throws its `ClientError`.
     public func send(_ request: ClientRequest, requiresAPIKey: Bool) async throws(ClientError) -> ClientResponse {
         var request = request

@@ -46,6 +46,31 @@ public struct TransportFailure: Error, Sendable, CustomStringConvertible {
     public var description: String { String(describing: underlying) }
 }
 
+/// An error answer the API definition declares for the operation (a `400` with its model, a
+/// `409`…), with its body decoded as the model the definition names for that status.
+public struct DeclaredError: Sendable, Equatable, CustomStringConvertible {
+    /// The status code.
+    public let status: Int
+    /// The body, kept whole.
+    public let body: ErrorBody
+    /// The body decoded as the declared model (nil when it has none, or the body does not decode).
+    public let model: (any Sendable)?
+
+    /// A declared error.
+    public init(status: Int, body: ErrorBody, model: (any Sendable)?) {
+        self.status = status
+        self.body = body
+        self.model = model
+    }
+
+    /// The decoded model as `type` (`error.model(as: ErrorModel.self)`), or nil.
+    public func model<T>(as type: T.Type) -> T? { model as? T }
+
+    public var description: String { "\(status) (declared): \(body)" }
+
+    public static func == (lhs: DeclaredError, rhs: DeclaredError) -> Bool { lhs.status == rhs.status && lhs.body == rhs.body }
+}
+
 /// Why a call failed, mirroring API Gateway's answers.
 public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// 403 `Forbidden`: no API key, a wrong or disabled one, or a stage that does not exist.
@@ -60,6 +85,9 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible, Lo
     case limitExceeded
     /// Any other status that is not 2xx.
     case unexpectedStatus(Int, ErrorBody)
+    /// An error status the API definition declares for the operation (other than 403, 404 and
+    /// 429, which keep their own cases), its body decoded as the declared model.
+    case declared(DeclaredError)
     /// A 2xx answer whose body is not the declared model.
     case decoding(String)
     /// A 2xx answer that the response validator rejected (model name and problems).
@@ -79,6 +107,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         case .tooManyRequests: return "429 Too Many Requests"
         case .limitExceeded: return "429 Limit Exceeded (usage plan quota)"
         case .unexpectedStatus(let status, let body): return "unexpected status \(status): \(body)"
+        case .declared(let error): return error.description
         case .decoding(let detail): return "the response does not decode: \(detail)"
         case .invalidResponse(let model, let problems): return "the response does not match model \(model): \(problems.joined(separator: "; "))"
         case .transport(let failure): return "no response: \(failure)"
@@ -97,6 +126,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible, Lo
             (.limitExceeded, .limitExceeded), (.cancelled, .cancelled):
             return true
         case (.unexpectedStatus(let a, let x), .unexpectedStatus(let b, let y)): return a == b && x == y
+        case (.declared(let a), .declared(let b)): return a == b
         case (.decoding(let a), .decoding(let b)): return a == b
         case (.invalidResponse(let a, let x), .invalidResponse(let b, let y)): return a == b && x == y
         case (.transport(let a), .transport(let b)): return a.description == b.description

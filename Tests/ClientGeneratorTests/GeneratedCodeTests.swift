@@ -118,8 +118,10 @@ struct StoreClientTests {
             Issue.record("no error")
         } catch {
             #expect(transport.last?.0.target == "/orders/a%2Fb%20c?reason=changed%20mind")
-            guard case .unexpectedStatus(409, let body) = error else { Issue.record("expected 409, got \(error)"); return }
-            #expect(body.message == "already shipped")
+            // The definition declares 409 with the Error model: a typed case, the model decoded.
+            guard case .declared(let declared) = error, declared.status == 409 else { Issue.record("expected the declared 409, got \(error)"); return }
+            #expect(declared.model(as: ErrorModel.self)?.message == "already shipped")
+            #expect(declared.body.message == "already shipped")
         }
         let card = try JSONDecoder().decode(Payment.self, from: Data(#"{"cardNumber": "4111"}"#.utf8))
         #expect(card == .card(Card(cardNumber: "4111")))

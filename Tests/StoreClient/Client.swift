@@ -57,10 +57,10 @@ public struct StoreClient: Sendable {
     }
 
     /// `DELETE /orders/{orderId}` (sends the API key)
-    /// - Throws: `.unexpectedStatus(409, body)` for 409.
+    /// - Throws: `.declared` for 409, its `model` a `ErrorModel` (`error.model(as: ErrorModel.self)`).
     public func deleteOrder(orderId: String, reason: String) async throws(ClientError) {
         let request = ClientRequest(method: "DELETE", path: "/orders/" + PathEncoding.encodeSegment(orderId), query: [(name: "reason", value: reason)])
-        _ = try await core.send(request, requiresAPIKey: true)
+        _ = try await core.send(request, requiresAPIKey: true, declaredErrors: [409: ClientCore.errorModel(ErrorModel.self)])
     }
 
     /// `POST /search`
