@@ -28,6 +28,7 @@ struct YAMLFastReader {
     /// `visit` as it is read (so the sequence is never held whole). Returns how many were
     /// handed over and whether `visit` stopped the read; nil when the text is not of that shape.
     static func stream(_ text: UnsafeBufferPointer<UInt8>, maximumDepth: Int, visit: @escaping (JSONValue) -> Bool) -> (count: Int, stopped: Bool)? {
+        guard !text.contains(0x0D), !(text.count >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF) else { return nil }
         var reader = YAMLFastReader(text: text, maximumDepth: maximumDepth)
         guard let first = reader.nextContentLine(), first.indent == 0, reader.byte(first.start) == UInt8(ascii: "-"),
             reader.isBlankOrEnd(first.start + 1)
@@ -60,6 +61,9 @@ struct YAMLFastReader {
 
     /// The document, or nil when the text is not of the common shape.
     static func read(_ text: UnsafeBufferPointer<UInt8>, maximumDepth: Int) -> YAMLDocument? {
+        // Carriage returns (line breaks of their own, even inside a comment) and a byte-order
+        // mark are the full reader's.
+        guard !text.contains(0x0D), !(text.count >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF) else { return nil }
         var reader = YAMLFastReader(text: text, maximumDepth: maximumDepth)
         // A byte-order mark, directives and document markers are left to the full reader.
         guard let first = reader.nextContentLine(), first.indent == 0 else { return nil }

@@ -202,7 +202,7 @@ struct YAMLFastPathTests {
     func randomBlocks() throws {
         let seed = ProcessInfo.processInfo.environment["TEST_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 0...UInt64.max)
         var generator = SeededGenerator(seed: seed)
-        let pieces = ["a", "b c", "1", "0x1F", "1.5", "yes", "~", "null", "true", "\"q\"", "'s'", "a:b", "a #c", "x:", "- y", "? z", "&a", "*a", "!t", "[1]", "{}", "|", ">", "\"a\\\"b\"", "'it''s'", " ", "é"]
+        let pieces = ["a", "b c", "#\r- x", "\u{FEFF}k", "1", "0x1F", "1.5", "yes", "~", "null", "true", "\"q\"", "'s'", "a:b", "a #c", "x:", "- y", "? z", "&a", "*a", "!t", "[1]", "{}", "|", ">", "\"a\\\"b\"", "'it''s'", " ", "é"]
         for round in 0..<3000 {
             var lines: [String] = []
             for _ in 0..<Int.random(in: 1...8, using: &generator) {
@@ -219,7 +219,8 @@ struct YAMLFastPathTests {
                 default: lines.append("\(indent)-")
                 }
             }
-            let text = Array((lines.joined(separator: "\n") + (Bool.random(using: &generator) ? "\n" : "")).utf8)
+            let prefix = Int.random(in: 0..<20, using: &generator) == 0 ? "\u{FEFF}" : ""
+            let text = Array((prefix + lines.joined(separator: "\n") + (Bool.random(using: &generator) ? "\n" : "")).utf8)
             let (fast, full) = both(text)
             #expect(fast == full, "seed \(seed) (TEST_SEED replays it), round \(round):\n\(String(decoding: text, as: UTF8.self))")
             if fast != full { return }
