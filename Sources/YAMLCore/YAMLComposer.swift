@@ -34,6 +34,10 @@ struct YAMLComposer {
         /// The keys, once there are enough of them that a scan costs more than hashing.
         var keySet: Set<String>? = nil
         var pendingKey: (String, YAMLMark)? = nil
+        /// Whether the pending key is the merge key (a plain `<<`).
+        var pendingMerge = false
+        /// What `<<` entries merge in, in order: mappings (or sequences of them) and where.
+        var merges: [(JSONValue, YAMLMark)] = []
         let anchor: String?
         let tag: Tag?
         let start: YAMLMark
@@ -351,7 +355,12 @@ struct YAMLComposer {
         case .blockSequence, .indentlessSequence, .flowSequence:
             frame.elements.append(value)
         case .blockMapping, .flowMapping, .flowPair:
-            if let (key, mark) = frame.pendingKey, frame.state != 1 {
+            if frame.pendingMerge, let (_, mark) = frame.pendingKey, frame.state != 1 {
+                // `<<: *defaults` merges keys in when the mapping ends (its own keys win).
+                frame.merges.append((value, mark))
+                frame.pendingKey = nil
+                frame.pendingMerge = false
+            } else if let (key, mark) = frame.pendingKey, frame.state != 1 {
                 if let earlier = frame.existingKeyMark(key) {
                     throw error(
                         "the key \(JSONWriter.quoted(key)) is already in this mapping, at \(earlier.line):\(earlier.column): a key may appear once",
@@ -361,6 +370,7 @@ struct YAMLComposer {
                 frame.pendingKey = nil
             } else {
                 frame.pendingKey = (try keyText(value, at: lastNodeMark), lastNodeMark)
+                frame.pendingMerge = lastScalarText == "<<" && value == .string("<<")
             }
         }
     }
@@ -399,11 +409,40 @@ struct YAMLComposer {
                 frame.addMember(key, .null, at: mark)
                 frame.nodes += 1
             }
+            try merge(into: frame)
             value = .object(JSONObject(uncheckedUniqueMembers: frame.members))
         }
         value = try applyTag(frame.tag, to: value, at: frame.start)
         if let anchor = frame.anchor { anchors[anchor] = (value, frame.nodes) }
         return .value(value, nodes: frame.nodes)
+    }
+
+    /// Applies the mapping's `<<` entries (YAML 1.1's merge key, which ruamel.yaml and PyYAML
+    /// read too): each merged mapping's keys the mapping does not have yet, in order, so that
+    /// its own keys win and an earlier merged mapping wins over a later one.
+    func merge(into frame: Frame) throws(YAMLSyntaxError) {
+        for (source, mark) in frame.merges {
+            let mappings: [JSONObject]
+            switch source {
+            case .object(let object): mappings = [object]
+            case .array(let elements):
+                var objects: [JSONObject] = []
+                for element in elements {
+                    guard case .object(let object) = element else {
+                        throw error("'<<' merges mappings, and this sequence holds a \(element.typeName)", at: mark, .syntax)
+                    }
+                    objects.append(object)
+                }
+                mappings = objects
+            default:
+                throw error("'<<' merges a mapping or a sequence of mappings, not a \(source.typeName)", at: mark, .syntax)
+            }
+            for mapping in mappings {
+                for member in mapping where frame.existingKeyMark(member.key) == nil {
+                    frame.addMember(member.key, member.value, at: mark)
+                }
+            }
+        }
     }
 
     /// Starts a node at the next token: a scalar or alias is returned whole, a collection is

@@ -253,6 +253,8 @@ struct YAMLFastReader {
         }
         var trimmed = range
         while trimmed.upperBound > trimmed.lowerBound, text[trimmed.upperBound - 1] == 0x20 { trimmed = trimmed.lowerBound..<(trimmed.upperBound - 1) }
+        // The merge key `<<` is the full reader's.
+        if trimmed.count == 2, text[trimmed.lowerBound] == UInt8(ascii: "<"), text[trimmed.lowerBound + 1] == UInt8(ascii: "<") { return nil }
         guard let (plain, value) = plainScalar(trimmed) else { return nil }
         switch value {
         case .string(let string): return string

@@ -111,6 +111,33 @@ struct YAMLReaderTests {
         #expect(try read("a: &x [1, 2]\nb: *x\n")["b"] == [1, 2])
     }
 
+    @Test("the merge key, as ruamel.yaml and PyYAML read it: the mapping's own keys win, then earlier merged mappings")
+    func mergeKey() throws {
+        let value = try read(
+            """
+            defaults: &defaults {timeout: 3, memory: 128}
+            big: &big {memory: 1024, arch: arm64}
+            one:
+              <<: *defaults
+              timeout: 10
+            two:
+              <<: [*big, *defaults]
+              name: two
+            quoted:
+              "<<": literal
+            """)
+        #expect(value["one"] == ["timeout": 10, "memory": 128])
+        #expect(value["two"] == ["memory": 1024, "arch": "arm64", "timeout": 3, "name": "two"])
+        #expect(value["quoted"] == ["<<": "literal"])
+        #expect(refusal("a: 1\nb:\n  <<: 5\n")?.message.contains("'<<' merges a mapping") == true)
+        // Beside PyYAML itself when it is here.
+        if let python = try? runCommand(["python3", "-c", "import yaml, json, sys; print(json.dumps(yaml.safe_load(sys.argv[1]), sort_keys=True))", "a: &a {x: 1, y: 2}\nb:\n  <<: *a\n  y: 3\n"]),
+            python.status == 0
+        {
+            #expect(try JSONParser.parse(python.output) == read("a: &a {x: 1, y: 2}\nb:\n  <<: *a\n  y: 3\n"))
+        }
+    }
+
     @Test("positions of every value, on request")
     func positions() throws {
         let documents = try YAMLReader(options: YAMLReader.Options(recordPositions: true)).documents(
