@@ -5,6 +5,7 @@ import Foundation
 import HTTPCore
 import JSONCore
 import Synchronization
+import TestSupport
 import Testing
 
 /// A small API of our own in a temporary directory: a deployment file, a definition whose POST
@@ -165,6 +166,47 @@ struct HotReloadTests {
                 try await served.request("/beta/notes", method: "POST", headers: ["Content-Type": "application/json"], body: #"{"text": "x", "title": "y"}"#)
                     .2.contains("three")
             })
+    }
+}
+
+/// Whether `python3` runs here (the function-code edit needs it).
+let python3Available: Bool = (try? runCommand(["python3", "-c", "pass"]).status) == 0
+
+@Suite("gateway serve follows edited function code", .serialized, .enabled(if: python3Available, "python3 is not on PATH: the function-code edit is not tried"))
+struct FunctionCodeEditTests {
+    @Test("an edit of $LATEST's code answers the next request; a published version keeps its code")
+    func codeEdit() async throws {
+        let project = EditableProject()
+        project.directory.write(
+            "notes.json",
+            """
+            {"openapi": "3.0.1", "info": {"title": "Notes", "version": "1"},
+             "paths": {"/latest": {"get": {"responses": {"200": {"description": "ok"}},
+                 "x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST",
+                   "uri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:Notes/invocations"}}},
+               "/v1": {"get": {"responses": {"200": {"description": "ok"}},
+                 "x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST",
+                   "uri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:Notes:1/invocations"}}}}}
+            """)
+        try FileManager.default.createDirectory(atPath: project.path + "/code", withIntermediateDirectories: true)
+        func code(_ word: String) { project.directory.write("code/app.py", "def handler(event, context):\n    return {'statusCode': 200, 'body': '\(word)'}\n") }
+        code("one")
+        project.directory.write(
+            "notes.deployment.json",
+            #"{"stages": {"dev": {"definition": "notes.json"}}, "functions": {"Notes": {"runtime": "python3.13", "handler": "app.handler", "code": "code", "versions": [{"version": 1}]}}}"#)
+        let served = try ServedGateway(deployment: project.deployment)
+        defer { #expect(served.shutdown() == 0) }
+        #expect(try await served.request("/dev/latest").2 == "one")
+        code("two")
+        let deadline = Date().addingTimeInterval(5)
+        var answer = ""
+        while Date() < deadline {
+            answer = try await served.request("/dev/latest").2
+            if answer == "two" { break }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        #expect(answer == "two")
+        #expect(try await served.request("/dev/v1").2 == "one")
     }
 }
 
