@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 import JSONCore
 import Synchronization
@@ -100,14 +103,67 @@ public struct YAMLReader: Sendable {
             _ = problem
         }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLSyntaxError) -> [YAMLDocument] in
-            if fastPath, !options.recordPositions, let document = YAMLFastReader.read(buffer, maximumDepth: options.maximumDepth) {
-                return [document]
+            if fastPath, !options.recordPositions {
+                // A large top-level sequence is read in parts on all cores, as JSONParser reads a
+                // large array.
+                if buffer.count >= YAMLReader.parallelThreshold, let document = parallelSequence(buffer) { return [document] }
+                if let document = YAMLFastReader.read(buffer, maximumDepth: options.maximumDepth) { return [document] }
             }
             var composer = YAMLComposer(
                 scanner: YAMLScanner(buffer, maximumDepth: options.maximumDepth), options: options, inputBytes: buffer.count)
             if options.recordPositions { composer.positions = [:] }
             return try composer.documents()
         }
+    }
+
+    /// Texts at least this large that are a top-level sequence are read on all cores (1 MiB).
+    static let parallelThreshold = 1 << 20
+
+    /// A top-level block sequence of the common shape, its parts read on all cores and joined in
+    /// order; nil when the text is not one (the sequential readers then read it).
+    func parallelSequence(_ buffer: UnsafeBufferPointer<UInt8>) -> YAMLDocument? {
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let points = YAMLFastReader.splitPoints(buffer, parts: cores)
+        guard points.count > 1 else { return nil }
+        let parts = Mutex<[[JSONValue]?]>(Array(repeating: nil, count: points.count))
+        let shared = SharedBuffer(buffer: buffer)
+        let maximumDepth = options.maximumDepth
+        DispatchQueue.concurrentPerform(iterations: points.count) { part in
+            let end = part + 1 < points.count ? points[part + 1] : shared.buffer.count
+            let slice = UnsafeBufferPointer(rebasing: shared.buffer[points[part]..<end])
+            let collected = ElementBox()
+            let outcome = YAMLFastReader.stream(slice, maximumDepth: maximumDepth) { element in
+                collected.elements.append(element)
+                return true
+            }
+            if outcome != nil { parts.withLock { $0[part] = collected.elements } }
+        }
+        let all = parts.withLock { $0 }
+        guard all.allSatisfy({ $0 != nil }) else { return nil }
+        var elements: [JSONValue] = []
+        elements.reserveCapacity(all.reduce(0) { $0 + $1!.count })
+        for part in all { elements.append(contentsOf: part!) }
+        return YAMLDocument(value: .array(elements), positions: [:], start: JSONPositions.Position(line: firstContentLine(buffer), column: 1))
+    }
+
+    /// The line of the first line that is neither blank nor a comment.
+    func firstContentLine(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        var line = 1
+        var index = 0
+        while index < buffer.count {
+            var position = index
+            while position < buffer.count, buffer[position] == 0x20 { position += 1 }
+            if position < buffer.count, buffer[position] != 0x0A, buffer[position] != UInt8(ascii: "#") { return line }
+            while position < buffer.count, buffer[position] != 0x0A { position += 1 }
+            index = position + 1
+            line += 1
+        }
+        return line
+    }
+
+    /// One part's elements, filled by the one thread that reads the part.
+    final class ElementBox: @unchecked Sendable {
+        var elements: [JSONValue] = []
     }
 
     /// What `streamTopLevelSequence` did.

@@ -274,6 +274,19 @@ struct YAMLStreamingTests {
         #expect(seen.withLock { $0.sorted() } == expected.sorted())
     }
 
+    @Test("a large top-level sequence, read in parts on all cores, is what the full reader reads, in order")
+    func parallelRead() throws {
+        let text = Array(("# items\n\n" + Self.itemsText(40_000)).utf8)
+        #expect(text.count > 1 << 20)
+        let fast = try YAMLReader().documents(text, fastPath: true)
+        let full = try YAMLReader().documents(text, fastPath: false)
+        #expect(fast.map(\.value) == full.map(\.value))
+        #expect(fast[0].start == full[0].start)
+        // A shape the parts cannot read (an alias near the end) goes to the sequential readers.
+        let aliased = Array(("- &x {a: 1}\n" + Self.itemsText(40_000) + "- *x\n").utf8)
+        #expect(try YAMLReader().documents(aliased, fastPath: true).map(\.value) == YAMLReader().documents(aliased, fastPath: false).map(\.value))
+    }
+
     @Test("another shape is not streamed; a refused element stops the read")
     func notStreamable() {
         #expect(YAMLReader().streamTopLevelSequence(Array("a: 1\n".utf8), parts: 2) { _ in true } == .notStreamable)
