@@ -3,6 +3,7 @@ import Glibc
 #endif
 import AWSSignature
 import ItemsService
+import YAMLCore
 
 /// Where a `gateway` command finds its deployment file and its state: one rule for every
 /// command.
@@ -23,8 +24,8 @@ enum ProjectLocation {
     static func stateDirectory(forDeployment file: String) -> String {
         let slash = file.lastIndex(of: "/")
         let directory = slash.map { $0 == file.startIndex ? "/" : String(file[..<$0]) } ?? "."
-        var name = slash.map { String(file[file.index(after: $0)...]) } ?? file
-        for suffix in [".json", ".deployment"] where name.hasSuffix(suffix) && name.count > suffix.count { name.removeLast(suffix.count) }
+        var name = DocumentText.stem(slash.map { String(file[file.index(after: $0)...]) } ?? file)
+        if name.hasSuffix(".deployment") && name.count > ".deployment".count { name.removeLast(".deployment".count) }
         return (directory == "." ? "" : directory == "/" ? "/" : directory + "/") + ".gateway/" + name
     }
 

@@ -49,6 +49,15 @@ struct ProjectLocationTests {
         #expect(!errors.contains("no state"), "\(errors)")
     }
 
+    @Test("a YAML deployment file has its state beside it under its name without .deployment.yaml")
+    func yamlDeployment() throws {
+        let project = EditableProject()
+        project.directory.write("notes.deployment.yaml", "apiId: notes00001\nstages:\n  dev:\n    definition: notes.json\n")
+        let (status, _, errors) = try runGatewayBinary(["deploy", "--stage", "dev", "--deployment", "notes.deployment.yaml"], in: project.path)
+        #expect(status == 0, "\(errors)")
+        #expect(FileManager.default.fileExists(atPath: project.path + "/.gateway/notes/state.json"))
+    }
+
     @Test("a --deployment file that is not there: exit 2, 'no such file', and how to name one")
     func missingDeployment() throws {
         let directory = try TemporaryDirectory()
