@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "LambdaRuntime", dependencies: ["JSONCore"]),
         // Layer 2: function code run as local processes behind the Lambda Runtime API (served by
         // the HTTP server); it knows Lambda, not API Gateway.
-        .target(name: "LambdaEnvironments", dependencies: ["LambdaRuntime", "JSONCore", "HTTPServer", "HTTPCore", "AWSSignature", "CSystemCalls"]),
+        .target(name: "LambdaEnvironments", dependencies: ["LambdaRuntime", "JSONCore", "HTTPServer", "HTTPCore", "AWSSignature", "CSystemCalls", "CommandSupport"]),
         // Layer 2: the bundled function and the API definition.
         .target(name: "ItemsService", dependencies: ["LambdaRuntime", "JSONCore"]),
         .target(name: "APIModel", dependencies: ["JSONCore", "YAMLCore", "JSONSchema", "LambdaRuntime"]),
@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "YAMLCoreTests", dependencies: ["TestSupport", "YAMLCore", "JSONCore"]),
         .testTarget(
             name: "LambdaEnvironmentsTests",
-            dependencies: ["LambdaEnvironments", "LambdaRuntime", "ControlPlane", "APIGateway", "HTTPServer", "HTTPCore", "JSONCore"]),
+            dependencies: ["LambdaEnvironments", "LambdaRuntime", "ControlPlane", "APIGateway", "HTTPServer", "HTTPCore", "JSONCore", "CommandSupport"]),
         .testTarget(name: "AWSSignatureTests", dependencies: ["TestSupport", "AWSSignature"]),
         .testTarget(name: "ECMARegexTests", dependencies: ["TestSupport", "ECMARegex"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["TestSupport", "HTTPServer", "HTTPCore"]),

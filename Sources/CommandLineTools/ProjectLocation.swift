@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AWSSignature
+import CommandSupport
 import ItemsService
 import YAMLCore
 
@@ -42,39 +43,18 @@ enum ProjectLocation {
         for file in BundledItemsAPI.files { digestInput += Array(file.name.utf8) + [0] + Array(file.text.utf8) + [0] }
         let digest = SHA256.hash(digestInput).prefix(8).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
         let temporary = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        let directory = "\(temporary)/itemsapi-bundled-\(getuid())-\(digest)"
-        try privateDirectory(directory)
+        guard let directory = PrivateFiles.directory(preferring: "\(temporary)/itemsapi-bundled-\(getuid())-\(digest)") else {
+            throw Unwritable(message: "\(temporary): no private directory for the bundled ItemsAPI")
+        }
         for file in BundledItemsAPI.files {
             let path = directory + "/" + file.name
             let bytes = Array((file.text + "\n").utf8)
             if let existing = try? readSmall(path), existing == bytes { continue }
-            let scratch = path + ".tmp-\(getpid())"
-            let descriptor = open(scratch, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw Unwritable(message: "\(scratch): cannot write the bundled ItemsAPI: \(String(cString: strerror(errno)))") }
-            var written = 0
-            while written < bytes.count {
-                let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-                if count <= 0 { break }
-                written += count
-            }
-            close(descriptor)
-            guard written == bytes.count, rename(scratch, path) == 0 else {
-                unlink(scratch)
-                throw Unwritable(message: "\(path): cannot write the bundled ItemsAPI")
+            if let problem = PrivateFiles.store(bytes, at: path, mode: 0o600) {
+                throw Unwritable(message: "cannot write the bundled ItemsAPI: \(problem)")
             }
         }
         return directory + "/" + BundledItemsAPI.deploymentFile
-    }
-
-    /// Makes `path` a directory only this user can use, or checks that it already is one.
-    static func privateDirectory(_ path: String) throws(Unwritable) {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw Unwritable(message: "\(path): cannot create the directory: \(String(cString: strerror(errno)))")
-        }
-        var info = stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == getuid(), info.st_mode & 0o077 == 0 else {
-            throw Unwritable(message: "\(path): refusing to use it: it is not a directory of this user's with mode 0700 (made by someone else, or a link)")
-        }
     }
 
     static func readSmall(_ path: String) throws -> [UInt8] {

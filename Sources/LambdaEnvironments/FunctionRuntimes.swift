@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CommandSupport
 import LambdaRuntime
 import Synchronization
 
@@ -83,33 +84,41 @@ final class FunctionRuntimes: Sendable {
         return nil
     }
 
-    /// The Python runtime client's file, written on first use (atomically, beside its final name).
+    /// The Python runtime client's file, written on first use into a directory only this user
+    /// can use (`runtimeDirectory` when it is one, else a fresh one beside it), exclusively and
+    /// without following links: another local user can neither swap the script Python runs nor
+    /// make us write through a link.
     func pythonClient() throws(LambdaServiceError) -> String {
         if let path = clientPath.withLock({ $0 }) { return path }
-        let directory = runtimeDirectory
-        let path = directory + "/" + PythonRuntimeClient.fileName
         var failure: LambdaServiceError? = nil
+        var result = ""
         clientPath.withLock { known in
-            if known != nil { return }
-            _ = mkdir(directory, 0o755)
-            let temporary = path + ".tmp-\(getpid())"
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else {
-                failure = LambdaServiceError(status: 500, type: "ServiceException", message: "cannot write \(temporary): \(String(cString: strerror(errno)))")
+            if let known {
+                result = known
                 return
             }
-            let bytes = Array(PythonRuntimeClient.source.utf8)
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            close(descriptor)
-            guard written == bytes.count, rename(temporary, path) == 0 else {
-                unlink(temporary)
-                failure = LambdaServiceError(status: 500, type: "ServiceException", message: "cannot write \(path)")
+            guard let directory = PrivateFiles.directory(preferring: runtimeDirectory) else {
+                failure = LambdaServiceError(
+                    status: 500, type: "ServiceException",
+                    message: "no private directory for the Python runtime client: \(PrivateFiles.problem(withDirectory: runtimeDirectory) ?? runtimeDirectory)")
+                return
+            }
+            let path = directory + "/" + PythonRuntimeClient.fileName
+            if let problem = PrivateFiles.store(Array(PythonRuntimeClient.source.utf8), at: path, mode: 0o600) {
+                failure = LambdaServiceError(status: 500, type: "ServiceException", message: problem)
                 return
             }
             known = path
+            result = path
         }
         if let failure { throw failure }
-        return path
+        return result
+    }
+
+    /// The directory the runtime client is in (the private one `pythonClient` chose).
+    var clientDirectory: String {
+        guard let path = clientPath.withLock({ $0 }), let slash = path.lastIndex(of: "/") else { return runtimeDirectory }
+        return String(path[..<slash])
     }
 
     /// How an environment for `invocation` starts.
@@ -119,7 +128,7 @@ final class FunctionRuntimes: Sendable {
         let code = configuration.code ?? "."
         var environment = configuration.environment
         let lambda: [String: String] = [
-            "_HANDLER": configuration.handler, "LAMBDA_TASK_ROOT": code, "LAMBDA_RUNTIME_DIR": runtimeDirectory,
+            "_HANDLER": configuration.handler, "LAMBDA_TASK_ROOT": code, "LAMBDA_RUNTIME_DIR": clientDirectory,
             "AWS_LAMBDA_FUNCTION_NAME": invocation.functionName, "AWS_LAMBDA_FUNCTION_VERSION": invocation.version,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(configuration.memorySize), "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/" + invocation.functionName,
             "AWS_LAMBDA_LOG_STREAM_NAME": logStream, "AWS_REGION": invocation.region, "AWS_DEFAULT_REGION": invocation.region,
