@@ -91,7 +91,8 @@ public struct YAMLReader: Sendable {
     /// `documents`, reading the common shape of YAML straight from its bytes when `fastPath`
     /// allows (`YAMLFastReader`: the same value, faster; anything else is read in full).
     package func documents(_ bytes: [UInt8], fastPath: Bool) throws(YAMLSyntaxError) -> [YAMLDocument] {
-        if let problem = YAMLReader.firstUnreadable(bytes) {
+        if YAMLReader.firstUnreadable(bytes) != nil {
+            // Where, and why, in words: the slower scans that count lines and columns.
             if let bad = YAMLReader.firstInvalidUTF8(bytes) {
                 throw YAMLSyntaxError(.encoding, line: bad.line, column: bad.column, "the text is not valid UTF-8 here")
             }
@@ -100,7 +101,6 @@ public struct YAMLReader: Sendable {
                     .encoding, line: control.line, column: control.column,
                     "a control character (U+\(control.code)) YAML text may not hold: write it as an escape in a double-quoted scalar")
             }
-            _ = problem
         }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLSyntaxError) -> [YAMLDocument] in
             if fastPath, !options.recordPositions {
