@@ -536,5 +536,4 @@ struct YAMLComposer {
     mutating func record(_ pointer: JSONPointer, _ mark: YAMLMark) {
         if positions != nil, positions![pointer] == nil { positions![pointer] = mark.position }
     }
-
 }
