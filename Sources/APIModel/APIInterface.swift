@@ -163,8 +163,10 @@ extension DocumentReader {
         return (value, pointer)
     }
 
+    /// The parameters at `pointer`: none when the member is absent or written empty
+    /// (`parameters:` with no value, as OpenAPI tools accept it).
     func parameters(_ value: JSONValue?, at pointer: JSONPointer, components: JSONValue?) throws(APIDefinitionError) -> [ParameterDefinition] {
-        guard let value else { return [] }
+        guard let value, value != .null else { return [] }
         guard case .array(let list) = value else {
             throw APIDefinitionError(file: file, pointer: pointer, message: "expected an array, found \(value.typeName)")
         }

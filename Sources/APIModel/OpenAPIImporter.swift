@@ -115,10 +115,11 @@ struct DocumentReader {
         try object(value, at: JSONPointer(tokens: tokens))
     }
 
-    /// The members of an optional object: none when `value` is absent, an error naming the
-    /// place when it is there but not an object (never silently empty).
+    /// The members of an optional object: none when `value` is absent or written empty
+    /// (`responses:` with no value, as OpenAPI tools accept it), an error naming the place
+    /// when it is there but not an object (never silently empty).
     func members(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> JSONObject {
-        guard let value else { return JSONObject() }
+        guard let value, value != .null else { return JSONObject() }
         return try object(value, at: JSONPointer(tokens: tokens))
     }
 

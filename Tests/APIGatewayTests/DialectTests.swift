@@ -5,6 +5,7 @@ import Foundation
 import HTTPCore
 import JSONCore
 import Testing
+import YAMLCore
 
 /// One API written three ways: OpenAPI 3.0, OpenAPI 3.1 and Swagger 2.0.
 enum PetStoreDialects {
@@ -207,6 +208,42 @@ struct DialectTests {
             HTTPRequest(method: "POST", target: "/live/pets", headers: json, body: Array(#"[{"id": "one"}]"#.utf8)),
         ].map { gateway.respond(to: $0).status }
         #expect(statuses == [200, 400, 200, 400])
+    }
+
+    @Test("members OpenAPI tools accept written empty (parameters: with no value) read as absent; other shapes stay errors")
+    func emptyMembers() throws {
+        let yaml = """
+            openapi: "3.0.3"
+            info: {title: Greeter, version: "1"}
+            paths:
+              /greet:
+                parameters:
+                get:
+                  operationId: getGreeting
+                  parameters:
+                    - {name: name, in: query, schema: {type: string}}
+                  responses:
+                    "200":
+                      description: ok
+                      headers:
+                      content: {application/json: {schema: {type: object}}}
+              /ping:
+                get:
+                  operationId: ping
+                  parameters:
+                  responses: {"204": {description: no content}}
+            """
+        let document = try YAMLReader().parse(Array(yaml.utf8))
+        let interface = try OpenAPIImporter.interface(document, file: "greeter.yaml")
+        let parameters = interface.operations.map { "\($0.parameters.map(\.name))" }.sorted()
+        #expect(parameters == ["[\"name\"]", "[]"])
+        let wrong = try YAMLReader().parse(Array(yaml.replacingOccurrences(of: "    parameters:\n    get:", with: "    parameters: 3\n    get:").utf8))
+        do {
+            _ = try OpenAPIImporter.interface(wrong, file: "greeter.yaml")
+            Issue.record("parameters: 3 was accepted")
+        } catch {
+            #expect("\(error)".contains("#/paths/~1greet/parameters: expected an array, found"), "\(error)")
+        }
     }
 
     @Test("a deployment member of the wrong shape is an error at its pointer, never silently empty")
