@@ -75,13 +75,14 @@ public enum ClientGenerator {
         let (translated, inlineTypes) = try OperationTranslator.operations(interface, schemas: &schemas)
         // Models reached only through references are registered while translating; translate
         // until no new model appears.
-        var declared: [String: TypeDeclaration] = [:]
+        var declared: [String: [TypeDeclaration]] = [:]
         while let next = schemas.models.keys.filter({ declared[$0] == nil }).min() {
-            declared[next] = try schemas.declaration(model: next)
+            declared[next] = try schemas.declarations(model: next)
         }
-        var types = Array(declared.values)
+        var types = declared.values.flatMap { $0 }
         types.append(contentsOf: inlineTypes)
         types.sort { $0.name < $1.name }
+        types = RecursionBreaker.apply(to: types)
         var name = clientName ?? SwiftNames.type(title.hasSuffix("API") ? String(title.dropLast(3)) : title) + "Client"
         if name == "Client" { name = "APIClient" }
         if let clientName {

@@ -29,6 +29,8 @@ public struct PropertyDeclaration: Sendable, Equatable {
     public var isRequired: Bool
     /// From `description` or `title`.
     public var documentation: String?
+    /// On a cycle of models that contain each other: stored out of line (`@Indirect`).
+    public var isIndirect = false
 }
 
 /// One alternative of a `oneOf`/`anyOf` enum.
@@ -70,6 +72,8 @@ public struct TypeDeclaration: Sendable, Equatable {
     public var kind: Kind
     /// From `description` or `title`.
     public var documentation: String?
+    /// An alternatives enum on a cycle of models that contain each other (`indirect enum`).
+    public var isIndirect = false
 }
 
 /// A parameter of an operation.

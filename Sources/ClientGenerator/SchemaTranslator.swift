@@ -73,6 +73,9 @@ struct SchemaTranslator {
     private(set) var typeNames: [String: String] = [:]
     /// File name → model name, for `$ref: "Item.json"`.
     private var modelForFile: [String: String] = [:]
+    /// Every type name given so far, top-level and nested: a model registered late (a file,
+    /// `definitions`) never takes the name of a nested type that would hide it.
+    private var takenNames: Set<String> = []
     /// Names of string enums (parameters of these types are sent by raw value).
     private(set) var stringEnums: Set<String> = []
     /// What the generated code cannot express, each with its file, pointer and what happens instead.
@@ -116,10 +119,12 @@ struct SchemaTranslator {
     private mutating func register(_ model: String, _ located: Located) {
         guard models[model] == nil else { return }
         models[model] = located
-        var used = Set(typeNames.values)
+        var used = Set(typeNames.values).union(takenNames)
         var name = SwiftNames.type(model)
         if SwiftNames.shadowedTypes.contains(name) { name += "Model" }
-        typeNames[model] = SwiftNames.unique(name, &used)
+        name = SwiftNames.unique(name, &used)
+        typeNames[model] = name
+        takenNames.insert(name)
     }
 
     /// Where a loaded file sits for the registry: under a fixed root, so that references
@@ -185,24 +190,25 @@ struct SchemaTranslator {
 
     // MARK: - Declarations
 
-    /// The declaration of a named model.
-    mutating func declaration(model: String) throws(GeneratorError) -> TypeDeclaration {
+    /// The declarations of a named model: its own and, for an alias (`[BlocksItem]`), the
+    /// top-level types of the inline schemas it is made of.
+    mutating func declarations(model: String) throws(GeneratorError) -> [TypeDeclaration] {
         let located = models[model]!
         let name = typeNames[model]!
         let documentation = SchemaTranslator.documentation(located.schema)
         var nested: [TypeDeclaration] = []
         if let reference = located.schema["$ref"]?.stringValue {
             let target = try self.model(for: reference, at: located)
-            return TypeDeclaration(name: name, kind: .alias(.named(typeNames[target]!)), documentation: documentation)
+            return [TypeDeclaration(name: name, kind: .alias(.named(typeNames[target]!)), documentation: documentation)]
         }
         if let declaration = try nestedDeclaration(located, name: name, documentation: documentation, forceObject: true) {
-            return declaration
+            return [declaration]
         }
-        let type = try translate(located, suggestedName: name, nested: &nested)
-        if let single = nested.first, nested.count == 1, case .named(let spelled) = type, spelled == name {
-            return single
-        }
-        return TypeDeclaration(name: name, kind: .alias(type), documentation: documentation)
+        // An array or dictionary model: its element type sits beside it, under a name of its own.
+        var taken = Set(typeNames.values).union(takenNames)
+        let element = SwiftNames.unique(name + (located.schema["type"]?.stringValue == "array" ? "Item" : "Value"), &taken)
+        let type = try translate(located, suggestedName: element, nested: &nested)
+        return [TypeDeclaration(name: name, kind: .alias(type), documentation: documentation)] + nested
     }
 
     /// A struct, enum or alternatives declaration for an object, string enum or oneOf schema;
@@ -247,7 +253,7 @@ struct SchemaTranslator {
         var required = Set<String>()
         try collect(located, into: &properties, required: &required)
         var used = Set<String>()
-        var nestedNames = Set<String>([name])
+        var nestedNames = Set(typeNames.values).union([name])
         var nested: [TypeDeclaration] = []
         var declarations: [PropertyDeclaration] = []
         for (wireName, property) in properties {
@@ -293,7 +299,7 @@ struct SchemaTranslator {
         var objectProperties: [Set<String>] = []
         var nested: [TypeDeclaration] = []
         var used = Set<String>()
-        var nestedNames = Set<String>([name])
+        var nestedNames = Set(typeNames.values).union([name])
         for (index, alternative) in alternatives.enumerated() {
             let part = Located(schema: alternative, file: located.file, pointer: located.pointer + "/\(keyword)/\(index)")
             let resolved = try resolve(part)
@@ -346,6 +352,7 @@ struct SchemaTranslator {
         if let declaration = try nestedDeclaration(located, name: suggestedName, documentation: SchemaTranslator.documentation(schema), forceObject: false) {
             if case .alias(let type) = declaration.kind { return type }
             nested.append(declaration)
+            takenNames.insert(suggestedName)
             return .named(suggestedName)
         }
         var types: [String] = []

@@ -51,7 +51,7 @@ struct SwiftRenderer {
             }
             lines.append("\(indent)}")
         case .alternatives(let cases, let nested):
-            lines.append("\(indent)public enum \(type.name): Codable, Sendable, Hashable {")
+            lines.append("\(indent)public \(type.isIndirect ? "indirect " : "")enum \(type.name): Codable, Sendable, Hashable {")
             for item in cases { lines.append("\(inner)case \(item.name)(\(item.type.spelling))") }
             lines.append("")
             lines.append("\(inner)/// Decodes the first alternative that matches.")
@@ -83,7 +83,7 @@ struct SwiftRenderer {
             lines.append("\(indent)public struct \(type.name): Codable, Sendable, Hashable {")
             for property in properties {
                 lines += SwiftRenderer.documentation(property.documentation, indent: inner)
-                lines.append("\(inner)public var \(property.swiftName): \(property.type.spelling)\(property.isRequired ? "" : "?")")
+                lines.append("\(inner)\(property.isIndirect ? "@Indirect " : "")public var \(property.swiftName): \(property.type.spelling)\(property.isRequired ? "" : "?")")
             }
             if !properties.isEmpty { lines.append("") }
             let arguments = properties.map { property in

@@ -17,6 +17,20 @@ public struct Card: Codable, Sendable, Hashable {
     }
 }
 
+/// A model that contains itself.
+public struct CategoryNode: Codable, Sendable, Hashable {
+    public var name: String
+    @Indirect public var parent: CategoryNode?
+    public var children: [CategoryNode]?
+
+    /// A value with every property given.
+    public init(name: String, parent: CategoryNode? = nil, children: [CategoryNode]? = nil) {
+        self.name = name
+        self.parent = parent
+        self.children = children
+    }
+}
+
 /// Who placed an order.
 public struct Customer: Codable, Sendable, Hashable {
     public var customerId: String
@@ -69,6 +83,35 @@ public struct ErrorModel: Codable, Sendable, Hashable {
     }
 }
 
+/// Models that contain each other through an enum.
+public indirect enum Expression: Codable, Sendable, Hashable {
+    case literal(Literal)
+    case sum(Sum)
+
+    /// Decodes the first alternative that matches.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(Literal.self) {
+            self = .literal(value)
+            return
+        }
+        if let value = try? container.decode(Sum.self) {
+            self = .sum(value)
+            return
+        }
+        throw DecodingError.dataCorruptedError(in: container, debugDescription: "matches none of Literal, Sum")
+    }
+
+    /// Encodes the alternative's value.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .literal(let value): try container.encode(value)
+        case .sum(let value): try container.encode(value)
+        }
+    }
+}
+
 public enum FindByTagKind: Codable, Sendable, Hashable {
     case string(String)
     case int(Int)
@@ -106,10 +149,33 @@ public struct FindByTagXFilter: Codable, Sendable, Hashable {
     }
 }
 
+/// An array model whose items are an inline object.
+public typealias Kit = [KitItem]
+
+public struct KitItem: Codable, Sendable, Hashable {
+    public var sku: String
+    public var quantity: Int?
+
+    /// A value with every property given.
+    public init(sku: String, quantity: Int? = nil) {
+        self.sku = sku
+        self.quantity = quantity
+    }
+}
+
 public enum ListProductsStatus: String, Codable, Sendable, Hashable, CaseIterable {
     case inStock = "in-stock"
     case soldOut = "sold_out"
     case discontinued
+}
+
+public struct Literal: Codable, Sendable, Hashable {
+    public var value: Double
+
+    /// A value with every property given.
+    public init(value: Double) {
+        self.value = value
+    }
 }
 
 public struct Order: Codable, Sendable, Hashable {
@@ -284,6 +350,38 @@ public struct SearchResponse: Codable, Sendable, Hashable {
     public init(total: Int, hits: [Product]? = nil) {
         self.total = total
         self.hits = hits
+    }
+}
+
+/// A nested type named after a property must not hide the model Product.
+public struct Shelf: Codable, Sendable, Hashable {
+    public var product: Product2?
+    public var featured: Product?
+
+    /// A value with every property given.
+    public init(product: Product2? = nil, featured: Product? = nil) {
+        self.product = product
+        self.featured = featured
+    }
+
+    public struct Product2: Codable, Sendable, Hashable {
+        public var label: String?
+
+        /// A value with every property given.
+        public init(label: String? = nil) {
+            self.label = label
+        }
+    }
+}
+
+public struct Sum: Codable, Sendable, Hashable {
+    @Indirect public var left: Expression
+    @Indirect public var right: Expression
+
+    /// A value with every property given.
+    public init(left: Expression, right: Expression) {
+        self.left = left
+        self.right = right
     }
 }
 

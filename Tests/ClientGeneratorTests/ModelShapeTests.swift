@@ -1,0 +1,61 @@
+import ClientRuntime
+import Foundation
+import StoreClient
+import Testing
+
+/// Model shapes that once generated code that did not compile: an array of inline objects,
+/// a nested type named like a model, models that contain themselves or each other.
+@Suite("generated models of awkward shapes compile and round-trip")
+struct ModelShapeTests {
+    func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    @Test("an array model of inline objects declares its element type beside it")
+    func arrayOfInlineObjects() throws {
+        let kit: Kit = try decode(Kit.self, #"[{"sku": "A", "quantity": 2}, {"sku": "B"}]"#)
+        #expect(kit == [KitItem(sku: "A", quantity: 2), KitItem(sku: "B")])
+        #expect(throws: DecodingError.self) { try decode(Kit.self, #"[{"quantity": 2}]"#) }
+    }
+
+    @Test("a nested type never takes the name of the model a sibling property refers to")
+    func noShadowing() throws {
+        let shelf = try decode(Shelf.self, #"{"product": {"label": "x"}, "featured": \#(StoreClientTests.product)}"#)
+        let featured: Product? = shelf.featured
+        #expect(featured?.name == "Lamp")
+        #expect(shelf.product == Shelf.Product2(label: "x"))
+    }
+
+    @Test("a model that contains itself: absent, null and nested members decode; nil is left out when encoding")
+    func directRecursion() throws {
+        let node = try decode(CategoryNode.self, #"{"name": "c", "parent": {"name": "b", "parent": {"name": "a", "parent": null}}, "children": [{"name": "d"}]}"#)
+        #expect(node.parent?.parent?.name == "a")
+        #expect(node.parent?.parent?.parent == nil)
+        #expect(node.children?.first?.parent == nil)
+        #expect(try encode(node) == #"{"children":[{"name":"d"}],"name":"c","parent":{"name":"b","parent":{"name":"a"}}}"#)
+        var copy = node
+        copy.parent?.name = "changed"
+        #expect(node.parent?.name == "b", "a copy never shares a change")
+        #expect(copy != node)
+        #expect(throws: DecodingError.self) { try decode(CategoryNode.self, #"{"name": "c", "parent": {}}"#) }
+    }
+
+    @Test("models that contain each other through an enum decode and encode both ways")
+    func indirectRecursion() throws {
+        let text = #"{"left":{"value":1},"right":{"left":{"value":2},"right":{"value":3}}}"#
+        let expression = try decode(Expression.self, text)
+        guard case .sum(let sum) = expression, case .sum(let inner) = sum.right else {
+            Issue.record("decoded \(expression)")
+            return
+        }
+        #expect(sum.left == .literal(Literal(value: 1)))
+        #expect(inner.right == .literal(Literal(value: 3)))
+        #expect(try encode(expression) == text)
+    }
+}
