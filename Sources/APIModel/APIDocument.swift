@@ -242,12 +242,21 @@ public enum APIDocument {
 
     /// `value`, or the shared entry its `$ref` (`#/parameters/X`) names.
     static func resolve(_ value: JSONValue, in shared: JSONObject, prefix: String, file: String, at here: [String]) throws(APIDefinitionError) -> JSONValue {
-        guard case .string(let reference)? = value["$ref"], reference.hasPrefix(prefix) else { return value }
+        guard case .string(let reference)? = value["$ref"] else { return value }
+        guard reference.hasPrefix(prefix) else {
+            throw APIDefinitionError(
+                file: file, pointer: JSONPointer(tokens: here + ["$ref"]), message: "\(reference): only \(prefix)NAME can be referenced here\(APIDocument.otherFileNote(reference))")
+        }
         let name = JSONPointer.unescape(String(reference.dropFirst(prefix.count)))
         guard let target = shared[name] else {
             throw APIDefinitionError(file: file, pointer: JSONPointer(tokens: here + ["$ref"]), message: "\(reference) names nothing in the document")
         }
         return target
+    }
+
+    /// For a reference into another file: that such references are not read (yet).
+    static func otherFileNote(_ reference: String) -> String {
+        reference.hasPrefix("#") ? "" : " (a $ref into another file is read for schemas only)"
     }
 
     /// `value` with every `$ref` starting with `from` made to start with `to` instead

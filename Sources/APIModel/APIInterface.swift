@@ -149,7 +149,7 @@ extension DocumentReader {
         while let reference = value["$ref"]?.stringValue {
             let prefix = "#/components/\(section)/"
             guard reference.hasPrefix(prefix) else {
-                throw APIDefinitionError(file: file, pointer: pointer.appending("$ref"), message: "\(reference): only #/components/\(section)/NAME can be referenced here")
+                throw APIDefinitionError(file: file, pointer: pointer.appending("$ref"), message: "\(reference): only #/components/\(section)/NAME can be referenced here\(APIDocument.otherFileNote(reference))")
             }
             let name = JSONPointer.unescape(String(reference.dropFirst(prefix.count)))
             guard hops < 8, let target = components?[section]?[name] else {

@@ -153,16 +153,18 @@ enum GatewayManagement {
                         client: ControlClient(transport: .inProcess(FrontDoor(control: control)), credentials: credentials, region: control.configuration.region),
                         local: control, lock: lock, server: nil)
                 }
-                if let server = directory.runningServer() {
+                // A server that no longer accepts connections is stopping: wait for its lock.
+                if let server = directory.runningServer(), ControlClient.accepts(host: server.host, port: server.port) {
                     let credentials = try directory.credentials()
                     return Session(
                         client: ControlClient(transport: .http(host: server.host, port: server.port), credentials: credentials), local: nil, lock: nil,
                         server: server)
                 }
-                // A server is starting (it holds the lock, its address is not written yet).
+                // A server is starting (it holds the lock, its address is not written yet) or stopping.
                 if attempt < 49 { usleep(100_000) }
             }
-            io.printError("gateway \(command): \(common.stateDirectory) is locked by another process, and no server address is recorded there\n")
+            io.printError(
+                "gateway \(command): \(common.stateDirectory) is locked by another process, and no server that accepts connections is recorded there\n")
             return nil
         } catch {
             io.printError("gateway \(command): \(error.description)\n")

@@ -91,8 +91,30 @@ public struct ControlClientError: Error, Sendable, CustomStringConvertible {
     public let description: String
 }
 
+extension ControlClient {
+    /// Whether something accepts connections at `host`:`port` (a server that is stopping has
+    /// closed its listener while it still holds the state directory).
+    public static func accepts(host: String, port: Int) -> Bool {
+        LoopbackHTTP.connects(host: host, port: port)
+    }
+}
+
 /// One HTTP/1.1 exchange over a fresh connection (the server answers with `Content-Length`).
 enum LoopbackHTTP {
+    /// Whether a connection to `host`:`port` opens (it is closed at once).
+    static func connects(host: String, port: Int) -> Bool {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var results: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &results) == 0, let first = results else { return false }
+        defer { freeaddrinfo(results) }
+        let descriptor = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return connect(descriptor, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0
+    }
+
     static func exchange(_ request: HTTPRequest, host: String, port: Int, timeout: Int = 30) throws(ControlClientError) -> HTTPResponse {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC

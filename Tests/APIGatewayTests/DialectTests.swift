@@ -246,6 +246,24 @@ struct DialectTests {
         }
     }
 
+    @Test("a parameter $ref into another file is refused at its pointer, saying so, in both dialects")
+    func parameterInAnotherFile() throws {
+        for (version, expected) in [(#""swagger": "2.0""#, "#/parameters/NAME"), (#""openapi": "3.0.1""#, "#/components/parameters/NAME")] {
+            let text = """
+                {\(version), "info": {"title": "S", "version": "1"}, "paths": {"/pets": {"get": {
+                  "parameters": [{"$ref": "parameters.json#/limit"}], "responses": {"200": {"description": "ok"}}}}}}
+                """
+            do {
+                _ = try OpenAPIImporter.interface(try JSONParser().parse(Array(text.utf8)), file: "s.json")
+                Issue.record("accepted \(version)")
+            } catch {
+                #expect(
+                    "\(error)" == "s.json: #/paths/~1pets/get/parameters/0/$ref: parameters.json#/limit: only \(expected) can be referenced here"
+                        + " (a $ref into another file is read for schemas only)")
+            }
+        }
+    }
+
     @Test("a deployment member of the wrong shape is an error at its pointer, never silently empty")
     func deploymentShapes() {
         for (text, pointer) in [
