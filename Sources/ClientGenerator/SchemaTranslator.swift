@@ -262,7 +262,7 @@ struct SchemaTranslator {
             if property.schema["type"]?.stringValue == "array" { suggested += "Item" }
             suggested = SwiftNames.unique(suggested, &nestedNames)
             let type = try translate(property, suggestedName: suggested, nested: &nested)
-            let nullable = property.schema["type"]?.arrayValue?.contains(.string("null")) ?? false
+            let nullable = SchemaTranslator.allowsNull(property.schema)
             declarations.append(
                 PropertyDeclaration(
                     swiftName: swiftName, wireName: wireName, type: type, isRequired: required.contains(wireName) && !nullable,
@@ -346,6 +346,11 @@ struct SchemaTranslator {
         if let reference = schema["$ref"]?.stringValue {
             return .named(typeNames[try model(for: reference, at: located)]!)
         }
+        if let other = SchemaTranslator.nonNullAlternative(schema) {
+            let keyword = schema["anyOf"] != nil ? "anyOf" : "oneOf"
+            let index = schema[keyword]?.arrayValue?.firstIndex(of: other) ?? 0
+            return try translate(Located(schema: other, file: located.file, pointer: located.pointer + "/\(keyword)/\(index)"), suggestedName: suggestedName, nested: &nested)
+        }
         if let parts = schema["allOf"]?.arrayValue, parts.count == 1, schema["properties"] == nil, let reference = parts[0]["$ref"]?.stringValue {
             return .named(typeNames[try model(for: reference, at: Located(schema: parts[0], file: located.file, pointer: located.pointer + "/allOf/0"))]!)
         }
@@ -382,6 +387,23 @@ struct SchemaTranslator {
         }
     }
 
+
+    /// Whether a schema lets a value be `null`: `type: [X, "null"]`, OpenAPI 3.0's
+    /// `nullable: true`, Swagger's `x-nullable: true`, or `anyOf`/`oneOf: [X, {type: null}]`.
+    static func allowsNull(_ schema: JSONValue) -> Bool {
+        if schema["type"]?.arrayValue?.contains(.string("null")) == true { return true }
+        if schema["nullable"]?.boolValue == true || schema["x-nullable"]?.boolValue == true { return true }
+        return nonNullAlternative(schema) != nil
+    }
+
+    /// `X` of `anyOf`/`oneOf: [X, {type: null}]` (in either order), nil for other schemas.
+    static func nonNullAlternative(_ schema: JSONValue) -> JSONValue? {
+        guard schema["properties"] == nil, let list = (schema["anyOf"] ?? schema["oneOf"])?.arrayValue, list.count == 2 else { return nil }
+        let isNull = { (value: JSONValue) in value["type"]?.stringValue == "null" }
+        if isNull(list[1]), !isNull(list[0]) { return list[0] }
+        if isNull(list[0]), !isNull(list[1]) { return list[1] }
+        return nil
+    }
 
     static func documentation(_ schema: JSONValue) -> String? {
         schema["description"]?.stringValue ?? schema["title"]?.stringValue

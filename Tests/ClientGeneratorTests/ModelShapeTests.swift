@@ -58,4 +58,13 @@ struct ModelShapeTests {
         #expect(inner.right == .literal(Literal(value: 3)))
         #expect(try encode(expression) == text)
     }
+
+    @Test("required members that may be null (nullable: true, anyOf or oneOf with null) are optional and decode null")
+    func nullable() throws {
+        let delivery = try decode(Delivery.self, #"{"note": null, "courier": null, "window": null, "attempts": 2}"#)
+        #expect(delivery.note == nil && delivery.courier == nil && delivery.window == nil && delivery.attempts == 2)
+        let full = try decode(Delivery.self, #"{"note": "n", "courier": {"customerId": "c1", "email": "c@example.com"}, "window": {"from": "9"}, "attempts": 1}"#)
+        #expect(full.courier?.customerId == "c1" && full.window?.from == "9")
+        #expect(throws: DecodingError.self) { try decode(Delivery.self, #"{"note": null, "courier": null, "window": null}"#) }
+    }
 }

@@ -74,6 +74,31 @@ public struct Customer: Codable, Sendable, Hashable {
     }
 }
 
+/// Required members that may be null.
+public struct Delivery: Codable, Sendable, Hashable {
+    public var note: String?
+    public var courier: Customer?
+    public var window: Window?
+    public var attempts: Int
+
+    /// A value with every property given.
+    public init(note: String? = nil, courier: Customer? = nil, window: Window? = nil, attempts: Int) {
+        self.note = note
+        self.courier = courier
+        self.window = window
+        self.attempts = attempts
+    }
+
+    public struct Window: Codable, Sendable, Hashable {
+        public var from: String?
+
+        /// A value with every property given.
+        public init(from: String? = nil) {
+            self.from = from
+        }
+    }
+}
+
 public struct ErrorModel: Codable, Sendable, Hashable {
     public var message: String?
 
