@@ -103,19 +103,13 @@ extension ControlClient {
 enum LoopbackHTTP {
     /// Whether a connection to `host`:`port` opens (it is closed at once).
     static func connects(host: String, port: Int) -> Bool {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var results: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &results) == 0, let first = results else { return false }
-        defer { freeaddrinfo(results) }
-        let descriptor = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        return connect(descriptor, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0
+        guard let descriptor = try? connectedSocket(host: host, port: port) else { return false }
+        close(descriptor)
+        return true
     }
 
-    static func exchange(_ request: HTTPRequest, host: String, port: Int, timeout: Int = 30) throws(ControlClientError) -> HTTPResponse {
+    /// A socket connected to `host`:`port` (the caller closes it).
+    static func connectedSocket(host: String, port: Int) throws(ControlClientError) -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -126,12 +120,19 @@ enum LoopbackHTTP {
         defer { freeaddrinfo(results) }
         let descriptor = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
         guard descriptor >= 0 else { throw ControlClientError(description: "cannot open a socket: \(String(cString: strerror(errno)))") }
+        guard connect(descriptor, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw ControlClientError(description: "cannot connect to \(host):\(port): \(reason)")
+        }
+        return descriptor
+    }
+
+    static func exchange(_ request: HTTPRequest, host: String, port: Int, timeout: Int = 30) throws(ControlClientError) -> HTTPResponse {
+        let descriptor = try connectedSocket(host: host, port: port)
         defer { close(descriptor) }
         var wait = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-        guard connect(descriptor, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
-            throw ControlClientError(description: "cannot connect to \(host):\(port): \(String(cString: strerror(errno)))")
-        }
         var text = "\(request.method) \(request.target) HTTP/1.1\r\n"
         for field in request.headers where field.name.lowercased() != "content-length" { text += "\(field.name): \(field.value)\r\n" }
         text += "Content-Length: \(request.body.count)\r\nConnection: close\r\n\r\n"
