@@ -228,14 +228,18 @@ struct SchemaTranslator {
         if isObject(schema) {
             let hasProperties = !(schema["properties"]?.objectValue?.isEmpty ?? true) || schema["allOf"] != nil
             if !hasProperties && !forceObject { return nil }
-            if !hasProperties, let additional = schema["additionalProperties"], additional.objectValue != nil, forceObject {
-                var nested: [TypeDeclaration] = []
-                let value = try translate(Located(schema: additional, file: located.file, pointer: located.pointer + "/additionalProperties"), suggestedName: name + "Value", nested: &nested)
-                if nested.isEmpty { return TypeDeclaration(name: name, kind: .alias(.dictionary(value)), documentation: documentation) }
-            }
+            // A map (`additionalProperties` true or a schema, no properties): a dictionary,
+            // declared by the caller (with its value type beside it when that is inline).
+            if isMap(schema) { return nil }
             return try structure(located, name: name, documentation: documentation)
         }
         return nil
+    }
+
+    /// An object schema with no properties whose `additionalProperties` is `true` or a schema.
+    private func isMap(_ schema: JSONValue) -> Bool {
+        guard isObject(schema), schema["properties"]?.objectValue?.isEmpty ?? true, schema["allOf"] == nil, let additional = schema["additionalProperties"] else { return false }
+        return additional.objectValue != nil || additional == .bool(true)
     }
 
     private func isObject(_ schema: JSONValue) -> Bool {
@@ -259,7 +263,7 @@ struct SchemaTranslator {
         for (wireName, property) in properties {
             let swiftName = SwiftNames.unique(SwiftNames.property(wireName), &used)
             var suggested = SwiftNames.type(wireName)
-            if property.schema["type"]?.stringValue == "array" { suggested += "Item" }
+            if property.schema["type"]?.stringValue == "array" { suggested += "Item" } else if isMap(property.schema) { suggested += "Value" }
             suggested = SwiftNames.unique(suggested, &nestedNames)
             let type = try translate(property, suggestedName: suggested, nested: &nested)
             let nullable = SchemaTranslator.allowsNull(property.schema)
@@ -363,6 +367,7 @@ struct SchemaTranslator {
         var types: [String] = []
         if let type = schema["type"]?.stringValue { types = [type] }
         if let list = schema["type"]?.arrayValue { types = list.compactMap(\.stringValue).filter { $0 != "null" } }
+        if types.isEmpty, schema["type"] == nil, isObject(schema) { types = ["object"] }
         guard types.count == 1 else { return .named("AnyJSON") }
         switch types[0] {
         case "string": return .named("String")
@@ -379,7 +384,7 @@ struct SchemaTranslator {
         case "object":
             if let additional = schema["additionalProperties"], additional.objectValue != nil {
                 let value = try translate(
-                    Located(schema: additional, file: located.file, pointer: located.pointer + "/additionalProperties"), suggestedName: suggestedName + "Value", nested: &nested)
+                    Located(schema: additional, file: located.file, pointer: located.pointer + "/additionalProperties"), suggestedName: suggestedName, nested: &nested)
                 return .dictionary(value)
             }
             return .dictionary(.named("AnyJSON"))

@@ -67,4 +67,13 @@ struct ModelShapeTests {
         #expect(full.courier?.customerId == "c1" && full.window?.from == "9")
         #expect(throws: DecodingError.self) { try decode(Delivery.self, #"{"note": null, "courier": null, "window": null}"#) }
     }
+
+    @Test("a map model (additionalProperties true or a schema, no properties) is a dictionary; no member is lost")
+    func maps() throws {
+        let inventory = try decode(Inventory.self, #"{"lamp": {"count": 2}, "desk": {"count": 0}}"#)
+        #expect(inventory == ["lamp": InventoryValue(count: 2), "desk": InventoryValue(count: 0)])
+        let attributes = try decode(Attributes.self, #"{"colour": "red", "size": 3, "tags": ["a"]}"#)
+        #expect(attributes.count == 3)
+        #expect(try encode(attributes) == #"{"colour":"red","size":3,"tags":["a"]}"#)
+    }
 }

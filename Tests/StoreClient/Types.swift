@@ -6,6 +6,9 @@ import Foundation
 
 public typealias Anything = AnyJSON
 
+/// Any members at all.
+public typealias Attributes = [String: AnyJSON]
+
 public struct Card: Codable, Sendable, Hashable {
     public var cardNumber: String
     public var holder: String?
@@ -171,6 +174,18 @@ public struct FindByTagXFilter: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(min: Int? = nil) {
         self.min = min
+    }
+}
+
+/// A map whose values are inline objects.
+public typealias Inventory = [String: InventoryValue]
+
+public struct InventoryValue: Codable, Sendable, Hashable {
+    public var count: Int
+
+    /// A value with every property given.
+    public init(count: Int) {
+        self.count = count
     }
 }
 
