@@ -216,8 +216,11 @@ struct SchemaTranslator {
     private mutating func nestedDeclaration(_ located: Located, name: String, documentation: String?, forceObject: Bool) throws(GeneratorError) -> TypeDeclaration? {
         let schema = located.schema
         if let values = schema["enum"]?.arrayValue, !values.isEmpty, values.allSatisfy({ $0.stringValue != nil }) {
-            var used = Set<String>()
-            let cases = values.map { value in (name: SwiftNames.unique(SwiftNames.enumCase(value.stringValue!), &used), value: value.stringValue!) }
+            // `undocumented` is the case that keeps a value the definition does not list.
+            var used: Set<String> = ["undocumented"]
+            var seen = Set<String>()
+            let texts = values.compactMap(\.stringValue).filter { seen.insert($0).inserted }
+            let cases = texts.map { text in (name: SwiftNames.unique(SwiftNames.enumCase(text), &used), value: text) }
             stringEnums.insert(name)
             return TypeDeclaration(name: name, kind: .stringEnum(cases), documentation: documentation)
         }

@@ -44,12 +44,7 @@ struct SwiftRenderer {
         case .alias(let target):
             lines.append("\(indent)public typealias \(type.name) = \(target.spelling)")
         case .stringEnum(let cases):
-            lines.append("\(indent)public enum \(type.name): String, Codable, Sendable, Hashable, CaseIterable {")
-            for item in cases {
-                let bare = item.name.trimming("`")
-                lines.append(bare == item.value ? "\(inner)case \(item.name)" : "\(inner)case \(item.name) = \(SwiftRenderer.literal(item.value))")
-            }
-            lines.append("\(indent)}")
+            lines += openEnum(type.name, cases, indent: indent)
         case .alternatives(let cases, let nested):
             lines.append("\(indent)public \(type.isIndirect ? "indirect " : "")enum \(type.name): Codable, Sendable, Hashable {")
             for item in cases { lines.append("\(inner)case \(item.name)(\(item.type.spelling))") }
@@ -112,6 +107,52 @@ struct SwiftRenderer {
             }
             lines.append("\(indent)}")
         }
+        return lines
+    }
+
+    /// A string enum that keeps a value the definition does not list (`.undocumented("…")`)
+    /// instead of failing to decode: an API may add values without breaking its clients.
+    func openEnum(_ name: String, _ cases: [(name: String, value: String)], indent: String) -> [String] {
+        let inner = indent + "    "
+        var lines = ["\(indent)public enum \(name): RawRepresentable, Codable, Sendable, Hashable, CaseIterable {"]
+        for item in cases { lines.append("\(inner)case \(item.name)") }
+        lines += [
+            "\(inner)/// A value the definition does not list, kept as it came.",
+            "\(inner)case undocumented(String)",
+            "",
+            "\(inner)/// The case for a value on the wire (`.undocumented` for one the definition does not list).",
+            "\(inner)public init(rawValue: String) {",
+            "\(inner)    switch rawValue {",
+        ]
+        for item in cases { lines.append("\(inner)    case \(SwiftRenderer.literal(item.value)): self = .\(item.name)") }
+        lines += [
+            "\(inner)    default: self = .undocumented(rawValue)",
+            "\(inner)    }",
+            "\(inner)}",
+            "",
+            "\(inner)/// The value on the wire.",
+            "\(inner)public var rawValue: String {",
+            "\(inner)    switch self {",
+        ]
+        for item in cases { lines.append("\(inner)    case .\(item.name): return \(SwiftRenderer.literal(item.value))") }
+        lines += [
+            "\(inner)    case .undocumented(let value): return value",
+            "\(inner)    }",
+            "\(inner)}",
+            "",
+            "\(inner)/// The values the definition lists.",
+            "\(inner)public static let allCases: [\(name)] = [\(cases.map { "." + $0.name }.joined(separator: ", "))]",
+            "",
+            "\(inner)public init(from decoder: any Decoder) throws {",
+            "\(inner)    self.init(rawValue: try decoder.singleValueContainer().decode(String.self))",
+            "\(inner)}",
+            "",
+            "\(inner)public func encode(to encoder: any Encoder) throws {",
+            "\(inner)    var container = encoder.singleValueContainer()",
+            "\(inner)    try container.encode(rawValue)",
+            "\(inner)}",
+            "\(indent)}",
+        ]
         return lines
     }
 

@@ -76,4 +76,13 @@ struct ModelShapeTests {
         #expect(attributes.count == 3)
         #expect(try encode(attributes) == #"{"colour":"red","size":3,"tags":["a"]}"#)
     }
+
+    @Test("a string enum keeps a value the definition does not list, and sends it back unchanged")
+    func openEnums() throws {
+        #expect(try decode([ListProductsStatus].self, #"["in-stock", "on-order"]"#) == [.inStock, .undocumented("on-order")])
+        #expect(try encode([ListProductsStatus.soldOut, .undocumented("on-order")]) == #"["sold_out","on-order"]"#)
+        #expect(ListProductsStatus.allCases == [.inStock, .soldOut, .discontinued])
+        #expect(ListProductsStatus(rawValue: "discontinued") == .discontinued)
+        #expect(throws: DecodingError.self) { try decode(ListProductsStatus.self, "3") }
+    }
 }

@@ -76,9 +76,41 @@ struct SnippetTests {
                         }
                     }
 
-                    public enum Colour: String, Codable, Sendable, Hashable, CaseIterable {
-                        case darkRed = "dark-red"
+                    public enum Colour: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
+                        case darkRed
                         case blue
+                        /// A value the definition does not list, kept as it came.
+                        case undocumented(String)
+
+                        /// The case for a value on the wire (`.undocumented` for one the definition does not list).
+                        public init(rawValue: String) {
+                            switch rawValue {
+                            case "dark-red": self = .darkRed
+                            case "blue": self = .blue
+                            default: self = .undocumented(rawValue)
+                            }
+                        }
+
+                        /// The value on the wire.
+                        public var rawValue: String {
+                            switch self {
+                            case .darkRed: return "dark-red"
+                            case .blue: return "blue"
+                            case .undocumented(let value): return value
+                            }
+                        }
+
+                        /// The values the definition lists.
+                        public static let allCases: [Colour] = [.darkRed, .blue]
+
+                        public init(from decoder: any Decoder) throws {
+                            self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+                        }
+
+                        public func encode(to encoder: any Encoder) throws {
+                            var container = encoder.singleValueContainer()
+                            try container.encode(rawValue)
+                        }
                     }
                 }
 

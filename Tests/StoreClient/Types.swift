@@ -69,10 +69,44 @@ public struct Customer: Codable, Sendable, Hashable {
             self.country = country
         }
 
-        public enum Country: String, Codable, Sendable, Hashable, CaseIterable {
-            case de = "DE"
-            case fr = "FR"
-            case us = "US"
+        public enum Country: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
+            case de
+            case fr
+            case us
+            /// A value the definition does not list, kept as it came.
+            case undocumented(String)
+
+            /// The case for a value on the wire (`.undocumented` for one the definition does not list).
+            public init(rawValue: String) {
+                switch rawValue {
+                case "DE": self = .de
+                case "FR": self = .fr
+                case "US": self = .us
+                default: self = .undocumented(rawValue)
+                }
+            }
+
+            /// The value on the wire.
+            public var rawValue: String {
+                switch self {
+                case .de: return "DE"
+                case .fr: return "FR"
+                case .us: return "US"
+                case .undocumented(let value): return value
+                }
+            }
+
+            /// The values the definition lists.
+            public static let allCases: [Country] = [.de, .fr, .us]
+
+            public init(from decoder: any Decoder) throws {
+                self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+            }
+
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.singleValueContainer()
+                try container.encode(rawValue)
+            }
         }
     }
 }
@@ -203,10 +237,44 @@ public struct KitItem: Codable, Sendable, Hashable {
     }
 }
 
-public enum ListProductsStatus: String, Codable, Sendable, Hashable, CaseIterable {
-    case inStock = "in-stock"
-    case soldOut = "sold_out"
+public enum ListProductsStatus: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
+    case inStock
+    case soldOut
     case discontinued
+    /// A value the definition does not list, kept as it came.
+    case undocumented(String)
+
+    /// The case for a value on the wire (`.undocumented` for one the definition does not list).
+    public init(rawValue: String) {
+        switch rawValue {
+        case "in-stock": self = .inStock
+        case "sold_out": self = .soldOut
+        case "discontinued": self = .discontinued
+        default: self = .undocumented(rawValue)
+        }
+    }
+
+    /// The value on the wire.
+    public var rawValue: String {
+        switch self {
+        case .inStock: return "in-stock"
+        case .soldOut: return "sold_out"
+        case .discontinued: return "discontinued"
+        case .undocumented(let value): return value
+        }
+    }
+
+    /// The values the definition lists.
+    public static let allCases: [ListProductsStatus] = [.inStock, .soldOut, .discontinued]
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 public struct Literal: Codable, Sendable, Hashable {
@@ -333,10 +401,44 @@ public struct Product: Codable, Sendable, Hashable {
         case self_ = "self"
     }
 
-    public enum Status: String, Codable, Sendable, Hashable, CaseIterable {
-        case inStock = "in-stock"
-        case soldOut = "sold_out"
+    public enum Status: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
+        case inStock
+        case soldOut
         case discontinued
+        /// A value the definition does not list, kept as it came.
+        case undocumented(String)
+
+        /// The case for a value on the wire (`.undocumented` for one the definition does not list).
+        public init(rawValue: String) {
+            switch rawValue {
+            case "in-stock": self = .inStock
+            case "sold_out": self = .soldOut
+            case "discontinued": self = .discontinued
+            default: self = .undocumented(rawValue)
+            }
+        }
+
+        /// The value on the wire.
+        public var rawValue: String {
+            switch self {
+            case .inStock: return "in-stock"
+            case .soldOut: return "sold_out"
+            case .discontinued: return "discontinued"
+            case .undocumented(let value): return value
+            }
+        }
+
+        /// The values the definition lists.
+        public static let allCases: [Status] = [.inStock, .soldOut, .discontinued]
+
+        public init(from decoder: any Decoder) throws {
+            self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
     }
 
     public struct Dimensions: Codable, Sendable, Hashable {
@@ -351,9 +453,41 @@ public struct Product: Codable, Sendable, Hashable {
             self.unit = unit
         }
 
-        public enum Unit: String, Codable, Sendable, Hashable, CaseIterable {
+        public enum Unit: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
             case cm
             case `in`
+            /// A value the definition does not list, kept as it came.
+            case undocumented(String)
+
+            /// The case for a value on the wire (`.undocumented` for one the definition does not list).
+            public init(rawValue: String) {
+                switch rawValue {
+                case "cm": self = .cm
+                case "in": self = .`in`
+                default: self = .undocumented(rawValue)
+                }
+            }
+
+            /// The value on the wire.
+            public var rawValue: String {
+                switch self {
+                case .cm: return "cm"
+                case .`in`: return "in"
+                case .undocumented(let value): return value
+                }
+            }
+
+            /// The values the definition lists.
+            public static let allCases: [Unit] = [.cm, .`in`]
+
+            public init(from decoder: any Decoder) throws {
+                self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+            }
+
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.singleValueContainer()
+                try container.encode(rawValue)
+            }
         }
     }
 
