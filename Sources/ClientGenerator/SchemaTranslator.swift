@@ -373,8 +373,14 @@ struct SchemaTranslator {
         if types.isEmpty, schema["type"] == nil, isObject(schema) { types = ["object"] }
         guard types.count == 1 else { return .named("AnyJSON") }
         switch types[0] {
-        case "string": return .named("String")
-        case "integer": return .named("Int")
+        case "string":
+            switch schema["format"]?.stringValue {
+            case "date-time": return .named("Date")
+            case "uuid": return .named("UUID")
+            case "byte": return .named("Data")
+            default: return .named("String")
+            }
+        case "integer": return .named(schema["format"]?.stringValue == "int32" ? "Int32" : "Int")
         case "number": return .named(options.numbersAsDecimal ? "Decimal" : "Double")
         case "boolean": return .named("Bool")
         case "array":
@@ -421,6 +427,6 @@ struct SchemaTranslator {
 extension SwiftNames {
     /// Standard-library and Foundation names a model must not take (`Error` → `ErrorModel`).
     static let shadowedTypes: Set<String> = [
-        "Error", "Result", "Optional", "Array", "Dictionary", "Set", "Data", "Date", "URL", "Codable", "Decoder", "Encoder", "Sendable", "Hashable",
+        "Error", "Result", "Optional", "Array", "Dictionary", "Set", "Data", "Date", "URL", "UUID", "Int32", "Codable", "Decoder", "Encoder", "Sendable", "Hashable",
     ]
 }

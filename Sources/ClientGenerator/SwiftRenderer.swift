@@ -298,7 +298,7 @@ struct SwiftRenderer {
     }
 
     /// Scalars whose `description` is their text on the wire.
-    static let describedScalars: Set<String> = ["String", "Int", "Double", "Decimal", "Bool"]
+    static let describedScalars: Set<String> = ["String", "Int", "Int32", "Double", "Decimal", "Bool"]
 
     /// The value a path segment encodes (`id`, `status.rawValue`, or, for any other type, its
     /// JSON text: `ParameterText.text`).

@@ -19,7 +19,7 @@ public struct ClientCore: Sendable {
 
     /// Decodes `body` as `type`, or nil.
     public static func errorModel<T: Decodable & Sendable>(_ type: T.Type) -> ErrorModelDecoder {
-        { body in try? JSONDecoder().decode(type, from: Data(body)) }
+        { body in try? WireJSON.decoder().decode(type, from: Data(body)) }
     }
 
     /// Sends a request and returns a 2xx answer; a status in `declaredErrors` throws
@@ -77,7 +77,7 @@ public struct ClientCore: Sendable {
             if !problems.isEmpty { throw .invalidResponse(model: model, problems: problems) }
         }
         do {
-            return try JSONDecoder().decode(type, from: Data(response.body))
+            return try WireJSON.decoder().decode(type, from: Data(response.body))
         } catch {
             throw .decoding(String(describing: error))
         }
@@ -86,9 +86,7 @@ public struct ClientCore: Sendable {
     /// Encodes a request body as JSON.
     public func encode<T: Encodable>(_ value: T) throws(ClientError) -> [UInt8] {
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            return Array(try encoder.encode(value))
+            return Array(try WireJSON.encoder().encode(value))
         } catch {
             throw .decoding("the request body does not encode: \(error)")
         }

@@ -20,7 +20,7 @@ public struct ErrorBody: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The body decoded as a model (the error model the API declares for the status).
-    public func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: Data(bytes)) }
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T { try WireJSON.decoder().decode(type, from: Data(bytes)) }
 
     /// The body as text.
     public var description: String { String(decoding: bytes, as: UTF8.self) }

@@ -71,9 +71,7 @@ public protocol ClientTransport: Sendable {
 public enum ParameterText {
     /// The text of `value`.
     public static func text(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return String(describing: value) }
+        guard let data = try? WireJSON.encoder().encode(value) else { return String(describing: value) }
         if let string = try? JSONDecoder().decode(String.self, from: data) { return string }
         return String(decoding: data, as: UTF8.self)
     }

@@ -8,13 +8,11 @@ import Testing
 @Suite("generated models of awkward shapes compile and round-trip")
 struct ModelShapeTests {
     func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
+        try WireJSON.decoder().decode(type, from: Data(text.utf8))
     }
 
     func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try WireJSON.encoder().encode(value), as: UTF8.self)
     }
 
     @Test("an array model of inline objects declares its element type beside it")
@@ -84,5 +82,22 @@ struct ModelShapeTests {
         #expect(ListProductsStatus.allCases == [.inStock, .soldOut, .discontinued])
         #expect(ListProductsStatus(rawValue: "discontinued") == .discontinued)
         #expect(throws: DecodingError.self) { try decode(ListProductsStatus.self, "3") }
+    }
+
+    @Test("formats: date-time is Date (RFC 3339, with and without fractional seconds), uuid UUID, byte Data, int32 Int32; date stays text")
+    func formats() throws {
+        let text = #"{"id": "5E2C7A6B-8F3D-4C1A-9B2E-1D0F3A4B5C6D", "shippedAt": "2026-12-07T10:20:30Z", "label": "aGk=", "parcels": 2, "day": "2026-12-07"}"#
+        let shipment = try decode(Shipment.self, text)
+        #expect(shipment.id == UUID(uuidString: "5E2C7A6B-8F3D-4C1A-9B2E-1D0F3A4B5C6D"))
+        #expect(shipment.shippedAt == Date(timeIntervalSince1970: 1_796_638_830))
+        #expect(shipment.label == Data("hi".utf8))
+        #expect(shipment.parcels == Int32(2))
+        #expect(shipment.day == "2026-12-07")
+        #expect(try encode(shipment) == #"{"day":"2026-12-07","id":"5E2C7A6B-8F3D-4C1A-9B2E-1D0F3A4B5C6D","label":"aGk=","parcels":2,"shippedAt":"2026-12-07T10:20:30Z"}"#)
+        let fractional = try decode(Shipment.self, text.replacingOccurrences(of: "10:20:30Z", with: "12:20:30.250+02:00"))
+        #expect(fractional.shippedAt == Date(timeIntervalSince1970: 1_796_638_830.25))
+        #expect(WireJSON.text(fractional.shippedAt) == "2026-12-07T10:20:30.250Z")
+        #expect(throws: DecodingError.self) { try decode(Shipment.self, text.replacingOccurrences(of: "2026-12-07T10:20:30Z", with: "yesterday")) }
+        #expect(throws: DecodingError.self) { try decode(Shipment.self, text.replacingOccurrences(of: "aGk=", with: "not base64!")) }
     }
 }

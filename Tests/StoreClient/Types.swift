@@ -548,6 +548,24 @@ public struct Shelf: Codable, Sendable, Hashable {
     }
 }
 
+/// Formats with Swift types of their own.
+public struct Shipment: Codable, Sendable, Hashable {
+    public var id: UUID
+    public var shippedAt: Date
+    public var label: Data
+    public var parcels: Int32
+    public var day: String?
+
+    /// A value with every property given.
+    public init(id: UUID, shippedAt: Date, label: Data, parcels: Int32, day: String? = nil) {
+        self.id = id
+        self.shippedAt = shippedAt
+        self.label = label
+        self.parcels = parcels
+        self.day = day
+    }
+}
+
 public struct Sum: Codable, Sendable, Hashable {
     @Indirect public var left: Expression
     @Indirect public var right: Expression
