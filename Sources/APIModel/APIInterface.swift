@@ -42,6 +42,8 @@ public struct OperationInterface: Sendable {
     public var responses: [(status: String, body: BodyDefinition)]
     /// The operation's place in the document.
     public var pointer: JSONPointer
+    /// `deprecated: true`.
+    public var isDeprecated = false
 }
 
 /// A parameter of an operation.
@@ -60,6 +62,8 @@ public struct ParameterDefinition: Sendable {
     public var schema: JSONValue
     /// The parameter object's place (its schema is at `pointer/schema`).
     public var pointer: JSONPointer
+    /// Its `description`.
+    public var description: String? = nil
 }
 
 /// A request body or a response: its content by media type.
@@ -134,7 +138,7 @@ extension DocumentReader {
                         path: path, httpMethod: httpMethod, operationId: operation["operationId"]?.stringValue,
                         summary: operation["summary"]?.stringValue ?? operation["description"]?.stringValue,
                         apiKeyRequired: OpenAPIImporter.requiresAPIKey(.object(operation), schemes: keySchemes), parameters: merged,
-                        requestBody: requestBody, responses: responses, pointer: pointer))
+                        requestBody: requestBody, responses: responses, pointer: pointer, isDeprecated: operation["deprecated"]?.boolValue == true))
             }
         }
         let models = (components?["schemas"]?.objectValue ?? JSONObject()).map { (name: $0.key, schema: $0.value) }
@@ -182,7 +186,7 @@ extension DocumentReader {
             result.append(
                 ParameterDefinition(
                     name: name, location: location, isRequired: location == .path || parameter["required"]?.boolValue == true,
-                    schema: parameter["schema"] ?? .object(JSONObject()), pointer: place))
+                    schema: parameter["schema"] ?? .object(JSONObject()), pointer: place, description: parameter["description"]?.stringValue))
         }
         return result
     }

@@ -148,7 +148,7 @@ enum OperationTranslator {
                         parameters.append(
                             ParameterDeclaration(
                                 swiftName: SwiftNames.unique(SwiftNames.property(parameter.name), &usedLabels), wireName: parameter.name, location: location,
-                                type: type, isRequired: parameter.isRequired))
+                                type: type, isRequired: parameter.isRequired, documentation: parameter.description))
                     }
                 }
                 for placeholder in path.split(separator: "{").dropFirst().map({ String($0.prefix { $0 != "}" }) }) {
@@ -197,7 +197,8 @@ enum OperationTranslator {
                 result.append(
                     OperationDeclaration(
                         name: name, httpMethod: operation.httpMethod, path: path, parameters: parameters, body: body, response: response,
-                        errorResponses: errorResponses, requiresAPIKey: operation.apiKeyRequired, documentation: operation.summary))
+                        errorResponses: errorResponses, requiresAPIKey: operation.apiKeyRequired, documentation: operation.summary,
+                        isDeprecated: operation.isDeprecated))
             }
         }
         return (result, inlineTypes)

@@ -95,6 +95,8 @@ public struct ParameterDeclaration: Sendable, Equatable {
     public var isRequired: Bool
     /// Its type is a generated string enum (sent by raw value).
     public var isStringEnum = false
+    /// From its `description`.
+    public var documentation: String? = nil
 }
 
 /// One API method as a client method.
@@ -117,6 +119,8 @@ public struct OperationDeclaration: Sendable, Equatable {
     public var requiresAPIKey: Bool
     /// From `summary` or `description`.
     public var documentation: String?
+    /// `deprecated: true`: `@available(*, deprecated)`.
+    public var isDeprecated = false
 
     public static func == (lhs: OperationDeclaration, rhs: OperationDeclaration) -> Bool {
         lhs.name == rhs.name && lhs.httpMethod == rhs.httpMethod && lhs.path == rhs.path && lhs.parameters == rhs.parameters

@@ -243,6 +243,11 @@ struct SwiftRenderer {
         }
         if let body = operation.body { arguments.append("body: \(body.type.spelling)" + (body.required ? "" : "? = nil")) }
         let result = operation.response.map { " -> \($0.type.spelling)" } ?? ""
+        for parameter in operation.parameters {
+            guard let text = parameter.documentation?.split(whereSeparator: \.isNewline).joined(separator: " "), !text.isEmpty else { continue }
+            lines.append("    /// - Parameter \(parameter.swiftName.trimming("`")): \(text)")
+        }
+        if operation.isDeprecated { lines.append("    @available(*, deprecated, message: \"the API marks this operation deprecated\")") }
         lines.append("    public func \(operation.name)(\(arguments.joined(separator: ", "))) async throws(ClientError)\(result) {")
 
         // The path, with each parameter encoded as one segment.

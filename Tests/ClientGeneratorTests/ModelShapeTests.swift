@@ -100,4 +100,12 @@ struct ModelShapeTests {
         #expect(throws: DecodingError.self) { try decode(Shipment.self, text.replacingOccurrences(of: "2026-12-07T10:20:30Z", with: "yesterday")) }
         #expect(throws: DecodingError.self) { try decode(Shipment.self, text.replacingOccurrences(of: "aGk=", with: "not base64!")) }
     }
+
+    @Test("parameter descriptions become - Parameter lines; a deprecated operation is @available(*, deprecated)")
+    func documentation() throws {
+        let client = try String(contentsOfFile: packageRoot + "/Tests/StoreClient/Client.swift", encoding: .utf8)
+        #expect(client.contains("    /// - Parameter limit: At most this many products (the server may send fewer).\n"))
+        #expect(client.contains("    @available(*, deprecated, message: \"the API marks this operation deprecated\")\n    public func listProductsLegacy() async throws(ClientError) -> Products {"))
+        #expect(client.components(separatedBy: "@available(*, deprecated").count == 2)
+    }
 }

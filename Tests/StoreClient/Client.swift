@@ -31,6 +31,7 @@ public struct StoreClient: Sendable {
     /// Lists the products, optionally by status.
     ///
     /// `GET /products`
+    /// - Parameter limit: At most this many products (the server may send fewer).
     public func listProducts(status: ListProductsStatus? = nil, limit: Int? = nil, xRequestId: String? = nil) async throws(ClientError) -> Products {
         var request = ClientRequest(method: "GET", path: "/products")
         if let status { request.query.append((name: "status", value: status.rawValue)) }
@@ -78,6 +79,16 @@ public struct StoreClient: Sendable {
         var request = ClientRequest(method: "GET", path: "/tags/" + PathEncoding.encodeSegment(ParameterText.text(tag)), query: [(name: "kind", value: ParameterText.text(kind))])
         if let ids { request.query.append((name: "ids", value: ParameterText.text(ids))) }
         if let xFilter { request.headers.append((name: "X-Filter", value: ParameterText.text(xFilter))) }
+        let response = try await core.send(request, requiresAPIKey: false)
+        return try core.decode(Products.self, from: response, model: "Products")
+    }
+
+    /// The old listing.
+    ///
+    /// `GET /legacy/products`
+    @available(*, deprecated, message: "the API marks this operation deprecated")
+    public func listProductsLegacy() async throws(ClientError) -> Products {
+        let request = ClientRequest(method: "GET", path: "/legacy/products")
         let response = try await core.send(request, requiresAPIKey: false)
         return try core.decode(Products.self, from: response, model: "Products")
     }
