@@ -197,6 +197,15 @@ public enum APIDocument {
         var result = JSONObject()
         for key in ["name", "in", "description", "required", "deprecated", "allowEmptyValue"] { if let member = object[key] { result[key] = member } }
         result["schema"] = schema(of: value)
+        // An array's `collectionFormat` (csv when absent) as OpenAPI 3's style and explode.
+        if object["type"] == "array" {
+            switch object["collectionFormat"]?.stringValue ?? "csv" {
+            case "multi": (result["style"], result["explode"]) = ("form", true)
+            case "ssv": (result["style"], result["explode"]) = ("spaceDelimited", false)
+            case "pipes": (result["style"], result["explode"]) = ("pipeDelimited", false)
+            default: (result["style"], result["explode"]) = (object["in"] == "query" ? "form" : "simple", false)
+            }
+        }
         for member in object where member.key.hasPrefix("x-") { result[member.key] = member.value }
         return .object(result)
     }

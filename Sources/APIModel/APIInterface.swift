@@ -64,6 +64,10 @@ public struct ParameterDefinition: Sendable {
     public var pointer: JSONPointer
     /// Its `description`.
     public var description: String? = nil
+    /// `style` (`form`, `spaceDelimited`, `pipeDelimited`, `deepObject`, `simple`, …), when given.
+    public var style: String? = nil
+    /// `explode`, when given (OpenAPI's default: true for `form`, false otherwise).
+    public var explode: Bool? = nil
 }
 
 /// A request body or a response: its content by media type.
@@ -186,7 +190,8 @@ extension DocumentReader {
             result.append(
                 ParameterDefinition(
                     name: name, location: location, isRequired: location == .path || parameter["required"]?.boolValue == true,
-                    schema: parameter["schema"] ?? .object(JSONObject()), pointer: place, description: parameter["description"]?.stringValue))
+                    schema: parameter["schema"] ?? .object(JSONObject()), pointer: place, description: parameter["description"]?.stringValue,
+                    style: parameter["style"]?.stringValue, explode: parameter["explode"]?.boolValue))
         }
         return result
     }

@@ -100,6 +100,9 @@ public enum ClientGenerator {
             operation.parameters = operation.parameters.map { parameter in
                 var parameter = parameter
                 if case .named(let typeName) = parameter.type, schemas.stringEnums.contains(typeName) { parameter.isStringEnum = true }
+                if case .array(.named(let typeName)) = parameter.type, parameter.arrayEncoding != nil, schemas.stringEnums.contains(typeName) {
+                    parameter.isStringEnum = true
+                }
                 return parameter
             }
             return operation
@@ -114,6 +117,21 @@ public enum ClientGenerator {
 enum OperationTranslator {
     /// The methods a client has, in this order within a path (OPTIONS is CORS's, ANY has no one verb).
     static let methodOrder = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"]
+
+    /// How an array parameter's elements travel, from its `style` and `explode`: query `form`
+    /// (exploded by default: one item each; else comma-joined), `spaceDelimited`,
+    /// `pipeDelimited`; path and header `simple` (comma-joined). Nil for other parameters and
+    /// styles (`deepObject`, `label`, `matrix`): those go out as JSON text.
+    static func arrayEncoding(_ parameter: ParameterDefinition, type: SwiftType) -> ParameterDeclaration.ArrayEncoding? {
+        guard case .array(.named) = type else { return nil }
+        switch (parameter.location, parameter.style) {
+        case (.query, nil), (.query, "form"): return parameter.explode ?? true ? .repeated : .joined(",")
+        case (.query, "spaceDelimited"): return .joined(" ")
+        case (.query, "pipeDelimited"): return .joined("|")
+        case (.path, nil), (.path, "simple"), (.header, nil), (.header, "simple"): return .joined(",")
+        default: return nil
+        }
+    }
 
     /// The operations, and the types of inline parameters and bodies (top-level types).
     static func operations(_ interface: APIInterface, schemas: inout SchemaTranslator) throws(GeneratorError) -> ([OperationDeclaration], [TypeDeclaration]) {
@@ -148,7 +166,8 @@ enum OperationTranslator {
                         parameters.append(
                             ParameterDeclaration(
                                 swiftName: SwiftNames.unique(SwiftNames.property(parameter.name), &usedLabels), wireName: parameter.name, location: location,
-                                type: type, isRequired: parameter.isRequired, documentation: parameter.description))
+                                type: type, isRequired: parameter.isRequired, documentation: parameter.description,
+                                arrayEncoding: OperationTranslator.arrayEncoding(parameter, type: type)))
                     }
                 }
                 for placeholder in path.split(separator: "{").dropFirst().map({ String($0.prefix { $0 != "}" }) }) {

@@ -97,6 +97,16 @@ public struct ParameterDeclaration: Sendable, Equatable {
     public var isStringEnum = false
     /// From its `description`.
     public var documentation: String? = nil
+    /// For an array of scalars: how its elements travel.
+    public var arrayEncoding: ArrayEncoding? = nil
+
+    /// How an array parameter's elements travel (OpenAPI's `style` and `explode`).
+    public enum ArrayEncoding: Sendable, Equatable {
+        /// One query item per element (`form`, exploded: `tag=a&tag=b`).
+        case repeated
+        /// One value, the elements joined (`a,b`; `a b`; `a|b`).
+        case joined(String)
+    }
 }
 
 /// One API method as a client method.

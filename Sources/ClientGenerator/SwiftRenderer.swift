@@ -268,9 +268,10 @@ struct SwiftRenderer {
         if !literal.isEmpty || pathExpression.isEmpty { pathExpression.append(SwiftRenderer.literal(literal)) }
 
         let optionalParameters = operation.parameters.filter { $0.location != .path && !$0.isRequired }
-        let requiredQuery = operation.parameters.filter { $0.location == .query && $0.isRequired }
+        let repeated = operation.parameters.filter { $0.location == .query && $0.isRequired && $0.arrayEncoding == .repeated }
+        let requiredQuery = operation.parameters.filter { $0.location == .query && $0.isRequired && $0.arrayEncoding != .repeated }
         let requiredHeaders = operation.parameters.filter { $0.location == .header && $0.isRequired }
-        let mutates = !optionalParameters.isEmpty || operation.body != nil
+        let mutates = !optionalParameters.isEmpty || !repeated.isEmpty || operation.body != nil
         var initializer = "ClientRequest(method: \(SwiftRenderer.literal(operation.httpMethod)), path: \(pathExpression.joined(separator: " + "))"
         if !requiredQuery.isEmpty {
             initializer += ", query: [" + requiredQuery.map { "(name: \(SwiftRenderer.literal($0.wireName)), value: \(textExpression($0, $0.swiftName)))" }.joined(separator: ", ") + "]"
@@ -280,8 +281,16 @@ struct SwiftRenderer {
         }
         initializer += ")"
         lines.append("        \(mutates ? "var" : "let") request = \(initializer)")
+        for parameter in repeated {
+            lines.append("        request.query += \(parameter.swiftName).map { (name: \(SwiftRenderer.literal(parameter.wireName)), value: \(elementExpression(parameter))) }")
+        }
         for parameter in optionalParameters {
             let list = parameter.location == .query ? "query" : "headers"
+            if parameter.arrayEncoding == .repeated {
+                lines.append(
+                    "        if let \(parameter.swiftName) { request.query += \(parameter.swiftName).map { (name: \(SwiftRenderer.literal(parameter.wireName)), value: \(elementExpression(parameter))) } }")
+                continue
+            }
             lines.append(
                 "        if let \(parameter.swiftName) { request.\(list).append((name: \(SwiftRenderer.literal(parameter.wireName)), value: \(textExpression(parameter, parameter.swiftName)))) }")
         }
@@ -302,12 +311,28 @@ struct SwiftRenderer {
         return lines
     }
 
+    /// The text of one element of an array parameter (`$0`).
+    func elementExpression(_ parameter: ParameterDeclaration) -> String {
+        guard case .array(let element) = parameter.type else { return "$0" }
+        var single = parameter
+        single.type = element
+        single.arrayEncoding = nil
+        return textExpression(single, "$0")
+    }
+
+    /// An array parameter's elements joined (`tags.map { $0 }.joined(separator: ",")`), when its style joins them.
+    func joinedExpression(_ parameter: ParameterDeclaration, _ name: String) -> String? {
+        guard case .joined(let separator)? = parameter.arrayEncoding else { return nil }
+        return "\(name).map { \(elementExpression(parameter)) }.joined(separator: \(SwiftRenderer.literal(separator)))"
+    }
+
     /// Scalars whose `description` is their text on the wire.
     static let describedScalars: Set<String> = ["String", "Int", "Int32", "Double", "Decimal", "Bool"]
 
     /// The value a path segment encodes (`id`, `status.rawValue`, or, for any other type, its
     /// JSON text: `ParameterText.text`).
     func segmentExpression(_ parameter: ParameterDeclaration, _ name: String) -> String {
+        if let joined = joinedExpression(parameter, name) { return joined }
         if parameter.isStringEnum { return "\(name).rawValue" }
         if case .named(let type) = parameter.type, SwiftRenderer.describedScalars.contains(type) { return name }
         return "ParameterText.text(\(name))"
@@ -316,6 +341,7 @@ struct SwiftRenderer {
     /// The text of a query or header value (for types that are not scalars: their JSON text,
     /// a string without its quotes).
     func textExpression(_ parameter: ParameterDeclaration, _ name: String) -> String {
+        if let joined = joinedExpression(parameter, name) { return joined }
         if parameter.isStringEnum { return "\(name).rawValue" }
         if case .named("String") = parameter.type { return name }
         if case .named(let type) = parameter.type, SwiftRenderer.describedScalars.contains(type) { return "String(describing: \(name))" }

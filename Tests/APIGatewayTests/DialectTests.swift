@@ -264,6 +264,23 @@ struct DialectTests {
         }
     }
 
+    @Test("Swagger's collectionFormat reads as OpenAPI 3's style and explode (csv when absent)")
+    func collectionFormats() throws {
+        let text = """
+            {"swagger": "2.0", "info": {"title": "S", "version": "1"}, "paths": {"/p/{ids}": {"get": {"parameters": [
+              {"name": "ids", "in": "path", "required": true, "type": "array", "items": {"type": "integer"}},
+              {"name": "a", "in": "query", "type": "array", "items": {"type": "string"}},
+              {"name": "b", "in": "query", "type": "array", "collectionFormat": "multi", "items": {"type": "string"}},
+              {"name": "c", "in": "query", "type": "array", "collectionFormat": "ssv", "items": {"type": "string"}},
+              {"name": "d", "in": "query", "type": "array", "collectionFormat": "pipes", "items": {"type": "string"}},
+              {"name": "e", "in": "query", "type": "string"}],
+              "responses": {"200": {"description": "ok"}}}}}}
+            """
+        let interface = try OpenAPIImporter.interface(try JSONParser().parse(Array(text.utf8)), file: "s.json")
+        let styles = try #require(interface.operations.first).parameters.map { "\($0.name) \($0.style ?? "-") \($0.explode.map(String.init) ?? "-")" }
+        #expect(styles == ["ids simple false", "a form false", "b form true", "c spaceDelimited false", "d pipeDelimited false", "e - -"])
+    }
+
     @Test("a deployment member of the wrong shape is an error at its pointer, never silently empty")
     func deploymentShapes() {
         for (text, pointer) in [

@@ -137,8 +137,21 @@ struct StoreClientTests {
         #expect(transport.last?.0.target == "/tags/red%2Fblue?kind=dog")
         _ = try await client.findByTag(tag: .object(["a": .number(1)]), kind: .int(3), ids: [1, 2], xFilter: FindByTagXFilter(min: 4))
         let request = try #require(transport.last?.0)
-        #expect(request.target == "/tags/%7B%22a%22%3A1%7D?kind=3&ids=%5B1%2C2%5D")
+        #expect(request.target == "/tags/%7B%22a%22%3A1%7D?kind=3&ids=1&ids=2")
         #expect(request.headers.first { $0.name == "X-Filter" }?.value == #"{"min":4}"#)
+    }
+
+    @Test("array parameters travel in their style: form exploded or joined, spaceDelimited, pipeDelimited, simple")
+    func arrayStyles() async throws {
+        let transport = RecordingTransport { _ in ClientResponse(status: 204, body: []) }
+        let client = StoreClient(transport: transport, configuration: ClientConfiguration(stage: "v1"))
+        try await client.listByStyle(
+            codes: [3, 4], tag: ["a b", "c"], status: [.inStock, .undocumented("later")], words: ["x", "y"], sizes: [1.5, 2], xIds: ["p", "q"])
+        let request = try #require(transport.last?.0)
+        #expect(request.target == "/styles/3%2C4?tag=a%20b&tag=c&status=in-stock%2Clater&words=x%20y&sizes=1.5%7C2.0")
+        #expect(request.headers.first { $0.name == "X-Ids" }?.value == "p,q")
+        try await client.listByStyle(codes: [], tag: [])
+        #expect(transport.last?.0.target == "/styles/")
     }
 
     @Test("middlewares: a header on every request, retries of 429/503 (never of a quota answer), first outermost")

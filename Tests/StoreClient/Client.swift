@@ -77,7 +77,7 @@ public struct StoreClient: Sendable {
     /// `GET /tags/{tag}`
     public func findByTag(tag: AnyJSON, kind: FindByTagKind, ids: [Int]? = nil, xFilter: FindByTagXFilter? = nil) async throws(ClientError) -> Products {
         var request = ClientRequest(method: "GET", path: "/tags/" + PathEncoding.encodeSegment(ParameterText.text(tag)), query: [(name: "kind", value: ParameterText.text(kind))])
-        if let ids { request.query.append((name: "ids", value: ParameterText.text(ids))) }
+        if let ids { request.query += ids.map { (name: "ids", value: String(describing: $0)) } }
         if let xFilter { request.headers.append((name: "X-Filter", value: ParameterText.text(xFilter))) }
         let response = try await core.send(request, requiresAPIKey: false)
         return try core.decode(Products.self, from: response, model: "Products")
@@ -91,5 +91,18 @@ public struct StoreClient: Sendable {
         let request = ClientRequest(method: "GET", path: "/legacy/products")
         let response = try await core.send(request, requiresAPIKey: false)
         return try core.decode(Products.self, from: response, model: "Products")
+    }
+
+    /// Array parameters in each style.
+    ///
+    /// `GET /styles/{codes}`
+    public func listByStyle(codes: [Int], tag: [String], status: [ListByStyleStatus]? = nil, words: [String]? = nil, sizes: [Double]? = nil, xIds: [String]? = nil) async throws(ClientError) {
+        var request = ClientRequest(method: "GET", path: "/styles/" + PathEncoding.encodeSegment(codes.map { String(describing: $0) }.joined(separator: ",")))
+        request.query += tag.map { (name: "tag", value: $0) }
+        if let status { request.query.append((name: "status", value: status.map { $0.rawValue }.joined(separator: ","))) }
+        if let words { request.query.append((name: "words", value: words.map { $0 }.joined(separator: " "))) }
+        if let sizes { request.query.append((name: "sizes", value: sizes.map { String(describing: $0) }.joined(separator: "|"))) }
+        if let xIds { request.headers.append((name: "X-Ids", value: xIds.map { $0 }.joined(separator: ","))) }
+        _ = try await core.send(request, requiresAPIKey: false)
     }
 }

@@ -237,6 +237,43 @@ public struct KitItem: Codable, Sendable, Hashable {
     }
 }
 
+public enum ListByStyleStatus: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
+    case inStock
+    case soldOut
+    /// A value the definition does not list, kept as it came.
+    case undocumented(String)
+
+    /// The case for a value on the wire (`.undocumented` for one the definition does not list).
+    public init(rawValue: String) {
+        switch rawValue {
+        case "in-stock": self = .inStock
+        case "sold_out": self = .soldOut
+        default: self = .undocumented(rawValue)
+        }
+    }
+
+    /// The value on the wire.
+    public var rawValue: String {
+        switch self {
+        case .inStock: return "in-stock"
+        case .soldOut: return "sold_out"
+        case .undocumented(let value): return value
+        }
+    }
+
+    /// The values the definition lists.
+    public static let allCases: [ListByStyleStatus] = [.inStock, .soldOut]
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
 public enum ListProductsStatus: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
     case inStock
     case soldOut
