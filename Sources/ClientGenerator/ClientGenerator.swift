@@ -157,7 +157,7 @@ enum OperationTranslator {
                 var parameters: [ParameterDeclaration] = []
                 var usedLabels = Set<String>()
                 var nested: [TypeDeclaration] = []
-                for location in [ParameterDeclaration.Location.path, .query, .header] {
+                for location in [ParameterDeclaration.Location.path, .query, .header, .cookie] {
                     for parameter in operation.parameters where parameter.location.rawValue == location.rawValue {
                         if location == .header && parameter.name.lowercased() == "x-api-key" { continue }
                         let type = try schemas.translate(

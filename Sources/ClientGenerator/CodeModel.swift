@@ -80,7 +80,7 @@ public struct TypeDeclaration: Sendable, Equatable {
 public struct ParameterDeclaration: Sendable, Equatable {
     /// Where it goes.
     public enum Location: String, Sendable {
-        case path, query, header
+        case path, query, header, cookie
     }
 
     /// The Swift argument label.

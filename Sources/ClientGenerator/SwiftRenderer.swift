@@ -267,11 +267,12 @@ struct SwiftRenderer {
         literal += rest
         if !literal.isEmpty || pathExpression.isEmpty { pathExpression.append(SwiftRenderer.literal(literal)) }
 
-        let optionalParameters = operation.parameters.filter { $0.location != .path && !$0.isRequired }
+        let optionalParameters = operation.parameters.filter { $0.location != .path && $0.location != .cookie && !$0.isRequired }
+        let cookies = operation.parameters.filter { $0.location == .cookie }
         let repeated = operation.parameters.filter { $0.location == .query && $0.isRequired && $0.arrayEncoding == .repeated }
         let requiredQuery = operation.parameters.filter { $0.location == .query && $0.isRequired && $0.arrayEncoding != .repeated }
         let requiredHeaders = operation.parameters.filter { $0.location == .header && $0.isRequired }
-        let mutates = !optionalParameters.isEmpty || !repeated.isEmpty || operation.body != nil
+        let mutates = !optionalParameters.isEmpty || !repeated.isEmpty || !cookies.isEmpty || operation.body != nil
         var initializer = "ClientRequest(method: \(SwiftRenderer.literal(operation.httpMethod)), path: \(pathExpression.joined(separator: " + "))"
         if !requiredQuery.isEmpty {
             initializer += ", query: [" + requiredQuery.map { "(name: \(SwiftRenderer.literal($0.wireName)), value: \(textExpression($0, $0.swiftName)))" }.joined(separator: ", ") + "]"
@@ -293,6 +294,15 @@ struct SwiftRenderer {
             }
             lines.append(
                 "        if let \(parameter.swiftName) { request.\(list).append((name: \(SwiftRenderer.literal(parameter.wireName)), value: \(textExpression(parameter, parameter.swiftName)))) }")
+        }
+        if !cookies.isEmpty {
+            // Cookie parameters travel together in one Cookie header, each value percent-encoded.
+            lines.append("        var cookies: [String] = []")
+            for parameter in cookies {
+                let append = "cookies.append(\(SwiftRenderer.literal(parameter.wireName + "=")) + PathEncoding.encodeQueryComponent(\(textExpression(parameter, parameter.swiftName))))"
+                lines.append(parameter.isRequired ? "        \(append)" : "        if let \(parameter.swiftName) { \(append) }")
+            }
+            lines.append("        if !cookies.isEmpty { request.headers.append((name: \"Cookie\", value: cookies.joined(separator: \"; \"))) }")
         }
         if let body = operation.body {
             if body.required {

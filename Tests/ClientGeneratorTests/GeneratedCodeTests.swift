@@ -141,17 +141,20 @@ struct StoreClientTests {
         #expect(request.headers.first { $0.name == "X-Filter" }?.value == #"{"min":4}"#)
     }
 
-    @Test("array parameters travel in their style: form exploded or joined, spaceDelimited, pipeDelimited, simple")
+    @Test("array parameters travel in their style: form exploded or joined, spaceDelimited, pipeDelimited, simple; cookies in one Cookie header")
     func arrayStyles() async throws {
         let transport = RecordingTransport { _ in ClientResponse(status: 204, body: []) }
         let client = StoreClient(transport: transport, configuration: ClientConfiguration(stage: "v1"))
         try await client.listByStyle(
-            codes: [3, 4], tag: ["a b", "c"], status: [.inStock, .undocumented("later")], words: ["x", "y"], sizes: [1.5, 2], xIds: ["p", "q"])
+            codes: [3, 4], tag: ["a b", "c"], status: [.inStock, .undocumented("later")], words: ["x", "y"], sizes: [1.5, 2], xIds: ["p", "q"],
+            session: "s 1;x", theme: .dark)
         let request = try #require(transport.last?.0)
         #expect(request.target == "/styles/3%2C4?tag=a%20b&tag=c&status=in-stock%2Clater&words=x%20y&sizes=1.5%7C2.0")
         #expect(request.headers.first { $0.name == "X-Ids" }?.value == "p,q")
-        try await client.listByStyle(codes: [], tag: [])
+        #expect(request.headers.first { $0.name == "Cookie" }?.value == "session=s%201%3Bx; theme=dark")
+        try await client.listByStyle(codes: [], tag: [], session: "s")
         #expect(transport.last?.0.target == "/styles/")
+        #expect(transport.last?.0.headers.first { $0.name == "Cookie" }?.value == "session=s")
     }
 
     @Test("middlewares: a header on every request, retries of 429/503 (never of a quota answer), first outermost")

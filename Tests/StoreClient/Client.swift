@@ -96,13 +96,17 @@ public struct StoreClient: Sendable {
     /// Array parameters in each style.
     ///
     /// `GET /styles/{codes}`
-    public func listByStyle(codes: [Int], tag: [String], status: [ListByStyleStatus]? = nil, words: [String]? = nil, sizes: [Double]? = nil, xIds: [String]? = nil) async throws(ClientError) {
+    public func listByStyle(codes: [Int], tag: [String], status: [ListByStyleStatus]? = nil, words: [String]? = nil, sizes: [Double]? = nil, xIds: [String]? = nil, session: String, theme: ListByStyleTheme? = nil) async throws(ClientError) {
         var request = ClientRequest(method: "GET", path: "/styles/" + PathEncoding.encodeSegment(codes.map { String(describing: $0) }.joined(separator: ",")))
         request.query += tag.map { (name: "tag", value: $0) }
         if let status { request.query.append((name: "status", value: status.map { $0.rawValue }.joined(separator: ","))) }
         if let words { request.query.append((name: "words", value: words.map { $0 }.joined(separator: " "))) }
         if let sizes { request.query.append((name: "sizes", value: sizes.map { String(describing: $0) }.joined(separator: "|"))) }
         if let xIds { request.headers.append((name: "X-Ids", value: xIds.map { $0 }.joined(separator: ","))) }
+        var cookies: [String] = []
+        cookies.append("session=" + PathEncoding.encodeQueryComponent(session))
+        if let theme { cookies.append("theme=" + PathEncoding.encodeQueryComponent(theme.rawValue)) }
+        if !cookies.isEmpty { request.headers.append((name: "Cookie", value: cookies.joined(separator: "; "))) }
         _ = try await core.send(request, requiresAPIKey: false)
     }
 }

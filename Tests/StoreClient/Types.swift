@@ -274,6 +274,43 @@ public enum ListByStyleStatus: RawRepresentable, Codable, Sendable, Hashable, Ca
     }
 }
 
+public enum ListByStyleTheme: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
+    case dark
+    case light
+    /// A value the definition does not list, kept as it came.
+    case undocumented(String)
+
+    /// The case for a value on the wire (`.undocumented` for one the definition does not list).
+    public init(rawValue: String) {
+        switch rawValue {
+        case "dark": self = .dark
+        case "light": self = .light
+        default: self = .undocumented(rawValue)
+        }
+    }
+
+    /// The value on the wire.
+    public var rawValue: String {
+        switch self {
+        case .dark: return "dark"
+        case .light: return "light"
+        case .undocumented(let value): return value
+        }
+    }
+
+    /// The values the definition lists.
+    public static let allCases: [ListByStyleTheme] = [.dark, .light]
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
 public enum ListProductsStatus: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
     case inStock
     case soldOut
