@@ -163,11 +163,21 @@ enum OperationTranslator {
                         let type = try schemas.translate(
                             SchemaTranslator.Located(schema: parameter.schema, file: file, pointer: parameter.pointer.description + "/schema"),
                             suggestedName: typePrefix + SwiftNames.type(parameter.name), nested: &nested)
+                        let encoding = OperationTranslator.arrayEncoding(parameter, type: type)
+                        if let style = parameter.style, encoding == nil, case .array = type {
+                            schemas.warn(
+                                SchemaTranslator.Located(schema: .null, file: file, pointer: parameter.pointer.description + "/style"),
+                                "style \(style) is not generated: \(parameter.name) goes out as JSON text")
+                        } else if parameter.style == "deepObject" {
+                            schemas.warn(
+                                SchemaTranslator.Located(schema: .null, file: file, pointer: parameter.pointer.description + "/style"),
+                                "style deepObject is not generated: \(parameter.name) goes out as JSON text")
+                        }
                         parameters.append(
                             ParameterDeclaration(
                                 swiftName: SwiftNames.unique(SwiftNames.property(parameter.name), &usedLabels), wireName: parameter.name, location: location,
                                 type: type, isRequired: parameter.isRequired, documentation: parameter.description,
-                                arrayEncoding: OperationTranslator.arrayEncoding(parameter, type: type)))
+                                arrayEncoding: encoding))
                     }
                 }
                 for placeholder in path.split(separator: "{").dropFirst().map({ String($0.prefix { $0 != "}" }) }) {

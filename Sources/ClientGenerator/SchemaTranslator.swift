@@ -337,7 +337,10 @@ struct SchemaTranslator {
                 return !objectRequired[index].subtracting(rest).isEmpty
             }
         }
-        guard discriminable else { return TypeDeclaration(name: name, kind: .alias(.named("AnyJSON")), documentation: documentation) }
+        guard discriminable else {
+            warn(located, "\(keyword) whose alternatives a decoder cannot tell apart (by JSON kind or a required property of their own): \(name) is AnyJSON")
+            return TypeDeclaration(name: name, kind: .alias(.named("AnyJSON")), documentation: documentation)
+        }
         return TypeDeclaration(name: name, kind: .alternatives(cases, nested: nested), documentation: documentation)
     }
 

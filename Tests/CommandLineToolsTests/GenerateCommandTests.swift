@@ -54,13 +54,25 @@ struct GenerateCommandTests {
                 "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Open"}}}}}}}},
              "components": {"schemas": {
                "Open": {"type": "object", "properties": {"id": {"type": "integer"}}, "additionalProperties": {"type": "string"}},
-               "Pair": {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]}}}}
+               "Pair": {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]},
+               "Either": {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "object", "properties": {"b": {"type": "string"}}}]}}}}
             """#)
         let captured = CapturedIO()
         #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/API.json", "--output", directory.path + "/out"], io: captured.io) == 0)
         #expect(captured.stderr.contains("generate-client: warning: API.json:6:12: #/components/schemas/Open: additionalProperties beside properties"), "\(captured.stderr)")
         #expect(captured.stderr.contains("warning: API.json:7:12: #/components/schemas/Pair: tuple items"), "\(captured.stderr)")
         #expect(captured.stderr.contains("warning: API.json:3:20: #/paths/~1upload/post/requestBody: the body is application/octet-stream, not JSON"), "\(captured.stderr)")
+        #expect(captured.stderr.contains("warning: API.json:8:14: #/components/schemas/Either: oneOf whose alternatives a decoder cannot tell apart"), "\(captured.stderr)")
+        directory.write("Styles.json", #"""
+            {"openapi": "3.0.1", "info": {"title": "StylesAPI", "version": "1"}, "paths": {"/f": {"get": {"operationId": "filter", "parameters": [
+              {"name": "f", "in": "query", "style": "deepObject", "schema": {"type": "object", "properties": {"min": {"type": "integer"}}}},
+              {"name": "p", "in": "query", "style": "matrix", "schema": {"type": "array", "items": {"type": "string"}}}],
+              "responses": {"204": {"description": "none"}}}}}}
+            """#)
+        let styles = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/Styles.json", "--output", directory.path + "/styles"], io: styles.io) == 0)
+        #expect(styles.stderr.contains("#/paths/~1f/get/parameters/0/style: style deepObject is not generated: f goes out as JSON text"), "\(styles.stderr)")
+        #expect(styles.stderr.contains("#/paths/~1f/get/parameters/1/style: style matrix is not generated: p goes out as JSON text"), "\(styles.stderr)")
         #expect(FileManager.default.fileExists(atPath: directory.path + "/out/Client.swift"))
     }
 
