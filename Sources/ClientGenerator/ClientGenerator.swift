@@ -109,7 +109,25 @@ public enum ClientGenerator {
         }
         var model = ClientModel(clientName: name, title: title, types: types, operations: operations)
         model.warnings = schemas.warnings
+        model.servers = ServerDeclaration.servers(in: interface.document)
         return model
+    }
+}
+
+extension ServerDeclaration {
+    /// The servers `document` (OpenAPI 3) lists; entries without a `url` are skipped.
+    static func servers(in document: JSONValue) -> [ServerDeclaration] {
+        (document["servers"]?.arrayValue ?? []).compactMap { entry in
+            guard let url = entry["url"]?.stringValue else { return nil }
+            var used = Set<String>()
+            let variables = (entry["variables"]?.objectValue ?? JSONObject()).map { member in
+                Variable(
+                    name: member.key, swiftName: SwiftNames.unique(SwiftNames.property(member.key), &used),
+                    defaultValue: member.value["default"]?.stringValue ?? "",
+                    allowed: (member.value["enum"]?.arrayValue ?? []).compactMap(\.stringValue), documentation: member.value["description"]?.stringValue)
+            }
+            return ServerDeclaration(url: url, documentation: entry["description"]?.stringValue, variables: variables)
+        }
     }
 }
 

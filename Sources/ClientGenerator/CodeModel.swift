@@ -151,4 +151,31 @@ public struct ClientModel: Sendable, Equatable {
     public var operations: [OperationDeclaration]
     /// What the generated code cannot express (`file: #pointer: what happens instead`).
     public var warnings: [GeneratorError] = []
+    /// The definition's `servers`, in order.
+    public var servers: [ServerDeclaration] = []
+}
+
+/// One entry of `servers`: a URL template and its variables.
+public struct ServerDeclaration: Sendable, Equatable {
+    /// A variable of the template (`{region}`).
+    public struct Variable: Sendable, Equatable {
+        /// Its name in the template.
+        public var name: String
+        /// The Swift argument label.
+        public var swiftName: String
+        /// `default`.
+        public var defaultValue: String
+        /// `enum`, when the variable is limited to these values.
+        public var allowed: [String]
+        /// `description`.
+        public var documentation: String?
+    }
+
+    /// The URL template (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`).
+    public var url: String
+    /// `description`.
+    public var documentation: String?
+    /// The variables, in template order.
+    public var variables: [Variable]
+
 }

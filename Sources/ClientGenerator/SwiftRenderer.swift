@@ -205,12 +205,45 @@ struct SwiftRenderer {
         lines.append("            transport: URLSessionTransport(baseURL: invokeURL),")
         lines.append("            configuration: ClientConfiguration(apiKey: apiKey, timeout: timeout, responseValidator: responseValidator, middlewares: middlewares))")
         lines.append("    }")
+        lines += servers()
         for operation in model.operations {
             lines.append("")
             lines += method(operation)
         }
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `Servers.server1(region:)` → the base URL of each `servers` entry, its variables typed
+    /// arguments with their defaults (nil when a value makes no URL).
+    func servers() -> [String] {
+        guard !model.servers.isEmpty else { return [] }
+        var lines = ["", "    /// The servers the definition lists: each gives a base URL for `init(invokeURL:)`.", "    public enum Servers {"]
+        for (index, server) in model.servers.enumerated() {
+            if index > 0 { lines.append("") }
+            lines += SwiftRenderer.documentation(server.documentation, indent: "        ")
+            if server.documentation != nil { lines.append("        ///") }
+            lines.append("        /// `\(server.url)`")
+            for variable in server.variables {
+                let allowed = variable.allowed.isEmpty ? "" : " (one of \(variable.allowed.map { "`\($0)`" }.joined(separator: ", ")))"
+                let text = (variable.documentation?.split(whereSeparator: \.isNewline).joined(separator: " ")).map { $0 + allowed } ?? String(allowed.dropFirst())
+                if !text.isEmpty { lines.append("        /// - Parameter \(variable.swiftName.trimming("`")): \(text)") }
+            }
+            let arguments = server.variables.map { "\($0.swiftName): String = \(SwiftRenderer.literal($0.defaultValue))" }
+            lines.append("        public static func server\(index + 1)(\(arguments.joined(separator: ", "))) -> URL? {")
+            var expression = SwiftRenderer.literal(server.url)
+            if !server.variables.isEmpty {
+                lines.append("        var url = \(expression)".replacingOccurrences(of: "        var", with: "            var"))
+                for variable in server.variables {
+                    lines.append("            url = url.replacingOccurrences(of: \(SwiftRenderer.literal("{" + variable.name + "}")), with: \(variable.swiftName))")
+                }
+                expression = "url"
+            }
+            lines.append("            return URL(string: \(expression))")
+            lines.append("        }")
+        }
+        lines.append("    }")
+        return lines
     }
 
     func method(_ operation: OperationDeclaration) -> [String] {

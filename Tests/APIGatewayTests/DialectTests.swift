@@ -15,7 +15,7 @@ enum PetStoreDialects {
         """#
 
     static let openAPI30 = """
-        {"openapi": "3.0.1", "info": {"title": "PetStoreAPI", "version": "1"},
+        {"openapi": "3.0.1", "info": {"title": "PetStoreAPI", "version": "1"}, "servers": [{"url": "https://example.execute-api.us-east-1.amazonaws.com/live"}],
          "x-amazon-apigateway-request-validators": {"all": {"validateRequestBody": true, "validateRequestParameters": true}},
          "paths": {
            "/pets": {

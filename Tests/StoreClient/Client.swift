@@ -28,6 +28,26 @@ public struct StoreClient: Sendable {
             configuration: ClientConfiguration(apiKey: apiKey, timeout: timeout, responseValidator: responseValidator, middlewares: middlewares))
     }
 
+    /// The servers the definition lists: each gives a base URL for `init(invokeURL:)`.
+    public enum Servers {
+        /// The deployed API.
+        ///
+        /// `https://{api}.execute-api.{region}.amazonaws.com/{stage}`
+        /// - Parameter region: The AWS Region. (one of `us-east-1`, `eu-west-1`)
+        public static func server1(api: String = "abc123", region: String = "us-east-1", stage: String = "prod") -> URL? {
+            var url = "https://{api}.execute-api.{region}.amazonaws.com/{stage}"
+            url = url.replacingOccurrences(of: "{api}", with: api)
+            url = url.replacingOccurrences(of: "{region}", with: region)
+            url = url.replacingOccurrences(of: "{stage}", with: stage)
+            return URL(string: url)
+        }
+
+        /// `http://127.0.0.1:8080/prod`
+        public static func server2() -> URL? {
+            return URL(string: "http://127.0.0.1:8080/prod")
+        }
+    }
+
     /// Lists the products, optionally by status.
     ///
     /// `GET /products`
