@@ -270,10 +270,19 @@ struct SchemaTranslator {
             suggested = SwiftNames.unique(suggested, &nestedNames)
             let type = try translate(property, suggestedName: suggested, nested: &nested)
             let nullable = SchemaTranslator.allowsNull(property.schema)
+            // One type serves requests and responses: a required readOnly member is absent from
+            // requests, a required writeOnly one from responses, so either is optional.
+            let readOnly = property.schema["readOnly"]?.boolValue == true
+            let writeOnly = property.schema["writeOnly"]?.boolValue == true
+            var documentation = SchemaTranslator.documentation(property.schema)
+            if readOnly || writeOnly {
+                let note = readOnly ? "Read-only: the server sets it; requests leave it out." : "Write-only: requests send it; responses leave it out."
+                documentation = documentation.map { $0 + "\n\n" + note } ?? note
+            }
             declarations.append(
                 PropertyDeclaration(
-                    swiftName: swiftName, wireName: wireName, type: type, isRequired: required.contains(wireName) && !nullable,
-                    documentation: SchemaTranslator.documentation(property.schema)))
+                    swiftName: swiftName, wireName: wireName, type: type, isRequired: required.contains(wireName) && !nullable && !readOnly && !writeOnly,
+                    documentation: documentation))
         }
         return TypeDeclaration(name: name, kind: .structure(declarations, nested: nested), documentation: documentation)
     }

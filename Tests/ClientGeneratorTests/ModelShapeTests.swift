@@ -116,4 +116,13 @@ struct ModelShapeTests {
         #expect(StoreClient.Servers.server2()?.absoluteString == "http://127.0.0.1:8080/prod")
         #expect(StoreClient.Servers.server1(api: "a b") == nil)
     }
+
+    @Test("required readOnly and writeOnly members are optional: a request leaves out the one, a response the other")
+    func readAndWriteOnly() throws {
+        let request = Account(email: "a@example.com", password: "correct horse battery")
+        #expect(try encode(request) == #"{"email":"a@example.com","password":"correct horse battery"}"#)
+        let response = try decode(Account.self, #"{"accountId": "acc-1", "email": "a@example.com"}"#)
+        #expect(response.accountId == "acc-1" && response.password == nil)
+        #expect(throws: DecodingError.self) { try decode(Account.self, #"{"accountId": "acc-1"}"#) }
+    }
 }

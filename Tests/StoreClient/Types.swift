@@ -4,6 +4,23 @@
 import ClientRuntime
 import Foundation
 
+public struct Account: Codable, Sendable, Hashable {
+    /// Read-only: the server sets it; requests leave it out.
+    public var accountId: String?
+    public var email: String
+    /// At least 12 characters.
+    ///
+    /// Write-only: requests send it; responses leave it out.
+    public var password: String?
+
+    /// A value with every property given.
+    public init(accountId: String? = nil, email: String, password: String? = nil) {
+        self.accountId = accountId
+        self.email = email
+        self.password = password
+    }
+}
+
 public typealias Anything = AnyJSON
 
 /// Any members at all.
