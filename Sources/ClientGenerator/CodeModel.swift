@@ -39,6 +39,8 @@ public struct AlternativeCase: Sendable, Equatable {
     public var name: String
     /// The associated value's type.
     public var type: SwiftType
+    /// The discriminator values that select this case (empty without a discriminator).
+    public var tags: [String] = []
 }
 
 /// A generated type.
@@ -74,6 +76,8 @@ public struct TypeDeclaration: Sendable, Equatable {
     public var documentation: String?
     /// An alternatives enum on a cycle of models that contain each other (`indirect enum`).
     public var isIndirect = false
+    /// For alternatives with a `discriminator`: the member whose value picks the case.
+    public var discriminator: String? = nil
 }
 
 /// A parameter of an operation.

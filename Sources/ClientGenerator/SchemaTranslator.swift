@@ -337,6 +337,16 @@ struct SchemaTranslator {
             }
             cases.append(AlternativeCase(name: SwiftNames.unique(caseName, &used), type: type))
         }
+        // A discriminator picks the case by one member's value: the mapping's keys, else the
+        // model names the alternatives refer to.
+        if let property = located.schema["discriminator"]?["propertyName"]?.stringValue,
+            let tags = try discriminatorTags(alternatives, located, keyword: keyword)
+        {
+            for index in cases.indices { cases[index].tags = tags[index] }
+            var declaration = TypeDeclaration(name: name, kind: .alternatives(cases, nested: nested), documentation: documentation)
+            declaration.discriminator = property
+            return declaration
+        }
         let others = kinds.filter { $0 != "object" }
         var discriminable = !kinds.contains("any") && Set(others).count == others.count && !(kinds.contains("integer") && kinds.contains("number"))
         if discriminable && objectRequired.count > 1 {
@@ -351,6 +361,27 @@ struct SchemaTranslator {
             return TypeDeclaration(name: name, kind: .alias(.named("AnyJSON")), documentation: documentation)
         }
         return TypeDeclaration(name: name, kind: .alternatives(cases, nested: nested), documentation: documentation)
+    }
+
+    /// Each alternative's discriminator values, or nil when an alternative is not a `$ref` to a
+    /// model (then the value cannot name it).
+    private mutating func discriminatorTags(_ alternatives: [JSONValue], _ located: Located, keyword: String) throws(GeneratorError) -> [[String]]? {
+        var models: [String] = []
+        for (index, alternative) in alternatives.enumerated() {
+            guard let reference = alternative["$ref"]?.stringValue else { return nil }
+            models.append(try model(for: reference, at: Located(schema: alternative, file: located.file, pointer: located.pointer + "/\(keyword)/\(index)")))
+        }
+        var tags = models.map { _ in [String]() }
+        for member in located.schema["discriminator"]?["mapping"]?.objectValue ?? JSONObject() {
+            guard let target = member.value.stringValue else { continue }
+            // A mapping value is a reference or a bare model name.
+            let model = target.contains("/") || target.contains("#")
+                ? try? self.model(for: target, at: Located(schema: located.schema, file: located.file, pointer: located.pointer + "/discriminator/mapping"))
+                : target
+            if let index = models.firstIndex(where: { $0 == model }) { tags[index].append(member.key) }
+        }
+        for index in tags.indices where tags[index].isEmpty { tags[index] = [models[index]] }
+        return tags
     }
 
     private func jsonKind(_ schema: JSONValue) -> String {

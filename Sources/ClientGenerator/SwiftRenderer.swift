@@ -49,18 +49,22 @@ struct SwiftRenderer {
             lines.append("\(indent)public \(type.isIndirect ? "indirect " : "")enum \(type.name): Codable, Sendable, Hashable {")
             for item in cases { lines.append("\(inner)case \(item.name)(\(item.type.spelling))") }
             lines.append("")
-            lines.append("\(inner)/// Decodes the first alternative that matches.")
-            lines.append("\(inner)public init(from decoder: any Decoder) throws {")
-            lines.append("\(inner)    let container = try decoder.singleValueContainer()")
-            for item in cases {
-                lines.append("\(inner)    if let value = try? container.decode(\(item.type.spelling).self) {")
-                lines.append("\(inner)        self = .\(item.name)(value)")
-                lines.append("\(inner)        return")
-                lines.append("\(inner)    }")
+            if let discriminator = type.discriminator {
+                lines += discriminatedDecoder(discriminator, cases, inner: inner)
+            } else {
+                lines.append("\(inner)/// Decodes the first alternative that matches.")
+                lines.append("\(inner)public init(from decoder: any Decoder) throws {")
+                lines.append("\(inner)    let container = try decoder.singleValueContainer()")
+                for item in cases {
+                    lines.append("\(inner)    if let value = try? container.decode(\(item.type.spelling).self) {")
+                    lines.append("\(inner)        self = .\(item.name)(value)")
+                    lines.append("\(inner)        return")
+                    lines.append("\(inner)    }")
+                }
+                let names = cases.map(\.type.spelling).joined(separator: ", ")
+                lines.append("\(inner)    throw DecodingError.dataCorruptedError(in: container, debugDescription: \(SwiftRenderer.literal("matches none of " + names)))")
+                lines.append("\(inner)}")
             }
-            let names = cases.map(\.type.spelling).joined(separator: ", ")
-            lines.append("\(inner)    throw DecodingError.dataCorruptedError(in: container, debugDescription: \(SwiftRenderer.literal("matches none of " + names)))")
-            lines.append("\(inner)}")
             lines.append("")
             lines.append("\(inner)/// Encodes the alternative's value.")
             lines.append("\(inner)public func encode(to encoder: any Encoder) throws {")
@@ -152,6 +156,32 @@ struct SwiftRenderer {
             "\(inner)    try container.encode(rawValue)",
             "\(inner)}",
             "\(indent)}",
+        ]
+        return lines
+    }
+
+    /// `init(from:)` for alternatives picked by the value of the member `discriminator`.
+    func discriminatedDecoder(_ discriminator: String, _ cases: [AlternativeCase], inner: String) -> [String] {
+        var lines = [
+            "\(inner)private enum DiscriminatorKey: String, CodingKey {",
+            "\(inner)    case value = \(SwiftRenderer.literal(discriminator))",
+            "\(inner)}",
+            "",
+            "\(inner)/// Decodes the alternative the member `\(discriminator)` names.",
+            "\(inner)public init(from decoder: any Decoder) throws {",
+            "\(inner)    let container = try decoder.container(keyedBy: DiscriminatorKey.self)",
+            "\(inner)    let tag = try container.decode(String.self, forKey: .value)",
+            "\(inner)    switch tag {",
+        ]
+        for item in cases where !item.tags.isEmpty {
+            lines.append("\(inner)    case \(item.tags.map(SwiftRenderer.literal).joined(separator: ", ")): self = .\(item.name)(try \(item.type.spelling)(from: decoder))")
+        }
+        lines += [
+            "\(inner)    default:",
+            "\(inner)        throw DecodingError.dataCorruptedError(",
+            "\(inner)            forKey: .value, in: container, debugDescription: tag + \(SwiftRenderer.literal(" names none of " + cases.flatMap(\.tags).joined(separator: ", "))))",
+            "\(inner)    }",
+            "\(inner)}",
         ]
         return lines
     }

@@ -125,4 +125,13 @@ struct ModelShapeTests {
         #expect(response.accountId == "acc-1" && response.password == nil)
         #expect(throws: DecodingError.self) { try decode(Account.self, #"{"accountId": "acc-1"}"#) }
     }
+
+    @Test("oneOf with a discriminator: the member's value picks the case (mapping keys, else model names), both ways")
+    func discriminator() throws {
+        let pets = try decode([Pet].self, #"[{"petType": "cat", "name": "Tom"}, {"petType": "kitten"}, {"petType": "dog", "name": "Rex"}, {"petType": "Lizard"}]"#)
+        #expect(pets == [.cat(Cat(petType: "cat", name: "Tom")), .cat(Cat(petType: "kitten")), .dog(Dog(petType: "dog", name: "Rex")), .lizard(Lizard(petType: "Lizard"))])
+        #expect(try encode(pets[2]) == #"{"name":"Rex","petType":"dog"}"#)
+        #expect(throws: DecodingError.self) { try decode(Pet.self, #"{"petType": "fish"}"#) }
+        #expect(throws: DecodingError.self) { try decode(Pet.self, #"{"name": "no tag"}"#) }
+    }
 }

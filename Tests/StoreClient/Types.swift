@@ -37,6 +37,17 @@ public struct Card: Codable, Sendable, Hashable {
     }
 }
 
+public struct Cat: Codable, Sendable, Hashable {
+    public var petType: String
+    public var name: String?
+
+    /// A value with every property given.
+    public init(petType: String, name: String? = nil) {
+        self.petType = petType
+        self.name = name
+    }
+}
+
 /// A model that contains itself.
 public struct CategoryNode: Codable, Sendable, Hashable {
     public var name: String
@@ -150,6 +161,17 @@ public struct Delivery: Codable, Sendable, Hashable {
         public init(from: String? = nil) {
             self.from = from
         }
+    }
+}
+
+public struct Dog: Codable, Sendable, Hashable {
+    public var petType: String
+    public var name: String?
+
+    /// A value with every property given.
+    public init(petType: String, name: String? = nil) {
+        self.petType = petType
+        self.name = name
     }
 }
 
@@ -377,6 +399,17 @@ public struct Literal: Codable, Sendable, Hashable {
     }
 }
 
+public struct Lizard: Codable, Sendable, Hashable {
+    public var petType: String
+    public var name: String?
+
+    /// A value with every property given.
+    public init(petType: String, name: String? = nil) {
+        self.petType = petType
+        self.name = name
+    }
+}
+
 public struct Order: Codable, Sendable, Hashable {
     public var customer: Customer
     public var note: String?
@@ -446,6 +479,40 @@ public enum Payment: Codable, Sendable, Hashable {
         case .card(let value): try container.encode(value)
         case .voucher(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
+        }
+    }
+}
+
+public enum Pet: Codable, Sendable, Hashable {
+    case cat(Cat)
+    case dog(Dog)
+    case lizard(Lizard)
+
+    private enum DiscriminatorKey: String, CodingKey {
+        case value = "petType"
+    }
+
+    /// Decodes the alternative the member `petType` names.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DiscriminatorKey.self)
+        let tag = try container.decode(String.self, forKey: .value)
+        switch tag {
+        case "cat", "kitten": self = .cat(try Cat(from: decoder))
+        case "dog": self = .dog(try Dog(from: decoder))
+        case "Lizard": self = .lizard(try Lizard(from: decoder))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .value, in: container, debugDescription: tag + " names none of cat, kitten, dog, Lizard")
+        }
+    }
+
+    /// Encodes the alternative's value.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .cat(let value): try container.encode(value)
+        case .dog(let value): try container.encode(value)
+        case .lizard(let value): try container.encode(value)
         }
     }
 }
