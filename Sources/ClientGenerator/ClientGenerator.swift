@@ -136,6 +136,22 @@ enum OperationTranslator {
     /// The methods a client has, in this order within a path (OPTIONS is CORS's, ANY has no one verb).
     static let methodOrder = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"]
 
+    /// The media type a method sends, in this order of preference: JSON (`application/json`,
+    /// `application/*+json`, with parameters), form-urlencoded, text, then any other type but
+    /// multipart (as binary). Nil when only multipart is offered.
+    static func bodyContent(_ body: BodyDefinition) -> (content: BodyDefinition.Content, encoding: OperationDeclaration.BodyEncoding)? {
+        func essence(_ type: String) -> String { String(type.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces).lowercased() }
+        if let json = body.content.first(where: { essence($0.mediaType) == "application/json" })
+            ?? body.content.first(where: { essence($0.mediaType).hasPrefix("application/") && essence($0.mediaType).hasSuffix("+json") })
+        {
+            return (json, .json(json.mediaType))
+        }
+        if let form = body.content.first(where: { essence($0.mediaType) == "application/x-www-form-urlencoded" }) { return (form, .form(form.mediaType)) }
+        if let text = body.content.first(where: { essence($0.mediaType).hasPrefix("text/") }) { return (text, .text(text.mediaType)) }
+        if let other = body.content.first(where: { !essence($0.mediaType).hasPrefix("multipart/") }) { return (other, .binary(other.mediaType)) }
+        return nil
+    }
+
     /// How an array parameter's elements travel, from its `style` and `explode`: query `form`
     /// (exploded by default: one item each; else comma-joined), `spaceDelimited`,
     /// `pipeDelimited`; path and header `simple` (comma-joined). Nil for other parameters and
@@ -206,17 +222,30 @@ enum OperationTranslator {
                 }
 
                 var body: (type: SwiftType, required: Bool)?
-                if let requestBody = operation.requestBody {
-                    if let (schema, at) = requestBody.schema(for: "application/json") {
-                        let type = try schemas.translate(
-                            SchemaTranslator.Located(schema: schema, file: file, pointer: at.description), suggestedName: typePrefix + "Body", nested: &nested)
-                        body = (type, requestBody.isRequired)
-                        usedLabels.insert("body")
-                    } else if !requestBody.content.contains(where: { $0.mediaType == "application/json" }), !requestBody.content.isEmpty {
-                        schemas.warn(
-                            SchemaTranslator.Located(schema: .null, file: file, pointer: requestBody.pointer.description),
-                            "the body is \(requestBody.content.map(\.mediaType).joined(separator: ", ")), not JSON: the method \(name) takes no body argument")
+                var bodyEncoding = OperationDeclaration.BodyEncoding.json("application/json")
+                if let requestBody = operation.requestBody, let chosen = OperationTranslator.bodyContent(requestBody) {
+                    bodyEncoding = chosen.encoding
+                    let type: SwiftType
+                    switch chosen.encoding {
+                    case .text: type = .named("String")
+                    case .binary: type = .named("Data")
+                    case .json, .form:
+                        let located = SchemaTranslator.Located(
+                            schema: chosen.content.schema ?? .object(JSONObject()), file: file,
+                            pointer: requestBody.pointer.appending("content").appending(chosen.content.mediaType).appending("schema").description)
+                        type = try schemas.translate(located, suggestedName: typePrefix + "Body", nested: &nested)
                     }
+                    body = (type, requestBody.isRequired)
+                    usedLabels.insert("body")
+                    if requestBody.content.count > 1 {
+                        schemas.warn(
+                            SchemaTranslator.Located(schema: .null, file: file, pointer: requestBody.pointer.appending("content").description),
+                            "several media types: the method \(name) sends \(chosen.content.mediaType)")
+                    }
+                } else if let requestBody = operation.requestBody, !requestBody.content.isEmpty {
+                    schemas.warn(
+                        SchemaTranslator.Located(schema: .null, file: file, pointer: requestBody.pointer.description),
+                        "the body is \(requestBody.content.map(\.mediaType).joined(separator: ", ")), which is not generated: the method \(name) takes no body argument")
                 }
 
                 var response: (type: SwiftType, model: String?)?
@@ -245,7 +274,7 @@ enum OperationTranslator {
                     OperationDeclaration(
                         name: name, httpMethod: operation.httpMethod, path: path, parameters: parameters, body: body, response: response,
                         errorResponses: errorResponses, requiresAPIKey: operation.apiKeyRequired, documentation: operation.summary,
-                        isDeprecated: operation.isDeprecated))
+                        isDeprecated: operation.isDeprecated, bodyEncoding: bodyEncoding))
             }
         }
         return (result, inlineTypes)

@@ -135,6 +135,20 @@ public struct OperationDeclaration: Sendable, Equatable {
     public var documentation: String?
     /// `deprecated: true`: `@available(*, deprecated)`.
     public var isDeprecated = false
+    /// How the body travels.
+    public var bodyEncoding: BodyEncoding = .json("application/json")
+
+    /// How a request body travels, with its media type (the `Content-Type` sent).
+    public enum BodyEncoding: Sendable, Equatable {
+        /// JSON (`application/json`, `application/*+json`, with or without parameters).
+        case json(String)
+        /// `application/x-www-form-urlencoded`, from the typed value's members.
+        case form(String)
+        /// Text (`text/plain`, …): a `String`, sent as UTF-8.
+        case text(String)
+        /// Any other media type: `Data`, sent as it is.
+        case binary(String)
+    }
 
     public static func == (lhs: OperationDeclaration, rhs: OperationDeclaration) -> Bool {
         lhs.name == rhs.name && lhs.httpMethod == rhs.httpMethod && lhs.path == rhs.path && lhs.parameters == rhs.parameters

@@ -368,11 +368,16 @@ struct SwiftRenderer {
             lines.append("        if !cookies.isEmpty { request.headers.append((name: \"Cookie\", value: cookies.joined(separator: \"; \"))) }")
         }
         if let body = operation.body {
-            if body.required {
-                lines.append("        request.body = try core.encode(body)")
-            } else {
-                lines.append("        if let body { request.body = try core.encode(body) }")
+            let (mediaType, encoded): (String, String)
+            switch operation.bodyEncoding {
+            case .json(let type): (mediaType, encoded) = (type, "try core.encode(body)")
+            case .form(let type): (mediaType, encoded) = (type, "try core.encodeForm(body)")
+            case .text(let type): (mediaType, encoded) = (type, "Array(body.utf8)")
+            case .binary(let type): (mediaType, encoded) = (type, "Array(body)")
             }
+            var set = "request.body = \(encoded)"
+            if mediaType != "application/json" { set += "; request.headers.append((name: \"Content-Type\", value: \(SwiftRenderer.literal(mediaType))))" }
+            lines.append(body.required ? "        \(set)" : "        if let body { \(set) }")
         }
         if let response = operation.response {
             lines.append("        let response = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")

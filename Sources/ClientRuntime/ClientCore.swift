@@ -83,6 +83,31 @@ public struct ClientCore: Sendable {
         }
     }
 
+    /// Encodes a request body as `application/x-www-form-urlencoded`: each member of the value's
+    /// JSON object a `name=value` pair (strings as they are, other values as JSON text, an
+    /// array's elements each a pair of their own; null members left out).
+    public func encodeForm<T: Encodable>(_ value: T) throws(ClientError) -> [UInt8] {
+        let object: [String: AnyJSON]
+        do {
+            object = try WireJSON.decoder().decode([String: AnyJSON].self, from: WireJSON.encoder().encode(value))
+        } catch {
+            throw .decoding("the request body is not an object of members: \(error)")
+        }
+        var pairs: [String] = []
+        for name in object.keys.sorted() {
+            let values: [AnyJSON]
+            switch object[name]! {
+            case .null: continue
+            case .array(let elements): values = elements
+            case let other: values = [other]
+            }
+            for element in values {
+                pairs.append(PathEncoding.encodeQueryComponent(name) + "=" + PathEncoding.encodeQueryComponent(ParameterText.text(element)))
+            }
+        }
+        return Array(pairs.joined(separator: "&").utf8)
+    }
+
     /// Encodes a request body as JSON.
     public func encode<T: Encodable>(_ value: T) throws(ClientError) -> [UInt8] {
         do {

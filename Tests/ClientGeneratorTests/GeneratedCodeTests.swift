@@ -141,6 +141,26 @@ struct StoreClientTests {
         #expect(request.headers.first { $0.name == "X-Filter" }?.value == #"{"min":4}"#)
     }
 
+    @Test("request bodies in each media type: text as UTF-8, binary as it is, form-urlencoded from a struct, vendor JSON")
+    func bodyMediaTypes() async throws {
+        let transport = RecordingTransport { _ in ClientResponse(status: 204, body: []) }
+        let client = StoreClient(transport: transport, configuration: ClientConfiguration(stage: "v1"))
+        func last() throws -> (type: String?, body: String) {
+            let request = try #require(transport.last?.0)
+            return (request.headers.first { $0.name == "Content-Type" }?.value, String(decoding: request.body ?? [], as: UTF8.self))
+        }
+        try await client.postText(body: "héllo")
+        #expect(try last() == ("text/plain; charset=utf-8", "héllo"))
+        try await client.putBinary(body: Data([0x89, 0x50]))
+        #expect(transport.last?.0.body == [0x89, 0x50])
+        #expect(try last().type == "image/png")
+        try await client.postForm(body: PostFormBody(user: "a b&c", scopes: ["read", "write"], remember: true))
+        #expect(try last() == ("application/x-www-form-urlencoded", "remember=true&scopes=read&scopes=write&user=a%20b%26c"))
+        try await client.postVendorJson(body: Customer(customerId: "c1", email: "c@example.com"))
+        #expect(try last().type == "application/vnd.api+json")
+        #expect(try last().body.contains(#""customerId":"c1""#))
+    }
+
     @Test("array parameters travel in their style: form exploded or joined, spaceDelimited, pipeDelimited, simple; cookies in one Cookie header")
     func arrayStyles() async throws {
         let transport = RecordingTransport { _ in ClientResponse(status: 204, body: []) }

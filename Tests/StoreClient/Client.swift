@@ -129,4 +129,32 @@ public struct StoreClient: Sendable {
         if !cookies.isEmpty { request.headers.append((name: "Cookie", value: cookies.joined(separator: "; "))) }
         _ = try await core.send(request, requiresAPIKey: false)
     }
+
+    /// `POST /bodies/text`
+    public func postText(body: String) async throws(ClientError) {
+        var request = ClientRequest(method: "POST", path: "/bodies/text")
+        request.body = Array(body.utf8); request.headers.append((name: "Content-Type", value: "text/plain; charset=utf-8"))
+        _ = try await core.send(request, requiresAPIKey: false)
+    }
+
+    /// `PUT /bodies/binary`
+    public func putBinary(body: Data? = nil) async throws(ClientError) {
+        var request = ClientRequest(method: "PUT", path: "/bodies/binary")
+        if let body { request.body = Array(body); request.headers.append((name: "Content-Type", value: "image/png")) }
+        _ = try await core.send(request, requiresAPIKey: false)
+    }
+
+    /// `POST /bodies/form`
+    public func postForm(body: PostFormBody) async throws(ClientError) {
+        var request = ClientRequest(method: "POST", path: "/bodies/form")
+        request.body = try core.encodeForm(body); request.headers.append((name: "Content-Type", value: "application/x-www-form-urlencoded"))
+        _ = try await core.send(request, requiresAPIKey: false)
+    }
+
+    /// `POST /bodies/vendor`
+    public func postVendorJson(body: Customer) async throws(ClientError) {
+        var request = ClientRequest(method: "POST", path: "/bodies/vendor")
+        request.body = try core.encode(body); request.headers.append((name: "Content-Type", value: "application/vnd.api+json"))
+        _ = try await core.send(request, requiresAPIKey: false)
+    }
 }

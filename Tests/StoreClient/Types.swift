@@ -517,6 +517,19 @@ public enum Pet: Codable, Sendable, Hashable {
     }
 }
 
+public struct PostFormBody: Codable, Sendable, Hashable {
+    public var user: String
+    public var scopes: [String]?
+    public var remember: Bool?
+
+    /// A value with every property given.
+    public init(user: String, scopes: [String]? = nil, remember: Bool? = nil) {
+        self.user = user
+        self.scopes = scopes
+        self.remember = remember
+    }
+}
+
 /// Product
 public struct Product: Codable, Sendable, Hashable {
     public var id: Int
