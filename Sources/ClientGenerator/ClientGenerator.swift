@@ -249,6 +249,7 @@ enum OperationTranslator {
                 }
 
                 var response: (type: SwiftType, model: String?)?
+                var responseEncoding = OperationDeclaration.ResponseEncoding.json
                 let responses = operation.responses
                 if let success = responses.map(\.status).filter({ $0.hasPrefix("2") }).sorted().first,
                     let (schema, at) = responses.first(where: { $0.status == success })?.body.schema(for: "application/json")
@@ -258,6 +259,27 @@ enum OperationTranslator {
                     var model: String?
                     if let reference = schema["$ref"]?.stringValue { model = try schemas.model(for: reference, at: located) }
                     response = (type, model)
+                } else if let success = responses.map(\.status).filter({ $0.hasPrefix("2") }).sorted().first,
+                    let answer = responses.first(where: { $0.status == success })?.body, let chosen = OperationTranslator.bodyContent(answer)
+                {
+                    switch chosen.encoding {
+                    case .json:
+                        let located = SchemaTranslator.Located(
+                            schema: chosen.content.schema ?? .object(JSONObject()), file: file,
+                            pointer: answer.pointer.appending("content").appending(chosen.content.mediaType).appending("schema").description)
+                        response = (try schemas.translate(located, suggestedName: typePrefix + "Response", nested: &nested), nil)
+                    case .text, .form:
+                        response = (.named("String"), nil)
+                        responseEncoding = .text
+                        if chosen.content.mediaType.lowercased().hasPrefix("text/event-stream") {
+                            schemas.warn(
+                                SchemaTranslator.Located(schema: .null, file: file, pointer: answer.pointer.description),
+                                "server-sent events are not streamed: the method \(name) returns the whole stream as one String once it ends")
+                        }
+                    case .binary:
+                        response = (.named("Data"), nil)
+                        responseEncoding = .binary
+                    }
                 }
                 var errorResponses: [(status: String, type: SwiftType?)] = []
                 for status in responses.map(\.status).filter({ $0.hasPrefix("4") || $0.hasPrefix("5") }).sorted() {
@@ -274,7 +296,7 @@ enum OperationTranslator {
                     OperationDeclaration(
                         name: name, httpMethod: operation.httpMethod, path: path, parameters: parameters, body: body, response: response,
                         errorResponses: errorResponses, requiresAPIKey: operation.apiKeyRequired, documentation: operation.summary,
-                        isDeprecated: operation.isDeprecated, bodyEncoding: bodyEncoding))
+                        isDeprecated: operation.isDeprecated, bodyEncoding: bodyEncoding, responseEncoding: responseEncoding))
             }
         }
         return (result, inlineTypes)

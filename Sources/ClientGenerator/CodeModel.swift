@@ -137,6 +137,18 @@ public struct OperationDeclaration: Sendable, Equatable {
     public var isDeprecated = false
     /// How the body travels.
     public var bodyEncoding: BodyEncoding = .json("application/json")
+    /// How the 2xx answer's body is read (`response.type` is `String` for text, `Data` for binary).
+    public var responseEncoding: ResponseEncoding = .json
+
+    /// How a response body is read.
+    public enum ResponseEncoding: Sendable, Equatable {
+        /// Decoded from JSON (and validated against its model when asked).
+        case json
+        /// UTF-8 text as a `String`.
+        case text
+        /// The bytes as `Data`.
+        case binary
+    }
 
     /// How a request body travels, with its media type (the `Content-Type` sent).
     public enum BodyEncoding: Sendable, Equatable {

@@ -381,7 +381,12 @@ struct SwiftRenderer {
         }
         if let response = operation.response {
             lines.append("        let response = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
-            lines.append("        return try core.decode(\(response.type.spelling).self, from: response, model: \(response.model.map(SwiftRenderer.literal) ?? "nil"))")
+            switch operation.responseEncoding {
+            case .json:
+                lines.append("        return try core.decode(\(response.type.spelling).self, from: response, model: \(response.model.map(SwiftRenderer.literal) ?? "nil"))")
+            case .text: lines.append("        return String(decoding: response.body, as: UTF8.self)")
+            case .binary: lines.append("        return Data(response.body)")
+            }
         } else {
             lines.append("        _ = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
         }

@@ -161,6 +161,16 @@ struct StoreClientTests {
         #expect(try last().body.contains(#""customerId":"c1""#))
     }
 
+    @Test("responses that are not JSON: text as a String, anything else as Data")
+    func responseMediaTypes() async throws {
+        let transport = RecordingTransport { request in
+            ClientResponse(status: 200, body: request.path.hasSuffix("text") ? Array("plain words".utf8) : [0, 255, 7])
+        }
+        let client = StoreClient(transport: transport, configuration: ClientConfiguration(stage: "v1"))
+        #expect(try await client.getText() == "plain words")
+        #expect(try await client.getBinary() == Data([0, 255, 7]))
+    }
+
     @Test("array parameters travel in their style: form exploded or joined, spaceDelimited, pipeDelimited, simple; cookies in one Cookie header")
     func arrayStyles() async throws {
         let transport = RecordingTransport { _ in ClientResponse(status: 204, body: []) }

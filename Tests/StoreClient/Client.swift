@@ -130,11 +130,25 @@ public struct StoreClient: Sendable {
         _ = try await core.send(request, requiresAPIKey: false)
     }
 
+    /// `GET /bodies/text`
+    public func getText() async throws(ClientError) -> String {
+        let request = ClientRequest(method: "GET", path: "/bodies/text")
+        let response = try await core.send(request, requiresAPIKey: false)
+        return String(decoding: response.body, as: UTF8.self)
+    }
+
     /// `POST /bodies/text`
     public func postText(body: String) async throws(ClientError) {
         var request = ClientRequest(method: "POST", path: "/bodies/text")
         request.body = Array(body.utf8); request.headers.append((name: "Content-Type", value: "text/plain; charset=utf-8"))
         _ = try await core.send(request, requiresAPIKey: false)
+    }
+
+    /// `GET /bodies/binary`
+    public func getBinary() async throws(ClientError) -> Data {
+        let request = ClientRequest(method: "GET", path: "/bodies/binary")
+        let response = try await core.send(request, requiresAPIKey: false)
+        return Data(response.body)
     }
 
     /// `PUT /bodies/binary`
