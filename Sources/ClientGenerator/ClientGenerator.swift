@@ -110,6 +110,7 @@ public enum ClientGenerator {
         var model = ClientModel(clientName: name, title: title, types: types, operations: operations)
         model.warnings = schemas.warnings
         model.servers = ServerDeclaration.servers(in: interface.document)
+        model.security = SecurityDeclaration.schemes(in: interface.document, file: apiFile, warnings: &model.warnings)
         return model
     }
 }
@@ -128,6 +129,47 @@ extension ServerDeclaration {
             }
             return ServerDeclaration(url: url, documentation: entry["description"]?.stringValue, variables: variables)
         }
+    }
+}
+
+extension SecurityDeclaration {
+    /// The schemes of `components.securitySchemes` a middleware can satisfy, but API Gateway's
+    /// `x-api-key` header (the client's `apiKey:`); the others (SigV4, mutual TLS, other HTTP
+    /// schemes) are warnings.
+    static func schemes(in document: JSONValue, file: String, warnings: inout [GeneratorError]) -> [SecurityDeclaration] {
+        var used = Set<String>()
+        var result: [SecurityDeclaration] = []
+        for member in document["components"]?["securitySchemes"]?.objectValue ?? JSONObject() {
+            let scheme = member.value
+            let kind: Kind?
+            switch (scheme["type"]?.stringValue, scheme["scheme"]?.stringValue?.lowercased()) {
+            case ("apiKey", _):
+                if scheme["x-amazon-apigateway-authtype"]?.stringValue?.lowercased() == "awssigv4" {
+                    kind = nil
+                } else if let location = scheme["in"]?.stringValue, ["header", "query", "cookie"].contains(location), let name = scheme["name"]?.stringValue {
+                    kind = .apiKey(location: location, name: name)
+                } else {
+                    kind = nil
+                }
+            case ("http", "bearer"), ("oauth2", _), ("openIdConnect", _): kind = .bearer
+            case ("http", "basic"): kind = .basic
+            default: kind = nil
+            }
+            // API Gateway's key (`x-api-key` in a header) is the client's `apiKey:` already.
+            if case .apiKey("header", let name)? = kind, name.lowercased() == "x-api-key" { continue }
+            guard let kind else {
+                let warning = GeneratorError(
+                    file: file, pointer: JSONPointer(tokens: ["components", "securitySchemes", member.key]).description,
+                    message: "security scheme \(member.key) is not generated: add its credential with a middleware of your own")
+                warnings.append(warning)
+                continue
+            }
+            result.append(
+                SecurityDeclaration(
+                    name: member.key, swiftName: SwiftNames.unique(SwiftNames.property(member.key), &used), kind: kind,
+                    documentation: scheme["description"]?.stringValue))
+        }
+        return result
     }
 }
 

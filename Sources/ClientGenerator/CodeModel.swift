@@ -183,6 +183,30 @@ public struct ClientModel: Sendable, Equatable {
     public var warnings: [GeneratorError] = []
     /// The definition's `servers`, in order.
     public var servers: [ServerDeclaration] = []
+    /// The security schemes a middleware can satisfy, by name.
+    public var security: [SecurityDeclaration] = []
+}
+
+/// A security scheme as the middleware that sends its credential.
+public struct SecurityDeclaration: Sendable, Equatable {
+    /// What the middleware sends.
+    public enum Kind: Sendable, Equatable {
+        /// An API key: `header`, `query` or `cookie`, and the name there.
+        case apiKey(location: String, name: String)
+        /// `Authorization: Bearer` (HTTP bearer, OAuth2, OpenID Connect).
+        case bearer
+        /// `Authorization: Basic`.
+        case basic
+    }
+
+    /// The scheme's name in the definition.
+    public var name: String
+    /// The Swift function name.
+    public var swiftName: String
+    /// What it sends.
+    public var kind: Kind
+    /// `description`.
+    public var documentation: String?
 }
 
 /// One entry of `servers`: a URL template and its variables.

@@ -236,12 +236,43 @@ struct SwiftRenderer {
         lines.append("            configuration: ClientConfiguration(apiKey: apiKey, timeout: timeout, responseValidator: responseValidator, middlewares: middlewares))")
         lines.append("    }")
         lines += servers()
+        lines += security()
         for operation in model.operations {
             lines.append("")
             lines += method(operation)
         }
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `Security.bearerAuth(token:)` → a middleware per security scheme.
+    func security() -> [String] {
+        guard !model.security.isEmpty else { return [] }
+        var lines = [
+            "", "    /// The definition's security schemes, as middlewares that add their credential to every request:",
+            "    /// pass them in `middlewares:`.", "    public enum Security {",
+        ]
+        for (index, scheme) in model.security.enumerated() {
+            if index > 0 { lines.append("") }
+            lines += SwiftRenderer.documentation(scheme.documentation, indent: "        ")
+            if scheme.documentation != nil { lines.append("        ///") }
+            switch scheme.kind {
+            case .apiKey(let location, let wireName):
+                lines.append("        /// `\(scheme.name)`: an API key in the \(location) `\(wireName)`.")
+                lines.append(
+                    "        public static func \(scheme.swiftName)(_ key: String) -> CredentialMiddleware { .apiKey(key, in: .\(location)(\(SwiftRenderer.literal(wireName)))) }")
+            case .bearer:
+                lines.append("        /// `\(scheme.name)`: `Authorization: Bearer`, the token asked for on each request (so it can be refreshed).")
+                lines.append(
+                    "        public static func \(scheme.swiftName)(token: @escaping @Sendable () async throws -> String) -> CredentialMiddleware { .bearer(token: token) }")
+            case .basic:
+                lines.append("        /// `\(scheme.name)`: `Authorization: Basic`.")
+                lines.append(
+                    "        public static func \(scheme.swiftName)(user: String, password: String) -> CredentialMiddleware { .basic(user: user, password: password) }")
+            }
+        }
+        lines.append("    }")
+        return lines
     }
 
     /// `Servers.server1(region:)` → the base URL of each `servers` entry, its variables typed

@@ -161,6 +161,30 @@ struct StoreClientTests {
         #expect(try last().body.contains(#""customerId":"c1""#))
     }
 
+    @Test("security schemes as middlewares by name: API keys in query and cookie, bearer from a provider, basic")
+    func securityMiddlewares() async throws {
+        let transport = RecordingTransport { _ in ClientResponse(status: 200, body: Array("x".utf8)) }
+        let tokens = Mutex(0)
+        let client = StoreClient(
+            transport: transport,
+            configuration: ClientConfiguration(
+                stage: "v1",
+                middlewares: [
+                    StoreClient.Security.partnerKey("p 1"), StoreClient.Security.sessionCookie("s;1"),
+                    StoreClient.Security.bearerAuth { tokens.withLock { $0 += 1; return "token\($0)" } },
+                ]))
+        _ = try await client.getText()
+        _ = try await client.getText()
+        let request = try #require(transport.last?.0)
+        #expect(request.target == "/bodies/text?partner=p%201")
+        #expect(request.headers.first { $0.name == "Cookie" }?.value == "SID=s%3B1")
+        #expect(request.headers.first { $0.name == "Authorization" }?.value == "Bearer token2", "the token is asked for on each request")
+        let basic = StoreClient(transport: transport, configuration: ClientConfiguration(middlewares: [StoreClient.Security.basicAuth(user: "ann", password: "pw")]))
+        _ = try await basic.getText()
+        #expect(transport.last?.0.headers.first { $0.name == "Authorization" }?.value == "Basic YW5uOnB3")
+        _ = StoreClient.Security.oauth { "t" }
+    }
+
     @Test("responses that are not JSON: text as a String, anything else as Data")
     func responseMediaTypes() async throws {
         let transport = RecordingTransport { request in

@@ -48,6 +48,27 @@ public struct StoreClient: Sendable {
         }
     }
 
+    /// The definition's security schemes, as middlewares that add their credential to every request:
+    /// pass them in `middlewares:`.
+    public enum Security {
+        /// `partnerKey`: an API key in the query `partner`.
+        public static func partnerKey(_ key: String) -> CredentialMiddleware { .apiKey(key, in: .query("partner")) }
+
+        /// `sessionCookie`: an API key in the cookie `SID`.
+        public static func sessionCookie(_ key: String) -> CredentialMiddleware { .apiKey(key, in: .cookie("SID")) }
+
+        /// A JWT from the identity provider.
+        ///
+        /// `bearerAuth`: `Authorization: Bearer`, the token asked for on each request (so it can be refreshed).
+        public static func bearerAuth(token: @escaping @Sendable () async throws -> String) -> CredentialMiddleware { .bearer(token: token) }
+
+        /// `basicAuth`: `Authorization: Basic`.
+        public static func basicAuth(user: String, password: String) -> CredentialMiddleware { .basic(user: user, password: password) }
+
+        /// `oauth`: `Authorization: Bearer`, the token asked for on each request (so it can be refreshed).
+        public static func oauth(token: @escaping @Sendable () async throws -> String) -> CredentialMiddleware { .bearer(token: token) }
+    }
+
     /// Lists the products, optionally by status.
     ///
     /// `GET /products`
