@@ -294,7 +294,7 @@ struct SwiftRenderer {
             lines.append("        public static func server\(index + 1)(\(arguments.joined(separator: ", "))) -> URL? {")
             var expression = SwiftRenderer.literal(server.url)
             if !server.variables.isEmpty {
-                lines.append("        var url = \(expression)".replacingOccurrences(of: "        var", with: "            var"))
+                lines.append("            var url = \(expression)")
                 for variable in server.variables {
                     lines.append("            url = url.replacingOccurrences(of: \(SwiftRenderer.literal("{" + variable.name + "}")), with: \(variable.swiftName))")
                 }
