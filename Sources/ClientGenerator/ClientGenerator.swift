@@ -240,14 +240,13 @@ enum OperationTranslator {
                             SchemaTranslator.Located(schema: parameter.schema, file: file, pointer: parameter.pointer.description + "/schema"),
                             suggestedName: typePrefix + SwiftNames.type(parameter.name), nested: &nested)
                         let encoding = OperationTranslator.arrayEncoding(parameter, type: type)
-                        if let style = parameter.style, encoding == nil, case .array = type {
+                        // A style the client does not generate: an array's without an encoding, or deepObject.
+                        var isArray = false
+                        if case .array = type { isArray = true }
+                        if let style = parameter.style, style == "deepObject" || (isArray && encoding == nil) {
                             schemas.warn(
                                 SchemaTranslator.Located(schema: .null, file: file, pointer: parameter.pointer.description + "/style"),
                                 "style \(style) is not generated: \(parameter.name) goes out as JSON text")
-                        } else if parameter.style == "deepObject" {
-                            schemas.warn(
-                                SchemaTranslator.Located(schema: .null, file: file, pointer: parameter.pointer.description + "/style"),
-                                "style deepObject is not generated: \(parameter.name) goes out as JSON text")
                         }
                         parameters.append(
                             ParameterDeclaration(
