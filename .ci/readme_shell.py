@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Runs every shell line of README.md, as written, in order (CI runs this: `python3 .ci/readme_shell.py`).
+"""Runs every shell line of README.md and docs/*.md, as written, in order (CI runs this:
+`python3 .ci/readme_shell.py [FILE ...]`; with files, only those).
+
+README.md runs first, then the docs in DOCS_ORDER, then any other docs/*.md by name. A server a
+file started is stopped at the end of that file: each document starts the servers it uses.
 
 Each ```sh block is announced by a comment on the line before it saying how to run it:
 
@@ -22,7 +26,7 @@ A ```sh block without an announcement is an error, so none goes unrun by acciden
 ```python blocks are announced the same way, `<!-- python: run [modules=boto3] -->`: the block
 runs with python3 (against the server an earlier block started) and must exit 0; `modules=`
 names modules it imports (the block is skipped, saying which, when one is missing).
-If 127.0.0.1:8080 is taken, the README's port is replaced by a free one everywhere.
+If 127.0.0.1:8080 or 8081 is taken, that port is replaced by a free one everywhere.
 """
 import os
 import re
@@ -36,6 +40,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README = os.path.join(ROOT, "README.md")
+DOCS_ORDER = ["schema-check.md", "sdk.md", "gateway.md", "control-plane.md", "function-code.md",
+              "mapping-templates.md", "libraries.md", "robustness.md", "performance.md"]
 CI_RUN = os.path.join(ROOT, ".ci", "run")
 
 
@@ -126,18 +132,39 @@ class Server:
                 self.process.wait()
 
 
-def main():
-    text = open(README).read()
-    ci_run = open(CI_RUN).read()
-    port = "8080"
-    if not port_is_free(8080):
-        port = str(free_port())
-        print("readme-shell: 127.0.0.1:8080 is taken; the README's commands run with port %s instead" % port)
-    os.makedirs(os.path.join(ROOT, ".build"), exist_ok=True)
-    failures, server = [], None
+def documents():
+    """README.md, then docs/*.md in DOCS_ORDER, then the other docs by name."""
+    directory = os.path.join(ROOT, "docs")
+    present = sorted(name for name in os.listdir(directory) if name.endswith(".md")) if os.path.isdir(directory) else []
+    ordered = [name for name in DOCS_ORDER if name in present] + [name for name in present if name not in DOCS_ORDER]
+    return [README] + [os.path.join(directory, name) for name in ordered]
+
+
+def ports():
+    """The ports the documents use, each mapped to itself, or to a free one when it is taken."""
+    mapping = {}
+    for port in (8080, 8081):
+        if port_is_free(port):
+            mapping[str(port)] = str(port)
+        else:
+            mapping[str(port)] = str(free_port())
+            print("readme-shell: 127.0.0.1:%d is taken; the documents' commands run with port %s instead" % (port, mapping[str(port)]))
+    return mapping
+
+
+def with_ports(line, mapping):
+    """The line with each documented port replaced at once (a replacement is never replaced again)."""
+    return re.sub(r"\b(%s)\b" % "|".join(mapping), lambda match: mapping[match.group(1)], line)
+
+
+def run_file(path, mapping, ci_run, failures):
+    """Runs every block of one document; a server it started is stopped at its end."""
+    text = open(path).read()
+    name = os.path.relpath(path, ROOT)
+    server = None
     try:
         for line, language, announcement, body in blocks(text):
-            where = "README.md:%d" % line
+            where = "%s:%d" % (name, line)
             if announcement is None:
                 failures.append("%s: a ```%s block without <!-- %s: MODE --> before it" % (where, "sh" if language == "shell" else language, language))
                 continue
@@ -149,7 +176,7 @@ def main():
             if missing:
                 print("== %s (%s): skipped: needs %s, which is not installed" % (where, mode, ", ".join(missing)))
                 continue
-            body = [entry.replace("8080", port) for entry in body]
+            body = [with_ports(entry, mapping) for entry in body]
             print("== %s (%s)" % (where, mode), flush=True)
             try:
                 if "prepare" in options:
@@ -222,12 +249,22 @@ def main():
     finally:
         if server:
             server.stop()
+
+
+def main():
+    ci_run = open(CI_RUN).read()
+    mapping = ports()
+    os.makedirs(os.path.join(ROOT, ".build"), exist_ok=True)
+    paths = [os.path.abspath(argument) for argument in sys.argv[1:]] or documents()
+    failures = []
+    for path in paths:
+        run_file(path, mapping, ci_run, failures)
     if failures:
         print("\nreadme-shell: %d problem(s):" % len(failures))
         for failure in failures:
             print("  " + failure)
         return 1
-    print("\nreadme-shell: every shell line and Python block of the README ran")
+    print("\nreadme-shell: every shell line and Python block of %s ran" % ", ".join(os.path.relpath(path, ROOT) for path in paths))
     return 0
 
 

@@ -53,7 +53,7 @@ public enum APIDocument {
 
     /// 3.1 differs from 3.0 where the toolkit looks in one place: the version. Its schemas are
     /// JSON Schema 2020-12, which the gateway validates with draft-04's rules (so `type` arrays
-    /// and `const`-free models behave alike; see the README's known differences).
+    /// and `const`-free models behave alike; see the known differences in docs/gateway.md).
     static func fromOpenAPI31(_ document: JSONValue) -> JSONValue {
         guard var root = document.objectValue else { return document }
         root["openapi"] = "3.0.1"

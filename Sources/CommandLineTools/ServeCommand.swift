@@ -148,7 +148,7 @@ public enum ServeCommand {
         // A request to a function run as a process holds its thread while the process works:
         // more threads keep the cores busy meanwhile, and each takes one ready connection at a
         // time so that none waits behind another's invocation (p99 under load 13–16 ms instead
-        // of 20–30 ms with four per wait; see the README's performance section).
+        // of 20–30 ms with four per wait; see docs/performance.md).
         if control.configuration.functions.contains(where: { $0.latest.runtime != nil }) {
             if !threadsChosen { configuration.eventLoops = min(64, 4 * configuration.eventLoops) }
             configuration.eventsPerWait = 1

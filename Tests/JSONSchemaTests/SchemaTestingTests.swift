@@ -60,14 +60,14 @@ struct SchemaTestingTests {
         withKnownIssue("the helper records one issue for the invalid payload") {
             expectValid(parsed, against: "Items", in: validator)
         } matching: { issue in issue.comments.map(\.rawValue).joined().contains("\n  /0/ID: expected number") }
-        // The README's sample failure, exactly as the README shows it (the block after "A failure reads").
+        // The documented sample failure, exactly as docs/schema-check.md shows it (the block after "A failure reads").
         let sample = Array(#"[{"ID": 1, "name": "Pen", "price": "x"}]"#.utf8)
         let expected = """
             payload is not valid against Items (1 error):
               1:36: /0/price: expected number, found string "x"  [items/$ref/properties/price/type]
             """
         #expect(ModelValidator.report(try validator.errors(in: sample, against: "Items"), model: "Items", in: sample) == expected)
-        let readme = try String(contentsOfFile: Fixtures.packageRoot + "/README.md", encoding: .utf8)
+        let readme = try String(contentsOfFile: Fixtures.packageRoot + "/docs/schema-check.md", encoding: .utf8)
         let afterIntro = try #require(readme.range(of: "A failure reads")).upperBound
         let fence = try #require(readme.range(of: "```\n", range: afterIntro..<readme.endIndex))
         let end = try #require(readme.range(of: "\n```", range: fence.upperBound..<readme.endIndex))

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 
-/// Every ```swift block of the README is one of the files in `Readme/`, verbatim, announced
-/// by `<!-- example: PATH -->` on the line before it; and every file there is shown. So the
-/// README shows only code this target compiles (and `RunReadmeExamples` runs).
-@Suite("The README's Swift blocks are the compiled example files")
+/// Every ```swift block of the README and of `docs/*.md` is one of the files in `Readme/` (or of
+/// the outside package), verbatim, announced by `<!-- example: PATH -->` on the line before it;
+/// and every file in `Readme/` is shown somewhere. So the documents show only code this target
+/// compiles (and `RunReadmeExamples` runs).
+@Suite("The Swift blocks of the README and the docs are the compiled example files")
 struct ReadmeIsInSync {
     struct Block {
         /// 1-based line of the first line of code.
@@ -37,22 +38,33 @@ struct ReadmeIsInSync {
         return blocks
     }
 
+    /// README.md, then every `docs/*.md`, as paths relative to the package root.
+    static func documents() throws -> [String] {
+        let docs = try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/docs")
+            .filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
+        return ["README.md"] + docs
+    }
+
     @Test func everySwiftBlockIsAnExampleFileVerbatim() throws {
-        let readme = try String(contentsOfFile: packageRoot + "/README.md", encoding: .utf8)
-        let blocks = ReadmeIsInSync.swiftBlocks(of: readme)
-        #expect(!blocks.isEmpty)
-        for block in blocks {
-            guard let path = block.path else {
-                Issue.record("README.md:\(block.line): a swift block without `<!-- example: Tests/ReadmeExamplesTests/Readme/NAME.swift -->` before it")
-                continue
+        var shown = Set<String>()
+        let documents = try ReadmeIsInSync.documents()
+        #expect(documents.count > 1, "no docs/*.md found")
+        for document in documents {
+            let text = try String(contentsOfFile: packageRoot + "/" + document, encoding: .utf8)
+            for block in ReadmeIsInSync.swiftBlocks(of: text) {
+                guard let path = block.path else {
+                    Issue.record("\(document):\(block.line): a swift block without `<!-- example: Tests/ReadmeExamplesTests/Readme/NAME.swift -->` before it")
+                    continue
+                }
+                let file = try String(contentsOfFile: packageRoot + "/" + path, encoding: .utf8)
+                #expect(block.text == file, "\(document):\(block.line): the block differs from \(path) (python3 .ci/readme_sync.py copies it in)")
+                shown.insert(path)
             }
-            let file = try String(contentsOfFile: packageRoot + "/" + path, encoding: .utf8)
-            #expect(block.text == file, "README.md:\(block.line): the block differs from \(path) (python3 .ci/readme_sync.py copies it into the README)")
         }
-        let shown = Set(blocks.compactMap(\.path))
+        #expect(!shown.isEmpty)
         let directory = "Tests/ReadmeExamplesTests/Readme"
         for name in try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/" + directory) where name.hasSuffix(".swift") {
-            #expect(shown.contains(directory + "/" + name), "\(directory)/\(name) is not shown in the README")
+            #expect(shown.contains(directory + "/" + name), "\(directory)/\(name) is shown neither in the README nor in docs/")
         }
     }
 
