@@ -29,17 +29,29 @@ public struct APIDefinitionError: Error, Sendable, Equatable, CustomStringConver
     /// YAML for a `*.yaml`/`*.yml` file — (the nearest enclosing value that exists when the
     /// pointer names a missing member).
     public func located(in bytes: [UInt8]) -> APIDefinitionError {
-        var candidates: [JSONPointer] = []
-        var tokens = pointer.tokens
-        while true {
-            candidates.append(JSONPointer(tokens: tokens))
-            if tokens.isEmpty { break }
-            tokens.removeLast()
+        APIDefinitionError.located([self], in: bytes)[0]
+    }
+
+    /// Each error with the position of its pointer in `bytes`, the text of the one file they
+    /// all name, read once however many errors there are (a large YAML file read once per
+    /// warning took seconds).
+    public static func located(_ errors: [APIDefinitionError], in bytes: [UInt8]) -> [APIDefinitionError] {
+        guard let file = errors.first?.file else { return errors }
+        let candidates = errors.map { error -> [JSONPointer] in
+            var tokens = error.pointer.tokens
+            var pointers = [JSONPointer(tokens: tokens)]
+            while !tokens.isEmpty {
+                tokens.removeLast()
+                pointers.append(JSONPointer(tokens: tokens))
+            }
+            return pointers
         }
-        let found = DocumentText.locate(candidates, in: bytes, format: DocumentText.format(ofPath: file))
-        var located = self
-        located.position = candidates.lazy.compactMap { found[$0] }.first
-        return located
+        let found = DocumentText.locate(Array(Set(candidates.joined())), in: bytes, format: DocumentText.format(ofPath: file))
+        return zip(errors, candidates).map { error, pointers in
+            var located = error
+            located.position = pointers.lazy.compactMap { found[$0] }.first
+            return located
+        }
     }
 }
 

@@ -25,12 +25,25 @@ public struct GeneratorError: Error, Sendable, Equatable, CustomStringConvertibl
     /// `file:line:column: #/pointer: message` (`file: #/pointer: message` without a position).
     public var description: String { "\(file)\(position.map { ":\($0.line):\($0.column)" } ?? ""): #\(pointer): \(message)" }
 
-    /// The message with the position of its pointer in `bytes`, the file's JSON text.
+    /// The message with the position of its pointer in `bytes`, the file's text.
     public func located(in bytes: [UInt8]) -> GeneratorError {
-        guard let parsed = try? JSONPointer(parsing: pointer) else { return self }
-        var located = self
-        located.position = APIDefinitionError(file: file, pointer: parsed, message: message).located(in: bytes).position
-        return located
+        GeneratorError.located([self], in: bytes)[0]
+    }
+
+    /// Each message with the position of its pointer in `bytes`, the text of the one file
+    /// they all name, read once for all of them.
+    public static func located(_ messages: [GeneratorError], in bytes: [UInt8]) -> [GeneratorError] {
+        let parsed = messages.map { try? JSONPointer(parsing: $0.pointer) }
+        let errors = zip(messages, parsed).compactMap { message, pointer in
+            pointer.map { APIDefinitionError(file: message.file, pointer: $0, message: message.message) }
+        }
+        var positions = APIDefinitionError.located(errors, in: bytes).map(\.position).makeIterator()
+        return zip(messages, parsed).map { message, pointer in
+            guard pointer != nil, let position = positions.next() else { return message }
+            var located = message
+            located.position = position
+            return located
+        }
     }
 }
 
@@ -71,6 +84,9 @@ struct SchemaTranslator {
     private(set) var models: [String: Located] = [:]
     /// Swift names of models, by model name.
     private(set) var typeNames: [String: String] = [:]
+    /// The values of `typeNames`, kept as a set (building it per declaration made large
+    /// definitions quadratic).
+    private var modelTypeNames: Set<String> = []
     /// File name → model name, for `$ref: "Item.json"`.
     private var modelForFile: [String: String] = [:]
     /// Every type name given so far, top-level and nested: a model registered late (a file,
@@ -119,11 +135,12 @@ struct SchemaTranslator {
     private mutating func register(_ model: String, _ located: Located) {
         guard models[model] == nil else { return }
         models[model] = located
-        var used = Set(typeNames.values).union(takenNames)
+        var used = takenNames
         var name = SwiftNames.type(model)
         if SwiftNames.shadowedTypes.contains(name) { name += "Model" }
         name = SwiftNames.unique(name, &used)
         typeNames[model] = name
+        modelTypeNames.insert(name)
         takenNames.insert(name)
     }
 
@@ -205,7 +222,7 @@ struct SchemaTranslator {
             return [declaration]
         }
         // An array or dictionary model: its element type sits beside it, under a name of its own.
-        var taken = Set(typeNames.values).union(takenNames)
+        var taken = takenNames
         let element = SwiftNames.unique(name + (located.schema["type"]?.stringValue == "array" ? "Item" : "Value"), &taken)
         let type = try translate(located, suggestedName: element, nested: &nested)
         return [TypeDeclaration(name: name, kind: .alias(type), documentation: documentation)] + nested
@@ -260,14 +277,14 @@ struct SchemaTranslator {
         var required = Set<String>()
         try collect(located, into: &properties, required: &required)
         var used = Set<String>()
-        var nestedNames = Set(typeNames.values).union([name])
+        var nestedNames: Set<String> = [name]
         var nested: [TypeDeclaration] = []
         var declarations: [PropertyDeclaration] = []
         for (wireName, property) in properties {
             let swiftName = SwiftNames.unique(SwiftNames.property(wireName), &used)
             var suggested = SwiftNames.type(wireName)
             if property.schema["type"]?.stringValue == "array" { suggested += "Item" } else if isMap(property.schema) { suggested += "Value" }
-            suggested = SwiftNames.unique(suggested, &nestedNames)
+            suggested = SwiftNames.unique(suggested, avoiding: modelTypeNames, &nestedNames)
             let type = try translate(property, suggestedName: suggested, nested: &nested)
             let nullable = SchemaTranslator.allowsNull(property.schema)
             // One type serves requests and responses: a required readOnly member is absent from
@@ -315,7 +332,7 @@ struct SchemaTranslator {
         var objectProperties: [Set<String>] = []
         var nested: [TypeDeclaration] = []
         var used = Set<String>()
-        var nestedNames = Set(typeNames.values).union([name])
+        var nestedNames: Set<String> = [name]
         for (index, alternative) in alternatives.enumerated() {
             let part = Located(schema: alternative, file: located.file, pointer: located.pointer + "/\(keyword)/\(index)")
             let resolved = try resolve(part)
@@ -328,7 +345,7 @@ struct SchemaTranslator {
                 objectRequired.append(required)
                 objectProperties.append(Set(properties.map(\.0)))
             }
-            let type = try translate(part, suggestedName: SwiftNames.unique(name + "Option\(index + 1)", &nestedNames), nested: &nested)
+            let type = try translate(part, suggestedName: SwiftNames.unique(name + "Option\(index + 1)", avoiding: modelTypeNames, &nestedNames), nested: &nested)
             let caseName: String
             switch type {
             case .named(let typeName): caseName = SwiftNames.property(typeName)

@@ -69,9 +69,15 @@ enum SwiftNames {
 
     /// `name`, then `name2`, `name3`… until it is not in `used`.
     static func unique(_ name: String, _ used: inout Set<String>) -> String {
+        unique(name, avoiding: [], &used)
+    }
+
+    /// `name`, or `name2`, `name3`… — the first that is neither in `reserved` nor in `used`,
+    /// which it joins (`reserved` is shared and large: it is read, never copied).
+    static func unique(_ name: String, avoiding reserved: Set<String>, _ used: inout Set<String>) -> String {
         var candidate = name
         var counter = 2
-        while used.contains(candidate) {
+        while used.contains(candidate) || reserved.contains(candidate) {
             let bare = name.hasPrefix("`") ? String(name.dropFirst().dropLast()) : name
             candidate = "\(bare)\(counter)"
             counter += 1

@@ -71,9 +71,9 @@ public enum GenerateCommand {
             let generated = try ClientGenerator.generateReporting(
                 documents: documents, apiFile: apiFile, clientName: name, options: options, command: ([defaultCommand] + extra).joined(separator: " "))
             files = generated.files
-            for warning in generated.warnings { io.printError("generate-client: warning: \(located(warning, besides: apiPath))\n") }
+            for warning in located(generated.warnings, besides: apiPath) { io.printError("generate-client: warning: \(warning)\n") }
         } catch let error as GeneratorError {
-            io.printError("generate-client: \(located(error, besides: apiPath))\n")
+            io.printError("generate-client: \(located([error], besides: apiPath)[0])\n")
             return 2
         } catch {
             io.printError("generate-client: \(error)\n")
@@ -134,14 +134,22 @@ public enum GenerateCommand {
         public let description: String
     }
 
-    /// `message` with the line and column of its pointer in its file (named relative to the
-    /// definition's directory).
-    static func located(_ message: GeneratorError, besides apiPath: String) -> GeneratorError {
+    /// `messages` with the line and column of their pointers in their files (named relative
+    /// to the definition's directory), in the same order; each file is read once.
+    static func located(_ messages: [GeneratorError], besides apiPath: String) -> [GeneratorError] {
         let directory = apiPath.contains("/") ? String(apiPath[..<apiPath.lastIndex(of: "/")!]) : "."
-        guard message.position == nil, !message.pointer.isEmpty || message.file.hasSuffix(".json"),
-            let bytes = FileReader.read(path: message.file.hasPrefix("/") ? message.file : directory + "/" + message.file)
-        else { return message }
-        return message.located(in: bytes)
+        var result = messages
+        let byFile = Dictionary(grouping: messages.indices.filter { index in
+            let message = messages[index]
+            return message.position == nil && (!message.pointer.isEmpty || message.file.hasSuffix(".json"))
+        }, by: { messages[$0].file })
+        for (file, indices) in byFile {
+            guard let bytes = FileReader.read(path: file.hasPrefix("/") ? file : directory + "/" + file) else { continue }
+            for (index, located) in zip(indices, GeneratorError.located(indices.map { messages[$0] }, in: bytes)) {
+                result[index] = located
+            }
+        }
+        return result
     }
 
     /// The definition and every model file its `$ref`s reach (transitively), by file name;
