@@ -5,11 +5,12 @@ import PackagePlugin
 ///
 /// Put `generate-client.json` beside the target's sources:
 ///
-///     {"api": "PetStoreAPI.json", "name": "PetStoreClient", "decimal": false, "nestedTypes": false}
+///     {"api": "PetStoreAPI.json", "name": "PetStoreClient", "decimal": false, "nestedTypes": false, "warnings": true}
 ///
 /// `api` is the definition (OpenAPI 3.0/3.1 or Swagger 2.0, JSON or YAML), relative to the target's
 /// directory; model files it references are read beside it. `name` is the client type
-/// (default: from the title). The generated `Client.swift` and `Types.swift` are compiled into
+/// (default: from the title). `"warnings": false` keeps the generator's warnings (what the client
+/// cannot express) out of the build log. The generated `Client.swift` and `Types.swift` are compiled into
 /// the target (which depends on `ClientRuntime`) and regenerated when the definition or any
 /// JSON or YAML file beside it changes. Exclude the JSON files from the target (`exclude:`) so that
 /// SwiftPM does not ask what they are.
@@ -34,6 +35,7 @@ struct GenerateClientPlugin: BuildToolPlugin {
         if let name = config.name { arguments += ["--name", name] }
         if config.decimal == true { arguments.append("--decimal") }
         if config.nestedTypes == true { arguments.append("--nested-types") }
+        if config.warnings == false { arguments.append("--no-warnings") }
         let inputs = ((try? FileManager.default.contentsOfDirectory(atPath: api.deletingLastPathComponent().path)) ?? [])
             .filter { $0.hasSuffix(".json") || $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
             .map { api.deletingLastPathComponent().appendingPathComponent($0) }
@@ -52,6 +54,7 @@ struct GenerateClientPlugin: BuildToolPlugin {
         let name: String?
         let decimal: Bool?
         let nestedTypes: Bool?
+        let warnings: Bool?
     }
 }
 

@@ -232,7 +232,13 @@ struct SchemaTranslator {
     /// nil for other schemas.
     private mutating func nestedDeclaration(_ located: Located, name: String, documentation: String?, forceObject: Bool) throws(GeneratorError) -> TypeDeclaration? {
         let schema = located.schema
-        if let values = schema["enum"]?.arrayValue, !values.isEmpty, values.allSatisfy({ $0.stringValue != nil }) {
+        var enumValues = schema["enum"]?.arrayValue
+        if enumValues == nil, let keyword = ["anyOf", "oneOf"].first(where: { schema[$0] != nil }), schema["properties"] == nil,
+            let alternatives = schema[keyword]?.arrayValue
+        {
+            enumValues = try openStringEnumValues(alternatives, located, keyword: keyword)
+        }
+        if let values = enumValues, !values.isEmpty, values.allSatisfy({ $0.stringValue != nil }) {
             // `undocumented` is the case that keeps a value the definition does not list.
             var used: Set<String> = ["undocumented"]
             var seen = Set<String>()
@@ -254,6 +260,23 @@ struct SchemaTranslator {
             return try structure(located, name: name, documentation: documentation)
         }
         return nil
+    }
+
+    /// The values of `anyOf: [{type: string}, {type: string, enum: [...]}]` — any string, some
+    /// of them named (OpenAI's model ids) — which is an open string enum: the enums' values,
+    /// the rest `undocumented`. Nil unless every alternative is a string schema without a
+    /// format and at least one lists values.
+    private mutating func openStringEnumValues(_ alternatives: [JSONValue], _ located: Located, keyword: String) throws(GeneratorError) -> [JSONValue]? {
+        var values: [JSONValue] = []
+        for (index, alternative) in alternatives.enumerated() {
+            let part = try resolve(Located(schema: alternative, file: located.file, pointer: located.pointer + "/\(keyword)/\(index)")).schema
+            let listed = part["enum"]?.arrayValue
+            guard part["type"]?.stringValue == "string" || (part["type"] == nil && listed != nil), part["format"] == nil,
+                listed?.allSatisfy({ $0.stringValue != nil }) ?? true
+            else { return nil }
+            values += listed ?? []
+        }
+        return values.isEmpty ? nil : values
     }
 
     /// An object schema with no properties whose `additionalProperties` is `true` or a schema.
@@ -355,9 +378,9 @@ struct SchemaTranslator {
             cases.append(AlternativeCase(name: SwiftNames.unique(caseName, &used), type: type))
         }
         // A discriminator picks the case by one member's value: the mapping's keys, else the
-        // model names the alternatives refer to.
+        // model names the alternatives refer to and the one value each model allows there.
         if let property = located.schema["discriminator"]?["propertyName"]?.stringValue,
-            let tags = try discriminatorTags(alternatives, located, keyword: keyword)
+            let tags = try discriminatorTags(alternatives, located, keyword: keyword, property: property)
         {
             for index in cases.indices { cases[index].tags = tags[index] }
             var declaration = TypeDeclaration(name: name, kind: .alternatives(cases, nested: nested), documentation: documentation)
@@ -381,8 +404,11 @@ struct SchemaTranslator {
     }
 
     /// Each alternative's discriminator values, or nil when an alternative is not a `$ref` to a
-    /// model (then the value cannot name it).
-    private mutating func discriminatorTags(_ alternatives: [JSONValue], _ located: Located, keyword: String) throws(GeneratorError) -> [[String]]? {
+    /// model (then the value cannot name it). Without a mapping entry, an alternative is named
+    /// by its model name (as OpenAPI says) and by the one value its `property` allows (a
+    /// one-value `enum` or a `const`), which is what APIs send (`"role": "user"`), unless
+    /// another alternative claims that value too.
+    private mutating func discriminatorTags(_ alternatives: [JSONValue], _ located: Located, keyword: String, property: String) throws(GeneratorError) -> [[String]]? {
         var models: [String] = []
         for (index, alternative) in alternatives.enumerated() {
             guard let reference = alternative["$ref"]?.stringValue else { return nil }
@@ -397,7 +423,30 @@ struct SchemaTranslator {
                 : target
             if let index = models.firstIndex(where: { $0 == model }) { tags[index].append(member.key) }
         }
-        for index in tags.indices where tags[index].isEmpty { tags[index] = [models[index]] }
+        let unmapped = tags.indices.filter { tags[$0].isEmpty }
+        var allowed: [Int: String] = [:]
+        for index in unmapped {
+            guard let model = self.models[models[index]] else { continue }
+            var properties: [(String, Located)] = []
+            var required = Set<String>()
+            try collect(model, into: &properties, required: &required)
+            guard let member = properties.first(where: { $0.0 == property }) else { continue }
+            let schema = try resolve(member.1).schema
+            if let values = schema["enum"]?.arrayValue, values.count == 1, let value = values[0].stringValue {
+                allowed[index] = value
+            } else if let value = schema["const"]?.stringValue {
+                allowed[index] = value
+            }
+        }
+        var claimed = Set(tags.joined()).union(models)
+        let counts = Dictionary(allowed.values.map { ($0, 1) }, uniquingKeysWith: +)
+        for index in unmapped {
+            tags[index] = [models[index]]
+            if let value = allowed[index], counts[value] == 1, !claimed.contains(value) {
+                tags[index].append(value)
+                claimed.insert(value)
+            }
+        }
         return tags
     }
 

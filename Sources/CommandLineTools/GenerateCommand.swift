@@ -13,8 +13,9 @@ public enum GenerateCommand {
     static let help = """
         Usage: generate-client [options]
 
-        Generates a typed Swift client (async/await, Codable, typed errors) from an OpenAPI 3.0
-        definition with API Gateway extensions and the draft-04 models it references.
+        Generates a typed Swift client (async/await, Codable, typed errors) from an OpenAPI 3.0 or
+        3.1 or Swagger 2.0 definition (JSON or YAML), its API Gateway extensions and the draft-04
+        models it references.
 
         Options:
           --api FILE       the definition (default: Schemas/ItemsAPI.json)
@@ -24,6 +25,7 @@ public enum GenerateCommand {
           --nested-types   declare the models inside the client type (PetsClient.Pet): several
                            clients in one target, or a module named like its client
           --check          write nothing; exit 1 with a diff when DIR is not what would be generated
+          --no-warnings    print no warnings (what the client cannot express); errors still print
 
         Exit status: 0 written (or current), 1 stale (--check), 2 bad definition or usage.
 
@@ -39,6 +41,7 @@ public enum GenerateCommand {
         var name: String?
         var options = GeneratorOptions()
         var check = false
+        var quiet = false
         var scanner = ArgumentScanner(arguments)
         var extra: [String] = []
         while let argument = scanner.next() {
@@ -61,6 +64,7 @@ public enum GenerateCommand {
                 options.nestedTypes = true
                 extra.append(option)
             case "--check": check = true
+            case "--no-warnings": quiet = true
             default: return usage("unexpected argument \(argument)", io: io)
             }
         }
@@ -71,7 +75,7 @@ public enum GenerateCommand {
             let generated = try ClientGenerator.generateReporting(
                 documents: documents, apiFile: apiFile, clientName: name, options: options, command: ([defaultCommand] + extra).joined(separator: " "))
             files = generated.files
-            for warning in located(generated.warnings, besides: apiPath) { io.printError("generate-client: warning: \(warning)\n") }
+            for warning in quiet ? [] : located(generated.warnings, besides: apiPath) { io.printError("generate-client: warning: \(warning)\n") }
         } catch let error as GeneratorError {
             io.printError("generate-client: \(located([error], besides: apiPath)[0])\n")
             return 2

@@ -74,6 +74,13 @@ struct GenerateCommandTests {
         #expect(styles.stderr.contains("#/paths/~1f/get/parameters/0/style: style deepObject is not generated: f goes out as JSON text"), "\(styles.stderr)")
         #expect(styles.stderr.contains("#/paths/~1f/get/parameters/1/style: style matrix is not generated: p goes out as JSON text"), "\(styles.stderr)")
         #expect(FileManager.default.fileExists(atPath: directory.path + "/out/Client.swift"))
+        // --no-warnings (the build plugin's `"warnings": false`): the same code, no warning printed.
+        let quiet = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/API.json", "--output", directory.path + "/quiet", "--no-warnings"], io: quiet.io) == 0)
+        #expect(!quiet.stderr.contains("warning"), "\(quiet.stderr)")
+        // The same types (the first line names the command, whose --output differs).
+        let body = { (path: String) throws -> [Substring] in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst().map { $0 } }
+        #expect(try body(directory.path + "/quiet/Types.swift") == body(directory.path + "/out/Types.swift"))
     }
 
     @Test("--name that cannot name a Swift type is exit 2 with a name that can; an unusual valid name compiles")

@@ -1,0 +1,41 @@
+import CorpusSOGContentTypes
+import Foundation
+import HTTPCore
+import Testing
+
+/// swift-openapi-generator's "various content types" example (OpenAPI 3.1, YAML).
+@Suite("Corpus: swift-openapi-generator's content-types example against a mock server")
+struct ContentTypesCalls {
+    @Test("JSON, plain text, form-urlencoded and raw bytes, each sent and received in its media type")
+    func mediaTypes() async throws {
+        let mock = try MockServer { request in
+            var headers = HTTPHeaders()
+            switch (request.method, request.path) {
+            case ("GET", "/exampleJSON"): return MockServer.json(#"{"message": "Hello, Ada!"}"#)
+            case ("GET", "/examplePlainText"):
+                headers.add("Content-Type", "text/plain")
+                return HTTPResponse(status: 200, headers: headers, body: Array("line one\nline two".utf8))
+            case ("GET", "/exampleRawBytes"):
+                headers.add("Content-Type", "application/octet-stream")
+                return HTTPResponse(status: 200, headers: headers, body: [0, 1, 254, 255])
+            default: return HTTPResponse(status: 202)
+            }
+        }
+        defer { mock.stop() }
+        let client = SOGContentTypesClient(invokeURL: mock.url())
+        #expect(try await client.getExampleJson(name: "Ada").message == "Hello, Ada!")
+        #expect(mock.last?.target == "/exampleJSON?name=Ada")
+        #expect(try await client.getExamplePlainText() == "line one\nline two")
+        #expect(try await client.getExampleRawBytes() == Data([0, 1, 254, 255]))
+
+        try await client.postExamplePlainText(body: "héllo")
+        #expect(mock.last?.headers["Content-Type"]?.hasPrefix("text/plain") == true)
+        #expect(mock.last?.body == Array("héllo".utf8))
+        try await client.postExampleRawBytes(body: Data([9, 8, 7]))
+        #expect(mock.last?.headers["Content-Type"] == "application/octet-stream")
+        #expect(mock.last?.body == [9, 8, 7])
+        try await client.postExampleUrlEncoded(body: PostExampleUrlEncodedBody(message: "a b&c"))
+        #expect(mock.last?.headers["Content-Type"] == "application/x-www-form-urlencoded")
+        #expect(String(decoding: mock.last?.body ?? [], as: UTF8.self) == "message=a%20b%26c")
+    }
+}
