@@ -9,11 +9,12 @@ import PackagePlugin
 ///
 /// `api` is the definition (OpenAPI 3.0/3.1 or Swagger 2.0, JSON or YAML), relative to the target's
 /// directory; model files it references are read beside it. `name` is the client type
-/// (default: from the title). `"warnings": false` keeps the generator's warnings (what the client
-/// cannot express) out of the build log. The generated `Client.swift` and `Types.swift` are compiled into
-/// the target (which depends on `ClientRuntime`) and regenerated when the definition or any
-/// JSON or YAML file beside it changes. Exclude the JSON files from the target (`exclude:`) so that
-/// SwiftPM does not ask what they are.
+/// (default: from the title). `"warnings": false` keeps the generator's warnings (what the
+/// client cannot express) out of the build log. The generated `Client.swift` and the models,
+/// in four files (`Types.swift` … `Types4.swift`, so that a large API compiles on several
+/// cores), are compiled into the target (which depends on `ClientRuntime`) and regenerated
+/// when any JSON or YAML file in the target's directory changes. Exclude the JSON files from
+/// the target (`exclude:`) so that SwiftPM does not ask what they are.
 @main
 struct GenerateClientPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
@@ -36,16 +37,22 @@ struct GenerateClientPlugin: BuildToolPlugin {
         if config.decimal == true { arguments.append("--decimal") }
         if config.nestedTypes == true { arguments.append("--nested-types") }
         if config.warnings == false { arguments.append("--no-warnings") }
-        let inputs = ((try? FileManager.default.contentsOfDirectory(atPath: api.deletingLastPathComponent().path)) ?? [])
+        // The models in four files, so that a large API's models compile on several cores.
+        let typeFiles = 4
+        arguments += ["--type-files", String(typeFiles)]
+        // Every JSON and YAML file in the target's directory, at any depth (a definition split
+        // across `spec/` and `common/`): a change to any of them regenerates the client.
+        let inputs = (FileManager.default.subpaths(atPath: directory.path) ?? []).sorted()
             .filter { $0.hasSuffix(".json") || $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
-            .map { api.deletingLastPathComponent().appendingPathComponent($0) }
+            .map { directory.appendingPathComponent($0) }
         return [
             .buildCommand(
                 displayName: "Generating the client for \(target.name) from \(config.api)",
                 executable: try context.tool(named: "generate-client").url,
                 arguments: arguments,
                 inputFiles: inputs + [configURL],
-                outputFiles: [output.appendingPathComponent("Client.swift"), output.appendingPathComponent("Types.swift")])
+                outputFiles: [output.appendingPathComponent("Client.swift"), output.appendingPathComponent("Types.swift")]
+                    + (2...typeFiles).map { output.appendingPathComponent("Types\($0).swift") })
         ]
     }
 

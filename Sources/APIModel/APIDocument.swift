@@ -263,9 +263,9 @@ public enum APIDocument {
         return target
     }
 
-    /// For a reference into another file: that such references are not read (yet).
+    /// For a reference into another file that was not brought in: where such references are read.
     static func otherFileNote(_ reference: String) -> String {
-        reference.hasPrefix("#") ? "" : " (a $ref into another file is read for schemas only)"
+        reference.hasPrefix("#") ? "" : " (a $ref into another file is read for schemas, and for parameters, responses, request bodies and headers where an operation uses them)"
     }
 
     /// `value` with every `$ref` starting with `from` made to start with `to` instead

@@ -33,7 +33,7 @@ public enum ClientGenerator {
         documents: [String: JSONValue], apiFile: String, clientName: String? = nil, options: GeneratorOptions = GeneratorOptions(), command: String
     ) throws(GeneratorError) -> (files: [GeneratedFile], warnings: [GeneratorError]) {
         let model = try translate(documents: documents, apiFile: apiFile, clientName: clientName, options: options)
-        return (SwiftRenderer(model: model, command: command, nestedTypes: options.nestedTypes).files(), model.warnings)
+        return (SwiftRenderer(model: model, command: command, nestedTypes: options.nestedTypes, typeFiles: options.typeFiles).files(), model.warnings)
     }
 
     /// The translate step alone. Errors and warnings point into the user's own document (a
@@ -63,9 +63,10 @@ public enum ClientGenerator {
     ) throws(GeneratorError) -> ClientModel {
         // The API is read as the gateway reads it (APIModel: Swagger 2.0 and OpenAPI 3.1 brought
         // to 3.0, parameters merged, components resolved, the key rule).
-        guard let document = documents[apiFile] else { throw GeneratorError(file: apiFile, pointer: "", message: "the file is missing") }
+        guard let original = documents[apiFile] else { throw GeneratorError(file: apiFile, pointer: "", message: "the file is missing") }
         let interface: APIInterface
         do {
+            let document = try ExternalReferences.inlined(original, file: apiFile, documents: documents)
             interface = try OpenAPIImporter.interface(document, file: apiFile)
         } catch {
             throw GeneratorError(file: error.file, pointer: error.pointer.description, message: error.message)
@@ -385,17 +386,7 @@ extension ClientGenerator {
     /// The file `reference` names, relative to the definition's directory, when written in
     /// `file`; nil for references inside a document and for URLs.
     static func relativeFile(_ reference: String, from file: String) -> String? {
-        let target = String(reference.prefix { $0 != "#" })
-        guard !target.isEmpty, !target.contains(":"), !target.hasPrefix("/") else { return nil }
-        var parts = file.split(separator: "/").dropLast().map(String.init)
-        for piece in target.split(separator: "/") {
-            switch piece {
-            case ".": continue
-            case "..": if let last = parts.last, last != ".." { parts.removeLast() } else { parts.append("..") }
-            default: parts.append(String(piece))
-            }
-        }
-        return parts.isEmpty ? nil : parts.joined(separator: "/")
+        ExternalReferences.file(of: reference, from: file)
     }
 }
 

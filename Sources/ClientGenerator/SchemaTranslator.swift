@@ -54,11 +54,16 @@ public struct GeneratorOptions: Sendable, Equatable {
     /// The models are declared inside the client type (`PetsClient.Pet`), so that several
     /// clients can share one target, and a module named like its client still reaches them.
     public var nestedTypes = false
+    /// How many files the models are written to (`Types.swift`, `Types2.swift`, …), each
+    /// holding about as many lines: a large API's models compile on several cores. Always this
+    /// many files, some perhaps holding no model, so that a build plugin can name them in advance.
+    public var typeFiles = 1
 
-    /// The defaults: `number` → `Double`, models at the top level.
-    public init(numbersAsDecimal: Bool = false, nestedTypes: Bool = false) {
+    /// The defaults: `number` → `Double`, models at the top level, in one file.
+    public init(numbersAsDecimal: Bool = false, nestedTypes: Bool = false, typeFiles: Int = 1) {
         self.numbersAsDecimal = numbersAsDecimal
         self.nestedTypes = nestedTypes
+        self.typeFiles = max(1, typeFiles)
     }
 }
 
@@ -89,6 +94,8 @@ struct SchemaTranslator {
     private var modelTypeNames: Set<String> = []
     /// File name → model name, for `$ref: "Item.json"`.
     private var modelForFile: [String: String] = [:]
+    /// `file#pointer` → model name, for a schema inside another file.
+    private var modelForPlace: [String: String] = [:]
     /// Every type name given so far, top-level and nested: a model registered late (a file,
     /// `definitions`) never takes the name of a nested type that would hide it.
     private var takenNames: Set<String> = []
@@ -191,11 +198,22 @@ struct SchemaTranslator {
             register(name, Located(schema: document.root, file: file, pointer: ""))
             return name
         }
-        if tokens.count == 2, tokens[0] == "definitions", let schema = document.root["definitions"]?[tokens[1]] {
-            register(tokens[1], Located(schema: schema, file: file, pointer: pointer.description))
-            return tokens[1]
+        // A schema inside another file (`common.yaml#/definitions/Error`,
+        // `shared.json#/components/schemas/Pet`): a model named by its last token, or, when a
+        // different schema already has that name, by the file's name and the token.
+        let place = file + "#" + pointer.description
+        if let name = modelForPlace[place] { return name }
+        guard let schema = pointer.resolve(in: document.root), let last = tokens.last else { throw fail("\(reference) names nothing in \(file)") }
+        var name = last
+        if models[name] != nil { name = SchemaRegistry.modelName(forPath: file) + "_" + last }
+        var counter = 2
+        while models[name] != nil {
+            name = SchemaRegistry.modelName(forPath: file) + "_" + last + "\(counter)"
+            counter += 1
         }
-        throw fail("\(reference): only models, files and #/definitions/NAME can be referenced")
+        modelForPlace[place] = name
+        register(name, Located(schema: schema, file: file, pointer: pointer.description))
+        return name
     }
 
     /// The schema behind a `$ref` (for merging `allOf`).

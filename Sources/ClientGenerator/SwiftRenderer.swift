@@ -5,9 +5,30 @@ struct SwiftRenderer {
     let command: String
     /// Models inside `extension ClientName { … }` (`GeneratorOptions.nestedTypes`).
     var nestedTypes = false
+    /// How many files hold the models (`GeneratorOptions.typeFiles`).
+    var typeFiles = 1
 
     func files() -> [GeneratedFile] {
-        [GeneratedFile(name: "Client.swift", contents: client()), GeneratedFile(name: "Types.swift", contents: types())]
+        let parts = SwiftRenderer.balanced(model.types.map { declaration($0, indent: nestedTypes ? "    " : "") }, into: typeFiles)
+        return [GeneratedFile(name: "Client.swift", contents: client())]
+            + parts.enumerated().map { index, declarations in
+                GeneratedFile(name: index == 0 ? "Types.swift" : "Types\(index + 1).swift", contents: types(declarations))
+            }
+    }
+
+    /// The declarations cut into `count` runs, in order, of about as many lines each.
+    static func balanced(_ declarations: [[String]], into count: Int) -> [[[String]]] {
+        guard count > 1 else { return [declarations] }
+        let total = declarations.reduce(0) { $0 + $1.count }
+        var parts: [[[String]]] = [[]]
+        var lines = 0
+        for declaration in declarations {
+            if lines >= total * parts.count / count, parts.count < count, !parts[parts.count - 1].isEmpty { parts.append([]) }
+            parts[parts.count - 1].append(declaration)
+            lines += declaration.count
+        }
+        while parts.count < count { parts.append([]) }
+        return parts
     }
 
     var header: String {
@@ -20,13 +41,13 @@ struct SwiftRenderer {
 
     // MARK: - Types
 
-    func types() -> String {
+    /// A file of model declarations (each already rendered).
+    func types(_ declarations: [[String]]) -> String {
         var lines = [header, "import ClientRuntime", "import Foundation", ""]
-        let indent = nestedTypes ? "    " : ""
         if nestedTypes { lines.append("extension \(model.clientName) {") }
-        for (index, type) in model.types.enumerated() {
+        for (index, declaration) in declarations.enumerated() {
             if index > 0 { lines.append("") }
-            lines += declaration(type, indent: indent)
+            lines += declaration
         }
         if nestedTypes { lines.append("}") }
         return lines.joined(separator: "\n") + "\n"
@@ -115,7 +136,9 @@ struct SwiftRenderer {
     }
 
     /// A string enum that keeps a value the definition does not list (`.undocumented("…")`)
-    /// instead of failing to decode: an API may add values without breaking its clients.
+    /// instead of failing to decode: an API may add values without breaking its clients. It is
+    /// coded as its raw value by the standard library's `RawRepresentable` defaults (no coding
+    /// code of its own: large APIs declare thousands of these).
     func openEnum(_ name: String, _ cases: [(name: String, value: String)], indent: String) -> [String] {
         let inner = indent + "    "
         var lines = ["\(indent)public enum \(name): RawRepresentable, Codable, Sendable, Hashable, CaseIterable {"]
@@ -146,15 +169,6 @@ struct SwiftRenderer {
             "",
             "\(inner)/// The values the definition lists.",
             "\(inner)public static let allCases: [\(name)] = [\(cases.map { "." + $0.name }.joined(separator: ", "))]",
-            "",
-            "\(inner)public init(from decoder: any Decoder) throws {",
-            "\(inner)    self.init(rawValue: try decoder.singleValueContainer().decode(String.self))",
-            "\(inner)}",
-            "",
-            "\(inner)public func encode(to encoder: any Encoder) throws {",
-            "\(inner)    var container = encoder.singleValueContainer()",
-            "\(inner)    try container.encode(rawValue)",
-            "\(inner)}",
             "\(indent)}",
         ]
         return lines

@@ -320,10 +320,17 @@ extension ControlPlane {
         let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
         let uri = SchemaURI.fileURL(forPath: absolute) + "?stage=" + stage.name
         // One form for every dialect (Swagger 2.0, OpenAPI 3.0 and 3.1): what the models resolve in.
+        // The files its `$ref`s reach, read first (leniently: a missing model file is reported
+        // below, after the definition's own errors): parameters, responses, request bodies and
+        // headers kept in other files are brought in before the definition is read.
+        var reached = registry
+        try? ReferencedModels.register(from: original, file: file, in: &reached)
         let document: JSONValue
         let api: RestAPI
         do {
-            document = try APIDocument.normalized(original, file: file)
+            let bundled = try ExternalReferences.inlined(
+                original, file: ReferencedModels.name(of: file), documents: ReferencedModels.documents(in: reached, besides: file))
+            document = try APIDocument.normalized(bundled, file: file)
             api = try OpenAPIImporter.importAPI(document, file: file, uri: uri)
         } catch {
             throw located(inSource(.definition(error), original: original))

@@ -41,6 +41,24 @@ enum ReferencedModels {
         return target.hasPrefix("/") ? target : base + "/" + target
     }
 
+    /// The file's name without its directory.
+    static func name(of file: String) -> String {
+        file.lastIndex(of: "/").map { String(file[file.index(after: $0)...]) } ?? file
+    }
+
+    /// The files in `registry` read from disk, by path relative to the directory of the
+    /// definition `file` (`parameters.yaml`, `../common/Error.yaml`), as `ExternalReferences`
+    /// names them.
+    static func documents(in registry: SchemaRegistry, besides file: String) -> [String: JSONValue] {
+        let prefix = directory(of: file) + "/"
+        var documents: [String: JSONValue] = [:]
+        for loaded in registry.documents.values where !loaded.source.contains("://") && loaded.source.hasPrefix(prefix) {
+            let relative = String(loaded.source.dropFirst(prefix.count))
+            if let key = ExternalReferences.file(of: relative, from: "") { documents[key] = loaded.root }
+        }
+        return documents
+    }
+
     static func directory(of file: String) -> String {
         guard let slash = file.lastIndex(of: "/") else { return "." }
         return slash == file.startIndex ? "/" : String(file[..<slash])

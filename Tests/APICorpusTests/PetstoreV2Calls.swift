@@ -34,3 +34,20 @@ struct PetstoreV2Calls {
         }
     }
 }
+
+import CorpusOAIPetstoreSeparateV2
+
+/// OAI's pet store split across five files (`spec/parameters.yaml`, `../common/Error.yaml`).
+@Suite("Corpus: OAI's pet store split across files against a mock server")
+struct PetstoreSeparateCalls {
+    @Test("parameters from another file arrive typed and in their collection format")
+    func findPets() async throws {
+        let mock = try MockServer { _ in MockServer.json(#"[{"id": 7, "name": "Rex", "tag": "dog"}]"#) }
+        defer { mock.stop() }
+        let client = OAIPetstoreSeparateV2Client(invokeURL: mock.url("/api"))
+        let pets = try await client.findPets(tags: ["dog", "cat"], limit: 5)
+        // csv: one value, the items joined by commas (sent percent-encoded, which servers decode).
+        #expect(mock.last?.target == "/api/pets?tags=dog%2Ccat&limit=5")
+        #expect(pets.map(\.id) == [7])
+    }
+}

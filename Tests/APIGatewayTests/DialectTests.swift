@@ -246,21 +246,89 @@ struct DialectTests {
         }
     }
 
-    @Test("a parameter $ref into another file is refused at its pointer, saying so, in both dialects")
-    func parameterInAnotherFile() throws {
-        for (version, expected) in [(#""swagger": "2.0""#, "#/parameters/NAME"), (#""openapi": "3.0.1""#, "#/components/parameters/NAME")] {
-            let text = """
-                {\(version), "info": {"title": "S", "version": "1"}, "paths": {"/pets": {"get": {
-                  "parameters": [{"$ref": "parameters.json#/limit"}], "responses": {"200": {"description": "ok"}}}}}}
-                """
-            do {
-                _ = try OpenAPIImporter.interface(try JSONParser().parse(Array(text.utf8)), file: "s.json")
-                Issue.record("accepted \(version)")
-            } catch {
-                #expect(
-                    "\(error)" == "s.json: #/paths/~1pets/get/parameters/0/$ref: parameters.json#/limit: only \(expected) can be referenced here"
-                        + " (a $ref into another file is read for schemas only)")
+    /// One API split across files as OpenAPI tools split them: parameters, a response and a
+    /// request body in `shared/`, whose own `$ref`s (`../models/Pet.json`) are relative to them.
+    static let splitFiles: [String: String] = [
+        "shared/parameters.json": #"""
+            {"limit": {"name": "limit", "in": "query", "required": true, "schema": {"type": "integer"}},
+             "limitV2": {"name": "limit", "in": "query", "required": true, "type": "integer"},
+             "petV2": {"name": "pet", "in": "body", "required": true, "schema": {"$ref": "../models/Pet.json"}}}
+            """#,
+        "shared/responses.json": #"""
+            {"PetList": {"description": "pets", "content": {"application/json": {"schema": {"$ref": "../models/Pets.json"}}}},
+             "PetListV2": {"description": "pets", "schema": {"$ref": "../models/Pets.json"}}}
+            """#,
+        "shared/bodies.json": ##"{"NewPet": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/Pet"}}}}, "Pet": {"$ref": "../models/Pet.json"}}"##,
+        "models/Pet.json": #"{"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}"#,
+        "models/Pets.json": #"{"type": "array", "items": {"$ref": "Pet.json"}}"#,
+    ]
+
+    @Test("parameters, responses and request bodies in other files are read by the gateway and the generator, their own $refs relative to them")
+    func componentsInOtherFiles() throws {
+        let mock = #""x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200"}}}"#
+        let validator = #""x-amazon-apigateway-request-validators": {"all": {"validateRequestBody": true, "validateRequestParameters": true}}, "x-amazon-apigateway-request-validator": "all""#
+        let definitions = [
+            "OpenAPI 3.0": """
+                {"openapi": "3.0.1", "info": {"title": "SplitAPI", "version": "1"}, \(validator), "paths": {"/pets": {
+                  "get": {"operationId": "listPets", "parameters": [{"$ref": "shared/parameters.json#/limit"}],
+                          "responses": {"200": {"$ref": "shared/responses.json#/PetList"}}, \(mock)},
+                  "post": {"operationId": "addPet", "requestBody": {"$ref": "shared/bodies.json#/NewPet"},
+                           "responses": {"200": {"description": "ok"}}, \(mock)}}}}
+                """,
+            "Swagger 2.0": """
+                {"swagger": "2.0", "info": {"title": "SplitAPI", "version": "1"}, "consumes": ["application/json"], "produces": ["application/json"], \(validator),
+                 "paths": {"/pets": {
+                  "get": {"operationId": "listPets", "parameters": [{"$ref": "shared/parameters.json#/limitV2"}],
+                          "responses": {"200": {"$ref": "shared/responses.json#/PetListV2"}}, \(mock)},
+                  "post": {"operationId": "addPet", "parameters": [{"$ref": "shared/parameters.json#/petV2"}],
+                           "responses": {"200": {"description": "ok"}}, \(mock)}}}}
+                """,
+        ]
+        for (dialect, text) in definitions {
+            var documents: [String: JSONValue] = ["split.json": try JSONParser().parse(Array(text.utf8))]
+            for (name, file) in DialectTests.splitFiles { documents[name] = try JSONParser().parse(Array(file.utf8)) }
+            // The generator: the typed parameter, the response model and the body model from the other files.
+            let model = try ClientGenerator.translate(documents: documents, apiFile: "split.json")
+            let list = try #require(model.operations.first { $0.name == "listPets" }, "\(dialect)")
+            #expect(list.parameters.map { "\($0.wireName) \($0.type.spelling) \($0.isRequired)" } == ["limit Int true"], "\(dialect)")
+            let client = try ClientGenerator.generate(documents: documents, apiFile: "split.json", command: "generate-client")
+                .first { $0.name == "Client.swift" }?.contents ?? ""
+            #expect(client.contains("func listPets(limit: Int) async throws(ClientError) -> Pets"), "\(dialect): \(client)")
+            #expect(client.contains("func addPet(body: Pet) async throws(ClientError)"), "\(dialect): \(client)")
+
+            // The gateway: the required parameter from the other file is checked. (A body whose
+            // schema is a `$ref` to a file rather than to components/schemas names no model, so
+            // the gateway does not validate it: a known gap, as before.)
+            let directory = try temporaryDirectory("split-files-")
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            for (name, file) in DialectTests.splitFiles.merging(["split.json": text], uniquingKeysWith: { $1 }) {
+                try FileManager.default.createDirectory(atPath: directory + "/" + (name.split(separator: "/").dropLast().joined(separator: "/")), withIntermediateDirectories: true)
+                try file.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
             }
+            try #"{"apiId": "split01", "stages": {"live": {"definition": "split.json"}}}"#.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
+            let gateway = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:]).gateway
+            let statuses = [
+                HTTPRequest(method: "GET", target: "/live/pets?limit=3"),
+                HTTPRequest(method: "GET", target: "/live/pets"),
+            ].map { gateway.respond(to: $0).status }
+            #expect(statuses == [200, 400], "\(dialect)")
+        }
+        // Read alone (no files at hand), the reference is refused at its pointer, saying where such references are read.
+        let alone = #"{"openapi": "3.0.1", "info": {"title": "S", "version": "1"}, "paths": {"/pets": {"get": {"parameters": [{"$ref": "parameters.json#/limit"}], "responses": {"200": {"description": "ok"}}}}}}"#
+        #expect(throws: APIDefinitionError.self) { try OpenAPIImporter.interface(try JSONParser().parse(Array(alone.utf8)), file: "s.json") }
+        // A file that is not there, or has nothing at the fragment, is an error at the $ref.
+        let document = try JSONParser().parse(Array(alone.utf8))
+        do {
+            _ = try ExternalReferences.inlined(document, file: "s.json", documents: ["parameters.json": .object(JSONObject())])
+            Issue.record("a missing fragment was accepted")
+        } catch {
+            #expect(error.description == "s.json: #/paths/~1pets/get/parameters/0/$ref: parameters.json#/limit: parameters.json has nothing at #/limit")
+        }
+        do {
+            _ = try ExternalReferences.inlined(document, file: "s.json", documents: [:])
+            Issue.record("a missing file was accepted")
+        } catch {
+            #expect(error.description == "s.json: #/paths/~1pets/get/parameters/0/$ref: parameters.json#/limit: the file parameters.json was not read")
         }
     }
 

@@ -102,15 +102,6 @@ struct SnippetTests {
 
                         /// The values the definition lists.
                         public static let allCases: [Colour] = [.darkRed, .blue]
-
-                        public init(from decoder: any Decoder) throws {
-                            self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-                        }
-
-                        public func encode(to encoder: any Encoder) throws {
-                            var container = encoder.singleValueContainer()
-                            try container.encode(rawValue)
-                        }
                     }
                 }
 

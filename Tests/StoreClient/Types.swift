@@ -126,15 +126,6 @@ public struct Customer: Codable, Sendable, Hashable {
 
             /// The values the definition lists.
             public static let allCases: [Country] = [.de, .fr, .us]
-
-            public init(from decoder: any Decoder) throws {
-                self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-            }
-
-            public func encode(to encoder: any Encoder) throws {
-                var container = encoder.singleValueContainer()
-                try container.encode(rawValue)
-            }
         }
     }
 }
@@ -302,15 +293,6 @@ public enum ListByStyleStatus: RawRepresentable, Codable, Sendable, Hashable, Ca
 
     /// The values the definition lists.
     public static let allCases: [ListByStyleStatus] = [.inStock, .soldOut]
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
 
 public enum ListByStyleTheme: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
@@ -339,15 +321,6 @@ public enum ListByStyleTheme: RawRepresentable, Codable, Sendable, Hashable, Cas
 
     /// The values the definition lists.
     public static let allCases: [ListByStyleTheme] = [.dark, .light]
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
 
 public enum ListProductsStatus: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
@@ -379,15 +352,6 @@ public enum ListProductsStatus: RawRepresentable, Codable, Sendable, Hashable, C
 
     /// The values the definition lists.
     public static let allCases: [ListProductsStatus] = [.inStock, .soldOut, .discontinued]
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
 
 public struct Literal: Codable, Sendable, Hashable {
@@ -601,15 +565,6 @@ public struct Product: Codable, Sendable, Hashable {
 
         /// The values the definition lists.
         public static let allCases: [Status] = [.inStock, .soldOut, .discontinued]
-
-        public init(from decoder: any Decoder) throws {
-            self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
     }
 
     public struct Dimensions: Codable, Sendable, Hashable {
@@ -650,15 +605,6 @@ public struct Product: Codable, Sendable, Hashable {
 
             /// The values the definition lists.
             public static let allCases: [Unit] = [.cm, .`in`]
-
-            public init(from decoder: any Decoder) throws {
-                self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-            }
-
-            public func encode(to encoder: any Encoder) throws {
-                var container = encoder.singleValueContainer()
-                try container.encode(rawValue)
-            }
         }
     }
 
