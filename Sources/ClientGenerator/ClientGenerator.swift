@@ -241,19 +241,23 @@ enum OperationTranslator {
                             SchemaTranslator.Located(schema: parameter.schema, file: file, pointer: parameter.pointer.description + "/schema"),
                             suggestedName: typePrefix + SwiftNames.type(parameter.name), nested: &nested)
                         let encoding = OperationTranslator.arrayEncoding(parameter, type: type)
-                        // A style the client does not generate: an array's without an encoding, or deepObject.
+                        // A query object in deepObject style goes out member by member; another
+                        // style the client does not generate (an array's without an encoding,
+                        // deepObject outside the query) is a warning.
                         var isArray = false
                         if case .array = type { isArray = true }
-                        if let style = parameter.style, style == "deepObject" || (isArray && encoding == nil) {
+                        let isDeepObject = parameter.style == "deepObject" && location == .query && !isArray
+                        if let style = parameter.style, !isDeepObject, style == "deepObject" || (isArray && encoding == nil) {
                             schemas.warn(
                                 SchemaTranslator.Located(schema: .null, file: file, pointer: parameter.pointer.description + "/style"),
                                 "style \(style) is not generated: \(parameter.name) goes out as JSON text")
                         }
-                        parameters.append(
-                            ParameterDeclaration(
-                                swiftName: SwiftNames.unique(SwiftNames.property(parameter.name), &usedLabels), wireName: parameter.name, location: location,
-                                type: type, isRequired: parameter.isRequired, documentation: parameter.description,
-                                arrayEncoding: encoding))
+                        var declaration = ParameterDeclaration(
+                            swiftName: SwiftNames.unique(SwiftNames.property(parameter.name), &usedLabels), wireName: parameter.name, location: location,
+                            type: type, isRequired: parameter.isRequired, documentation: parameter.description,
+                            arrayEncoding: encoding)
+                        declaration.isDeepObject = isDeepObject
+                        parameters.append(declaration)
                     }
                 }
                 for placeholder in path.split(separator: "{").dropFirst().map({ String($0.prefix { $0 != "}" }) }) {

@@ -103,6 +103,8 @@ public struct ParameterDeclaration: Sendable, Equatable {
     public var documentation: String? = nil
     /// For an array of scalars: how its elements travel.
     public var arrayEncoding: ArrayEncoding? = nil
+    /// A query object in OpenAPI's `deepObject` style: one item per member, `name[member]=value`.
+    public var isDeepObject = false
 
     /// How an array parameter's elements travel (OpenAPI's `style` and `explode`).
     public enum ArrayEncoding: Sendable, Equatable {

@@ -377,8 +377,10 @@ struct SwiftRenderer {
 
         let optionalParameters = operation.parameters.filter { $0.location != .path && $0.location != .cookie && !$0.isRequired }
         let cookies = operation.parameters.filter { $0.location == .cookie }
-        let repeated = operation.parameters.filter { $0.location == .query && $0.isRequired && $0.arrayEncoding == .repeated }
-        let requiredQuery = operation.parameters.filter { $0.location == .query && $0.isRequired && $0.arrayEncoding != .repeated }
+        // Parameters that are several query items (a repeated array, a deepObject) are added after the initializer.
+        let severalItems = { (parameter: ParameterDeclaration) in parameter.arrayEncoding == .repeated || parameter.isDeepObject }
+        let repeated = operation.parameters.filter { $0.location == .query && $0.isRequired && severalItems($0) }
+        let requiredQuery = operation.parameters.filter { $0.location == .query && $0.isRequired && !severalItems($0) }
         let requiredHeaders = operation.parameters.filter { $0.location == .header && $0.isRequired }
         let mutates = !optionalParameters.isEmpty || !repeated.isEmpty || !cookies.isEmpty || operation.body != nil
         var initializer = "ClientRequest(method: \(SwiftRenderer.literal(operation.httpMethod)), path: \(pathExpression.joined(separator: " + "))"
@@ -391,13 +393,12 @@ struct SwiftRenderer {
         initializer += ")"
         lines.append("        \(mutates ? "var" : "let") request = \(initializer)")
         for parameter in repeated {
-            lines.append("        request.query += \(parameter.swiftName).map { (name: \(SwiftRenderer.literal(parameter.wireName)), value: \(elementExpression(parameter))) }")
+            lines.append("        request.query += \(itemsExpression(parameter))")
         }
         for parameter in optionalParameters {
             let list = parameter.location == .query ? "query" : "headers"
-            if parameter.arrayEncoding == .repeated {
-                lines.append(
-                    "        if let \(parameter.swiftName) { request.query += \(parameter.swiftName).map { (name: \(SwiftRenderer.literal(parameter.wireName)), value: \(elementExpression(parameter))) } }")
+            if parameter.location == .query && severalItems(parameter) {
+                lines.append("        if let \(parameter.swiftName) { request.query += \(itemsExpression(parameter)) }")
                 continue
             }
             lines.append(
@@ -437,6 +438,13 @@ struct SwiftRenderer {
         }
         lines.append("    }")
         return lines
+    }
+
+    /// The query items of a parameter that is several: a repeated array's elements, or a
+    /// deepObject's members.
+    func itemsExpression(_ parameter: ParameterDeclaration) -> String {
+        if parameter.isDeepObject { return "ParameterText.deepObject(\(SwiftRenderer.literal(parameter.wireName)), \(parameter.swiftName))" }
+        return "\(parameter.swiftName).map { (name: \(SwiftRenderer.literal(parameter.wireName)), value: \(elementExpression(parameter))) }"
     }
 
     /// The text of one element of an array parameter (`$0`).

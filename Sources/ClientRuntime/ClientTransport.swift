@@ -75,6 +75,63 @@ public enum ParameterText {
         if let string = try? JSONDecoder().decode(String.self, from: data) { return string }
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// An object as OpenAPI's `deepObject` style sends it: one query item per member,
+    /// `name[member]=value` (`filter[state]=open`); a nested object's members as
+    /// `name[member][inner]`, an array's elements as one item each under the same name; null
+    /// members are left out. A value that is not an object is one item, its text.
+    public static func deepObject(_ name: String, _ value: some Encodable) -> [(name: String, value: String)] {
+        guard let data = try? WireJSON.encoder().encode(value), let tree = try? JSONDecoder().decode(DeepValue.self, from: data) else {
+            return [(name: name, value: text(value))]
+        }
+        guard case .object = tree else { return [(name: name, value: text(value))] }
+        var items: [(name: String, value: String)] = []
+        tree.items(named: name, into: &items)
+        return items
+    }
+
+    /// A JSON value that keeps integers apart from other numbers (`5`, not `5.0`).
+    enum DeepValue: Decodable {
+        case null, bool(Bool), integer(Int), number(Double), string(String), array([DeepValue]), object([(String, DeepValue)])
+
+        init(from decoder: any Decoder) throws {
+            if let container = try? decoder.container(keyedBy: AnyKey.self) {
+                self = .object(try container.allKeys.sorted { $0.stringValue < $1.stringValue }.map { ($0.stringValue, try container.decode(DeepValue.self, forKey: $0)) })
+                return
+            }
+            if var container = try? decoder.unkeyedContainer() {
+                var elements: [DeepValue] = []
+                while !container.isAtEnd { elements.append(try container.decode(DeepValue.self)) }
+                self = .array(elements)
+                return
+            }
+            let single = try decoder.singleValueContainer()
+            if single.decodeNil() { self = .null }
+            else if let value = try? single.decode(Bool.self) { self = .bool(value) }
+            else if let value = try? single.decode(Int.self) { self = .integer(value) }
+            else if let value = try? single.decode(Double.self) { self = .number(value) }
+            else { self = .string(try single.decode(String.self)) }
+        }
+
+        func items(named name: String, into items: inout [(name: String, value: String)]) {
+            switch self {
+            case .null: break
+            case .bool(let value): items.append((name: name, value: String(value)))
+            case .integer(let value): items.append((name: name, value: String(value)))
+            case .number(let value): items.append((name: name, value: String(value)))
+            case .string(let value): items.append((name: name, value: value))
+            case .array(let elements): for element in elements { element.items(named: name, into: &items) }
+            case .object(let members): for (key, member) in members { member.items(named: name + "[" + key + "]", into: &items) }
+            }
+        }
+    }
+
+    struct AnyKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
 }
 
 /// Percent-encoding for path segments and query components.

@@ -37,6 +37,39 @@ func sdkBenchmarks() throws {
         print(String(format: "%@%9.3f ms per generation", "sdk: generate a 500-operation, 250-model API".padding(toLength: 52, withPad: " ", startingAt: 0), largeGeneration * 1000))
     }
 
+    // Public descriptions from the corpus (Tests/APICorpus): read the files and generate, in
+    // process; then the whole `generate-client` process (release build), warnings located.
+    for (name, api) in [
+        ("Netlify, Swagger 2.0 YAML, 174 operations", "Tests/APICorpus/Netlify/swagger.yml"),
+        ("Slack, Swagger 2.0 JSON, 174 operations", "Tests/APICorpus/Slack/slack_web_openapi_v2_without_examples.json"),
+        ("OpenAI, OpenAPI 3.0 YAML 2.9 MB, 288 operations", "Tests/APICorpus/OpenAI/openapi.yaml"),
+    ] {
+        _ = named("sdk: generate " + name)
+        let inProcess = measure(settings.runs) {
+            let (apiFile, documents) = try! GenerateCommand.loadDocuments(apiPath: api)
+            size &+= (try! ClientGenerator.generate(documents: documents, apiFile: apiFile, command: "x")).count
+        }
+        report("sdk: read + generate \(name)", seconds: inProcess)
+        let tool = FileManager.default.currentDirectoryPath + "/.build/release/generate-client"
+        guard FileManager.default.isExecutableFile(atPath: tool), !inProcess.isNaN else {
+            if !inProcess.isNaN { print("  (build it with `swift build -c release --product generate-client` for the whole-process figure)") }
+            continue
+        }
+        let output = NSTemporaryDirectory() + "benchmarks-sdk-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let whole = measure(settings.runs) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = ["--api", api, "--output", output]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try! process.run()
+            process.waitUntilExit()
+            precondition(process.terminationStatus == 0)
+        }
+        report("  generate-client, whole process (warnings located)", seconds: whole)
+    }
+
     let gateway = try ControlPlane.load(
         deploymentFile: "Schemas/ItemsAPI.loadtest.deployment.json", stateDirectory: nil, handlers: [ItemsFunction.handlerName: ItemsFunction()]).gateway
     let key = gateway.apiKeys.first!.value

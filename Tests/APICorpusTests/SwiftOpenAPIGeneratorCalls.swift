@@ -39,3 +39,25 @@ struct ContentTypesCalls {
         #expect(String(decoding: mock.last?.body ?? [], as: UTF8.self) == "message=a%20b%26c")
     }
 }
+
+import CorpusSOGPetstore31
+
+/// swift-openapi-generator's reference pet store (OpenAPI 3.1, YAML): query styles.
+@Suite("Corpus: swift-openapi-generator's reference pet store against a mock server")
+struct ReferencePetstoreCalls {
+    @Test("deepObject query objects go out member by member; an exploded enum array item by item; a header UUID")
+    func listPets() async throws {
+        let mock = try MockServer { _ in MockServer.json(#"[{"id": 1, "name": "Fluffz"}]"#) }
+        defer { mock.stop() }
+        let client = SOGPetstore31Client(invokeURL: mock.url("/api"))
+        let id = UUID(uuidString: "5E5D5A8C-1111-4C4B-9C6E-2E3F4A5B6C7D")!
+        let pets = try await client.listPets(
+            limit: 10, feeds: [.omnivore, .herbivore], sort: ListPetsSort(id: "name", name: "asc"), filter: ListPetsFilter(name: "Fluffz", state: "sleeping"),
+            myRequestUuid: id)
+        let request = try #require(mock.last)
+        let items = (request.target.split(separator: "?").last ?? "").split(separator: "&").map { $0.removingPercentEncoding ?? String($0) }
+        #expect(Set(items) == ["filter[name]=Fluffz", "filter[state]=sleeping", "limit=10", "feeds=omnivore", "feeds=herbivore", "sort[id]=name", "sort[name]=asc"])
+        #expect(request.headers["My-Request-UUID"] == id.uuidString)
+        #expect(pets.first?.name == "Fluffz")
+    }
+}
