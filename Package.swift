@@ -59,9 +59,10 @@ let package = Package(
         .target(
             name: "ControlPlane",
             dependencies: ["APIGateway", "APIModel", "AWSSignature", "CSystemCalls", "ECMARegex", "HTTPCore", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates", "YAMLCore"]),
-        // The client side: the tiny runtime generated code depends on (and nothing else), the
+        // The client side: the tiny runtime generated code depends on (and on the SigV4 signer
+        // alone), the
         // generator, the generated ItemsAPI client, and transports to the bundled runtime.
-        .target(name: "ClientRuntime"),
+        .target(name: "ClientRuntime", dependencies: ["AWSSignature"]),
         .target(name: "ClientGenerator", dependencies: ["JSONCore", "JSONSchema", "APIModel"]),
         .target(name: "ItemsClient", dependencies: ["ClientRuntime"], path: "Generated/ItemsClient"),
         .target(
@@ -116,7 +117,8 @@ let package = Package(
         .testTarget(name: "ECMARegexTests", dependencies: ["TestSupport", "ECMARegex"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["TestSupport", "HTTPServer", "HTTPCore"]),
         .testTarget(
-            name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "CommandLineTools", "JSONCore", "ClientRuntime", "StoreClient"], exclude: ["Fixtures"]),
+            name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "CommandLineTools", "JSONCore", "ClientRuntime", "StoreClient", "TestSupport"],
+            exclude: ["Fixtures"]),
         // A second, richer generated API (Tests/ClientGeneratorTests/Fixtures/StoreAPI.json), compiled.
         .target(name: "StoreClient", dependencies: ["ClientRuntime"], path: "Tests/StoreClient"),
         // What the test targets share: a seeded random-number generator.

@@ -134,9 +134,9 @@ extension ServerDeclaration {
 }
 
 extension SecurityDeclaration {
-    /// The schemes of `components.securitySchemes` a middleware can satisfy, but API Gateway's
-    /// `x-api-key` header (the client's `apiKey:`); the others (SigV4, mutual TLS, other HTTP
-    /// schemes) are warnings.
+    /// The schemes of `components.securitySchemes` a middleware can satisfy (API keys, bearer
+    /// and basic, OAuth2 and OpenID Connect tokens, SigV4), but API Gateway's `x-api-key`
+    /// header (the client's `apiKey:`); the others (mutual TLS, other HTTP schemes) are warnings.
     static func schemes(in document: JSONValue, file: String, warnings: inout [GeneratorError]) -> [SecurityDeclaration] {
         var used = Set<String>()
         var result: [SecurityDeclaration] = []
@@ -146,7 +146,7 @@ extension SecurityDeclaration {
             switch (scheme["type"]?.stringValue, scheme["scheme"]?.stringValue?.lowercased()) {
             case ("apiKey", _):
                 if scheme["x-amazon-apigateway-authtype"]?.stringValue?.lowercased() == "awssigv4" {
-                    kind = nil
+                    kind = .sigV4
                 } else if let location = scheme["in"]?.stringValue, ["header", "query", "cookie"].contains(location), let name = scheme["name"]?.stringValue {
                     kind = .apiKey(location: location, name: name)
                 } else {

@@ -199,6 +199,8 @@ public struct SecurityDeclaration: Sendable, Equatable {
         case bearer
         /// `Authorization: Basic`.
         case basic
+        /// AWS Signature Version 4 (`x-amazon-apigateway-authtype: awsSigv4`, API Gateway's `AWS_IAM`).
+        case sigV4
     }
 
     /// The scheme's name in the definition.

@@ -283,6 +283,13 @@ struct SwiftRenderer {
                 lines.append("        /// `\(scheme.name)`: `Authorization: Basic`.")
                 lines.append(
                     "        public static func \(scheme.swiftName)(user: String, password: String) -> CredentialMiddleware { .basic(user: user, password: password) }")
+            case .sigV4:
+                lines.append("        /// `\(scheme.name)`: AWS Signature Version 4 (API Gateway's `AWS_IAM`) for `region`, over `baseURL`, the")
+                lines.append("        /// invoke URL the client is built on. Put it last in `middlewares:`.")
+                lines.append(
+                    "        public static func \(scheme.swiftName)(baseURL: URL, region: String, credentials: SigV4Middleware.Credentials) -> SigV4Middleware {")
+                lines.append("            SigV4Middleware(baseURL: baseURL, region: region, credentials: credentials)")
+                lines.append("        }")
             }
         }
         lines.append("    }")

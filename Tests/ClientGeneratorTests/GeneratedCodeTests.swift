@@ -161,7 +161,7 @@ struct StoreClientTests {
         #expect(try last().body.contains(#""customerId":"c1""#))
     }
 
-    @Test("security schemes as middlewares by name: API keys in query and cookie, bearer from a provider, basic")
+    @Test("security schemes as middlewares by name: API keys in query and cookie, bearer from a provider, basic, SigV4")
     func securityMiddlewares() async throws {
         let transport = RecordingTransport { _ in ClientResponse(status: 200, body: Array("x".utf8)) }
         let tokens = Mutex(0)
@@ -183,6 +183,18 @@ struct StoreClientTests {
         _ = try await basic.getText()
         #expect(transport.last?.0.headers.first { $0.name == "Authorization" }?.value == "Basic YW5uOnB3")
         _ = StoreClient.Security.oauth { "t" }
+        // SigV4 (x-amazon-apigateway-authtype: awsSigv4): a signature over the base URL's path and the call.
+        let signed = StoreClient(
+            transport: transport,
+            configuration: ClientConfiguration(middlewares: [
+                StoreClient.Security.sigv4(
+                    baseURL: URL(string: "https://abc123.execute-api.eu-west-1.amazonaws.com/v1")!, region: "eu-west-1",
+                    credentials: SigV4Middleware.Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret"))
+            ]))
+        _ = try await signed.getText()
+        let authorization = try #require(transport.last?.0.headers.first { $0.name == "Authorization" }?.value)
+        #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "\(authorization)")
+        #expect(authorization.contains("/eu-west-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature="), "\(authorization)")
     }
 
     @Test("responses that are not JSON: text as a String, anything else as Data")

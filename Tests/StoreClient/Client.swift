@@ -67,6 +67,12 @@ public struct StoreClient: Sendable {
 
         /// `oauth`: `Authorization: Bearer`, the token asked for on each request (so it can be refreshed).
         public static func oauth(token: @escaping @Sendable () async throws -> String) -> CredentialMiddleware { .bearer(token: token) }
+
+        /// `sigv4`: AWS Signature Version 4 (API Gateway's `AWS_IAM`) for `region`, over `baseURL`, the
+        /// invoke URL the client is built on. Put it last in `middlewares:`.
+        public static func sigv4(baseURL: URL, region: String, credentials: SigV4Middleware.Credentials) -> SigV4Middleware {
+            SigV4Middleware(baseURL: baseURL, region: region, credentials: credentials)
+        }
     }
 
     /// Lists the products, optionally by status.
