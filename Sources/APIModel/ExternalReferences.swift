@@ -1,8 +1,8 @@
 import JSONCore
 
-/// Parameters, responses, request bodies and headers kept in other files
-/// (`$ref: "parameters.yaml#/tagsParam"`), brought into the definition where they are used, as
-/// OpenAPI tools bundle a description split across files. Schemas stay where they are: the
+/// Path items, operations, parameters, responses, request bodies and headers kept in other
+/// files (`$ref: "parameters.yaml#/tagsParam"`), brought into the definition where they are
+/// used, as OpenAPI tools bundle a description split across files. Schemas stay where they are: the
 /// schema registry reads model files itself.
 public enum ExternalReferences {
     /// At most this many references in a row (a chain between files that loops stops here).
@@ -45,11 +45,13 @@ public enum ExternalReferences {
         }
         if case .object(var paths)? = root["paths"] {
             for pathMember in paths {
-                guard case .object(var item) = pathMember.value else { continue }
                 let here = ["paths", pathMember.key]
+                // A path item may be kept in another file (OpenAPI allows it), and so may an
+                // operation (OpenAPI does not, but bundlers accept it and large APIs do it).
+                guard case .object(var item) = try inliner.value(pathMember.value, at: here) else { continue }
                 item["parameters"] = try inliner.eachElement(item["parameters"], at: here + ["parameters"])
                 for member in item where PathTemplate.httpMethods.contains(member.key) {
-                    guard case .object(var operation) = member.value else { continue }
+                    guard case .object(var operation) = try inliner.value(member.value, at: here + [member.key]) else { continue }
                     let place = here + [member.key]
                     operation["parameters"] = try inliner.eachElement(operation["parameters"], at: place + ["parameters"])
                     if let body = operation["requestBody"] {

@@ -332,6 +332,33 @@ struct DialectTests {
         }
     }
 
+    @Test("a path item, and an operation, in other files (as DigitalOcean's description keeps them): read with the $refs inside them relative to their files")
+    func pathItemsInOtherFiles() throws {
+        let mock = #""x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200"}}}"#
+        let files = [
+            "api.json": #"{"openapi": "3.0.1", "info": {"title": "SplitPaths", "version": "1"}, "x-amazon-apigateway-request-validators": {"all": {"validateRequestParameters": true}}, "paths": {"/pets": {"get": {"$ref": "resources/pets/list.json"}}, "/pets/{id}": {"$ref": "resources/pets/item.json"}}}"#,
+            "resources/pets/list.json": #"{"operationId": "listPets", "x-amazon-apigateway-request-validator": "all", "parameters": [{"$ref": "parameters.json#/limit"}], "responses": {"200": {"description": "ok"}}, \#(mock)}"#,
+            "resources/pets/item.json": #"{"get": {"operationId": "getPet", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "../../models/Pet.json"}}}}}, \#(mock)}}"#,
+            "resources/pets/parameters.json": #"{"limit": {"name": "limit", "in": "query", "required": true, "schema": {"type": "integer"}}}"#,
+            "models/Pet.json": #"{"type": "object", "properties": {"id": {"type": "integer"}}}"#,
+        ]
+        var documents: [String: JSONValue] = [:]
+        for (name, text) in files { documents[name] = try JSONParser().parse(Array(text.utf8)) }
+        let client = try ClientGenerator.generate(documents: documents, apiFile: "api.json", command: "generate-client").first { $0.name == "Client.swift" }?.contents ?? ""
+        #expect(client.contains("func listPets(limit: Int) async throws(ClientError)"), "\(client)")
+        #expect(client.contains("func getPet(id: Int) async throws(ClientError) -> Pet"), "\(client)")
+        let directory = try temporaryDirectory("split-paths-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for (name, text) in files {
+            try FileManager.default.createDirectory(atPath: directory + "/" + (name.split(separator: "/").dropLast().joined(separator: "/")), withIntermediateDirectories: true)
+            try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+        }
+        try #"{"apiId": "paths01", "stages": {"live": {"definition": "api.json"}}}"#.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
+        let gateway = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:]).gateway
+        let statuses = ["/live/pets?limit=1", "/live/pets", "/live/pets/3"].map { gateway.respond(to: HTTPRequest(method: "GET", target: $0)).status }
+        #expect(statuses == [200, 400, 200])
+    }
+
     @Test("Swagger's collectionFormat reads as OpenAPI 3's style and explode (csv when absent)")
     func collectionFormats() throws {
         let text = """
