@@ -280,6 +280,8 @@ package final class StageDeployment: Sendable {
         var compiler = SchemaCompiler(registry: registry)
         func model(_ name: String, at pointer: JSONPointer) throws(GatewayLoadError) -> CompiledSchema {
             do {
+                // A model of the API, or (a URI) a schema in a model file the body's `$ref` names.
+                if name.contains("://") { return try compiler.compile(uri: name) }
                 return try compiler.compile(uri: api.documentURI + "#/components/schemas/" + JSONPointer.escape(name))
             } catch {
                 throw .definition(APIDefinitionError(file: api.file, pointer: pointer, message: "model \(name): \(error.description)"))

@@ -115,32 +115,34 @@ public struct APIExporter {
     // MARK: - Models
 
     /// A model as OpenAPI wants it: no `$schema` or `id`, references rewritten.
-    private mutating func model(_ schema: JSONValue, directory: String, at pointer: JSONPointer) throws(ExportError) -> JSONValue {
+    /// A model file's schema, made a model of the document: its `$ref`s pointed inside the
+    /// document (`within` is the model the file became, for its references to itself).
+    private mutating func model(_ schema: JSONValue, directory: String, at pointer: JSONPointer, within: String? = nil) throws(ExportError) -> JSONValue {
         var schema = schema
         if case .object(var object) = schema {
             object["$schema"] = nil
             if case .string? = object["id"] { object["id"] = nil }
             schema = .object(object)
         }
-        return try rewriteSchemas(in: schema, directory: directory, at: pointer)
+        return try rewriteSchemas(in: schema, directory: directory, at: pointer, within: within)
     }
 
     /// Every `$ref` in `value` pointed inside the document.
-    private mutating func rewriteSchemas(in value: JSONValue, directory: String, at pointer: JSONPointer) throws(ExportError) -> JSONValue {
+    private mutating func rewriteSchemas(in value: JSONValue, directory: String, at pointer: JSONPointer, within: String? = nil) throws(ExportError) -> JSONValue {
         switch value {
         case .object(var object):
             if case .string(let reference)? = object["$ref"] {
-                object["$ref"] = .string(try internalReference(reference, directory: directory, at: pointer.appending("$ref")))
+                object["$ref"] = .string(try internalReference(reference, directory: directory, at: pointer.appending("$ref"), within: within))
                 return .object(object)
             }
             for member in object {
-                object[member.key] = try rewriteSchemas(in: member.value, directory: directory, at: pointer.appending(member.key))
+                object[member.key] = try rewriteSchemas(in: member.value, directory: directory, at: pointer.appending(member.key), within: within)
             }
             return .object(object)
         case .array(let elements):
             var result: [JSONValue] = []
             for (index, element) in elements.enumerated() {
-                result.append(try rewriteSchemas(in: element, directory: directory, at: pointer.appending(index: index)))
+                result.append(try rewriteSchemas(in: element, directory: directory, at: pointer.appending(index: index), within: within))
             }
             return .array(result)
         default:
@@ -149,7 +151,9 @@ public struct APIExporter {
     }
 
     /// `#/components/schemas/Name[/…]` for a reference to a model file, a model URL or a model.
-    private mutating func internalReference(_ reference: String, directory: String, at pointer: JSONPointer) throws(ExportError) -> String {
+    private mutating func internalReference(_ reference: String, directory: String, at pointer: JSONPointer, within: String? = nil) throws(ExportError) -> String {
+        // Inside a model file, `#/…` is that file: the model it became.
+        if let within, reference.hasPrefix("#") { return "#/components/schemas/" + within + reference.dropFirst() }
         if reference.hasPrefix("#/components/schemas/") { return reference }
         if let name = SchemaRegistry.apiGatewayModelName(in: reference) {
             if schemas[name] == nil, nameByFile.values.contains(name) == false {
@@ -159,7 +163,7 @@ public struct APIExporter {
                 }
                 nameByFile[name + ".json"] = name
                 schemas[name] = .null  // reserved while it is converted (cycles)
-                schemas[name] = try model(loaded, directory: "", at: pointer)
+                schemas[name] = try model(loaded, directory: "", at: pointer, within: name)
             }
             return "#/components/schemas/" + name
         }
@@ -187,7 +191,7 @@ public struct APIExporter {
             }
             nameByFile[target.path] = name
             schemas[name] = .null
-            schemas[name] = try model(loaded, directory: self.directory(of: target.path), at: pointer)
+            schemas[name] = try model(loaded, directory: self.directory(of: target.path), at: pointer, within: name)
         }
         return "#/components/schemas/" + name + target.fragment
     }

@@ -25,6 +25,35 @@ public enum ExternalReferences {
         return parts.isEmpty ? nil : parts.joined(separator: "/")
     }
 
+    /// The files `document` (the definition `file`) reaches through `$ref`s, followed from file
+    /// to file, by name relative to the definition's directory; `read` gives a file's value
+    /// (nil: it cannot be read, and is left out).
+    public static func reachableFiles(from document: JSONValue, file: String, read: (String) -> JSONValue?) -> [String: JSONValue] {
+        var documents: [String: JSONValue] = [:]
+        var pending: [(JSONValue, String)] = [(document, file)]
+        var seen: Set<String> = [file]
+        while let (value, source) = pending.popLast() {
+            var stack = [value]
+            while let current = stack.popLast() {
+                switch current {
+                case .object(let object):
+                    for member in object {
+                        if member.key == "$ref", case .string(let reference) = member.value {
+                            guard let target = self.file(of: reference, from: source), seen.insert(target).inserted, let loaded = read(target) else { continue }
+                            documents[target] = loaded
+                            pending.append((loaded, target))
+                        } else {
+                            stack.append(member.value)
+                        }
+                    }
+                case .array(let elements): stack.append(contentsOf: elements)
+                default: break
+                }
+            }
+        }
+        return documents
+    }
+
     /// `document` (the definition `file`) with every parameter, response, request body and
     /// header that is a `$ref` into another file replaced by what it names. `documents` holds
     /// the files by name relative to the definition's directory. References inside the value

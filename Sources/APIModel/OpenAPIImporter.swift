@@ -13,7 +13,7 @@ public enum OpenAPIImporter {
 
     /// Imports `document`, read from `file` (used in messages) at `uri`.
     public static func importAPI(_ document: JSONValue, file: String, uri: String) throws(APIDefinitionError) -> RestAPI {
-        let reader = DocumentReader(file: file)
+        let reader = DocumentReader(file: file, uri: uri)
         // Swagger 2.0 and OpenAPI 3.1 arrive here already brought to OpenAPI 3.0 (`APIDocument`);
         // a document given directly is brought there too.
         let root = try reader.object(try APIDocument.normalized(document, file: file), at: .root)
@@ -106,6 +106,8 @@ extension PathPart {
 /// Typed reads with errors that carry the file and pointer.
 struct DocumentReader {
     let file: String
+    /// The document's URI, against which a body schema's `$ref` to a file resolves.
+    var uri: String = ""
 
     func fail(_ tokens: [String], _ message: String) -> APIDefinitionError {
         APIDefinitionError(file: file, pointer: JSONPointer(tokens: tokens), message: message)
@@ -205,7 +207,7 @@ struct DocumentReader {
         if let validator, validators[validator] == nil {
             throw fail(pointer.tokens + ["x-amazon-apigateway-request-validator"], "unknown request validator \"\(validator)\"")
         }
-        for (contentType, name) in requestModels where !models.contains(name) {
+        for (contentType, name) in requestModels where !models.contains(name) && !name.contains("://") {
             throw fail(pointer.tokens + ["requestBody", "content", contentType, "schema", "$ref"], "unknown model \(name)")
         }
         guard let integrationValue = operationObject["x-amazon-apigateway-integration"] else {
@@ -219,9 +221,15 @@ struct DocumentReader {
     }
 
     /// `#/components/schemas/Item` → `Item`.
+    /// The model a body schema's `$ref` names: `#/components/schemas/NAME` → `NAME`; beyond
+    /// API Gateway (whose import needs one self-contained document), a `$ref` to a model file
+    /// (`models/Pet.json`, `common.yaml#/Error`) → that schema's absolute URI, which holds `://`
+    /// as no model name does.
     func modelName(_ reference: String?) -> String? {
-        guard let reference, reference.hasPrefix("#/components/schemas/") else { return nil }
-        return String(reference.dropFirst("#/components/schemas/".count))
+        guard let reference else { return nil }
+        if reference.hasPrefix("#/components/schemas/") { return String(reference.dropFirst("#/components/schemas/".count)) }
+        guard !reference.hasPrefix("#"), !uri.isEmpty, !reference.contains("://"), SchemaRegistry.apiGatewayModelName(in: reference) == nil else { return nil }
+        return SchemaURI.resolve(reference, against: uri)
     }
 
     func integration(_ value: JSONValue, at tokens: [String]) throws(APIDefinitionError) -> Integration {

@@ -15,11 +15,14 @@ extension ControlPlane {
         let definition = stage.deployment.definition.isEmpty ? stage.base.definition : stage.deployment.definition
         let file = definition.hasPrefix("/") ? definition : baseDirectory + "/" + definition
         let directory = ReferencedModels.directory(of: file)
-        var exporter = APIExporter(file: file) { path in
-            try? SchemaRegistry.readJSON(atPath: path.hasPrefix("/") ? path : directory + "/" + path)
-        }
+        let read = { (path: String) in try? SchemaRegistry.readJSON(atPath: path.hasPrefix("/") ? path : directory + "/" + path) }
+        var exporter = APIExporter(file: file, readModel: read)
         do {
-            let document = try APIDocument.normalized(document, file: file)
+            // A definition split across files is brought into one first (as the gateway reads it).
+            let definitionName = ReferencedModels.name(of: file)
+            let bundled = try ExternalReferences.inlined(
+                document, file: definitionName, documents: ExternalReferences.reachableFiles(from: document, file: definitionName, read: read))
+            let document = try APIDocument.normalized(bundled, file: file)
             return try exporter.export(
                 document, stage: name, apiId: configuration.apiId, region: configuration.region, format: format, extensions: extensions)
         } catch let error as APIDefinitionError {

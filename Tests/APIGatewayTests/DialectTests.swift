@@ -296,9 +296,8 @@ struct DialectTests {
             #expect(client.contains("func listPets(limit: Int) async throws(ClientError) -> Pets"), "\(dialect): \(client)")
             #expect(client.contains("func addPet(body: Pet) async throws(ClientError)"), "\(dialect): \(client)")
 
-            // The gateway: the required parameter from the other file is checked. (A body whose
-            // schema is a `$ref` to a file rather than to components/schemas names no model, so
-            // the gateway does not validate it: a known gap, as before.)
+            // The gateway: the required parameter from the other file is checked, and the body
+            // against the model two files away.
             let directory = try temporaryDirectory("split-files-")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             for (name, file) in DialectTests.splitFiles.merging(["split.json": text], uniquingKeysWith: { $1 }) {
@@ -306,12 +305,20 @@ struct DialectTests {
                 try file.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
             }
             try #"{"apiId": "split01", "stages": {"live": {"definition": "split.json"}}}"#.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
-            let gateway = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:]).gateway
+            let control = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:])
+            let gateway = control.gateway
+            // The export is one self-contained document, as AWS's import needs.
+            let exported = try control.export(stage: "live", format: .oas30, extensions: false)
+            #expect(references(in: exported).allSatisfy { $0.hasPrefix("#/components/") }, "\(dialect): \(references(in: exported))")
+            #expect(exported["paths"]?["/pets"]?["get"]?["parameters"]?[0]?["name"] == .string("limit"), "\(dialect)")
+            let json: HTTPHeaders = ["Content-Type": "application/json"]
             let statuses = [
                 HTTPRequest(method: "GET", target: "/live/pets?limit=3"),
                 HTTPRequest(method: "GET", target: "/live/pets"),
+                HTTPRequest(method: "POST", target: "/live/pets", headers: json, body: Array(#"{"id": 1}"#.utf8)),
+                HTTPRequest(method: "POST", target: "/live/pets", headers: json, body: Array(#"{"id": "one"}"#.utf8)),
             ].map { gateway.respond(to: $0).status }
-            #expect(statuses == [200, 400], "\(dialect)")
+            #expect(statuses == [200, 400, 200, 400], "\(dialect)")
         }
         // Read alone (no files at hand), the reference is refused at its pointer, saying where such references are read.
         let alone = #"{"openapi": "3.0.1", "info": {"title": "S", "version": "1"}, "paths": {"/pets": {"get": {"parameters": [{"$ref": "parameters.json#/limit"}], "responses": {"200": {"description": "ok"}}}}}}"#
