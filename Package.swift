@@ -21,6 +21,7 @@ let package = Package(
         // The gateway and its control plane in process, and the lab's function, for your tests
         // and tools (the README's in-process examples).
         .library(name: "HTTPCore", targets: ["HTTPCore"]),
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
         .library(name: "ItemsService", targets: ["ItemsService"]),
@@ -147,25 +148,6 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
-
-// Public API descriptions nobody here wrote (Tests/APICorpus/SOURCES.md, with their licences):
-// each directory is a target whose client GenerateClientPlugin generates while it builds, so a
-// client that does not compile fails the build; APICorpusTests calls some of them.
-let apiCorpus = [
-    "OAIPetstoreV2", "OAIPetstoreExpandedV2", "OAIPetstoreSeparateV2", "OAIUberV2", "OAIApiWithExamplesV2", "OAIPetstore30", "OAIPetstoreExpanded30", "OAIUSPTO30",
-    "OAILinkExample30", "OAICallbackExample30", "OAIApiWithExamples30", "OAIWebhook31", "OAINonOAuthScopes31", "SOGPetstore31",
-    "SOGContentTypes", "SOGEventStreams", "Netlify", "Slack", "OpenAI",
-]
-for name in apiCorpus {
-    package.targets.append(
-        .target(
-            name: "Corpus" + name, dependencies: ["ClientRuntime"], path: "Tests/APICorpus/" + name, sources: ["Exports.swift"],
-            plugins: [.plugin(name: "GenerateClientPlugin")]))
-}
-package.targets.append(
-    .testTarget(
-        name: "APICorpusTests",
-        dependencies: ["ClientRuntime", "HTTPServer", "HTTPCore"] + apiCorpus.map { .target(name: "Corpus" + $0) }))
 
 for target in package.targets where target.name != "CSystemCalls" && target.type != .plugin {
     var settings = target.swiftSettings ?? []
