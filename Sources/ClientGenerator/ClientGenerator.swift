@@ -327,6 +327,16 @@ enum OperationTranslator {
                         responseEncoding = .binary
                     }
                 }
+                // Several success statuses with different bodies: one result type (the lowest's).
+                let successes = responses.filter { $0.status.hasPrefix("2") && !$0.body.content.isEmpty }.sorted { $0.status < $1.status }
+                if let first = successes.first {
+                    let differing = successes.dropFirst().filter { $0.body.content.map(\.schema) != first.body.content.map(\.schema) }.map(\.status)
+                    if !differing.isEmpty {
+                        schemas.warn(
+                            SchemaTranslator.Located(schema: .null, file: file, pointer: operation.pointer.description + "/responses"),
+                            "status \(differing.joined(separator: ", ")) answers with another body than \(first.status): the method \(name) decodes every success as the \(first.status) body")
+                    }
+                }
                 var errorResponses: [(status: String, type: SwiftType?)] = []
                 for status in responses.map(\.status).filter({ $0.hasPrefix("4") || $0.hasPrefix("5") }).sorted() {
                     var type: SwiftType?

@@ -89,6 +89,16 @@ struct GenerateCommandTests {
               {"name": "p", "in": "query", "style": "matrix", "schema": {"type": "array", "items": {"type": "string"}}}],
               "responses": {"204": {"description": "none"}}}}}}
             """#)
+        directory.write("Statuses.json", #"""
+            {"openapi": "3.0.1", "info": {"title": "StatusesAPI", "version": "1"}, "paths": {"/jobs": {"post": {"operationId": "startJob",
+              "responses": {"200": {"description": "done", "content": {"application/json": {"schema": {"type": "object", "properties": {"result": {"type": "string"}}}}}},
+                            "202": {"description": "queued", "content": {"application/json": {"schema": {"type": "object", "properties": {"ticket": {"type": "integer"}}}}}}}}}}}
+            """#)
+        let statuses = CapturedIO()
+        #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/Statuses.json", "--output", directory.path + "/statuses"], io: statuses.io) == 0)
+        #expect(
+            statuses.stderr.contains("warning: Statuses.json:2:16: #/paths/~1jobs/post/responses: status 202 answers with another body than 200: the method startJob decodes every success as the 200 body"),
+            "\(statuses.stderr)")
         let styles = CapturedIO()
         #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/Styles.json", "--output", directory.path + "/styles"], io: styles.io) == 0)
         // A query object in deepObject style is generated (member by member), so no warning.
