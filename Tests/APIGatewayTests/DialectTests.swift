@@ -246,6 +246,14 @@ struct DialectTests {
         }
     }
 
+    /// Writes `files` (text by path relative to `directory`), making their directories.
+    static func write(_ files: [String: String], into directory: String) throws {
+        for (name, text) in files {
+            try FileManager.default.createDirectory(atPath: directory + "/" + name.split(separator: "/").dropLast().joined(separator: "/"), withIntermediateDirectories: true)
+            try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+        }
+    }
+
     /// One API split across files as OpenAPI tools split them: parameters, a response and a
     /// request body in `shared/`, whose own `$ref`s (`../models/Pet.json`) are relative to them.
     static let splitFiles: [String: String] = [
@@ -300,10 +308,7 @@ struct DialectTests {
             // against the model two files away.
             let directory = try temporaryDirectory("split-files-")
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            for (name, file) in DialectTests.splitFiles.merging(["split.json": text], uniquingKeysWith: { $1 }) {
-                try FileManager.default.createDirectory(atPath: directory + "/" + (name.split(separator: "/").dropLast().joined(separator: "/")), withIntermediateDirectories: true)
-                try file.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
-            }
+            try DialectTests.write(DialectTests.splitFiles.merging(["split.json": text], uniquingKeysWith: { $1 }), into: directory)
             try #"{"apiId": "split01", "stages": {"live": {"definition": "split.json"}}}"#.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
             let control = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:])
             let gateway = control.gateway
@@ -356,10 +361,7 @@ struct DialectTests {
         #expect(client.contains("func getPet(id: Int) async throws(ClientError) -> Pet"), "\(client)")
         let directory = try temporaryDirectory("split-paths-")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        for (name, text) in files {
-            try FileManager.default.createDirectory(atPath: directory + "/" + (name.split(separator: "/").dropLast().joined(separator: "/")), withIntermediateDirectories: true)
-            try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
-        }
+        try DialectTests.write(files, into: directory)
         try #"{"apiId": "paths01", "stages": {"live": {"definition": "api.json"}}}"#.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
         let gateway = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:]).gateway
         let statuses = ["/live/pets?limit=1", "/live/pets", "/live/pets/3"].map { gateway.respond(to: HTTPRequest(method: "GET", target: $0)).status }
