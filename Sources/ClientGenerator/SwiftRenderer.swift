@@ -297,7 +297,8 @@ struct SwiftRenderer {
     }
 
     /// `Servers.server1(region:)` → the base URL of each `servers` entry, its variables typed
-    /// arguments with their defaults (nil when a value makes no URL).
+    /// arguments with their defaults (an enum of the allowed values when the variable lists
+    /// them; nil when a value makes no URL).
     func servers() -> [String] {
         guard !model.servers.isEmpty else { return [] }
         var lines = ["", "    /// The servers the definition lists: each gives a base URL for `init(invokeURL:)`.", "    public enum Servers {"]
@@ -311,18 +312,38 @@ struct SwiftRenderer {
                 let text = (variable.documentation?.split(whereSeparator: \.isNewline).joined(separator: " ")).map { $0 + allowed } ?? String(allowed.dropFirst())
                 if !text.isEmpty { lines.append("        /// - Parameter \(variable.swiftName.trimming("`")): \(text)") }
             }
-            let arguments = server.variables.map { "\($0.swiftName): String = \(SwiftRenderer.literal($0.defaultValue))" }
+            // A variable limited to an `enum` (its default among them) is an enum of those values.
+            var enums: [String] = []
+            var arguments: [String] = []
+            var values: [String] = []
+            for variable in server.variables {
+                guard !variable.allowed.isEmpty, variable.allowed.contains(variable.defaultValue) else {
+                    arguments.append("\(variable.swiftName): String = \(SwiftRenderer.literal(variable.defaultValue))")
+                    values.append(variable.swiftName)
+                    continue
+                }
+                let typeName = "Server\(index + 1)" + SwiftNames.type(variable.name)
+                var used = Set<String>()
+                let cases = variable.allowed.map { (name: SwiftNames.unique(SwiftNames.enumCase($0), &used), value: $0) }
+                enums += ["", "        /// The values `{\(variable.name)}` of `server\(index + 1)` may take.", "        public enum \(typeName): String, Sendable, CaseIterable {"]
+                enums += cases.map { "            case \($0.name) = \(SwiftRenderer.literal($0.value))" }
+                enums.append("        }")
+                let defaultCase = cases.first { $0.value == variable.defaultValue }!.name
+                arguments.append("\(variable.swiftName): \(typeName) = .\(defaultCase)")
+                values.append(variable.swiftName + ".rawValue")
+            }
             lines.append("        public static func server\(index + 1)(\(arguments.joined(separator: ", "))) -> URL? {")
             var expression = SwiftRenderer.literal(server.url)
             if !server.variables.isEmpty {
                 lines.append("            var url = \(expression)")
-                for variable in server.variables {
-                    lines.append("            url = url.replacingOccurrences(of: \(SwiftRenderer.literal("{" + variable.name + "}")), with: \(variable.swiftName))")
+                for (variable, value) in zip(server.variables, values) {
+                    lines.append("            url = url.replacingOccurrences(of: \(SwiftRenderer.literal("{" + variable.name + "}")), with: \(value))")
                 }
                 expression = "url"
             }
             lines.append("            return URL(string: \(expression))")
             lines.append("        }")
+            lines += enums
         }
         lines.append("    }")
         return lines

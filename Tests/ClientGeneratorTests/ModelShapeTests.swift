@@ -112,7 +112,9 @@ struct ModelShapeTests {
     @Test("servers with variables: a function per entry builds the base URL from typed arguments with the defaults")
     func servers() throws {
         #expect(StoreClient.Servers.server1()?.absoluteString == "https://abc123.execute-api.us-east-1.amazonaws.com/prod")
-        #expect(StoreClient.Servers.server1(api: "x9", region: "eu-west-1", stage: "dev")?.absoluteString == "https://x9.execute-api.eu-west-1.amazonaws.com/dev")
+        #expect(StoreClient.Servers.server1(api: "x9", region: .euWest1, stage: "dev")?.absoluteString == "https://x9.execute-api.eu-west-1.amazonaws.com/dev")
+        // A variable limited to an enum is typed: only its values compile.
+        #expect(StoreClient.Servers.Server1Region.allCases.map(\.rawValue) == ["us-east-1", "eu-west-1"])
         #expect(StoreClient.Servers.server2()?.absoluteString == "http://127.0.0.1:8080/prod")
         #expect(StoreClient.Servers.server1(api: "a b") == nil)
     }

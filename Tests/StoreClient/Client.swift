@@ -34,12 +34,18 @@ public struct StoreClient: Sendable {
         ///
         /// `https://{api}.execute-api.{region}.amazonaws.com/{stage}`
         /// - Parameter region: The AWS Region. (one of `us-east-1`, `eu-west-1`)
-        public static func server1(api: String = "abc123", region: String = "us-east-1", stage: String = "prod") -> URL? {
+        public static func server1(api: String = "abc123", region: Server1Region = .usEast1, stage: String = "prod") -> URL? {
             var url = "https://{api}.execute-api.{region}.amazonaws.com/{stage}"
             url = url.replacingOccurrences(of: "{api}", with: api)
-            url = url.replacingOccurrences(of: "{region}", with: region)
+            url = url.replacingOccurrences(of: "{region}", with: region.rawValue)
             url = url.replacingOccurrences(of: "{stage}", with: stage)
             return URL(string: url)
+        }
+
+        /// The values `{region}` of `server1` may take.
+        public enum Server1Region: String, Sendable, CaseIterable {
+            case usEast1 = "us-east-1"
+            case euWest1 = "eu-west-1"
         }
 
         /// `http://127.0.0.1:8080/prod`
