@@ -327,6 +327,16 @@ enum OperationTranslator {
                         responseEncoding = .binary
                     }
                 }
+                // Response headers are not returned: say which (CORS's Access-Control-* are the
+                // browser's business, not the caller's).
+                for (status, answer) in responses where status.hasPrefix("2") {
+                    let headers = ((answer.pointer.resolve(in: interface.document)?["headers"]?.objectValue?.keys).map(Array.init) ?? [])
+                        .filter { !$0.lowercased().hasPrefix("access-control-") }
+                    guard !headers.isEmpty else { continue }
+                    schemas.warn(
+                        SchemaTranslator.Located(schema: .null, file: file, pointer: answer.pointer.description + "/headers"),
+                        "response headers are not returned: the method \(name) gives the body only, without \(headers.joined(separator: ", "))")
+                }
                 // Several success statuses with different bodies: one result type (the lowest's).
                 let successes = responses.filter { $0.status.hasPrefix("2") && !$0.body.content.isEmpty }.sorted { $0.status < $1.status }
                 if let first = successes.first {

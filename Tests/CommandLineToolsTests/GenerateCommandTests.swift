@@ -92,12 +92,16 @@ struct GenerateCommandTests {
         directory.write("Statuses.json", #"""
             {"openapi": "3.0.1", "info": {"title": "StatusesAPI", "version": "1"}, "paths": {"/jobs": {"post": {"operationId": "startJob",
               "responses": {"200": {"description": "done", "content": {"application/json": {"schema": {"type": "object", "properties": {"result": {"type": "string"}}}}}},
-                            "202": {"description": "queued", "content": {"application/json": {"schema": {"type": "object", "properties": {"ticket": {"type": "integer"}}}}}}}}}}}
+                            "202": {"description": "queued", "headers": {"Location": {"schema": {"type": "string"}}},
+                                    "content": {"application/json": {"schema": {"type": "object", "properties": {"ticket": {"type": "integer"}}}}}}}}}}}
             """#)
         let statuses = CapturedIO()
         #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/Statuses.json", "--output", directory.path + "/statuses"], io: statuses.io) == 0)
         #expect(
             statuses.stderr.contains("warning: Statuses.json:2:16: #/paths/~1jobs/post/responses: status 202 answers with another body than 200: the method startJob decodes every success as the 200 body"),
+            "\(statuses.stderr)")
+        #expect(
+            statuses.stderr.contains("warning: Statuses.json:3:61: #/paths/~1jobs/post/responses/202/headers: response headers are not returned: the method startJob gives the body only, without Location"),
             "\(statuses.stderr)")
         let styles = CapturedIO()
         #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/Styles.json", "--output", directory.path + "/styles"], io: styles.io) == 0)
