@@ -31,6 +31,12 @@ public struct PropertyDeclaration: Sendable, Equatable {
     public var documentation: String?
     /// On a cycle of models that contain each other: stored out of line (`@Indirect`).
     public var isIndirect = false
+    /// `deprecated: true`: `@available(*, deprecated)` (kept in a private stored property,
+    /// so the generated code itself raises no warning).
+    public var isDeprecated = false
+    /// The schema's `default` as a Swift literal: the initializer's default argument, and the
+    /// value an absent member decodes to.
+    public var defaultValue: String? = nil
 }
 
 /// One alternative of a `oneOf`/`anyOf` enum.
@@ -78,6 +84,9 @@ public struct TypeDeclaration: Sendable, Equatable {
     public var isIndirect = false
     /// For alternatives with a `discriminator`: the member whose value picks the case.
     public var discriminator: String? = nil
+    /// For a struct whose schema has `additionalProperties` beside `properties`: the member
+    /// holding the others (a dictionary).
+    public var additionalProperties: PropertyDeclaration? = nil
 }
 
 /// A parameter of an operation.

@@ -311,9 +311,6 @@ struct SchemaTranslator {
 
     /// An object schema (with `allOf` members merged) as a struct.
     private mutating func structure(_ located: Located, name: String, documentation: String?) throws(GeneratorError) -> TypeDeclaration {
-        if let additional = located.schema["additionalProperties"], additional != .bool(false), located.schema["properties"] != nil {
-            warn(located, "additionalProperties beside properties: members not named in properties are dropped when \(name) decodes")
-        }
         var properties: [(String, Located)] = []
         var required = Set<String>()
         try collect(located, into: &properties, required: &required)
@@ -337,12 +334,57 @@ struct SchemaTranslator {
                 let note = readOnly ? "Read-only: the server sets it; requests leave it out." : "Write-only: requests send it; responses leave it out."
                 documentation = documentation.map { $0 + "\n\n" + note } ?? note
             }
-            declarations.append(
-                PropertyDeclaration(
-                    swiftName: swiftName, wireName: wireName, type: type, isRequired: required.contains(wireName) && !nullable && !readOnly && !writeOnly,
-                    documentation: documentation))
+            var declaration = PropertyDeclaration(
+                swiftName: swiftName, wireName: wireName, type: type, isRequired: required.contains(wireName) && !nullable && !readOnly && !writeOnly,
+                documentation: documentation)
+            declaration.isDeprecated = property.schema["deprecated"]?.boolValue == true
+            // A member with a default (and no null) is never absent: decoding gives the default.
+            if !nullable, let value = property.schema["default"], let literal = defaultLiteral(value, type: type) {
+                declaration.defaultValue = literal
+                declaration.isRequired = true
+            }
+            declarations.append(declaration)
         }
-        return TypeDeclaration(name: name, kind: .structure(declarations, nested: nested), documentation: documentation)
+        var declaration = TypeDeclaration(name: name, kind: .structure(declarations, nested: nested), documentation: documentation)
+        // `additionalProperties` beside `properties`: the other members, in a dictionary of their own.
+        let resolved = try resolve(located)
+        if let additional = resolved.schema["additionalProperties"], additional != .bool(false), !declarations.isEmpty {
+            var valueType = SwiftType.named("AnyJSON")
+            if additional.objectValue != nil {
+                var nestedNames = Set(nested.map(\.name)).union([name])
+                let suggested = SwiftNames.unique("AdditionalValue", avoiding: modelTypeNames, &nestedNames)
+                valueType = try translate(
+                    Located(schema: additional, file: resolved.file, pointer: resolved.pointer + "/additionalProperties"), suggestedName: suggested, nested: &nested)
+                declaration.kind = .structure(declarations, nested: nested)
+            }
+            declaration.additionalProperties = PropertyDeclaration(
+                swiftName: SwiftNames.unique("additionalProperties", &used), wireName: "", type: .dictionary(valueType), isRequired: true,
+                documentation: "The members `properties` does not name, by name.")
+        }
+        return declaration
+    }
+
+    /// Whether the model whose Swift name is `typeName` is a string enum (its declaration may
+    /// not be made yet).
+    private func isStringEnumModel(_ typeName: String) -> Bool {
+        guard modelTypeNames.contains(typeName), let model = typeNames.first(where: { $0.value == typeName })?.key, let schema = models[model]?.schema,
+            let values = schema["enum"]?.arrayValue
+        else { return false }
+        return !values.isEmpty && values.allSatisfy { $0.stringValue != nil }
+    }
+
+    /// A property's `default` as a Swift literal of its type (strings, numbers, booleans, and
+    /// string enums); nil for other values and types.
+    private func defaultLiteral(_ value: JSONValue, type: SwiftType) -> String? {
+        guard case .named(let typeName) = type else { return nil }
+        switch (typeName, value) {
+        case ("String", .string(let text)): return SwiftRenderer.literal(text)
+        case ("Int", .number(let number)), ("Int32", .number(let number)): return number.intValue.map(String.init)
+        case ("Double", .number(let number)), ("Decimal", .number(let number)): return number.description
+        case ("Bool", .bool(let flag)): return String(flag)
+        case (_, .string(let text)) where stringEnums.contains(typeName) || isStringEnumModel(typeName): return "\(typeName)(rawValue: \(SwiftRenderer.literal(text)))"
+        default: return nil
+        }
     }
 
     private mutating func collect(_ located: Located, into properties: inout [(String, Located)], required: inout Set<String>) throws(GeneratorError) {
@@ -503,6 +545,7 @@ struct SchemaTranslator {
         case "string":
             switch schema["format"]?.stringValue {
             case "date-time": return .named("Date")
+            case "date": return .named("CalendarDate")
             case "uuid": return .named("UUID")
             case "byte": return .named("Data")
             default: return .named("String")
@@ -554,6 +597,7 @@ struct SchemaTranslator {
 extension SwiftNames {
     /// Standard-library and Foundation names a model must not take (`Error` → `ErrorModel`).
     static let shadowedTypes: Set<String> = [
-        "Error", "Result", "Optional", "Array", "Dictionary", "Set", "Data", "Date", "URL", "UUID", "Int32", "Codable", "Decoder", "Encoder", "Sendable", "Hashable",
+        "Error", "Result", "Optional", "Array", "Dictionary", "Set", "Data", "Date", "URL", "UUID", "Int32", "CalendarDate", "AnyJSON", "AdditionalMembers", "Indirect",
+        "ClientCore", "ClientRequest", "ClientResponse", "ClientError", "ParameterText", "PathEncoding", "Codable", "Decoder", "Encoder", "Sendable", "Hashable",
     ]
 }

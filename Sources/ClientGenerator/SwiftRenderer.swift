@@ -101,36 +101,103 @@ struct SwiftRenderer {
             lines.append("\(indent)}")
         case .structure(let properties, let nested):
             lines.append("\(indent)public struct \(type.name): Codable, Sendable, Hashable {")
-            for property in properties {
-                lines += SwiftRenderer.documentation(property.documentation, indent: inner)
-                lines.append("\(inner)\(property.isIndirect ? "@Indirect " : "")public var \(property.swiftName): \(property.type.spelling)\(property.isRequired ? "" : "?")")
-            }
-            if !properties.isEmpty { lines.append("") }
-            let arguments = properties.map { property in
-                "\(property.swiftName): \(property.type.spelling)" + (property.isRequired ? "" : "? = nil")
-            }
-            lines.append("\(inner)/// A value with every property given.")
-            if properties.isEmpty {
-                lines.append("\(inner)public init() {}")
-            } else {
-                lines.append("\(inner)public init(\(arguments.joined(separator: ", "))) {")
-                for property in properties { lines.append("\(inner)    self.\(property.swiftName) = \(property.swiftName)") }
-                lines.append("\(inner)}")
-            }
-            if properties.contains(where: { $0.swiftName.trimming("`") != $0.wireName }) {
-                lines.append("")
-                lines.append("\(inner)enum CodingKeys: String, CodingKey {")
-                for property in properties {
-                    let bare = property.swiftName.trimming("`")
-                    lines.append(bare == property.wireName ? "\(inner)    case \(property.swiftName)" : "\(inner)    case \(property.swiftName) = \(SwiftRenderer.literal(property.wireName))")
-                }
-                lines.append("\(inner)}")
-            }
+            lines += structureBody(properties, additional: type.additionalProperties, inner: inner)
             for nestedType in nested {
                 lines.append("")
                 lines += declaration(nestedType, indent: inner)
             }
             lines.append("\(indent)}")
+        }
+        return lines
+    }
+
+    /// A struct's members: its stored properties (a deprecated one kept private under `_name`
+    /// behind a deprecated accessor, so the generated code raises no warning), the memberwise
+    /// initializer, the coding keys, and a decoder of its own when a member has a default or
+    /// the struct keeps additional members (an encoder too for those).
+    func structureBody(_ properties: [PropertyDeclaration], additional: PropertyDeclaration?, inner: String) -> [String] {
+        var lines: [String] = []
+        let stored = { (property: PropertyDeclaration) in property.isDeprecated ? "_" + property.swiftName.trimming("`") : property.swiftName }
+        let optional = { (property: PropertyDeclaration) in property.isRequired ? "" : "?" }
+        for property in properties {
+            let wrapper = property.isIndirect ? "@Indirect " : ""
+            let typeText = property.type.spelling + optional(property)
+            if property.isDeprecated {
+                lines.append("\(inner)\(wrapper)private var \(stored(property)): \(typeText)")
+                lines += SwiftRenderer.documentation(property.documentation, indent: inner)
+                lines.append("\(inner)@available(*, deprecated, message: \"the API marks this property deprecated\")")
+                lines.append("\(inner)public var \(property.swiftName): \(typeText) {")
+                lines.append("\(inner)    get { \(stored(property)) }")
+                lines.append("\(inner)    set { \(stored(property)) = newValue }")
+                lines.append("\(inner)}")
+            } else {
+                lines += SwiftRenderer.documentation(property.documentation, indent: inner)
+                lines.append("\(inner)\(wrapper)public var \(property.swiftName): \(typeText)")
+            }
+        }
+        if let additional {
+            lines += SwiftRenderer.documentation(additional.documentation, indent: inner)
+            lines.append("\(inner)public var \(additional.swiftName): \(additional.type.spelling)")
+        }
+        let all = properties + (additional.map { [$0] } ?? [])
+        if !all.isEmpty { lines.append("") }
+        var arguments = properties.map { property in
+            "\(property.swiftName): \(property.type.spelling)" + optional(property) + (property.defaultValue.map { " = " + $0 } ?? (property.isRequired ? "" : " = nil"))
+        }
+        if let additional { arguments.append("\(additional.swiftName): \(additional.type.spelling) = [:]") }
+        lines.append("\(inner)/// A value with every property given.")
+        if all.isEmpty {
+            lines.append("\(inner)public init() {}")
+        } else {
+            lines.append("\(inner)public init(\(arguments.joined(separator: ", "))) {")
+            for property in properties { lines.append("\(inner)    self.\(stored(property)) = \(property.swiftName)") }
+            if let additional { lines.append("\(inner)    self.\(additional.swiftName) = \(additional.swiftName)") }
+            lines.append("\(inner)}")
+        }
+        let customDecoder = additional != nil || properties.contains { $0.defaultValue != nil }
+        if customDecoder || properties.contains(where: { stored($0).trimming("`") != $0.wireName }) {
+            lines.append("")
+            lines.append("\(inner)enum CodingKeys: String, CodingKey\(additional == nil ? "" : ", CaseIterable") {")
+            for property in properties {
+                let name = stored(property)
+                lines.append(name.trimming("`") == property.wireName ? "\(inner)    case \(name)" : "\(inner)    case \(name) = \(SwiftRenderer.literal(property.wireName))")
+            }
+            lines.append("\(inner)}")
+        }
+        guard customDecoder else { return lines }
+        lines.append("")
+        var notes = additional.map { ["the others go into `\($0.swiftName)`"] } ?? []
+        if properties.contains(where: { $0.defaultValue != nil }) { notes.append("an absent member with a default is the default") }
+        lines.append("\(inner)/// Decodes the members (\(notes.joined(separator: "; "))).")
+        lines.append("\(inner)public init(from decoder: any Decoder) throws {")
+        if !properties.isEmpty { lines.append("\(inner)    let container = try decoder.container(keyedBy: CodingKeys.self)") }
+        for property in properties {
+            let key = stored(property)
+            let read: String
+            if let value = property.defaultValue {
+                read = "try container.decodeIfPresent(\(property.type.spelling).self, forKey: .\(key)) ?? \(value)"
+            } else if property.isRequired {
+                read = "try container.decode(\(property.type.spelling).self, forKey: .\(key))"
+            } else {
+                read = "try container.decodeIfPresent(\(property.type.spelling).self, forKey: .\(key))"
+            }
+            lines.append("\(inner)    self.\(key) = \(read)")
+        }
+        if let additional, case .dictionary(let value) = additional.type {
+            lines.append("\(inner)    self.\(additional.swiftName) = try AdditionalMembers.decode(\(value.spelling).self, from: decoder, known: CodingKeys.self)")
+        }
+        lines.append("\(inner)}")
+        if let additional {
+            lines.append("")
+            lines.append("\(inner)/// Encodes the members, then those of `\(additional.swiftName)`.")
+            lines.append("\(inner)public func encode(to encoder: any Encoder) throws {")
+            if !properties.isEmpty { lines.append("\(inner)    var container = encoder.container(keyedBy: CodingKeys.self)") }
+            for property in properties {
+                let key = stored(property)
+                lines.append("\(inner)    try container.encode\(property.isRequired ? "" : "IfPresent")(\(key), forKey: .\(key))")
+            }
+            lines.append("\(inner)    try AdditionalMembers.encode(\(additional.swiftName), to: encoder)")
+            lines.append("\(inner)}")
         }
         return lines
     }

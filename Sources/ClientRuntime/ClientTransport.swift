@@ -95,7 +95,7 @@ public enum ParameterText {
         case null, bool(Bool), integer(Int), number(Double), string(String), array([DeepValue]), object([(String, DeepValue)])
 
         init(from decoder: any Decoder) throws {
-            if let container = try? decoder.container(keyedBy: AnyKey.self) {
+            if let container = try? decoder.container(keyedBy: MemberKey.self) {
                 self = .object(try container.allKeys.sorted { $0.stringValue < $1.stringValue }.map { ($0.stringValue, try container.decode(DeepValue.self, forKey: $0)) })
                 return
             }
@@ -124,13 +124,6 @@ public enum ParameterText {
             case .object(let members): for (key, member) in members { member.items(named: name + "[" + key + "]", into: &items) }
             }
         }
-    }
-
-    struct AnyKey: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 }
 

@@ -84,7 +84,7 @@ struct ModelShapeTests {
         #expect(throws: DecodingError.self) { try decode(ListProductsStatus.self, "3") }
     }
 
-    @Test("formats: date-time is Date (RFC 3339, with and without fractional seconds), uuid UUID, byte Data, int32 Int32; date stays text")
+    @Test("formats: date-time is Date (RFC 3339, with and without fractional seconds), uuid UUID, byte Data, int32 Int32, date CalendarDate")
     func formats() throws {
         let text = #"{"id": "5E2C7A6B-8F3D-4C1A-9B2E-1D0F3A4B5C6D", "shippedAt": "2026-12-07T10:20:30Z", "label": "aGk=", "parcels": 2, "day": "2026-12-07"}"#
         let shipment = try decode(Shipment.self, text)
@@ -92,7 +92,7 @@ struct ModelShapeTests {
         #expect(shipment.shippedAt == Date(timeIntervalSince1970: 1_796_638_830))
         #expect(shipment.label == Data("hi".utf8))
         #expect(shipment.parcels == Int32(2))
-        #expect(shipment.day == "2026-12-07")
+        #expect(shipment.day == CalendarDate(year: 2026, month: 12, day: 7))
         #expect(try encode(shipment) == #"{"day":"2026-12-07","id":"5E2C7A6B-8F3D-4C1A-9B2E-1D0F3A4B5C6D","label":"aGk=","parcels":2,"shippedAt":"2026-12-07T10:20:30Z"}"#)
         let fractional = try decode(Shipment.self, text.replacingOccurrences(of: "10:20:30Z", with: "12:20:30.250+02:00"))
         #expect(fractional.shippedAt == Date(timeIntervalSince1970: 1_796_638_830.25))
@@ -135,5 +135,65 @@ struct ModelShapeTests {
         #expect(try encode(pets[2]) == #"{"name":"Rex","petType":"dog"}"#)
         #expect(throws: DecodingError.self) { try decode(Pet.self, #"{"petType": "fish"}"#) }
         #expect(throws: DecodingError.self) { try decode(Pet.self, #"{"name": "no tag"}"#) }
+    }
+}
+
+/// Defaults, additional members beside properties, `format: date` and deprecated properties.
+@Suite("generated models keep defaults, additional members and days")
+struct ModelMemberTests {
+    func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try WireJSON.decoder().decode(type, from: Data(text.utf8))
+    }
+
+    func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try WireJSON.encoder().encode(value), as: UTF8.self)
+    }
+
+    @Test("an absent member with a default decodes as the default; the initializer defaults to it too")
+    func defaults() throws {
+        let settings = try decode(Settings.self, #"{"owner": "ann"}"#)
+        #expect(settings.pageSize == 20)
+        #expect(settings.theme == .light)
+        #expect(settings.ratio == 1.5)
+        #expect(settings.notify == true)
+        #expect(settings.greeting == #"hello "you""#)
+        #expect(settings == Settings(owner: "ann"))
+        let given = try decode(Settings.self, #"{"owner": "ann", "pageSize": 5, "theme": "dark", "notify": false, "ratio": null}"#)
+        #expect(given.pageSize == 5 && given.theme == .dark && given.notify == false && given.ratio == 1.5)
+        #expect(throws: DecodingError.self) { try decode(Settings.self, #"{"pageSize": 5}"#) }
+    }
+
+    @Test("members properties does not name are kept in additionalProperties and written back")
+    func additionalMembers() throws {
+        let text = #"{"owner":"ann","beta":{"enabled":true},"zeta":{}}"#
+        let settings = try decode(Settings.self, text)
+        #expect(settings.additionalProperties == ["beta": .init(enabled: true), "zeta": .init()])
+        let written = try encode(settings)
+        #expect(try decode(Settings.self, written) == settings)
+        #expect(written.contains(#""beta":{"enabled":true}"#) && written.contains(#""zeta":{}"#))
+        #expect(throws: DecodingError.self) { try decode(Settings.self, #"{"owner":"ann","beta":3}"#) }
+
+        let labels = try decode(Labels.self, #"{"id":"x","color":"red","size":[1,2]}"#)
+        #expect(labels.id == "x")
+        #expect(labels.additionalProperties == ["color": .string("red"), "size": .array([.number(1), .number(2)])])
+        #expect(try encode(labels) == #"{"color":"red","id":"x","size":[1,2]}"#)
+    }
+
+    @Test("format date is a CalendarDate: YYYY-MM-DD, real days only")
+    func calendarDates() throws {
+        let settings = try decode(Settings.self, #"{"owner": "ann", "since": "2024-02-29"}"#)
+        #expect(settings.since == CalendarDate(year: 2024, month: 2, day: 29))
+        #expect(try encode(CalendarDate(year: 7, month: 3, day: 1)!) == #""0007-03-01""#)
+        for bad in ["2023-02-29", "2024-13-01", "2024-1-01", "24-01-01", "2024-01-01T00:00:00Z", "2024-01-32", "２０２４-01-01"] {
+            #expect(throws: DecodingError.self, "\(bad)") { try decode(Settings.self, #"{"owner": "ann", "since": "\#(bad)"}"#) }
+        }
+        #expect(CalendarDate("2024-01-05")! < CalendarDate("2024-02-01")!)
+    }
+
+    @Test("a deprecated property is read and written under its name")
+    func deprecatedProperty() throws {
+        let settings = try decode(Settings.self, #"{"owner": "ann", "legacyCode": "L1"}"#)
+        #expect(try encode(settings).contains(#""legacyCode":"L1""#))
+        #expect(Settings(owner: "a", legacyCode: "L2") != Settings(owner: "a"))
     }
 }

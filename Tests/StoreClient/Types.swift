@@ -267,6 +267,36 @@ public struct KitItem: Codable, Sendable, Hashable {
     }
 }
 
+public struct Labels: Codable, Sendable, Hashable {
+    public var id: String?
+    /// The members `properties` does not name, by name.
+    public var additionalProperties: [String: AnyJSON]
+
+    /// A value with every property given.
+    public init(id: String? = nil, additionalProperties: [String: AnyJSON] = [:]) {
+        self.id = id
+        self.additionalProperties = additionalProperties
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id
+    }
+
+    /// Decodes the members (the others go into `additionalProperties`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.id = try container.decodeIfPresent(String.self, forKey: .id)
+        self.additionalProperties = try AdditionalMembers.decode(AnyJSON.self, from: decoder, known: CodingKeys.self)
+    }
+
+    /// Encodes the members, then those of `additionalProperties`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(id, forKey: .id)
+        try AdditionalMembers.encode(additionalProperties, to: encoder)
+    }
+}
+
 public enum ListByStyleStatus: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
     case inStock
     case soldOut
@@ -644,6 +674,120 @@ public struct SearchResponse: Codable, Sendable, Hashable {
     }
 }
 
+/// Preferences: named members with defaults, and any others the client sets.
+public struct Settings: Codable, Sendable, Hashable {
+    public var owner: String
+    public var pageSize: Int
+    public var theme: Theme
+    public var ratio: Double
+    public var notify: Bool
+    public var greeting: String
+    public var since: CalendarDate?
+    private var _legacyCode: String?
+    /// The old code.
+    @available(*, deprecated, message: "the API marks this property deprecated")
+    public var legacyCode: String? {
+        get { _legacyCode }
+        set { _legacyCode = newValue }
+    }
+    @Indirect public var parent: Settings?
+    /// The members `properties` does not name, by name.
+    public var additionalProperties: [String: AdditionalValue]
+
+    /// A value with every property given.
+    public init(owner: String, pageSize: Int = 20, theme: Theme = Theme(rawValue: "light"), ratio: Double = 1.5, notify: Bool = true, greeting: String = "hello \"you\"", since: CalendarDate? = nil, legacyCode: String? = nil, parent: Settings? = nil, additionalProperties: [String: AdditionalValue] = [:]) {
+        self.owner = owner
+        self.pageSize = pageSize
+        self.theme = theme
+        self.ratio = ratio
+        self.notify = notify
+        self.greeting = greeting
+        self.since = since
+        self._legacyCode = legacyCode
+        self.parent = parent
+        self.additionalProperties = additionalProperties
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case owner
+        case pageSize
+        case theme
+        case ratio
+        case notify
+        case greeting
+        case since
+        case _legacyCode = "legacyCode"
+        case parent
+    }
+
+    /// Decodes the members (the others go into `additionalProperties`; an absent member with a default is the default).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.owner = try container.decode(String.self, forKey: .owner)
+        self.pageSize = try container.decodeIfPresent(Int.self, forKey: .pageSize) ?? 20
+        self.theme = try container.decodeIfPresent(Theme.self, forKey: .theme) ?? Theme(rawValue: "light")
+        self.ratio = try container.decodeIfPresent(Double.self, forKey: .ratio) ?? 1.5
+        self.notify = try container.decodeIfPresent(Bool.self, forKey: .notify) ?? true
+        self.greeting = try container.decodeIfPresent(String.self, forKey: .greeting) ?? "hello \"you\""
+        self.since = try container.decodeIfPresent(CalendarDate.self, forKey: .since)
+        self._legacyCode = try container.decodeIfPresent(String.self, forKey: ._legacyCode)
+        self.parent = try container.decodeIfPresent(Settings.self, forKey: .parent)
+        self.additionalProperties = try AdditionalMembers.decode(AdditionalValue.self, from: decoder, known: CodingKeys.self)
+    }
+
+    /// Encodes the members, then those of `additionalProperties`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(owner, forKey: .owner)
+        try container.encode(pageSize, forKey: .pageSize)
+        try container.encode(theme, forKey: .theme)
+        try container.encode(ratio, forKey: .ratio)
+        try container.encode(notify, forKey: .notify)
+        try container.encode(greeting, forKey: .greeting)
+        try container.encodeIfPresent(since, forKey: .since)
+        try container.encodeIfPresent(_legacyCode, forKey: ._legacyCode)
+        try container.encodeIfPresent(parent, forKey: .parent)
+        try AdditionalMembers.encode(additionalProperties, to: encoder)
+    }
+
+    public enum Theme: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
+        case light
+        case dark
+        /// A value the definition does not list, kept as it came.
+        case undocumented(String)
+
+        /// The case for a value on the wire (`.undocumented` for one the definition does not list).
+        public init(rawValue: String) {
+            switch rawValue {
+            case "light": self = .light
+            case "dark": self = .dark
+            default: self = .undocumented(rawValue)
+            }
+        }
+
+        /// The value on the wire.
+        public var rawValue: String {
+            switch self {
+            case .light: return "light"
+            case .dark: return "dark"
+            case .undocumented(let value): return value
+            }
+        }
+
+        /// The values the definition lists.
+        public static let allCases: [Theme] = [.light, .dark]
+    }
+
+    public struct AdditionalValue: Codable, Sendable, Hashable {
+        public var enabled: Bool?
+
+        /// A value with every property given.
+        public init(enabled: Bool? = nil) {
+            self.enabled = enabled
+        }
+    }
+}
+
 /// A nested type named after a property must not hide the model Product.
 public struct Shelf: Codable, Sendable, Hashable {
     public var product: Product2?
@@ -671,10 +815,10 @@ public struct Shipment: Codable, Sendable, Hashable {
     public var shippedAt: Date
     public var label: Data
     public var parcels: Int32
-    public var day: String?
+    public var day: CalendarDate?
 
     /// A value with every property given.
-    public init(id: UUID, shippedAt: Date, label: Data, parcels: Int32, day: String? = nil) {
+    public init(id: UUID, shippedAt: Date, label: Data, parcels: Int32, day: CalendarDate? = nil) {
         self.id = id
         self.shippedAt = shippedAt
         self.label = label
