@@ -77,6 +77,8 @@ public struct BodyDefinition: Sendable {
         public var mediaType: String
         /// The schema, when one is given.
         public var schema: JSONValue?
+        /// For multipart types: a part's media type by part name (the `encoding` object's `contentType`).
+        public var partTypes: [String: String] = [:]
     }
 
     /// `required` (request bodies).
@@ -199,7 +201,11 @@ extension DocumentReader {
     func body(_ value: JSONValue, at pointer: JSONPointer, components: JSONValue?, section: String) throws(APIDefinitionError) -> BodyDefinition {
         let (body, place) = try component(value, at: pointer, components: components, section: section)
         let content = try members(body["content"], at: place.tokens + ["content"]).map { member in
-            BodyDefinition.Content(mediaType: member.key, schema: member.value["schema"])
+            var entry = BodyDefinition.Content(mediaType: member.key, schema: member.value["schema"])
+            for part in member.value["encoding"]?.objectValue ?? JSONObject() {
+                if let type = part.value["contentType"]?.stringValue { entry.partTypes[part.key] = type }
+            }
+            return entry
         }
         return BodyDefinition(isRequired: body["required"]?.boolValue ?? false, content: content, pointer: place)
     }

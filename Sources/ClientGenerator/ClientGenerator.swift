@@ -180,8 +180,9 @@ enum OperationTranslator {
     static let methodOrder = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"]
 
     /// The media type a method sends, in this order of preference: JSON (`application/json`,
-    /// `application/*+json`, with parameters), form-urlencoded, text, then any other type but
-    /// multipart (as binary). Nil when only multipart is offered.
+    /// `application/*+json`, with parameters), form-urlencoded, `multipart/form-data`, text,
+    /// then any other type but another multipart (as binary). Nil when only other multipart
+    /// types are offered.
     static func bodyContent(_ body: BodyDefinition) -> (content: BodyDefinition.Content, encoding: OperationDeclaration.BodyEncoding)? {
         func essence(_ type: String) -> String { String(type.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces).lowercased() }
         if let json = body.content.first(where: { essence($0.mediaType) == "application/json" })
@@ -190,6 +191,9 @@ enum OperationTranslator {
             return (json, .json(json.mediaType))
         }
         if let form = body.content.first(where: { essence($0.mediaType) == "application/x-www-form-urlencoded" }) { return (form, .form(form.mediaType)) }
+        if let parts = body.content.first(where: { essence($0.mediaType) == "multipart/form-data" }) {
+            return (parts, .multipart(parts.mediaType, partTypes: parts.partTypes))
+        }
         if let text = body.content.first(where: { essence($0.mediaType).hasPrefix("text/") }) { return (text, .text(text.mediaType)) }
         if let other = body.content.first(where: { !essence($0.mediaType).hasPrefix("multipart/") }) { return (other, .binary(other.mediaType)) }
         return nil
@@ -275,7 +279,7 @@ enum OperationTranslator {
                     switch chosen.encoding {
                     case .text: type = .named("String")
                     case .binary: type = .named("Data")
-                    case .json, .form:
+                    case .json, .form, .multipart:
                         let located = SchemaTranslator.Located(
                             schema: chosen.content.schema ?? .object(JSONObject()), file: file,
                             pointer: requestBody.pointer.appending("content").appending(chosen.content.mediaType).appending("schema").description)
@@ -314,7 +318,7 @@ enum OperationTranslator {
                             schema: chosen.content.schema ?? .object(JSONObject()), file: file,
                             pointer: answer.pointer.appending("content").appending(chosen.content.mediaType).appending("schema").description)
                         response = (try schemas.translate(located, suggestedName: typePrefix + "Response", nested: &nested), nil)
-                    case .text, .form:
+                    case .text, .form, .multipart:
                         response = (.named("String"), nil)
                         responseEncoding = .text
                         if chosen.content.mediaType.lowercased().hasPrefix("text/event-stream") {
@@ -439,7 +443,7 @@ extension ClientGenerator {
 
     /// Types the generated code refers to by name: a client named so would hide them.
     static let reservedTypeNames: Set<String> = [
-        "AnyJSON", "AdditionalMembers", "CalendarDate", "Indirect", "CredentialMiddleware", "SigV4Middleware", "ClientConfiguration", "ClientCore", "ClientError", "ClientMiddleware", "ClientRequest", "ClientResponse", "ClientTransport",
+        "AnyJSON", "AdditionalMembers", "CalendarDate", "FileContent", "MultipartBody", "Indirect", "CredentialMiddleware", "SigV4Middleware", "ClientConfiguration", "ClientCore", "ClientError", "ClientMiddleware", "ClientRequest", "ClientResponse", "ClientTransport",
         "ErrorBody", "HeaderMiddleware", "ParameterText", "PathEncoding", "ResponseValidator", "RetryMiddleware", "TransportFailure",
         "URLSessionTransport", "ClientRuntime", "String", "Int", "Double", "Bool", "Decimal", "Data", "Date", "URL", "UUID", "Array",
         "Dictionary", "Optional", "Error", "Codable", "Encodable", "Decodable", "Sendable", "Swift", "Foundation",

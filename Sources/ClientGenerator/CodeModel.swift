@@ -167,6 +167,9 @@ public struct OperationDeclaration: Sendable, Equatable {
         case json(String)
         /// `application/x-www-form-urlencoded`, from the typed value's members.
         case form(String)
+        /// `multipart/form-data`, one part per member of the typed value (`FileContent`
+        /// members as file parts), with the media types the definition gives parts by name.
+        case multipart(String, partTypes: [String: String])
         /// Text (`text/plain`, …): a `String`, sent as UTF-8.
         case text(String)
         /// Any other media type: `Data`, sent as it is.

@@ -546,6 +546,7 @@ struct SchemaTranslator {
             switch schema["format"]?.stringValue {
             case "date-time": return .named("Date")
             case "date": return .named("CalendarDate")
+            case "binary": return .named("FileContent")
             case "uuid": return .named("UUID")
             case "byte": return .named("Data")
             default: return .named("String")
@@ -597,7 +598,7 @@ struct SchemaTranslator {
 extension SwiftNames {
     /// Standard-library and Foundation names a model must not take (`Error` → `ErrorModel`).
     static let shadowedTypes: Set<String> = [
-        "Error", "Result", "Optional", "Array", "Dictionary", "Set", "Data", "Date", "URL", "UUID", "Int32", "CalendarDate", "AnyJSON", "AdditionalMembers", "Indirect",
+        "Error", "Result", "Optional", "Array", "Dictionary", "Set", "Data", "Date", "URL", "UUID", "Int32", "CalendarDate", "FileContent", "MultipartBody", "AnyJSON", "AdditionalMembers", "Indirect",
         "ClientCore", "ClientRequest", "ClientResponse", "ClientError", "ParameterText", "PathEncoding", "Codable", "Decoder", "Encoder", "Sendable", "Hashable",
     ]
 }

@@ -513,12 +513,19 @@ struct SwiftRenderer {
             switch operation.bodyEncoding {
             case .json(let type): (mediaType, encoded) = (type, "try core.encode(body)")
             case .form(let type): (mediaType, encoded) = (type, "try core.encodeForm(body)")
+            case .multipart(_, let partTypes):
+                let types = partTypes.isEmpty ? "" : ", partTypes: [" + partTypes.keys.sorted().map { "\(SwiftRenderer.literal($0)): \(SwiftRenderer.literal(partTypes[$0]!))" }.joined(separator: ", ") + "]"
+                let set = "let parts = try MultipartBody.encode(body, boundary: MultipartBody.newBoundary()\(types)); request.body = parts.body; request.headers.append((name: \"Content-Type\", value: parts.contentType))"
+                lines.append(body.required ? "        \(set)" : "        if let body { \(set) }")
+                (mediaType, encoded) = ("", "")
             case .text(let type): (mediaType, encoded) = (type, "Array(body.utf8)")
             case .binary(let type): (mediaType, encoded) = (type, "Array(body)")
             }
-            var set = "request.body = \(encoded)"
-            if mediaType != "application/json" { set += "; request.headers.append((name: \"Content-Type\", value: \(SwiftRenderer.literal(mediaType))))" }
-            lines.append(body.required ? "        \(set)" : "        if let body { \(set) }")
+            if !encoded.isEmpty {
+                var set = "request.body = \(encoded)"
+                if mediaType != "application/json" { set += "; request.headers.append((name: \"Content-Type\", value: \(SwiftRenderer.literal(mediaType))))" }
+                lines.append(body.required ? "        \(set)" : "        if let body { \(set) }")
+            }
         }
         if let response = operation.response {
             lines.append("        let response = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")

@@ -161,6 +161,35 @@ struct StoreClientTests {
         #expect(try last().body.contains(#""customerId":"c1""#))
     }
 
+    @Test("multipart/form-data: one part per member in name order; files with their name and type; arrays one part each; objects as JSON")
+    func multipartBody() async throws {
+        let transport = RecordingTransport { _ in ClientResponse(status: 200, body: Array(#"{"bytes": 3}"#.utf8)) }
+        let client = StoreClient(transport: transport)
+        let answer = try await client.postUpload(
+            body: PostUploadBody(
+                file: FileContent(Data([0x89, 0x50, 0x4E]), filename: "a \"b\".png"), purpose: .vision, tags: ["x", "y z"],
+                meta: PostUploadBody.Meta(width: 4), count: 2, extras: [FileContent(Data("t".utf8), filename: "n.txt", contentType: "text/plain")]))
+        #expect(answer.bytes == 3)
+        let request = try #require(transport.last?.0)
+        let contentType = try #require(request.headers.first { $0.name == "Content-Type" }?.value)
+        #expect(contentType.hasPrefix("multipart/form-data; boundary="))
+        let boundary = String(contentType.dropFirst("multipart/form-data; boundary=".count))
+        #expect(boundary.count >= 20)
+        func part(_ name: String, _ body: String, file: String? = nil, type: String? = nil) -> String {
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"" + (file.map { "; filename=\"\($0)\"" } ?? "") + "\r\n"
+                + (type.map { "Content-Type: \($0)\r\n" } ?? "") + "\r\n" + body + "\r\n"
+        }
+        let expected = part("count", "2") + part("extras", "t", file: "n.txt", type: "text/plain") + part("file", "\u{89}PN", file: "a %22b%22.png", type: "image/png")
+            + part("meta", #"{"width":4}"#, type: "application/json") + part("purpose", "vision") + part("tags", "x") + part("tags", "y z") + "--\(boundary)--\r\n"
+        #expect(request.body == Array(expected.unicodeScalars.map { UInt8($0.value) }), "\(String(decoding: request.body ?? [], as: UTF8.self))")
+        // Two calls never share a boundary.
+        _ = try await client.postUpload(body: PostUploadBody(file: FileContent(Data()), purpose: .assistants))
+        let second = try #require(transport.last?.0.headers.first { $0.name == "Content-Type" }?.value)
+        #expect(second != contentType)
+        let secondBody = String(decoding: transport.last?.0.body ?? [], as: UTF8.self)
+        #expect(secondBody.contains(#"name="file"; filename="file""#))
+    }
+
     @Test("security schemes as middlewares by name: API keys in query and cookie, bearer from a provider, basic, SigV4")
     func securityMiddlewares() async throws {
         let transport = RecordingTransport { _ in ClientResponse(status: 200, body: Array("x".utf8)) }

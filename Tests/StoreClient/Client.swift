@@ -204,4 +204,12 @@ public struct StoreClient: Sendable {
         request.body = try core.encode(body); request.headers.append((name: "Content-Type", value: "application/vnd.api+json"))
         _ = try await core.send(request, requiresAPIKey: false)
     }
+
+    /// `POST /bodies/multipart`
+    public func postUpload(body: PostUploadBody) async throws(ClientError) -> PostUploadResponse {
+        var request = ClientRequest(method: "POST", path: "/bodies/multipart")
+        let parts = try MultipartBody.encode(body, boundary: MultipartBody.newBoundary(), partTypes: ["file": "image/png"]); request.body = parts.body; request.headers.append((name: "Content-Type", value: parts.contentType))
+        let response = try await core.send(request, requiresAPIKey: false)
+        return try core.decode(PostUploadResponse.self, from: response, model: nil)
+    }
 }

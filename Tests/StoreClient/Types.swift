@@ -524,6 +524,71 @@ public struct PostFormBody: Codable, Sendable, Hashable {
     }
 }
 
+public struct PostUploadBody: Codable, Sendable, Hashable {
+    public var file: FileContent
+    public var purpose: Purpose
+    public var tags: [String]?
+    public var meta: Meta?
+    public var count: Int?
+    public var extras: [FileContent]?
+
+    /// A value with every property given.
+    public init(file: FileContent, purpose: Purpose, tags: [String]? = nil, meta: Meta? = nil, count: Int? = nil, extras: [FileContent]? = nil) {
+        self.file = file
+        self.purpose = purpose
+        self.tags = tags
+        self.meta = meta
+        self.count = count
+        self.extras = extras
+    }
+
+    public enum Purpose: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
+        case assistants
+        case vision
+        /// A value the definition does not list, kept as it came.
+        case undocumented(String)
+
+        /// The case for a value on the wire (`.undocumented` for one the definition does not list).
+        public init(rawValue: String) {
+            switch rawValue {
+            case "assistants": self = .assistants
+            case "vision": self = .vision
+            default: self = .undocumented(rawValue)
+            }
+        }
+
+        /// The value on the wire.
+        public var rawValue: String {
+            switch self {
+            case .assistants: return "assistants"
+            case .vision: return "vision"
+            case .undocumented(let value): return value
+            }
+        }
+
+        /// The values the definition lists.
+        public static let allCases: [Purpose] = [.assistants, .vision]
+    }
+
+    public struct Meta: Codable, Sendable, Hashable {
+        public var width: Int?
+
+        /// A value with every property given.
+        public init(width: Int? = nil) {
+            self.width = width
+        }
+    }
+}
+
+public struct PostUploadResponse: Codable, Sendable, Hashable {
+    public var bytes: Int?
+
+    /// A value with every property given.
+    public init(bytes: Int? = nil) {
+        self.bytes = bytes
+    }
+}
+
 /// Product
 public struct Product: Codable, Sendable, Hashable {
     public var id: Int
