@@ -214,6 +214,69 @@ enum OperationTranslator {
         }
     }
 
+    /// A response's body: its type, model name (a `$ref`'d JSON model, for validation) and how it
+    /// is read — JSON first, then text, then any other type as bytes; nil without content.
+    static func responseBody(
+        _ answer: BodyDefinition, file: String, suggestedName: String, schemas: inout SchemaTranslator, nested: inout [TypeDeclaration], method: String
+    ) throws(GeneratorError) -> (type: SwiftType, model: String?, encoding: OperationDeclaration.ResponseEncoding)? {
+        if let (schema, at) = answer.schema(for: "application/json") {
+            let located = SchemaTranslator.Located(schema: schema, file: file, pointer: at.description)
+            let type = try schemas.translate(located, suggestedName: suggestedName, nested: &nested)
+            let model = try schema["$ref"]?.stringValue.map { reference throws(GeneratorError) in try schemas.model(for: reference, at: located) }
+            return (type, model, .json)
+        }
+        guard let chosen = OperationTranslator.bodyContent(answer) else { return nil }
+        switch chosen.encoding {
+        case .json:
+            let located = SchemaTranslator.Located(
+                schema: chosen.content.schema ?? .object(JSONObject()), file: file,
+                pointer: answer.pointer.appending("content").appending(chosen.content.mediaType).appending("schema").description)
+            return (try schemas.translate(located, suggestedName: suggestedName, nested: &nested), nil, .json)
+        case .text, .form, .multipart:
+            if chosen.content.mediaType.lowercased().hasPrefix("text/event-stream") {
+                schemas.warn(
+                    SchemaTranslator.Located(schema: .null, file: file, pointer: answer.pointer.description),
+                    "server-sent events are not streamed: the method \(method) returns the whole stream as one String once it ends")
+            }
+            return (.named("String"), nil, .text)
+        case .binary:
+            return (.named("Data"), nil, .binary)
+        }
+    }
+
+    /// A success's declared headers (CORS's `Access-Control-*` are the browser's business, not
+    /// the caller's), each typed: scalars and string enums as themselves, anything else as text.
+    static func responseHeaders(
+        _ answer: (status: String, body: BodyDefinition), document: JSONValue, file: String, typePrefix: String, schemas: inout SchemaTranslator,
+        nested: inout [TypeDeclaration]
+    ) throws(GeneratorError) -> [HeaderDeclaration] {
+        var result: [HeaderDeclaration] = []
+        var used = Set<String>()
+        for member in answer.body.pointer.resolve(in: document)?["headers"]?.objectValue ?? JSONObject() where !member.key.lowercased().hasPrefix("access-control-") {
+            var header = member.value
+            var pointer = answer.body.pointer.appending("headers").appending(member.key)
+            // `$ref: '#/components/headers/NAME'`.
+            if let reference = header["$ref"]?.stringValue, reference.hasPrefix("#"), let target = try? JSONPointer(parsing: String(reference.dropFirst())),
+                let resolved = target.resolve(in: document)
+            {
+                header = resolved
+                pointer = target
+            }
+            var type = SwiftType.named("String")
+            if let schema = header["schema"] {
+                let located = SchemaTranslator.Located(schema: schema, file: file, pointer: pointer.appending("schema").description)
+                let translated = try schemas.translate(located, suggestedName: typePrefix + SwiftNames.type(member.key), nested: &nested)
+                if case .named(let name) = translated, SwiftRenderer.describedScalars.contains(name) || schemas.stringEnums.contains(name) { type = translated }
+            }
+            var declaration = HeaderDeclaration(
+                wireName: member.key, swiftName: SwiftNames.unique(SwiftNames.property(member.key), &used), type: type,
+                documentation: header["description"]?.stringValue)
+            if case .named(let name) = type { declaration.isStringEnum = schemas.stringEnums.contains(name) }
+            result.append(declaration)
+        }
+        return result.sorted { $0.wireName.lowercased() < $1.wireName.lowercased() }
+    }
+
     /// The operations, and the types of inline parameters and bodies (top-level types).
     static func operations(_ interface: APIInterface, schemas: inout SchemaTranslator) throws(GeneratorError) -> ([OperationDeclaration], [TypeDeclaration]) {
         let file = interface.file
@@ -298,58 +361,30 @@ enum OperationTranslator {
                         "the body is \(requestBody.content.map(\.mediaType).joined(separator: ", ")), which is not generated: the method \(name) takes no body argument")
                 }
 
+                // Each success's body and headers; one result type when they agree, else one
+                // output case per status.
+                let responses = operation.responses
+                let successes = responses.filter { $0.status.hasPrefix("2") }.sorted { $0.status < $1.status }
+                var outputs: [OutputDeclaration] = []
+                var usedCases = Set<String>()
+                for (index, success) in successes.enumerated() {
+                    let suggested = typePrefix + "Response" + (index == 0 ? "" : success.status)
+                    var output = OutputDeclaration(
+                        status: success.status, caseName: SwiftNames.unique(OutputDeclaration.caseName(status: success.status), &usedCases),
+                        documentation: success.body.pointer.resolve(in: interface.document)?["description"]?.stringValue)
+                    if let body = try OperationTranslator.responseBody(success.body, file: file, suggestedName: suggested, schemas: &schemas, nested: &nested, method: name) {
+                        (output.body, output.model, output.encoding) = (body.type, body.model, body.encoding)
+                    }
+                    output.headers = try OperationTranslator.responseHeaders(
+                        success, document: interface.document, file: file, typePrefix: typePrefix + SwiftNames.type(output.caseName), schemas: &schemas, nested: &nested)
+                    outputs.append(output)
+                }
+                let signatures = Set(outputs.map { ($0.body?.spelling ?? "") + "\u{0}" + "\($0.encoding)" })
                 var response: (type: SwiftType, model: String?)?
                 var responseEncoding = OperationDeclaration.ResponseEncoding.json
-                let responses = operation.responses
-                if let success = responses.map(\.status).filter({ $0.hasPrefix("2") }).sorted().first,
-                    let (schema, at) = responses.first(where: { $0.status == success })?.body.schema(for: "application/json")
-                {
-                    let located = SchemaTranslator.Located(schema: schema, file: file, pointer: at.description)
-                    let type = try schemas.translate(located, suggestedName: typePrefix + "Response", nested: &nested)
-                    var model: String?
-                    if let reference = schema["$ref"]?.stringValue { model = try schemas.model(for: reference, at: located) }
-                    response = (type, model)
-                } else if let success = responses.map(\.status).filter({ $0.hasPrefix("2") }).sorted().first,
-                    let answer = responses.first(where: { $0.status == success })?.body, let chosen = OperationTranslator.bodyContent(answer)
-                {
-                    switch chosen.encoding {
-                    case .json:
-                        let located = SchemaTranslator.Located(
-                            schema: chosen.content.schema ?? .object(JSONObject()), file: file,
-                            pointer: answer.pointer.appending("content").appending(chosen.content.mediaType).appending("schema").description)
-                        response = (try schemas.translate(located, suggestedName: typePrefix + "Response", nested: &nested), nil)
-                    case .text, .form, .multipart:
-                        response = (.named("String"), nil)
-                        responseEncoding = .text
-                        if chosen.content.mediaType.lowercased().hasPrefix("text/event-stream") {
-                            schemas.warn(
-                                SchemaTranslator.Located(schema: .null, file: file, pointer: answer.pointer.description),
-                                "server-sent events are not streamed: the method \(name) returns the whole stream as one String once it ends")
-                        }
-                    case .binary:
-                        response = (.named("Data"), nil)
-                        responseEncoding = .binary
-                    }
-                }
-                // Response headers are not returned: say which (CORS's Access-Control-* are the
-                // browser's business, not the caller's).
-                for (status, answer) in responses where status.hasPrefix("2") {
-                    let headers = ((answer.pointer.resolve(in: interface.document)?["headers"]?.objectValue?.keys).map(Array.init) ?? [])
-                        .filter { !$0.lowercased().hasPrefix("access-control-") }
-                    guard !headers.isEmpty else { continue }
-                    schemas.warn(
-                        SchemaTranslator.Located(schema: .null, file: file, pointer: answer.pointer.description + "/headers"),
-                        "response headers are not returned: the method \(name) gives the body only, without \(headers.joined(separator: ", "))")
-                }
-                // Several success statuses with different bodies: one result type (the lowest's).
-                let successes = responses.filter { $0.status.hasPrefix("2") && !$0.body.content.isEmpty }.sorted { $0.status < $1.status }
-                if let first = successes.first {
-                    let differing = successes.dropFirst().filter { $0.body.content.map(\.schema) != first.body.content.map(\.schema) }.map(\.status)
-                    if !differing.isEmpty {
-                        schemas.warn(
-                            SchemaTranslator.Located(schema: .null, file: file, pointer: operation.pointer.description + "/responses"),
-                            "status \(differing.joined(separator: ", ")) answers with another body than \(first.status): the method \(name) decodes every success as the \(first.status) body")
-                    }
+                if signatures.count <= 1 && outputs.allSatisfy({ $0.headers.isEmpty }) {
+                    if let first = outputs.first, let body = first.body { (response, responseEncoding) = ((body, first.model), first.encoding) }
+                    outputs = []
                 }
                 var errorResponses: [(status: String, type: SwiftType?)] = []
                 for status in responses.map(\.status).filter({ $0.hasPrefix("4") || $0.hasPrefix("5") }).sorted() {
@@ -362,11 +397,12 @@ enum OperationTranslator {
                 }
                 inlineTypes.append(contentsOf: nested)
 
-                result.append(
-                    OperationDeclaration(
-                        name: name, httpMethod: operation.httpMethod, path: path, parameters: parameters, body: body, response: response,
-                        errorResponses: errorResponses, requiresAPIKey: operation.apiKeyRequired, documentation: operation.summary,
-                        isDeprecated: operation.isDeprecated, bodyEncoding: bodyEncoding, responseEncoding: responseEncoding))
+                var declaration = OperationDeclaration(
+                    name: name, httpMethod: operation.httpMethod, path: path, parameters: parameters, body: body, response: response,
+                    errorResponses: errorResponses, requiresAPIKey: operation.apiKeyRequired, documentation: operation.summary,
+                    isDeprecated: operation.isDeprecated, bodyEncoding: bodyEncoding, responseEncoding: responseEncoding)
+                declaration.outputs = outputs
+                result.append(declaration)
             }
         }
         return (result, inlineTypes)

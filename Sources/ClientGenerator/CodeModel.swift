@@ -150,6 +150,9 @@ public struct OperationDeclaration: Sendable, Equatable {
     public var bodyEncoding: BodyEncoding = .json("application/json")
     /// How the 2xx answer's body is read (`response.type` is `String` for text, `Data` for binary).
     public var responseEncoding: ResponseEncoding = .json
+    /// When the successes differ (bodies, a status without one, headers): one output case per
+    /// declared success status, and the method returns `NameOutput`. Empty: it returns `response`.
+    public var outputs: [OutputDeclaration] = []
 
     /// How a response body is read.
     public enum ResponseEncoding: Sendable, Equatable {
@@ -180,6 +183,7 @@ public struct OperationDeclaration: Sendable, Equatable {
         lhs.name == rhs.name && lhs.httpMethod == rhs.httpMethod && lhs.path == rhs.path && lhs.parameters == rhs.parameters
             && lhs.body?.type == rhs.body?.type && lhs.response?.type == rhs.response?.type && lhs.requiresAPIKey == rhs.requiresAPIKey
             && lhs.errorResponses.map(\.status) == rhs.errorResponses.map(\.status) && lhs.errorResponses.map(\.type) == rhs.errorResponses.map(\.type)
+            && lhs.outputs == rhs.outputs
     }
 }
 
@@ -248,4 +252,45 @@ public struct ServerDeclaration: Sendable, Equatable {
     /// The variables, in template order.
     public var variables: [Variable]
 
+}
+
+/// One declared success status of an operation whose successes differ: a case of its output enum.
+public struct OutputDeclaration: Sendable, Equatable {
+    /// The status (`200`, `2XX`).
+    public var status: String
+    /// The case name (`ok`, `accepted`, `status2XX`).
+    public var caseName: String
+    /// The body's type, nil without content.
+    public var body: SwiftType? = nil
+    /// The body's model name (a `$ref`'d JSON model, for validation).
+    public var model: String? = nil
+    /// How the body is read.
+    public var encoding: OperationDeclaration.ResponseEncoding = .json
+    /// The declared headers, typed.
+    public var headers: [HeaderDeclaration] = []
+    /// The response's `description`.
+    public var documentation: String?
+
+    /// The case name for a status: its HTTP reason (`created`), else `status` and the code.
+    static func caseName(status: String) -> String {
+        let reasons = [
+            "200": "ok", "201": "created", "202": "accepted", "203": "nonAuthoritativeInformation", "204": "noContent", "205": "resetContent",
+            "206": "partialContent", "207": "multiStatus", "208": "alreadyReported", "226": "imUsed",
+        ]
+        return reasons[status] ?? "status" + status.uppercased()
+    }
+}
+
+/// A declared response header.
+public struct HeaderDeclaration: Sendable, Equatable {
+    /// Its name on the wire.
+    public var wireName: String
+    /// The Swift property name.
+    public var swiftName: String
+    /// `String`, a scalar read from the text, or a generated string enum.
+    public var type: SwiftType
+    /// From its `description`.
+    public var documentation: String?
+    /// Its type is a generated string enum.
+    public var isStringEnum = false
 }

@@ -7,6 +7,8 @@ struct SwiftRenderer {
     var nestedTypes = false
     /// How many files hold the models (`GeneratorOptions.typeFiles`).
     var typeFiles = 1
+    /// The top-level types' names.
+    var modelNames: Set<String> { Set(model.types.map(\.name)) }
 
     func files() -> [GeneratedFile] {
         let parts = SwiftRenderer.balanced(model.types.map { declaration($0, indent: nestedTypes ? "    " : "") }, into: typeFiles)
@@ -194,9 +196,9 @@ struct SwiftRenderer {
             if !properties.isEmpty { lines.append("\(inner)    var container = encoder.container(keyedBy: CodingKeys.self)") }
             for property in properties {
                 let key = stored(property)
-                lines.append("\(inner)    try container.encode\(property.isRequired ? "" : "IfPresent")(\(key), forKey: .\(key))")
+                lines.append("\(inner)    try container.encode\(property.isRequired ? "" : "IfPresent")(self.\(key), forKey: .\(key))")
             }
-            lines.append("\(inner)    try AdditionalMembers.encode(\(additional.swiftName), to: encoder)")
+            lines.append("\(inner)    try AdditionalMembers.encode(self.\(additional.swiftName), to: encoder)")
             lines.append("\(inner)}")
         }
         return lines
@@ -445,7 +447,13 @@ struct SwiftRenderer {
             "\(parameter.swiftName): \(parameter.type.spelling)" + (parameter.isRequired ? "" : "? = nil")
         }
         if let body = operation.body { arguments.append("body: \(body.type.spelling)" + (body.required ? "" : "? = nil")) }
-        let result = operation.response.map { " -> \($0.type.spelling)" } ?? ""
+        // Nested in the client: never the name of a model, which it would hide there.
+        var outputType = SwiftNames.type(operation.name.trimming("`")) + "Output"
+        if !operation.outputs.isEmpty {
+            let taken = modelNames
+            while taken.contains(outputType) { outputType += "Cases" }
+        }
+        let result = operation.outputs.isEmpty ? (operation.response.map { " -> \($0.type.spelling)" } ?? "") : " -> \(outputType)"
         for parameter in operation.parameters {
             guard let text = parameter.documentation?.split(whereSeparator: \.isNewline).joined(separator: " "), !text.isEmpty else { continue }
             lines.append("    /// - Parameter \(parameter.swiftName.trimming("`")): \(text)")
@@ -527,6 +535,31 @@ struct SwiftRenderer {
                 lines.append(body.required ? "        \(set)" : "        if let body { \(set) }")
             }
         }
+        if !operation.outputs.isEmpty {
+            lines.append("        let response = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
+            lines.append("        switch response.status {")
+            for output in operation.outputs {
+                let pattern = Int(output.status).map(String.init) ?? (output.status.count == 3 ? "\(output.status.prefix(1))00...\(output.status.prefix(1))99" : "_")
+                var values: [String] = []
+                if let body = output.body {
+                    switch output.encoding {
+                    case .json: values.append("try core.decode(\(body.spelling).self, from: response, model: \(output.model.map(SwiftRenderer.literal) ?? "nil"))")
+                    case .text: values.append("String(decoding: response.body, as: UTF8.self)")
+                    case .binary: values.append("Data(response.body)")
+                    }
+                }
+                if !output.headers.isEmpty {
+                    let arguments = output.headers.map { "\($0.swiftName): \(headerExpression($0))" }.joined(separator: ", ")
+                    values.append("headers: \(outputType).\(SwiftNames.type(output.caseName))Headers(\(arguments))")
+                }
+                lines.append("        case \(pattern): return .\(output.caseName)\(values.isEmpty ? "" : "(" + values.joined(separator: ", ") + ")")")
+            }
+            lines.append("        default: return .undocumented(response)")
+            lines.append("        }")
+            lines.append("    }")
+            lines += outputEnum(operation, name: outputType)
+            return lines
+        }
         if let response = operation.response {
             lines.append("        let response = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
             switch operation.responseEncoding {
@@ -540,6 +573,52 @@ struct SwiftRenderer {
         }
         lines.append("    }")
         return lines
+    }
+
+    /// `NameOutput`: one case per declared success status, with its body and typed headers,
+    /// and `undocumented` for a success the definition does not declare.
+    func outputEnum(_ operation: OperationDeclaration, name: String) -> [String] {
+        var lines = [
+            "", "    /// The answers of `\(operation.name.trimming("`"))`: one case per success status the definition declares.",
+            "    public enum \(name): Sendable {",
+        ]
+        for output in operation.outputs {
+            let about = output.documentation?.split(whereSeparator: \.isNewline).joined(separator: " ")
+            lines.append("        /// \(output.status)" + (about.map { ": " + $0 } ?? "") + ".")
+            var values: [String] = []
+            if let body = output.body { values.append(body.spelling) }
+            if !output.headers.isEmpty { values.append("headers: \(SwiftNames.type(output.caseName))Headers") }
+            lines.append("        case \(output.caseName)\(values.isEmpty ? "" : "(" + values.joined(separator: ", ") + ")")")
+        }
+        lines.append("        /// A success status the definition does not declare, as it came.")
+        lines.append("        case undocumented(ClientResponse)")
+        for output in operation.outputs where !output.headers.isEmpty {
+            let typeName = SwiftNames.type(output.caseName) + "Headers"
+            lines += ["", "        /// The headers of a \(output.status) answer (nil: absent, or not of the declared type).", "        public struct \(typeName): Sendable, Hashable {"]
+            for header in output.headers {
+                lines += SwiftRenderer.documentation(header.documentation.map { "`\(header.wireName)`: " + $0 } ?? "`\(header.wireName)`", indent: "            ")
+                lines.append("            public var \(header.swiftName): \(header.type.spelling)?")
+            }
+            lines.append("")
+            lines.append("            /// Headers with each value given.")
+            lines.append("            public init(\(output.headers.map { "\($0.swiftName): \($0.type.spelling)? = nil" }.joined(separator: ", "))) {")
+            for header in output.headers { lines.append("                self.\(header.swiftName) = \(header.swiftName)") }
+            lines.append("            }")
+            lines.append("        }")
+        }
+        lines.append("    }")
+        return lines
+    }
+
+    /// A response header's value from the response (`response.header("Retry-After").flatMap { Int($0) }`).
+    func headerExpression(_ header: HeaderDeclaration) -> String {
+        let text = "response.header(\(SwiftRenderer.literal(header.wireName)))"
+        guard case .named(let type) = header.type, type != "String" else { return text }
+        if header.isStringEnum { return text + ".map { \(type)(rawValue: $0) }" }
+        switch type {
+        case "Decimal": return text + ".flatMap { Decimal(string: $0) }"
+        default: return text + ".flatMap { \(type)($0) }"
+        }
     }
 
     /// The query items of a parameter that is several: a repeated array's elements, or a

@@ -190,6 +190,29 @@ struct StoreClientTests {
         #expect(secondBody.contains(#"name="file"; filename="file""#))
     }
 
+    @Test("successes that differ are one output case per status, with the body and typed headers; another 2xx is undocumented")
+    func outputsByStatus() async throws {
+        let answers = Mutex<[ClientResponse]>([])
+        let transport = RecordingTransport { _ in answers.withLock { $0.removeFirst() } }
+        let client = StoreClient(transport: transport)
+        func answer(_ status: Int, _ body: String, _ headers: [(name: String, value: String)] = []) async throws(ClientError) -> StoreClient.StartJobOutput {
+            answers.withLock { $0.append(ClientResponse(status: status, headers: headers, body: Array(body.utf8))) }
+            return try await client.startJob()
+        }
+        guard case .ok(let done) = try await answer(200, #"{"result": "r"}"#) else { Issue.record("200"); return }
+        #expect(done.result == "r")
+        let queued = try await answer(202, #"{"ticket": 9}"#, [("location", "/jobs/9"), ("Retry-After", "30"), ("X-Queue", "slow")])
+        guard case .accepted(let ticket, let headers) = queued else { Issue.record("202: \(queued)"); return }
+        #expect(ticket.ticket == 9)
+        #expect(headers == .init(location: "/jobs/9", retryAfter: 30, xQueue: .slow))
+        guard case .accepted(_, let odd) = try await answer(202, "{}", [("Retry-After", "soon"), ("X-Queue", "other")]) else { Issue.record("202"); return }
+        #expect(odd == .init(retryAfter: nil, xQueue: .undocumented("other")), "a header not of its type is nil; an enum keeps an unlisted value")
+        guard case .noContent = try await answer(204, "") else { Issue.record("204"); return }
+        guard case .status2XX(let text) = try await answer(206, "part") else { Issue.record("206"); return }
+        #expect(text == "part")
+        await #expect(throws: ClientError.self) { try await answer(200, "not json") }
+    }
+
     @Test("security schemes as middlewares by name: API keys in query and cookie, bearer from a provider, basic, SigV4")
     func securityMiddlewares() async throws {
         let transport = RecordingTransport { _ in ClientResponse(status: 200, body: Array("x".utf8)) }

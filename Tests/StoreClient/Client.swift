@@ -212,4 +212,48 @@ public struct StoreClient: Sendable {
         let response = try await core.send(request, requiresAPIKey: false)
         return try core.decode(PostUploadResponse.self, from: response, model: nil)
     }
+
+    /// `POST /jobs`
+    public func startJob() async throws(ClientError) -> StartJobOutput {
+        let request = ClientRequest(method: "POST", path: "/jobs")
+        let response = try await core.send(request, requiresAPIKey: false)
+        switch response.status {
+        case 200: return .ok(try core.decode(StartJobResponse.self, from: response, model: nil))
+        case 202: return .accepted(try core.decode(StartJobResponse202.self, from: response, model: nil), headers: StartJobOutput.AcceptedHeaders(location: response.header("Location"), retryAfter: response.header("Retry-After").flatMap { Int($0) }, xQueue: response.header("X-Queue").map { StartJobAcceptedXQueue(rawValue: $0) }))
+        case 204: return .noContent
+        case 200...299: return .status2XX(String(decoding: response.body, as: UTF8.self))
+        default: return .undocumented(response)
+        }
+    }
+
+    /// The answers of `startJob`: one case per success status the definition declares.
+    public enum StartJobOutput: Sendable {
+        /// 200: done at once.
+        case ok(StartJobResponse)
+        /// 202: queued.
+        case accepted(StartJobResponse202, headers: AcceptedHeaders)
+        /// 204: nothing to do.
+        case noContent
+        /// 2XX: other.
+        case status2XX(String)
+        /// A success status the definition does not declare, as it came.
+        case undocumented(ClientResponse)
+
+        /// The headers of a 202 answer (nil: absent, or not of the declared type).
+        public struct AcceptedHeaders: Sendable, Hashable {
+            /// `Location`: where to look
+            public var location: String?
+            /// `Retry-After`
+            public var retryAfter: Int?
+            /// `X-Queue`
+            public var xQueue: StartJobAcceptedXQueue?
+
+            /// Headers with each value given.
+            public init(location: String? = nil, retryAfter: Int? = nil, xQueue: StartJobAcceptedXQueue? = nil) {
+                self.location = location
+                self.retryAfter = retryAfter
+                self.xQueue = xQueue
+            }
+        }
+    }
 }

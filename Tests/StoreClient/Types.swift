@@ -292,8 +292,8 @@ public struct Labels: Codable, Sendable, Hashable {
     /// Encodes the members, then those of `additionalProperties`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(id, forKey: .id)
-        try AdditionalMembers.encode(additionalProperties, to: encoder)
+        try container.encodeIfPresent(self.id, forKey: .id)
+        try AdditionalMembers.encode(self.additionalProperties, to: encoder)
     }
 }
 
@@ -803,16 +803,16 @@ public struct Settings: Codable, Sendable, Hashable {
     /// Encodes the members, then those of `additionalProperties`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(owner, forKey: .owner)
-        try container.encode(pageSize, forKey: .pageSize)
-        try container.encode(theme, forKey: .theme)
-        try container.encode(ratio, forKey: .ratio)
-        try container.encode(notify, forKey: .notify)
-        try container.encode(greeting, forKey: .greeting)
-        try container.encodeIfPresent(since, forKey: .since)
-        try container.encodeIfPresent(_legacyCode, forKey: ._legacyCode)
-        try container.encodeIfPresent(parent, forKey: .parent)
-        try AdditionalMembers.encode(additionalProperties, to: encoder)
+        try container.encode(self.owner, forKey: .owner)
+        try container.encode(self.pageSize, forKey: .pageSize)
+        try container.encode(self.theme, forKey: .theme)
+        try container.encode(self.ratio, forKey: .ratio)
+        try container.encode(self.notify, forKey: .notify)
+        try container.encode(self.greeting, forKey: .greeting)
+        try container.encodeIfPresent(self.since, forKey: .since)
+        try container.encodeIfPresent(self._legacyCode, forKey: ._legacyCode)
+        try container.encodeIfPresent(self.parent, forKey: .parent)
+        try AdditionalMembers.encode(self.additionalProperties, to: encoder)
     }
 
     public enum Theme: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
@@ -889,6 +889,52 @@ public struct Shipment: Codable, Sendable, Hashable {
         self.label = label
         self.parcels = parcels
         self.day = day
+    }
+}
+
+public enum StartJobAcceptedXQueue: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
+    case fast
+    case slow
+    /// A value the definition does not list, kept as it came.
+    case undocumented(String)
+
+    /// The case for a value on the wire (`.undocumented` for one the definition does not list).
+    public init(rawValue: String) {
+        switch rawValue {
+        case "fast": self = .fast
+        case "slow": self = .slow
+        default: self = .undocumented(rawValue)
+        }
+    }
+
+    /// The value on the wire.
+    public var rawValue: String {
+        switch self {
+        case .fast: return "fast"
+        case .slow: return "slow"
+        case .undocumented(let value): return value
+        }
+    }
+
+    /// The values the definition lists.
+    public static let allCases: [StartJobAcceptedXQueue] = [.fast, .slow]
+}
+
+public struct StartJobResponse: Codable, Sendable, Hashable {
+    public var result: String?
+
+    /// A value with every property given.
+    public init(result: String? = nil) {
+        self.result = result
+    }
+}
+
+public struct StartJobResponse202: Codable, Sendable, Hashable {
+    public var ticket: Int?
+
+    /// A value with every property given.
+    public init(ticket: Int? = nil) {
+        self.ticket = ticket
     }
 }
 
