@@ -183,6 +183,17 @@ enum OperationTranslator {
     /// `application/*+json`, with parameters), form-urlencoded, `multipart/form-data`, text,
     /// then any other type but another multipart (as binary). Nil when only other multipart
     /// types are offered.
+    /// How one media type's body travels: nil for multipart types other than form-data.
+    static func bodyEncoding(_ content: BodyDefinition.Content) -> OperationDeclaration.BodyEncoding? {
+        let essence = String(content.mediaType.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces).lowercased()
+        if essence == "application/json" || (essence.hasPrefix("application/") && essence.hasSuffix("+json")) { return .json(content.mediaType) }
+        if essence == "application/x-www-form-urlencoded" { return .form(content.mediaType) }
+        if essence == "multipart/form-data" { return .multipart(content.mediaType, partTypes: content.partTypes) }
+        if essence.hasPrefix("multipart/") { return nil }
+        if essence.hasPrefix("text/") { return .text(content.mediaType) }
+        return .binary(content.mediaType)
+    }
+
     static func bodyContent(_ body: BodyDefinition) -> (content: BodyDefinition.Content, encoding: OperationDeclaration.BodyEncoding)? {
         func essence(_ type: String) -> String { String(type.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces).lowercased() }
         if let json = body.content.first(where: { essence($0.mediaType) == "application/json" })
@@ -277,6 +288,18 @@ enum OperationTranslator {
         return result.sorted { $0.wireName.lowercased() < $1.wireName.lowercased() }
     }
 
+    /// Whether a schema is a scalar (string, integer, number, boolean, or an enum) or an array of
+    /// scalars, `$ref`s followed.
+    static func isScalarOrArrayOfScalars(_ located: SchemaTranslator.Located, schemas: inout SchemaTranslator) throws(GeneratorError) -> Bool {
+        func isScalar(_ schema: JSONValue) -> Bool {
+            ["string", "integer", "number", "boolean"].contains(schema["type"]?.stringValue ?? "") || (schema["type"] == nil && schema["enum"] != nil)
+        }
+        let schema = try schemas.resolve(located).schema
+        if isScalar(schema) { return true }
+        guard schema["type"]?.stringValue == "array", let items = schema["items"], items.objectValue != nil else { return false }
+        return isScalar(try schemas.resolve(SchemaTranslator.Located(schema: items, file: located.file, pointer: located.pointer + "/items")).schema)
+    }
+
     /// The operations, and the types of inline parameters and bodies (top-level types).
     static func operations(_ interface: APIInterface, schemas: inout SchemaTranslator) throws(GeneratorError) -> ([OperationDeclaration], [TypeDeclaration]) {
         let file = interface.file
@@ -314,7 +337,15 @@ enum OperationTranslator {
                         var isArray = false
                         if case .array = type { isArray = true }
                         let isDeepObject = parameter.style == "deepObject" && location == .query && !isArray
-                        if let style = parameter.style, !isDeepObject, style == "deepObject" || (isArray && encoding == nil) {
+                        // Path label and matrix styles, for scalars and arrays of scalars.
+                        var pathStyle: ParameterDeclaration.PathStyle?
+                        if location == .path, let style = parameter.style, style == "label" || style == "matrix",
+                            try OperationTranslator.isScalarOrArrayOfScalars(
+                                SchemaTranslator.Located(schema: parameter.schema, file: file, pointer: parameter.pointer.description + "/schema"), schemas: &schemas)
+                        {
+                            pathStyle = style == "label" ? .label(explode: parameter.explode ?? false) : .matrix(explode: parameter.explode ?? false)
+                        }
+                        if let style = parameter.style, !isDeepObject, pathStyle == nil, style == "deepObject" || style == "label" || style == "matrix" || (isArray && encoding == nil) {
                             schemas.warn(
                                 SchemaTranslator.Located(schema: .null, file: file, pointer: parameter.pointer.description + "/style"),
                                 "style \(style) is not generated: \(parameter.name) goes out as JSON text")
@@ -324,6 +355,7 @@ enum OperationTranslator {
                             type: type, isRequired: parameter.isRequired, documentation: parameter.description,
                             arrayEncoding: encoding)
                         declaration.isDeepObject = isDeepObject
+                        declaration.pathStyle = pathStyle
                         parameters.append(declaration)
                     }
                 }
@@ -336,24 +368,33 @@ enum OperationTranslator {
 
                 var body: (type: SwiftType, required: Bool)?
                 var bodyEncoding = OperationDeclaration.BodyEncoding.json("application/json")
+                var bodyChoices: [BodyChoice] = []
                 if let requestBody = operation.requestBody, let chosen = OperationTranslator.bodyContent(requestBody) {
                     bodyEncoding = chosen.encoding
-                    let type: SwiftType
-                    switch chosen.encoding {
-                    case .text: type = .named("String")
-                    case .binary: type = .named("Data")
-                    case .json, .form, .multipart:
-                        let located = SchemaTranslator.Located(
-                            schema: chosen.content.schema ?? .object(JSONObject()), file: file,
-                            pointer: requestBody.pointer.appending("content").appending(chosen.content.mediaType).appending("schema").description)
-                        type = try schemas.translate(located, suggestedName: typePrefix + "Body", nested: &nested)
+                    let translate = { (content: BodyDefinition.Content, encoding: OperationDeclaration.BodyEncoding, suggested: String, schemas: inout SchemaTranslator, nested: inout [TypeDeclaration]) throws(GeneratorError) -> SwiftType in
+                        switch encoding {
+                        case .text: return .named("String")
+                        case .binary: return .named("Data")
+                        case .json, .form, .multipart:
+                            let located = SchemaTranslator.Located(
+                                schema: content.schema ?? .object(JSONObject()), file: file,
+                                pointer: requestBody.pointer.appending("content").appending(content.mediaType).appending("schema").description)
+                            return try schemas.translate(located, suggestedName: suggested, nested: &nested)
+                        }
                     }
-                    body = (type, requestBody.isRequired)
+                    body = (try translate(chosen.content, chosen.encoding, typePrefix + "Body", &schemas, &nested), requestBody.isRequired)
                     usedLabels.insert("body")
-                    if requestBody.content.count > 1 {
-                        schemas.warn(
-                            SchemaTranslator.Located(schema: .null, file: file, pointer: requestBody.pointer.appending("content").description),
-                            "several media types: the method \(name) sends \(chosen.content.mediaType)")
+                    // Several media types: the caller chooses, through an enum with a case each.
+                    let offered = requestBody.content.compactMap { content in OperationTranslator.bodyEncoding(content).map { (content, $0) } }
+                    if offered.count > 1 {
+                        var usedCases = Set<String>()
+                        for (content, encoding) in offered {
+                            let caseName = SwiftNames.unique(BodyChoice.caseName(mediaType: content.mediaType, encoding: encoding), &usedCases)
+                            let type = content.mediaType == chosen.content.mediaType
+                                ? body!.type
+                                : try translate(content, encoding, typePrefix + "Body" + SwiftNames.type(caseName), &schemas, &nested)
+                            bodyChoices.append(BodyChoice(caseName: caseName, mediaType: content.mediaType, encoding: encoding, type: type))
+                        }
                     }
                 } else if let requestBody = operation.requestBody, !requestBody.content.isEmpty {
                     schemas.warn(
@@ -382,9 +423,10 @@ enum OperationTranslator {
                 let signatures = Set(outputs.map { ($0.body?.spelling ?? "") + "\u{0}" + "\($0.encoding)" })
                 var response: (type: SwiftType, model: String?)?
                 var responseEncoding = OperationDeclaration.ResponseEncoding.json
-                if signatures.count <= 1 && outputs.allSatisfy({ $0.headers.isEmpty }) {
+                let returnsOutput = signatures.count > 1
+                if !returnsOutput {
                     if let first = outputs.first, let body = first.body { (response, responseEncoding) = ((body, first.model), first.encoding) }
-                    outputs = []
+                    if outputs.allSatisfy({ $0.headers.isEmpty }) { outputs = [] }
                 }
                 var errorResponses: [(status: String, type: SwiftType?)] = []
                 for status in responses.map(\.status).filter({ $0.hasPrefix("4") || $0.hasPrefix("5") }).sorted() {
@@ -402,6 +444,8 @@ enum OperationTranslator {
                     errorResponses: errorResponses, requiresAPIKey: operation.apiKeyRequired, documentation: operation.summary,
                     isDeprecated: operation.isDeprecated, bodyEncoding: bodyEncoding, responseEncoding: responseEncoding)
                 declaration.outputs = outputs
+                declaration.bodyChoices = bodyChoices
+                declaration.returnsOutput = returnsOutput
                 result.append(declaration)
             }
         }

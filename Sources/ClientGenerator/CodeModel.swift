@@ -114,6 +114,16 @@ public struct ParameterDeclaration: Sendable, Equatable {
     public var arrayEncoding: ArrayEncoding? = nil
     /// A query object in OpenAPI's `deepObject` style: one item per member, `name[member]=value`.
     public var isDeepObject = false
+    /// A path parameter in `label` (`.a.b`) or `matrix` (`;id=a,b`) style.
+    public var pathStyle: PathStyle? = nil
+
+    /// OpenAPI's prefixed path styles, with `explode`.
+    public enum PathStyle: Sendable, Equatable {
+        /// `.value`; an array `.a,b`, exploded `.a.b`.
+        case label(explode: Bool)
+        /// `;name=value`; an array `;name=a,b`, exploded `;name=a;name=b`.
+        case matrix(explode: Bool)
+    }
 
     /// How an array parameter's elements travel (OpenAPI's `style` and `explode`).
     public enum ArrayEncoding: Sendable, Equatable {
@@ -153,6 +163,12 @@ public struct OperationDeclaration: Sendable, Equatable {
     /// When the successes differ (bodies, a status without one, headers): one output case per
     /// declared success status, and the method returns `NameOutput`. Empty: it returns `response`.
     public var outputs: [OutputDeclaration] = []
+    /// A request body offered in several media types: one case each, the caller's choice (the
+    /// method's `body` is `NameRequestBody`). Empty: one media type, `body.type`.
+    public var bodyChoices: [BodyChoice] = []
+    /// The successes differ in their bodies: the method returns `NameOutput`. Otherwise, with
+    /// `outputs` (declared headers), it returns the body and `nameWithHeaders` the output.
+    public var returnsOutput = false
 
     /// How a response body is read.
     public enum ResponseEncoding: Sendable, Equatable {
@@ -293,4 +309,28 @@ public struct HeaderDeclaration: Sendable, Equatable {
     public var documentation: String?
     /// Its type is a generated string enum.
     public var isStringEnum = false
+}
+
+/// One media type of a request body offered in several.
+public struct BodyChoice: Sendable, Equatable {
+    /// The case name (`json`, `form`, `multipart`, `plain`).
+    public var caseName: String
+    /// The media type.
+    public var mediaType: String
+    /// How it travels.
+    public var encoding: OperationDeclaration.BodyEncoding
+    /// The value's type.
+    public var type: SwiftType
+
+    /// `json`, `form` and `multipart` for those encodings, else the subtype (`plain`, `octetStream`).
+    static func caseName(mediaType: String, encoding: OperationDeclaration.BodyEncoding) -> String {
+        switch encoding {
+        case .json(let type) where type.lowercased().hasPrefix("application/json"): return "json"
+        case .form: return "form"
+        case .multipart: return "multipart"
+        default:
+            let essence = String(mediaType.prefix { $0 != ";" })
+            return SwiftNames.property(String(essence.split(separator: "/").last ?? "body"))
+        }
+    }
 }

@@ -338,10 +338,12 @@ struct SchemaTranslator {
                 swiftName: swiftName, wireName: wireName, type: type, isRequired: required.contains(wireName) && !nullable && !readOnly && !writeOnly,
                 documentation: documentation)
             declaration.isDeprecated = property.schema["deprecated"]?.boolValue == true
-            // A member with a default (and no null) is never absent: decoding gives the default.
+            // A member with a default (and no null) decodes to it when absent; a value built here
+            // leaves it out unless set (so an update never overwrites with a default).
             if !nullable, let value = property.schema["default"], let literal = defaultLiteral(value, type: type) {
                 declaration.defaultValue = literal
-                declaration.isRequired = true
+                let note = "Absent in an answer: \(literal)."
+                declaration.documentation = declaration.documentation.map { $0 + "\n\n" + note } ?? note
             }
             declarations.append(declaration)
         }

@@ -144,7 +144,7 @@ struct SwiftRenderer {
         let all = properties + (additional.map { [$0] } ?? [])
         if !all.isEmpty { lines.append("") }
         var arguments = properties.map { property in
-            "\(property.swiftName): \(property.type.spelling)" + optional(property) + (property.defaultValue.map { " = " + $0 } ?? (property.isRequired ? "" : " = nil"))
+            "\(property.swiftName): \(property.type.spelling)" + optional(property) + (property.isRequired ? (property.defaultValue.map { " = " + $0 } ?? "") : " = nil")
         }
         if let additional { arguments.append("\(additional.swiftName): \(additional.type.spelling) = [:]") }
         lines.append("\(inner)/// A value with every property given.")
@@ -322,7 +322,12 @@ struct SwiftRenderer {
         lines += security()
         for operation in model.operations {
             lines.append("")
-            lines += method(operation)
+            lines += method(operation, asOutput: operation.returnsOutput)
+            // Successes that agree but declare headers: the body method, and one with the headers.
+            if !operation.returnsOutput && !operation.outputs.isEmpty {
+                lines.append("")
+                lines += method(operation, asOutput: true)
+            }
         }
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
@@ -418,7 +423,9 @@ struct SwiftRenderer {
         return lines
     }
 
-    func method(_ operation: OperationDeclaration) -> [String] {
+    /// A method. `asOutput`: it returns `NameOutput` (one case per declared success), named
+    /// `nameWithHeaders` when the plain method returns the body.
+    func method(_ operation: OperationDeclaration, asOutput: Bool) -> [String] {
         var lines: [String] = []
         lines += SwiftRenderer.documentation(operation.documentation, indent: "    ")
         if operation.documentation != nil { lines.append("    ///") }
@@ -446,20 +453,31 @@ struct SwiftRenderer {
         var arguments = operation.parameters.map { parameter in
             "\(parameter.swiftName): \(parameter.type.spelling)" + (parameter.isRequired ? "" : "? = nil")
         }
-        if let body = operation.body { arguments.append("body: \(body.type.spelling)" + (body.required ? "" : "? = nil")) }
+        var requestBodyType = SwiftNames.type(operation.name.trimming("`")) + "RequestBody"
+        if !operation.bodyChoices.isEmpty {
+            let taken = modelNames
+            while taken.contains(requestBodyType) { requestBodyType += "Cases" }
+        }
+        if let body = operation.body {
+            arguments.append("body: \(operation.bodyChoices.isEmpty ? body.type.spelling : requestBodyType)" + (body.required ? "" : "? = nil"))
+        }
         // Nested in the client: never the name of a model, which it would hide there.
         var outputType = SwiftNames.type(operation.name.trimming("`")) + "Output"
-        if !operation.outputs.isEmpty {
+        if asOutput {
             let taken = modelNames
             while taken.contains(outputType) { outputType += "Cases" }
         }
-        let result = operation.outputs.isEmpty ? (operation.response.map { " -> \($0.type.spelling)" } ?? "") : " -> \(outputType)"
+        let result = !asOutput ? (operation.response.map { " -> \($0.type.spelling)" } ?? "") : " -> \(outputType)"
+        let methodName = asOutput && !operation.returnsOutput ? operation.name.trimming("`") + "WithHeaders" : operation.name
         for parameter in operation.parameters {
             guard let text = parameter.documentation?.split(whereSeparator: \.isNewline).joined(separator: " "), !text.isEmpty else { continue }
             lines.append("    /// - Parameter \(parameter.swiftName.trimming("`")): \(text)")
         }
         if operation.isDeprecated { lines.append("    @available(*, deprecated, message: \"the API marks this operation deprecated\")") }
-        lines.append("    public func \(operation.name)(\(arguments.joined(separator: ", "))) async throws(ClientError)\(result) {")
+        if asOutput && !operation.returnsOutput {
+            lines.append("    /// - Returns: the answer with its declared headers (`\(operation.name.trimming("`"))` returns the body alone).")
+        }
+        lines.append("    public func \(methodName)(\(arguments.joined(separator: ", "))) async throws(ClientError)\(result) {")
 
         // The path, with each parameter encoded as one segment.
         var pathExpression: [String] = []
@@ -472,7 +490,14 @@ struct SwiftRenderer {
             if !literal.isEmpty { pathExpression.append(SwiftRenderer.literal(literal)) }
             literal = ""
             let parameter = operation.parameters.first { $0.location == .path && $0.wireName == placeholder }!
-            pathExpression.append("PathEncoding.encodeSegment(\(segmentExpression(parameter, parameter.swiftName)))")
+            switch parameter.pathStyle {
+            case .label(let explode)?:
+                pathExpression.append("ParameterText.label(\(pathValues(parameter)), explode: \(explode))")
+            case .matrix(let explode)?:
+                pathExpression.append("ParameterText.matrix(\(SwiftRenderer.literal(parameter.wireName)), \(pathValues(parameter)), explode: \(explode))")
+            case nil:
+                pathExpression.append("PathEncoding.encodeSegment(\(segmentExpression(parameter, parameter.swiftName)))")
+            }
             rest = rest[rest.index(after: close)...]
         }
         literal += rest
@@ -517,25 +542,21 @@ struct SwiftRenderer {
             lines.append("        if !cookies.isEmpty { request.headers.append((name: \"Cookie\", value: cookies.joined(separator: \"; \"))) }")
         }
         if let body = operation.body {
-            let (mediaType, encoded): (String, String)
-            switch operation.bodyEncoding {
-            case .json(let type): (mediaType, encoded) = (type, "try core.encode(body)")
-            case .form(let type): (mediaType, encoded) = (type, "try core.encodeForm(body)")
-            case .multipart(_, let partTypes):
-                let types = partTypes.isEmpty ? "" : ", partTypes: [" + partTypes.keys.sorted().map { "\(SwiftRenderer.literal($0)): \(SwiftRenderer.literal(partTypes[$0]!))" }.joined(separator: ", ") + "]"
-                let set = "let parts = try MultipartBody.encode(body, boundary: MultipartBody.newBoundary()\(types)); request.body = parts.body; request.headers.append((name: \"Content-Type\", value: parts.contentType))"
+            if operation.bodyChoices.isEmpty {
+                let set = SwiftRenderer.bodyStatement(operation.bodyEncoding, value: "body")
                 lines.append(body.required ? "        \(set)" : "        if let body { \(set) }")
-                (mediaType, encoded) = ("", "")
-            case .text(let type): (mediaType, encoded) = (type, "Array(body.utf8)")
-            case .binary(let type): (mediaType, encoded) = (type, "Array(body)")
-            }
-            if !encoded.isEmpty {
-                var set = "request.body = \(encoded)"
-                if mediaType != "application/json" { set += "; request.headers.append((name: \"Content-Type\", value: \(SwiftRenderer.literal(mediaType))))" }
-                lines.append(body.required ? "        \(set)" : "        if let body { \(set) }")
+            } else {
+                let indent = body.required ? "        " : "            "
+                if !body.required { lines.append("        if let body {") }
+                lines.append("\(indent)switch body {")
+                for choice in operation.bodyChoices {
+                    lines.append("\(indent)case .\(choice.caseName)(let value): \(SwiftRenderer.bodyStatement(choice.encoding, value: "value"))")
+                }
+                lines.append("\(indent)}")
+                if !body.required { lines.append("        }") }
             }
         }
-        if !operation.outputs.isEmpty {
+        if asOutput {
             lines.append("        let response = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
             lines.append("        switch response.status {")
             for output in operation.outputs {
@@ -558,6 +579,7 @@ struct SwiftRenderer {
             lines.append("        }")
             lines.append("    }")
             lines += outputEnum(operation, name: outputType)
+            if operation.returnsOutput, !operation.bodyChoices.isEmpty { lines += requestBodyEnum(operation, name: requestBodyType) }
             return lines
         }
         if let response = operation.response {
@@ -570,6 +592,36 @@ struct SwiftRenderer {
             }
         } else {
             lines.append("        _ = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
+        }
+        lines.append("    }")
+        if !operation.bodyChoices.isEmpty { lines += requestBodyEnum(operation, name: requestBodyType) }
+        return lines
+    }
+
+    /// The statements that set a request's body (and its `Content-Type`, but for JSON, the
+    /// default) from `value`, as `encoding` says.
+    static func bodyStatement(_ encoding: OperationDeclaration.BodyEncoding, value: String) -> String {
+        let (mediaType, encoded): (String, String)
+        switch encoding {
+        case .json(let type): (mediaType, encoded) = (type, "try core.encode(\(value))")
+        case .form(let type): (mediaType, encoded) = (type, "try core.encodeForm(\(value))")
+        case .multipart(_, let partTypes):
+            let types = partTypes.isEmpty ? "" : ", partTypes: [" + partTypes.keys.sorted().map { "\(literal($0)): \(literal(partTypes[$0]!))" }.joined(separator: ", ") + "]"
+            return "let parts = try MultipartBody.encode(\(value), boundary: MultipartBody.newBoundary()\(types)); request.body = parts.body; request.headers.append((name: \"Content-Type\", value: parts.contentType))"
+        case .text(let type): (mediaType, encoded) = (type, "Array(\(value).utf8)")
+        case .binary(let type): (mediaType, encoded) = (type, "Array(\(value))")
+        }
+        var set = "request.body = \(encoded)"
+        if mediaType != "application/json" { set += "; request.headers.append((name: \"Content-Type\", value: \(literal(mediaType))))" }
+        return set
+    }
+
+    /// `NameRequestBody`: the media types a request body is offered in, a case each.
+    func requestBodyEnum(_ operation: OperationDeclaration, name: String) -> [String] {
+        var lines = ["", "    /// The bodies `\(operation.name.trimming("`"))` sends: one case per media type the definition offers.", "    public enum \(name): Sendable {"]
+        for choice in operation.bodyChoices {
+            lines.append("        /// `\(choice.mediaType)`.")
+            lines.append("        case \(choice.caseName)(\(choice.type.spelling))")
         }
         lines.append("    }")
         return lines
@@ -619,6 +671,14 @@ struct SwiftRenderer {
         case "Decimal": return text + ".flatMap { Decimal(string: $0) }"
         default: return text + ".flatMap { \(type)($0) }"
         }
+    }
+
+    /// A label or matrix path parameter's values as texts: an array's elements, or the one value.
+    func pathValues(_ parameter: ParameterDeclaration) -> String {
+        if case .array = parameter.type { return "\(parameter.swiftName).map { \(elementExpression(parameter)) }" }
+        var single = parameter
+        single.arrayEncoding = nil
+        return "[\(textExpression(single, parameter.swiftName))]"
     }
 
     /// The query items of a parameter that is several: a repeated array's elements, or a

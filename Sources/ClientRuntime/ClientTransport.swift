@@ -127,6 +127,23 @@ public enum ParameterText {
     }
 }
 
+extension ParameterText {
+    /// A path parameter in OpenAPI's `label` style: `.value`; several values `.a,b`, or
+    /// exploded `.a.b` (each value percent-encoded, the separators not).
+    public static func label(_ values: [String], explode: Bool) -> String {
+        "." + values.map(PathEncoding.encodeSegment).joined(separator: explode ? "." : ",")
+    }
+
+    /// A path parameter in OpenAPI's `matrix` style: `;name=value`; several values
+    /// `;name=a,b`, or exploded `;name=a;name=b` (each value percent-encoded, the separators not).
+    public static func matrix(_ name: String, _ values: [String], explode: Bool) -> String {
+        let key = ";" + PathEncoding.encodeSegment(name)
+        let encoded = values.map(PathEncoding.encodeSegment)
+        if explode { return encoded.map { key + "=" + $0 }.joined() }
+        return key + "=" + encoded.joined(separator: ",")
+    }
+}
+
 /// Percent-encoding for path segments and query components.
 public enum PathEncoding {
     /// A path parameter as one segment: everything but unreserved characters is encoded.

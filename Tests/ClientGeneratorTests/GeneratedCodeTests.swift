@@ -213,6 +213,32 @@ struct StoreClientTests {
         await #expect(throws: ClientError.self) { try await answer(200, "not json") }
     }
 
+    @Test("a body offered in several media types: the caller chooses a case, which sets the Content-Type")
+    func bodyChoices() async throws {
+        let transport = RecordingTransport { _ in ClientResponse(status: 204, body: []) }
+        let client = StoreClient(transport: transport)
+        func last() throws -> (type: String?, body: String) {
+            let request = try #require(transport.last?.0)
+            return (request.headers.first { $0.name == "Content-Type" }?.value, String(decoding: request.body ?? [], as: UTF8.self))
+        }
+        try await client.postNote(body: .json(PostNoteBody(text: "hi")))
+        #expect(try last() == ("application/json", #"{"text":"hi"}"#))
+        try await client.postNote(body: .plain("hi there"))
+        #expect(try last() == ("text/plain", "hi there"))
+        try await client.postNote(body: .form(PostNoteBodyForm(text: "a&b", pinned: true)))
+        #expect(try last() == ("application/x-www-form-urlencoded", "pinned=true&text=a%26b"))
+    }
+
+    @Test("path parameters in label and matrix styles, exploded or not, each value percent-encoded")
+    func labelAndMatrix() async throws {
+        let transport = RecordingTransport { _ in ClientResponse(status: 204, body: []) }
+        let client = StoreClient(transport: transport)
+        try await client.getCells(row: 5, cols: ["a", "b/c"], ids: [3, 4], tag: .aB)
+        #expect(transport.last?.0.path == "/grid/.5/.a.b%2Fc/;ids=3,4/;tag=a%20b")
+        #expect(ParameterText.label(["x", "y"], explode: false) == ".x,y")
+        #expect(ParameterText.matrix("k", ["1", "2"], explode: true) == ";k=1;k=2")
+    }
+
     @Test("security schemes as middlewares by name: API keys in query and cookie, bearer from a provider, basic, SigV4")
     func securityMiddlewares() async throws {
         let transport = RecordingTransport { _ in ClientResponse(status: 200, body: Array("x".utf8)) }

@@ -149,7 +149,7 @@ struct ModelMemberTests {
         String(decoding: try WireJSON.encoder().encode(value), as: UTF8.self)
     }
 
-    @Test("an absent member with a default decodes as the default; the initializer defaults to it too")
+    @Test("an absent member with a default decodes as the default; a value built in Swift leaves it out unless set")
     func defaults() throws {
         let settings = try decode(Settings.self, #"{"owner": "ann"}"#)
         #expect(settings.pageSize == 20)
@@ -157,7 +157,9 @@ struct ModelMemberTests {
         #expect(settings.ratio == 1.5)
         #expect(settings.notify == true)
         #expect(settings.greeting == #"hello "you""#)
-        #expect(settings == Settings(owner: "ann"))
+        #expect(settings == Settings(owner: "ann", pageSize: 20, theme: .light, ratio: 1.5, notify: true, greeting: #"hello "you""#))
+        #expect(try encode(Settings(owner: "ann")) == #"{"owner":"ann"}"#, "an update never sends a default it was not given")
+        #expect(try encode(Settings(owner: "ann", notify: false)) == #"{"notify":false,"owner":"ann"}"#)
         let given = try decode(Settings.self, #"{"owner": "ann", "pageSize": 5, "theme": "dark", "notify": false, "ratio": null}"#)
         #expect(given.pageSize == 5 && given.theme == .dark && given.notify == false && given.ratio == 1.5)
         #expect(throws: DecodingError.self) { try decode(Settings.self, #"{"pageSize": 5}"#) }

@@ -256,4 +256,31 @@ public struct StoreClient: Sendable {
             }
         }
     }
+
+    /// `GET /grid/{row}/{cols}/{ids}/{tag}`
+    public func getCells(row: Int, cols: [String], ids: [Int], tag: GetCellsTag) async throws(ClientError) {
+        let request = ClientRequest(method: "GET", path: "/grid/" + ParameterText.label([String(describing: row)], explode: false) + "/" + ParameterText.label(cols.map { $0 }, explode: true) + "/" + ParameterText.matrix("ids", ids.map { String(describing: $0) }, explode: false) + "/" + ParameterText.matrix("tag", [tag.rawValue], explode: true))
+        _ = try await core.send(request, requiresAPIKey: false)
+    }
+
+    /// `POST /bodies/choice`
+    public func postNote(body: PostNoteRequestBody) async throws(ClientError) {
+        var request = ClientRequest(method: "POST", path: "/bodies/choice")
+        switch body {
+        case .json(let value): request.body = try core.encode(value)
+        case .plain(let value): request.body = Array(value.utf8); request.headers.append((name: "Content-Type", value: "text/plain"))
+        case .form(let value): request.body = try core.encodeForm(value); request.headers.append((name: "Content-Type", value: "application/x-www-form-urlencoded"))
+        }
+        _ = try await core.send(request, requiresAPIKey: false)
+    }
+
+    /// The bodies `postNote` sends: one case per media type the definition offers.
+    public enum PostNoteRequestBody: Sendable {
+        /// `application/json`.
+        case json(PostNoteBody)
+        /// `text/plain`.
+        case plain(String)
+        /// `application/x-www-form-urlencoded`.
+        case form(PostNoteBodyForm)
+    }
 }

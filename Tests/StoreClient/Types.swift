@@ -241,6 +241,34 @@ public struct FindByTagXFilter: Codable, Sendable, Hashable {
     }
 }
 
+public enum GetCellsTag: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
+    case aB
+    case c
+    /// A value the definition does not list, kept as it came.
+    case undocumented(String)
+
+    /// The case for a value on the wire (`.undocumented` for one the definition does not list).
+    public init(rawValue: String) {
+        switch rawValue {
+        case "a b": self = .aB
+        case "c": self = .c
+        default: self = .undocumented(rawValue)
+        }
+    }
+
+    /// The value on the wire.
+    public var rawValue: String {
+        switch self {
+        case .aB: return "a b"
+        case .c: return "c"
+        case .undocumented(let value): return value
+        }
+    }
+
+    /// The values the definition lists.
+    public static let allCases: [GetCellsTag] = [.aB, .c]
+}
+
 /// A map whose values are inline objects.
 public typealias Inventory = [String: InventoryValue]
 
@@ -524,6 +552,26 @@ public struct PostFormBody: Codable, Sendable, Hashable {
     }
 }
 
+public struct PostNoteBody: Codable, Sendable, Hashable {
+    public var text: String?
+
+    /// A value with every property given.
+    public init(text: String? = nil) {
+        self.text = text
+    }
+}
+
+public struct PostNoteBodyForm: Codable, Sendable, Hashable {
+    public var text: String?
+    public var pinned: Bool?
+
+    /// A value with every property given.
+    public init(text: String? = nil, pinned: Bool? = nil) {
+        self.text = text
+        self.pinned = pinned
+    }
+}
+
 public struct PostUploadBody: Codable, Sendable, Hashable {
     public var file: FileContent
     public var purpose: Purpose
@@ -742,11 +790,16 @@ public struct SearchResponse: Codable, Sendable, Hashable {
 /// Preferences: named members with defaults, and any others the client sets.
 public struct Settings: Codable, Sendable, Hashable {
     public var owner: String
-    public var pageSize: Int
-    public var theme: Theme
-    public var ratio: Double
-    public var notify: Bool
-    public var greeting: String
+    /// Absent in an answer: 20.
+    public var pageSize: Int?
+    /// Absent in an answer: Theme(rawValue: "light").
+    public var theme: Theme?
+    /// Absent in an answer: 1.5.
+    public var ratio: Double?
+    /// Absent in an answer: true.
+    public var notify: Bool?
+    /// Absent in an answer: "hello \"you\"".
+    public var greeting: String?
     public var since: CalendarDate?
     private var _legacyCode: String?
     /// The old code.
@@ -760,7 +813,7 @@ public struct Settings: Codable, Sendable, Hashable {
     public var additionalProperties: [String: AdditionalValue]
 
     /// A value with every property given.
-    public init(owner: String, pageSize: Int = 20, theme: Theme = Theme(rawValue: "light"), ratio: Double = 1.5, notify: Bool = true, greeting: String = "hello \"you\"", since: CalendarDate? = nil, legacyCode: String? = nil, parent: Settings? = nil, additionalProperties: [String: AdditionalValue] = [:]) {
+    public init(owner: String, pageSize: Int? = nil, theme: Theme? = nil, ratio: Double? = nil, notify: Bool? = nil, greeting: String? = nil, since: CalendarDate? = nil, legacyCode: String? = nil, parent: Settings? = nil, additionalProperties: [String: AdditionalValue] = [:]) {
         self.owner = owner
         self.pageSize = pageSize
         self.theme = theme
@@ -804,11 +857,11 @@ public struct Settings: Codable, Sendable, Hashable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.owner, forKey: .owner)
-        try container.encode(self.pageSize, forKey: .pageSize)
-        try container.encode(self.theme, forKey: .theme)
-        try container.encode(self.ratio, forKey: .ratio)
-        try container.encode(self.notify, forKey: .notify)
-        try container.encode(self.greeting, forKey: .greeting)
+        try container.encodeIfPresent(self.pageSize, forKey: .pageSize)
+        try container.encodeIfPresent(self.theme, forKey: .theme)
+        try container.encodeIfPresent(self.ratio, forKey: .ratio)
+        try container.encodeIfPresent(self.notify, forKey: .notify)
+        try container.encodeIfPresent(self.greeting, forKey: .greeting)
         try container.encodeIfPresent(self.since, forKey: .since)
         try container.encodeIfPresent(self._legacyCode, forKey: ._legacyCode)
         try container.encodeIfPresent(self.parent, forKey: .parent)

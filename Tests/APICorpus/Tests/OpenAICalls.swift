@@ -47,4 +47,48 @@ struct OpenAICalls {
         guard case .chatCompletionRequestToolMessage = tool else { Issue.record("decoded \(tool)"); return }
         #expect(throws: DecodingError.self) { try decoder.decode(ChatCompletionRequestMessage.self, from: Data(#"{"role": "robot", "content": "x"}"#.utf8)) }
     }
+
+    @Test("createFile uploads multipart/form-data: the file part with its name and type, the purpose as text, an object as JSON")
+    func fileUpload() async throws {
+        let stored = #"{"id": "file-1", "object": "file", "bytes": 26, "created_at": 1741569952, "filename": "train.jsonl", "purpose": "fine-tune"}"#
+        let mock = try MockServer { _ in MockServer.json(stored) }
+        defer { mock.stop() }
+        let client = OpenAIClient(invokeURL: mock.url("/v1"))
+        let lines = Data(#"{"prompt": "a", "x": 1}"#.utf8 + [0x0A])
+        let file = try await client.createFile(
+            body: CreateFileRequest(
+                file: FileContent(lines, filename: "train.jsonl", contentType: "application/jsonl"), purpose: .fineTune,
+                expiresAfter: FileExpirationAfter(anchor: .createdAt, seconds: 3600)))
+        #expect(file.id == "file-1" && file.purpose == .fineTune)
+        let sent = try #require(mock.last)
+        #expect(sent.method == "POST" && sent.target == "/v1/files")
+        let contentType = try #require(sent.headers["Content-Type"])
+        let boundary = try #require(contentType.components(separatedBy: "boundary=").last)
+        #expect(contentType.hasPrefix("multipart/form-data; boundary="))
+        let parts = OpenAICalls.parts(sent.body, boundary: boundary)
+        #expect(parts.map(\.head) == [
+            #"Content-Disposition: form-data; name="expires_after"\#r\#nContent-Type: application/json"#,
+            #"Content-Disposition: form-data; name="file"; filename="train.jsonl"\#r\#nContent-Type: application/jsonl"#,
+            #"Content-Disposition: form-data; name="purpose""#,
+        ])
+        #expect(parts.map(\.body) == [Array(#"{"anchor":"created_at","seconds":3600}"#.utf8), Array(lines), Array("fine-tune".utf8)])
+    }
+
+    /// The parts of a multipart body: each one's header lines and bytes (RFC 2046's framing).
+    static func parts(_ body: [UInt8], boundary: String) -> [(head: String, body: [UInt8])] {
+        let delimiter = Array("--\(boundary)".utf8)
+        var starts: [Int] = []
+        var index = 0
+        while index + delimiter.count <= body.count {
+            if Array(body[index..<index + delimiter.count]) == delimiter { starts.append(index) }
+            index += 1
+        }
+        var result: [(head: String, body: [UInt8])] = []
+        for (start, end) in zip(starts, starts.dropFirst()) {
+            let part = Array(body[(start + delimiter.count + 2)..<(end - 2)])
+            guard let split = (0..<max(0, part.count - 3)).first(where: { part[$0..<$0 + 4] == [13, 10, 13, 10] }) else { continue }
+            result.append((String(decoding: part[..<split], as: UTF8.self), Array(part[(split + 4)...])))
+        }
+        return result
+    }
 }

@@ -10,7 +10,10 @@ struct PetstoreV2Calls {
     func calls() async throws {
         let mock = try MockServer { request in
             switch (request.method, request.path) {
-            case ("GET", "/v1/pets"): return MockServer.json(#"[{"id": 1, "name": "Rex", "tag": "dog"}, {"id": 2, "name": "Tom"}]"#)
+            case ("GET", "/v1/pets"):
+                var page = MockServer.json(#"[{"id": 1, "name": "Rex", "tag": "dog"}, {"id": 2, "name": "Tom"}]"#)
+                page.headers.add("x-next", "/v1/pets?page=2")
+                return page
             case ("GET", "/v1/pets/1"): return MockServer.json(#"[{"id": 1, "name": "Rex"}]"#)   // the example answers Pets here
             default: return MockServer.json(#"{"code": 404, "message": "no such pet"}"#, status: 404)
             }
@@ -23,6 +26,9 @@ struct PetstoreV2Calls {
         #expect(mock.last?.target == "/v1/pets?limit=2")
         #expect(pets.map(\.name) == ["Rex", "Tom"])
         #expect(pets.first?.tag == "dog" && pets.last?.tag == nil)
+        // The declared x-next header, typed, from the method's WithHeaders twin.
+        guard case .ok(let page, let headers) = try await client.listPetsWithHeaders(limit: 2) else { Issue.record("not .ok"); return }
+        #expect(page == pets && headers.xNext == "/v1/pets?page=2")
         let rex = try await client.showPetById(petId: "1")
         #expect(mock.last?.target == "/v1/pets/1")
         #expect(rex.first?.id == 1)

@@ -37,6 +37,11 @@ struct ContentTypesCalls {
         try await client.postExampleUrlEncoded(body: PostExampleUrlEncodedBody(message: "a b&c"))
         #expect(mock.last?.headers["Content-Type"] == "application/x-www-form-urlencoded")
         #expect(String(decoding: mock.last?.body ?? [], as: UTF8.self) == "message=a%20b%26c")
+        // A body offered as JSON or text: the caller chooses.
+        try await client.postExampleMultipleContentTypes(body: .plain("just text"))
+        #expect(mock.last?.headers["Content-Type"] == "text/plain" && mock.last?.body == Array("just text".utf8))
+        try await client.postExampleMultipleContentTypes(body: .json(Greeting(message: "hi")))
+        #expect(mock.last?.headers["Content-Type"] == "application/json" && mock.last?.body == Array(#"{"message":"hi"}"#.utf8))
     }
 }
 
