@@ -244,11 +244,7 @@ enum OperationTranslator {
                 pointer: answer.pointer.appending("content").appending(chosen.content.mediaType).appending("schema").description)
             return (try schemas.translate(located, suggestedName: suggestedName, nested: &nested), nil, .json)
         case .text, .form, .multipart:
-            if chosen.content.mediaType.lowercased().hasPrefix("text/event-stream") {
-                schemas.warn(
-                    SchemaTranslator.Located(schema: .null, file: file, pointer: answer.pointer.description),
-                    "server-sent events are not streamed: the method \(method) returns the whole stream as one String once it ends")
-            }
+            if chosen.content.mediaType.lowercased().hasPrefix("text/event-stream") { return (.named("ServerSentEvents"), nil, .eventStream) }
             return (.named("String"), nil, .text)
         case .binary:
             return (.named("Data"), nil, .binary)
@@ -444,6 +440,14 @@ enum OperationTranslator {
                     errorResponses: errorResponses, requiresAPIKey: operation.apiKeyRequired, documentation: operation.summary,
                     isDeprecated: operation.isDeprecated, bodyEncoding: bodyEncoding, responseEncoding: responseEncoding)
                 declaration.outputs = outputs
+                // A success offered in several media types: `Accept` names the one read; an event
+                // stream among them has a method of its own.
+                if let lowest = successes.first, lowest.body.content.count > 1, !returnsOutput {
+                    let isEvents = { (content: BodyDefinition.Content) in content.mediaType.lowercased().hasPrefix("text/event-stream") }
+                    if responseEncoding != .eventStream, lowest.body.content.contains(where: isEvents) { declaration.hasEventsTwin = true }
+                    let read = responseEncoding == .json ? lowest.body.content.first { $0.mediaType == "application/json" } : OperationTranslator.bodyContent(lowest.body)?.content
+                    declaration.accept = read?.mediaType
+                }
                 declaration.bodyChoices = bodyChoices
                 declaration.returnsOutput = returnsOutput
                 result.append(declaration)
@@ -523,7 +527,7 @@ extension ClientGenerator {
 
     /// Types the generated code refers to by name: a client named so would hide them.
     static let reservedTypeNames: Set<String> = [
-        "AnyJSON", "AdditionalMembers", "CalendarDate", "FileContent", "MultipartBody", "Indirect", "CredentialMiddleware", "SigV4Middleware", "ClientConfiguration", "ClientCore", "ClientError", "ClientMiddleware", "ClientRequest", "ClientResponse", "ClientTransport",
+        "AnyJSON", "AdditionalMembers", "CalendarDate", "FileContent", "MultipartBody", "ServerSentEvents", "ServerSentEvent", "Indirect", "CredentialMiddleware", "SigV4Middleware", "ClientConfiguration", "ClientCore", "ClientError", "ClientMiddleware", "ClientRequest", "ClientResponse", "ClientTransport",
         "ErrorBody", "HeaderMiddleware", "ParameterText", "PathEncoding", "ResponseValidator", "RetryMiddleware", "TransportFailure",
         "URLSessionTransport", "ClientRuntime", "String", "Int", "Double", "Bool", "Decimal", "Data", "Date", "URL", "UUID", "Array",
         "Dictionary", "Optional", "Error", "Codable", "Encodable", "Decodable", "Sendable", "Swift", "Foundation",

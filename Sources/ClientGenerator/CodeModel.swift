@@ -163,6 +163,10 @@ public struct OperationDeclaration: Sendable, Equatable {
     /// When the successes differ (bodies, a status without one, headers): one output case per
     /// declared success status, and the method returns `NameOutput`. Empty: it returns `response`.
     public var outputs: [OutputDeclaration] = []
+    /// The media type the method reads, sent as `Accept` when the success offers several.
+    public var accept: String? = nil
+    /// The success also offers `text/event-stream`: `nameEvents` reads it as `ServerSentEvents`.
+    public var hasEventsTwin = false
     /// A request body offered in several media types: one case each, the caller's choice (the
     /// method's `body` is `NameRequestBody`). Empty: one media type, `body.type`.
     public var bodyChoices: [BodyChoice] = []
@@ -178,6 +182,8 @@ public struct OperationDeclaration: Sendable, Equatable {
         case text
         /// The bytes as `Data`.
         case binary
+        /// `text/event-stream`: `ServerSentEvents`, read as they arrive.
+        case eventStream
     }
 
     /// How a request body travels, with its media type (the `Content-Type` sent).

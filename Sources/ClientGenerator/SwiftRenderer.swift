@@ -323,6 +323,10 @@ struct SwiftRenderer {
         for operation in model.operations {
             lines.append("")
             lines += method(operation, asOutput: operation.returnsOutput)
+            if operation.hasEventsTwin {
+                lines.append("")
+                lines += method(operation, asOutput: false, events: true)
+            }
             // Successes that agree but declare headers: the body method, and one with the headers.
             if !operation.returnsOutput && !operation.outputs.isEmpty {
                 lines.append("")
@@ -425,7 +429,7 @@ struct SwiftRenderer {
 
     /// A method. `asOutput`: it returns `NameOutput` (one case per declared success), named
     /// `nameWithHeaders` when the plain method returns the body.
-    func method(_ operation: OperationDeclaration, asOutput: Bool) -> [String] {
+    func method(_ operation: OperationDeclaration, asOutput: Bool, events: Bool = false) -> [String] {
         var lines: [String] = []
         lines += SwiftRenderer.documentation(operation.documentation, indent: "    ")
         if operation.documentation != nil { lines.append("    ///") }
@@ -467,13 +471,20 @@ struct SwiftRenderer {
             let taken = modelNames
             while taken.contains(outputType) { outputType += "Cases" }
         }
-        let result = !asOutput ? (operation.response.map { " -> \($0.type.spelling)" } ?? "") : " -> \(outputType)"
-        let methodName = asOutput && !operation.returnsOutput ? operation.name.trimming("`") + "WithHeaders" : operation.name
+        var result = !asOutput ? (operation.response.map { " -> \($0.type.spelling)" } ?? "") : " -> \(outputType)"
+        var methodName = asOutput && !operation.returnsOutput ? operation.name.trimming("`") + "WithHeaders" : operation.name
+        if events {
+            result = " -> ServerSentEvents"
+            methodName = operation.name.trimming("`") + "Events"
+        }
         for parameter in operation.parameters {
             guard let text = parameter.documentation?.split(whereSeparator: \.isNewline).joined(separator: " "), !text.isEmpty else { continue }
             lines.append("    /// - Parameter \(parameter.swiftName.trimming("`")): \(text)")
         }
         if operation.isDeprecated { lines.append("    @available(*, deprecated, message: \"the API marks this operation deprecated\")") }
+        if events {
+            lines.append("    /// - Returns: the `text/event-stream` answer's events as they arrive (`\(operation.name.trimming("`"))` reads \(operation.accept ?? "the other type")).")
+        }
         if asOutput && !operation.returnsOutput {
             lines.append("    /// - Returns: the answer with its declared headers (`\(operation.name.trimming("`"))` returns the body alone).")
         }
@@ -510,7 +521,9 @@ struct SwiftRenderer {
         let repeated = operation.parameters.filter { $0.location == .query && $0.isRequired && severalItems($0) }
         let requiredQuery = operation.parameters.filter { $0.location == .query && $0.isRequired && !severalItems($0) }
         let requiredHeaders = operation.parameters.filter { $0.location == .header && $0.isRequired }
-        let mutates = !optionalParameters.isEmpty || !repeated.isEmpty || !cookies.isEmpty || operation.body != nil
+        let readsEvents = events || (!asOutput && operation.responseEncoding == .eventStream && operation.response != nil)
+        let accept = events ? "text/event-stream" : operation.accept
+        let mutates = !optionalParameters.isEmpty || !repeated.isEmpty || !cookies.isEmpty || operation.body != nil || readsEvents || accept != nil
         var initializer = "ClientRequest(method: \(SwiftRenderer.literal(operation.httpMethod)), path: \(pathExpression.joined(separator: " + "))"
         if !requiredQuery.isEmpty {
             initializer += ", query: [" + requiredQuery.map { "(name: \(SwiftRenderer.literal($0.wireName)), value: \(textExpression($0, $0.swiftName)))" }.joined(separator: ", ") + "]"
@@ -541,6 +554,8 @@ struct SwiftRenderer {
             }
             lines.append("        if !cookies.isEmpty { request.headers.append((name: \"Cookie\", value: cookies.joined(separator: \"; \"))) }")
         }
+        if let accept { lines.append("        request.headers.append((name: \"Accept\", value: \(SwiftRenderer.literal(accept))))") }
+        if readsEvents { lines.append("        request.streamsResponse = true") }
         if let body = operation.body {
             if operation.bodyChoices.isEmpty {
                 let set = SwiftRenderer.bodyStatement(operation.bodyEncoding, value: "body")
@@ -567,6 +582,7 @@ struct SwiftRenderer {
                     case .json: values.append("try core.decode(\(body.spelling).self, from: response, model: \(output.model.map(SwiftRenderer.literal) ?? "nil"))")
                     case .text: values.append("String(decoding: response.body, as: UTF8.self)")
                     case .binary: values.append("Data(response.body)")
+                    case .eventStream: values.append("ServerSentEvents(response)")
                     }
                 }
                 if !output.headers.isEmpty {
@@ -582,13 +598,16 @@ struct SwiftRenderer {
             if operation.returnsOutput, !operation.bodyChoices.isEmpty { lines += requestBodyEnum(operation, name: requestBodyType) }
             return lines
         }
-        if let response = operation.response {
+        if readsEvents {
+            lines.append("        return ServerSentEvents(try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument)))")
+        } else if let response = operation.response {
             lines.append("        let response = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
             switch operation.responseEncoding {
             case .json:
                 lines.append("        return try core.decode(\(response.type.spelling).self, from: response, model: \(response.model.map(SwiftRenderer.literal) ?? "nil"))")
             case .text: lines.append("        return String(decoding: response.body, as: UTF8.self)")
             case .binary: lines.append("        return Data(response.body)")
+            case .eventStream: lines.append("        return ServerSentEvents(response)")
             }
         } else {
             lines.append("        _ = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")

@@ -58,7 +58,17 @@ public struct ClientCore: Sendable {
         } catch {
             throw ClientCore.failure(error)
         }
-        guard (200..<300).contains(response.status) else { throw ClientError.from(response) }
+        guard (200..<300).contains(response.status) else {
+            // A streamed error answer is read whole, for its message.
+            guard response.bodyStream != nil else { throw ClientError.from(response) }
+            do {
+                throw ClientError.from(try await response.collected())
+            } catch let error as ClientError {
+                throw error
+            } catch {
+                throw ClientCore.failure(error)
+            }
+        }
         return response
     }
 

@@ -12,6 +12,10 @@ public struct ClientRequest: Sendable, Equatable {
     public var headers: [(name: String, value: String)]
     /// The body (JSON), if any.
     public var body: [UInt8]?
+    /// The caller reads the answer's body as it arrives (server-sent events): a transport that
+    /// can stream gives the response as soon as its head arrives, with `bodyStream`; others
+    /// may ignore it.
+    public var streamsResponse = false
 
     /// A request.
     public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
@@ -42,14 +46,27 @@ public struct ClientResponse: Sendable {
     public var status: Int
     /// Header fields, as received.
     public var headers: [(name: String, value: String)]
-    /// The body bytes.
+    /// The body bytes (empty while `bodyStream` delivers them).
     public var body: [UInt8]
+    /// For a request that `streamsResponse`, from a transport that streams: the body's bytes
+    /// as they arrive.
+    public var bodyStream: AsyncThrowingStream<[UInt8], any Error>?
 
     /// A response.
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], bodyStream: AsyncThrowingStream<[UInt8], any Error>? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.bodyStream = bodyStream
+    }
+
+    /// The response with its whole body in `body` (a streamed body read to its end).
+    public func collected() async throws -> ClientResponse {
+        guard let bodyStream else { return self }
+        var whole = self
+        whole.bodyStream = nil
+        for try await chunk in bodyStream { whole.body += chunk }
+        return whole
     }
 
     /// The first value of a header (names compared without case).

@@ -283,4 +283,30 @@ public struct StoreClient: Sendable {
         /// `application/x-www-form-urlencoded`.
         case form(PostNoteBodyForm)
     }
+
+    /// `POST /events`
+    public func watchStock(body: WatchStockBody) async throws(ClientError) -> WatchStockResponse {
+        var request = ClientRequest(method: "POST", path: "/events")
+        request.headers.append((name: "Accept", value: "application/json"))
+        request.body = try core.encode(body)
+        let response = try await core.send(request, requiresAPIKey: false)
+        return try core.decode(WatchStockResponse.self, from: response, model: nil)
+    }
+
+    /// `POST /events`
+    /// - Returns: the `text/event-stream` answer's events as they arrive (`watchStock` reads application/json).
+    public func watchStockEvents(body: WatchStockBody) async throws(ClientError) -> ServerSentEvents {
+        var request = ClientRequest(method: "POST", path: "/events")
+        request.headers.append((name: "Accept", value: "text/event-stream"))
+        request.streamsResponse = true
+        request.body = try core.encode(body)
+        return ServerSentEvents(try await core.send(request, requiresAPIKey: false))
+    }
+
+    /// `GET /ticks`
+    public func streamTicks() async throws(ClientError) -> ServerSentEvents {
+        var request = ClientRequest(method: "GET", path: "/ticks")
+        request.streamsResponse = true
+        return ServerSentEvents(try await core.send(request, requiresAPIKey: false))
+    }
 }

@@ -1010,3 +1010,21 @@ public struct Voucher: Codable, Sendable, Hashable {
         self.code = code
     }
 }
+
+public struct WatchStockBody: Codable, Sendable, Hashable {
+    public var stream: Bool?
+
+    /// A value with every property given.
+    public init(stream: Bool? = nil) {
+        self.stream = stream
+    }
+}
+
+public struct WatchStockResponse: Codable, Sendable, Hashable {
+    public var count: Int?
+
+    /// A value with every property given.
+    public init(count: Int? = nil) {
+        self.count = count
+    }
+}

@@ -50,7 +50,7 @@ struct OpenAICalls {
 
     @Test("createFile uploads multipart/form-data: the file part with its name and type, the purpose as text, an object as JSON")
     func fileUpload() async throws {
-        let stored = #"{"id": "file-1", "object": "file", "bytes": 26, "created_at": 1741569952, "filename": "train.jsonl", "purpose": "fine-tune"}"#
+        let stored = #"{"id": "file-1", "object": "file", "bytes": 26, "created_at": 1741569952, "filename": "train.jsonl", "purpose": "fine-tune", "status": "processed"}"#
         let mock = try MockServer { _ in MockServer.json(stored) }
         defer { mock.stop() }
         let client = OpenAIClient(invokeURL: mock.url("/v1"))
