@@ -613,7 +613,7 @@ struct SwiftRenderer {
             lines.append("        _ = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
         }
         lines.append("    }")
-        if !operation.bodyChoices.isEmpty { lines += requestBodyEnum(operation, name: requestBodyType) }
+        if !operation.bodyChoices.isEmpty && !events { lines += requestBodyEnum(operation, name: requestBodyType) }
         return lines
     }
 

@@ -56,9 +56,9 @@ struct ServerSentEventsTests {
         for try await event in try await client.streamTicks() { received.append(event.data) }
         #expect(received == ["1", "2"])
         #expect(transport.last?.0.streamsResponse == true)
-        #expect(try await client.watchStock(body: WatchStockBody(stream: false)).count == 4)
+        #expect(try await client.watchStock(body: .json(WatchStockBody(stream: false))).count == 4)
         received = []
-        for try await event in try await client.watchStockEvents(body: WatchStockBody(stream: true)) { received.append(event.data) }
+        for try await event in try await client.watchStockEvents(body: .form(WatchStockBodyForm(stream: true))) { received.append(event.data) }
         #expect(received == ["1", "2"])
         #expect(transport.last?.0.headers.first { $0.name == "Accept" }?.value == "text/event-stream")
     }

@@ -285,21 +285,35 @@ public struct StoreClient: Sendable {
     }
 
     /// `POST /events`
-    public func watchStock(body: WatchStockBody) async throws(ClientError) -> WatchStockResponse {
+    public func watchStock(body: WatchStockRequestBody) async throws(ClientError) -> WatchStockResponse {
         var request = ClientRequest(method: "POST", path: "/events")
         request.headers.append((name: "Accept", value: "application/json"))
-        request.body = try core.encode(body)
+        switch body {
+        case .json(let value): request.body = try core.encode(value)
+        case .form(let value): request.body = try core.encodeForm(value); request.headers.append((name: "Content-Type", value: "application/x-www-form-urlencoded"))
+        }
         let response = try await core.send(request, requiresAPIKey: false)
         return try core.decode(WatchStockResponse.self, from: response, model: nil)
     }
 
+    /// The bodies `watchStock` sends: one case per media type the definition offers.
+    public enum WatchStockRequestBody: Sendable {
+        /// `application/json`.
+        case json(WatchStockBody)
+        /// `application/x-www-form-urlencoded`.
+        case form(WatchStockBodyForm)
+    }
+
     /// `POST /events`
     /// - Returns: the `text/event-stream` answer's events as they arrive (`watchStock` reads application/json).
-    public func watchStockEvents(body: WatchStockBody) async throws(ClientError) -> ServerSentEvents {
+    public func watchStockEvents(body: WatchStockRequestBody) async throws(ClientError) -> ServerSentEvents {
         var request = ClientRequest(method: "POST", path: "/events")
         request.headers.append((name: "Accept", value: "text/event-stream"))
         request.streamsResponse = true
-        request.body = try core.encode(body)
+        switch body {
+        case .json(let value): request.body = try core.encode(value)
+        case .form(let value): request.body = try core.encodeForm(value); request.headers.append((name: "Content-Type", value: "application/x-www-form-urlencoded"))
+        }
         return ServerSentEvents(try await core.send(request, requiresAPIKey: false))
     }
 

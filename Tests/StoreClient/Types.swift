@@ -1020,6 +1020,15 @@ public struct WatchStockBody: Codable, Sendable, Hashable {
     }
 }
 
+public struct WatchStockBodyForm: Codable, Sendable, Hashable {
+    public var stream: Bool?
+
+    /// A value with every property given.
+    public init(stream: Bool? = nil) {
+        self.stream = stream
+    }
+}
+
 public struct WatchStockResponse: Codable, Sendable, Hashable {
     public var count: Int?
 

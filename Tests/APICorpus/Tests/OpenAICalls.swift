@@ -74,6 +74,31 @@ struct OpenAICalls {
         #expect(parts.map(\.body) == [Array(#"{"anchor":"created_at","seconds":3600}"#.utf8), Array(lines), Array("fine-tune".utf8)])
     }
 
+    @Test("createChatCompletionEvents asks for text/event-stream and yields each chunk, typed, up to [DONE]")
+    func streamedCompletion() async throws {
+        let chunk = { (text: String) in
+            #"{"id": "c1", "object": "chat.completion.chunk", "created": 1741569952, "model": "gpt-4.1", "choices": [{"index": 0, "delta": {"content": "\#(text)"}, "finish_reason": null}]}"#
+        }
+        let stream = "data: \(chunk("Hel"))\n\ndata: \(chunk("lo"))\n\ndata: [DONE]\n\n"
+        let mock = try MockServer { _ in
+            var headers = HTTPHeaders()
+            headers.add("Content-Type", "text/event-stream")
+            return HTTPResponse(status: 200, headers: headers, body: Array(stream.utf8))
+        }
+        defer { mock.stop() }
+        let client = OpenAIClient(invokeURL: mock.url("/v1"))
+        var request = CreateChatCompletionRequest(messages: [.chatCompletionRequestUserMessage(ChatCompletionRequestUserMessage(content: .string("Hi"), role: .user))], model: .gpt41)
+        request.stream = true
+        var text = ""
+        for try await event in try await client.createChatCompletionEvents(body: request) {
+            if event.data == "[DONE]" { break }
+            let part = try event.decode(CreateChatCompletionStreamResponse.self)
+            text += part.choices.first?.delta.content ?? ""
+        }
+        #expect(text == "Hello")
+        #expect(mock.last?.headers["Accept"] == "text/event-stream")
+    }
+
     /// The parts of a multipart body: each one's header lines and bytes (RFC 2046's framing).
     static func parts(_ body: [UInt8], boundary: String) -> [(head: String, body: [UInt8])] {
         let delimiter = Array("--\(boundary)".utf8)
