@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "ECMARegexTests", dependencies: ["TestSupport", "ECMARegex"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["TestSupport", "HTTPServer", "HTTPCore"]),
         .testTarget(
-            name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "CommandLineTools", "JSONCore", "ClientRuntime", "StoreClient", "TestSupport"],
+            name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "CommandLineTools", "JSONCore", "ClientRuntime", "StoreClient", "TestSupport", "HTTPServer", "HTTPCore"],
             exclude: ["Fixtures"]),
         // A second, richer generated API (Tests/ClientGeneratorTests/Fixtures/StoreAPI.json), compiled.
         .target(name: "StoreClient", dependencies: ["ClientRuntime"], path: "Tests/StoreClient"),

@@ -327,6 +327,11 @@ struct SwiftRenderer {
                 lines.append("")
                 lines += method(operation, asOutput: false, events: true)
             }
+            // A binary body may also come from a file, sent as it is read.
+            if operation.body != nil, operation.bodyChoices.isEmpty, case .binary = operation.bodyEncoding {
+                lines.append("")
+                lines += method(operation, asOutput: operation.returnsOutput, fromFile: true)
+            }
             // Successes that agree but declare headers: the body method, and one with the headers.
             if !operation.returnsOutput && !operation.outputs.isEmpty {
                 lines.append("")
@@ -429,7 +434,7 @@ struct SwiftRenderer {
 
     /// A method. `asOutput`: it returns `NameOutput` (one case per declared success), named
     /// `nameWithHeaders` when the plain method returns the body.
-    func method(_ operation: OperationDeclaration, asOutput: Bool, events: Bool = false) -> [String] {
+    func method(_ operation: OperationDeclaration, asOutput: Bool, events: Bool = false, fromFile: Bool = false) -> [String] {
         var lines: [String] = []
         lines += SwiftRenderer.documentation(operation.documentation, indent: "    ")
         if operation.documentation != nil { lines.append("    ///") }
@@ -463,7 +468,10 @@ struct SwiftRenderer {
             while taken.contains(requestBodyType) { requestBodyType += "Cases" }
         }
         if let body = operation.body {
-            arguments.append("body: \(operation.bodyChoices.isEmpty ? body.type.spelling : requestBodyType)" + (body.required ? "" : "? = nil"))
+            arguments.append(
+                fromFile
+                    ? "bodyFile: URL"
+                    : "body: \(operation.bodyChoices.isEmpty ? body.type.spelling : requestBodyType)" + (body.required ? "" : "? = nil"))
         }
         // Nested in the client: never the name of a model, which it would hide there.
         var outputType = SwiftNames.type(operation.name.trimming("`")) + "Output"
@@ -482,6 +490,9 @@ struct SwiftRenderer {
             lines.append("    /// - Parameter \(parameter.swiftName.trimming("`")): \(text)")
         }
         if operation.isDeprecated { lines.append("    @available(*, deprecated, message: \"the API marks this operation deprecated\")") }
+        if fromFile {
+            lines.append("    /// - Parameter bodyFile: the file whose bytes are the body, sent as it is read (over `URLSessionTransport`).")
+        }
         if events {
             lines.append("    /// - Returns: the `text/event-stream` answer's events as they arrive (`\(operation.name.trimming("`"))` reads \(operation.accept ?? "the other type")).")
         }
@@ -556,7 +567,9 @@ struct SwiftRenderer {
         }
         if let accept { lines.append("        request.headers.append((name: \"Accept\", value: \(SwiftRenderer.literal(accept))))") }
         if readsEvents { lines.append("        request.streamsResponse = true") }
-        if let body = operation.body {
+        if operation.body != nil, fromFile, case .binary(let mediaType) = operation.bodyEncoding {
+            lines.append("        request.bodyFile = bodyFile; request.headers.append((name: \"Content-Type\", value: \(SwiftRenderer.literal(mediaType))))")
+        } else if let body = operation.body {
             if operation.bodyChoices.isEmpty {
                 let set = SwiftRenderer.bodyStatement(operation.bodyEncoding, value: "body")
                 lines.append(body.required ? "        \(set)" : "        if let body { \(set) }")
@@ -594,6 +607,7 @@ struct SwiftRenderer {
             lines.append("        default: return .undocumented(response)")
             lines.append("        }")
             lines.append("    }")
+            if fromFile { return lines }
             lines += outputEnum(operation, name: outputType)
             if operation.returnsOutput, !operation.bodyChoices.isEmpty { lines += requestBodyEnum(operation, name: requestBodyType) }
             return lines

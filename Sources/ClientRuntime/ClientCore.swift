@@ -37,7 +37,7 @@ public struct ClientCore: Sendable {
     public func send(_ request: ClientRequest, requiresAPIKey: Bool) async throws(ClientError) -> ClientResponse {
         var request = request
         if requiresAPIKey, let key = configuration.apiKey { request.headers.append((name: "x-api-key", value: key)) }
-        if request.body != nil, !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+        if request.body != nil || request.bodyFile != nil, !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
             request.headers.append((name: "Content-Type", value: "application/json"))
         }
         let response: ClientResponse
@@ -46,7 +46,13 @@ public struct ClientCore: Sendable {
             let stagePath = configuration.stagePath
             let timeout = configuration.timeoutSeconds
             var next: @Sendable (ClientRequest) async throws -> ClientResponse = { request in
-                try await transport.send(request, stagePath: stagePath, timeout: timeout)
+                var request = request
+                // A transport that cannot send a file as it reads it gets the bytes.
+                if let file = request.bodyFile, !(transport is any FileUploadTransport) {
+                    request.body = Array(try Data(contentsOf: file))
+                    request.bodyFile = nil
+                }
+                return try await transport.send(request, stagePath: stagePath, timeout: timeout)
             }
             for middleware in configuration.middlewares.reversed() {
                 let inner = next

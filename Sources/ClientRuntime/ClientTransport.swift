@@ -16,6 +16,10 @@ public struct ClientRequest: Sendable, Equatable {
     /// can stream gives the response as soon as its head arrives, with `bodyStream`; others
     /// may ignore it.
     public var streamsResponse = false
+    /// A body sent from this file as it is read (instead of `body`): by a `FileUploadTransport`
+    /// (`URLSessionTransport`) without holding the file in memory; `ClientCore` reads it whole
+    /// for other transports.
+    public var bodyFile: URL?
 
     /// A request.
     public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
@@ -34,7 +38,7 @@ public struct ClientRequest: Sendable, Equatable {
 
     /// Same method, path, query, headers and body.
     public static func == (lhs: ClientRequest, rhs: ClientRequest) -> Bool {
-        lhs.method == rhs.method && lhs.path == rhs.path && lhs.body == rhs.body
+        lhs.method == rhs.method && lhs.path == rhs.path && lhs.body == rhs.body && lhs.bodyFile == rhs.bodyFile
             && lhs.query.map { [$0.name, $0.value] } == rhs.query.map { [$0.name, $0.value] }
             && lhs.headers.map { [$0.name, $0.value] } == rhs.headers.map { [$0.name, $0.value] }
     }
@@ -81,6 +85,9 @@ public protocol ClientTransport: Sendable {
     /// no answer arrived (connection refused, timeout); HTTP error statuses are answers.
     func send(_ request: ClientRequest, stagePath: String, timeout: Double) async throws -> ClientResponse
 }
+
+/// A transport that sends `ClientRequest.bodyFile` from the file as it reads it.
+public protocol FileUploadTransport: ClientTransport {}
 
 /// The text of a parameter whose type is not a plain scalar (`AnyJSON`, an enum with
 /// associated values, an array, a struct): its JSON, with a JSON string written without its

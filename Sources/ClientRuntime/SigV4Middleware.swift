@@ -53,6 +53,15 @@ public struct SigV4Middleware: ClientMiddleware {
         self.init(baseURL: baseURL, region: region, service: service, credentials: { credentials })
     }
 
+    /// The hex SHA-256 of a file's bytes, read a mebibyte at a time.
+    static func hash(of file: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        var digest = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { digest.update(Array(chunk)) }
+        return Hex.encode(digest.finalize())
+    }
+
     /// `20150830T123600Z`: the signing time, in UTC.
     static func amzDate(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
@@ -73,9 +82,11 @@ public struct SigV4Middleware: ClientMiddleware {
         if let port = baseURL.port { host += ":\(port)" }
         var prefix = baseURL.path
         while prefix.hasSuffix("/") { prefix.removeLast() }
-        let signable = SigV4.Request(
-            method: request.method, target: prefix + request.target, headers: request.headers.map { ($0.name, $0.value) } + [("host", host)],
-            body: request.body ?? [])
+        let headers = request.headers.map { ($0.name, $0.value) } + [("host", host)]
+        var signable = SigV4.Request(method: request.method, target: prefix + request.target, headers: headers, body: request.body ?? [])
+        if let file = request.bodyFile, !headers.contains(where: { $0.0.lowercased() == "x-amz-content-sha256" }) {
+            signable.payloadHash = try SigV4Middleware.hash(of: file)
+        }
         let authorization = SigV4.authorize(
             signable, accessKeyId: credentials.accessKeyId, secret: credentials.secretAccessKey, region: region, service: service, amzDate: amzDate)
         request.headers.append((name: "Authorization", value: authorization))

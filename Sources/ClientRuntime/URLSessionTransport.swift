@@ -8,8 +8,9 @@ import FoundationNetworking
 /// Real HTTP through `URLSession` (FoundationNetworking on Linux): the local `gateway serve`
 /// (`http://127.0.0.1:8080`) or an API Gateway invoke URL
 /// (`https://{api-id}.execute-api.{region}.amazonaws.com`). A request that `streamsResponse`
-/// gets its answer as soon as the head arrives, the body as it comes (`bodyStream`).
-public final class URLSessionTransport: ClientTransport {
+/// gets its answer as soon as the head arrives, the body as it comes (`bodyStream`); a
+/// `bodyFile` is sent as it is read.
+public final class URLSessionTransport: FileUploadTransport {
     /// Scheme, host, port and any path before the stage.
     public let baseURL: URL
     let session: URLSession
@@ -48,6 +49,10 @@ public final class URLSessionTransport: ClientTransport {
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.addValue(value, forHTTPHeaderField: name) }
         if let body = request.body { urlRequest.httpBody = Data(body) }
+        if let file = request.bodyFile {
+            let (data, response) = try await session.upload(for: urlRequest, fromFile: file)
+            return try URLSessionTransport.head(of: response, body: Array(data))
+        }
         if request.streamsResponse { return try await stream(urlRequest) }
         let (data, response) = try await session.data(for: urlRequest)
         return try URLSessionTransport.head(of: response, body: Array(data))

@@ -191,6 +191,14 @@ public struct StoreClient: Sendable {
         _ = try await core.send(request, requiresAPIKey: false)
     }
 
+    /// `PUT /bodies/binary`
+    /// - Parameter bodyFile: the file whose bytes are the body, sent as it is read (over `URLSessionTransport`).
+    public func putBinary(bodyFile: URL) async throws(ClientError) {
+        var request = ClientRequest(method: "PUT", path: "/bodies/binary")
+        request.bodyFile = bodyFile; request.headers.append((name: "Content-Type", value: "image/png"))
+        _ = try await core.send(request, requiresAPIKey: false)
+    }
+
     /// `POST /bodies/form`
     public func postForm(body: PostFormBody) async throws(ClientError) {
         var request = ClientRequest(method: "POST", path: "/bodies/form")
