@@ -31,6 +31,9 @@ public struct PropertyDeclaration: Sendable, Equatable {
     public var documentation: String?
     /// On a cycle of models that contain each other: stored out of line (`@Indirect`).
     public var isIndirect = false
+    /// `readOnly: true`: the server sets it; the client never sends it (a value read from an
+    /// answer and sent back leaves it out).
+    public var isReadOnly = false
     /// `deprecated: true`: `@available(*, deprecated)` (kept in a private stored property,
     /// so the generated code itself raises no warning).
     public var isDeprecated = false
@@ -154,6 +157,9 @@ public struct OperationDeclaration: Sendable, Equatable {
     public var requiresAPIKey: Bool
     /// From `summary` or `description`.
     public var documentation: String?
+    /// `readOnly: true`: the server sets it; the client never sends it (a value read from an
+    /// answer and sent back leaves it out).
+    public var isReadOnly = false
     /// `deprecated: true`: `@available(*, deprecated)`.
     public var isDeprecated = false
     /// How the body travels.

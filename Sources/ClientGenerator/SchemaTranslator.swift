@@ -331,13 +331,14 @@ struct SchemaTranslator {
             let writeOnly = property.schema["writeOnly"]?.boolValue == true
             var documentation = SchemaTranslator.documentation(property.schema)
             if readOnly || writeOnly {
-                let note = readOnly ? "Read-only: the server sets it; requests leave it out." : "Write-only: requests send it; responses leave it out."
+                let note = readOnly ? "Read-only: the server sets it; the client never sends it." : "Write-only: requests send it; responses leave it out."
                 documentation = documentation.map { $0 + "\n\n" + note } ?? note
             }
             var declaration = PropertyDeclaration(
                 swiftName: swiftName, wireName: wireName, type: type, isRequired: required.contains(wireName) && !nullable && !readOnly && !writeOnly,
                 documentation: documentation)
             declaration.isDeprecated = property.schema["deprecated"]?.boolValue == true
+            declaration.isReadOnly = readOnly
             // A member with a default (and no null) decodes to it when absent; a value built here
             // leaves it out unless set (so an update never overwrites with a default).
             if !nullable, let value = property.schema["default"], let literal = defaultLiteral(value, type: type) {

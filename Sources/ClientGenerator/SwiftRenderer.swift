@@ -157,7 +157,10 @@ struct SwiftRenderer {
             lines.append("\(inner)}")
         }
         let customDecoder = additional != nil || properties.contains { $0.defaultValue != nil }
-        if customDecoder || properties.contains(where: { stored($0).trimming("`") != $0.wireName }) {
+        // Read-only members are never sent.
+        let sentProperties = properties.filter { !$0.isReadOnly }
+        let customEncoder = additional != nil || sentProperties.count < properties.count
+        if customDecoder || customEncoder || properties.contains(where: { stored($0).trimming("`") != $0.wireName }) {
             lines.append("")
             lines.append("\(inner)enum CodingKeys: String, CodingKey\(additional == nil ? "" : ", CaseIterable") {")
             for property in properties {
@@ -166,39 +169,41 @@ struct SwiftRenderer {
             }
             lines.append("\(inner)}")
         }
-        guard customDecoder else { return lines }
-        lines.append("")
-        var notes = additional.map { ["the others go into `\($0.swiftName)`"] } ?? []
-        if properties.contains(where: { $0.defaultValue != nil }) { notes.append("an absent member with a default is the default") }
-        lines.append("\(inner)/// Decodes the members (\(notes.joined(separator: "; "))).")
-        lines.append("\(inner)public init(from decoder: any Decoder) throws {")
-        if !properties.isEmpty { lines.append("\(inner)    let container = try decoder.container(keyedBy: CodingKeys.self)") }
-        for property in properties {
-            let key = stored(property)
-            let read: String
-            if let value = property.defaultValue {
-                read = "try container.decodeIfPresent(\(property.type.spelling).self, forKey: .\(key)) ?? \(value)"
-            } else if property.isRequired {
-                read = "try container.decode(\(property.type.spelling).self, forKey: .\(key))"
-            } else {
-                read = "try container.decodeIfPresent(\(property.type.spelling).self, forKey: .\(key))"
-            }
-            lines.append("\(inner)    self.\(key) = \(read)")
-        }
-        if let additional, case .dictionary(let value) = additional.type {
-            lines.append("\(inner)    self.\(additional.swiftName) = try AdditionalMembers.decode(\(value.spelling).self, from: decoder, known: CodingKeys.self)")
-        }
-        lines.append("\(inner)}")
-        if let additional {
+        if customDecoder {
             lines.append("")
-            lines.append("\(inner)/// Encodes the members, then those of `\(additional.swiftName)`.")
-            lines.append("\(inner)public func encode(to encoder: any Encoder) throws {")
-            if !properties.isEmpty { lines.append("\(inner)    var container = encoder.container(keyedBy: CodingKeys.self)") }
+            var notes = additional.map { ["the others go into `\($0.swiftName)`"] } ?? []
+            if properties.contains(where: { $0.defaultValue != nil }) { notes.append("an absent member with a default is the default") }
+            lines.append("\(inner)/// Decodes the members (\(notes.joined(separator: "; "))).")
+            lines.append("\(inner)public init(from decoder: any Decoder) throws {")
+            if !properties.isEmpty { lines.append("\(inner)    let container = try decoder.container(keyedBy: CodingKeys.self)") }
             for property in properties {
+                let key = stored(property)
+                let read: String
+                if let value = property.defaultValue {
+                    read = "try container.decodeIfPresent(\(property.type.spelling).self, forKey: .\(key)) ?? \(value)"
+                } else if property.isRequired {
+                    read = "try container.decode(\(property.type.spelling).self, forKey: .\(key))"
+                } else {
+                    read = "try container.decodeIfPresent(\(property.type.spelling).self, forKey: .\(key))"
+                }
+                lines.append("\(inner)    self.\(key) = \(read)")
+            }
+            if let additional, case .dictionary(let value) = additional.type {
+                lines.append("\(inner)    self.\(additional.swiftName) = try AdditionalMembers.decode(\(value.spelling).self, from: decoder, known: CodingKeys.self)")
+            }
+            lines.append("\(inner)}")
+        }
+        if customEncoder {
+            lines.append("")
+            let readOnly = sentProperties.count < properties.count ? " (read-only ones left out: the server sets them)" : ""
+            lines.append("\(inner)/// Encodes the members\(readOnly)\(additional.map { ", then those of `\($0.swiftName)`" } ?? "").")
+            lines.append("\(inner)public func encode(to encoder: any Encoder) throws {")
+            if !sentProperties.isEmpty { lines.append("\(inner)    var container = encoder.container(keyedBy: CodingKeys.self)") }
+            for property in sentProperties {
                 let key = stored(property)
                 lines.append("\(inner)    try container.encode\(property.isRequired ? "" : "IfPresent")(self.\(key), forKey: .\(key))")
             }
-            lines.append("\(inner)    try AdditionalMembers.encode(self.\(additional.swiftName), to: encoder)")
+            if let additional { lines.append("\(inner)    try AdditionalMembers.encode(self.\(additional.swiftName), to: encoder)") }
             lines.append("\(inner)}")
         }
         return lines

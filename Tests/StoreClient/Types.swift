@@ -5,7 +5,7 @@ import ClientRuntime
 import Foundation
 
 public struct Account: Codable, Sendable, Hashable {
-    /// Read-only: the server sets it; requests leave it out.
+    /// Read-only: the server sets it; the client never sends it.
     public var accountId: String?
     public var email: String
     /// At least 12 characters.
@@ -18,6 +18,19 @@ public struct Account: Codable, Sendable, Hashable {
         self.accountId = accountId
         self.email = email
         self.password = password
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accountId
+        case email
+        case password
+    }
+
+    /// Encodes the members (read-only ones left out: the server sets them).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.email, forKey: .email)
+        try container.encodeIfPresent(self.password, forKey: .password)
     }
 }
 
