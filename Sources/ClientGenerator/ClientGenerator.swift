@@ -425,11 +425,11 @@ enum OperationTranslator {
                     if outputs.allSatisfy({ $0.headers.isEmpty }) { outputs = [] }
                 }
                 var errorResponses: [(status: String, type: SwiftType?)] = []
-                for status in responses.map(\.status).filter({ $0.hasPrefix("4") || $0.hasPrefix("5") }).sorted() {
+                for status in responses.map(\.status).filter({ $0.hasPrefix("4") || $0.hasPrefix("5") || $0 == "default" }).sorted() {
                     var type: SwiftType?
                     if let (schema, at) = responses.first(where: { $0.status == status })?.body.schema(for: "application/json") {
                         let located = SchemaTranslator.Located(schema: schema, file: file, pointer: at.description)
-                        type = try schemas.translate(located, suggestedName: typePrefix + "Error" + status, nested: &nested)
+                        type = try schemas.translate(located, suggestedName: typePrefix + "Error" + SwiftNames.type(status), nested: &nested)
                     }
                     errorResponses.append((status, type))
                 }

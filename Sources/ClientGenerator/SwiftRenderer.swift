@@ -446,12 +446,21 @@ struct SwiftRenderer {
         lines.append("    /// `\(operation.httpMethod) \(operation.path)`\(operation.requiresAPIKey ? " (sends the API key)" : "")")
         // Declared error statuses other than 403, 404 and 429 (which keep their own cases) are `.declared`.
         var declared: [(Int, SwiftType?)] = []
+        var classes: [(Int, SwiftType?)] = []
+        var fallback: SwiftType?? = nil
         for (status, type) in operation.errorResponses {
             let errorCase: String
             switch status {
             case "403": errorCase = "`.forbidden`"
             case "404": errorCase = "`.notFound`"
             case "429": errorCase = "`.tooManyRequests` or `.limitExceeded`"
+            case "4XX", "4xx", "5XX", "5xx", "default":
+                if status == "default" { fallback = .some(type) } else { classes.append((Int(String(status.prefix(1)))!, type)) }
+                let which = status == "default" ? "any other error status" : "any other \(status.uppercased()) status"
+                lines.append(
+                    "    /// - Throws: `.declared` for \(which) (but 403, 404 and 429, which keep their cases)"
+                        + (type.map { ", its `model` a `\($0.spelling)` (`error.model(as: \($0.spelling).self)`)" } ?? "") + ".")
+                continue
             default:
                 guard let code = Int(status), (400...599).contains(code) else { continue }
                 declared.append((code, type))
@@ -461,9 +470,11 @@ struct SwiftRenderer {
             }
             lines.append("    /// - Throws: \(errorCase) for \(status)" + (type.map { "; `body.decode(\($0.spelling).self)` reads the body" } ?? "") + ".")
         }
-        let declaredArgument = declared.isEmpty
-            ? ""
-            : ", declaredErrors: [" + declared.map { "\($0.0): " + ($0.1.map { "ClientCore.errorModel(\($0.spelling).self)" } ?? "{ _ in nil }") }.joined(separator: ", ") + "]"
+        let decoder = { (type: SwiftType?) in type.map { "ClientCore.errorModel(\($0.spelling).self)" } ?? "{ _ in nil }" }
+        var declaredArgument = declared.isEmpty && classes.isEmpty && fallback == nil
+            ? "" : ", declaredErrors: [" + (declared.isEmpty ? ":" : declared.map { "\($0.0): " + decoder($0.1) }.joined(separator: ", ")) + "]"
+        if !classes.isEmpty { declaredArgument += ", errorClasses: [" + classes.map { "\($0.0): " + decoder($0.1) }.joined(separator: ", ") + "]" }
+        if let fallback { declaredArgument += ", defaultError: " + decoder(fallback) }
         var arguments = operation.parameters.map { parameter in
             "\(parameter.swiftName): \(parameter.type.spelling)" + (parameter.isRequired ? "" : "? = nil")
         }

@@ -22,13 +22,21 @@ public struct ClientCore: Sendable {
         { body in try? WireJSON.decoder().decode(type, from: Data(body)) }
     }
 
-    /// Sends a request and returns a 2xx answer; a status in `declaredErrors` throws
-    /// `.declared` with the body decoded by its decoder, any other status its `ClientError`.
-    public func send(_ request: ClientRequest, requiresAPIKey: Bool, declaredErrors: [Int: ErrorModelDecoder]) async throws(ClientError) -> ClientResponse {
+    /// Sends a request and returns a 2xx answer. An error status the definition declares
+    /// throws `.declared` with the body decoded by its decoder: the status in `declaredErrors`,
+    /// else its class in `errorClasses` (4 for `4XX`), else `defaultError` (`default`) — but
+    /// 403, 404 and 429 keep their own cases unless declared exactly. Any other status throws
+    /// its `ClientError`.
+    public func send(
+        _ request: ClientRequest, requiresAPIKey: Bool, declaredErrors: [Int: ErrorModelDecoder], errorClasses: [Int: ErrorModelDecoder] = [:],
+        defaultError: ErrorModelDecoder? = nil
+    ) async throws(ClientError) -> ClientResponse {
         do {
             return try await send(request, requiresAPIKey: requiresAPIKey)
         } catch {
-            guard case .unexpectedStatus(let status, let body) = error, let decoder = declaredErrors[status] else { throw error }
+            guard case .unexpectedStatus(let status, let body) = error else { throw error }
+            let keepsItsCase = [403, 404, 429].contains(status)
+            guard let decoder = declaredErrors[status] ?? (keepsItsCase ? nil : errorClasses[status / 100] ?? defaultError) else { throw error }
             throw .declared(DeclaredError(status: status, body: body, model: decoder(body.bytes)))
         }
     }

@@ -63,6 +63,29 @@ struct ServerSentEventsTests {
         #expect(transport.last?.0.headers.first { $0.name == "Accept" }?.value == "text/event-stream")
     }
 
+    @Test("error statuses: a 4XX range and default are typed declared errors; 404 keeps its case")
+    func errorRanges() async throws {
+        let status = Mutex(400)
+        let transport = RecordingTransport { _ in
+            ClientResponse(status: status.withLock { $0 }, body: Array(#"{"message": "bad", "fault": "odd"}"#.utf8))
+        }
+        let client = StoreClient(transport: transport)
+        for (code, expected) in [(400, "4XX"), (422, "4XX"), (500, "default"), (404, "notFound")] {
+            status.withLock { $0 = code }
+            do {
+                _ = try await client.streamTicks()
+                Issue.record("\(code) returned events")
+            } catch {
+                switch (error, expected) {
+                case (.declared(let declared), "4XX"): #expect(declared.status == code && declared.model(as: ErrorModel.self)?.message == "bad")
+                case (.declared(let declared), "default"): #expect(declared.status == code && declared.model(as: StreamTicksErrorDefault.self)?.fault == "odd")
+                case (.notFound, "notFound"): break
+                default: Issue.record("\(code): \(error)")
+                }
+            }
+        }
+    }
+
     @Test("over URLSession, each event arrives before the server sends the next; an error answer is read whole")
     func streamedOverHTTP() async throws {
         let server = try StreamingServer()
@@ -79,8 +102,9 @@ struct ServerSentEventsTests {
         await #expect {
             _ = try await client.streamTicks()
         } throws: { error in
-            guard case .unexpectedStatus(503, let body) = error as? ClientError else { return false }
-            return body.message == "busy"
+            // 503 is not declared: the definition's `default` answer model reads it.
+            guard case .declared(let declared) = error as? ClientError, declared.status == 503 else { return false }
+            return declared.model(as: StreamTicksErrorDefault.self)?.fault == "busy"
         }
     }
 }
@@ -135,7 +159,7 @@ final class StreamingServer: Sendable {
             func send(_ text: String) { _ = text.utf8CString.withUnsafeBufferPointer { write(connection, $0.baseAddress, $0.count - 1) } }
             if failing.withLock({ let now = $0; $0 = false; return now }) {
                 send("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
-                for part in ["{\"message\":", " \"busy\"}"] { send(String(part.utf8.count, radix: 16) + "\r\n" + part + "\r\n") }
+                for part in ["{\"fault\":", " \"busy\"}"] { send(String(part.utf8.count, radix: 16) + "\r\n" + part + "\r\n") }
                 send("0\r\n\r\n")
                 close(connection)
                 continue

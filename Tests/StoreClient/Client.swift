@@ -326,9 +326,11 @@ public struct StoreClient: Sendable {
     }
 
     /// `GET /ticks`
+    /// - Throws: `.declared` for any other 4XX status (but 403, 404 and 429, which keep their cases), its `model` a `ErrorModel` (`error.model(as: ErrorModel.self)`).
+    /// - Throws: `.declared` for any other error status (but 403, 404 and 429, which keep their cases), its `model` a `StreamTicksErrorDefault` (`error.model(as: StreamTicksErrorDefault.self)`).
     public func streamTicks() async throws(ClientError) -> ServerSentEvents {
         var request = ClientRequest(method: "GET", path: "/ticks")
         request.streamsResponse = true
-        return ServerSentEvents(try await core.send(request, requiresAPIKey: false))
+        return ServerSentEvents(try await core.send(request, requiresAPIKey: false, declaredErrors: [:], errorClasses: [4: ClientCore.errorModel(ErrorModel.self)], defaultError: ClientCore.errorModel(StreamTicksErrorDefault.self)))
     }
 }

@@ -1004,6 +1004,15 @@ public struct StartJobResponse202: Codable, Sendable, Hashable {
     }
 }
 
+public struct StreamTicksErrorDefault: Codable, Sendable, Hashable {
+    public var fault: String?
+
+    /// A value with every property given.
+    public init(fault: String? = nil) {
+        self.fault = fault
+    }
+}
+
 public struct Sum: Codable, Sendable, Hashable {
     @Indirect public var left: Expression
     @Indirect public var right: Expression
