@@ -76,8 +76,17 @@ public enum ClientGenerator {
         let (translated, inlineTypes) = try OperationTranslator.operations(interface, schemas: &schemas)
         // Models reached only through references are registered while translating; translate
         // until no new model appears.
+        // The undeclared model with the least name goes next (the list is rebuilt only when a
+        // declaration registered new models: rebuilding it each time was quadratic).
         var declared: [String: [TypeDeclaration]] = [:]
-        while let next = schemas.models.keys.filter({ declared[$0] == nil }).min() {
+        var queue: [String] = []
+        var known = 0
+        while true {
+            if schemas.models.count != known {
+                known = schemas.models.count
+                queue = schemas.models.keys.filter { declared[$0] == nil }.sorted(by: >)
+            }
+            guard let next = queue.popLast() else { break }
             declared[next] = try schemas.declarations(model: next)
         }
         var types = declared.values.flatMap { $0 }

@@ -9,31 +9,32 @@ enum SwiftNames {
         "async", "consume", "copy", "discard", "each", "borrowing", "consuming", "some", "any", "Type", "Protocol",
     ]
 
-    /// Splits `first-name`, `firstName`, `FIRST_NAME`, `ID` into words.
+    /// Splits `first-name`, `firstName`, `FIRST_NAME`, `ID` into words. Only ASCII letters and
+    /// digits make words (ASCII is tested without the Unicode tables, which made large APIs slow).
     static func words(_ text: String) -> [String] {
+        func isUpper(_ scalar: Unicode.Scalar) -> Bool { scalar.isASCII ? ("A"..."Z").contains(scalar) : scalar.properties.isUppercase }
+        func isLower(_ scalar: Unicode.Scalar) -> Bool { scalar.isASCII ? ("a"..."z").contains(scalar) : scalar.properties.isLowercase }
+        func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
         var words: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
         for (index, scalar) in scalars.enumerated() {
-            let isAlphanumeric = (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) && scalar.isASCII
-            guard isAlphanumeric else {
-                if !current.isEmpty { words.append(current) }
-                current = ""
+            guard scalar.isASCII, isUpper(scalar) || isLower(scalar) || isDigit(scalar) else {
+                if !current.isEmpty { words.append(String(current)) }
+                current = String.UnicodeScalarView()
                 continue
             }
-            let isUpper = scalar.properties.isUppercase
-            if isUpper, let last = current.unicodeScalars.last {
-                let previousLower = last.properties.isLowercase || ("0"..."9").contains(last)
-                let nextLower = index + 1 < scalars.count && scalars[index + 1].properties.isLowercase
-                let previousUpper = last.properties.isUppercase
-                if previousLower || (previousUpper && nextLower) {
-                    words.append(current)
-                    current = ""
+            if isUpper(scalar), let last = current.last {
+                let previousLower = isLower(last) || isDigit(last)
+                let nextLower = index + 1 < scalars.count && isLower(scalars[index + 1])
+                if previousLower || (isUpper(last) && nextLower) {
+                    words.append(String(current))
+                    current = String.UnicodeScalarView()
                 }
             }
-            current.unicodeScalars.append(scalar)
+            current.append(scalar)
         }
-        if !current.isEmpty { words.append(current) }
+        if !current.isEmpty { words.append(String(current)) }
         return words
     }
 
