@@ -452,10 +452,14 @@ enum OperationTranslator {
                 // A success offered in several media types: `Accept` names the one read; an event
                 // stream among them has a method of its own.
                 if let lowest = successes.first, lowest.body.content.count > 1, !returnsOutput {
-                    let isEvents = { (content: BodyDefinition.Content) in content.mediaType.lowercased().hasPrefix("text/event-stream") }
-                    if responseEncoding != .eventStream, lowest.body.content.contains(where: isEvents) { declaration.hasEventsTwin = true }
                     let read = responseEncoding == .json ? lowest.body.content.first { $0.mediaType == "application/json" } : OperationTranslator.bodyContent(lowest.body)?.content
                     declaration.accept = read?.mediaType
+                    var suffixes: Set<String> = []
+                    for content in lowest.body.content where content.mediaType != read?.mediaType {
+                        guard let alternate = AlternateResponse(content.mediaType) else { continue }
+                        declaration.alternateResponses.append(
+                            AlternateResponse(suffix: SwiftNames.unique(alternate.suffix, &suffixes), mediaType: alternate.mediaType, encoding: alternate.encoding))
+                    }
                 }
                 declaration.bodyChoices = bodyChoices
                 declaration.returnsOutput = returnsOutput
@@ -541,4 +545,20 @@ extension ClientGenerator {
         "URLSessionTransport", "ClientRuntime", "String", "Int", "Double", "Bool", "Decimal", "Data", "Date", "URL", "UUID", "Array",
         "Dictionary", "Optional", "Error", "Codable", "Encodable", "Decodable", "Sendable", "Swift", "Foundation",
     ]
+}
+
+extension AlternateResponse {
+    /// A twin for a response media type: events, text or bytes; nil for JSON and multipart
+    /// types (another schema each, not generated).
+    init?(_ mediaType: String) {
+        let essence = String(mediaType.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces).lowercased()
+        let subtype = String(essence.split(separator: "/").last ?? "")
+        if essence == "text/event-stream" {
+            self.init(suffix: "Events", mediaType: mediaType, encoding: .eventStream)
+        } else if essence.hasSuffix("json") || essence.hasPrefix("multipart/") || essence.hasSuffix("x-www-form-urlencoded") {
+            return nil
+        } else {
+            self.init(suffix: "As" + SwiftNames.type(subtype), mediaType: mediaType, encoding: essence.hasPrefix("text/") ? .text : .binary)
+        }
+    }
 }

@@ -171,8 +171,8 @@ public struct OperationDeclaration: Sendable, Equatable {
     public var outputs: [OutputDeclaration] = []
     /// The media type the method reads, sent as `Accept` when the success offers several.
     public var accept: String? = nil
-    /// The success also offers `text/event-stream`: `nameEvents` reads it as `ServerSentEvents`.
-    public var hasEventsTwin = false
+    /// The success's other media types, each read by a method of its own.
+    public var alternateResponses: [AlternateResponse] = []
     /// A request body offered in several media types: one case each, the caller's choice (the
     /// method's `body` is `NameRequestBody`). Empty: one media type, `body.type`.
     public var bodyChoices: [BodyChoice] = []
@@ -345,4 +345,15 @@ public struct BodyChoice: Sendable, Equatable {
             return SwiftNames.property(String(essence.split(separator: "/").last ?? "body"))
         }
     }
+}
+
+/// Another media type a success offers than the one its method reads: a twin method sending
+/// `Accept` with it (`nameEvents` for `text/event-stream`, `nameAsCsv` for `text/csv`).
+public struct AlternateResponse: Sendable, Equatable {
+    /// Appended to the method's name.
+    public var suffix: String
+    /// The media type (sent as `Accept`).
+    public var mediaType: String
+    /// How it is read: `.eventStream`, `.text` or `.binary`.
+    public var encoding: OperationDeclaration.ResponseEncoding
 }

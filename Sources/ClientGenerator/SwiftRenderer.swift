@@ -328,9 +328,10 @@ struct SwiftRenderer {
         for operation in model.operations {
             lines.append("")
             lines += method(operation, asOutput: operation.returnsOutput)
-            if operation.hasEventsTwin {
+            // The success's other media types: a method each (`nameEvents`, `nameAsCsv`).
+            for alternate in operation.alternateResponses {
                 lines.append("")
-                lines += method(operation, asOutput: false, events: true)
+                lines += method(operation, asOutput: false, alternate: alternate)
             }
             // A binary body may also come from a file, sent as it is read.
             if operation.body != nil, operation.bodyChoices.isEmpty, case .binary = operation.bodyEncoding {
@@ -439,7 +440,7 @@ struct SwiftRenderer {
 
     /// A method. `asOutput`: it returns `NameOutput` (one case per declared success), named
     /// `nameWithHeaders` when the plain method returns the body.
-    func method(_ operation: OperationDeclaration, asOutput: Bool, events: Bool = false, fromFile: Bool = false) -> [String] {
+    func method(_ operation: OperationDeclaration, asOutput: Bool, alternate: AlternateResponse? = nil, fromFile: Bool = false) -> [String] {
         var lines: [String] = []
         lines += SwiftRenderer.documentation(operation.documentation, indent: "    ")
         if operation.documentation != nil { lines.append("    ///") }
@@ -497,9 +498,9 @@ struct SwiftRenderer {
         }
         var result = !asOutput ? (operation.response.map { " -> \($0.type.spelling)" } ?? "") : " -> \(outputType)"
         var methodName = asOutput && !operation.returnsOutput ? operation.name.trimming("`") + "WithHeaders" : operation.name
-        if events {
-            result = " -> ServerSentEvents"
-            methodName = operation.name.trimming("`") + "Events"
+        if let alternate {
+            result = " -> " + (alternate.encoding == .eventStream ? "ServerSentEvents" : alternate.encoding == .text ? "String" : "Data")
+            methodName = operation.name.trimming("`") + alternate.suffix
         }
         for parameter in operation.parameters {
             guard let text = parameter.documentation?.split(whereSeparator: \.isNewline).joined(separator: " "), !text.isEmpty else { continue }
@@ -509,8 +510,9 @@ struct SwiftRenderer {
         if fromFile {
             lines.append("    /// - Parameter bodyFile: the file whose bytes are the body, sent as it is read (over `URLSessionTransport`).")
         }
-        if events {
-            lines.append("    /// - Returns: the `text/event-stream` answer's events as they arrive (`\(operation.name.trimming("`"))` reads \(operation.accept ?? "the other type")).")
+        if let alternate {
+            let what = alternate.encoding == .eventStream ? "events as they arrive" : alternate.encoding == .text ? "text" : "bytes"
+            lines.append("    /// - Returns: the `\(alternate.mediaType)` answer's \(what) (`\(operation.name.trimming("`"))` reads \(operation.accept ?? "another type")).")
         }
         if asOutput && !operation.returnsOutput {
             lines.append("    /// - Returns: the answer with its declared headers (`\(operation.name.trimming("`"))` returns the body alone).")
@@ -548,8 +550,8 @@ struct SwiftRenderer {
         let repeated = operation.parameters.filter { $0.location == .query && $0.isRequired && severalItems($0) }
         let requiredQuery = operation.parameters.filter { $0.location == .query && $0.isRequired && !severalItems($0) }
         let requiredHeaders = operation.parameters.filter { $0.location == .header && $0.isRequired }
-        let readsEvents = events || (!asOutput && operation.responseEncoding == .eventStream && operation.response != nil)
-        let accept = events ? "text/event-stream" : operation.accept
+        let readsEvents = alternate.map { $0.encoding == .eventStream } ?? (!asOutput && operation.responseEncoding == .eventStream && operation.response != nil)
+        let accept = alternate?.mediaType ?? operation.accept
         let mutates = !optionalParameters.isEmpty || !repeated.isEmpty || !cookies.isEmpty || operation.body != nil || readsEvents || accept != nil
         var initializer = "ClientRequest(method: \(SwiftRenderer.literal(operation.httpMethod)), path: \(pathExpression.joined(separator: " + "))"
         if !requiredQuery.isEmpty {
@@ -630,6 +632,9 @@ struct SwiftRenderer {
         }
         if readsEvents {
             lines.append("        return ServerSentEvents(try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument)))")
+        } else if let alternate {
+            lines.append("        let response = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
+            lines.append(alternate.encoding == .text ? "        return String(decoding: response.body, as: UTF8.self)" : "        return Data(response.body)")
         } else if let response = operation.response {
             lines.append("        let response = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
             switch operation.responseEncoding {
@@ -643,7 +648,7 @@ struct SwiftRenderer {
             lines.append("        _ = try await core.send(request, requiresAPIKey: \(operation.requiresAPIKey)\(declaredArgument))")
         }
         lines.append("    }")
-        if !operation.bodyChoices.isEmpty && !events { lines += requestBodyEnum(operation, name: requestBodyType) }
+        if !operation.bodyChoices.isEmpty && alternate == nil && !fromFile { lines += requestBodyEnum(operation, name: requestBodyType) }
         return lines
     }
 

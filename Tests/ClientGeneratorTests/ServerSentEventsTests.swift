@@ -63,6 +63,22 @@ struct ServerSentEventsTests {
         #expect(transport.last?.0.headers.first { $0.name == "Accept" }?.value == "text/event-stream")
     }
 
+    @Test("a success in several media types: the method reads JSON (sending Accept), a twin per other type reads it")
+    func alternateMediaTypes() async throws {
+        let transport = RecordingTransport { request in
+            switch request.headers.first(where: { $0.name == "Accept" })?.value {
+            case "application/json": return ClientResponse(status: 200, body: Array(#"{"total": 3}"#.utf8))
+            case "text/csv": return ClientResponse(status: 200, body: Array("total\n3\n".utf8))
+            default: return ClientResponse(status: 200, body: [0x25, 0x50, 0x44, 0x46])
+            }
+        }
+        let client = StoreClient(transport: transport)
+        #expect(try await client.getReport().total == 3)
+        #expect(try await client.getReportAsCsv() == "total\n3\n")
+        #expect(try await client.getReportAsPdf() == Data([0x25, 0x50, 0x44, 0x46]))
+        #expect(transport.last?.0.headers.first { $0.name == "Accept" }?.value == "application/pdf")
+    }
+
     @Test("error statuses: a 4XX range and default are typed declared errors; 404 keeps its case")
     func errorRanges() async throws {
         let status = Mutex(400)

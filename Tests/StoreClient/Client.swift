@@ -333,4 +333,30 @@ public struct StoreClient: Sendable {
         request.streamsResponse = true
         return ServerSentEvents(try await core.send(request, requiresAPIKey: false, declaredErrors: [:], errorClasses: [4: ClientCore.errorModel(ErrorModel.self)], defaultError: ClientCore.errorModel(StreamTicksErrorDefault.self)))
     }
+
+    /// `GET /report`
+    public func getReport() async throws(ClientError) -> GetReportResponse {
+        var request = ClientRequest(method: "GET", path: "/report")
+        request.headers.append((name: "Accept", value: "application/json"))
+        let response = try await core.send(request, requiresAPIKey: false)
+        return try core.decode(GetReportResponse.self, from: response, model: nil)
+    }
+
+    /// `GET /report`
+    /// - Returns: the `text/csv` answer's text (`getReport` reads application/json).
+    public func getReportAsCsv() async throws(ClientError) -> String {
+        var request = ClientRequest(method: "GET", path: "/report")
+        request.headers.append((name: "Accept", value: "text/csv"))
+        let response = try await core.send(request, requiresAPIKey: false)
+        return String(decoding: response.body, as: UTF8.self)
+    }
+
+    /// `GET /report`
+    /// - Returns: the `application/pdf` answer's bytes (`getReport` reads application/json).
+    public func getReportAsPdf() async throws(ClientError) -> Data {
+        var request = ClientRequest(method: "GET", path: "/report")
+        request.headers.append((name: "Accept", value: "application/pdf"))
+        let response = try await core.send(request, requiresAPIKey: false)
+        return Data(response.body)
+    }
 }

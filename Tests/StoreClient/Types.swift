@@ -282,6 +282,15 @@ public enum GetCellsTag: RawRepresentable, Codable, Sendable, Hashable, CaseIter
     public static let allCases: [GetCellsTag] = [.aB, .c]
 }
 
+public struct GetReportResponse: Codable, Sendable, Hashable {
+    public var total: Int?
+
+    /// A value with every property given.
+    public init(total: Int? = nil) {
+        self.total = total
+    }
+}
+
 /// A map whose values are inline objects.
 public typealias Inventory = [String: InventoryValue]
 
