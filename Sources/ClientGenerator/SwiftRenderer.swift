@@ -1,3 +1,7 @@
+import Dispatch
+import Foundation
+import Synchronization
+
 /// `ClientModel` → Swift text: deterministic (stable order, four-space indentation, one
 /// trailing newline), with a header naming the command that regenerates it.
 struct SwiftRenderer {
@@ -11,10 +15,27 @@ struct SwiftRenderer {
     var modelNames: Set<String> { Set(model.types.map(\.name)) }
 
     func files() -> [GeneratedFile] {
-        let parts = SwiftRenderer.balanced(model.types.map { declaration($0, indent: nestedTypes ? "    " : "") }, into: typeFiles)
-        return [GeneratedFile(name: "Client.swift", contents: client())]
+        // Rendering is pure: the client and runs of declarations render on all cores, and are
+        // put together in order (the text is the same as rendered one after another).
+        let types = model.types
+        let runs = types.count < 64 ? 1 : min(types.count / 32, 4 * ProcessInfo.processInfo.activeProcessorCount)
+        let results = Mutex<(client: String, runs: [Int: [[String]]])>(("", [:]))
+        let indent = nestedTypes ? "    " : ""
+        DispatchQueue.concurrentPerform(iterations: runs + 1) { job in
+            if job == runs {
+                let text = client()
+                results.withLock { $0.client = text }
+                return
+            }
+            let range = (types.count * job / runs)..<(types.count * (job + 1) / runs)
+            let rendered = types[range].map { declaration($0, indent: indent) }
+            results.withLock { $0.runs[job] = rendered }
+        }
+        let (clientText, rendered) = results.withLock { ($0.client, $0.runs) }
+        let parts = SwiftRenderer.balanced((0..<runs).flatMap { rendered[$0]! }, into: typeFiles)
+        return [GeneratedFile(name: "Client.swift", contents: clientText)]
             + parts.enumerated().map { index, declarations in
-                GeneratedFile(name: index == 0 ? "Types.swift" : "Types\(index + 1).swift", contents: types(declarations))
+                GeneratedFile(name: index == 0 ? "Types.swift" : "Types\(index + 1).swift", contents: self.types(declarations))
             }
     }
 
