@@ -184,8 +184,9 @@ final class StreamingServer: Sendable {
             for index in 0..<3 {
                 let event = "data: tick \(index)\n\n"
                 send(String(event.utf8.count, radix: 16) + "\r\n" + event + "\r\n")
-                // No acknowledgement: the client did not see the event before the stream ended.
-                if acknowledged.wait(timeout: .now() + 5) == .timedOut {
+                // No acknowledgement within a minute (a loaded machine may delay one by seconds): the
+                // client did not see the event before the stream ended.
+                if acknowledged.wait(timeout: .now() + 60) == .timedOut {
                     let late = "data: not delivered before the next\n\n"
                     send(String(late.utf8.count, radix: 16) + "\r\n" + late + "\r\n")
                     break
