@@ -121,16 +121,15 @@ extension ControlPlane {
                 status: 400, type: "ValidationException",
                 message: "1 validation error detected: Value '\(Int(timeout))' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900")
         }
-        try lambdaCall { () throws(LambdaServiceError) in
-            var configuration = try lambda.latest(name)
+        try changeLambda { (catalog) throws(LambdaServiceError) in
+            var configuration = try catalog.function(name).latest
             if let handler { configuration.handler = handler }
             if let environment { configuration.environment = environment }
             if let memorySize { configuration.memorySize = memorySize }
             if let timeout { configuration.timeout = timeout }
             if let description { configuration.description = description }
-            try lambda.updateFunction(name, configuration: configuration)
+            try catalog.updateFunction(name, configuration: configuration)
         }
-        try commitLambda()
         return try function(name)
     }
 
@@ -138,8 +137,7 @@ extension ControlPlane {
     /// reserved concurrency are throttled; 0 throttles all.
     public func putFunctionConcurrency(_ reference: String, _ value: Int?) throws(ControlError) {
         let name = ControlPlane.functionName(reference).name
-        try lambdaCall { () throws(LambdaServiceError) in try lambda.setReservedConcurrency(name, value) }
-        try commitLambda()
+        try changeLambda { (catalog) throws(LambdaServiceError) in try catalog.setReservedConcurrency(name, value) }
     }
 
     /// GetFunctionConcurrency.
@@ -153,17 +151,17 @@ extension ControlPlane {
     @discardableResult
     public func publishVersion(_ reference: String, description: String? = nil) throws(ControlError) -> FunctionDescription {
         let name = ControlPlane.functionName(reference).name
-        if let description {
-            try lambdaCall { () throws(LambdaServiceError) in
-                var configuration = try lambda.latest(name)
+        let codeRunner = lambda.codeRunner
+        let version = try changeLambda { (catalog) throws(LambdaServiceError) -> String in
+            if let description {
+                var configuration = try catalog.function(name).latest
                 if configuration.description != description {
                     configuration.description = description
-                    try lambda.updateFunction(name, configuration: configuration)
+                    try catalog.updateFunction(name, configuration: configuration)
                 }
             }
+            return try catalog.publishVersion(name, codeRunner: codeRunner)
         }
-        let version = try lambdaCall { () throws(LambdaServiceError) in try lambda.publishVersion(name) }
-        try commitLambda()
         return try function(name, qualifier: version)
     }
 
@@ -194,10 +192,9 @@ extension ControlPlane {
         _ alias: String, of reference: String, version: String, routing: (version: String, weight: Double)? = nil, description: String = ""
     ) throws(ControlError) -> AliasDescription {
         let name = ControlPlane.functionName(reference).name
-        try lambdaCall { () throws(LambdaServiceError) in
-            try lambda.createAlias(alias, of: name, to: FunctionAlias(version: version, additionalVersion: routing), description: description)
+        try changeLambda { (catalog) throws(LambdaServiceError) in
+            try catalog.createAlias(alias, of: name, to: FunctionAlias(version: version, additionalVersion: routing), description: description)
         }
-        try commitLambda()
         return try self.alias(alias, of: name)
     }
 
@@ -207,10 +204,9 @@ extension ControlPlane {
         _ alias: String, of reference: String, version: String? = nil, routing: (version: String, weight: Double)?? = nil, description: String? = nil
     ) throws(ControlError) -> AliasDescription {
         let name = ControlPlane.functionName(reference).name
-        try lambdaCall { () throws(LambdaServiceError) in
-            try lambda.updateAlias(alias, of: name, version: version, routing: routing, description: description)
+        try changeLambda { (catalog) throws(LambdaServiceError) in
+            try catalog.updateAlias(alias, of: name, version: version, routing: routing, description: description)
         }
-        try commitLambda()
         return try self.alias(alias, of: name)
     }
 
@@ -227,8 +223,7 @@ extension ControlPlane {
     /// DeleteAlias.
     public func deleteAlias(_ alias: String, of reference: String) throws(ControlError) {
         let name = ControlPlane.functionName(reference).name
-        try lambdaCall { () throws(LambdaServiceError) in try lambda.deleteAlias(alias, of: name) }
-        try commitLambda()
+        try changeLambda { (catalog) throws(LambdaServiceError) in try catalog.deleteAlias(alias, of: name) }
     }
 
     /// Invoke: `RequestResponse` (the result), `Event` (202, run in the background) or

@@ -117,9 +117,10 @@ public final class ControlPlane: Sendable {
             accountThrottle: configuration.accountThrottle, stages: stages, keys: model.keys, plans: configuration.usagePlans)
     }
 
-    /// Makes a change durable, then visible: writes the state file and publishes a snapshot.
-    /// Called with the model's lock held, so changes are written in the order they are made.
-    func commit(_ model: Model) throws(ControlError) {
+    /// Makes a change durable, then visible: writes the state file (with `catalog`, Lambda's
+    /// draft, when given) and publishes a snapshot. Called with the model's lock held, so
+    /// changes are written in the order they are made.
+    func commit(_ model: Model, catalog: LambdaCatalog? = nil) throws(ControlError) {
         if retired.load(ordering: .acquiring) {
             throw ControlError(
                 status: 409, type: "ConflictException",
@@ -127,7 +128,7 @@ public final class ControlPlane: Sendable {
         }
         if let stateFile {
             do {
-                try stateFile.save(persisted(model))
+                try stateFile.save(persisted(model, catalog: catalog ?? lambda.catalog()))
             } catch {
                 throw ControlError(status: 500, type: "ServiceException", message: error.description)
             }
@@ -147,34 +148,50 @@ public final class ControlPlane: Sendable {
         }
     }
 
-    /// Persists the Lambda service's state (after a change made there) with the rest.
+    /// Persists the Lambda service's state as it is (after loading) with the rest.
     func commitLambda() throws(ControlError) {
         try model.withLock { (model) throws(ControlError) in try commit(model) }
     }
 
-    /// The state file's contents for `model` (and the Lambda service as it is now).
-    func persisted(_ model: Model) -> PersistedState {
+    /// A Lambda change, as every change is made: drafted on a copy of the catalog, written
+    /// durably with the rest of the state, then installed — a change that could not be written
+    /// was never visible.
+    func changeLambda<T>(_ change: (inout LambdaCatalog) throws(LambdaServiceError) -> T) throws(ControlError) -> T {
+        try model.withLock { (model) throws(ControlError) -> T in
+            var draft = lambda.catalog()
+            let result: T
+            do throws(LambdaServiceError) {
+                result = try change(&draft)
+            } catch {
+                throw ControlError(error)
+            }
+            try commit(model, catalog: draft)
+            lambda.install(draft)
+            return result
+        }
+    }
+
+    /// The state file's contents for `model` and Lambda's `catalog`.
+    func persisted(_ model: Model, catalog: LambdaCatalog) -> PersistedState {
         var state = PersistedState()
         state.declared = declared
         for key in model.keys { state.apiKeys[key.name] = key }
-        for name in lambda.functionNames {
-            guard let latest = try? lambda.latest(name), let versions = try? lambda.versions(name), let aliases = try? lambda.aliases(name) else {
-                continue
-            }
+        for (name, function) in catalog.functions {
             var versionObject = JSONObject()
-            for (number, code) in versions { versionObject[number] = code.json }
+            for number in function.versions.keys.sorted() { versionObject[String(number)] = function.versions[number]!.json }
             var aliasObject = JSONObject()
-            for (alias, target) in aliases {
+            for alias in function.aliases.keys.sorted() {
+                let target = function.aliases[alias]!
                 var entry = JSONObject([JSONObject.Member(key: "version", value: .string(target.version))])
                 if let extra = target.additionalVersion {
                     entry["additionalVersion"] = .string(extra.version)
                     entry["weight"] = JSONNumber(extra.weight).map(JSONValue.number) ?? 0
                 }
-                if let description = lambda.aliasDescription(name, alias), !description.isEmpty { entry["description"] = .string(description) }
+                if let description = function.aliasDescriptions[alias], !description.isEmpty { entry["description"] = .string(description) }
                 aliasObject[alias] = .object(entry)
             }
-            var entry = JSONObject.of(["latest": latest.json, "versions": .object(versionObject), "aliases": .object(aliasObject)])
-            if let reserved = lambda.reservedConcurrency(name) { entry["reservedConcurrency"] = .number(JSONNumber(reserved)) }
+            var entry = JSONObject.of(["latest": function.latest.json, "versions": .object(versionObject), "aliases": .object(aliasObject)])
+            if let reserved = function.reservedConcurrency { entry["reservedConcurrency"] = .number(JSONNumber(reserved)) }
             state.functions[name] = .object(entry)
         }
         for (name, stage) in model.stages {

@@ -63,6 +63,60 @@ public final class LambdaService: Sendable {
 
     // MARK: - Functions and versions
 
+    /// The functions' persistent facts, copied: a draft to change and `install`.
+    public func catalog() -> LambdaCatalog {
+        state.withLock { catalog(of: $0) }
+    }
+
+    private func catalog(of functions: [String: FunctionState]) -> LambdaCatalog {
+        var catalog = LambdaCatalog(arnPrefix: arnPrefix, clock: LambdaService.wallClock)
+        for (name, state) in functions {
+            var function = LambdaCatalog.Function(latest: state.latest, lastModified: state.lastModified)
+            function.versions = state.versions
+            function.lastVersion = state.lastVersion
+            function.aliases = state.aliases
+            function.aliasDescriptions = state.aliasDescriptions
+            function.published = state.published
+            function.reservedConcurrency = state.reservedConcurrency
+            catalog.functions[name] = function
+        }
+        return catalog
+    }
+
+    /// Makes `catalog` (a changed draft) what invocations see; sandboxes, metrics and calls in
+    /// flight are kept (a changed `$LATEST` starts cold).
+    public func install(_ catalog: LambdaCatalog) {
+        state.withLock { install(catalog, into: &$0) }
+    }
+
+    private func install(_ catalog: LambdaCatalog, into functions: inout [String: FunctionState]) {
+        for name in functions.keys where catalog.functions[name] == nil { functions[name] = nil }
+        for (name, function) in catalog.functions {
+            let state = functions[name] ?? FunctionState(latest: function.latest)
+            if state.latest != function.latest { state.warm.remove("$LATEST") }
+            state.latest = function.latest
+            state.versions = function.versions
+            state.lastVersion = function.lastVersion
+            state.aliases = function.aliases
+            state.aliasDescriptions = function.aliasDescriptions
+            state.lastModified = function.lastModified
+            state.published = function.published
+            state.reservedConcurrency = function.reservedConcurrency
+            functions[name] = state
+        }
+    }
+
+    /// Applies `change` to the catalog and installs it, under the lock (one change at a time;
+    /// nothing changes when it throws).
+    public func change<T>(_ change: (inout LambdaCatalog) throws(LambdaServiceError) -> T) throws(LambdaServiceError) -> T {
+        try state.withLock { (functions) throws(LambdaServiceError) -> T in
+            var draft = catalog(of: functions)
+            let result = try change(&draft)
+            install(draft, into: &functions)
+            return result
+        }
+    }
+
     /// Creates a function (its `$LATEST`).
     public func createFunction(_ name: String, configuration: FunctionConfiguration) {
         state.withLock { $0[name] = FunctionState(latest: configuration) }
@@ -73,12 +127,7 @@ public final class LambdaService: Sendable {
 
     /// Replaces `$LATEST`'s code and configuration; published versions are untouched.
     public func updateFunction(_ name: String, configuration: FunctionConfiguration) throws(LambdaServiceError) {
-        try state.withLock { (functions) throws(LambdaServiceError) in
-            guard functions[name] != nil else { throw .notFound("Function not found: \(arn(name))") }
-            functions[name]!.latest = configuration
-            functions[name]!.lastModified = LambdaService.wallClock()
-            functions[name]!.warm.remove("$LATEST")
-        }
+        try change { (catalog) throws(LambdaServiceError) in try catalog.updateFunction(name, configuration: configuration) }
     }
 
     /// `$LATEST`'s configuration.
@@ -92,10 +141,7 @@ public final class LambdaService: Sendable {
     /// Sets the function's reserved concurrency (nil removes it): invocations past it are
     /// throttled (429 `TooManyRequestsException`), 0 throttles every invocation.
     public func setReservedConcurrency(_ name: String, _ value: Int?) throws(LambdaServiceError) {
-        try state.withLock { (functions) throws(LambdaServiceError) in
-            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
-            function.reservedConcurrency = value
-        }
+        try change { (catalog) throws(LambdaServiceError) in try catalog.setReservedConcurrency(name, value) }
     }
 
     /// The function's reserved concurrency.
@@ -106,44 +152,13 @@ public final class LambdaService: Sendable {
     /// runner), so that later edits leave the version as published.
     @discardableResult
     public func publishVersion(_ name: String) throws(LambdaServiceError) -> String {
-        let latest = try self.latest(name)
-        if latest.runtime != nil, let codeRunner {
-            let digest = codeRunner.fingerprint(latest)
-            let reserved = try state.withLock { (functions) throws(LambdaServiceError) -> (existing: String?, number: Int) in
-                guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
-                if function.lastVersion > 0, var last = function.versions[function.lastVersion], digest != nil, last.codeSha256 == digest {
-                    last.code = latest.code
-                    last.codeSha256 = latest.codeSha256
-                    if last == latest { return (String(function.lastVersion), 0) }
-                }
-                function.lastVersion += 1
-                return (nil, function.lastVersion)
-            }
-            if let existing = reserved.existing { return existing }
-            let frozen = try codeRunner.publish(function: name, version: reserved.number, configuration: latest)
-            state.withLock { functions in
-                functions[name]?.versions[reserved.number] = frozen
-                functions[name]?.published[reserved.number] = LambdaService.wallClock()
-            }
-            return String(reserved.number)
-        }
-        return try state.withLock { (functions) throws(LambdaServiceError) in
-            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
-            if function.lastVersion > 0, function.versions[function.lastVersion] == function.latest { return String(function.lastVersion) }
-            function.lastVersion += 1
-            function.versions[function.lastVersion] = function.latest
-            function.published[function.lastVersion] = LambdaService.wallClock()
-            return String(function.lastVersion)
-        }
+        let codeRunner = self.codeRunner
+        return try change { (catalog) throws(LambdaServiceError) in try catalog.publishVersion(name, codeRunner: codeRunner) }
     }
 
     /// Restores a published version (from saved state or a deployment file).
     public func restoreVersion(_ name: String, version: Int, configuration: FunctionConfiguration) throws(LambdaServiceError) {
-        try state.withLock { (functions) throws(LambdaServiceError) in
-            guard functions[name] != nil else { throw .notFound("Function not found: \(arn(name))") }
-            functions[name]!.versions[version] = configuration
-            functions[name]!.lastVersion = max(functions[name]!.lastVersion, version)
-        }
+        try change { (catalog) throws(LambdaServiceError) in try catalog.restoreVersion(name, version: version, configuration: configuration) }
     }
 
     /// Published versions, in order.
@@ -167,11 +182,7 @@ public final class LambdaService: Sendable {
 
     /// Creates an alias (409 when it exists).
     public func createAlias(_ alias: String, of name: String, to target: FunctionAlias, description: String = "") throws(LambdaServiceError) {
-        let exists = state.withLock { $0[name]?.aliases[alias] != nil }
-        if exists {
-            throw LambdaServiceError(status: 409, type: "ResourceConflictException", message: "Alias already exists: \(arn(name, qualifier: alias))")
-        }
-        try setAlias(alias, of: name, to: target, description: description)
+        try change { (catalog) throws(LambdaServiceError) in try catalog.createAlias(alias, of: name, to: target, description: description) }
     }
 
     /// Changes an alias: its version, its routing (nil keeps it; `.some(nil)` clears it) and
@@ -179,24 +190,14 @@ public final class LambdaService: Sendable {
     public func updateAlias(
         _ alias: String, of name: String, version: String?, routing: (version: String, weight: Double)??, description: String?
     ) throws(LambdaServiceError) {
-        let current = try state.withLock { (functions) throws(LambdaServiceError) -> (FunctionAlias, String) in
-            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
-            guard let target = function.aliases[alias] else { throw .notFound("Cannot find alias arn: \(arn(name, qualifier: alias))") }
-            return (target, function.aliasDescriptions[alias] ?? "")
+        try change { (catalog) throws(LambdaServiceError) in
+            try catalog.updateAlias(alias, of: name, version: version, routing: routing, description: description)
         }
-        var target = current.0
-        if let version { target.version = version }
-        if let routing { target.additionalVersion = routing }
-        try setAlias(alias, of: name, to: target, description: description ?? current.1)
     }
 
     /// Deletes an alias (nothing happens when it does not exist, as Lambda answers 204 then).
     public func deleteAlias(_ alias: String, of name: String) throws(LambdaServiceError) {
-        try state.withLock { (functions) throws(LambdaServiceError) in
-            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
-            function.aliases[alias] = nil
-            function.aliasDescriptions[alias] = nil
-        }
+        try change { (catalog) throws(LambdaServiceError) in try catalog.deleteAlias(alias, of: name) }
     }
 
     /// An alias's description.
@@ -206,35 +207,7 @@ public final class LambdaService: Sendable {
 
     /// Creates or moves an alias, with Lambda's validation of the routing configuration.
     public func setAlias(_ alias: String, of name: String, to target: FunctionAlias, description: String? = nil) throws(LambdaServiceError) {
-        guard !alias.allSatisfy(\.isNumber), !alias.isEmpty, alias.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-            throw LambdaServiceError(status: 400, type: "ValidationException", message: "invalid alias name \(alias)")
-        }
-        try state.withLock { (functions) throws(LambdaServiceError) in
-            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
-            func exists(_ version: String) -> Bool {
-                version == "$LATEST" || (Int(version).map { function.versions[$0] != nil } ?? false)
-            }
-            guard exists(target.version) else { throw .notFound("Function not found: \(arn(name, qualifier: target.version))") }
-            if let extra = target.additionalVersion {
-                guard Int(extra.version) != nil else {
-                    throw LambdaServiceError(
-                        status: 400, type: "ValidationException",
-                        message: "1 validation error detected: Value at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [0-9]+]")
-                }
-                guard extra.weight >= 0, extra.weight <= 1 else {
-                    throw LambdaServiceError(
-                        status: 400, type: "ValidationException",
-                        message: "1 validation error detected: Value '{\(extra.version)=\(extra.weight)}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]")
-                }
-                guard target.version != "$LATEST" else { throw .invalid("$LATEST is not supported for an alias pointing to more than 1 version") }
-                guard extra.version != target.version else {
-                    throw .invalid("Invalid function version \(extra.version). Function version \(extra.version) is already included in routing configuration.")
-                }
-                guard exists(extra.version) else { throw .notFound("Function not found: \(arn(name, qualifier: extra.version))") }
-            }
-            function.aliases[alias] = target
-            if let description { function.aliasDescriptions[alias] = description }
-        }
+        try change { (catalog) throws(LambdaServiceError) in try catalog.setAlias(alias, of: name, to: target, description: description) }
     }
 
     /// The aliases of a function.
