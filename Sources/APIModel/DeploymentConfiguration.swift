@@ -359,8 +359,10 @@ extension DocumentReader {
         if let named = value["runtime"] {
             guard case .string(let text) = named,
                 text == "provided.al2023" || text == "provided.al2" || (text.hasPrefix("python3.") && Int(text.dropFirst(8)) != nil)
+                    || ["nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"].contains(text)
             else {
-                throw fail(tokens + ["runtime"], "runtime is python3.x, provided.al2023 or provided.al2 (leave it out for a built-in handler)")
+                throw fail(
+                    tokens + ["runtime"], "runtime is python3.x, nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x, provided.al2023 or provided.al2 (leave it out for a built-in handler)")
             }
             runtime = text
         }

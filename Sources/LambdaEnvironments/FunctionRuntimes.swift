@@ -8,7 +8,8 @@ import Synchronization
 /// The runtimes code can name, and how each starts a process: `provided.al2023` and
 /// `provided.al2` run the executable `bootstrap` at the code root; `python3.x` runs the
 /// toolkit's Python runtime client with that version's interpreter, or `python3` when that
-/// version is not installed.
+/// version is not installed; `nodejs18.x`–`nodejs24.x` run the toolkit's Node.js runtime
+/// client with the machine's `node` (a warning when its major version differs).
 final class FunctionRuntimes: Sendable {
     /// An interpreter found for a runtime, and the warning to show once when it is not the
     /// version the runtime names.
@@ -18,7 +19,7 @@ final class FunctionRuntimes: Sendable {
     }
 
     private let interpreters = Mutex<[String: Result<Interpreter, LambdaServiceError>]>([:])
-    private let clientPath = Mutex<String?>(nil)
+    private let clientPaths = Mutex<[String: String]>([:])
     /// Where the Python runtime client is written.
     let runtimeDirectory: String
 
@@ -28,13 +29,16 @@ final class FunctionRuntimes: Sendable {
 
     static func isPython(_ runtime: String) -> Bool { runtime.hasPrefix("python3") }
     static func isCustom(_ runtime: String) -> Bool { runtime == "provided.al2023" || runtime == "provided.al2" || runtime == "provided" }
+    /// The Node.js runtimes Lambda offers today.
+    static let nodeRuntimes: Set<String> = ["nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"]
+    static func isNode(_ runtime: String) -> Bool { nodeRuntimes.contains(runtime) }
 
     /// Checks that `runtime` is one this toolkit runs.
     static func check(_ runtime: String) throws(LambdaServiceError) {
-        guard isPython(runtime) || isCustom(runtime) else {
+        guard isPython(runtime) || isCustom(runtime) || isNode(runtime) else {
             throw LambdaServiceError(
                 status: 400, type: "InvalidParameterValueException",
-                message: "The runtime parameter of \(runtime) is not supported here: use python3.x, provided.al2023 or provided.al2")
+                message: "The runtime parameter of \(runtime) is not supported here: use python3.x, nodejs18.x–nodejs24.x, provided.al2023 or provided.al2")
         }
     }
 
@@ -42,7 +46,7 @@ final class FunctionRuntimes: Sendable {
     /// `python3` (with a warning naming the version found); an error when neither runs.
     func interpreter(for runtime: String) throws(LambdaServiceError) -> Interpreter {
         if let known = interpreters.withLock({ $0[runtime] }) { return try known.get() }
-        let result = FunctionRuntimes.findInterpreter(runtime)
+        let result = FunctionRuntimes.isNode(runtime) ? FunctionRuntimes.findNode(runtime) : FunctionRuntimes.findInterpreter(runtime)
         interpreters.withLock { $0[runtime] = result }
         return try result.get()
     }
@@ -71,6 +75,27 @@ final class FunctionRuntimes: Sendable {
                 message: "runtime \(runtime) needs a Python 3 interpreter: neither \(runtime) nor python3 runs from PATH (\(path))"))
     }
 
+    /// `node` from PATH, and a warning when its major version is not the runtime's
+    /// (`nodejs20.x` wants 20); an error naming the runtime when there is none.
+    private static func findNode(_ runtime: String) -> Result<Interpreter, LambdaServiceError> {
+        let path = searchPath()
+        guard let found = lookUp("node", in: path),
+            let output = ProcessLauncher.output(of: found, arguments: ["-e", "console.log(process.versions.node); console.log(process.execPath)"], environment: ["PATH": path])
+        else {
+            return .failure(
+                LambdaServiceError(
+                    status: 500, type: "ServiceException", message: "runtime \(runtime) needs Node.js: no `node` runs from PATH (\(path)); install it (apt install nodejs)"))
+        }
+        let lines = output.split(separator: "\n").map(String.init)
+        guard lines.count >= 2, lines[1].hasPrefix("/") else {
+            return .failure(LambdaServiceError(status: 500, type: "ServiceException", message: "runtime \(runtime): \(found) did not say its version"))
+        }
+        let major = lines[0].split(separator: ".").first.map(String.init) ?? lines[0]
+        let wanted = String(runtime.dropFirst("nodejs".count).prefix { $0 != "." })
+        let warning = major == wanted ? nil : "runtime \(runtime): using \(lines[1]) (Node.js \(lines[0])), not Node.js \(wanted)"
+        return .success(Interpreter(path: lines[1], warning: warning))
+    }
+
     static func searchPath() -> String {
         getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
     }
@@ -89,35 +114,44 @@ final class FunctionRuntimes: Sendable {
     /// without following links: another local user can neither swap the script Python runs nor
     /// make us write through a link.
     func pythonClient() throws(LambdaServiceError) -> String {
-        if let path = clientPath.withLock({ $0 }) { return path }
+        try client(named: PythonRuntimeClient.fileName, source: PythonRuntimeClient.source)
+    }
+
+    /// The Node.js runtime client's file, written as the Python one is.
+    func nodeClient() throws(LambdaServiceError) -> String {
+        try client(named: NodeRuntimeClient.fileName, source: NodeRuntimeClient.source)
+    }
+
+    private func client(named fileName: String, source: String) throws(LambdaServiceError) -> String {
+        if let path = clientPaths.withLock({ $0[fileName] }) { return path }
         var failure: LambdaServiceError? = nil
         var result = ""
-        clientPath.withLock { known in
-            if let known {
-                result = known
+        clientPaths.withLock { known in
+            if let path = known[fileName] {
+                result = path
                 return
             }
             guard let directory = PrivateFiles.directory(preferring: runtimeDirectory) else {
                 failure = LambdaServiceError(
                     status: 500, type: "ServiceException",
-                    message: "no private directory for the Python runtime client: \(PrivateFiles.problem(withDirectory: runtimeDirectory) ?? runtimeDirectory)")
+                    message: "no private directory for the runtime client: \(PrivateFiles.problem(withDirectory: runtimeDirectory) ?? runtimeDirectory)")
                 return
             }
-            let path = directory + "/" + PythonRuntimeClient.fileName
-            if let problem = PrivateFiles.store(Array(PythonRuntimeClient.source.utf8), at: path, mode: 0o600) {
+            let path = directory + "/" + fileName
+            if let problem = PrivateFiles.store(Array(source.utf8), at: path, mode: 0o600) {
                 failure = LambdaServiceError(status: 500, type: "ServiceException", message: problem)
                 return
             }
-            known = path
+            known[fileName] = path
             result = path
         }
         if let failure { throw failure }
         return result
     }
 
-    /// The directory the runtime client is in (the private one `pythonClient` chose).
+    /// The directory the runtime clients are in (the private one chosen for the first).
     var clientDirectory: String {
-        guard let path = clientPath.withLock({ $0 }), let slash = path.lastIndex(of: "/") else { return runtimeDirectory }
+        guard let path = clientPaths.withLock({ $0.values.first }), let slash = path.lastIndex(of: "/") else { return runtimeDirectory }
         return String(path[..<slash])
     }
 
@@ -149,6 +183,13 @@ final class FunctionRuntimes: Sendable {
             environment["PYTHONDONTWRITEBYTECODE"] = environment["PYTHONDONTWRITEBYTECODE"] ?? "1"
             return LaunchCommand(
                 executable: interpreter.path, arguments: ["-u", try pythonClient()], environment: environment, directory: code)
+        }
+        if FunctionRuntimes.isNode(runtime) {
+            let interpreter = try interpreter(for: runtime)
+            let client = try nodeClient()
+            environment["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + runtime
+            environment["NODE_PATH"] = environment["NODE_PATH"] ?? "/opt/nodejs/node_modules:" + code + "/node_modules"
+            return LaunchCommand(executable: interpreter.path, arguments: [client], environment: environment, directory: code)
         }
         return LaunchCommand(executable: code + "/bootstrap", arguments: [], environment: environment, directory: code)
     }

@@ -111,6 +111,10 @@ public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
             let interpreter = try runtimes.interpreter(for: runtime)
             if let warning = interpreter.warning { warnings.append(warning) }
             _ = try runtimes.pythonClient()
+        } else if FunctionRuntimes.isNode(runtime) {
+            let interpreter = try runtimes.interpreter(for: runtime)
+            if let warning = interpreter.warning { warnings.append(warning) }
+            _ = try runtimes.nodeClient()
         } else if access(code + "/bootstrap", X_OK) != 0 {
             warnings.append("runtime \(runtime): \(code)/bootstrap is missing or not executable; invocations fail with Runtime.InvalidEntrypoint")
         }
