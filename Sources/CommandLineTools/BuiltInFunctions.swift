@@ -22,9 +22,9 @@ public enum BuiltInFunctions {
 
     /// The runner for functions with code in a directory: published code is kept in the state
     /// directory's `code` folder (in a temporary folder when the state is only read).
-    static func codeRunner(stateDirectory: String, readOnly: Bool = false) -> LocalCodeRunner {
+    static func codeRunner(stateDirectory: String, readOnly: Bool = false, node: String? = nil) -> LocalCodeRunner {
         let temporary = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         let snapshots = readOnly ? "\(temporary)/itemsapi-code-\(getpid())" : stateDirectory + "/code"
-        return LocalCodeRunner(snapshotDirectory: snapshots)
+        return LocalCodeRunner(snapshotDirectory: snapshots, nodeExecutable: node)
     }
 }

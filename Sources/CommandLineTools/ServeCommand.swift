@@ -38,6 +38,8 @@ public enum ServeCommand {
           --no-watch           do not watch the deployment file, the definitions and the model
                                files (by default an edit is checked and applied within a
                                second; a broken edit keeps the running version and is logged)
+          --node PATH          the node that runs nodejs18.x–nodejs24.x functions (default: the
+                               first node on PATH)
           --require-signature  verify the SigV4 signature of AWS API requests against the
                                credentials in the state directory (credentials.json; made on
                                first use); by default any access key is accepted
@@ -67,6 +69,7 @@ public enum ServeCommand {
         var requireSignature = false
         var exitWithParent = false
         var watchFiles = true
+        var node: String? = nil
         var scanner = ArgumentScanner(common.rest)
         while let argument = scanner.next() {
             let (name, inline) = ArgumentScanner.split(argument)
@@ -92,6 +95,9 @@ public enum ServeCommand {
                 exitWithParent = true
             case "--no-watch":
                 watchFiles = false
+            case "--node":
+                guard let path = value(), !path.isEmpty else { return GatewayManagement.fail("serve", "--node needs the path of a node executable", io: io) }
+                node = GenerateCommand.absolute(path)
             case "--log-format":
                 guard let text = value(), let chosen = LogFormat(rawValue: text) else {
                     return GatewayManagement.fail("serve", "--log-format is text, json or off", io: io)
@@ -137,7 +143,7 @@ public enum ServeCommand {
                 return 2
             }
             lock = taken
-            runner = BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory)
+            runner = BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory, node: node)
             control = try ControlPlane.load(
                 deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: GatewayManagement.handlers, logSink: sink,
                 codeRunner: runner)

@@ -20,11 +20,14 @@ final class FunctionRuntimes: Sendable {
 
     private let interpreters = Mutex<[String: Result<Interpreter, LambdaServiceError>]>([:])
     private let clientPaths = Mutex<[String: String]>([:])
-    /// Where the Python runtime client is written.
+    /// Where the runtime clients are written.
     let runtimeDirectory: String
+    /// The `node` to run Node.js functions with (nil: the first on `PATH`).
+    let nodeExecutable: String?
 
-    init(runtimeDirectory: String) {
+    init(runtimeDirectory: String, nodeExecutable: String? = nil) {
         self.runtimeDirectory = runtimeDirectory
+        self.nodeExecutable = nodeExecutable
     }
 
     static func isPython(_ runtime: String) -> Bool { runtime.hasPrefix("python3") }
@@ -46,7 +49,7 @@ final class FunctionRuntimes: Sendable {
     /// `python3` (with a warning naming the version found); an error when neither runs.
     func interpreter(for runtime: String) throws(LambdaServiceError) -> Interpreter {
         if let known = interpreters.withLock({ $0[runtime] }) { return try known.get() }
-        let result = FunctionRuntimes.isNode(runtime) ? FunctionRuntimes.findNode(runtime) : FunctionRuntimes.findInterpreter(runtime)
+        let result = FunctionRuntimes.isNode(runtime) ? FunctionRuntimes.findNode(runtime, chosen: nodeExecutable) : FunctionRuntimes.findInterpreter(runtime)
         interpreters.withLock { $0[runtime] = result }
         return try result.get()
     }
@@ -75,11 +78,14 @@ final class FunctionRuntimes: Sendable {
                 message: "runtime \(runtime) needs a Python 3 interpreter: neither \(runtime) nor python3 runs from PATH (\(path))"))
     }
 
-    /// `node` from PATH, and a warning when its major version is not the runtime's
-    /// (`nodejs20.x` wants 20); an error naming the runtime when there is none.
-    private static func findNode(_ runtime: String) -> Result<Interpreter, LambdaServiceError> {
+    /// `node` (`chosen`, else the first on PATH), and a warning when its major version is not
+    /// the runtime's (`nodejs20.x` wants 20); an error naming the runtime when there is none.
+    private static func findNode(_ runtime: String, chosen: String?) -> Result<Interpreter, LambdaServiceError> {
         let path = searchPath()
-        guard let found = lookUp("node", in: path),
+        if let chosen, access(chosen, X_OK) != 0 {
+            return .failure(LambdaServiceError(status: 500, type: "ServiceException", message: "runtime \(runtime): --node \(chosen) is not an executable file"))
+        }
+        guard let found = chosen ?? lookUp("node", in: path),
             let output = ProcessLauncher.output(of: found, arguments: ["-e", "console.log(process.versions.node); console.log(process.execPath)"], environment: ["PATH": path])
         else {
             return .failure(

@@ -75,9 +75,11 @@ public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
 
     /// A runner. `snapshotDirectory` holds published code (the state directory's `code`
     /// folder; a relative path is taken from the current directory and kept absolute);
-    /// `runtimeDirectory` receives the Python runtime client.
+    /// `runtimeDirectory` receives the runtime clients; `nodeExecutable` runs Node.js functions
+    /// (nil: the first `node` on `PATH`).
     public init(
-        snapshotDirectory: String, runtimeDirectory: String? = nil, maxEnvironmentsPerFunction: Int = LocalCodeRunner.defaultMaxEnvironments,
+        snapshotDirectory: String, runtimeDirectory: String? = nil, nodeExecutable: String? = nil,
+        maxEnvironmentsPerFunction: Int = LocalCodeRunner.defaultMaxEnvironments,
         maxWaitSeconds: Double = 30, idleSeconds: Double = 600, maxConcurrentStarts: Int = LocalCodeRunner.defaultConcurrentStarts
     ) {
         // Published code is recorded by this path and run from it whatever directory a later
@@ -88,7 +90,7 @@ public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
         self.maxWaitSeconds = maxWaitSeconds
         self.idleSeconds = idleSeconds
         let temporary = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        runtimes = FunctionRuntimes(runtimeDirectory: runtimeDirectory ?? "\(temporary)/itemsapi-lambda-runtime-\(getuid())")
+        runtimes = FunctionRuntimes(runtimeDirectory: runtimeDirectory ?? "\(temporary)/itemsapi-lambda-runtime-\(getuid())", nodeExecutable: nodeExecutable)
         startSweeper()
     }
 

@@ -35,11 +35,11 @@ func runNode(_ arguments: [String]) throws -> String {
 
 @Suite("Node.js functions run on the machine's node", .enabled(if: nodeAvailable, "node is not on PATH: the Node function tests are skipped"))
 struct NodeFunctionTests {
-    func fixture(_ files: [String: String], handler: String, runtime: String = nodeRuntime, code: String = "fn") throws -> FunctionFixture {
+    func fixture(_ files: [String: String], handler: String, runtime: String = nodeRuntime, code: String = "fn", extra: String = "") throws -> FunctionFixture {
         try FunctionFixture(
             files: files.reduce(into: [:]) { $0[code + "/" + $1.key] = $1.value },
             functions: """
-                {"F": {"runtime": "\(runtime)", "handler": "\(handler)", "code": "\(code)", "environment": {"TABLE": "items"}}}
+                {"F": {"runtime": "\(runtime)", "handler": "\(handler)", "code": "\(code)", "environment": {"TABLE": "items"}\(extra)}}
                 """, paths: FunctionFixture.proxyPaths("F"))
     }
 
@@ -191,5 +191,25 @@ struct NodeFunctionTests {
         #expect(try JSONParser().parse(crashed.payload)["errorType"] == "Runtime.ExitError")
         try fixture.control.updateFunction("F", handler: "index.fine")
         #expect(try fixture.invoke("F").json == "fine")
+    }
+
+    @Test("as for Python: a timeout kills the process (Sandbox.Timedout), an oversized answer is refused, $LATEST follows edits")
+    func lifecycle() throws {
+        let fixture = try fixture(
+            ["index.js": "exports.handler = async (event) => event.sleep ? new Promise((r) => setTimeout(r, 5000)) : event.big ? 'x'.repeat(7000000) : 'one';"],
+            handler: "index.handler", extra: #", "timeout": 1"#)
+        #expect(try fixture.invoke("F").json == "one")
+        let slow = try fixture.control.invoke("F", payload: Array(#"{"sleep": true}"#.utf8))
+        #expect(try JSONParser().parse(slow.payload)["errorType"] == "Sandbox.Timedout")
+        let big = try fixture.control.invoke("F", payload: Array(#"{"big": true}"#.utf8))
+        #expect(try JSONParser().parse(big.payload)["errorType"] == "Function.ResponseSizeTooLarge")
+        try "exports.handler = async () => 'two';".write(toFile: fixture.directory + "/fn/index.js", atomically: true, encoding: .utf8)
+        var answer: JSONValue? = nil
+        for _ in 0..<50 {
+            answer = try fixture.invoke("F").json
+            if answer == "two" { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(answer == "two", "the edited code answers")
     }
 }
