@@ -111,25 +111,31 @@ public struct ClientCore: Sendable {
     /// JSON object a `name=value` pair (strings as they are, other values as JSON text, an
     /// array's elements each a pair of their own; null members left out).
     public func encodeForm<T: Encodable>(_ value: T) throws(ClientError) -> [UInt8] {
+        var pairs: [String] = []
+        for (name, element) in try ClientCore.members(of: value, encoder: WireJSON.encoder()) {
+            pairs.append(PathEncoding.encodeQueryComponent(name) + "=" + PathEncoding.encodeQueryComponent(ParameterText.text(element)))
+        }
+        return Array(pairs.joined(separator: "&").utf8)
+    }
+
+    /// A body's members as form fields and multipart parts take them: in name order, an array's
+    /// elements each a member of its own, nulls left out.
+    static func members<T: Encodable>(of value: T, encoder: JSONEncoder) throws(ClientError) -> [(name: String, value: AnyJSON)] {
         let object: [String: AnyJSON]
         do {
-            object = try WireJSON.decoder().decode([String: AnyJSON].self, from: WireJSON.encoder().encode(value))
+            object = try WireJSON.decoder().decode([String: AnyJSON].self, from: encoder.encode(value))
         } catch {
             throw .decoding("the request body is not an object of members: \(error)")
         }
-        var pairs: [String] = []
+        var members: [(name: String, value: AnyJSON)] = []
         for name in object.keys.sorted() {
-            let values: [AnyJSON]
             switch object[name]! {
             case .null: continue
-            case .array(let elements): values = elements
-            case let other: values = [other]
-            }
-            for element in values {
-                pairs.append(PathEncoding.encodeQueryComponent(name) + "=" + PathEncoding.encodeQueryComponent(ParameterText.text(element)))
+            case .array(let elements): members += elements.filter { $0 != .null }.map { (name, $0) }
+            case let other: members.append((name, other))
             }
         }
-        return Array(pairs.joined(separator: "&").utf8)
+        return members
     }
 
     /// Encodes a request body as JSON.

@@ -49,14 +49,8 @@ public enum MultipartBody {
     /// gives a member's media type (the definition's `encoding`), where the default would not do.
     public static func encode<T: Encodable>(_ value: T, boundary: String, partTypes: [String: String] = [:]) throws(ClientError) -> (body: [UInt8], contentType: String) {
         let files = Files()
-        let object: [String: AnyJSON]
-        do {
-            let encoder = WireJSON.encoder()
-            encoder.userInfo[filesKey] = files
-            object = try WireJSON.decoder().decode([String: AnyJSON].self, from: encoder.encode(value))
-        } catch {
-            throw .decoding("the request body is not an object of members: \(error)")
-        }
+        let encoder = WireJSON.encoder()
+        encoder.userInfo[filesKey] = files
         var body: [UInt8] = []
         func part(name: String, filename: String?, contentType: String?, bytes: [UInt8]) {
             var head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(quoted(name))\""
@@ -65,27 +59,18 @@ public enum MultipartBody {
             if let contentType { head += "Content-Type: \(contentType)\r\n" }
             body += Array((head + "\r\n").utf8) + bytes + Array("\r\n".utf8)
         }
-        for name in object.keys.sorted() {
-            let values: [AnyJSON]
-            switch object[name]! {
-            case .null: continue
-            case .array(let elements): values = elements
-            case let other: values = [other]
-            }
-            for element in values {
-                switch element {
-                case .null: continue
-                case .string(let text):
-                    if let file = files.file(for: text) {
-                        part(name: name, filename: file.filename ?? name, contentType: file.contentType ?? partTypes[name] ?? "application/octet-stream", bytes: Array(file.data))
-                    } else {
-                        part(name: name, filename: nil, contentType: partTypes[name], bytes: Array(text.utf8))
-                    }
-                case .object, .array:
-                    part(name: name, filename: nil, contentType: partTypes[name] ?? "application/json", bytes: Array(ParameterText.text(element).utf8))
-                default:
-                    part(name: name, filename: nil, contentType: partTypes[name], bytes: Array(ParameterText.text(element).utf8))
+        for (name, element) in try ClientCore.members(of: value, encoder: encoder) {
+            switch element {
+            case .string(let text):
+                if let file = files.file(for: text) {
+                    part(name: name, filename: file.filename ?? name, contentType: file.contentType ?? partTypes[name] ?? "application/octet-stream", bytes: Array(file.data))
+                } else {
+                    part(name: name, filename: nil, contentType: partTypes[name], bytes: Array(text.utf8))
                 }
+            case .object, .array:
+                part(name: name, filename: nil, contentType: partTypes[name] ?? "application/json", bytes: Array(ParameterText.text(element).utf8))
+            default:
+                part(name: name, filename: nil, contentType: partTypes[name], bytes: Array(ParameterText.text(element).utf8))
             }
         }
         body += Array("--\(boundary)--\r\n".utf8)

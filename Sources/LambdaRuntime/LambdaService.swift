@@ -117,6 +117,14 @@ public final class LambdaService: Sendable {
         }
     }
 
+    /// `body` with the function's state, under the lock (Lambda's 404 when there is none).
+    private func read<T>(_ name: String, _ body: (FunctionState) -> T) throws(LambdaServiceError) -> T {
+        try state.withLock { (functions) throws(LambdaServiceError) -> T in
+            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+            return body(function)
+        }
+    }
+
     /// Creates a function (its `$LATEST`).
     public func createFunction(_ name: String, configuration: FunctionConfiguration) {
         state.withLock { $0[name] = FunctionState(latest: configuration) }
@@ -132,8 +140,7 @@ public final class LambdaService: Sendable {
 
     /// `$LATEST`'s configuration.
     public func latest(_ name: String) throws(LambdaServiceError) -> FunctionConfiguration {
-        try state.withLock { (functions) throws(LambdaServiceError) in
-            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+        try read(name) { function in
             return function.latest
         }
     }
@@ -163,8 +170,7 @@ public final class LambdaService: Sendable {
 
     /// Published versions, in order.
     public func versions(_ name: String) throws(LambdaServiceError) -> [(String, FunctionConfiguration)] {
-        try state.withLock { (functions) throws(LambdaServiceError) in
-            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+        try read(name) { function in
             return function.versions.sorted { $0.key < $1.key }.map { (String($0.key), $0.value) }
         }
     }
@@ -173,8 +179,7 @@ public final class LambdaService: Sendable {
 
     /// When `$LATEST` (nil) or a version last changed, in seconds since 1970.
     public func lastModified(_ name: String, version: Int? = nil) throws(LambdaServiceError) -> Double {
-        try state.withLock { (functions) throws(LambdaServiceError) in
-            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+        try read(name) { function in
             if let version { return function.published[version] ?? function.lastModified }
             return function.lastModified
         }
@@ -212,8 +217,7 @@ public final class LambdaService: Sendable {
 
     /// The aliases of a function.
     public func aliases(_ name: String) throws(LambdaServiceError) -> [(String, FunctionAlias)] {
-        try state.withLock { (functions) throws(LambdaServiceError) in
-            guard let function = functions[name] else { throw .notFound("Function not found: \(arn(name))") }
+        try read(name) { function in
             return function.aliases.sorted { $0.key < $1.key }
         }
     }
