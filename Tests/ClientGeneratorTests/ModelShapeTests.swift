@@ -3,18 +3,20 @@ import Foundation
 import StoreClient
 import Testing
 
+/// `text` decoded as the generated clients decode bodies.
+private func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+    try WireJSON.decoder().decode(type, from: Data(text.utf8))
+}
+
+/// `value` encoded as the generated clients encode bodies.
+private func encode<T: Encodable>(_ value: T) throws -> String {
+    String(decoding: try WireJSON.encoder().encode(value), as: UTF8.self)
+}
+
 /// Model shapes that once generated code that did not compile: an array of inline objects,
 /// a nested type named like a model, models that contain themselves or each other.
 @Suite("generated models of awkward shapes compile and round-trip")
 struct ModelShapeTests {
-    func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try WireJSON.decoder().decode(type, from: Data(text.utf8))
-    }
-
-    func encode<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try WireJSON.encoder().encode(value), as: UTF8.self)
-    }
-
     @Test("an array model of inline objects declares its element type beside it")
     func arrayOfInlineObjects() throws {
         let kit: Kit = try decode(Kit.self, #"[{"sku": "A", "quantity": 2}, {"sku": "B"}]"#)
@@ -145,14 +147,6 @@ struct ModelShapeTests {
 /// Defaults, additional members beside properties, `format: date` and deprecated properties.
 @Suite("generated models keep defaults, additional members and days")
 struct ModelMemberTests {
-    func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try WireJSON.decoder().decode(type, from: Data(text.utf8))
-    }
-
-    func encode<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try WireJSON.encoder().encode(value), as: UTF8.self)
-    }
-
     @Test("an absent member with a default decodes as the default; a value built in Swift leaves it out unless set")
     func defaults() throws {
         let settings = try decode(Settings.self, #"{"owner": "ann"}"#)
