@@ -523,6 +523,11 @@ struct SwiftRenderer {
             result = " -> " + (alternate.encoding == .eventStream ? "ServerSentEvents" : alternate.encoding == .text ? "String" : "Data")
             methodName = operation.name.trimming("`") + alternate.suffix
         }
+        // A twin never takes the name of an operation's own method.
+        if methodName != operation.name {
+            let taken = Set(model.operations.map { $0.name.trimming("`") })
+            while taken.contains(methodName) { methodName += "Twin" }
+        }
         for parameter in operation.parameters {
             guard let text = parameter.documentation?.split(whereSeparator: \.isNewline).joined(separator: " "), !text.isEmpty else { continue }
             lines.append("    /// - Parameter \(parameter.swiftName.trimming("`")): \(text)")

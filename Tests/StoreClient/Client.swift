@@ -353,10 +353,19 @@ public struct StoreClient: Sendable {
 
     /// `GET /report`
     /// - Returns: the `application/pdf` answer's bytes (`getReport` reads application/json).
-    public func getReportAsPdf() async throws(ClientError) -> Data {
+    public func getReportAsPdfTwin() async throws(ClientError) -> Data {
         var request = ClientRequest(method: "GET", path: "/report")
         request.headers.append((name: "Accept", value: "application/pdf"))
         let response = try await core.send(request, requiresAPIKey: false)
         return Data(response.body)
+    }
+
+    /// An operation named like another's twin: the twin gives way.
+    ///
+    /// `GET /report/pdf`
+    public func getReportAsPdf() async throws(ClientError) -> String {
+        let request = ClientRequest(method: "GET", path: "/report/pdf")
+        let response = try await core.send(request, requiresAPIKey: false)
+        return String(decoding: response.body, as: UTF8.self)
     }
 }
