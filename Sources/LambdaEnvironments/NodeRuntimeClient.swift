@@ -13,7 +13,7 @@ enum NodeRuntimeClient {
         // The toolkit's Node.js runtime client for the Lambda Runtime API (2018-06-01): Node's
         // standard library only.
         'use strict';
-        const http = require('http');
+        const net = require('net');
         const fs = require('fs');
         const path = require('path');
         const util = require('util');
@@ -22,27 +22,90 @@ enum NodeRuntimeClient {
         const API = process.env.AWS_LAMBDA_RUNTIME_API;
         const BASE = '/2018-06-01/runtime/';
         const [HOST, PORT] = (() => { const i = API.lastIndexOf(':'); return [API.slice(0, i), Number(API.slice(i + 1))]; })();
-        const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
         const RUNTIME = (process.env.AWS_EXECUTION_ENV || '').replace('AWS_Lambda_', '');
         const JSON_LOGS = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
         const LEVELS = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5 };
         const MINIMUM = LEVELS[(process.env.AWS_LAMBDA_LOG_LEVEL || '').toUpperCase()] ?? 0;
         let requestId;  // undefined during init, as AWS prints it
 
-        function call(method, route, body, headers) {
-          return new Promise((resolve, reject) => {
-            const data = body === undefined ? undefined : Buffer.from(body);
-            const request = http.request({ host: HOST, port: PORT, method, path: BASE + route, agent,
-              headers: Object.assign(data ? { 'Content-Length': data.length } : {}, headers || {}) }, (response) => {
-              const chunks = [];
-              response.on('data', (chunk) => chunks.push(chunk));
-              response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks) }));
-              response.on('error', reject);
-            });
-            request.on('error', reject);
-            if (data) request.write(data);
-            request.end();
+        // One keep-alive connection to the Runtime API, requests pipelined (the answer to an invocation
+        // and the request for the next go out in one write). The socket holds the process only while
+        // an answer is awaited, so that an empty event loop can be seen while a handler runs.
+        let socket = null;
+        let buffer = Buffer.alloc(0);
+        const waiting = [];
+
+        function connect() {
+          const connection = net.createConnection({ host: HOST, port: PORT });
+          connection.setNoDelay(true);
+          connection.on('data', (chunk) => {
+            buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+            drain();
           });
+          const lost = (error) => {
+            if (socket !== connection) return;
+            socket = null;
+            buffer = Buffer.alloc(0);
+            for (const waiter of waiting.splice(0)) waiter.reject(error || new Error('the Runtime API closed the connection'));
+          };
+          connection.on('error', lost);
+          connection.on('close', () => lost());
+          socket = connection;
+        }
+
+        function drain() {
+          while (waiting.length) {
+            const end = buffer.indexOf('\r\n\r\n');
+            if (end < 0) return;
+            const lines = buffer.subarray(0, end).toString('latin1').split('\r\n');
+            const headers = {};
+            for (const line of lines.slice(1)) {
+              const colon = line.indexOf(':');
+              if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+            }
+            const length = Number(headers['content-length'] || 0);
+            if (buffer.length < end + 4 + length) return;
+            const body = Buffer.from(buffer.subarray(end + 4, end + 4 + length));
+            buffer = buffer.subarray(end + 4 + length);
+            const waiter = waiting.shift();
+            if (!waiting.length && socket) socket.unref();
+            if ((headers.connection || '').toLowerCase() === 'close' && socket) socket.end();
+            waiter.resolve({ status: Number(lines[0].split(' ')[1]), headers, body });
+          }
+        }
+
+        function send(method, route, body, headers) {
+          if (!socket) connect();
+          const data = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
+          let head = `${method} ${BASE}${route} HTTP/1.1\r\nHost: ${API}\r\nContent-Length: ${data.length}\r\n`;
+          for (const [name, value] of Object.entries(headers || {})) head += `${name}: ${value}\r\n`;
+          socket.ref();
+          socket.write(data.length ? Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), data]) : head + '\r\n');
+          return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+        }
+
+        // One request and its answer (asked again once on a fresh connection when the old one was lost).
+        async function call(method, route, body, headers) {
+          try {
+            return await send(method, route, body, headers);
+          } catch (error) {
+            return send(method, route, body, headers);
+          }
+        }
+
+        // An invocation's answer and the request for the next, in one write; the next invocation.
+        async function answerAndNext(route, body, headers) {
+          try {
+            if (socket) socket.cork();
+            const answered = send('POST', route, body, headers);
+            const next = send('GET', 'invocation/next');
+            next.catch(() => {});  // a lost connection is answered below, by asking again
+            if (socket) socket.uncork();
+            await answered;
+            return await next;
+          } catch (error) {
+            return call('GET', 'invocation/next');
+          }
         }
 
         // Logs: `timestamp\trequestId\tLEVEL\tmessage`, newlines inside a message as \r (one record per
@@ -235,8 +298,8 @@ enum NodeRuntimeClient {
             return initError(error);
           }
           initializing = false;
+          let next = await call('GET', 'invocation/next');
           for (;;) {
-            const next = await call('GET', 'invocation/next');
             if (next.status !== 200) {
               process.stdout.write(`runtime: invocation/next answered ${next.status}\n`);
               process.exit(1);
@@ -248,31 +311,36 @@ enum NodeRuntimeClient {
             let event;
             try {
               event = next.body.length ? JSON.parse(next.body.toString('utf8')) : {};
-            } catch (error) {
-              await postError(new RuntimeError('Runtime.UnmarshalError', `Unable to unmarshal input: ${error.message}`));
-              continue;
-            }
-            const { error, result } = await invoke(handler, event, headers);
-            if (error !== null && error !== undefined) {
-              await postError(error);
-              continue;
-            }
-            let payload;
-            try {
-              payload = JSON.stringify(result === undefined ? null : result);
             } catch (failure) {
-              await postError(new RuntimeError('Runtime.MarshalError', `Unable to stringify response body as json: ${failure.message}`));
+              next = await answerAndNext(...errorAnswer(new RuntimeError('Runtime.UnmarshalError', `Unable to unmarshal input: ${failure.message}`)));
               continue;
             }
-            await call('POST', `invocation/${requestId}/response`, payload, { 'Content-Type': 'application/json' });
+            let answer;
+            try {
+              const { error, result } = await invoke(handler, event, headers);
+              if (error !== null && error !== undefined) {
+                answer = errorAnswer(error);
+              } else {
+                let payload;
+                try {
+                  payload = JSON.stringify(result === undefined ? null : result);
+                } catch (failure) {
+                  throw new RuntimeError('Runtime.MarshalError', `Unable to stringify response body as json: ${failure.message}`);
+                }
+                answer = [`invocation/${requestId}/response`, payload, { 'Content-Type': 'application/json' }];
+              }
+            } catch (failure) {
+              answer = errorAnswer(failure);
+            }
+            next = await answerAndNext(...answer);
           }
         }
 
-        async function postError(error) {
+        // The error answer for the current invocation (and its `Invoke Error` log line).
+        function errorAnswer(error) {
           const body = errorBody(error);
           write('ERROR', 'Invoke Error \t' + JSON.stringify(body));
-          await call('POST', `invocation/${requestId}/error`, JSON.stringify(body),
-            { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': body.errorType });
+          return [`invocation/${requestId}/error`, JSON.stringify(body), { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': body.errorType }];
         }
 
         main();
