@@ -212,4 +212,68 @@ struct NodeFunctionTests {
         }
         #expect(answer == "two", "the edited code answers")
     }
+
+    /// A `bootstrap` written by hand from the Runtime API's documentation: the loop, the headers
+    /// and the environment, with none of our client's code.
+    static let handWrittenBootstrap = #"""
+        #!/usr/bin/env node
+        const http = require('http');
+        const api = process.env.AWS_LAMBDA_RUNTIME_API;
+        const handler = require(process.env.LAMBDA_TASK_ROOT + '/report.js').handler;
+        function request(method, path, body) {
+          return new Promise((resolve, reject) => {
+            const r = http.request('http://' + api + '/2018-06-01/runtime/' + path, { method }, (response) => {
+              let data = '';
+              response.on('data', (c) => (data += c));
+              response.on('end', () => resolve({ headers: response.headers, body: data }));
+            });
+            r.on('error', reject);
+            if (body !== undefined) r.write(body);
+            r.end();
+          });
+        }
+        (async () => {
+          for (;;) {
+            const next = await request('GET', 'invocation/next');
+            const h = next.headers;
+            const deadline = Number(h['lambda-runtime-deadline-ms']);
+            const context = {
+              functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+              invokedFunctionArn: h['lambda-runtime-invoked-function-arn'], memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+              awsRequestId: h['lambda-runtime-aws-request-id'], logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+              logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME, getRemainingTimeInMillis: () => deadline - Date.now(),
+            };
+            const result = await handler(JSON.parse(next.body), context);
+            await request('POST', 'invocation/' + context.awsRequestId + '/response', JSON.stringify(result));
+          }
+        })();
+        """#
+
+    @Test("our client and a hand-written bootstrap (provided.al2023) see the same event and context")
+    func sameAsHandWrittenBootstrap() throws {
+        let report = """
+            exports.handler = async (event, context) => ({
+              event, functionName: context.functionName, functionVersion: context.functionVersion, arn: context.invokedFunctionArn,
+              memory: context.memoryLimitInMB, group: context.logGroupName, idLength: context.awsRequestId.length,
+              streamPrefix: context.logStreamName.split('/')[0], remainingPositive: context.getRemainingTimeInMillis() > 0,
+              root: process.env.LAMBDA_TASK_ROOT.endsWith('/code'), region: process.env.AWS_REGION, handler: process.env._HANDLER });
+            """
+        let fixture = try FunctionFixture(
+            files: ["code/report.js": report, "code/bootstrap": NodeFunctionTests.handWrittenBootstrap],
+            functions: """
+                {"Ours": {"runtime": "\(nodeRuntime)", "handler": "report.handler", "code": "code"},
+                 "Hand": {"runtime": "provided.al2023", "handler": "report.handler", "code": "code"}}
+                """, paths: FunctionFixture.proxyPaths("Ours"))
+        let event = #"{"path": "/same", "nested": {"list": [1, 2.5, "three", null, true]}, "unicode": "ünïcødé"}"#
+        let ours = try fixture.invoke("Ours", event).json
+        let hand = try fixture.invoke("Hand", event).json
+        #expect(ours?["event"] == hand?["event"])
+        #expect(ours?["event"] == (try JSONParser().parse(Array(event.utf8))))
+        #expect(ours?["group"] == "/aws/lambda/Ours" && hand?["group"] == "/aws/lambda/Hand")
+        for member in ["memory", "idLength", "streamPrefix", "remainingPositive", "root", "region", "handler", "functionVersion"] {
+            #expect(ours?[member] == hand?[member], "\(member): \(String(describing: ours?[member])) vs \(String(describing: hand?[member]))")
+        }
+        #expect(ours?["functionName"] == "Ours" && hand?["functionName"] == "Hand")
+        #expect(ours?["arn"]?.stringValue?.hasSuffix(":function:Ours") == true && hand?["arn"]?.stringValue?.hasSuffix(":function:Hand") == true)
+    }
 }
