@@ -68,13 +68,15 @@ let package = Package(
         .target(name: "ItemsClient", dependencies: ["ClientRuntime"], path: "Generated/ItemsClient"),
         .target(
             name: "GatewayTesting",
-            dependencies: ["ClientRuntime", "APIGateway", "HTTPCore", "HTTPServer", "ItemsService", "JSONCore", "JSONSchema"]),
+            dependencies: ["ClientRuntime", "APIGateway", "HTTPCore", "HTTPServer", "JSONCore", "JSONSchema"]),
         // Layer 1: schema loading, compilation and validation.
-        .target(name: "JSONSchema", dependencies: ["JSONCore", "YAMLCore", "ECMARegex", "CSystemCalls", "CommandSupport"]),
+        .target(name: "JSONSchema", dependencies: ["JSONCore", "YAMLCore", "ECMARegex", "CSystemCalls", "TextAndFiles"]),
         // Layer 2: test-suite helpers and command-line logic.
         .target(name: "SchemaTesting", dependencies: ["JSONCore", "YAMLCore", "JSONSchema"]),
+        // The leaf for text and files (bounded whole-file reads and writes): no dependencies.
+        .target(name: "TextAndFiles"),
         // What every command shares: standard streams and files, argument scanning.
-        .target(name: "CommandSupport"),
+        .target(name: "CommandSupport", dependencies: ["TextAndFiles"]),
         // schema-check on its own (no gateway, no full Foundation: it starts in a few ms).
         .target(name: "SchemaCheck", dependencies: ["JSONCore", "YAMLCore", "JSONSchema", "CommandSupport"]),
         .target(

@@ -2,7 +2,6 @@ import APIGateway
 import ClientRuntime
 import HTTPCore
 import HTTPServer
-import ItemsService
 import JSONCore
 import JSONSchema
 

@@ -8,7 +8,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CommandSupport
+import TextAndFiles
 import JSONCore
 import YAMLCore
 
