@@ -110,7 +110,7 @@ let package = Package(
         .target(name: "FuzzTargets", dependencies: ["JSONCore", "YAMLCore", "JSONSchema", "MappingTemplates", "Velocity", "HTTPCore", "HTTPServer"]),
         .executableTarget(name: "fuzz", dependencies: ["FuzzTargets"]),
         // Tests.
-        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "TestSupport"]),
         .testTarget(name: "JSONCoreTests", dependencies: ["TestSupport", "JSONCore"]),
         .testTarget(name: "YAMLCoreTests", dependencies: ["TestSupport", "YAMLCore", "JSONCore"]),
         .testTarget(
@@ -135,7 +135,7 @@ let package = Package(
                 "ItemsClient", "ClientRuntime", "GatewayTesting", "ControlPlane", "ItemsService", "HTTPCore", "MappingTemplates", "JSONCore", "JSONSchema",
                 "SchemaTesting", "YAMLCore",
             ]),
-        .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore"]),
+        .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore", "TestSupport"]),
         .testTarget(
             name: "APIGatewayTests",
             dependencies: [

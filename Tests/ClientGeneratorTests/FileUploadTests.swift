@@ -4,6 +4,7 @@ import HTTPCore
 import HTTPServer
 import StoreClient
 import Synchronization
+import TestSupport
 import Testing
 
 /// Binary bodies from a file: sent as the file is read over URLSession, read whole for
@@ -27,7 +28,8 @@ struct FileUploadTests {
 
     @Test("over HTTP the file's bytes arrive with the method's Content-Type; an in-process transport gets them whole")
     func upload() async throws {
-        var generator = SystemRandomNumberGenerator()
+        let seed = TestSeed.value()
+        var generator = SeededGenerator(seed: seed)
         let bytes = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let file = try temporaryFile(bytes)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -38,7 +40,7 @@ struct FileUploadTests {
         try await client.putBinary(bodyFile: file)
         let received = try #require(recorder.bodies.withLock { $0.last })
         #expect(received.type == "image/png")
-        #expect(received.body == bytes)
+        #expect(received.body == bytes, "seed \(seed) (TEST_SEED=\(seed) replays it)")
 
         let transport = RecordingTransport { _ in ClientResponse(status: 204) }
         try await StoreClient(transport: transport).putBinary(bodyFile: file)

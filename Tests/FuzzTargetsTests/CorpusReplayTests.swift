@@ -1,3 +1,4 @@
+import TestSupport
 import FuzzTargets
 import Testing
 
@@ -25,7 +26,7 @@ struct CorpusReplayTests {
 
     @Test("seeded mutations of the seeds pass too", arguments: FuzzTarget.allCases)
     func mutations(_ target: FuzzTarget) {
-        let seed = UInt64.random(in: 1...UInt64.max)
+        let seed = TestSeed.value()
         print("fuzz mutation seed for \(target.rawValue): \(seed)")
         var generator = Mutator(seed: seed)
         let inputs = CorpusReplayTests.inputs(target)

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import JSONCore
@@ -100,16 +101,23 @@ struct JSONParserTests {
         #expect(try JSONParser.parse(long).numberValue?.description == long)
     }
 
-    @Test("random and truncated input never crashes")
-    func fuzz() {
-        var generator = SystemRandomNumberGenerator()
+    @Test("random and truncated input: parsed or refused, never a crash; what parses writes back to the same value")
+    func fuzz() throws {
+        let seed = TestSeed.value()
+        var generator = SeededGenerator(seed: seed)
         let sample = Array(#"{"a":[1,2.5e3,-0.1,"x\u00e9\ud83d\udc32",true,null,{"b":{}}]}"#.utf8)
-        for length in 0...sample.count { _ = try? JSONParser().parse(Array(sample[0..<length])) }
+        func check(_ bytes: [UInt8]) throws {
+            guard let value = try? JSONParser().parse(bytes) else { return }
+            let reread = try JSONParser().parse(JSONWriter.compact.bytes(value))
+            #expect(reread == value, "seed \(seed) (TEST_SEED=\(seed) replays it): \(String(decoding: bytes, as: UTF8.self))")
+        }
+        for length in 0...sample.count { try check(Array(sample[0..<length])) }
+        #expect((try? JSONParser().parse(sample)) != nil)
         for _ in 0..<3000 {
             let bytes = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
                 Bool.random(using: &generator) ? sample.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
             }
-            _ = try? JSONParser().parse(bytes)
+            try check(bytes)
         }
     }
 }

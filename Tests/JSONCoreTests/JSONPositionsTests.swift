@@ -26,7 +26,7 @@ struct JSONPositionsTests {
 
     @Test("random documents: every value's position points at its text (seeded)")
     func randomDocuments() throws {
-        let seed = UInt64.random(in: 0...UInt64.max)
+        let seed = TestSeed.value()
         print("JSONPositions random documents: seed \(seed)")
         var generator = SeededGenerator(seed: seed)
         for _ in 0..<200 {
