@@ -33,9 +33,8 @@ struct SchemaCheckArgumentFuzzTests {
                             root + "/fx/**/.*/*", root + "/fx/*/list.json"]
         let badOperands = [root + "/empty", root + "/fx/[a-", root + "/bad", root + "/bad/broken.json", root + "/fx/notes.txt", "/dev/null",
                            root + "/fx/missing.json", ""]
-        let seed = ProcessInfo.processInfo.environment["SCHEMA_CHECK_ARGUMENTS_SEED"].flatMap { UInt64($0) }
-            ?? UInt64.random(in: 1...UInt64.max)
-        print("schema-check random command lines seed: \(seed) (SCHEMA_CHECK_ARGUMENTS_SEED replays it)")
+        let seed = ProcessInfo.processInfo.environment["SCHEMA_CHECK_ARGUMENTS_SEED"].flatMap { UInt64($0) } ?? TestSeed.value()
+        print("schema-check random command lines seed: \(seed) (TEST_SEED or SCHEMA_CHECK_ARGUMENTS_SEED replays it)")
         var generator = SeededGenerator(seed: seed)
         var statuses: [Int32: Int] = [:]
         for _ in 0..<400 {
