@@ -3,22 +3,24 @@ import Glibc
 #endif
 import LambdaEnvironments
 import LambdaRuntime
-import Synchronization
 
-/// The Lambda handlers compiled into an executable, by handler name. The executables register
-/// theirs at start (`gateway` registers the bundled `ItemsFunction`); the command-line tools
-/// know no function themselves. Functions whose deployment names a `runtime` run from their
-/// code directory instead (`codeRunner`).
-public enum BuiltInFunctions {
-    private static let registry = Mutex<[String: any LambdaHandler]>([:])
+/// The Lambda handlers compiled into an executable, by handler name: a value the executable
+/// builds at start and hands to `GatewayCommand.run` (`gateway` passes the bundled
+/// `ItemsFunction`); the command-line tools know no function themselves. Functions whose
+/// deployment names a `runtime` run from their code directory instead (`codeRunner`).
+public struct BuiltInFunctions: Sendable {
+    /// The handlers by name.
+    public private(set) var handlers: [String: any LambdaHandler]
 
-    /// Makes `handler` available to deployments as `name` (`items.handler`).
-    public static func register(_ handler: any LambdaHandler, named name: String) {
-        registry.withLock { $0[name] = handler }
+    /// The handlers given (none by default).
+    public init(_ handlers: [String: any LambdaHandler] = [:]) {
+        self.handlers = handlers
     }
 
-    /// Every registered handler.
-    public static var handlers: [String: any LambdaHandler] { registry.withLock { $0 } }
+    /// Makes `handler` available to deployments as `name` (`items.handler`).
+    public mutating func register(_ handler: any LambdaHandler, named name: String) {
+        handlers[name] = handler
+    }
 
     /// The runner for functions with code in a directory: published code is kept in the state
     /// directory's `code` folder (in a temporary folder when the state is only read).

@@ -21,9 +21,9 @@ extension GatewayManagement {
 
         """
 
-    static func export(_ arguments: [String], io: CommandIO) -> Int32 {
+    static func export(_ arguments: [String], io: CommandIO, functions: BuiltInFunctions) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") { io.print(exportHelp); return 0 }
-        guard let common = common(arguments, command: "export", io: io) else { return 2 }
+        guard let common = common(arguments, command: "export", io: io, functions: functions) else { return 2 }
         var stage: String?
         var format = "oas30"
         var extensions = true

@@ -24,9 +24,12 @@ public enum GatewayCommand {
 
         """
 
-    /// Runs a subcommand; returns the exit status. `waitForStop` replaces waiting for SIGINT or
+    /// Runs a subcommand; returns the exit status. `functions` are the handlers built into the
+    /// executable that deployments may name; `waitForStop` replaces waiting for SIGINT or
     /// SIGTERM in `serve` (tests stop the server with it).
-    public static func run(arguments: [String], io: CommandIO, waitForStop: (() -> Void)? = nil) -> Int32 {
+    public static func run(
+        arguments: [String], io: CommandIO, functions: BuiltInFunctions = BuiltInFunctions(), waitForStop: (() -> Void)? = nil
+    ) -> Int32 {
         guard let command = arguments.first else {
             io.printError(help)
             return 2
@@ -34,13 +37,13 @@ public enum GatewayCommand {
         let rest = Array(arguments.dropFirst())
         switch command {
         case "render": return RenderCommand.run(arguments: rest, io: io)
-        case "serve": return ServeCommand.run(arguments: rest, io: io, waitForStop: waitForStop)
-        case "test-invoke": return GatewayManagement.testInvoke(rest, io: io)
-        case "deploy": return GatewayManagement.deploy(rest, io: io)
-        case "export": return GatewayManagement.export(rest, io: io)
-        case "keys": return GatewayManagement.keys(rest, io: io)
-        case "usage": return GatewayManagement.usage(rest, io: io)
-        case "lambda": return GatewayManagement.lambda(rest, io: io)
+        case "serve": return ServeCommand.run(arguments: rest, io: io, functions: functions, waitForStop: waitForStop)
+        case "test-invoke": return GatewayManagement.testInvoke(rest, io: io, functions: functions)
+        case "deploy": return GatewayManagement.deploy(rest, io: io, functions: functions)
+        case "export": return GatewayManagement.export(rest, io: io, functions: functions)
+        case "keys": return GatewayManagement.keys(rest, io: io, functions: functions)
+        case "usage": return GatewayManagement.usage(rest, io: io, functions: functions)
+        case "lambda": return GatewayManagement.lambda(rest, io: io, functions: functions)
         case "-h", "--help", "help":
             io.print(help)
             return 0

@@ -28,12 +28,15 @@ enum GatewayManagement {
         var deploymentGiven = false
         var stateGiven = false
         var rest: [String] = []
+        /// The handlers built into the executable.
+        var handlers: [String: any LambdaHandler] = [:]
     }
 
     /// Splits out `--deployment` and `--state` and applies the defaults (`ProjectLocation`);
     /// nil (after printing) on a usage error or a deployment file that is not there.
-    static func common(_ arguments: [String], command: String, io: CommandIO) -> Common? {
+    static func common(_ arguments: [String], command: String, io: CommandIO, functions: BuiltInFunctions) -> Common? {
         var result = Common()
+        result.handlers = functions.handlers
         var scanner = ArgumentScanner(arguments)
         while let argument = scanner.next() {
             let (name, inline) = ArgumentScanner.split(argument)
@@ -79,7 +82,6 @@ enum GatewayManagement {
     }
 
     /// The Lambda code built into the executable.
-    static var handlers: [String: any LambdaHandler] { BuiltInFunctions.handlers }
 
     /// The control plane's API, reached as the state directory says: the running server, or a
     /// control plane loaded here (the lock held until `release`).
@@ -130,7 +132,7 @@ enum GatewayManagement {
         if readOnly, !FileSystem.isFile(common.stateDirectory + "/state.json"), directory.runningServer() == nil {
             do {
                 let control = try ControlPlane.load(
-                    deploymentFile: common.deploymentFile, stateDirectory: nil, handlers: handlers, readOnly: true,
+                    deploymentFile: common.deploymentFile, stateDirectory: nil, handlers: common.handlers, readOnly: true,
                     codeRunner: BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory, readOnly: true))
                 io.printError("gateway \(command): note: no state in \(common.stateDirectory) yet; answered from the files (generated key values are not kept)\n")
                 let credentials = StateDirectory.Credentials(accessKeyId: "LOCAL", secretAccessKey: "local")
@@ -146,7 +148,7 @@ enum GatewayManagement {
             for attempt in 0..<50 {
                 if let lock = try directory.tryLock() {
                     let control = try ControlPlane.load(
-                        deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: handlers,
+                        deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: common.handlers,
                         codeRunner: BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory))
                     let credentials = StateDirectory.Credentials(accessKeyId: "LOCAL", secretAccessKey: "local")
                     return Session(
@@ -205,9 +207,9 @@ enum GatewayManagement {
 
         """
 
-    static func deploy(_ arguments: [String], io: CommandIO) -> Int32 {
+    static func deploy(_ arguments: [String], io: CommandIO, functions: BuiltInFunctions) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") { io.print(deployHelp); return 0 }
-        guard let common = common(arguments, command: "deploy", io: io) else { return 2 }
+        guard let common = common(arguments, command: "deploy", io: io, functions: functions) else { return 2 }
         var stage: String?
         var description = ""
         var scanner = ArgumentScanner(common.rest)
@@ -255,9 +257,9 @@ enum GatewayManagement {
         return keys.map { key in (key, members[key["id"]?.stringValue ?? ""] ?? []) }
     }
 
-    static func keys(_ arguments: [String], io: CommandIO) -> Int32 {
+    static func keys(_ arguments: [String], io: CommandIO, functions: BuiltInFunctions) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") { io.print(keysHelp); return 0 }
-        guard let common = common(arguments, command: "keys", io: io) else { return 2 }
+        guard let common = common(arguments, command: "keys", io: io, functions: functions) else { return 2 }
         var words = common.rest
         let action = words.isEmpty ? "list" : words.removeFirst()
         guard ["list", "show", "enable", "disable", "create"].contains(action) else { return fail("keys", "unknown action \(action)", io: io) }
@@ -335,12 +337,12 @@ enum GatewayManagement {
 
     // MARK: - usage
 
-    static func usage(_ arguments: [String], io: CommandIO) -> Int32 {
+    static func usage(_ arguments: [String], io: CommandIO, functions: BuiltInFunctions) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") {
             io.print("Usage: gateway usage [--plan NAME] [options]\n\nRequests used and remaining in the current quota period, per key (GetUsage).\n\n\(commonOptions)\n")
             return 0
         }
-        guard let common = common(arguments, command: "usage", io: io) else { return 2 }
+        guard let common = common(arguments, command: "usage", io: io, functions: functions) else { return 2 }
         var planFilter: String?
         var scanner = ArgumentScanner(common.rest)
         while let argument = scanner.next() {
@@ -389,9 +391,9 @@ enum GatewayManagement {
 
         """
 
-    static func lambda(_ arguments: [String], io: CommandIO) -> Int32 {
+    static func lambda(_ arguments: [String], io: CommandIO, functions: BuiltInFunctions) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") { io.print(lambdaHelp); return 0 }
-        guard let common = common(arguments, command: "lambda", io: io) else { return 2 }
+        guard let common = common(arguments, command: "lambda", io: io, functions: functions) else { return 2 }
         var words = common.rest
         guard !words.isEmpty else { return fail("lambda", "an action is required (update, publish, alias, invoke, list)", io: io) }
         let action = words.removeFirst()
@@ -427,8 +429,8 @@ enum GatewayManagement {
                 return fail("lambda", "unexpected argument \(argument)", io: io)
             }
         }
-        if let handler, handlers[handler] == nil {
-            return fail("lambda", "no handler named \(handler) (available: \(handlers.keys.sorted().joined(separator: ", ")))", io: io)
+        if let handler, common.handlers[handler] == nil {
+            return fail("lambda", "no handler named \(handler) (available: \(common.handlers.keys.sorted().joined(separator: ", ")))", io: io)
         }
         if action != "list" && words.isEmpty { return fail("lambda", "\(action) needs a function name", io: io) }
         if action == "alias" && words.count < 3 { return fail("lambda", "alias needs FUNCTION ALIAS VERSION", io: io) }
@@ -502,9 +504,9 @@ enum GatewayManagement {
 
         """
 
-    static func testInvoke(_ arguments: [String], io: CommandIO) -> Int32 {
+    static func testInvoke(_ arguments: [String], io: CommandIO, functions: BuiltInFunctions) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") { io.print(testInvokeHelp); return 0 }
-        guard let common = common(arguments, command: "test-invoke", io: io) else { return 2 }
+        guard let common = common(arguments, command: "test-invoke", io: io, functions: functions) else { return 2 }
         var stage: String?
         var positional: [String] = []
         var headers = HTTPHeaders()
@@ -537,7 +539,7 @@ enum GatewayManagement {
         let control: ControlPlane
         do {
             control = try ControlPlane.load(
-                deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: handlers, readOnly: true,
+                deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: common.handlers, readOnly: true,
                 codeRunner: BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory, readOnly: true))
         } catch {
             io.printError("gateway test-invoke: \(error.description)\n")

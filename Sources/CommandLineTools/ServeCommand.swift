@@ -57,12 +57,12 @@ public enum ServeCommand {
 
     /// Runs the command; `waitForStop` blocks until the server should stop (by default, until
     /// SIGINT or SIGTERM). Returns the exit status.
-    public static func run(arguments: [String], io: CommandIO, waitForStop: (() -> Void)? = nil) -> Int32 {
+    public static func run(arguments: [String], io: CommandIO, functions: BuiltInFunctions = BuiltInFunctions(), waitForStop: (() -> Void)? = nil) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") {
             io.print(help)
             return 0
         }
-        guard let common = GatewayManagement.common(arguments, command: "serve", io: io) else { return 2 }
+        guard let common = GatewayManagement.common(arguments, command: "serve", io: io, functions: functions) else { return 2 }
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 8080)
         var threadsChosen = false
         var format = LogFormat.text
@@ -145,7 +145,7 @@ public enum ServeCommand {
             lock = taken
             runner = BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory, node: node)
             control = try ControlPlane.load(
-                deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: GatewayManagement.handlers, logSink: sink,
+                deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: common.handlers, logSink: sink,
                 codeRunner: runner)
             credentials = requireSignature ? try directory.credentials() : nil
         } catch {

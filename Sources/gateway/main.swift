@@ -6,5 +6,5 @@ import Glibc
 #endif
 
 // The Lambda handlers built into this executable: the bundled ItemsAPI function.
-BuiltInFunctions.register(ItemsFunction(), named: ItemsFunction.handlerName)
-exit(GatewayCommand.run(arguments: Array(CommandLine.arguments.dropFirst()), io: .standard))
+let functions = BuiltInFunctions([ItemsFunction.handlerName: ItemsFunction()])
+exit(GatewayCommand.run(arguments: Array(CommandLine.arguments.dropFirst()), io: .standard, functions: functions))

@@ -4,6 +4,5 @@ import ItemsService
 
 /// `gateway` as the executable runs it: with the bundled function registered first.
 func runGateway(arguments: [String], io: CommandIO, waitForStop: (() -> Void)? = nil) -> Int32 {
-    BuiltInFunctions.register(ItemsFunction(), named: ItemsFunction.handlerName)
-    return GatewayCommand.run(arguments: arguments, io: io, waitForStop: waitForStop)
+    GatewayCommand.run(arguments: arguments, io: io, functions: BuiltInFunctions([ItemsFunction.handlerName: ItemsFunction()]), waitForStop: waitForStop)
 }
