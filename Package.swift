@@ -31,13 +31,13 @@ let package = Package(
     ],
     targets: [
         // Layer 0: values and text, no dependencies.
-        .target(name: "JSONCore"),
+        .target(name: "JSONCore", dependencies: ["TextAndFiles"]),
         // YAML 1.2 into JSON values (and JSON values written as YAML): beside JSONCore, on it alone.
         .target(name: "YAMLCore", dependencies: ["JSONCore"]),
         .target(name: "ECMARegex"),
-        .target(name: "HTTPCore"),
+        .target(name: "HTTPCore", dependencies: ["TextAndFiles"]),
         // SHA-256, HMAC and AWS Signature Version 4 (the control plane's requests).
-        .target(name: "AWSSignature"),
+        .target(name: "AWSSignature", dependencies: ["TextAndFiles"]),
         // The Linux system calls (epoll, eventfd, stack bounds) that Glibc's Swift module leaves out: headers only.
         .target(name: "CSystemCalls"),
         // Layer 1: the HTTP/1.1 server; it knows requests and responses, not the gateway.
@@ -63,7 +63,7 @@ let package = Package(
         // The client side: the tiny runtime generated code depends on (and on the SigV4 signer
         // alone), the
         // generator, the generated ItemsAPI client, and transports to the bundled runtime.
-        .target(name: "ClientRuntime", dependencies: ["AWSSignature"]),
+        .target(name: "ClientRuntime", dependencies: ["AWSSignature", "TextAndFiles"]),
         .target(name: "ClientGenerator", dependencies: ["JSONCore", "JSONSchema", "APIModel"]),
         .target(name: "ItemsClient", dependencies: ["ClientRuntime"], path: "Generated/ItemsClient"),
         .target(

@@ -1,3 +1,4 @@
+import TextAndFiles
 /// AWS Signature Version 4 for requests, as the AWS SDKs, the aws CLI and boto3 sign them:
 /// parse the `Authorization` header, compute a signature, and verify one.
 public enum SigV4 {
@@ -162,46 +163,12 @@ public enum SigV4 {
 
     /// RFC 3986 encoding: unreserved characters kept, everything else as `%XX` (upper case).
     public static func encode(_ text: String, keepingSlash: Bool) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var output: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                output.append(byte)
-            case UInt8(ascii: "/") where keepingSlash:
-                output.append(byte)
-            default:
-                output.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
+        PercentEncoding.encode(text, keeping: keepingSlash ? .unreservedAndSlash : .unreserved)
     }
 
     /// `%XX` decoded (and `+` kept: SigV4 query encoding never uses it for space).
     public static func decode(_ text: String) -> String {
-        var output: [UInt8] = []
-        let bytes = Array(text.utf8)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
-                output.append(high << 4 | low)
-                index += 3
-            } else {
-                output.append(bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - 48
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - 87
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - 55
-        default: return nil
-        }
+        PercentEncoding.decodeLeniently(text, plusIsSpace: false)
     }
 
     // MARK: - Signing

@@ -1,4 +1,5 @@
 import Foundation
+import TextAndFiles
 
 /// One request as a generated client builds it: the path below the stage, already encoded.
 public struct ClientRequest: Sendable, Equatable {
@@ -172,28 +173,11 @@ extension ParameterText {
 public enum PathEncoding {
     /// A path parameter as one segment: everything but unreserved characters is encoded.
     public static func encodeSegment(_ value: some CustomStringConvertible) -> String {
-        encode(value.description, keepPlus: false)
+        PercentEncoding.encode(value.description, keeping: .unreserved)
     }
 
     /// A query name or value (`application/x-www-form-urlencoded` rules, space as `%20`).
     public static func encodeQueryComponent(_ value: String) -> String {
-        encode(value, keepPlus: false)
-    }
-
-    static func encode(_ text: String, keepPlus: Bool) -> String {
-        let hex: [Character] = Array("0123456789ABCDEF")
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                result.append("%")
-                result.append(hex[Int(byte >> 4)])
-                result.append(hex[Int(byte & 0xF)])
-            }
-        }
-        return result
+        PercentEncoding.encode(value, keeping: .unreserved)
     }
 }

@@ -1,3 +1,4 @@
+import TextAndFiles
 /// Header fields in order, names compared case-insensitively (RFC 9110).
 public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equatable {
     /// One header field: its name as sent and its value.
@@ -197,63 +198,17 @@ public protocol HTTPResponder: Sendable {
 public enum URLEncoding {
     /// Decodes `%XX` (and `+` as a space when `plusIsSpace`); malformed escapes stay as written.
     public static func decode(_ text: String, plusIsSpace: Bool) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else { return text }
-        var bytes: [UInt8] = []
-        let source = Array(text.utf8)
-        var index = 0
-        func hex(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - 48
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - 87
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - 55
-            default: return nil
-            }
-        }
-        while index < source.count {
-            let byte = source[index]
-            if byte == UInt8(ascii: "%"), index + 2 < source.count, let high = hex(source[index + 1]), let low = hex(source[index + 2]) {
-                bytes.append(high << 4 | low)
-                index += 3
-            } else if plusIsSpace && byte == UInt8(ascii: "+") {
-                bytes.append(0x20)
-                index += 1
-            } else {
-                bytes.append(byte)
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        PercentEncoding.decodeLeniently(text, plusIsSpace: plusIsSpace)
     }
 
     /// Encodes a query-string component (`application/x-www-form-urlencoded`, space as `+`).
     public static func encodeQueryComponent(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF")
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "): result += "+"
-            default: result += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
-            }
-        }
-        return result
+        PercentEncoding.encode(text, keeping: .unreserved, spaceAsPlus: true)
     }
 
     /// Encodes a path segment (RFC 3986: unreserved characters kept, everything else `%XX`).
     public static func encodePathSegment(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF")
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            default: result += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
-            }
-        }
-        return result
+        PercentEncoding.encode(text, keeping: .unreserved)
     }
 
     /// `a=1&b=x+y&a=2` → ordered pairs, decoded (`+` is a space).

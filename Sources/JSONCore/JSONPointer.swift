@@ -1,3 +1,4 @@
+@_exported import TextAndFiles
 /// An RFC 6901 JSON Pointer: a list of reference tokens, written `/a/b~1c` (`~0` is `~`,
 /// `~1` is `/`), or as a URI fragment `#/a/b~1c` with percent-encoding.
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
@@ -138,48 +139,3 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, Expressi
     }
 }
 
-/// Percent-encoding as used in URI fragments (RFC 3986).
-public enum PercentEncoding {
-    /// Decodes `%XX` sequences; `nil` when one is malformed or the result is not UTF-8.
-    public static func decode(_ text: String) -> String? {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        guard UTF8Validation.isValid(bytes) else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - 48
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - 87
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - 55
-        default: return nil
-        }
-    }
-
-    /// Encodes every byte not allowed in a URI fragment (RFC 3986 `fragment`), including `%`.
-    public static func encodeFragment(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var output: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"):
-                output.append(byte)
-            case _ where "-._~!$&'()*+,;=:@/?".utf8.contains(byte):
-                output.append(byte)
-            default:
-                output.append(UInt8(ascii: "%"))
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0xF)])
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-}

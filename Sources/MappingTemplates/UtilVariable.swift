@@ -83,20 +83,7 @@ public enum TextEscaping {
 
     /// `URLEncoder.encode(s, "UTF-8")`: letters, digits and `.-*_` stay; space becomes `+`.
     public static func urlEncode(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF")
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "_"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "):
-                result += "+"
-            default:
-                result += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
-            }
-        }
-        return result
+        PercentEncoding.encode(text, keeping: .javaURLEncoder, spaceAsPlus: true)
     }
 
     /// `URLDecoder.decode(s, "UTF-8")`: `+` is a space, `%XX` a byte; nil when malformed.

@@ -271,17 +271,6 @@ extension SchemaCheckReport {
     /// A path as a URI: a relative reference for a relative path (each segment percent-encoded
     /// where URIs need it), a `file://` URI for an absolute one.
     static func artifactURI(_ path: String) -> String {
-        var output = path.hasPrefix("/") ? "file://" : ""
-        for byte in path.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
-                output.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF")
-                output += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
-            }
-        }
-        return output
+        (path.hasPrefix("/") ? "file://" : "") + PercentEncoding.encode(path, keeping: .unreservedAndSlash)
     }
 }
