@@ -41,7 +41,7 @@ let package = Package(
         // The Linux system calls (epoll, eventfd, stack bounds) that Glibc's Swift module leaves out: headers only.
         .target(name: "CSystemCalls"),
         // Layer 1: the HTTP/1.1 server; it knows requests and responses, not the gateway.
-        .target(name: "HTTPServer", dependencies: ["HTTPCore", "CSystemCalls"]),
+        .target(name: "HTTPServer", dependencies: ["HTTPCore", "CSystemCalls", "TextAndFiles"]),
         // Layer 1: Velocity templates (API Gateway flavour).
         .target(name: "Velocity", dependencies: ["JSONCore", "ECMARegex"]),
         .target(name: "MappingTemplates", dependencies: ["Velocity", "JSONCore"]),

@@ -291,7 +291,7 @@ public final class Gateway: HTTPResponder, Sendable {
     static func mimeType(_ value: String?) -> String? {
         guard let value else { return nil }
         let first = value.split(separator: ",").first ?? Substring(value)
-        let type = first.split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() }
+        let type = first.split(separator: ";").first.map { String($0).trimmingSpacesAndTabs().lowercased() }
         return type?.isEmpty == false ? type : nil
     }
 
@@ -377,13 +377,6 @@ struct HashedName: Hashable, Sendable {
 }
 
 extension String {
-    var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
-        while text.last == " " || text.last == "\t" { text = text.dropLast() }
-        return String(text)
-    }
-
     var replacingSpaces: String { String(filter { $0 != " " }) }
 }
 

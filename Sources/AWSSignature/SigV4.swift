@@ -149,7 +149,7 @@ public enum SigV4 {
     static func trimmed(_ value: String) -> String {
         var result = ""
         var space = false
-        for character in value.trimmingSpaces {
+        for character in value.trimmingSpacesAndTabs() {
             if character == " " || character == "\t" {
                 space = true
             } else {
@@ -225,11 +225,3 @@ public enum SigV4 {
     }
 }
 
-extension String {
-    fileprivate var trimmingSpaces: Substring {
-        var text = Substring(self)
-        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
-        while text.last == " " || text.last == "\t" { text = text.dropLast() }
-        return text
-    }
-}

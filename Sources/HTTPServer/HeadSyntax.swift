@@ -1,3 +1,4 @@
+import TextAndFiles
 import HTTPCore
 
 /// The request line and header fields of one request (RFC 9112 §3 and §5), checked strictly:
@@ -117,7 +118,7 @@ struct HeadSyntax: Sendable {
         for (name, value) in headers {
             if HTTPHeaders.sameName(name, "Content-Length") {
                 for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-                    let text = part.trimmingSpaces()
+                    let text = part.trimmingSpacesAndTabs()
                     guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy(isDigit), let length = Int(text) else {
                         return .failure(HTTPProtocolError(400, "Content-Length '\(value)' is not a number"))
                     }
@@ -127,7 +128,7 @@ struct HeadSyntax: Sendable {
             } else if HTTPHeaders.sameName(name, "Transfer-Encoding") {
                 transferEncoding = (transferEncoding.map { $0 + "," } ?? "") + value
             } else if HTTPHeaders.sameName(name, "Connection") {
-                connectionTokens += value.split(separator: ",").map { $0.trimmingSpaces().lowercased() }
+                connectionTokens += value.split(separator: ",").map { $0.trimmingSpacesAndTabs().lowercased() }
             } else if HTTPHeaders.sameName(name, "Expect") {
                 expectation = value.lowercased()
             } else if HTTPHeaders.sameName(name, "Host") {
@@ -137,7 +138,7 @@ struct HeadSyntax: Sendable {
         if let transferEncoding {
             if contentLength != nil { return .failure(HTTPProtocolError(400, "both Content-Length and Transfer-Encoding (request smuggling)")) }
             if !isHTTP11 { return .failure(HTTPProtocolError(400, "Transfer-Encoding in an HTTP/1.0 request")) }
-            let codings = transferEncoding.split(separator: ",").map { $0.trimmingSpaces().lowercased() }
+            let codings = transferEncoding.split(separator: ",").map { $0.trimmingSpacesAndTabs().lowercased() }
             if let unknown = codings.first(where: { $0 != "chunked" }) {
                 return .failure(HTTPProtocolError(501, "transfer coding '\(unknown)' is not supported (only chunked)"))
             }
@@ -174,14 +175,3 @@ struct HeadSyntax: Sendable {
     }
 }
 
-extension StringProtocol {
-    /// Without leading and trailing spaces and tabs.
-    func trimmingSpaces() -> String {
-        let bytes = Array(utf8)
-        var start = 0
-        var end = bytes.count
-        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
-        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
-    }
-}

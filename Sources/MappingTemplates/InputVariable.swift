@@ -34,7 +34,7 @@ final class InputVariable: VelocityObject {
             let expression = try budget.text(of: arguments[0])
             guard let document else {
                 // Not JSON: the root is the raw text, anything deeper is null.
-                return expression.trimmingCharacters() == "$" ? .string(body) : .null
+                return expression.trimmingSpacesTabsAndLineFeeds() == "$" ? .string(body) : .null
             }
             guard let path = JSONPath(expression) else { return .null }
             let matches = try select(path, in: document, &budget)

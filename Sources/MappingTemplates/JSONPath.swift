@@ -19,7 +19,7 @@ public struct JSONPath: Sendable, Equatable {
 
     /// Parses a path; nil when it is not one.
     public init?(_ text: String) {
-        let scalars = Array(text.trimmingCharacters().unicodeScalars)
+        let scalars = Array(text.trimmingSpacesTabsAndLineFeeds().unicodeScalars)
         guard scalars.first == "$" else { return nil }
         var steps: [Step] = []
         var index = 1
@@ -72,7 +72,7 @@ public struct JSONPath: Sendable, Equatable {
                         digits.unicodeScalars.append(scalars[index])
                         index += 1
                     }
-                    guard index < scalars.count, let position = Int(digits.trimmingCharacters()) else { return nil }
+                    guard index < scalars.count, let position = Int(digits.trimmingSpacesTabsAndLineFeeds()) else { return nil }
                     index += 1
                     steps.append(.index(position))
                 }
@@ -139,11 +139,3 @@ public struct JSONPath: Sendable, Equatable {
     }
 }
 
-extension String {
-    func trimmingCharacters() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" || first == "\n" { scalars = scalars.dropFirst() }
-        while let last = scalars.last, last == " " || last == "\t" || last == "\n" { scalars = scalars.dropLast() }
-        return String(scalars)
-    }
-}

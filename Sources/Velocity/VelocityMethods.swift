@@ -401,7 +401,7 @@ enum VelocityMethods {
             return .int(value)
         case ("parseDouble", 1) where !isInteger, ("valueOf", 1) where !isInteger:
             if let value = VelocityOperators.number(arguments[0]) { return .double(value) }
-            let text = try budget.text(of: arguments[0]).trimmingSpaces
+            let text = try budget.text(of: arguments[0]).trimmingUnicodeWhitespace()
             guard let value = Double(text) else { throw numberFormat(text) }
             return .double(value)
         case ("toString", 1):
@@ -412,11 +412,3 @@ enum VelocityMethods {
     }
 }
 
-extension String {
-    var trimmingSpaces: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
-        return String(scalars)
-    }
-}
