@@ -281,20 +281,6 @@ extension Gateway {
 }
 
 extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = String(rest[range.upperBound...])
-        }
-        return result + rest
-    }
-}
-
-extension String {
     /// The first occurrence of `target`, compared byte by byte in UTF-8.
     func range(of target: String) -> Range<String.Index>? {
         let needle = Array(target.utf8)

@@ -471,10 +471,6 @@ enum OperationTranslator {
 }
 
 extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-
     func trimming(_ characters: String) -> String {
         var text = Substring(self)
         while let first = text.first, characters.contains(first) { text = text.dropFirst() }

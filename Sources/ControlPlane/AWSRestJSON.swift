@@ -120,19 +120,3 @@ extension JSONValue {
         .object(JSONObject(pairs.map { JSONObject.Member(key: $0.0, value: .string($0.1)) }))
     }
 }
-
-
-extension String {
-    /// `self` with every `target` replaced (no Foundation).
-    func replacing(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}

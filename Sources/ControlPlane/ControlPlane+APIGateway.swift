@@ -172,7 +172,7 @@ extension ControlPlane {
 
     static func apply(_ operation: PatchOperation, to stage: inout StageConfiguration) throws(ControlError) {
         let tokens = operation.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
-            String($0).replacing("~1", with: "/").replacing("~0", with: "~")
+            String($0).replacingAll("~1", with: "/").replacingAll("~0", with: "~")
         }
         func invalid() -> ControlError {
             .badRequest("Invalid patch path  '\(operation.path)' specified for op '\(operation.op)'.")

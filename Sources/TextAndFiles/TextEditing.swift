@@ -30,3 +30,19 @@ extension StringProtocol {
         return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }
+
+extension String {
+    /// `self` with every occurrence of `target` replaced, left to right, without Foundation
+    /// (an empty `target` replaces nothing).
+    public func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
