@@ -1,5 +1,6 @@
 import AWSSignature
 import Foundation
+import TextAndFiles
 
 /// Signs every request with AWS Signature Version 4, as the AWS SDKs sign a call to an API
 /// Gateway method whose authorization is `AWS_IAM` (`x-amazon-apigateway-authtype: awsSigv4`):
@@ -63,12 +64,7 @@ public struct SigV4Middleware: ClientMiddleware {
     }
 
     /// `20150830T123600Z`: the signing time, in UTC.
-    static func amzDate(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
-        return formatter.string(from: date)
-    }
+    static func amzDate(_ date: Date) -> String { UTCCalendar.amzDate(date.timeIntervalSince1970) }
 
     public func intercept(_ request: ClientRequest, next: @Sendable (ClientRequest) async throws -> ClientResponse) async throws -> ClientResponse {
         let credentials = try await self.credentials()

@@ -383,13 +383,13 @@ extension ControlPlane {
     /// GetUsage: requests counted per key and day, with what remains of the quota.
     public func usage(planId: String, startDate: String, endDate: String, keyId: String? = nil) throws(ControlError) -> UsageReport {
         let plan = try plan(id: planId)
-        guard let start = UTCText.day(startDate), let end = UTCText.day(endDate), start <= end else {
+        guard let start = UTCCalendar.day(startDate), let end = UTCCalendar.day(endDate), start <= end else {
             throw .badRequest("Invalid start date or end date specified")
         }
         guard end - start <= 90 else { throw .badRequest("The usage data period cannot exceed 90 days") }
         var items: [String: [[Int]]] = [:]
         for key in apiKeys where key.usagePlans.contains(plan.name) && (keyId == nil || key.id == keyId) {
-            let days = ledger.days(of: plan.name + "/" + key.id).compactMap { entry in UTCText.day(entry.key).map { ($0, entry.value) } }
+            let days = ledger.days(of: plan.name + "/" + key.id).compactMap { entry in UTCCalendar.day(entry.key).map { ($0, entry.value) } }
             var rows: [[Int]] = []
             for day in start...end {
                 let used = days.first { $0.0 == day }?.1 ?? 0

@@ -197,7 +197,7 @@ public final class ControlPlane: Sendable {
         for (name, stage) in model.stages {
             let record = stage.deployment
             state.deployments[name] = [
-                "id": .string(record.id), "definition": .string(record.definition), "deployedAt": .string(UTCText.date(record.createdDate)),
+                "id": .string(record.id), "definition": .string(record.definition), "deployedAt": .string(UTCCalendar.date(record.createdDate)),
                 "createdDate": .number(JSONNumber(record.createdDate) ?? JSONNumber(0)), "description": .string(record.description),
                 "document": record.document ?? .null,
             ]
@@ -331,42 +331,6 @@ struct StageOverrides: Sendable {
     }
 }
 
-/// Dates as the state file and Lambda write them.
-enum UTCText {
-    /// `2026-12-02`.
-    static func date(_ seconds: Double) -> String {
-        let (year, month, day) = civil(Int((seconds / 86400).rounded(.down)))
-        return "\(year)-\(two(month))-\(two(day))"
-    }
-
-    /// `2026-12-02T10:15:30.123+0000` (Lambda's `LastModified`).
-    static func lambdaTimestamp(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded(.down))
-        let milliseconds = Int(((seconds - Double(whole)) * 1000).rounded(.down))
-        let time = whole % 86400
-        return date(seconds) + "T\(two(time / 3600)):\(two(time / 60 % 60)):\(two(time % 60)).\(three(milliseconds))+0000"
-    }
-
-    /// The day number of `2026-12-02`, or nil when it is not such a date.
-    static func day(_ text: String) -> Int? {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month),
-            (1...31).contains(day)
-        else { return nil }
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(_ days: Int) -> (Int, Int, Int) { UTCCalendar.civil(fromDays: days) }
-
-    static func two(_ value: Int) -> String { UTCCalendar.two(value) }
-    static func three(_ value: Int) -> String { value < 10 ? "00\(value)" : value < 100 ? "0\(value)" : "\(value)" }
-}
 
 /// Random text for key values and ids.
 enum RandomText {

@@ -109,16 +109,11 @@ public final class FrontDoor: HTTPResponder, Sendable {
         guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
         func number(_ range: Range<Int>) -> Int? { Int(String(decoding: bytes[range], as: UTF8.self)) }
         guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11), let minute = number(11..<13),
-            let second = number(13..<15), let days = UTCText.day("\(year)-\(UTCText.two(month))-\(UTCText.two(day))")
+            let second = number(13..<15), let days = UTCCalendar.day("\(year)-\(UTCCalendar.two(month))-\(UTCCalendar.two(day))")
         else { return nil }
         return Double(days * 86400 + hour * 3600 + minute * 60 + second)
     }
 
     /// Seconds since 1970 → `20150830T123600Z` (the `X-Amz-Date` format).
-    public static func amzDate(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded(.down))
-        let (year, month, day) = UTCText.civil(whole / 86400)
-        let time = whole % 86400
-        return "\(year)\(UTCText.two(month))\(UTCText.two(day))T\(UTCText.two(time / 3600))\(UTCText.two(time / 60 % 60))\(UTCText.two(time % 60))Z"
-    }
+    public static func amzDate(_ seconds: Double) -> String { UTCCalendar.amzDate(seconds) }
 }

@@ -148,7 +148,7 @@ struct LambdaAPI: Sendable {
             "FunctionName": .string(function.name), "FunctionArn": .string(function.arn), "Runtime": .string(configuration.runtime ?? "provided.al2023"),
             "Role": .string("arn:aws:iam::\(control.configuration.accountId):role/lambda-role"), "Handler": .string(configuration.handler),
             "CodeSize": 0, "Description": .string(configuration.description), "Timeout": .number(JSONNumber(Int(configuration.timeout.rounded(.up)))),
-            "MemorySize": .number(JSONNumber(configuration.memorySize)), "LastModified": .string(UTCText.lambdaTimestamp(function.lastModified)),
+            "MemorySize": .number(JSONNumber(configuration.memorySize)), "LastModified": .string(UTCCalendar.lambdaTimestamp(function.lastModified)),
             "CodeSha256": .string(codeSha256(configuration) ?? Base64.encode(digest)), "Version": .string(function.version),
             "Environment": ["Variables": .strings(configuration.environment.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })],
             "TracingConfig": ["Mode": "PassThrough"], "RevisionId": .string(ControlPlane.uuidText(revision)), "State": "Active",
