@@ -95,7 +95,7 @@ public struct StateDirectory: Sendable {
 
     /// The running server's record, when the file is there and its process lives.
     public func runningServer() -> ServerRecord? {
-        guard let bytes = FileBytes.read(serverFile), let json = try? JSONParser().parse(bytes),
+        guard let bytes = FileReader.read(path: serverFile, atMost: 1 << 20).bytes, let json = try? JSONParser().parse(bytes),
             case .string(let host)? = json["host"], let port = json["port"]?.numberValue?.intValue, let pid = json["pid"]?.numberValue?.intValue
         else { return nil }
         guard kill(Int32(pid), 0) == 0 || errno == EPERM else { return nil }
@@ -123,7 +123,7 @@ public struct StateDirectory: Sendable {
 
     /// The credentials kept here, made (random, mode 0600) the first time they are asked for.
     public func credentials() throws(GatewayLoadError) -> Credentials {
-        if let bytes = FileBytes.read(credentialsFile), let json = try? JSONParser().parse(bytes),
+        if let bytes = FileReader.read(path: credentialsFile, atMost: 1 << 20).bytes, let json = try? JSONParser().parse(bytes),
             case .string(let id)? = json["accessKeyId"], case .string(let secret)? = json["secretAccessKey"]
         {
             return Credentials(accessKeyId: id, secretAccessKey: secret)
@@ -136,22 +136,6 @@ public struct StateDirectory: Sendable {
             throw .other("\(credentialsFile): \(problem)")
         }
         return made
-    }
-}
-
-/// Whole small files, read with the C library.
-enum FileBytes {
-    static func read(_ path: String) -> [UInt8]? {
-        guard let handle = fopen(path, "rb") else { return nil }
-        defer { fclose(handle) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, handle)
-            if count > 0 { bytes.append(contentsOf: chunk[0..<count]) }
-            if count < chunk.count { break }
-        }
-        return ferror(handle) == 0 ? bytes : nil
     }
 }
 
