@@ -340,10 +340,10 @@ public final class Gateway: HTTPResponder, Sendable {
                 plan.bypass = true
             } else {
                 switch cache.unauthorizedCacheControlHeaderStrategy {
-                case "FAIL_WITH_403":
+                case .failWith403:
                     plan.forbidden = true
-                default:
-                    call.log("Cache-Control: max-age=0 from an unauthorized caller: ignored (\(cache.unauthorizedCacheControlHeaderStrategy))")
+                case .succeedWithResponseHeader, .succeedWithoutResponseHeader:
+                    call.log("Cache-Control: max-age=0 from an unauthorized caller: ignored (\(cache.unauthorizedCacheControlHeaderStrategy.rawValue))")
                 }
             }
         }

@@ -27,9 +27,9 @@ extension Gateway {
         if let template = templates[contentType] { return .success(template) }
         let behavior = method.method.integration.passthroughBehavior
         if templates.isEmpty {
-            return behavior == "NEVER" ? .failure(GatewayError(.unsupportedMediaType)) : .success(nil)
+            return behavior == .never ? .failure(GatewayError(.unsupportedMediaType)) : .success(nil)
         }
-        return behavior == "WHEN_NO_MATCH" ? .success(nil) : .failure(GatewayError(.unsupportedMediaType))
+        return behavior == .whenNoMatch ? .success(nil) : .failure(GatewayError(.unsupportedMediaType))
     }
 
     func requestContext(_ call: Call) -> RequestContext {
@@ -251,7 +251,7 @@ extension Gateway {
 
     /// Beyond AWS: check the body against the method's response model (off by default).
     func checkResponseModel(_ call: Call, _ method: CompiledMethod, _ response: HTTPResponse) -> Result<HTTPResponse, GatewayError> {
-        guard let deployment = call.deployment, deployment.stage.responseValidation != "off",
+        guard let deployment = call.deployment, deployment.stage.responseValidation != .off,
             let model = method.responseModels[response.status]
         else { return .success(response) }
         let errors: [String]
@@ -270,7 +270,7 @@ extension Gateway {
         let line = "Response validation: \(call.request.method) \(method.resource.path) status \(response.status) does not match its model: \(errors.joined(separator: "; "))"
         call.log(line)
         logSink?(.message(line))
-        if deployment.stage.responseValidation == "enforce" { return .failure(GatewayError(.badProxyResponse)) }
+        if deployment.stage.responseValidation == .enforce { return .failure(GatewayError(.badProxyResponse)) }
         return .success(response)
     }
 }

@@ -31,7 +31,7 @@ public struct CacheSettings: Sendable, Equatable {
     /// `Cache-Control: max-age=0` needs authorization.
     public var requireAuthorizationForCacheControl = true
     /// `FAIL_WITH_403`, `SUCCEED_WITH_RESPONSE_HEADER` or `SUCCEED_WITHOUT_RESPONSE_HEADER`.
-    public var unauthorizedCacheControlHeaderStrategy = "SUCCEED_WITH_RESPONSE_HEADER"
+    public var unauthorizedCacheControlHeaderStrategy = UnauthorizedCacheControlStrategy.succeedWithResponseHeader
     /// Names of API keys whose callers hold `execute-api:InvalidateCache` (IAM stand-in).
     public var authorizedKeys: [String] = []
 
@@ -77,7 +77,17 @@ public struct StageConfiguration: Sendable {
     public var methodSettings: [String: MethodSetting]
     /// Beyond AWS: check integration responses against the method's response model —
     /// `off` (default), `log`, or `enforce` (a mismatch answers 502).
-    public var responseValidation: String
+    public var responseValidation: ResponseValidation
+}
+
+/// Whether a stage checks integration responses against the method's response model.
+public enum ResponseValidation: String, Sendable, Equatable {
+    /// Not checked (the default, as AWS).
+    case off
+    /// Checked; a mismatch is logged and the response passes.
+    case log
+    /// Checked; a mismatch answers 502.
+    case enforce
 }
 
 /// A Lambda function and its published versions and aliases.
@@ -193,9 +203,9 @@ public struct DeploymentConfiguration: Sendable {
                 }
                 cache.dataEncrypted = object["dataEncrypted"]?.boolValue ?? false
                 cache.requireAuthorizationForCacheControl = object["requireAuthorizationForCacheControl"]?.boolValue ?? true
-                if let strategy = object["unauthorizedCacheControlHeaderStrategy"]?.stringValue {
-                    guard ["FAIL_WITH_403", "SUCCEED_WITH_RESPONSE_HEADER", "SUCCEED_WITHOUT_RESPONSE_HEADER"].contains(strategy) else {
-                        throw reader.fail(cacheTokens + ["unauthorizedCacheControlHeaderStrategy"], "unknown strategy \(strategy)")
+                if let text = object["unauthorizedCacheControlHeaderStrategy"]?.stringValue {
+                    guard let strategy = UnauthorizedCacheControlStrategy(rawValue: text) else {
+                        throw reader.fail(cacheTokens + ["unauthorizedCacheControlHeaderStrategy"], "unknown strategy \(text)")
                     }
                     cache.unauthorizedCacheControlHeaderStrategy = strategy
                 }
@@ -309,9 +319,9 @@ public struct DeploymentConfiguration: Sendable {
 }
 
 extension DocumentReader {
-    func responseValidation(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> String {
-        guard let value else { return "off" }
-        guard case .string(let mode) = value, ["off", "log", "enforce"].contains(mode) else {
+    func responseValidation(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> ResponseValidation {
+        guard let value else { return .off }
+        guard case .string(let text) = value, let mode = ResponseValidation(rawValue: text) else {
             throw fail(tokens + ["responseValidation"], "responseValidation is \"off\", \"log\" or \"enforce\"")
         }
         return mode
@@ -377,4 +387,14 @@ extension DocumentReader {
         if runtime == nil, code != nil { throw fail(tokens + ["runtime"], "a function with a code directory names its runtime") }
         return FunctionDefinition.Code(handler: handler, environment: environment, memorySize: memory, timeout: timeout, runtime: runtime, code: code)
     }
+}
+
+/// What an unauthorized `Cache-Control: max-age=0` does (a stage cache setting).
+public enum UnauthorizedCacheControlStrategy: String, Sendable, Equatable {
+    /// 403.
+    case failWith403 = "FAIL_WITH_403"
+    /// Ignored, with a warning header in the response (the default).
+    case succeedWithResponseHeader = "SUCCEED_WITH_RESPONSE_HEADER"
+    /// Ignored silently.
+    case succeedWithoutResponseHeader = "SUCCEED_WITHOUT_RESPONSE_HEADER"
 }

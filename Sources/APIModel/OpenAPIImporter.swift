@@ -245,8 +245,7 @@ struct DocumentReader {
         }
         let timeout = object["timeoutInMillis"]?.numberValue?.intValue ?? 29000
         guard (50...29000).contains(timeout) else { throw fail(tokens + ["timeoutInMillis"], "Timeout should be between 50 ms and 29000 ms") }
-        let passthrough = (object["passthroughBehavior"]?.stringValue ?? "when_no_match").uppercased()
-        guard ["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"].contains(passthrough) else {
+        guard let passthrough = PassthroughBehavior(rawValue: (object["passthroughBehavior"]?.stringValue ?? "when_no_match").uppercased()) else {
             throw fail(tokens + ["passthroughBehavior"], "passthroughBehavior must be when_no_match, when_no_templates or never")
         }
         var patterned: [IntegrationResponse] = []

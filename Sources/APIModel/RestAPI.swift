@@ -162,8 +162,8 @@ public struct Integration: Sendable {
     public var uri: String
     /// Request templates by MIME type.
     public var requestTemplates: [String: String]
-    /// `WHEN_NO_MATCH`, `WHEN_NO_TEMPLATES` or `NEVER`.
-    public var passthroughBehavior: String
+    /// What a body whose media type has no request template does.
+    public var passthroughBehavior: PassthroughBehavior
     /// 50–29,000 ms.
     public var timeoutMillis: Int
     /// `method.request.*` names that are part of the cache key.
@@ -184,4 +184,15 @@ public struct IntegrationResponse: Sendable {
     public var responseParameters: [(String, String)]
     /// Response templates by MIME type.
     public var responseTemplates: [String: String]
+}
+
+/// `x-amazon-apigateway-integration.passthroughBehavior`: what a request body whose media type
+/// has no template does.
+public enum PassthroughBehavior: String, Sendable, Equatable {
+    /// Passed through unless some template is declared for another type (the default).
+    case whenNoMatch = "WHEN_NO_MATCH"
+    /// Passed through only when no template is declared at all.
+    case whenNoTemplates = "WHEN_NO_TEMPLATES"
+    /// Refused (415) unless a template matches.
+    case never = "NEVER"
 }

@@ -159,7 +159,7 @@ struct APIGatewayAPI: Sendable {
                 "throttlingBurstLimit": .number(JSONNumber(throttle.burstLimit)), "throttlingRateLimit": .number(JSONNumber(throttle.rateLimit) ?? JSONNumber(0)),
                 "cachingEnabled": .bool(setting.cachingEnabled ?? false), "cacheTtlInSeconds": .number(JSONNumber(setting.ttlInSeconds ?? stage.cache.ttlInSeconds)),
                 "cacheDataEncrypted": .bool(stage.cache.dataEncrypted), "requireAuthorizationForCacheControl": .bool(stage.cache.requireAuthorizationForCacheControl),
-                "unauthorizedCacheControlHeaderStrategy": .string(stage.cache.unauthorizedCacheControlHeaderStrategy),
+                "unauthorizedCacheControlHeaderStrategy": .string(stage.cache.unauthorizedCacheControlHeaderStrategy.rawValue),
             ]
         }
         let size = stage.cache.clusterSizeGB
