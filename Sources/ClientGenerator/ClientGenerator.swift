@@ -194,7 +194,7 @@ enum OperationTranslator {
     /// types are offered.
     /// How one media type's body travels: nil for multipart types other than form-data.
     static func bodyEncoding(_ content: BodyDefinition.Content) -> OperationDeclaration.BodyEncoding? {
-        let essence = String(content.mediaType.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces).lowercased()
+        let essence = essence(content.mediaType)
         if essence == "application/json" || (essence.hasPrefix("application/") && essence.hasSuffix("+json")) { return .json(content.mediaType) }
         if essence == "application/x-www-form-urlencoded" { return .form(content.mediaType) }
         if essence == "multipart/form-data" { return .multipart(content.mediaType, partTypes: content.partTypes) }
@@ -204,19 +204,22 @@ enum OperationTranslator {
     }
 
     static func bodyContent(_ body: BodyDefinition) -> (content: BodyDefinition.Content, encoding: OperationDeclaration.BodyEncoding)? {
-        func essence(_ type: String) -> String { String(type.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces).lowercased() }
-        if let json = body.content.first(where: { essence($0.mediaType) == "application/json" })
-            ?? body.content.first(where: { essence($0.mediaType).hasPrefix("application/") && essence($0.mediaType).hasSuffix("+json") })
-        {
-            return (json, .json(json.mediaType))
+        func rank(_ content: BodyDefinition.Content, _ encoding: OperationDeclaration.BodyEncoding) -> Int {
+            switch encoding {
+            case .json: return essence(content.mediaType) == "application/json" ? 0 : 1
+            case .form: return 2
+            case .multipart: return 3
+            case .text: return 4
+            case .binary: return 5
+            }
         }
-        if let form = body.content.first(where: { essence($0.mediaType) == "application/x-www-form-urlencoded" }) { return (form, .form(form.mediaType)) }
-        if let parts = body.content.first(where: { essence($0.mediaType) == "multipart/form-data" }) {
-            return (parts, .multipart(parts.mediaType, partTypes: parts.partTypes))
-        }
-        if let text = body.content.first(where: { essence($0.mediaType).hasPrefix("text/") }) { return (text, .text(text.mediaType)) }
-        if let other = body.content.first(where: { !essence($0.mediaType).hasPrefix("multipart/") }) { return (other, .binary(other.mediaType)) }
-        return nil
+        let offered = body.content.compactMap { content in bodyEncoding(content).map { (content: content, encoding: $0) } }
+        return offered.enumerated().min { (rank($0.element.content, $0.element.encoding), $0.offset) < (rank($1.element.content, $1.element.encoding), $1.offset) }?.element
+    }
+
+    /// A media type without its parameters, lower-cased (`application/json; charset=utf-8` → `application/json`).
+    static func essence(_ mediaType: String) -> String {
+        String(mediaType.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     /// How an array parameter's elements travel, from its `style` and `explode`: query `form`
@@ -547,7 +550,7 @@ extension AlternateResponse {
     /// A twin for a response media type: events, text or bytes; nil for JSON and multipart
     /// types (another schema each, not generated).
     init?(_ mediaType: String) {
-        let essence = String(mediaType.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces).lowercased()
+        let essence = OperationTranslator.essence(mediaType)
         let subtype = String(essence.split(separator: "/").last ?? "")
         if essence == "text/event-stream" {
             self.init(suffix: "Events", mediaType: mediaType, encoding: .eventStream)

@@ -11,8 +11,19 @@ struct SwiftRenderer {
     var nestedTypes = false
     /// How many files hold the models (`GeneratorOptions.typeFiles`).
     var typeFiles = 1
-    /// The top-level types' names.
-    var modelNames: Set<String> { Set(model.types.map(\.name)) }
+    /// The top-level types' names (a nested output or body enum never takes one).
+    let modelNames: Set<String>
+    /// The operations' method names (a twin method never takes one).
+    let methodNames: Set<String>
+
+    init(model: ClientModel, command: String, nestedTypes: Bool = false, typeFiles: Int = 1) {
+        self.model = model
+        self.command = command
+        self.nestedTypes = nestedTypes
+        self.typeFiles = typeFiles
+        modelNames = Set(model.types.map(\.name))
+        methodNames = Set(model.operations.map { $0.name.trimming("`") })
+    }
 
     func files() -> [GeneratedFile] {
         // Rendering is pure: the client and runs of declarations render on all cores, and are
@@ -501,10 +512,7 @@ struct SwiftRenderer {
             "\(parameter.swiftName): \(parameter.type.spelling)" + (parameter.isRequired ? "" : "? = nil")
         }
         var requestBodyType = SwiftNames.type(operation.name.trimming("`")) + "RequestBody"
-        if !operation.bodyChoices.isEmpty {
-            let taken = modelNames
-            while taken.contains(requestBodyType) { requestBodyType += "Cases" }
-        }
+        while !operation.bodyChoices.isEmpty && modelNames.contains(requestBodyType) { requestBodyType += "Cases" }
         if let body = operation.body {
             arguments.append(
                 fromFile
@@ -513,10 +521,7 @@ struct SwiftRenderer {
         }
         // Nested in the client: never the name of a model, which it would hide there.
         var outputType = SwiftNames.type(operation.name.trimming("`")) + "Output"
-        if asOutput {
-            let taken = modelNames
-            while taken.contains(outputType) { outputType += "Cases" }
-        }
+        while asOutput && modelNames.contains(outputType) { outputType += "Cases" }
         var result = !asOutput ? (operation.response.map { " -> \($0.type.spelling)" } ?? "") : " -> \(outputType)"
         var methodName = asOutput && !operation.returnsOutput ? operation.name.trimming("`") + "WithHeaders" : operation.name
         if let alternate {
@@ -525,8 +530,7 @@ struct SwiftRenderer {
         }
         // A twin never takes the name of an operation's own method.
         if methodName != operation.name {
-            let taken = Set(model.operations.map { $0.name.trimming("`") })
-            while taken.contains(methodName) { methodName += "Twin" }
+            while methodNames.contains(methodName) { methodName += "Twin" }
         }
         for parameter in operation.parameters {
             guard let text = parameter.documentation?.split(whereSeparator: \.isNewline).joined(separator: " "), !text.isEmpty else { continue }

@@ -8,24 +8,17 @@ import Synchronization
 /// aliases with weighted routing, qualified invocation, log lines and metrics.
 /// Thread-safe; handlers run on the caller's thread.
 public final class LambdaService: Sendable {
-    /// One function's code, versions, aliases and metrics. A reference, so that invoking reads
-    /// the fields it needs in place (a dictionary of structs would copy the whole state on every
-    /// read); mutated only while holding `state`'s lock.
+    /// One function: what persists (`record`, the catalog's entry) and its warm environments,
+    /// metrics and calls in flight. A reference, so that invoking reads the fields it needs in
+    /// place (a dictionary of structs would copy the whole state on every read); mutated only
+    /// while holding `state`'s lock.
     final class FunctionState: @unchecked Sendable {
-        init(latest: FunctionConfiguration) { self.latest = latest }
+        init(_ record: LambdaCatalog.Function) { self.record = record }
 
-        var latest: FunctionConfiguration
-        var versions: [Int: FunctionConfiguration] = [:]
-        var lastVersion = 0
-        var aliases: [String: FunctionAlias] = [:]
-        var aliasDescriptions: [String: String] = [:]
-        /// When `$LATEST` last changed and when each version was published (seconds since 1970).
-        var lastModified = LambdaService.wallClock()
-        var published: [Int: Double] = [:]
+        var record: LambdaCatalog.Function
         var warm: Set<String> = []
         var metrics = FunctionMetrics()
-        /// The function's reserved concurrency (nil: unreserved) and its invocations in flight.
-        var reservedConcurrency: Int?
+        /// Invocations in flight (against `record.reservedConcurrency`).
         var running = 0
     }
 
@@ -70,16 +63,7 @@ public final class LambdaService: Sendable {
 
     private func catalog(of functions: [String: FunctionState]) -> LambdaCatalog {
         var catalog = LambdaCatalog(arnPrefix: arnPrefix, clock: LambdaService.wallClock)
-        for (name, state) in functions {
-            var function = LambdaCatalog.Function(latest: state.latest, lastModified: state.lastModified)
-            function.versions = state.versions
-            function.lastVersion = state.lastVersion
-            function.aliases = state.aliases
-            function.aliasDescriptions = state.aliasDescriptions
-            function.published = state.published
-            function.reservedConcurrency = state.reservedConcurrency
-            catalog.functions[name] = function
-        }
+        catalog.functions = functions.mapValues(\.record)
         return catalog
     }
 
@@ -91,18 +75,13 @@ public final class LambdaService: Sendable {
 
     private func install(_ catalog: LambdaCatalog, into functions: inout [String: FunctionState]) {
         for name in functions.keys where catalog.functions[name] == nil { functions[name] = nil }
-        for (name, function) in catalog.functions {
-            let state = functions[name] ?? FunctionState(latest: function.latest)
-            if state.latest != function.latest { state.warm.remove("$LATEST") }
-            state.latest = function.latest
-            state.versions = function.versions
-            state.lastVersion = function.lastVersion
-            state.aliases = function.aliases
-            state.aliasDescriptions = function.aliasDescriptions
-            state.lastModified = function.lastModified
-            state.published = function.published
-            state.reservedConcurrency = function.reservedConcurrency
-            functions[name] = state
+        for (name, record) in catalog.functions {
+            guard let state = functions[name] else {
+                functions[name] = FunctionState(record)
+                continue
+            }
+            if state.record.latest != record.latest { state.warm.remove("$LATEST") }
+            state.record = record
         }
     }
 
@@ -127,7 +106,7 @@ public final class LambdaService: Sendable {
 
     /// Creates a function (its `$LATEST`).
     public func createFunction(_ name: String, configuration: FunctionConfiguration) {
-        state.withLock { $0[name] = FunctionState(latest: configuration) }
+        state.withLock { $0[name] = FunctionState(LambdaCatalog.Function(latest: configuration, lastModified: LambdaService.wallClock())) }
     }
 
     /// Names of the functions.
@@ -141,7 +120,7 @@ public final class LambdaService: Sendable {
     /// `$LATEST`'s configuration.
     public func latest(_ name: String) throws(LambdaServiceError) -> FunctionConfiguration {
         try read(name) { function in
-            return function.latest
+            return function.record.latest
         }
     }
 
@@ -152,7 +131,7 @@ public final class LambdaService: Sendable {
     }
 
     /// The function's reserved concurrency.
-    public func reservedConcurrency(_ name: String) -> Int? { state.withLock { $0[name]?.reservedConcurrency } }
+    public func reservedConcurrency(_ name: String) -> Int? { state.withLock { $0[name]?.record.reservedConcurrency } }
 
     /// Publishes `$LATEST` as the next version; an unchanged `$LATEST` returns the latest
     /// published version instead of creating one. Code in a directory is copied (by the code
@@ -171,7 +150,7 @@ public final class LambdaService: Sendable {
     /// Published versions, in order.
     public func versions(_ name: String) throws(LambdaServiceError) -> [(String, FunctionConfiguration)] {
         try read(name) { function in
-            return function.versions.sorted { $0.key < $1.key }.map { (String($0.key), $0.value) }
+            return function.record.versions.sorted { $0.key < $1.key }.map { (String($0.key), $0.value) }
         }
     }
 
@@ -180,8 +159,8 @@ public final class LambdaService: Sendable {
     /// When `$LATEST` (nil) or a version last changed, in seconds since 1970.
     public func lastModified(_ name: String, version: Int? = nil) throws(LambdaServiceError) -> Double {
         try read(name) { function in
-            if let version { return function.published[version] ?? function.lastModified }
-            return function.lastModified
+            if let version { return function.record.published[version] ?? function.record.lastModified }
+            return function.record.lastModified
         }
     }
 
@@ -207,7 +186,7 @@ public final class LambdaService: Sendable {
 
     /// An alias's description.
     public func aliasDescription(_ name: String, _ alias: String) -> String? {
-        state.withLock { $0[name]?.aliasDescriptions[alias] }
+        state.withLock { $0[name]?.record.aliasDescriptions[alias] }
     }
 
     /// Creates or moves an alias, with Lambda's validation of the routing configuration.
@@ -218,7 +197,7 @@ public final class LambdaService: Sendable {
     /// The aliases of a function.
     public func aliases(_ name: String) throws(LambdaServiceError) -> [(String, FunctionAlias)] {
         try read(name) { function in
-            return function.aliases.sorted { $0.key < $1.key }
+            return function.record.aliases.sorted { $0.key < $1.key }
         }
     }
 
@@ -241,24 +220,24 @@ public final class LambdaService: Sendable {
             (functions) throws(LambdaServiceError) -> (String, FunctionConfiguration, Bool, FunctionState, Bool) in
             guard let function = functions[functionName] else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
             var version = "$LATEST"
-            var configuration = function.latest
+            var configuration = function.record.latest
             if let qualifier, qualifier != "$LATEST" {
                 if let number = Int(qualifier) {
-                    guard let published = function.versions[number] else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
+                    guard let published = function.record.versions[number] else { throw .notFound("Function not found: \(arn(functionName, qualifier: qualifier))") }
                     version = qualifier
                     configuration = published
                 } else {
-                    guard let alias = function.aliases[qualifier] else {
+                    guard let alias = function.record.aliases[qualifier] else {
                         throw .notFound("Cannot find alias arn: \(arn(functionName, qualifier: qualifier))")
                     }
                     version = alias.version
                     if let extra = alias.additionalVersion, Double(RequestIdentifier.next() >> 11) / 9_007_199_254_740_992 < extra.weight {
                         version = extra.version
                     }
-                    if version != "$LATEST" { configuration = function.versions[Int(version)!]! }
+                    if version != "$LATEST" { configuration = function.record.versions[Int(version)!]! }
                 }
             }
-            if let reserved = function.reservedConcurrency {
+            if let reserved = function.record.reservedConcurrency {
                 guard function.running < reserved else {
                     throw LambdaServiceError(status: 429, type: "TooManyRequestsException", message: "Rate Exceeded.")
                 }
@@ -266,7 +245,7 @@ public final class LambdaService: Sendable {
             }
             let cold = !function.warm.contains(version)
             if cold { function.warm.insert(version) }
-            return (version, configuration, cold, function, function.reservedConcurrency != nil)
+            return (version, configuration, cold, function, function.record.reservedConcurrency != nil)
         }
         // Counted in flight only when the function has a reserved concurrency (decided under the lock).
         defer { if counted { state.withLock { _ in functionState.running -= 1 } } }
