@@ -83,14 +83,19 @@ struct GatewayError: Error, Sendable {
     }
 }
 
-extension Gateway {
+/// The last stage, for a request that failed: the gateway response of the error's type — the
+/// API's customisation of that type, else of its class (`DEFAULT_4XX`/`DEFAULT_5XX`), else
+/// AWS's default `{"message":…}` — built from what the stages learnt before the failure.
+struct GatewayResponseStage: Sendable {
+    let values: RequestValues
+
     /// The gateway response for `error`: the type's own customisation, else its class default
     /// (`DEFAULT_4XX`/`DEFAULT_5XX`), else AWS's default `{"message":…}`.
-    func gatewayResponse(_ error: GatewayError, call: Call) -> HTTPResponse {
+    func respond(to error: GatewayError, _ progress: PipelineProgress) -> HTTPResponse {
         var status = error.status
         var template = "{\"message\":$context.error.messageString}"
         var parameters: [(String, String)] = []
-        if let type = error.type, let api = call.deployment?.api {
+        if let type = error.type, let api = progress.selection?.deployment.api {
             let classDefault: GatewayResponseType = status >= 500 ? .default5XX : .default4XX
             let own = api.gatewayResponses[type.rawValue]
             let inherited = api.gatewayResponses[classDefault.rawValue]
@@ -105,53 +110,16 @@ extension Gateway {
         headers.add("x-amzn-ErrorType", error.errorType)
         for (target, source) in parameters where target.hasPrefix("gatewayresponse.header.") {
             let name = String(target.dropFirst("gatewayresponse.header.".count))
-            if let value = parameterValue(source, call: call) { headers.set(name, value) }
+            if let value = values.parameterValue(source, progress) { headers.set(name, value) }
         }
-        call.log("Gateway response type: \(error.type?.rawValue ?? "FORBIDDEN") with status code: \(status)")
-        let body = substitute(template, error: error, call: call)
+        progress.arrived.log.add("Gateway response type: \(error.type?.rawValue ?? "FORBIDDEN") with status code: \(status)")
+        let body = substitute(template, error: error, progress)
         return HTTPResponse(status: status, headers: headers, body: Array(body.utf8))
-    }
-
-    /// `'static'`, `method.request.header|querystring|path.x`, `stageVariables.x`, `context.x`.
-    func parameterValue(_ source: String, call: Call) -> String? {
-        if source.hasPrefix("'") && source.hasSuffix("'") && source.count >= 2 { return String(source.dropFirst().dropLast()) }
-        let parts = source.split(separator: ".", maxSplits: 3).map(String.init)
-        if parts.count == 4, parts[0] == "method", parts[1] == "request" {
-            switch parts[2] {
-            case "header": return call.request.headers[parts[3]]
-            case "querystring": return call.query.last { $0.0 == parts[3] }?.1
-            case "path": return call.pathParameters.first { $0.0 == parts[3] }?.1
-            default: return nil
-            }
-        }
-        if source.hasPrefix("stageVariables.") {
-            let name = String(source.dropFirst("stageVariables.".count))
-            return call.deployment?.stage.variables.first { $0.0 == name }?.1
-        }
-        if source.hasPrefix("context.") { return contextValue(String(source.dropFirst("context.".count)), call: call) }
-        return nil
-    }
-
-    func contextValue(_ name: String, call: Call) -> String? {
-        switch name {
-        case "requestId": return call.requestId
-        case "extendedRequestId": return call.extendedRequestId
-        case "stage": return call.stage
-        case "httpMethod": return call.httpMethod
-        case "resourcePath": return call.method?.resource.path
-        case "path": return call.request.path
-        case "apiId": return (call.snapshot?.apiId ?? "")
-        case "identity.sourceIp": return call.request.remoteAddress
-        case "identity.userAgent": return call.request.headers["User-Agent"]
-        case "identity.apiKey": return call.apiKey?.value
-        case "identity.apiKeyId": return call.apiKey?.id
-        default: return nil
-        }
     }
 
     /// Gateway response templates are not VTL: `$context.*` and `$stageVariables.*` are
     /// substituted as text.
-    func substitute(_ template: String, error: GatewayError, call: Call) -> String {
+    func substitute(_ template: String, error: GatewayError, _ progress: PipelineProgress) -> String {
         var output = ""
         var rest = Substring(template)
         while let dollar = rest.firstIndex(of: "$") {
@@ -176,9 +144,9 @@ extension Gateway {
             case "context.error.validationErrorString": value = error.validation
             default:
                 if reference.hasPrefix("context.") {
-                    value = contextValue(String(reference.dropFirst("context.".count)), call: call) ?? ""
+                    value = values.contextValue(String(reference.dropFirst("context.".count)), progress) ?? ""
                 } else if reference.hasPrefix("stageVariables.") {
-                    value = parameterValue(reference, call: call) ?? ""
+                    value = values.parameterValue(reference, progress) ?? ""
                 } else {
                     value = nil
                 }

@@ -1,35 +1,16 @@
 import HTTPCore
 import JSONCore
 import LambdaRuntime
+import MappingTemplates
 
-extension Gateway {
-    /// `AWS_PROXY`: the payload format 1.0 event in, the proxy output contract out.
-    func lambdaProxy(_ call: Call, _ method: CompiledMethod) -> Result<HTTPResponse, GatewayError> {
-        guard method.method.integration.httpMethod == "POST" else {
-            call.fail("Execution failed due to configuration error: Lambda proxy integrations must use POST")
-            return .failure(GatewayError(.configuration))
-        }
-        let event = proxyEvent(call, method)
-        let result: InvocationResult
-        switch invokeLambda(call, method, event: event) {
-        case .failure(let error): return .failure(error)
-        case .success(let value): result = value
-        }
-        guard result.functionError == nil else {
-            call.log("Lambda execution failed with status 200 due to customer function error: \(result.errorMessage ?? "")")
-            return .failure(GatewayError(.badProxyResponse))
-        }
-        guard let response = Gateway.proxyResponse(result.payload) else {
-            call.fail("Execution failed due to configuration error: Malformed Lambda proxy response")
-            return .failure(GatewayError(.badProxyResponse))
-        }
-        var answer = response
-        answer.headers.set("X-Amzn-Trace-Id", Gateway.traceId(call.time))
-        return .success(answer)
-    }
-
+/// Lambda proxy integrations' payload format 1.0: the event a function receives and the
+/// output contract its answer must meet.
+enum LambdaProxyFormat {
     /// The event: every key present, `null` where AWS sends null.
-    func proxyEvent(_ call: Call, _ method: CompiledMethod) -> JSONValue {
+    static func event(_ routed: RoutedRequest, context: RequestContext) -> JSONValue {
+        let arrived = routed.arrived
+        let route = routed.route
+        let method = route.method
         func map(_ pairs: [(String, String)]) -> JSONValue {
             guard !pairs.isEmpty else { return .null }
             var object = JSONObject()
@@ -46,8 +27,7 @@ extension Gateway {
             }
             return .object(object)
         }
-        let headers = call.request.headers.fields.filter { !["content-length", "connection"].contains($0.name.lowercased()) }.map { ($0.name, $0.value) }
-        let context = requestContext(call)
+        let headers = arrived.request.headers.fields.filter { !["content-length", "connection"].contains($0.name.lowercased()) }.map { ($0.name, $0.value) }
         var identity = JSONObject()
         for key in [
             "cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "sourceIp", "principalOrgId", "accessKey",
@@ -55,13 +35,13 @@ extension Gateway {
         ] {
             identity[key] = context.identity[key].map(JSONValue.string) ?? .null
         }
-        if let key = call.apiKey {
+        if let key = routed.caller.apiKey {
             identity["apiKey"] = .string(key.value)
             identity["apiKeyId"] = .string(key.id)
         }
         // The path without the stage, as sent (trailing slash kept).
-        var path = call.path
-        let stagePrefix = "/" + call.stage
+        var path = arrived.path
+        let stagePrefix = "/" + route.stage
         if let range = path.range(of: stagePrefix) { path = String(path[range.upperBound...]) }
         while path.hasPrefix("//") { path.removeFirst() }
         if path.isEmpty { path = "/" }
@@ -69,23 +49,23 @@ extension Gateway {
             "accountId": .string(context.accountId), "apiId": .string(context.apiId), "deploymentId": .string(context.deploymentId),
             "domainName": .string(context.domainName), "domainPrefix": .string(context.domainPrefix),
             "extendedRequestId": .string(context.extendedRequestId), "httpMethod": .string(context.httpMethod),
-            "identity": .object(identity), "path": .string(call.path), "protocol": "HTTP/1.1", "requestId": .string(call.requestId),
+            "identity": .object(identity), "path": .string(arrived.path), "protocol": "HTTP/1.1", "requestId": .string(arrived.requestId),
             "requestTime": .string(context.requestTime), "requestTimeEpoch": .number(JSONNumber(context.requestTimeEpoch)),
-            "resourceId": .string(context.resourceId), "resourcePath": .string(method.resource.path), "stage": .string(call.stage),
+            "resourceId": .string(context.resourceId), "resourcePath": .string(method.resource.path), "stage": .string(route.stage),
         ]
-        let body: JSONValue = call.request.body.isEmpty ? .null : .string(String(decoding: call.request.body, as: UTF8.self))
+        let body: JSONValue = arrived.request.body.isEmpty ? .null : .string(String(decoding: arrived.request.body, as: UTF8.self))
         return [
-            "resource": .string(method.resource.path), "path": .string(path), "httpMethod": .string(call.httpMethod),
-            "headers": map(headers), "multiValueHeaders": multi(headers), "queryStringParameters": map(call.query),
-            "multiValueQueryStringParameters": multi(call.query), "pathParameters": map(call.pathParameters),
-            "stageVariables": map(call.deployment?.stage.variables ?? []), "requestContext": requestContext, "body": body,
+            "resource": .string(method.resource.path), "path": .string(path), "httpMethod": .string(arrived.httpMethod),
+            "headers": map(headers), "multiValueHeaders": multi(headers), "queryStringParameters": map(route.query),
+            "multiValueQueryStringParameters": multi(route.query), "pathParameters": map(route.pathParameters),
+            "stageVariables": map(route.deployment.stage.variables), "requestContext": requestContext, "body": body,
             "isBase64Encoded": false,
         ]
     }
 
     /// The proxy output contract (reference §6.3): every key optional; an unknown key, a
     /// non-numeric status, a non-list multi-value header or a non-object result is nil (502).
-    static func proxyResponse(_ output: JSONValue) -> HTTPResponse? {
+    static func response(_ output: JSONValue) -> HTTPResponse? {
         guard case .object(let object) = output else { return nil }
         let allowed: Set<String> = ["statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"]
         guard object.keys.allSatisfy(allowed.contains) else { return nil }

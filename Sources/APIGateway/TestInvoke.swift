@@ -21,9 +21,9 @@ extension Gateway {
         if !query.isEmpty {
             target += "?" + query.map { "\(URLEncoding.encodeQueryComponent($0.0))=\(URLEncoding.encodeQueryComponent($0.1))" }.joined(separator: "&")
         }
-        let trace = ExecutionTrace()
+        let log = CallLog(keepsLines: true)
         let start = clock.now()
-        let response = handle(HTTPRequest(method: method.uppercased(), target: target, headers: headers, body: body), trace: trace, testInvoke: true)
-        return TestInvokeResult(response: response, latencyMilliseconds: (clock.now() - start) * 1000, log: trace.lines)
+        let response = handle(HTTPRequest(method: method.uppercased(), target: target, headers: headers, body: body), log: log, testInvoke: true)
+        return TestInvokeResult(response: response, latencyMilliseconds: (clock.now() - start) * 1000, log: log.lines)
     }
 }

@@ -1,0 +1,142 @@
+import APIModel
+import HTTPCore
+
+// The values the request path's stages hand each other. Each stage takes what it needs of
+// these and returns its own output; none of them is shared mutable state except `CallLog`,
+// the one place a stage may write to (the execution and access logs).
+
+/// A request as it arrived: nothing in it changes on the way through the pipeline.
+struct ArrivedRequest: Sendable {
+    let request: HTTPRequest
+    /// The request path (without the query), computed once.
+    let path: String
+    /// The query string as sent (after `?`), or nil.
+    let rawQuery: String?
+    /// The method, upper-cased once.
+    let httpMethod: String
+    let requestId: String
+    let extendedRequestId: String
+    /// Seconds since the epoch when the request arrived.
+    let time: Double
+    /// The console's Test button: no API key, usage plan, throttling or cache.
+    let isTestInvoke: Bool
+    /// Where the stages write what happened.
+    let log: CallLog
+
+    init(_ request: HTTPRequest, requestId: String, extendedRequestId: String, time: Double, isTestInvoke: Bool, log: CallLog) {
+        let (path, query) = request.pathAndQuery
+        self.request = request
+        self.path = path
+        self.rawQuery = query
+        self.httpMethod = ArrivedRequest.uppercaseMethod(request.method)
+        self.requestId = requestId
+        self.extendedRequestId = extendedRequestId
+        self.time = time
+        self.isTestInvoke = isTestInvoke
+        self.log = log
+    }
+
+    /// The method in upper case (no work for the usual already-upper-case methods).
+    static func uppercaseMethod(_ method: String) -> String {
+        switch method {
+        case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS": return method
+        default: return method.utf8.allSatisfy { $0 < 0x61 || $0 > 0x7A } ? method : method.uppercased()
+        }
+    }
+}
+
+/// What one request's stages report: the lines of a test invoke's execution log (kept only
+/// when asked for) and why the request failed (for the access log).
+final class CallLog: @unchecked Sendable {
+    // Used by one request on one thread at a time.
+    /// Whether lines are kept (a test invoke).
+    let keepsLines: Bool
+    private(set) var lines: [String] = []
+    /// Why the request failed, when the gateway knows (a configuration error, a body that
+    /// breaks its model): the first such line.
+    private(set) var failure: String?
+
+    init(keepsLines: Bool) { self.keepsLines = keepsLines }
+
+    /// Adds a line to the execution log; the text is built only when lines are kept.
+    @inline(__always)
+    func add(_ line: @autoclosure () -> String) {
+        if keepsLines { lines.append(line()) }
+    }
+
+    /// Adds a line that says why the request fails: to the execution log, and (the first such
+    /// line) to the access log.
+    func fail(_ line: String) {
+        if keepsLines { lines.append(line) }
+        if failure == nil { failure = line }
+    }
+}
+
+/// The output of the route stage's first step: the stage a request names.
+struct StageSelection: Sendable {
+    /// The stage name (the path's first segment).
+    let name: String
+    let served: ServedStage
+    /// The snapshot the request was routed in (the same one to its end).
+    let snapshot: GatewaySnapshot
+
+    var deployment: StageDeployment { served.deployment }
+}
+
+/// The output of the route stage: the stage, method and parameters of a request.
+struct Route: Sendable {
+    let selection: StageSelection
+    let method: CompiledMethod
+    /// Path parameters in template order.
+    let pathParameters: [(String, String)]
+    /// Query parameters in request order (decoded).
+    let query: [(String, String)]
+
+    var stage: String { selection.name }
+    var deployment: StageDeployment { selection.deployment }
+    var snapshot: GatewaySnapshot { selection.snapshot }
+}
+
+/// The output of the API-key stage: who calls, as far as the gateway knows.
+struct Caller: Sendable {
+    /// The accepted API key and its plans; nil when the method asks for none (or in a test invoke).
+    let key: ActiveKey?
+    /// The usage plan that admits the key on this stage, and its limit-state key.
+    let plan: UsagePlan?
+    let client: HashedName?
+
+    /// No key: a method that does not require one, or a test invoke.
+    static let anonymous = Caller(key: nil, plan: nil, client: nil)
+
+    var apiKey: APIKeyRecord? { key?.record }
+}
+
+/// A request that has been routed and admitted: what the later stages read.
+struct RoutedRequest: Sendable {
+    let arrived: ArrivedRequest
+    let route: Route
+    let caller: Caller
+
+    var log: CallLog { arrived.log }
+    var request: HTTPRequest { arrived.request }
+    var method: CompiledMethod { route.method }
+
+    /// The same request as the gateway-response stage reads it.
+    var progress: PipelineProgress { PipelineProgress(arrived: arrived, selection: route.selection, route: route, caller: caller) }
+}
+
+/// What the stages have learnt of a request so far: the gateway response for a failure, and
+/// the values its templates and header mappings read, come from it.
+struct PipelineProgress: Sendable {
+    let arrived: ArrivedRequest
+    var selection: StageSelection?
+    var route: Route?
+    var caller: Caller
+
+    init(arrived: ArrivedRequest, selection: StageSelection? = nil, route: Route? = nil, caller: Caller = .anonymous) {
+        self.arrived = arrived
+        self.selection = selection
+        self.route = route
+        self.caller = caller
+    }
+}
