@@ -6,6 +6,11 @@ final class InputVariable: VelocityObject {
     let body: String
     let parameters: RequestParameters
     private var parsed: JSONValue?? = nil  // nil: not yet parsed; .some(nil): not JSON
+    /// The payload as the template's own values, made by the first `$input.path`: what it
+    /// hands out are these maps and lists, so a template that changes one
+    /// (`#set($root.body = "changed")`) sees the change in a later `$input.path` or
+    /// `$input.json` of the same render, as API Gateway's do.
+    private var tree: VelocityValue?
 
     init(body: String, parameters: RequestParameters) {
         self.body = body
@@ -37,16 +42,24 @@ final class InputVariable: VelocityObject {
                 return expression.trimmingSpacesTabsAndLineFeeds() == "$" ? .string(body) : .null
             }
             guard let path = JSONPath(expression) else { return .null }
-            let matches = try select(path, in: document, &budget)
-            if !path.isDefinite {
-                var values: [VelocityValue] = []
-                for match in matches { values.append(try budget.value(fromJSON: match)) }
-                return .list(VelocityList(values, rendersAsJSON: true))
+            let root: VelocityValue
+            if let tree {
+                root = tree
+            } else {
+                root = try budget.value(fromJSON: document)
+                tree = root
             }
-            return try matches.first.map { (match) throws(VelocityRuntimeError) in try budget.value(fromJSON: match) } ?? .null
+            var visits = budget.remainingSteps
+            let selected = path.select(in: root, visits: &visits)
+            try budget.steps(budget.remainingSteps - max(visits, 0) + 1)
+            guard let matches = selected else { throw VelocityRuntimeError(.tooManySteps(limit: budget.limits.steps)) }
+            if !path.isDefinite { return .list(VelocityList(matches, rendersAsJSON: true)) }
+            return matches.first ?? .null
         case ("json", 1):
             let expression = try budget.text(of: arguments[0])
-            guard let document, let path = JSONPath(expression) else { return .string("\"\"") }
+            guard var document, let path = JSONPath(expression) else { return .string("\"\"") }
+            // Once `$input.path` has handed out the payload, the template may have changed it.
+            if let tree { document = try budget.json(of: tree) }
             let matches = try select(path, in: document, &budget)
             if path.isDefinite, matches.isEmpty { return .string("\"\"") }
             // Written match by match, each accounted for before the next (matches may overlap).

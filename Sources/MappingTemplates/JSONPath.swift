@@ -1,4 +1,5 @@
 import JSONCore
+import Velocity
 
 /// The JSONPath subset API Gateway templates use: `$`, `.name`, `['name']`, `["name"]`,
 /// `[n]` (negative counts from the end), `[*]` and `.*`, and `..name` (recursive descent).
@@ -139,3 +140,53 @@ public struct JSONPath: Sendable, Equatable {
     }
 }
 
+
+extension JSONPath {
+    /// `select(in:visits:)` over a template's values: the payload as `$input.path` hands it
+    /// out, whose maps and lists a template may have changed. The values selected are the
+    /// tree's own (a map changed through one is changed in the tree).
+    func select(in tree: VelocityValue, visits: inout Int) -> [VelocityValue]? {
+        var current = [tree]
+        for step in steps {
+            var next: [VelocityValue] = []
+            for value in current {
+                visits -= 1
+                if visits < 0 { return nil }
+                switch (step, value) {
+                case (.member(let name), .map(let map)):
+                    if map.containsKey(name) { next.append(map.get(name)) }
+                case (.index(let position), .list(let list)):
+                    let resolved = position < 0 ? list.elements.count + position : position
+                    if list.elements.indices.contains(resolved) { next.append(list.elements[resolved]) }
+                case (.wildcard, .list(let list)):
+                    next += list.elements
+                case (.wildcard, .map(let map)):
+                    next += map.entries.map(\.value)
+                case (.descendant(let name), _):
+                    if !JSONPath.collect(name, in: value, into: &next, visits: &visits) { return nil }
+                default:
+                    break
+                }
+                if next.count > visits { return nil }
+            }
+            current = next
+        }
+        return current
+    }
+
+    /// `collect(_:in:into:visits:)` over a template's values.
+    static func collect(_ name: String, in value: VelocityValue, into results: inout [VelocityValue], visits: inout Int) -> Bool {
+        visits -= 1
+        if visits < 0 { return false }
+        switch value {
+        case .map(let map):
+            if map.containsKey(name) { results.append(map.get(name)) }
+            for entry in map.entries where !collect(name, in: entry.value, into: &results, visits: &visits) { return false }
+        case .list(let list):
+            for element in list.elements where !collect(name, in: element, into: &results, visits: &visits) { return false }
+        default:
+            break
+        }
+        return true
+    }
+}

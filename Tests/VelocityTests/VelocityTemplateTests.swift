@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import MappingTemplates
 import Testing
@@ -98,6 +99,36 @@ struct OverrideTests {
         #expect(first.overrides.requestHeaders == ["h": "v"])
         let response = try MappingTemplate("$context.requestOverride.header.h $context.responseOverride.status")
         #expect(try response.render(MappingTemplateInput(overrides: first.overrides)).body == "v 201")
+    }
+}
+
+@Suite("$input.path hands out the payload itself")
+struct SharedPayloadTests {
+    /// AWS's `apigw-mappingtemplate-lambda` sample: its response template changes the object
+    /// `$input.path('$')` gave and writes `$input.json('$')`, answering 400 with the change.
+    @Test("a member set on $input.path('$') shows in a later $input.json('$') of the same render")
+    func changedRootShows() throws {
+        let template = try MappingTemplate(
+            """
+            #set($root = $input.path('$'))
+            #set($root.body = "changed")
+            #set($context.responseOverride.status = 400)
+            $input.json('$')
+            """)
+        let output = try template.render(MappingTemplateInput(body: #"{"statuscode":650,"body":"original"}"#))
+        #expect(output.body.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"statuscode":650,"body":"changed"}"#)
+        #expect(output.overrides.responseStatus == 400)
+    }
+
+    @Test("lists and nested maps are shared too; a fresh render starts from the payload again")
+    func nestedAndFresh() throws {
+        let template = try MappingTemplate(
+            #"#set($items = $input.path('$.items'))#set($ignored = $items.add(3))#set($first = $input.path('$.owner'))#set($first.name = "B")$input.json('$.items') $input.path('$.items') $input.json('$.owner.name') $input.json('$..name')"#)
+        let input = MappingTemplateInput(body: #"{"items":[1,2],"owner":{"name":"A"}}"#)
+        #expect(try template.render(input).body == #"[1,2,3] [1,2,3] "B" ["B"]"#)
+        #expect(try template.render(input).body == #"[1,2,3] [1,2,3] "B" ["B"]"#)
+        // Without $input.path the payload is read as sent.
+        #expect(try MappingTemplate(#"$input.json('$.owner')"#).render(input).body == #"{"name":"A"}"#)
     }
 }
 
