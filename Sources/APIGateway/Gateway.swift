@@ -50,14 +50,15 @@ public final class Gateway: HTTPResponder, Sendable {
 
     /// Answers one request.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        handle(request, log: CallLog(keepsLines: false), testInvoke: false)
+        handle(request, testInvoke: false).response
     }
 
-    /// Answers one request through the pipeline, writing what happens to `log`.
-    func handle(_ request: HTTPRequest, log: CallLog, testInvoke: Bool) -> HTTPResponse {
+    /// Answers one request through the pipeline; a test invoke keeps its execution log (in
+    /// the arrived request returned).
+    func handle(_ request: HTTPRequest, testInvoke: Bool) -> (response: HTTPResponse, arrived: ArrivedRequest) {
         let arrived = ArrivedRequest(
             request, requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
-            isTestInvoke: testInvoke, log: log)
+            isTestInvoke: testInvoke, keepsLines: testInvoke)
         var (response, caller) = pipeline.run(arrived, in: published.withLock { $0 })
         response.headers.set(
             HTTPHeaders.Field(name: "x-amzn-RequestId", value: arrived.requestId), HTTPHeaders.Field(name: "x-amz-apigw-id", value: arrived.extendedRequestId),
@@ -68,9 +69,9 @@ public final class Gateway: HTTPResponder, Sendable {
                     AccessRecord(
                         requestId: arrived.requestId, remoteAddress: request.remoteAddress, method: request.method, path: arrived.path,
                         status: response.status, latencyMilliseconds: (clock.now() - arrived.time) * 1000, apiKeyId: caller.apiKey?.id,
-                        reason: log.failure)))
+                        reason: arrived.failure)))
         }
-        return response
+        return (response, arrived)
     }
 
     /// Cache hits and misses of a stage.

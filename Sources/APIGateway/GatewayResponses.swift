@@ -112,7 +112,7 @@ struct GatewayResponseStage: Sendable {
             let name = String(target.dropFirst("gatewayresponse.header.".count))
             if let value = values.parameterValue(source, progress) { headers.set(name, value) }
         }
-        progress.arrived.log.add("Gateway response type: \(error.type?.rawValue ?? "FORBIDDEN") with status code: \(status)")
+        progress.arrived.log("Gateway response type: \(error.type?.rawValue ?? "FORBIDDEN") with status code: \(status)")
         let body = substitute(template, error: error, progress)
         return HTTPResponse(status: status, headers: headers, body: Array(body.utf8))
     }

@@ -21,9 +21,8 @@ extension Gateway {
         if !query.isEmpty {
             target += "?" + query.map { "\(URLEncoding.encodeQueryComponent($0.0))=\(URLEncoding.encodeQueryComponent($0.1))" }.joined(separator: "&")
         }
-        let log = CallLog(keepsLines: true)
         let start = clock.now()
-        let response = handle(HTTPRequest(method: method.uppercased(), target: target, headers: headers, body: body), log: log, testInvoke: true)
-        return TestInvokeResult(response: response, latencyMilliseconds: (clock.now() - start) * 1000, log: log.lines)
+        let (response, arrived) = handle(HTTPRequest(method: method.uppercased(), target: target, headers: headers, body: body), testInvoke: true)
+        return TestInvokeResult(response: response, latencyMilliseconds: (clock.now() - start) * 1000, log: arrived.lines)
     }
 }

@@ -11,7 +11,7 @@ struct RequestPipelineTests {
     static func arrived(_ method: String, _ target: String, headers: [(String, String)] = [], testInvoke: Bool = false) -> ArrivedRequest {
         ArrivedRequest(
             HTTPRequest(method: method, target: target, headers: HTTPHeaders(headers)), requestId: "request-1", extendedRequestId: "ext-1",
-            time: 1_764_028_800, isTestInvoke: testInvoke, log: CallLog(keepsLines: true))
+            time: 1_764_028_800, isTestInvoke: testInvoke, keepsLines: true)
     }
 
     /// The kind of `GatewayError` `body` throws; nil when it throws none.
@@ -34,7 +34,7 @@ struct RequestPipelineTests {
         let selection = try router.selectStage(unknown, in: snapshot)
         #expect(selection.name == "prod")
         #expect(Self.kind { _ = try router.route(unknown, in: selection) } == .missingAuthenticationToken)
-        #expect(unknown.log.failure?.contains("no resource or method matches GET /prod/nothing") == true)
+        #expect(unknown.failure?.contains("no resource or method matches GET /prod/nothing") == true)
 
         let known = Self.arrived("get", "/prod/items/42?color=red&color=blue")
         let route = try router.route(known, in: selection)
@@ -42,7 +42,7 @@ struct RequestPipelineTests {
         #expect(route.pathParameters.map { "\($0.0)=\($0.1)" } == ["ID=42"])
         #expect(route.query.map { "\($0.0)=\($0.1)" } == ["color=red", "color=blue"])
         #expect(known.httpMethod == "GET")
-        #expect(known.log.lines.contains("Method request path: {ID=42}"))
+        #expect(known.lines.contains("Method request path: {ID=42}"))
     }
 
     @Test("API keys: required and missing or unknown is invalidAPIKey; a lab key names its plan; a test invoke is anonymous")

@@ -5,7 +5,7 @@ import APIModel
 struct APIKeyStage: Sendable {
     func identify(_ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> Caller {
         if arrived.isTestInvoke {
-            arrived.log.add("Test invoke: API key, usage plan, throttling and cache are not applied")
+            arrived.log("Test invoke: API key, usage plan, throttling and cache are not applied")
             return .anonymous
         }
         let method = route.method
@@ -13,13 +13,13 @@ struct APIKeyStage: Sendable {
         guard let value = arrived.request.headers["x-api-key"], let active = route.snapshot.keys[APIKeyValue(value)], active.record.enabled,
             let planIndex = active.plans.firstIndex(where: { $0.definition.stages.contains(route.stage) })
         else {
-            arrived.log.add("API Key not valid for this stage, or not present")
+            arrived.log("API Key not valid for this stage, or not present")
             throw GatewayError(.invalidAPIKey)
         }
         let plan = active.plans[planIndex]
-        arrived.log.add(
+        arrived.log(
             "API Key authorized because method '\(arrived.httpMethod) \(method.resource.path)' requires API Key. Request will be subject to usage plan \(plan.definition.name)")
-        return Caller(key: active, plan: plan, client: active.clientKeys[planIndex])
+        return Caller(key: active, planIndex: planIndex)
     }
 }
 

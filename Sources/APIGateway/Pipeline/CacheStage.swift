@@ -27,7 +27,7 @@ struct CacheStage: Sendable {
     func lookup(_ routed: RoutedRequest) throws(GatewayError) -> Lookup {
         guard let plan = try plan(routed) else { return .miss(nil) }
         if !plan.bypass, let cached = routed.route.selection.served.cache?.state.withLock({ $0.lookup(plan.key, now: routed.arrived.time) }) {
-            routed.log.add("Serving the response from the stage cache")
+            routed.arrived.log("Serving the response from the stage cache")
             return .hit(cached)
         }
         return .miss(plan)
@@ -71,14 +71,14 @@ struct CacheStage: Sendable {
             let cache = deployment.stage.cache
             let authorized = !cache.requireAuthorizationForCacheControl || (routed.caller.apiKey.map { cache.authorizedKeys.contains($0.name) } ?? false)
             if authorized {
-                routed.log.add("Cache-Control: max-age=0 from an authorized caller: invalidating the cache entry")
+                routed.arrived.log("Cache-Control: max-age=0 from an authorized caller: invalidating the cache entry")
                 plan.bypass = true
             } else {
                 switch cache.unauthorizedCacheControlHeaderStrategy {
                 case .failWith403:
                     throw GatewayError(.cacheInvalidationForbidden)
                 case .succeedWithResponseHeader, .succeedWithoutResponseHeader:
-                    routed.log.add(
+                    routed.arrived.log(
                         "Cache-Control: max-age=0 from an unauthorized caller: ignored (\(cache.unauthorizedCacheControlHeaderStrategy.rawValue))")
                 }
             }

@@ -37,7 +37,7 @@ struct IntegrationStage: Sendable {
         case .aws: return .mapped(try lambdaCustom(routed))
         case .awsProxy: return .response(try lambdaProxy(routed))
         case .http, .httpProxy:
-            routed.log.fail("Execution failed due to configuration error: HTTP integrations are not emulated locally")
+            routed.arrived.fail("Execution failed due to configuration error: HTTP integrations are not emulated locally")
             throw GatewayError(.configuration)
         }
     }
@@ -67,17 +67,17 @@ struct IntegrationStage: Sendable {
         var overrides = TemplateOverrides()
         if let template = try requestTemplate(routed) {
             let input = values.templateInput(routed, for: template, body: String(decoding: routed.request.body, as: UTF8.self))
-            let output = try values.render(template, input, log: routed.log)
+            let output = try values.render(template, input, routed.arrived)
             overrides = output.overrides
-            routed.log.add("Endpoint request body after transformations: \(output.body)")
+            routed.arrived.log("Endpoint request body after transformations: \(output.body)")
             guard let parsed = IntegrationStage.mockStatus(output.body) else {
-                routed.log.fail(
+                routed.arrived.fail(
                     "Execution failed due to configuration error: Unable to parse statusCode. It should be an integer that is defined in the request template.")
                 throw GatewayError(.configuration)
             }
             status = parsed
         }
-        routed.log.add("Received response. Status: \(status)")
+        routed.arrived.log("Received response. Status: \(status)")
         return IntegrationAnswer(selector: String(status), body: [], overrides: overrides, traced: false)
     }
 
@@ -93,28 +93,28 @@ struct IntegrationStage: Sendable {
 
     func invokeLambda(_ routed: RoutedRequest, event: JSONValue) throws(GatewayError) -> InvocationResult {
         let method = routed.method
-        let log = routed.log
+        let arrived = routed.arrived
         guard let target = method.lambdaTarget else {
-            log.fail("Execution failed due to configuration error: the integration URI does not name a function (are its stage variables set?)")
+            arrived.fail("Execution failed due to configuration error: the integration URI does not name a function (are its stage variables set?)")
             throw GatewayError(.configuration)
         }
-        log.add("Sending request to Lambda function \(target)")
+        arrived.log("Sending request to Lambda function \(target)")
         let result: InvocationResult
         do {
-            result = try lambda.invoke(target, payload: event, collectLogs: log.keepsLines || logSink != nil)
+            result = try lambda.invoke(target, payload: event, collectLogs: arrived.keepsLines || logSink != nil)
         } catch {
-            log.fail("Execution failed due to configuration error: Invalid permissions on Lambda function (\(error.description))")
+            arrived.fail("Execution failed due to configuration error: Invalid permissions on Lambda function (\(error.description))")
             throw GatewayError(.configuration)
         }
         for line in result.logLines {
-            log.add(line)
+            arrived.log(line)
             logSink?(.message(line))
         }
         if result.durationMilliseconds > Double(method.method.integration.timeoutMillis) {
-            log.fail("Execution failed due to a timeout error")
+            arrived.fail("Execution failed due to a timeout error")
             throw GatewayError(.integrationTimeout)
         }
-        log.add("Received response. Integration latency: \(LogFormat.twoDecimals(result.durationMilliseconds)) ms, executed version \(result.executedVersion)")
+        arrived.log("Received response. Integration latency: \(LogFormat.twoDecimals(result.durationMilliseconds)) ms, executed version \(result.executedVersion)")
         return result
     }
 
@@ -124,38 +124,38 @@ struct IntegrationStage: Sendable {
         var payload = String(decoding: routed.request.body, as: UTF8.self)
         var overrides = TemplateOverrides()
         if let template = try requestTemplate(routed) {
-            let output = try values.render(template, values.templateInput(routed, for: template, body: payload), log: routed.log)
+            let output = try values.render(template, values.templateInput(routed, for: template, body: payload), routed.arrived)
             payload = output.body
             overrides = output.overrides
         }
-        routed.log.add("Endpoint request body after transformations: \(payload)")
+        routed.arrived.log("Endpoint request body after transformations: \(payload)")
         let event: JSONValue
         do {
             event = payload.isEmpty ? .object(JSONObject()) : try JSONParser().parse(payload)
         } catch {
-            routed.log.fail("Execution failed: the Lambda payload is not JSON (\(error.description))")
+            routed.arrived.fail("Execution failed: the Lambda payload is not JSON (\(error.description))")
             throw GatewayError(.configuration)
         }
         let result = try invokeLambda(routed, event: event)
         let body = JSONWriter.compact.bytes(result.payload)
-        routed.log.add("Endpoint response body before transformations: \(String(decoding: body, as: UTF8.self))")
+        routed.arrived.log("Endpoint response body before transformations: \(String(decoding: body, as: UTF8.self))")
         return IntegrationAnswer(selector: result.errorMessage ?? "", body: body, overrides: overrides, traced: true)
     }
 
     /// `AWS_PROXY`: the payload format 1.0 event in, the proxy output contract out.
     func lambdaProxy(_ routed: RoutedRequest) throws(GatewayError) -> HTTPResponse {
         guard routed.method.method.integration.httpMethod == "POST" else {
-            routed.log.fail("Execution failed due to configuration error: Lambda proxy integrations must use POST")
+            routed.arrived.fail("Execution failed due to configuration error: Lambda proxy integrations must use POST")
             throw GatewayError(.configuration)
         }
         let event = LambdaProxyFormat.event(routed, context: values.requestContext(routed))
         let result = try invokeLambda(routed, event: event)
         guard result.functionError == nil else {
-            routed.log.add("Lambda execution failed with status 200 due to customer function error: \(result.errorMessage ?? "")")
+            routed.arrived.log("Lambda execution failed with status 200 due to customer function error: \(result.errorMessage ?? "")")
             throw GatewayError(.badProxyResponse)
         }
         guard var response = LambdaProxyFormat.response(result.payload) else {
-            routed.log.fail("Execution failed due to configuration error: Malformed Lambda proxy response")
+            routed.arrived.fail("Execution failed due to configuration error: Malformed Lambda proxy response")
             throw GatewayError(.badProxyResponse)
         }
         response.headers.set("X-Amzn-Trace-Id", IntegrationStage.traceId(routed.arrived.time))

@@ -2,11 +2,14 @@ import APIModel
 import HTTPCore
 
 // The values the request path's stages hand each other. Each stage takes what it needs of
-// these and returns its own output; none of them is shared mutable state except `CallLog`,
-// the one place a stage may write to (the execution and access logs).
+// these and returns its own output; none of them is shared mutable state except the log of
+// an `ArrivedRequest` (the execution and access logs).
 
-/// A request as it arrived: nothing in it changes on the way through the pipeline.
-struct ArrivedRequest: Sendable {
+/// A request as it arrived, and what the stages report of it: the lines of a test invoke's
+/// execution log (kept only when asked for) and why the request failed (for the access log) —
+/// the one thing a stage writes that another reads. A class, so that stages hand it on
+/// without copying its fields; used by one request on one thread at a time.
+final class ArrivedRequest: @unchecked Sendable {
     let request: HTTPRequest
     /// The request path (without the query), computed once.
     let path: String
@@ -20,10 +23,15 @@ struct ArrivedRequest: Sendable {
     let time: Double
     /// The console's Test button: no API key, usage plan, throttling or cache.
     let isTestInvoke: Bool
-    /// Where the stages write what happened.
-    let log: CallLog
+    /// Whether execution-log lines are kept (a test invoke).
+    let keepsLines: Bool
+    /// The execution log.
+    private(set) var lines: [String] = []
+    /// Why the request failed, when the gateway knows (a configuration error, a body that
+    /// breaks its model): the first such line.
+    private(set) var failure: String?
 
-    init(_ request: HTTPRequest, requestId: String, extendedRequestId: String, time: Double, isTestInvoke: Bool, log: CallLog) {
+    init(_ request: HTTPRequest, requestId: String, extendedRequestId: String, time: Double, isTestInvoke: Bool, keepsLines: Bool) {
         let (path, query) = request.pathAndQuery
         self.request = request
         self.path = path
@@ -33,34 +41,12 @@ struct ArrivedRequest: Sendable {
         self.extendedRequestId = extendedRequestId
         self.time = time
         self.isTestInvoke = isTestInvoke
-        self.log = log
+        self.keepsLines = keepsLines
     }
-
-    /// The method in upper case (no work for the usual already-upper-case methods).
-    static func uppercaseMethod(_ method: String) -> String {
-        switch method {
-        case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS": return method
-        default: return method.utf8.allSatisfy { $0 < 0x61 || $0 > 0x7A } ? method : method.uppercased()
-        }
-    }
-}
-
-/// What one request's stages report: the lines of a test invoke's execution log (kept only
-/// when asked for) and why the request failed (for the access log).
-final class CallLog: @unchecked Sendable {
-    // Used by one request on one thread at a time.
-    /// Whether lines are kept (a test invoke).
-    let keepsLines: Bool
-    private(set) var lines: [String] = []
-    /// Why the request failed, when the gateway knows (a configuration error, a body that
-    /// breaks its model): the first such line.
-    private(set) var failure: String?
-
-    init(keepsLines: Bool) { self.keepsLines = keepsLines }
 
     /// Adds a line to the execution log; the text is built only when lines are kept.
     @inline(__always)
-    func add(_ line: @autoclosure () -> String) {
+    func log(_ line: @autoclosure () -> String) {
         if keepsLines { lines.append(line()) }
     }
 
@@ -69,6 +55,14 @@ final class CallLog: @unchecked Sendable {
     func fail(_ line: String) {
         if keepsLines { lines.append(line) }
         if failure == nil { failure = line }
+    }
+
+    /// The method in upper case (no work for the usual already-upper-case methods).
+    static func uppercaseMethod(_ method: String) -> String {
+        switch method {
+        case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS": return method
+        default: return method.utf8.allSatisfy { $0 < 0x61 || $0 > 0x7A } ? method : method.uppercased()
+        }
     }
 }
 
@@ -83,14 +77,22 @@ struct StageSelection: Sendable {
     var deployment: StageDeployment { served.deployment }
 }
 
-/// The output of the route stage: the stage, method and parameters of a request.
-struct Route: Sendable {
+/// The output of the route stage: the stage, method and parameters of a request. A class:
+/// the later stages hand it on without copying its fields.
+final class Route: Sendable {
     let selection: StageSelection
     let method: CompiledMethod
     /// Path parameters in template order.
     let pathParameters: [(String, String)]
     /// Query parameters in request order (decoded).
     let query: [(String, String)]
+
+    init(selection: StageSelection, method: CompiledMethod, pathParameters: [(String, String)], query: [(String, String)]) {
+        self.selection = selection
+        self.method = method
+        self.pathParameters = pathParameters
+        self.query = query
+    }
 
     var stage: String { selection.name }
     var deployment: StageDeployment { selection.deployment }
@@ -101,14 +103,17 @@ struct Route: Sendable {
 struct Caller: Sendable {
     /// The accepted API key and its plans; nil when the method asks for none (or in a test invoke).
     let key: ActiveKey?
-    /// The usage plan that admits the key on this stage, and its limit-state key.
-    let plan: UsagePlan?
-    let client: HashedName?
+    /// Which of the key's plans admits it on this stage.
+    let planIndex: Int
 
     /// No key: a method that does not require one, or a test invoke.
-    static let anonymous = Caller(key: nil, plan: nil, client: nil)
+    static var anonymous: Caller { Caller(key: nil, planIndex: 0) }
 
     var apiKey: APIKeyRecord? { key?.record }
+    /// The usage plan that admits the key on this stage.
+    var plan: UsagePlan? { key.map { $0.plans[planIndex] } }
+    /// The plan's limit-state key for this API key.
+    var client: HashedName? { key.map { $0.clientKeys[planIndex] } }
 }
 
 /// A request that has been routed and admitted: what the later stages read.
@@ -117,7 +122,6 @@ struct RoutedRequest: Sendable {
     let route: Route
     let caller: Caller
 
-    var log: CallLog { arrived.log }
     var request: HTTPRequest { arrived.request }
     var method: CompiledMethod { route.method }
 

@@ -50,11 +50,11 @@ struct RequestValues: Sendable {
     }
 
     /// `template` rendered; a template that fails is the API's configuration error.
-    func render(_ template: MappingTemplate, _ input: MappingTemplateInput, log: CallLog) throws(GatewayError) -> MappingTemplateOutput {
+    func render(_ template: MappingTemplate, _ input: MappingTemplateInput, _ arrived: ArrivedRequest) throws(GatewayError) -> MappingTemplateOutput {
         do {
             return try template.render(input)
         } catch {
-            log.fail("Execution failed due to configuration error: mapping template: \(error.description)")
+            arrived.fail("Execution failed due to configuration error: mapping template: \(error.description)")
             throw GatewayError(.configuration)
         }
     }

@@ -15,7 +15,7 @@ struct ResponseMappingStage: Sendable {
     /// reads it.
     func map(_ answer: IntegrationStage.IntegrationAnswer, _ routed: RoutedRequest) throws(GatewayError) -> HTTPResponse {
         let method = routed.method
-        let log = routed.log
+        let arrived = routed.arrived
         let selector = answer.selector
         var bodyText: String?
         func text() -> String {
@@ -31,12 +31,12 @@ struct ResponseMappingStage: Sendable {
             }
             ?? method.responses.first { $0.pattern == nil }
         guard let chosen else {
-            log.fail(
+            arrived.fail(
                 "Execution failed due to configuration error: No match for output mapping and no default output mapping configured. Endpoint Response Status Code: \(selector.isEmpty ? "200" : selector)"
             )
             throw GatewayError(.configuration)
         }
-        log.add("Selected integration response: \(chosen.definition.selectionPattern.map { "pattern \"\($0)\"" } ?? "default") → status \(chosen.definition.statusCode)")
+        arrived.log("Selected integration response: \(chosen.definition.selectionPattern.map { "pattern \"\($0)\"" } ?? "default") → status \(chosen.definition.statusCode)")
         var status = chosen.definition.statusCode
         var headers = HTTPHeaders()
         var output = answer.body
@@ -48,7 +48,7 @@ struct ResponseMappingStage: Sendable {
             : MediaType.essence(routed.request.headers["Accept"]).flatMap { chosen.templates[$0] != nil ? $0 : nil }
                 ?? (chosen.templates["application/json"] != nil ? "application/json" : chosen.templateOrder.first)
         if let key, let template = chosen.templates[key] {
-            let rendered = try values.render(template, values.templateInput(routed, for: template, body: text(), overrides: answer.overrides), log: log)
+            let rendered = try values.render(template, values.templateInput(routed, for: template, body: text(), overrides: answer.overrides), arrived)
             output = Array(rendered.body.utf8)
             overrides = rendered.overrides
             if key != "application/json" { headers.set("Content-Type", key) }
@@ -62,8 +62,8 @@ struct ResponseMappingStage: Sendable {
         }
         for (name, value) in overrides.responseHeaders.sorted(by: { $0.key < $1.key }) { headers.set(name, value) }
         if let override = overrides.responseStatus { status = override }
-        log.add("Method response body after transformations: \(String(decoding: output, as: UTF8.self))")
-        log.add("Method completed with status: \(status)")
+        arrived.log("Method response body after transformations: \(String(decoding: output, as: UTF8.self))")
+        arrived.log("Method completed with status: \(status)")
         var response = HTTPResponse(status: status, headers: headers, body: output)
         try checkModel(response, routed)
         if answer.traced { response.headers.set("X-Amzn-Trace-Id", IntegrationStage.traceId(routed.arrived.time)) }
@@ -106,7 +106,7 @@ struct ResponseMappingStage: Sendable {
         guard !errors.isEmpty else { return }
         let line =
             "Response validation: \(routed.request.method) \(method.resource.path) status \(response.status) does not match its model: \(errors.joined(separator: "; "))"
-        routed.log.add(line)
+        routed.arrived.log(line)
         logSink?(.message(line))
         if stage.responseValidation == .enforce { throw GatewayError(.badProxyResponse) }
     }

@@ -34,15 +34,14 @@ struct RouteStage: Sendable {
             }
         }
         guard let method else {
-            arrived.log.fail("Execution failed: no resource or method matches \(httpMethod) \(arrived.path)")
+            arrived.fail("Execution failed: no resource or method matches \(httpMethod) \(arrived.path)")
             throw GatewayError(.missingAuthenticationToken)
         }
         let route = Route(selection: selection, method: method, pathParameters: parameters, query: URLEncoding.queryPairs(arrived.rawQuery))
-        let log = arrived.log
-        log.add("Starting execution for request: \(arrived.requestId)")
-        log.add("HTTP Method: \(httpMethod), Resource Path: \(method.resource.path)")
-        log.add("Method request path: \(RouteStage.javaMap(parameters))")
-        log.add("Method request query string: \(RouteStage.javaMap(route.query))")
+        arrived.log("Starting execution for request: \(arrived.requestId)")
+        arrived.log("HTTP Method: \(httpMethod), Resource Path: \(method.resource.path)")
+        arrived.log("Method request path: \(RouteStage.javaMap(parameters))")
+        arrived.log("Method request query string: \(RouteStage.javaMap(route.query))")
         return route
     }
 

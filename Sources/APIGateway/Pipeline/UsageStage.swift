@@ -28,7 +28,6 @@ final class UsageStage: Sendable {
         let now = arrived.time
         let method = route.method
         let setting = route.deployment.setting(for: method)
-        let log = arrived.log
         var period = ""
         var client: UsageLimits.ClientLimits?
         // The plan's quota, then its per-client throttle (method-level first).
@@ -43,7 +42,7 @@ final class UsageStage: Sendable {
             client = limits
             if let quota = plan.definition.quota { period = state.periods.period(now, quota.period.rawValue) }
             let error = UsageStage.admitClient(limits, plan: plan, method: method, period: period, now: now) { line in
-                log.add("API Key \(caller.apiKey?.id ?? "") \(line)")
+                arrived.log("API Key \(caller.apiKey?.id ?? "") \(line)")
             }
             if let error { return error }
         }
@@ -52,13 +51,13 @@ final class UsageStage: Sendable {
         let stageKey = setting?.throttle != nil ? method.stageMethodBucket : method.stageBucket
         let stageAdmitted = state.stageBuckets[stageKey, default: TokenBucket(settings: stageThrottle, now: now)].take(now: now)
         if !stageAdmitted {
-            log.add("Throttle limit exceeded (\(stageKey.text)). Limit: \(stageThrottle.rateLimit) Burst: \(stageThrottle.burstLimit)")
+            arrived.log("Throttle limit exceeded (\(stageKey.text)). Limit: \(stageThrottle.rateLimit) Burst: \(stageThrottle.burstLimit)")
             return GatewayError(.throttled)
         }
         let accountThrottle = route.snapshot.accountThrottle
         if state.account == nil { state.account = TokenBucket(settings: accountThrottle, now: now) }
         if !state.account!.take(now: now) {
-            log.add("Throttle limit exceeded (account). Limit: \(accountThrottle.rateLimit) Burst: \(accountThrottle.burstLimit)")
+            arrived.log("Throttle limit exceeded (account). Limit: \(accountThrottle.rateLimit) Burst: \(accountThrottle.burstLimit)")
             return GatewayError(.throttled)
         }
         if let client, let clientKey = caller.client, caller.plan?.definition.quota != nil {

@@ -38,7 +38,7 @@ struct ValidationStage: Sendable {
         do {
             document = try JSONParser().parse(body)
         } catch {
-            routed.log.fail("Request body does not match model schema for content type \(contentType): [Invalid JSON: \(error.description)]")
+            routed.arrived.fail("Request body does not match model schema for content type \(contentType): [Invalid JSON: \(error.description)]")
             throw GatewayError(.badRequestBody, message: "Invalid request body", validation: "[\"Invalid JSON: \(error.description)\"]")
         }
         let errors: [ValidationError]
@@ -47,12 +47,12 @@ struct ValidationStage: Sendable {
         } catch {
             // Undecidable within the limits: refused as an invalid body, as AWS refuses what its
             // validator cannot accept, with the limit in the execution log.
-            routed.log.fail("Request body validation for content type \(contentType) stopped: \(error.description)")
+            routed.arrived.fail("Request body validation for content type \(contentType) stopped: \(error.description)")
             throw GatewayError(.badRequestBody, message: "Invalid request body", validation: "[\"\(error.description)\"]")
         }
         if !errors.isEmpty {
             let detail = "[" + errors.map { "\"\($0.instanceLocation.description.isEmpty ? "/" : $0.instanceLocation.description): \($0.message)\"" }.joined(separator: ", ") + "]"
-            routed.log.fail("Request body does not match model schema for content type \(contentType): \(detail)")
+            routed.arrived.fail("Request body does not match model schema for content type \(contentType): \(detail)")
             throw GatewayError(.badRequestBody, message: "Invalid request body", validation: detail)
         }
     }
