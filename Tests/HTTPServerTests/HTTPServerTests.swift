@@ -91,27 +91,21 @@ import FoundationNetworking
         }
     }
 
-    /// A responder that takes 300 ms for every request (as a request to a function process may).
-    struct SlowResponder: HTTPResponder {
-        func respond(to request: HTTPRequest) -> HTTPResponse {
-            usleep(300_000)
-            return HTTPResponse(status: 200, body: Array(request.path.utf8))
-        }
-    }
-
     @Test func withOneEventPerWaitSlowRequestsOnSeveralConnectionsRunSideBySide() async throws {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.eventLoops = 4
         configuration.eventsPerWait = 1
-        let server = try HTTPServer.start(configuration, responder: SlowResponder())
+        // Each request answers only when all four are inside the responder at once: four
+        // threads serve them side by side, or one waits alone and answers 503.
+        let server = try HTTPServer.start(configuration, responder: RendezvousResponder(count: 4))
         defer { server.stop(gracePeriod: 0) }
-        let clients = try (0..<4).map { _ in try RawClient(port: server.port, timeout: 5) }
-        let started = Date()
+        let clients = try (0..<4).map { _ in try RawClient(port: server.port, timeout: 10) }
         for (index, client) in clients.enumerated() { try client.send("GET /c\(index) HTTP/1.1\r\nHost: h\r\n\r\n") }
-        for (index, client) in clients.enumerated() { #expect(try client.readResponse().body == "/c\(index)") }
-        // Four threads, four connections: 300 ms, not 600 or 1200 (one thread taking several).
-        let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed < 0.55, "four slow requests on four threads took \(elapsed) s")
+        for (index, client) in clients.enumerated() {
+            let response = try client.readResponse()
+            #expect(response.status == 200, "request \(index) did not run beside the other three")
+            #expect(response.body == "/c\(index)")
+        }
     }
 
     @Test func acceptsARequestFedOneByteAtATime() async throws {
@@ -226,23 +220,25 @@ import FoundationNetworking
     @Test func aSlowRequestHoldsUpOnlyItsOwnConnection() async throws {
         // Two threads, four connections: while one thread is inside the slow request, the
         // other serves every other connection (none waits behind the slow one).
-        try await withServer(responder: SlowPathResponder(), eventLoops: 2) { server in
-            let slow = try RawClient(port: server.port)
+        // The slow request is held inside the responder until every fast one has answered:
+        // a fast one queued behind it would time out.
+        let responder = GatedResponder()
+        try await withServer(responder: responder, eventLoops: 2) { server in
+            let slow = try RawClient(port: server.port, timeout: 10)
             let others = try (0..<3).map { _ in try RawClient(port: server.port) }
             for client in others {
                 try client.send(Self.get)
                 _ = try client.readResponse()
             }
             try slow.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n")
-            usleep(50_000)
-            let started = Date()
+            #expect(responder.waitUntilEntered(), "the slow request never reached the responder")
             for round in 0..<3 {
                 for client in others {
                     try client.send("GET /fast/\(round) HTTP/1.1\r\nHost: h\r\n\r\n")
                     #expect(try client.readResponse().body == "/fast/\(round)")
                 }
             }
-            #expect(Date().timeIntervalSince(started) < 0.5)
+            responder.open()
             #expect(try slow.readResponse().body == "/slow")
         }
     }
@@ -303,10 +299,13 @@ import FoundationNetworking
     @Test func stopFinishesTheRequestInFlight() async throws {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.eventLoops = 1
-        let server = try HTTPServer.start(configuration, responder: EchoResponder())
+        let responder = GatedResponder()
+        let server = try HTTPServer.start(configuration, responder: responder)
         let client = try RawClient(port: server.port)
         try client.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n")
-        usleep(50_000)
+        #expect(responder.waitUntilEntered(), "the request never reached the responder")
+        // The request is in flight: stop waits for it (its answer comes once the gate opens).
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { responder.open() }
         server.stop(gracePeriod: 2)
         let response = try client.readResponse()
         #expect(response.status == 200)

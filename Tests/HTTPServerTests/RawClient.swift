@@ -151,11 +151,52 @@ func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
     done.wait()
 }
 
-/// Answers `/slow` after a second, anything else at once.
-struct SlowPathResponder: HTTPResponder {
+/// Holds `/slow` until the test opens its gate (signalling `entered` when it starts waiting);
+/// answers anything else at once. A readiness signal instead of a sleep: the test knows the
+/// slow request is inside the responder, and the slow request ends when the test says.
+final class GatedResponder: HTTPResponder, @unchecked Sendable {
+    // Safety: DispatchSemaphore is thread-safe; nothing else is stored.
+    let entered = DispatchSemaphore(value: 0)
+    private let gate = DispatchSemaphore(value: 0)
+
     func respond(to request: HTTPRequest) -> HTTPResponse {
-        if request.path == "/slow" { usleep(1_000_000) }
+        if request.path == "/slow" {
+            entered.signal()
+            // A bounded wait: a test that never opens the gate cannot hang the server.
+            if gate.wait(timeout: .now() + 10) == .timedOut { return HTTPResponse(status: 504, headers: [:], body: Array("gate".utf8)) }
+        }
         return HTTPResponse(status: 200, headers: [:], body: Array(request.path.utf8))
+    }
+
+    /// Lets the held request answer.
+    func open() { gate.signal() }
+
+    /// Waits (at most 5 s) until the held request is inside the responder.
+    func waitUntilEntered() -> Bool { entered.wait(timeout: .now() + 5) == .success }
+}
+
+/// Answers a request only once `count` requests are inside the responder at the same time
+/// (each waits for the others, at most 5 s): 200 when they all met, 503 when one waited
+/// alone (the server ran them one after another).
+final class RendezvousResponder: HTTPResponder, @unchecked Sendable {
+    // Safety: `lock` guards `arrived`; the semaphore is thread-safe.
+    private let lock = NSLock()
+    private var arrived = 0
+    private let everyone = DispatchSemaphore(value: 0)
+    let count: Int
+
+    init(count: Int) { self.count = count }
+
+    func respond(to request: HTTPRequest) -> HTTPResponse {
+        let last = lock.withLock { () -> Bool in
+            arrived += 1
+            return arrived == count
+        }
+        if last {
+            for _ in 0..<count { everyone.signal() }
+        }
+        let met = everyone.wait(timeout: .now() + 5) == .success
+        return HTTPResponse(status: met ? 200 : 503, headers: [:], body: Array(request.path.utf8))
     }
 }
 

@@ -26,3 +26,25 @@ public func runProcess(_ executable: String, _ arguments: [String], in directory
 public func runCommand(_ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String, error: String) {
     try runProcess("/usr/bin/env", arguments, in: directory)
 }
+
+/// Python modules tests use when they are installed (`.ci/run` installs them with pip):
+/// whether `python3` on `PATH` imports one, checked once per module per test process.
+public enum PythonModules {
+    private static let known = LockedTable()
+
+    /// Whether `python3 -c "import <module>"` succeeds here.
+    public static func available(_ module: String) -> Bool {
+        if let answer = known.value(module) { return answer }
+        let answer = (try? runCommand(["python3", "-c", "import " + module]))?.status == 0
+        known.set(module, answer)
+        return answer
+    }
+
+    private final class LockedTable: @unchecked Sendable {
+        // Safety: every access holds `lock`.
+        private let lock = NSLock()
+        private var table: [String: Bool] = [:]
+        func value(_ key: String) -> Bool? { lock.withLock { table[key] } }
+        func set(_ key: String, _ value: Bool) { lock.withLock { table[key] = value } }
+    }
+}
