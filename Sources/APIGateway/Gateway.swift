@@ -16,7 +16,7 @@ import Synchronization
 /// directory. What it counts — quota use — goes to a `UsageLedger` as it is counted.
 /// The same object answers in-process calls and the HTTP server (`HTTPResponder`).
 public final class Gateway: HTTPResponder, Sendable {
-    let clock: any GatewayClock
+    package let clock: any GatewayClock
     /// What the control plane published last.
     private let published: Mutex<GatewaySnapshot>
     let logSink: (@Sendable (GatewayLogEvent) -> Void)?

@@ -545,8 +545,8 @@ enum GatewayManagement {
             io.printError("gateway test-invoke: \(error.description)\n")
             return 2
         }
-        guard control.stages.contains(where: { $0.name == stage }) else { return fail("test-invoke", "no stage named \(stage)", io: io) }
-        let result = control.testInvoke(stage: stage, method: positional[0], path: positional[1], query: query, headers: headers, body: body)
+        guard control.apiGateway.stages.contains(where: { $0.name == stage }) else { return fail("test-invoke", "no stage named \(stage)", io: io) }
+        let result = control.apiGateway.testInvoke(stage: stage, method: positional[0], path: positional[1], query: query, headers: headers, body: body)
         io.print("Status: \(result.response.status)\nLatency: \(Int(result.latencyMilliseconds.rounded())) ms\n\nResponse headers:\n")
         for field in result.response.headers { io.print("  \(field.name): \(field.value)\n") }
         io.print("\nResponse body:\n\(result.response.bodyText)\n\nExecution log:\n")

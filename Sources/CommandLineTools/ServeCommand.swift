@@ -211,7 +211,7 @@ public enum ServeCommand {
     static func banner(control: ControlPlane, host: String, port: Int, signed: StateDirectory.Credentials?) -> String {
         let urlHost = host.contains(":") ? "[\(host)]" : host
         let base = "http://\(urlHost):\(port)"
-        let stages = control.stageSummaries
+        let stages = control.gateway.stageSummaries
         let title = (stages.first { $0.name == "prod" } ?? stages.first)?.apiTitle ?? "The gateway"
         var text = "\(title) is listening on \(base) (port \(port))\n\nStages:\n"
         for stage in stages {
@@ -219,7 +219,7 @@ public enum ServeCommand {
             let notes = [stage.requiresAPIKey ? "API key required" : nil, stage.cacheEnabled ? "cache on" : nil].compactMap { $0 }
             text += "  \(base)/\(stage.name)  -> \(integrations)" + (notes.isEmpty ? "" : "  (\(notes.joined(separator: ", ")))") + "\n"
         }
-        let keys = control.apiKeys
+        let keys = control.apiGateway.apiKeys
         text += "\nAPI keys (send as x-api-key):\n"
         if keys.isEmpty { text += "  (none)\n" }
         for key in keys {

@@ -28,74 +28,74 @@ struct APIGatewayAPI: Sendable {
         case "GET" where call.matches(["restapis", "{}"]):
             return call.answer(200, restAPI())
         case "GET" where call.matches(["restapis", "{}", "resources"]):
-            return call.answer(200, ["item": .array(control.resources.map(resourceJSON))])
+            return call.answer(200, ["item": .array(control.apiGateway.resources.map(resourceJSON))])
         case "GET" where call.matches(["restapis", "{}", "resources", "{}"]):
-            guard let resource = control.resources.first(where: { $0.id == segments[3] }) else { throw .notFound("Invalid Resource identifier specified") }
+            guard let resource = control.apiGateway.resources.first(where: { $0.id == segments[3] }) else { throw .notFound("Invalid Resource identifier specified") }
             return call.answer(200, resourceJSON(resource))
         case "GET" where call.matches(["restapis", "{}", "stages"]):
-            return call.answer(200, ["item": .array(control.stages.map(stageJSON))])
+            return call.answer(200, ["item": .array(control.apiGateway.stages.map(stageJSON))])
         case "GET" where call.matches(["restapis", "{}", "stages", "{}"]):
-            return call.answer(200, stageJSON(try control.stage(segments[3])))
+            return call.answer(200, stageJSON(try control.apiGateway.stage(segments[3])))
         case "PATCH" where call.matches(["restapis", "{}", "stages", "{}"]):
-            return call.answer(200, stageJSON(try control.updateStage(segments[3], operations: try patchOperations(call))))
+            return call.answer(200, stageJSON(try control.apiGateway.updateStage(segments[3], operations: try patchOperations(call))))
         case "GET" where call.matches(["restapis", "{}", "stages", "{}", "exports", "{}"]):
             return try getExport(call, stage: segments[3], type: segments[5])
         case "DELETE" where call.matches(["restapis", "{}", "stages", "{}", "cache", "data"]):
-            try control.flushStageCache(segments[3])
+            try control.apiGateway.flushStageCache(segments[3])
             return call.empty(202)
         case "POST" where call.matches(["restapis", "{}", "deployments"]):
             let body = try call.body()
-            let made = try control.createDeployment(stage: body["stageName"]?.stringValue, description: body["description"]?.stringValue ?? "")
+            let made = try control.apiGateway.createDeployment(stage: body["stageName"]?.stringValue, description: body["description"]?.stringValue ?? "")
             return call.answer(201, ["id": .string(made.id), "description": .string(body["description"]?.stringValue ?? ""), "createdDate": .date(made.createdDate)])
         case "GET" where call.matches(["restapis", "{}", "deployments"]):
             return call.answer(200, [
-                "item": .array(control.deployments.reversed().map { ["id": .string($0.id), "description": .string($0.description), "createdDate": .date($0.createdDate)] })
+                "item": .array(control.apiGateway.deployments.reversed().map { ["id": .string($0.id), "description": .string($0.description), "createdDate": .date($0.createdDate)] })
             ])
         case "POST" where call.matches(["restapis", "{}", "resources", "{}", "methods", "{}"]):
             return call.answer(200, try testInvoke(call, resourceId: segments[3], httpMethod: segments[5]))
         case "GET" where call.matches(["apikeys"]):
             let includeValues = call.query["includeValues"] == "true"
             // `name` is the prefix filter (nameQuery in the SDKs): case-sensitive, as on AWS.
-            let keys = control.apiKeys.filter { key in call.query["name"].map { key.name.hasPrefix($0) } ?? true }
+            let keys = control.apiGateway.apiKeys.filter { key in call.query["name"].map { key.name.hasPrefix($0) } ?? true }
             return call.answer(200, ["item": .array(keys.map { keyJSON($0, value: includeValues) })])
         case "GET" where call.matches(["apikeys", "{}"]):
-            return call.answer(200, keyJSON(try control.apiKey(id: segments[1]), value: call.query["includeValue"] == "true"))
+            return call.answer(200, keyJSON(try control.apiGateway.apiKey(id: segments[1]), value: call.query["includeValue"] == "true"))
         case "POST" where call.matches(["apikeys"]) && call.query["mode"] != "import":
             let body = try call.body()
-            let key = try control.createAPIKey(
+            let key = try control.apiGateway.createAPIKey(
                 name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue ?? "", enabled: body["enabled"]?.boolValue ?? false,
                 value: body["value"]?.stringValue)
             return call.answer(201, keyJSON(key, value: true))
         case "PATCH" where call.matches(["apikeys", "{}"]):
-            return call.answer(200, keyJSON(try control.updateAPIKey(id: segments[1], operations: try patchOperations(call)), value: false))
+            return call.answer(200, keyJSON(try control.apiGateway.updateAPIKey(id: segments[1], operations: try patchOperations(call)), value: false))
         case "DELETE" where call.matches(["apikeys", "{}"]):
-            try control.deleteAPIKey(id: segments[1])
+            try control.apiGateway.deleteAPIKey(id: segments[1])
             return call.empty(202)
         case "GET" where call.matches(["usageplans"]):
             let keyFilter = call.query["keyId"]
-            let plans = control.usagePlans.filter { plan in
+            let plans = control.apiGateway.usagePlans.filter { plan in
                 guard let keyFilter else { return true }
-                return control.apiKeys.contains { $0.id == keyFilter && $0.usagePlans.contains(plan.definition.name) }
+                return control.apiGateway.apiKeys.contains { $0.id == keyFilter && $0.usagePlans.contains(plan.definition.name) }
             }
             return call.answer(200, ["item": .array(plans.map(planJSON))])
         case "GET" where call.matches(["usageplans", "{}"]):
-            let plan = try control.plan(id: segments[1])
-            return call.answer(200, planJSON((ControlPlane.planId(plan.name), plan)))
+            let plan = try control.apiGateway.plan(id: segments[1])
+            return call.answer(200, planJSON((APIGatewayControl.planId(plan.name), plan)))
         case "GET" where call.matches(["usageplans", "{}", "keys"]):
-            return call.answer(200, ["item": .array(try control.usagePlanKeys(planId: segments[1]).map(planKeyJSON))])
+            return call.answer(200, ["item": .array(try control.apiGateway.usagePlanKeys(planId: segments[1]).map(planKeyJSON))])
         case "POST" where call.matches(["usageplans", "{}", "keys"]):
             let body = try call.body()
             guard case .string(let keyId)? = body["keyId"] else { throw .badRequest("keyId is required") }
             if let type = body["keyType"]?.stringValue, type != "API_KEY" { throw .badRequest("Invalid key type specified: \(type)") }
-            return call.answer(201, planKeyJSON(try control.addKey(id: keyId, toPlan: segments[1])))
+            return call.answer(201, planKeyJSON(try control.apiGateway.addKey(id: keyId, toPlan: segments[1])))
         case "DELETE" where call.matches(["usageplans", "{}", "keys", "{}"]):
-            try control.removeKey(id: segments[3], fromPlan: segments[1])
+            try control.apiGateway.removeKey(id: segments[3], fromPlan: segments[1])
             return call.empty(202)
         case "GET" where call.matches(["usageplans", "{}", "usage"]):
             guard let start = call.query["startDate"], let end = call.query["endDate"] else {
                 throw .badRequest("startDate and endDate are required")
             }
-            let report = try control.usage(planId: segments[1], startDate: start, endDate: end, keyId: call.query["keyId"])
+            let report = try control.apiGateway.usage(planId: segments[1], startDate: start, endDate: end, keyId: call.query["keyId"])
             var items = JSONObject()
             for (key, rows) in report.items.sorted(by: { $0.key < $1.key }) {
                 items[key] = .array(rows.map { .array($0.map { .number(JSONNumber($0)) }) })
@@ -128,11 +128,11 @@ struct APIGatewayAPI: Sendable {
     }
 
     func restAPI() -> JSONValue {
-        let api = control.restAPI
+        let api = control.apiGateway.restAPI
         return [
             "id": .string(api.id), "name": .string(api.name), "description": .string(api.description), "createdDate": .date(api.createdDate),
             "apiKeySource": "HEADER", "endpointConfiguration": ["types": ["EDGE"]], "disableExecuteApiEndpoint": false,
-            "rootResourceId": .string(ControlPlane.resourceId("/")),
+            "rootResourceId": .string(APIGatewayControl.resourceId("/")),
         ]
     }
 
@@ -214,7 +214,7 @@ struct APIGatewayAPI: Sendable {
 
     /// TestInvokeMethod on the working copy's stage (its own stage variables, or the ones sent).
     func testInvoke(_ call: AWSCall, resourceId: String, httpMethod: String) throws(ControlError) -> JSONValue {
-        guard let resource = control.resources.first(where: { $0.id == resourceId }) else { throw .notFound("Invalid Resource identifier specified") }
+        guard let resource = control.apiGateway.resources.first(where: { $0.id == resourceId }) else { throw .notFound("Invalid Resource identifier specified") }
         guard resource.methods.contains(httpMethod.uppercased()) || resource.methods.contains("ANY") else {
             throw .notFound("Invalid Method identifier specified")
         }
@@ -226,7 +226,7 @@ struct APIGatewayAPI: Sendable {
         }
         let variables = body["stageVariables"]?.objectValue.map { object in object.compactMap { member in member.value.stringValue.map { (member.key, $0) } } }
         let (path, query) = target.firstIndex(of: "?").map { (String(target[..<$0]), String(target[target.index(after: $0)...])) } ?? (target, "")
-        let result = try control.testInvokeWorkingCopy(
+        let result = try control.apiGateway.testInvokeWorkingCopy(
             method: httpMethod.uppercased(), path: path, query: URLEncoding.queryPairs(query.isEmpty ? nil : query), headers: headers,
             body: Array((body["body"]?.stringValue ?? "").utf8), stageVariables: variables)
         var responseHeaders = JSONObject()
@@ -243,13 +243,13 @@ struct APIGatewayAPI: Sendable {
     }
 }
 
-extension ControlPlane {
+extension APIGatewayControl {
     /// TestInvokeMethod on the working copy's stage, with `stageVariables` instead of the
     /// stage's when given (a one-off compilation: the served stage is untouched).
     func testInvokeWorkingCopy(
         method: String, path: String, query: [(String, String)], headers: HTTPHeaders, body: [UInt8], stageVariables: [(String, String)]?
     ) throws(ControlError) -> TestInvokeResult {
-        guard let stage = model.withLock({ workingStage($0) }) else { throw .notFound("Invalid Resource identifier specified") }
+        guard let stage = committer.read({ workingStage($0) }) else { throw .notFound("Invalid Resource identifier specified") }
         guard let stageVariables else {
             return testInvoke(stage: stage.base.name, method: method, path: path, query: query, headers: headers, body: body)
         }

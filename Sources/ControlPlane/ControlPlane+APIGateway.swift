@@ -2,6 +2,7 @@ import APIGateway
 import APIModel
 import HTTPCore
 import JSONCore
+import JSONSchema
 import LambdaRuntime
 
 /// One `patchOperations` entry of an API Gateway update.
@@ -33,62 +34,31 @@ public struct UsageReport: Sendable, Equatable {
     public var items: [String: [[Int]]]
 }
 
+/// API Gateway's control plane: the REST API, its resources, stages, deployments, API keys,
+/// usage plans and their usage, test invokes and exports. Every change goes through the
+/// `StateCommitter` it shares with Lambda's.
+public struct APIGatewayControl: Sendable {
+    let committer: StateCommitter
+    let gateway: Gateway
+    let configuration: DeploymentConfiguration
+    let clock: any GatewayClock
+    let ledger: UsageLedger
+    /// The deployment file's directory (definitions are read relative to it).
+    let baseDirectory: String
+    /// The models beside the deployment file (stage documents are added per compilation).
+    let registry: SchemaRegistry
+    /// Lambda, as a test invoke's one-off request path calls it.
+    let lambda: LambdaService
+
+    typealias Model = ControlPlane.Model
+    typealias StageState = ControlPlane.StageState
+    typealias DeploymentRecord = ControlPlane.DeploymentRecord
+
+    /// The API keys, oldest first.
+    public var apiKeys: [APIKeyRecord] { committer.read { $0.keys } }
+}
+
 extension ControlPlane {
-    // MARK: - REST API and resources
-
-    /// The REST API's id and name (its definition's `info.title`).
-    public var restAPI: (id: String, name: String, description: String, createdDate: Double) {
-        model.withLock { model in
-            let document = workingStage(model)?.deployment.document
-            let title = document?["info"]?["title"]?.stringValue ?? configuration.apiId
-            let description = document?["info"]?["description"]?.stringValue ?? ""
-            let created = model.stages.values.map(\.createdDate).min() ?? 0
-            return (configuration.apiId, title, description, created)
-        }
-    }
-
-    /// The stage whose definition file most stages use: its document stands for the API's
-    /// working copy (GetResources, TestInvokeMethod).
-    func workingStage(_ model: Model) -> StageState? {
-        var counts: [String: Int] = [:]
-        for stage in configuration.stages { counts[stage.definition, default: 0] += 1 }
-        let definition = configuration.stages.max { counts[$0.definition]! < counts[$1.definition]! }?.definition
-        return configuration.stages.first { $0.definition == definition }.flatMap { model.stages[$0.name] }
-    }
-
-    /// The resources of the working copy: id, parent id, path part, path and methods.
-    public var resources: [(id: String, parentId: String?, pathPart: String, path: String, methods: [String])] {
-        guard let stage = model.withLock({ workingStage($0) }) else { return [] }
-        var result: [(String, String?, String, String, [String])] = []
-        var paths = Set(stage.compiled.api.resources.map(\.path))
-        paths.insert("/")
-        // Every prefix of a path is a resource too.
-        for path in paths {
-            var prefix = ""
-            for part in path.split(separator: "/") {
-                prefix += "/" + part
-                paths.insert(prefix)
-            }
-        }
-        for path in paths.sorted() {
-            let parent: String? = path == "/" ? nil : {
-                let parts = path.split(separator: "/").dropLast()
-                return parts.isEmpty ? "/" : "/" + parts.joined(separator: "/")
-            }()
-            let methods = stage.compiled.api.resources.first { $0.path == path }.map { $0.methods.keys.sorted() } ?? []
-            result.append((
-                ControlPlane.resourceId(path), parent.map(ControlPlane.resourceId), path == "/" ? "" : String(path.split(separator: "/").last!), path,
-                methods
-            ))
-        }
-        return result
-    }
-
-    /// A resource's id: stable for its path (`/` has a longer one, as on AWS).
-    static func resourceId(_ path: String) -> String { RandomText.stableIdentifier(path, length: path == "/" ? 10 : 6) }
-
-    // MARK: - Stages
-
     /// A stage as GetStage describes it.
     public struct StageDescription: Sendable {
         /// The stage name.
@@ -110,21 +80,78 @@ extension ControlPlane {
         /// Last changed.
         public var lastUpdatedDate: Double
     }
+}
+
+extension APIGatewayControl {
+    // MARK: - REST API and resources
+
+    /// The REST API's id and name (its definition's `info.title`).
+    public var restAPI: (id: String, name: String, description: String, createdDate: Double) {
+        committer.read { model in
+            let document = workingStage(model)?.deployment.document
+            let title = document?["info"]?["title"]?.stringValue ?? configuration.apiId
+            let description = document?["info"]?["description"]?.stringValue ?? ""
+            let created = model.stages.values.map(\.createdDate).min() ?? 0
+            return (configuration.apiId, title, description, created)
+        }
+    }
+
+    /// The stage whose definition file most stages use: its document stands for the API's
+    /// working copy (GetResources, TestInvokeMethod).
+    func workingStage(_ model: Model) -> StageState? {
+        var counts: [String: Int] = [:]
+        for stage in configuration.stages { counts[stage.definition, default: 0] += 1 }
+        let definition = configuration.stages.max { counts[$0.definition]! < counts[$1.definition]! }?.definition
+        return configuration.stages.first { $0.definition == definition }.flatMap { model.stages[$0.name] }
+    }
+
+    /// The resources of the working copy: id, parent id, path part, path and methods.
+    public var resources: [(id: String, parentId: String?, pathPart: String, path: String, methods: [String])] {
+        guard let stage = committer.read({ workingStage($0) }) else { return [] }
+        var result: [(String, String?, String, String, [String])] = []
+        var paths = Set(stage.compiled.api.resources.map(\.path))
+        paths.insert("/")
+        // Every prefix of a path is a resource too.
+        for path in paths {
+            var prefix = ""
+            for part in path.split(separator: "/") {
+                prefix += "/" + part
+                paths.insert(prefix)
+            }
+        }
+        for path in paths.sorted() {
+            let parent: String? = path == "/" ? nil : {
+                let parts = path.split(separator: "/").dropLast()
+                return parts.isEmpty ? "/" : "/" + parts.joined(separator: "/")
+            }()
+            let methods = stage.compiled.api.resources.first { $0.path == path }.map { $0.methods.keys.sorted() } ?? []
+            result.append((
+                APIGatewayControl.resourceId(path), parent.map(APIGatewayControl.resourceId), path == "/" ? "" : String(path.split(separator: "/").last!), path,
+                methods
+            ))
+        }
+        return result
+    }
+
+    /// A resource's id: stable for its path (`/` has a longer one, as on AWS).
+    static func resourceId(_ path: String) -> String { RandomText.stableIdentifier(path, length: path == "/" ? 10 : 6) }
+
+    // MARK: - Stages
 
     /// Every stage.
-    public var stages: [StageDescription] {
-        model.withLock { model in configuration.stages.compactMap { model.stages[$0.name].map(ControlPlane.describe) } }
+    public var stages: [ControlPlane.StageDescription] {
+        committer.read { model in configuration.stages.compactMap { model.stages[$0.name].map(APIGatewayControl.describe) } }
     }
 
     /// One stage (404 when there is none).
-    public func stage(_ name: String) throws(ControlError) -> StageDescription {
-        guard let stage = model.withLock({ $0.stages[name] }) else { throw .notFound("Invalid Stage identifier specified") }
-        return ControlPlane.describe(stage)
+    public func stage(_ name: String) throws(ControlError) -> ControlPlane.StageDescription {
+        guard let stage = committer.read({ $0.stages[name] }) else { throw .notFound("Invalid Stage identifier specified") }
+        return APIGatewayControl.describe(stage)
     }
 
-    static func describe(_ stage: StageState) -> StageDescription {
+    static func describe(_ stage: StageState) -> ControlPlane.StageDescription {
         let effective = stage.effective
-        return StageDescription(
+        return ControlPlane.StageDescription(
             name: effective.name, deploymentId: stage.deployment.id, description: effective.description, variables: effective.variables,
             methodSettings: effective.methodSettings, throttle: effective.throttle, cache: effective.cache, createdDate: stage.createdDate,
             lastUpdatedDate: stage.lastUpdatedDate)
@@ -133,13 +160,13 @@ extension ControlPlane {
     /// UpdateStage: stage variables, method settings (throttling and caching), the cache
     /// cluster and the description. The change serves the next request.
     @discardableResult
-    public func updateStage(_ name: String, operations: [PatchOperation]) throws(ControlError) -> StageDescription {
-        try change { (model) throws(ControlError) -> StageDescription in
+    public func updateStage(_ name: String, operations: [PatchOperation]) throws(ControlError) -> ControlPlane.StageDescription {
+        try committer.change { (model) throws(ControlError) -> ControlPlane.StageDescription in
             guard var stage = model.stages[name] else { throw .notFound("Invalid Stage identifier specified") }
             var overrides = stage.overrides
             var effective = stage.effective
             for operation in operations {
-                try ControlPlane.apply(operation, to: &effective)
+                try APIGatewayControl.apply(operation, to: &effective)
             }
             overrides.description = effective.description
             overrides.variables = effective.variables
@@ -151,7 +178,7 @@ extension ControlPlane {
             try recompile(&stage)
             stage.lastUpdatedDate = clock.now()
             model.stages[name] = stage
-            return ControlPlane.describe(stage)
+            return APIGatewayControl.describe(stage)
         }
     }
 
@@ -232,7 +259,7 @@ extension ControlPlane {
     @discardableResult
     public func createDeployment(stage name: String?, description: String = "") throws(ControlError) -> (id: String, createdDate: Double) {
         let now = clock.now()
-        return try change { (model) throws(ControlError) -> (id: String, createdDate: Double) in
+        return try committer.change { (model) throws(ControlError) -> (id: String, createdDate: Double) in
             let id = RandomText.identifier(6)
             if let name {
                 guard var stage = model.stages[name] else { throw .notFound("Invalid stage identifier specified") }
@@ -255,12 +282,12 @@ extension ControlPlane {
 
     /// Every deployment made, oldest first.
     public var deployments: [(id: String, createdDate: Double, description: String)] {
-        model.withLock { $0.history.map { ($0.id, $0.createdDate, $0.description) } }
+        committer.read { $0.history.map { ($0.id, $0.createdDate, $0.description) } }
     }
 
     /// FlushStageCache.
     public func flushStageCache(_ name: String) throws(ControlError) {
-        guard let stage = model.withLock({ $0.stages[name] }) else { throw .notFound("Invalid Stage identifier specified") }
+        guard let stage = committer.read({ $0.stages[name] }) else { throw .notFound("Invalid Stage identifier specified") }
         _ = stage
         gateway.flushCache(stage: name)
     }
@@ -269,7 +296,7 @@ extension ControlPlane {
 
     /// The key with id `id` (404 when there is none).
     public func apiKey(id: String) throws(ControlError) -> APIKeyRecord {
-        guard let key = model.withLock({ $0.keys.first { $0.id == id } }) else { throw .notFound("Invalid API Key identifier specified") }
+        guard let key = committer.read({ $0.keys.first { $0.id == id } }) else { throw .notFound("Invalid API Key identifier specified") }
         return key
     }
 
@@ -286,7 +313,7 @@ extension ControlPlane {
         let record = APIKeyRecord(
             id: RandomText.identifier(10), name: name, value: (value?.isEmpty ?? true) ? RandomText.alphanumeric(40) : value!, enabled: enabled,
             usagePlans: [], description: description, createdDate: now, lastUpdatedDate: now)
-        try change { (model) throws(ControlError) in
+        try committer.change { (model) throws(ControlError) in
             guard !model.keys.contains(where: { $0.value == record.value }) else { throw .conflict("API Key already exists") }
             model.keys.append(record)
         }
@@ -298,7 +325,7 @@ extension ControlPlane {
     @discardableResult
     public func updateAPIKey(id: String, operations: [PatchOperation]) throws(ControlError) -> APIKeyRecord {
         let now = clock.now()
-        return try change { (model) throws(ControlError) -> APIKeyRecord in
+        return try committer.change { (model) throws(ControlError) -> APIKeyRecord in
             guard let index = model.keys.firstIndex(where: { $0.id == id }) else { throw .notFound("Invalid API Key identifier specified") }
             var key = model.keys[index]
             for operation in operations {
@@ -323,7 +350,7 @@ extension ControlPlane {
 
     /// DeleteApiKey.
     public func deleteAPIKey(id: String) throws(ControlError) {
-        try change { (model) throws(ControlError) in
+        try committer.change { (model) throws(ControlError) in
             guard let index = model.keys.firstIndex(where: { $0.id == id }) else { throw .notFound("Invalid API Key identifier specified") }
             model.keys.remove(at: index)
         }
@@ -333,13 +360,13 @@ extension ControlPlane {
 
     /// The usage plans of the deployment file, with their ids (stable for their names).
     public var usagePlans: [(id: String, definition: UsagePlanDefinition)] {
-        configuration.usagePlans.map { (ControlPlane.planId($0.name), $0) }
+        configuration.usagePlans.map { (APIGatewayControl.planId($0.name), $0) }
     }
 
     static func planId(_ name: String) -> String { RandomText.stableIdentifier("plan:" + name) }
 
     func plan(id: String) throws(ControlError) -> UsagePlanDefinition {
-        guard let plan = configuration.usagePlans.first(where: { ControlPlane.planId($0.name) == id || $0.name == id }) else {
+        guard let plan = configuration.usagePlans.first(where: { APIGatewayControl.planId($0.name) == id || $0.name == id }) else {
             throw .notFound("Invalid Usage Plan ID specified")
         }
         return plan
@@ -355,7 +382,7 @@ extension ControlPlane {
     @discardableResult
     public func addKey(id: String, toPlan planId: String) throws(ControlError) -> APIKeyRecord {
         let plan = try plan(id: planId)
-        return try change { (model) throws(ControlError) -> APIKeyRecord in
+        return try committer.change { (model) throws(ControlError) -> APIKeyRecord in
             guard let index = model.keys.firstIndex(where: { $0.id == id }) else { throw .notFound("Invalid API Key identifier specified") }
             var key = model.keys[index]
             if key.usagePlans.contains(plan.name) { throw .conflict("Usage Plan \(planId) cannot be added because API Key \(id) cannot reference multiple Usage Plans with the same API Stage") }
@@ -372,7 +399,7 @@ extension ControlPlane {
     /// DeleteUsagePlanKey.
     public func removeKey(id: String, fromPlan planId: String) throws(ControlError) {
         let plan = try plan(id: planId)
-        try change { (model) throws(ControlError) in
+        try committer.change { (model) throws(ControlError) in
             guard let index = model.keys.firstIndex(where: { $0.id == id }), model.keys[index].usagePlans.contains(plan.name) else {
                 throw .notFound("Invalid Usage Plan Key identifier specified")
             }
@@ -404,7 +431,7 @@ extension ControlPlane {
             }
             items[key.id] = rows
         }
-        return UsageReport(planId: ControlPlane.planId(plan.name), startDate: startDate, endDate: endDate, items: items)
+        return UsageReport(planId: APIGatewayControl.planId(plan.name), startDate: startDate, endDate: endDate, items: items)
     }
 
     /// Requests used and remaining in the current quota period, per key of a plan (by name).

@@ -6,11 +6,11 @@ import JSONCore
 import YAMLCore
 import JSONSchema
 
-extension ControlPlane {
+extension APIGatewayControl {
     /// GetExport: the API as deployed to `stage`, self-contained (see `APIExporter`), with the
     /// `x-amazon-apigateway-*` extensions when `extensions` is true (`extensions=apigateway`).
     public func export(stage name: String, format: ExportFormat, extensions: Bool) throws(ControlError) -> JSONValue {
-        guard let stage = model.withLock({ $0.stages[name] }) else { throw .notFound("Invalid Stage identifier specified") }
+        guard let stage = committer.read({ $0.stages[name] }) else { throw .notFound("Invalid Stage identifier specified") }
         guard let document = stage.deployment.document else { throw .notFound("The stage \(name) has no deployment") }
         let definition = stage.deployment.definition.isEmpty ? stage.base.definition : stage.deployment.definition
         let file = definition.hasPrefix("/") ? definition : baseDirectory + "/" + definition
@@ -46,7 +46,7 @@ extension APIGatewayAPI {
         for value in wanted.split(separator: ",") where !known.contains(String(value)) {
             throw .badRequest("Invalid extensions value '\(value)'")
         }
-        let document = try control.export(stage: stage, format: format, extensions: !wanted.isEmpty)
+        let document = try control.apiGateway.export(stage: stage, format: format, extensions: !wanted.isEmpty)
         let accept = call.request.headers["Accept"] ?? "application/json"
         let yaml = accept.contains("application/yaml")
         var headers = HTTPHeaders()

@@ -45,7 +45,18 @@ public struct InvokeOutcome: Sendable {
     public var logLines: [String]
 }
 
-extension ControlPlane {
+/// Lambda's control plane: functions, their configuration, versions, aliases, concurrency and
+/// Invoke. Each change is drafted on `LambdaService`'s catalog and goes through the
+/// `StateCommitter` it shares with API Gateway's.
+public struct LambdaControl: Sendable {
+    let committer: StateCommitter
+    /// The functions as they run.
+    let service: LambdaService
+    /// Where function output goes (the server's log), as for an invoke-URL request.
+    let logSink: (@Sendable (GatewayLogEvent) -> Void)?
+}
+
+extension LambdaControl {
     /// A function name as the APIs accept it: `Name`, `Name:qualifier`, a full or partial ARN;
     /// split into the name and the qualifier.
     static func functionName(_ text: String) -> (name: String, qualifier: String?) {
@@ -65,41 +76,41 @@ extension ControlPlane {
 
     /// ListFunctions: every function's `$LATEST`.
     public var functions: [FunctionDescription] {
-        lambda.functionNames.compactMap { try? function($0) }
+        service.functionNames.compactMap { try? function($0) }
     }
 
     /// GetFunctionConfiguration: `$LATEST`, a version or an alias's version.
     public func function(_ reference: String, qualifier: String? = nil) throws(ControlError) -> FunctionDescription {
-        let (name, embedded) = ControlPlane.functionName(reference)
+        let (name, embedded) = LambdaControl.functionName(reference)
         let qualifier = qualifier ?? embedded
         return try lambdaCall { () throws(LambdaServiceError) -> FunctionDescription in
-            let latest = try lambda.latest(name)
+            let latest = try service.latest(name)
             guard let qualifier, qualifier != "$LATEST" else {
-                return FunctionDescription(name: name, version: "$LATEST", arn: lambda.arn(name), configuration: latest, lastModified: try lambda.lastModified(name))
+                return FunctionDescription(name: name, version: "$LATEST", arn: service.arn(name), configuration: latest, lastModified: try service.lastModified(name))
             }
             var version = qualifier
             if Int(qualifier) == nil {
-                guard let alias = try lambda.aliases(name).first(where: { $0.0 == qualifier })?.1 else {
-                    throw LambdaServiceError(status: 404, type: "ResourceNotFoundException", message: "Function not found: \(lambda.arn(name, qualifier: qualifier))")
+                guard let alias = try service.aliases(name).first(where: { $0.0 == qualifier })?.1 else {
+                    throw LambdaServiceError(status: 404, type: "ResourceNotFoundException", message: "Function not found: \(service.arn(name, qualifier: qualifier))")
                 }
                 version = alias.version
                 if version == "$LATEST" {
-                    return FunctionDescription(name: name, version: "$LATEST", arn: lambda.arn(name), configuration: latest, lastModified: try lambda.lastModified(name))
+                    return FunctionDescription(name: name, version: "$LATEST", arn: service.arn(name), configuration: latest, lastModified: try service.lastModified(name))
                 }
             }
-            guard let number = Int(version), let published = try lambda.versions(name).first(where: { $0.0 == version })?.1 else {
-                throw LambdaServiceError(status: 404, type: "ResourceNotFoundException", message: "Function not found: \(lambda.arn(name, qualifier: qualifier))")
+            guard let number = Int(version), let published = try service.versions(name).first(where: { $0.0 == version })?.1 else {
+                throw LambdaServiceError(status: 404, type: "ResourceNotFoundException", message: "Function not found: \(service.arn(name, qualifier: qualifier))")
             }
             return FunctionDescription(
-                name: name, version: version, arn: lambda.arn(name, qualifier: version), configuration: published,
-                lastModified: try lambda.lastModified(name, version: number))
+                name: name, version: version, arn: service.arn(name, qualifier: version), configuration: published,
+                lastModified: try service.lastModified(name, version: number))
         }
     }
 
     /// ListVersionsByFunction: `$LATEST` and every published version.
     public func versions(_ reference: String) throws(ControlError) -> [FunctionDescription] {
-        let name = ControlPlane.functionName(reference).name
-        let numbers = try lambdaCall { () throws(LambdaServiceError) in try lambda.versions(name).map(\.0) }
+        let name = LambdaControl.functionName(reference).name
+        let numbers = try lambdaCall { () throws(LambdaServiceError) in try service.versions(name).map(\.0) }
         return try [function(name)] + numbers.map { (number) throws(ControlError) in try function(name, qualifier: number) }
     }
 
@@ -110,7 +121,7 @@ extension ControlPlane {
         _ reference: String, handler: String? = nil, environment: [String: String]? = nil, memorySize: Int? = nil, timeout: Double? = nil,
         description: String? = nil
     ) throws(ControlError) -> FunctionDescription {
-        let name = ControlPlane.functionName(reference).name
+        let name = LambdaControl.functionName(reference).name
         if let memorySize, !(128...10240).contains(memorySize) {
             throw ControlError(
                 status: 400, type: "ValidationException",
@@ -121,7 +132,7 @@ extension ControlPlane {
                 status: 400, type: "ValidationException",
                 message: "1 validation error detected: Value '\(Int(timeout))' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900")
         }
-        try changeLambda { (catalog) throws(LambdaServiceError) in
+        try committer.changeLambda { (catalog) throws(LambdaServiceError) in
             var configuration = try catalog.function(name).latest
             if let handler { configuration.handler = handler }
             if let environment { configuration.environment = environment }
@@ -136,23 +147,23 @@ extension ControlPlane {
     /// PutFunctionConcurrency (nil: DeleteFunctionConcurrency): invocations past the
     /// reserved concurrency are throttled; 0 throttles all.
     public func putFunctionConcurrency(_ reference: String, _ value: Int?) throws(ControlError) {
-        let name = ControlPlane.functionName(reference).name
-        try changeLambda { (catalog) throws(LambdaServiceError) in try catalog.setReservedConcurrency(name, value) }
+        let name = LambdaControl.functionName(reference).name
+        try committer.changeLambda { (catalog) throws(LambdaServiceError) in try catalog.setReservedConcurrency(name, value) }
     }
 
     /// GetFunctionConcurrency.
     public func functionConcurrency(_ reference: String) throws(ControlError) -> Int? {
-        let name = ControlPlane.functionName(reference).name
+        let name = LambdaControl.functionName(reference).name
         _ = try function(name)
-        return lambda.reservedConcurrency(name)
+        return service.reservedConcurrency(name)
     }
 
     /// PublishVersion (an unchanged `$LATEST` gives the last version again).
     @discardableResult
     public func publishVersion(_ reference: String, description: String? = nil) throws(ControlError) -> FunctionDescription {
-        let name = ControlPlane.functionName(reference).name
-        let codeRunner = lambda.codeRunner
-        let version = try changeLambda { (catalog) throws(LambdaServiceError) -> String in
+        let name = LambdaControl.functionName(reference).name
+        let codeRunner = service.codeRunner
+        let version = try committer.changeLambda { (catalog) throws(LambdaServiceError) -> String in
             if let description {
                 var configuration = try catalog.function(name).latest
                 if configuration.description != description {
@@ -167,21 +178,21 @@ extension ControlPlane {
 
     /// The aliases of a function.
     public func aliases(_ reference: String) throws(ControlError) -> [AliasDescription] {
-        let name = ControlPlane.functionName(reference).name
+        let name = LambdaControl.functionName(reference).name
         return try lambdaCall { () throws(LambdaServiceError) in
-            try lambda.aliases(name).map { alias, target in
+            try service.aliases(name).map { alias, target in
                 AliasDescription(
-                    name: alias, function: name, arn: lambda.arn(name, qualifier: alias), target: target,
-                    description: lambda.aliasDescription(name, alias) ?? "")
+                    name: alias, function: name, arn: service.arn(name, qualifier: alias), target: target,
+                    description: service.aliasDescription(name, alias) ?? "")
             }
         }
     }
 
     /// GetAlias.
     public func alias(_ alias: String, of reference: String) throws(ControlError) -> AliasDescription {
-        let name = ControlPlane.functionName(reference).name
+        let name = LambdaControl.functionName(reference).name
         guard let found = try aliases(name).first(where: { $0.name == alias }) else {
-            throw .functionNotFound("Cannot find alias arn: \(lambda.arn(name, qualifier: alias))")
+            throw .functionNotFound("Cannot find alias arn: \(service.arn(name, qualifier: alias))")
         }
         return found
     }
@@ -191,8 +202,8 @@ extension ControlPlane {
     public func createAlias(
         _ alias: String, of reference: String, version: String, routing: (version: String, weight: Double)? = nil, description: String = ""
     ) throws(ControlError) -> AliasDescription {
-        let name = ControlPlane.functionName(reference).name
-        try changeLambda { (catalog) throws(LambdaServiceError) in
+        let name = LambdaControl.functionName(reference).name
+        try committer.changeLambda { (catalog) throws(LambdaServiceError) in
             try catalog.createAlias(alias, of: name, to: FunctionAlias(version: version, additionalVersion: routing), description: description)
         }
         return try self.alias(alias, of: name)
@@ -203,8 +214,8 @@ extension ControlPlane {
     public func updateAlias(
         _ alias: String, of reference: String, version: String? = nil, routing: (version: String, weight: Double)?? = nil, description: String? = nil
     ) throws(ControlError) -> AliasDescription {
-        let name = ControlPlane.functionName(reference).name
-        try changeLambda { (catalog) throws(LambdaServiceError) in
+        let name = LambdaControl.functionName(reference).name
+        try committer.changeLambda { (catalog) throws(LambdaServiceError) in
             try catalog.updateAlias(alias, of: name, version: version, routing: routing, description: description)
         }
         return try self.alias(alias, of: name)
@@ -215,15 +226,15 @@ extension ControlPlane {
     public func setAlias(_ alias: String, of reference: String, version: String, routing: (version: String, weight: Double)?) throws(ControlError)
         -> AliasDescription
     {
-        let name = ControlPlane.functionName(reference).name
+        let name = LambdaControl.functionName(reference).name
         if (try? self.alias(alias, of: name)) != nil { return try updateAlias(alias, of: name, version: version, routing: .some(routing)) }
         return try createAlias(alias, of: name, version: version, routing: routing)
     }
 
     /// DeleteAlias.
     public func deleteAlias(_ alias: String, of reference: String) throws(ControlError) {
-        let name = ControlPlane.functionName(reference).name
-        try changeLambda { (catalog) throws(LambdaServiceError) in try catalog.deleteAlias(alias, of: name) }
+        let name = LambdaControl.functionName(reference).name
+        try committer.changeLambda { (catalog) throws(LambdaServiceError) in try catalog.deleteAlias(alias, of: name) }
     }
 
     /// Invoke: `RequestResponse` (the result), `Event` (202, run in the background) or
@@ -232,7 +243,7 @@ extension ControlPlane {
     public func invoke(
         _ reference: String, qualifier: String? = nil, payload: [UInt8], invocationType: String = "RequestResponse", collectLogs: Bool = true
     ) throws(ControlError) -> InvokeOutcome {
-        let (name, embedded) = ControlPlane.functionName(reference)
+        let (name, embedded) = LambdaControl.functionName(reference)
         let qualifier = qualifier ?? embedded
         if let embedded, let qualifier, embedded != qualifier {
             throw .invalidParameter("The derived qualifier from the function name does not match the specified qualifier.")
@@ -256,18 +267,17 @@ extension ControlPlane {
             return InvokeOutcome(status: 204, payload: [], functionError: nil, executedVersion: resolved.version, logLines: [])
         case "Event":
             let resolved = try function(name, qualifier: qualifier)
-            let lambda = self.lambda
-            let logSink = origin?.logSink
+            let service = self.service
+            let logSink = self.logSink
             DetachedThread.detach {
-                let result = try? lambda.invoke(target, payload: event, collectLogs: logSink != nil)
+                let result = try? service.invoke(target, payload: event, collectLogs: logSink != nil)
                 for line in result?.logLines ?? [] { logSink?(.message(line)) }
             }
             return InvokeOutcome(status: 202, payload: [], functionError: nil, executedVersion: resolved.version, logLines: [])
         case "RequestResponse":
             // What the function prints reaches the server's log, as for an invoke-URL request.
-            let logSink = origin?.logSink
             let result = try lambdaCall { () throws(LambdaServiceError) in
-                try lambda.invoke(target, payload: event, collectLogs: collectLogs || logSink != nil)
+                try service.invoke(target, payload: event, collectLogs: collectLogs || logSink != nil)
             }
             for line in result.logLines { logSink?(.message(line)) }
             return InvokeOutcome(
@@ -320,7 +330,7 @@ enum DetachedThread {
 import Glibc
 #endif
 
-extension ControlPlane {
+extension LambdaControl {
     /// Invocation counts and duration percentiles of a function.
-    public func metrics(_ function: String) -> FunctionMetrics? { lambda.metrics(ControlPlane.functionName(function).name) }
+    public func metrics(_ function: String) -> FunctionMetrics? { service.metrics(LambdaControl.functionName(function).name) }
 }

@@ -9,37 +9,29 @@ import Synchronization
 /// stage's deployment and settings, the deployment history, functions with their versions and
 /// aliases — and the request path (`gateway`) that serves it.
 ///
-/// Every change goes through here: it is applied, written to the state directory (flushed to
-/// disk) before the call returns, and published to the request path as a new snapshot, so the
-/// next request sees it. Quota use is counted by the request path into a memory-mapped ledger
-/// that survives a crash of the process. The AWS APIs (`FrontDoor`) and the `gateway`
-/// commands are clients of this object.
+/// One control plane per AWS service — `apiGateway` (keys, stages, deployments, usage plans,
+/// exports) and `lambda` (functions, versions, aliases, Invoke) — over one `StateCommitter`:
+/// every change, of either service, is drafted, written to the state directory (flushed to
+/// disk) before the call returns, then published, so the next request sees it and a change
+/// that could not be written was never visible. Quota use is counted by the request path into
+/// a memory-mapped ledger that survives a crash of the process. The AWS APIs (`FrontDoor`)
+/// and the `gateway` commands are clients of this object.
 public final class ControlPlane: Sendable {
     /// The request path: answers invoke-URL requests (`HTTPResponder`).
     public let gateway: Gateway
     /// The deployment file as loaded.
     public let configuration: DeploymentConfiguration
-    let lambda: LambdaService
-    let clock: any GatewayClock
-    let model: Mutex<Model>
-    let stateFile: StateFile?
-    let ledger: UsageLedger
-    let baseDirectory: String
-    /// The models beside the deployment file (stage documents are added per compilation).
-    let registry: SchemaRegistry
-    /// Handler names the functions may use.
-    let handlerNames: Set<String>
+    /// API Gateway's operations.
+    public let apiGateway: APIGatewayControl
+    /// Lambda's operations.
+    public let lambda: LambdaControl
+    /// The one path changes take.
+    let committer: StateCommitter
     /// What loading found and did, in one line (`gateway serve` prints it).
     public let startupReport: String
-    /// What the deployment file declared (its `stages` and `functions`), kept in the state so
-    /// that the next load knows whether the file changed.
-    let declared: JSONValue
     /// The files this control plane was made from: the deployment file, the definitions and
     /// every model file they reference (what `SourceWatch` watches).
     public let sourceFiles: [String]
-    /// Set when a reload replaced this control plane: a change that reaches it then is refused,
-    /// never written over the new one's state.
-    let retired = Atomic<Bool>(false)
     /// How this control plane was loaded (what a reload loads again).
     let origin: Origin?
 
@@ -87,139 +79,32 @@ public final class ControlPlane: Sendable {
 
     init(
         gateway: Gateway, configuration: DeploymentConfiguration, lambda: LambdaService, clock: any GatewayClock, model: Model,
-        stateFile: StateFile?, ledger: UsageLedger, baseDirectory: String, registry: SchemaRegistry, handlerNames: Set<String>,
+        stateFile: StateFile?, ledger: UsageLedger, baseDirectory: String, registry: SchemaRegistry,
         startupReport: String = "", declared: JSONValue = .null, sourceFiles: [String] = [], origin: Origin? = nil
     ) {
         self.origin = origin
         self.startupReport = startupReport
-        self.declared = declared
         self.sourceFiles = sourceFiles
         self.gateway = gateway
         self.configuration = configuration
-        self.lambda = lambda
-        self.clock = clock
-        self.model = Mutex(model)
-        self.stateFile = stateFile
-        self.ledger = ledger
-        self.baseDirectory = baseDirectory
-        self.registry = registry
-        self.handlerNames = handlerNames
+        let committer = StateCommitter(model: model, stateFile: stateFile, lambda: lambda, declared: declared) { [configuration] model in
+            gateway.publish(ControlPlane.snapshot(model, configuration: configuration))
+        }
+        self.committer = committer
+        apiGateway = APIGatewayControl(
+            committer: committer, gateway: gateway, configuration: configuration, clock: clock, ledger: ledger, baseDirectory: baseDirectory,
+            registry: registry, lambda: lambda)
+        self.lambda = LambdaControl(committer: committer, service: lambda, logSink: origin?.logSink)
     }
 
-    // MARK: - Publishing
-
     /// The request path's view of `model`.
-    func snapshot(_ model: Model) -> GatewaySnapshot {
+    static func snapshot(_ model: Model, configuration: DeploymentConfiguration) -> GatewaySnapshot {
         var stages: [String: ServedStage] = [:]
         for (name, stage) in model.stages { stages[name] = ServedStage(deployment: stage.compiled, cache: stage.cache) }
         return GatewaySnapshot(
             apiId: configuration.apiId, accountId: configuration.accountId, region: configuration.region,
             accountThrottle: configuration.accountThrottle, stages: stages, keys: model.keys, plans: configuration.usagePlans)
     }
-
-    /// Makes a change durable, then visible: writes the state file (with `catalog`, Lambda's
-    /// draft, when given) and publishes a snapshot. Called with the model's lock held, so
-    /// changes are written in the order they are made.
-    func commit(_ model: Model, catalog: LambdaCatalog? = nil) throws(ControlError) {
-        if retired.load(ordering: .acquiring) {
-            throw ControlError(
-                status: 409, type: "ConflictException",
-                message: "The API was reloaded from its edited files while this change was in progress; nothing was changed. Retry the request.")
-        }
-        if let stateFile {
-            do {
-                try stateFile.save(persisted(model, catalog: catalog ?? lambda.catalog()))
-            } catch {
-                throw ControlError(status: 500, type: "ServiceException", message: error.description)
-            }
-        }
-        gateway.publish(snapshot(model))
-    }
-
-    /// Runs `change` on the model under its lock and commits the result (nothing changes when
-    /// `change` or the commit throws).
-    func change<T>(_ change: (inout Model) throws(ControlError) -> T) throws(ControlError) -> T {
-        try model.withLock { (model) throws(ControlError) -> T in
-            var draft = model
-            let result = try change(&draft)
-            try commit(draft)
-            model = draft
-            return result
-        }
-    }
-
-    /// Persists the Lambda service's state as it is (after loading) with the rest.
-    func commitLambda() throws(ControlError) {
-        try model.withLock { (model) throws(ControlError) in try commit(model) }
-    }
-
-    /// A Lambda change, as every change is made: drafted on a copy of the catalog, written
-    /// durably with the rest of the state, then installed — a change that could not be written
-    /// was never visible.
-    func changeLambda<T>(_ change: (inout LambdaCatalog) throws(LambdaServiceError) -> T) throws(ControlError) -> T {
-        try model.withLock { (model) throws(ControlError) -> T in
-            var draft = lambda.catalog()
-            let result: T
-            do throws(LambdaServiceError) {
-                result = try change(&draft)
-            } catch {
-                throw ControlError(error)
-            }
-            try commit(model, catalog: draft)
-            lambda.install(draft)
-            return result
-        }
-    }
-
-    /// The state file's contents for `model` and Lambda's `catalog`.
-    func persisted(_ model: Model, catalog: LambdaCatalog) -> PersistedState {
-        var state = PersistedState()
-        state.declared = declared
-        for key in model.keys { state.apiKeys[key.name] = key }
-        for (name, function) in catalog.functions {
-            var versionObject = JSONObject()
-            for number in function.versions.keys.sorted() { versionObject[String(number)] = function.versions[number]!.json }
-            var aliasObject = JSONObject()
-            for alias in function.aliases.keys.sorted() {
-                let target = function.aliases[alias]!
-                var entry = JSONObject([JSONObject.Member(key: "version", value: .string(target.version))])
-                if let extra = target.additionalVersion {
-                    entry["additionalVersion"] = .string(extra.version)
-                    entry["weight"] = JSONNumber(extra.weight).map(JSONValue.number) ?? 0
-                }
-                if let description = function.aliasDescriptions[alias], !description.isEmpty { entry["description"] = .string(description) }
-                aliasObject[alias] = .object(entry)
-            }
-            var entry = JSONObject.of(["latest": function.latest.json, "versions": .object(versionObject), "aliases": .object(aliasObject)])
-            if let reserved = function.reservedConcurrency { entry["reservedConcurrency"] = .number(JSONNumber(reserved)) }
-            state.functions[name] = .object(entry)
-        }
-        for (name, stage) in model.stages {
-            let record = stage.deployment
-            state.deployments[name] = [
-                "id": .string(record.id), "definition": .string(record.definition), "deployedAt": .string(UTCCalendar.date(record.createdDate)),
-                "createdDate": .number(JSONNumber(record.createdDate) ?? JSONNumber(0)), "description": .string(record.description),
-                "document": record.document ?? .null,
-            ]
-            let overrides = stage.overrides.json
-            if case .object(let object) = overrides, !object.isEmpty { state.stages[name] = overrides }
-        }
-        state.history = model.history.map { record in
-            [
-                "id": .string(record.id), "stage": record.stage.map(JSONValue.string) ?? .null,
-                "createdDate": .number(JSONNumber(record.createdDate) ?? JSONNumber(0)), "description": .string(record.description),
-            ]
-        }
-        return state
-    }
-
-    // MARK: - Reading
-
-    /// The API keys, oldest first.
-    public var apiKeys: [APIKeyRecord] { model.withLock { $0.keys } }
-
-    /// Every deployed stage, by name.
-    public var stageSummaries: [StageSummary] { gateway.stageSummaries }
 }
 
 /// An error as the AWS APIs answer it: the HTTP status, the error type (`x-amzn-ErrorType`) and

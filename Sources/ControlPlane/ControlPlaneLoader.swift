@@ -268,14 +268,14 @@ extension ControlPlane {
         }
         let control = ControlPlane(
             gateway: gateway, configuration: configuration, lambda: lambda, clock: clock, model: model, stateFile: readOnly ? nil : stateFile, ledger: ledger,
-            baseDirectory: baseDirectory, registry: registry, handlerNames: Set(handlers.keys), startupReport: report.joined(separator: "; "),
+            baseDirectory: baseDirectory, registry: registry, startupReport: report.joined(separator: "; "),
             declared: declaredNow, sourceFiles: sourceFiles.sorted(),
             origin: Origin(
                 deploymentFile: deploymentFile, stateDirectory: stateDirectory, handlers: handlers, logSink: logSink, readOnly: readOnly,
                 codeRunner: codeRunner))
         // What the first start made (deployments, key values) is durable before anything is served.
         do {
-            try control.commitLambda()
+            try control.committer.commitAll()
         } catch {
             throw .other(error.message)
         }

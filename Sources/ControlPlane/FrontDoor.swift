@@ -71,7 +71,7 @@ public final class FrontDoor: HTTPResponder, Sendable {
         guard let date = request.headers["X-Amz-Date"], let signed = FrontDoor.seconds(amzDate: date) else {
             return ControlError(status: 400, type: "IncompleteSignatureException", message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
         }
-        let now = control.clock.now()
+        let now = control.gateway.clock.now()
         if abs(now - signed) > FrontDoor.clockSkew {
             return ControlError(
                 status: 403, type: "InvalidSignatureException",

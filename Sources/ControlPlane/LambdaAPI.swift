@@ -29,15 +29,15 @@ struct LambdaAPI: Sendable {
         case "POST" where call.matches(functions + ["{}", "invocations"]):
             return try invoke(call, function: call.segments[2])
         case "GET" where call.matches(functions):
-            return call.answer(200, ["Functions": .array(control.functions.map(configuration))])
+            return call.answer(200, ["Functions": .array(control.lambda.functions.map(configuration))])
         case "GET" where call.matches(functions + ["{}"]):
-            let function = try control.function(call.segments[2], qualifier: call.query["Qualifier"])
+            let function = try control.lambda.function(call.segments[2], qualifier: call.query["Qualifier"])
             return call.answer(200, [
                 "Configuration": configuration(function),
                 "Code": ["RepositoryType": "S3", "Location": .string("file://local/\(function.name)/\(function.configuration.handler)")],
             ])
         case "GET" where call.matches(functions + ["{}", "configuration"]):
-            return call.answer(200, configuration(try control.function(call.segments[2], qualifier: call.query["Qualifier"])))
+            return call.answer(200, configuration(try control.lambda.function(call.segments[2], qualifier: call.query["Qualifier"])))
         case "PUT" where call.matches(functions + ["{}", "configuration"]):
             let body = try call.body()
             var environment: [String: String]? = nil
@@ -50,49 +50,49 @@ struct LambdaAPI: Sendable {
             } else if body["Environment"] != nil {
                 environment = [:]
             }
-            let updated = try control.updateFunction(
+            let updated = try control.lambda.updateFunction(
                 call.segments[2], handler: body["Handler"]?.stringValue, environment: environment, memorySize: body["MemorySize"]?.numberValue?.intValue,
                 timeout: body["Timeout"]?.numberValue?.doubleValue, description: body["Description"]?.stringValue)
             return call.answer(200, configuration(updated))
         case "POST" where call.matches(functions + ["{}", "versions"]):
             let body = try call.body()
-            return call.answer(201, configuration(try control.publishVersion(call.segments[2], description: body["Description"]?.stringValue)))
+            return call.answer(201, configuration(try control.lambda.publishVersion(call.segments[2], description: body["Description"]?.stringValue)))
         case "GET" where call.matches(functions + ["{}", "versions"]):
-            return call.answer(200, ["Versions": .array(try control.versions(call.segments[2]).map(configuration))])
+            return call.answer(200, ["Versions": .array(try control.lambda.versions(call.segments[2]).map(configuration))])
         case "POST" where call.matches(functions + ["{}", "aliases"]):
             let body = try call.body()
             guard case .string(let name)? = body["Name"], case .string(let version)? = body["FunctionVersion"] else {
                 throw .invalidParameter("Name and FunctionVersion are required")
             }
-            let alias = try control.createAlias(
+            let alias = try control.lambda.createAlias(
                 name, of: call.segments[2], version: version, routing: try routing(body), description: body["Description"]?.stringValue ?? "")
             return call.answer(201, aliasJSON(alias))
         case "GET" where call.matches(functions + ["{}", "aliases"]):
-            let aliases = try control.aliases(call.segments[2]).filter { alias in call.query["FunctionVersion"].map { alias.target.version == $0 } ?? true }
+            let aliases = try control.lambda.aliases(call.segments[2]).filter { alias in call.query["FunctionVersion"].map { alias.target.version == $0 } ?? true }
             return call.answer(200, ["Aliases": .array(aliases.map(aliasJSON))])
         case "GET" where call.matches(functions + ["{}", "aliases", "{}"]):
-            return call.answer(200, aliasJSON(try control.alias(call.segments[4], of: call.segments[2])))
+            return call.answer(200, aliasJSON(try control.lambda.alias(call.segments[4], of: call.segments[2])))
         case "PUT" where call.matches(functions + ["{}", "aliases", "{}"]):
             let body = try call.body()
             let routingChange: (version: String, weight: Double)?? = body["RoutingConfig"] == nil ? nil : .some(try routing(body))
-            let alias = try control.updateAlias(
+            let alias = try control.lambda.updateAlias(
                 call.segments[4], of: call.segments[2], version: body["FunctionVersion"]?.stringValue, routing: routingChange,
                 description: body["Description"]?.stringValue)
             return call.answer(200, aliasJSON(alias))
         case "DELETE" where call.matches(functions + ["{}", "aliases", "{}"]):
-            try control.deleteAlias(call.segments[4], of: call.segments[2])
+            try control.lambda.deleteAlias(call.segments[4], of: call.segments[2])
             return call.empty(204)
         case "PUT" where call.matches(["2017-10-31", "functions", "{}", "concurrency"]):
             guard let value = try call.body()["ReservedConcurrentExecutions"]?.numberValue?.intValue, value >= 0 else {
                 throw .invalidParameter("ReservedConcurrentExecutions is a whole number from 0")
             }
-            try control.putFunctionConcurrency(call.segments[2], value)
+            try control.lambda.putFunctionConcurrency(call.segments[2], value)
             return call.answer(200, ["ReservedConcurrentExecutions": .number(JSONNumber(value))])
         case "GET" where call.matches(["2019-09-30", "functions", "{}", "concurrency"]):
-            let value = try control.functionConcurrency(call.segments[2])
+            let value = try control.lambda.functionConcurrency(call.segments[2])
             return call.answer(200, value.map { ["ReservedConcurrentExecutions": .number(JSONNumber($0))] } ?? [:])
         case "DELETE" where call.matches(["2017-10-31", "functions", "{}", "concurrency"]):
-            try control.putFunctionConcurrency(call.segments[2], nil)
+            try control.lambda.putFunctionConcurrency(call.segments[2], nil)
             return call.empty(204)
         default:
             if let operation = call.operationName(in: AWSOperations.lambda, segments: call.segments) { throw call.unsupported(operation) }
@@ -118,7 +118,7 @@ struct LambdaAPI: Sendable {
         }
         let type = call.request.headers["X-Amz-Invocation-Type"] ?? "RequestResponse"
         let tail = call.request.headers["X-Amz-Log-Type"]?.lowercased() == "tail"
-        let outcome = try control.invoke(
+        let outcome = try control.lambda.invoke(
             function, qualifier: call.query["Qualifier"], payload: call.request.body, invocationType: type, collectLogs: tail)
         var response = outcome.status == 200 ? call.answer(200, .null) : call.empty(outcome.status)
         response.body = outcome.payload
@@ -136,14 +136,14 @@ struct LambdaAPI: Sendable {
     /// or the code directory's as it is now (`$LATEST`), so that a version published from
     /// unchanged code has the same `CodeSha256` as `$LATEST`. Nil for a built-in handler.
     func codeSha256(_ configuration: FunctionConfiguration) -> String? {
-        configuration.codeSha256 ?? (configuration.runtime != nil ? control.lambda.codeRunner?.fingerprint(configuration) : nil)
+        configuration.codeSha256 ?? (configuration.runtime != nil ? control.lambda.service.codeRunner?.fingerprint(configuration) : nil)
     }
 
     /// Lambda's `FunctionConfiguration` shape.
     func configuration(_ function: FunctionDescription) -> JSONValue {
         let configuration = function.configuration
-        let digest = ControlPlane.digest(configuration)
-        let revision = ControlPlane.digest(configuration, extra: function.version + String(function.lastModified))
+        let digest = LambdaControl.digest(configuration)
+        let revision = LambdaControl.digest(configuration, extra: function.version + String(function.lastModified))
         return [
             "FunctionName": .string(function.name), "FunctionArn": .string(function.arn), "Runtime": .string(configuration.runtime ?? "provided.al2023"),
             "Role": .string("arn:aws:iam::\(control.configuration.accountId):role/lambda-role"), "Handler": .string(configuration.handler),

@@ -52,15 +52,15 @@ public final class LiveControlPlane: HTTPResponder, Sendable {
         reloading.withLock { _ in
             let old = control
             guard let origin = old.origin else { return .kept("this control plane was not loaded from files") }
-            let loaded = old.model.withLock { _ -> Result<ControlPlane, GatewayLoadError> in
-                old.retired.store(true, ordering: .releasing)
+            let loaded = old.committer.model.withLock { _ -> Result<ControlPlane, GatewayLoadError> in
+                old.committer.retired.store(true, ordering: .releasing)
                 do throws(GatewayLoadError) {
                     let control = try ControlPlane.load(
-                        deploymentFile: origin.deploymentFile, stateDirectory: origin.stateDirectory, handlers: origin.handlers, clock: old.clock,
-                        logSink: origin.logSink, readOnly: origin.readOnly, codeRunner: origin.codeRunner, ledger: old.ledger)
+                        deploymentFile: origin.deploymentFile, stateDirectory: origin.stateDirectory, handlers: origin.handlers, clock: old.gateway.clock,
+                        logSink: origin.logSink, readOnly: origin.readOnly, codeRunner: origin.codeRunner, ledger: old.apiGateway.ledger)
                     return .success(control)
                 } catch {
-                    old.retired.store(false, ordering: .releasing)
+                    old.committer.retired.store(false, ordering: .releasing)
                     return .failure(error)
                 }
             }

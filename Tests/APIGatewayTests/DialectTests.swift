@@ -313,7 +313,7 @@ struct DialectTests {
             let control = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:])
             let gateway = control.gateway
             // The export is one self-contained document, as AWS's import needs.
-            let exported = try control.export(stage: "live", format: .oas30, extensions: false)
+            let exported = try control.apiGateway.export(stage: "live", format: .oas30, extensions: false)
             #expect(references(in: exported).allSatisfy { $0.hasPrefix("#/components/") }, "\(dialect): \(references(in: exported))")
             #expect(exported["paths"]?["/pets"]?["get"]?["parameters"]?[0]?["name"] == .string("limit"), "\(dialect)")
             let json: HTTPHeaders = ["Content-Type": "application/json"]

@@ -91,7 +91,7 @@ struct ExportTests {
         let directory = try ExportTests.petStore()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let control = try ControlPlane.load(deploymentFile: directory + "/pets.deployment.json", stateDirectory: nil, handlers: [:])
-        let oas = try control.export(stage: "live", format: .oas30, extensions: true)
+        let oas = try control.apiGateway.export(stage: "live", format: .oas30, extensions: true)
         #expect(references(in: oas).allSatisfy { $0.hasPrefix("#/components/schemas/") }, "\(references(in: oas))")
         let schemas = oas["components"]?["schemas"]
         #expect(Set(schemas?.objectValue?.keys ?? []) == ["Pet", "NewPet", "Pets", "Tag"])
@@ -104,10 +104,10 @@ struct ExportTests {
         #expect(oas["servers"]?[0]?["variables"]?["basePath"]?["default"] == "live")
         #expect(oas["x-amazon-apigateway-request-validators"] != nil)
         #expect(oas["paths"]?["/pets"]?["get"]?["x-amazon-apigateway-integration"] != nil)
-        let plain = try control.export(stage: "live", format: .oas30, extensions: false)
+        let plain = try control.apiGateway.export(stage: "live", format: .oas30, extensions: false)
         #expect(!JSONWriter.compact.string(plain).contains("x-amazon-apigateway"))
 
-        let swagger = try control.export(stage: "live", format: .swagger, extensions: true)
+        let swagger = try control.apiGateway.export(stage: "live", format: .swagger, extensions: true)
         #expect(swagger["swagger"] == "2.0")
         #expect(swagger["host"] == "pets01.execute-api.eu-west-1.amazonaws.com")
         #expect(swagger["basePath"] == "/live")
@@ -127,9 +127,9 @@ struct ExportTests {
         let directory = try ExportTests.petStore()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let control = try ControlPlane.load(deploymentFile: directory + "/pets.deployment.json", stateDirectory: nil, handlers: [:])
-        let oas = try control.export(stage: "live", format: .oas30, extensions: true)
-        let plain = try control.export(stage: "live", format: .oas30, extensions: false)
-        let swagger = try control.export(stage: "live", format: .swagger, extensions: true)
+        let oas = try control.apiGateway.export(stage: "live", format: .oas30, extensions: true)
+        let plain = try control.apiGateway.export(stage: "live", format: .oas30, extensions: false)
+        let swagger = try control.apiGateway.export(stage: "live", format: .swagger, extensions: true)
         for (name, document) in [("oas30", oas), ("oas30 without extensions", plain), ("swagger", swagger)] {
             let report = try openAPIValidatorReport(document)
             #expect(report == nil, "\(name): \(report ?? "")")
@@ -137,7 +137,7 @@ struct ExportTests {
         for stage in ["prod", "mock"] {
             let lab = try GatewayFixture().control
             for format in ExportFormat.allCases {
-                let report = try openAPIValidatorReport(try lab.export(stage: stage, format: format, extensions: true))
+                let report = try openAPIValidatorReport(try lab.apiGateway.export(stage: stage, format: format, extensions: true))
                 #expect(report == nil, "ItemsAPI \(stage) \(format): \(report ?? "")")
             }
         }
@@ -148,7 +148,7 @@ struct ExportTests {
         let directory = try ExportTests.petStore()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let control = try ControlPlane.load(deploymentFile: directory + "/pets.deployment.json", stateDirectory: nil, handlers: [:])
-        let exported = try control.export(stage: "live", format: .oas30, extensions: true)
+        let exported = try control.apiGateway.export(stage: "live", format: .oas30, extensions: true)
         let again = try temporaryDirectory("export-again-")
         defer { try? FileManager.default.removeItem(atPath: again) }
         try Data(JSONWriter.pretty.bytes(exported)).write(to: URL(fileURLWithPath: again + "/Exported.json"))
@@ -209,7 +209,7 @@ struct YAMLExportTests {
         let directory = try temporaryDirectory("yaml-definition-")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let control = try GatewayFixture().control
-        let exported = try control.export(stage: "mock", format: .oas30, extensions: true)
+        let exported = try control.apiGateway.export(stage: "mock", format: .oas30, extensions: true)
         try YAMLWriter.string(exported).write(toFile: directory + "/api.yaml", atomically: true, encoding: .utf8)
         try "stages:\n  mock:\n    definition: api.yaml\n".write(toFile: directory + "/d.yml", atomically: true, encoding: .utf8)
         let reloaded = try ControlPlane.load(deploymentFile: directory + "/d.yml", stateDirectory: nil, handlers: [:])

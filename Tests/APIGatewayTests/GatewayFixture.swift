@@ -39,8 +39,8 @@ final class GatewayFixture {
 
     /// Enables or disables a key by name (UpdateApiKey).
     func setKeyEnabled(_ name: String, _ enabled: Bool) throws {
-        let id = control.apiKeys.first { $0.name == name }!.id
-        try control.updateAPIKey(id: id, operations: [PatchOperation(op: "replace", path: "/enabled", value: enabled ? "true" : "false")])
+        let id = control.apiGateway.apiKeys.first { $0.name == name }!.id
+        try control.apiGateway.updateAPIKey(id: id, operations: [PatchOperation(op: "replace", path: "/enabled", value: enabled ? "true" : "false")])
     }
 
     var labKey: String { gateway.apiKeys.first { $0.name == "LabKey" }!.value }

@@ -74,7 +74,7 @@ struct RequestPipelineTests {
     @Test("a refused request's gateway response reads what the stages learnt before the refusal")
     func gatewayResponseOfARefusal() throws {
         let fixture = try GatewayFixture()
-        let pipeline = RequestPipeline(usage: UsageStage(usage: [:], ledger: nil), lambda: fixture.control.lambda, logSink: nil)
+        let pipeline = RequestPipeline(usage: UsageStage(usage: [:], ledger: nil), lambda: fixture.control.lambda.service, logSink: nil)
         let (forbidden, _) = pipeline.run(Self.arrived("GET", "/nostage/items"), in: fixture.gateway.snapshot)
         #expect(forbidden.status == 403)
         #expect(forbidden.headers["x-amzn-ErrorType"] == "ForbiddenException")

@@ -31,32 +31,32 @@ struct VersionTests {
         #expect(price("dev") == 2.5)
         #expect(price("prod") == 2.5)
         // Change $LATEST: dev sees it, prod (version 1) does not.
-        try fixture.control.updateFunction("ItemsFunction", handler: "items.doubled")
+        try fixture.control.lambda.updateFunction("ItemsFunction", handler: "items.doubled")
         #expect(price("dev") == 5.0)
         #expect(price("prod") == 2.5)
         // Publish version 2 and move the prod alias: prod changes.
-        let version = try fixture.control.publishVersion("ItemsFunction").version
+        let version = try fixture.control.lambda.publishVersion("ItemsFunction").version
         #expect(version == "2")
-        #expect(try fixture.control.publishVersion("ItemsFunction").version == "2")  // unchanged $LATEST: same version
-        try fixture.control.setAlias("prod", of: "ItemsFunction", version: "2", routing: nil)
-        try fixture.control.flushStageCache("prod")
+        #expect(try fixture.control.lambda.publishVersion("ItemsFunction").version == "2")  // unchanged $LATEST: same version
+        try fixture.control.lambda.setAlias("prod", of: "ItemsFunction", version: "2", routing: nil)
+        try fixture.control.apiGateway.flushStageCache("prod")
         #expect(price("prod") == 5.0)
         // The version that ran is reported.
-        let result = try fixture.control.invoke("ItemsFunction:prod", payload: Array(#"{"ID": 1}"#.utf8))
+        let result = try fixture.control.lambda.invoke("ItemsFunction:prod", payload: Array(#"{"ID": 1}"#.utf8))
         #expect(result.executedVersion == "2")
-        #expect(try fixture.control.invoke("ItemsFunction:1", payload: []).executedVersion == "1")
-        #expect(try fixture.control.invoke("ItemsFunction", payload: []).executedVersion == "$LATEST")
+        #expect(try fixture.control.lambda.invoke("ItemsFunction:1", payload: []).executedVersion == "1")
+        #expect(try fixture.control.lambda.invoke("ItemsFunction", payload: []).executedVersion == "$LATEST")
     }
 
     @Test("published versions and aliases survive a restart")
     func persistence() throws {
         let fixture = try GatewayFixture(handlers: ["items.doubled": DoubledPrices()])
-        try fixture.control.updateFunction("ItemsFunction", handler: "items.doubled")
-        try fixture.control.publishVersion("ItemsFunction")
-        try fixture.control.setAlias("prod", of: "ItemsFunction", version: "2", routing: nil)
+        try fixture.control.lambda.updateFunction("ItemsFunction", handler: "items.doubled")
+        try fixture.control.lambda.publishVersion("ItemsFunction")
+        try fixture.control.lambda.setAlias("prod", of: "ItemsFunction", version: "2", routing: nil)
         let restarted = try fixture.restarted(handlers: ["items.doubled": DoubledPrices()])
-        #expect(try restarted.invoke("ItemsFunction:prod", payload: []).executedVersion == "2")
-        #expect(restarted.apiKeys.first { $0.name == "LabKey" }?.value == fixture.labKey)
+        #expect(try restarted.lambda.invoke("ItemsFunction:prod", payload: []).executedVersion == "2")
+        #expect(restarted.apiGateway.apiKeys.first { $0.name == "LabKey" }?.value == fixture.labKey)
     }
 
     @Test("a deployment is a snapshot: editing the definition changes a stage only when redeployed")
@@ -77,7 +77,7 @@ struct VersionTests {
         let edited = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "foo$ID", with: "bar$ID")
         try edited.write(toFile: file, atomically: true, encoding: .utf8)
         #expect(get().bodyText.contains(#""name" : "foo2""#))
-        try control.createDeployment(stage: "mock")
+        try control.apiGateway.createDeployment(stage: "mock")
         #expect(get().bodyText.contains(#""name" : "bar2""#))
     }
 }
@@ -129,8 +129,8 @@ struct UsageTests {
         #expect(over.status == 429)
         #expect(over.bodyText == #"{"message":"Limit Exceeded"}"#)
         #expect(over.headers["x-amzn-ErrorType"] == "LimitExceededException")
-        #expect(fixture.control.currentUsage(plan: "CloudAcademyPlan").first?.used == 1000)
-        #expect(fixture.control.currentUsage(plan: "CloudAcademyPlan").first?.remaining == 0)
+        #expect(fixture.control.apiGateway.currentUsage(plan: "CloudAcademyPlan").first?.used == 1000)
+        #expect(fixture.control.apiGateway.currentUsage(plan: "CloudAcademyPlan").first?.remaining == 0)
         fixture.clock.advance(by: 86400)
         #expect(fixture.get("/prod/items/1", key: key).status == 200)
     }
@@ -144,7 +144,7 @@ struct UsageTests {
         }
         // No save: each count was stored as it was made.
         let restarted = try fixture.restarted()
-        #expect(restarted.currentUsage(plan: "CloudAcademyPlan").first?.used == 5)
+        #expect(restarted.apiGateway.currentUsage(plan: "CloudAcademyPlan").first?.used == 5)
     }
 
     @Test("a burst beyond the plan's throttle is 429 Too Many Requests, and tokens refill")
@@ -158,7 +158,7 @@ struct UsageTests {
         #expect(throttled.headers["x-amzn-ErrorType"] == "TooManyRequestsException")
         fixture.clock.advance(by: 0.5)  // 10 requests/s refill 5 tokens
         #expect(fixture.get("/dev/items/2", key: fixture.labKey).status == 200)
-        #expect(fixture.control.currentUsage(plan: "CloudAcademyPlan").first?.used == 21)  // throttled requests use no quota
+        #expect(fixture.control.apiGateway.currentUsage(plan: "CloudAcademyPlan").first?.used == 21)  // throttled requests use no quota
     }
 
     @Test("a disabled key is refused at once")
@@ -174,7 +174,7 @@ struct UsageTests {
     func cache() throws {
         let fixture = try GatewayFixture()
         let key = fixture.labKey
-        func invocations() -> Int { fixture.control.metrics("ItemsFunction")?.invocations ?? 0 }
+        func invocations() -> Int { fixture.control.lambda.metrics("ItemsFunction")?.invocations ?? 0 }
         #expect(fixture.get("/prod/items/3", key: key).status == 200)
         #expect(invocations() == 1)
         fixture.clock.advance(by: 1)
@@ -186,8 +186,8 @@ struct UsageTests {
         _ = fixture.get("/prod/items/2", key: key)
         #expect(invocations() == 2)
         // An unauthorized max-age=0 is ignored (SUCCEED_WITH_RESPONSE_HEADER).
-        let other = try fixture.control.createAPIKey(name: "OtherKey", enabled: true)
-        try fixture.control.addKey(id: other.id, toPlan: "CloudAcademyPlan")
+        let other = try fixture.control.apiGateway.createAPIKey(name: "OtherKey", enabled: true)
+        try fixture.control.apiGateway.addKey(id: other.id, toPlan: "CloudAcademyPlan")
         fixture.clock.advance(by: 1)
         _ = fixture.get("/prod/items/3", key: other.value, headers: [("Cache-Control", "max-age=0")])
         #expect(invocations() == 2)
@@ -249,8 +249,8 @@ struct CacheStrategyTests {
         let refused = get("cache-user-key-0123456789", invalidate: true)
         #expect(refused.status == 403)
         #expect(refused.bodyText == #"{"message":"Unauthorized"}"#)
-        let invocations = control.metrics("ItemsFunction")?.invocations ?? 0
+        let invocations = control.lambda.metrics("ItemsFunction")?.invocations ?? 0
         #expect(get("cache-admin-key-0123456789", invalidate: true).status == 200)
-        #expect(control.metrics("ItemsFunction")?.invocations == invocations + 1)
+        #expect(control.lambda.metrics("ItemsFunction")?.invocations == invocations + 1)
     }
 }

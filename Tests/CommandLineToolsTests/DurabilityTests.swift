@@ -159,7 +159,7 @@ struct DurabilityTests {
         stop.store(true, ordering: .relaxed)
         done.wait()
         let restarted = try ControlPlane.load(deploymentFile: deployment, stateDirectory: state, handlers: [:])
-        let used = restarted.currentUsage(plan: "LoadPlan").first?.used ?? -1
+        let used = restarted.apiGateway.currentUsage(plan: "LoadPlan").first?.used ?? -1
         let answeredCount = answered.load(ordering: .relaxed)
         print("SIGKILL under load: \(answeredCount) answered 200, \(used) counted, \(sent.load(ordering: .relaxed)) sent")
         #expect(used >= answeredCount)
@@ -197,7 +197,7 @@ struct DurabilityTests {
         #expect(server.waitForExit() == 0)
         finished.wait()
         let restarted = try ControlPlane.load(deploymentFile: deployment, stateDirectory: state, handlers: [:])
-        let names = Set(restarted.apiKeys.map(\.name))
+        let names = Set(restarted.apiGateway.apiKeys.map(\.name))
         let reported = made.withLock { $0 }
         let keys = reported.filter { $0.hasPrefix("Key") }
         print("SIGTERM while changing: \(keys.count) keys reported made")
@@ -205,7 +205,7 @@ struct DurabilityTests {
         for name in keys { #expect(names.contains(name), "\(name) was reported made and is missing") }
         // A reported key got its plan too (a command cut short between its two calls may
         // leave a key without one: it reported the failure).
-        for key in restarted.apiKeys where keys.contains(key.name) { #expect(key.usagePlans == ["LoadPlan"]) }
+        for key in restarted.apiGateway.apiKeys where keys.contains(key.name) { #expect(key.usagePlans == ["LoadPlan"]) }
     }
 
     @Test(

@@ -75,17 +75,17 @@ struct RestartRuleTests {
         let project = EditableProject()
         let first = try load(project)
         #expect(post(first, "dev", #"{"text": "x"}"#).1.contains("\"one\""))
-        let deploymentId = try first.stage("dev").deploymentId
+        let deploymentId = try first.apiGateway.stage("dev").deploymentId
         project.writeDefinition(answer: "two")
         project.writeModel(required: ["text", "title"])
         let second = try load(project)
         #expect(post(second, "dev", #"{"text": "x"}"#).0 == 400)
         #expect(post(second, "dev", #"{"text": "x", "title": "y"}"#).1.contains("\"two\""))
-        #expect(try second.stage("dev").deploymentId != deploymentId)
+        #expect(try second.apiGateway.stage("dev").deploymentId != deploymentId)
         #expect(second.startupReport.contains("notes.json changed: redeployed to dev"))
         // Nothing changed since: the same deployment, nothing reported as applied.
         let third = try load(project)
-        #expect(try third.stage("dev").deploymentId == second.stage("dev").deploymentId)
+        #expect(try third.apiGateway.stage("dev").deploymentId == second.apiGateway.stage("dev").deploymentId)
         #expect(!third.startupReport.contains("applied"))
     }
 
@@ -105,13 +105,13 @@ struct RestartRuleTests {
     func apiChangesPersistOnTop() throws {
         let project = EditableProject()
         let first = try load(project)
-        _ = try first.updateStage("dev", operations: [PatchOperation(op: "replace", path: "/variables/who", value: "api")])
+        _ = try first.apiGateway.updateStage("dev", operations: [PatchOperation(op: "replace", path: "/variables/who", value: "api")])
         let second = try load(project)
-        #expect(try second.stage("dev").variables.contains { $0 == ("who", "api") })
+        #expect(try second.apiGateway.stage("dev").variables.contains { $0 == ("who", "api") })
         // The file now declares the stage's variables: its declaration wins.
         project.writeDeployment(stages: ["dev"], variables: #"{"who": "file"}"#)
         let third = try load(project)
-        #expect(try third.stage("dev").variables.map { "\($0.0)=\($0.1)" } == ["who=file"])
+        #expect(try third.apiGateway.stage("dev").variables.map { "\($0.0)=\($0.1)" } == ["who=file"])
         #expect(third.startupReport.contains("stage dev: its settings in the deployment file changed"))
     }
 }

@@ -71,7 +71,7 @@ final class FunctionFixture: Sendable {
 
     /// Invokes through Lambda's API (as `aws lambda invoke` does).
     func invoke(_ function: String, _ payload: String = "{}") throws -> (outcome: InvokeOutcome, json: JSONValue?) {
-        let outcome = try control.invoke(function, payload: Array(payload.utf8))
+        let outcome = try control.lambda.invoke(function, payload: Array(payload.utf8))
         return (outcome, try? JSONParser().parse(outcome.payload))
     }
 

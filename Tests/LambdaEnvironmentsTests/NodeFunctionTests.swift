@@ -109,23 +109,23 @@ struct NodeFunctionTests {
             ], handler: "index.waits")
         // The answer went out once the event loop was empty: after the timer changed it.
         #expect(try fixture.invoke("F").json == ["timerRan": true])
-        try fixture.control.updateFunction("F", handler: "index.early")
+        try fixture.control.lambda.updateFunction("F", handler: "index.early")
         let started = Date()
         #expect(try fixture.invoke("F").json == "early")
         #expect(Date().timeIntervalSince(started) < 2.5, "callbackWaitsForEmptyEventLoop = false answers without waiting for the timer")
-        try fixture.control.updateFunction("F", handler: "index.succeed")
-        let succeeded = try fixture.control.invoke("F", payload: Array("{}".utf8), collectLogs: true)
+        try fixture.control.lambda.updateFunction("F", handler: "index.succeed")
+        let succeeded = try fixture.control.lambda.invoke("F", payload: Array("{}".utf8), collectLogs: true)
         #expect(succeeded.functionError == nil && String(decoding: succeeded.payload, as: UTF8.self) == #""ok""#)
         #expect(succeeded.logLines.contains { $0.contains("\tWARN\tInvocation has already been reported as done. Cannot call complete more than once per invocation.") })
-        try fixture.control.updateFunction("F", handler: "index.fails")
-        let failed = try fixture.control.invoke("F", payload: Array("{}".utf8), collectLogs: true)
+        try fixture.control.lambda.updateFunction("F", handler: "index.fails")
+        let failed = try fixture.control.lambda.invoke("F", payload: Array("{}".utf8), collectLogs: true)
         #expect(failed.functionError == "Unhandled")
         let error = try JSONParser().parse(failed.payload)
         #expect(error["errorType"] == "TypeError" && error["errorMessage"] == "bad input")
         #expect(error["trace"]?.arrayValue?.first == "TypeError: bad input")
         #expect(failed.logLines.contains { $0.contains("\tERROR\tInvoke Error \t{\"errorType\":\"TypeError\"") })
         // A plain function without a callback ends with null, as on AWS.
-        try fixture.control.updateFunction("F", handler: "index.sync")
+        try fixture.control.lambda.updateFunction("F", handler: "index.sync")
         #expect(try fixture.invoke("F").json == .null)
     }
 
@@ -141,7 +141,7 @@ struct NodeFunctionTests {
         ]
         for item in cases {
             let fixture = try fixture(item.files, handler: item.handler)
-            let outcome = try fixture.control.invoke("F", payload: Array("{}".utf8), collectLogs: true)
+            let outcome = try fixture.control.lambda.invoke("F", payload: Array("{}".utf8), collectLogs: true)
             let error = try JSONParser().parse(outcome.payload)
             #expect(outcome.functionError == "Unhandled", "\(item.handler)")
             #expect(error["errorType"]?.stringValue == item.type, "\(item.handler): \(error)")
@@ -154,9 +154,9 @@ struct NodeFunctionTests {
         let fixture = try fixture(
             ["index.js": "exports.cb = (event, context, callback) => callback(null, 1);\nexports.ok = async (event, context) => 2;"], handler: "index.cb",
             runtime: "nodejs24.x")
-        let refused = try JSONParser().parse(try fixture.control.invoke("F", payload: Array("{}".utf8)).payload)
+        let refused = try JSONParser().parse(try fixture.control.lambda.invoke("F", payload: Array("{}".utf8)).payload)
         #expect(refused["errorType"] == "Runtime.CallbackHandlerDeprecated")
-        try fixture.control.updateFunction("F", handler: "index.ok")
+        try fixture.control.lambda.updateFunction("F", handler: "index.ok")
         #expect(try fixture.invoke("F").json == 2)
     }
 
@@ -165,7 +165,7 @@ struct NodeFunctionTests {
         let fixture = try fixture(
             ["index.js": "exports.handler = async () => { console.log('two\\nlines', {a: 1}); console.error('bad'); console.debug('dbg'); return 1; };"],
             handler: "index.handler")
-        let outcome = try fixture.control.invoke("F", payload: Array("{}".utf8), collectLogs: true)
+        let outcome = try fixture.control.lambda.invoke("F", payload: Array("{}".utf8), collectLogs: true)
         let line = try #require(outcome.logLines.first { $0.contains("\tINFO\t") })
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
         #expect(fields.count == 4)
@@ -174,8 +174,8 @@ struct NodeFunctionTests {
         #expect(outcome.logLines.contains { $0.hasSuffix("\tERROR\tbad") })
         #expect(outcome.logLines.contains { $0.hasSuffix("\tDEBUG\tdbg") })
 
-        try fixture.control.updateFunction("F", environment: ["AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"])
-        let json = try fixture.control.invoke("F", payload: Array("{}".utf8), collectLogs: true)
+        try fixture.control.lambda.updateFunction("F", environment: ["AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"])
+        let json = try fixture.control.lambda.invoke("F", payload: Array("{}".utf8), collectLogs: true)
         let record = try #require(json.logLines.compactMap { try? JSONParser().parse(Array($0.utf8)) }.first { $0["level"] == "INFO" })
         #expect(record["message"] == "two\nlines { a: 1 }" && record["requestId"]?.stringValue?.count == 36 && record["timestamp"] != nil)
         #expect(!json.logLines.contains { $0.contains("dbg") }, "AWS_LAMBDA_LOG_LEVEL=INFO drops DEBUG")
@@ -186,10 +186,10 @@ struct NodeFunctionTests {
         let fixture = try fixture(
             ["index.js": "exports.handler = async (event) => { if (event.crash) setTimeout(() => { throw new Error('boom'); }, 0); return new Promise(() => {}); };\nexports.fine = async () => 'fine';"],
             handler: "index.handler")
-        let crashed = try fixture.control.invoke("F", payload: Array(#"{"crash": true}"#.utf8))
+        let crashed = try fixture.control.lambda.invoke("F", payload: Array(#"{"crash": true}"#.utf8))
         #expect(crashed.functionError == "Unhandled")
         #expect(try JSONParser().parse(crashed.payload)["errorType"] == "Runtime.ExitError")
-        try fixture.control.updateFunction("F", handler: "index.fine")
+        try fixture.control.lambda.updateFunction("F", handler: "index.fine")
         #expect(try fixture.invoke("F").json == "fine")
     }
 
@@ -199,9 +199,9 @@ struct NodeFunctionTests {
             ["index.js": "exports.handler = async (event) => event.sleep ? new Promise((r) => setTimeout(r, 5000)) : event.big ? 'x'.repeat(7000000) : 'one';"],
             handler: "index.handler", extra: #", "timeout": 1"#)
         #expect(try fixture.invoke("F").json == "one")
-        let slow = try fixture.control.invoke("F", payload: Array(#"{"sleep": true}"#.utf8))
+        let slow = try fixture.control.lambda.invoke("F", payload: Array(#"{"sleep": true}"#.utf8))
         #expect(try JSONParser().parse(slow.payload)["errorType"] == "Sandbox.Timedout")
-        let big = try fixture.control.invoke("F", payload: Array(#"{"big": true}"#.utf8))
+        let big = try fixture.control.lambda.invoke("F", payload: Array(#"{"big": true}"#.utf8))
         #expect(try JSONParser().parse(big.payload)["errorType"] == "Function.ResponseSizeTooLarge")
         try "exports.handler = async () => 'two';".write(toFile: fixture.directory + "/fn/index.js", atomically: true, encoding: .utf8)
         var answer: JSONValue? = nil

@@ -50,7 +50,7 @@ struct PythonFunctionTests {
             logSink: { lines.append($0.text) }, codeRunner: runner)
         let server = try HTTPServer.start(ServerConfiguration(host: "127.0.0.1", port: 0), responder: FrontDoor(control: control))
         defer { server.stop(gracePeriod: 0) }
-        let key = control.apiKeys.first { $0.name == "LabKey" }!.value
+        let key = control.apiGateway.apiKeys.first { $0.name == "LabKey" }!.value
         let list = try httpGet(port: server.port, "/prod/items", key: key)
         #expect(list.status == 200)
         let items = try JSONParser().parse(Array(list.body.utf8))
@@ -112,11 +112,11 @@ struct PythonFunctionTests {
             files: ["f/m.py": "def h(event, context):\n    print('hello from ' + context.function_name)\n    if event.get('fail'):\n        raise ValueError('bad')\n    return 1\n"],
             functions: #"{"F": {"runtime": "python3.13", "handler": "m.h", "code": "f"}}"#)
         // Without LogType Tail: the caller gets no log, the server's log has it all.
-        let quiet = try fixture.control.invoke("F", payload: Array("{}".utf8), collectLogs: false)
+        let quiet = try fixture.control.lambda.invoke("F", payload: Array("{}".utf8), collectLogs: false)
         #expect(quiet.logLines.isEmpty)
         #expect(fixture.lines.all.contains("hello from F"))
         #expect(fixture.lines.all.contains { $0.hasPrefix("REPORT RequestId: ") })
-        let failed = try fixture.control.invoke("F", payload: Array(#"{"fail": true}"#.utf8), collectLogs: true)
+        let failed = try fixture.control.lambda.invoke("F", payload: Array(#"{"fail": true}"#.utf8), collectLogs: true)
         // Lambda's own log line keeps CloudWatch's \r between the traceback's lines ...
         let traceback = try #require(failed.logLines.first { $0.hasPrefix("[ERROR] ValueError: bad") })
         #expect(traceback.contains("\rTraceback (most recent call last):\r"))
@@ -199,7 +199,7 @@ struct PythonFunctionTests {
         #expect(try fixture.invoke("Malformed").json?["errorType"] == "Runtime.MalformedHandlerName")
         // A module path that leaves the code directory is malformed, not a TypeError from importlib.
         for handler in ["../../../etc/passwd.x", "/etc/passwd.x", ".hidden.h", "a//b.h", "m."] {
-            try fixture.control.updateFunction("Missing", handler: handler)
+            try fixture.control.lambda.updateFunction("Missing", handler: handler)
             let outcome = try fixture.invoke("Missing")
             #expect(outcome.json?["errorType"] == "Runtime.MalformedHandlerName", "\(handler): \(String(describing: outcome.json))")
         }
@@ -251,7 +251,7 @@ struct PythonFunctionTests {
             let two = fixture.get("/two")
             var throttled: ControlError? = nil
             do {
-                _ = try fixture.control.invoke("Proxy", payload: Array("{}".utf8))
+                _ = try fixture.control.lambda.invoke("Proxy", payload: Array("{}".utf8))
             } catch {
                 throttled = error
             }
@@ -266,7 +266,7 @@ struct PythonFunctionTests {
         }
         #expect(conclusive)
         // Zero throttles everything.
-        try fixture.control.putFunctionConcurrency("Proxy", 0)
+        try fixture.control.lambda.putFunctionConcurrency("Proxy", 0)
         #expect(fixture.get("/zero").status == 500)
     }
 
@@ -280,9 +280,9 @@ struct PythonFunctionTests {
         try fixture.write("f/m.py", "def h(e, c):\n    return 'two'\n")
         #expect(try fixture.invoke("F").json == "two")
         #expect(try fixture.invoke("F:1").json == "one")
-        let published = try fixture.control.publishVersion("F")
+        let published = try fixture.control.lambda.publishVersion("F")
         #expect(published.version == "2")
-        #expect(try fixture.control.publishVersion("F").version == "2")
+        #expect(try fixture.control.lambda.publishVersion("F").version == "2")
         try FileManager.default.createDirectory(atPath: fixture.directory + "/f/pkg", withIntermediateDirectories: true)
         try fixture.write("f/pkg/__init__.py", "WORD = 'three'\n")
         try fixture.write("f/m.py", "import pkg\ndef h(e, c):\n    return pkg.WORD\n")

@@ -58,8 +58,8 @@ struct RunReadmeExamples {
         let reloaded = try ControlPlane.load(
             deploymentFile: packageRoot + "/Schemas/ItemsAPI.deployment.json", stateDirectory: state,
             handlers: [ItemsFunction.handlerName: ItemsFunction()])
-        #expect(try reloaded.publishVersion("ItemsFunction").version == "2")  // $LATEST unchanged since: version 2 again
-        #expect(try reloaded.function("ItemsFunction", qualifier: "2").configuration.environment["NOTE"] == "v2")
+        #expect(try reloaded.lambda.publishVersion("ItemsFunction").version == "2")  // $LATEST unchanged since: version 2 again
+        #expect(try reloaded.lambda.function("ItemsFunction", qualifier: "2").configuration.environment["NOTE"] == "v2")
     }
 
     @Test("the mapping template")

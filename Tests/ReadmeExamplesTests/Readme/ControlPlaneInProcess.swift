@@ -8,11 +8,11 @@ func publishAndCall(stateDirectory: String) throws -> (status: Int, version: Str
     let control = try ControlPlane.load(
         deploymentFile: "Schemas/ItemsAPI.deployment.json", stateDirectory: stateDirectory,
         handlers: [ItemsFunction.handlerName: ItemsFunction()])
-    let key = control.apiKeys.first { $0.name == "LabKey" }!.value
+    let key = control.apiGateway.apiKeys.first { $0.name == "LabKey" }!.value
     let response = control.gateway.respond(
         to: HTTPRequest(method: "GET", target: "/prod/items/3", headers: ["x-api-key": key]))
-    try control.updateFunction("ItemsFunction", environment: ["TABLE": "items", "NOTE": "v2"])  // $LATEST changes
-    let version = try control.publishVersion("ItemsFunction").version                    // "2"
+    try control.lambda.updateFunction("ItemsFunction", environment: ["TABLE": "items", "NOTE": "v2"])  // $LATEST changes
+    let version = try control.lambda.publishVersion("ItemsFunction").version  // "2"
     _ = FrontDoor(control: control)          // invoke URLs and the AWS APIs on one HTTPResponder
     return (response.status, version)
 }
