@@ -83,7 +83,7 @@ let package = Package(
             name: "CommandLineTools",
             dependencies: [
                 "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ControlPlane", "LambdaEnvironments", "LambdaRuntime", "HTTPCore",
-                "HTTPServer", "ClientGenerator", "CSystemCalls", "CommandSupport", "ItemsService", "AWSSignature", "YAMLCore",
+                "HTTPServer", "APIModel", "ClientGenerator", "CSystemCalls", "CommandSupport", "ItemsService", "AWSSignature", "YAMLCore",
             ]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["SchemaCheck", "CommandSupport"]),
@@ -102,7 +102,7 @@ let package = Package(
             name: "benchmarks",
             dependencies: [
                 "JSONCore", "JSONSchema", "CommandLineTools", "MappingTemplates", "APIGateway", "ControlPlane", "HTTPCore", "ItemsService", "ClientGenerator",
-                "ItemsClient", "GatewayTesting", "LambdaEnvironments", "LambdaRuntime", "YAMLCore",
+                "ItemsClient", "GatewayTesting", "LambdaEnvironments", "LambdaRuntime", "YAMLCore", "APIModel",
             ]
         ),
         // Fuzzing: the targets (a library the tests replay corpora through) and the program
@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "ECMARegexTests", dependencies: ["TestSupport", "ECMARegex"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["TestSupport", "HTTPServer", "HTTPCore"]),
         .testTarget(
-            name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "CommandLineTools", "JSONCore", "ClientRuntime", "StoreClient", "TestSupport", "HTTPServer", "HTTPCore"],
+            name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "CommandLineTools", "APIModel", "JSONCore", "ClientRuntime", "StoreClient", "TestSupport", "HTTPServer", "HTTPCore"],
             exclude: ["Fixtures"]),
         // A second, richer generated API (Tests/ClientGeneratorTests/Fixtures/StoreAPI.json), compiled.
         .target(name: "StoreClient", dependencies: ["ClientRuntime"], path: "Tests/StoreClient"),

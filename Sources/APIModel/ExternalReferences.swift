@@ -8,52 +8,6 @@ public enum ExternalReferences {
     /// At most this many references in a row (a chain between files that loops stops here).
     static let maximumHops = 8
 
-    /// The file `reference` names, relative to the definition's directory, when written in
-    /// `file` (itself relative to that directory); nil for a reference inside the same
-    /// document, a URL or an absolute path.
-    public static func file(of reference: String, from file: String) -> String? {
-        let target = String(reference.prefix { $0 != "#" })
-        guard !target.isEmpty, !target.contains(":"), !target.hasPrefix("/") else { return nil }
-        var parts = file.split(separator: "/").dropLast().map(String.init)
-        for piece in target.split(separator: "/") {
-            switch piece {
-            case ".": continue
-            case "..": if let last = parts.last, last != ".." { parts.removeLast() } else { parts.append("..") }
-            default: parts.append(String(piece))
-            }
-        }
-        return parts.isEmpty ? nil : parts.joined(separator: "/")
-    }
-
-    /// The files `document` (the definition `file`) reaches through `$ref`s, followed from file
-    /// to file, by name relative to the definition's directory; `read` gives a file's value
-    /// (nil: it cannot be read, and is left out).
-    public static func reachableFiles(from document: JSONValue, file: String, read: (String) -> JSONValue?) -> [String: JSONValue] {
-        var documents: [String: JSONValue] = [:]
-        var pending: [(JSONValue, String)] = [(document, file)]
-        var seen: Set<String> = [file]
-        while let (value, source) = pending.popLast() {
-            var stack = [value]
-            while let current = stack.popLast() {
-                switch current {
-                case .object(let object):
-                    for member in object {
-                        if member.key == "$ref", case .string(let reference) = member.value {
-                            guard let target = self.file(of: reference, from: source), seen.insert(target).inserted, let loaded = read(target) else { continue }
-                            documents[target] = loaded
-                            pending.append((loaded, target))
-                        } else {
-                            stack.append(member.value)
-                        }
-                    }
-                case .array(let elements): stack.append(contentsOf: elements)
-                default: break
-                }
-            }
-        }
-        return documents
-    }
-
     /// `document` (the definition `file`) with every parameter, response, request body and
     /// header that is a `$ref` into another file replaced by what it names. `documents` holds
     /// the files by name relative to the definition's directory. References inside the value
@@ -107,7 +61,7 @@ public enum ExternalReferences {
             var current = value
             var source = file
             var hops = 0
-            while let reference = current["$ref"]?.stringValue, let target = ExternalReferences.file(of: reference, from: source) {
+            while let reference = current["$ref"]?.stringValue, let target = DefinitionFiles.file(of: reference, from: source) {
                 guard hops < ExternalReferences.maximumHops else {
                     throw APIDefinitionError(file: file, pointer: JSONPointer(tokens: here + ["$ref"]), message: "\(reference): too many references in a row")
                 }
@@ -156,7 +110,7 @@ public enum ExternalReferences {
                         return JSONObject.Member(key: member.key, value: rewritten(member.value, from: source))
                     }
                     if reference.hasPrefix("#") { return JSONObject.Member(key: "$ref", value: .string(source + reference)) }
-                    guard let target = ExternalReferences.file(of: reference, from: source) else { return member }
+                    guard let target = DefinitionFiles.file(of: reference, from: source) else { return member }
                     let fragment = reference.firstIndex(of: "#").map { String(reference[$0...]) } ?? ""
                     return JSONObject.Member(key: "$ref", value: .string(target + fragment))
                 }))

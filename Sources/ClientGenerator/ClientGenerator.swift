@@ -483,38 +483,6 @@ extension String {
 }
 
 extension ClientGenerator {
-    /// The files a document's `$ref`s name, in first-seen order, as paths relative to the
-    /// definition's directory (`Item.json`, `models/Pet.json`, `../common/Error.json`) given the
-    /// document's own such path `file`: what a caller must load next to the definition. URLs
-    /// and references inside a document are not files.
-    public static func referencedFiles(in document: JSONValue, from file: String = "") -> [String] {
-        var files: [String] = []
-        var stack = [document]
-        while let value = stack.popLast() {
-            switch value {
-            case .object(let object):
-                for member in object {
-                    if member.key == "$ref", let reference = member.value.stringValue {
-                        if let name = relativeFile(reference, from: file), !files.contains(name) { files.append(name) }
-                    } else {
-                        stack.append(member.value)
-                    }
-                }
-            case .array(let elements): stack.append(contentsOf: elements.reversed())
-            default: break
-            }
-        }
-        return files
-    }
-
-    /// The file `reference` names, relative to the definition's directory, when written in
-    /// `file`; nil for references inside a document and for URLs.
-    static func relativeFile(_ reference: String, from file: String) -> String? {
-        ExternalReferences.file(of: reference, from: file)
-    }
-}
-
-extension ClientGenerator {
     /// Why `name` cannot name the generated client (a Swift type): nil when it can. The message
     /// suggests a name that can.
     public static func problem(withClientName name: String) -> String? {

@@ -1,4 +1,5 @@
 import CommandSupport
+import APIModel
 import ClientGenerator
 import JSONCore
 import YAMLCore
@@ -79,7 +80,7 @@ public enum GenerateCommand {
         if let name, let problem = ClientGenerator.problem(withClientName: name) { return usage(problem, io: io) }
         let files: [GeneratedFile]
         do {
-            let (apiFile, documents) = try loadDocuments(apiPath: apiPath)
+            let (apiFile, documents) = try DefinitionFiles.load(definitionPath: apiPath)
             let generated = try ClientGenerator.generateReporting(
                 documents: documents, apiFile: apiFile, clientName: name, options: options, command: ([defaultCommand] + extra).joined(separator: " "))
             files = generated.files
@@ -140,12 +141,6 @@ public enum GenerateCommand {
         return 2
     }
 
-    /// A definition that cannot be read or parsed.
-    public struct LoadError: Error, CustomStringConvertible {
-        /// What went wrong, naming the file.
-        public let description: String
-    }
-
     /// `messages` with the line and column of their pointers in their files (named relative
     /// to the definition's directory), in the same order; each file is read once.
     static func located(_ messages: [GeneratorError], besides apiPath: String) -> [GeneratorError] {
@@ -162,27 +157,6 @@ public enum GenerateCommand {
             }
         }
         return result
-    }
-
-    /// The definition and every model file its `$ref`s reach (transitively), by file name;
-    /// YAML files (`*.yaml`, `*.yml`) are read as YAML.
-    public static func loadDocuments(apiPath: String) throws -> (apiFile: String, documents: [String: JSONValue]) {
-        let directory = apiPath.contains("/") ? String(apiPath[..<apiPath.lastIndex(of: "/")!]) : "."
-        let apiFile = String(apiPath.split(separator: "/").last ?? Substring(apiPath))
-        var documents: [String: JSONValue] = [:]
-        var pending = [apiFile]
-        while let file = pending.popLast() {
-            guard documents[file] == nil else { continue }
-            let path = directory + "/" + file
-            guard let bytes = FileReader.read(path: path) else { throw LoadError(description: "\(path): cannot read the file: \(FileReader.whyUnreadable(path: path))") }
-            do {
-                documents[file] = try DocumentText.parse(bytes, format: DocumentText.format(ofPath: file))
-            } catch {
-                throw LoadError(description: "\(path):\(error)")
-            }
-            pending += ClientGenerator.referencedFiles(in: documents[file]!, from: file).filter { documents[$0] == nil }
-        }
-        return (apiFile, documents)
     }
 
     /// For each file that differs from `directory`'s copy: a report with the first differing lines.

@@ -14,14 +14,14 @@ extension APIGatewayControl {
         guard let document = stage.deployment.document else { throw .notFound("The stage \(name) has no deployment") }
         let definition = stage.deployment.definition.isEmpty ? stage.base.definition : stage.deployment.definition
         let file = definition.hasPrefix("/") ? definition : baseDirectory + "/" + definition
-        let directory = ReferencedModels.directory(of: file)
-        let read = { (path: String) in try? SchemaRegistry.readJSON(atPath: path.hasPrefix("/") ? path : directory + "/" + path) }
+        let directory = DefinitionFiles.directory(of: file)
+        let read = { (path: String) in try? SchemaRegistry.readJSON(atPath: DefinitionFiles.path(of: path, definitionDirectory: directory)) }
         var exporter = APIExporter(file: file, readModel: read)
         do {
             // A definition split across files is brought into one first (as the gateway reads it).
             let definitionName = ReferencedModels.name(of: file)
-            let bundled = try ExternalReferences.inlined(
-                document, file: definitionName, documents: ExternalReferences.reachableFiles(from: document, file: definitionName, read: read))
+            let reached = try DefinitionFiles.reachable(from: document, file: definitionName) { (name, _) throws(SchemaLoadError) in read(name) }
+            let bundled = try ExternalReferences.inlined(document, file: definitionName, documents: reached)
             let document = try APIDocument.normalized(bundled, file: file)
             return try exporter.export(
                 document, stage: name, apiId: configuration.apiId, region: configuration.region, format: format, extensions: extensions)

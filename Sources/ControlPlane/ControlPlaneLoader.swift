@@ -324,12 +324,11 @@ extension ControlPlane {
         // below, after the definition's own errors): parameters, responses, request bodies and
         // headers kept in other files are brought in before the definition is read.
         var reached = registry
-        try? ReferencedModels.register(from: original, file: file, in: &reached)
+        let files = (try? ReferencedModels.register(from: original, file: file, in: &reached)) ?? [:]
         let document: JSONValue
         let api: RestAPI
         do {
-            let bundled = try ExternalReferences.inlined(
-                original, file: ReferencedModels.name(of: file), documents: ReferencedModels.documents(in: reached, besides: file))
+            let bundled = try ExternalReferences.inlined(original, file: ReferencedModels.name(of: file), documents: files)
             document = try APIDocument.normalized(bundled, file: file)
             api = try OpenAPIImporter.importAPI(document, file: file, uri: uri)
         } catch {

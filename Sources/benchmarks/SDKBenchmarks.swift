@@ -1,3 +1,4 @@
+import APIModel
 import APIGateway
 import ControlPlane
 import ClientGenerator
@@ -12,7 +13,7 @@ import ItemsService
 /// Generating the ItemsAPI client in process, and calls through the generated SDK with the
 /// in-process transport.
 func sdkBenchmarks() throws {
-    let (apiFile, documents) = try GenerateCommand.loadDocuments(apiPath: "Schemas/ItemsAPI.json")
+    let (apiFile, documents) = try DefinitionFiles.load(definitionPath: "Schemas/ItemsAPI.json")
     let generations = 100
     print("\nSDK: generation (\(generations) per run) and in-process calls, median of \(settings.runs) runs")
     _ = named("sdk: generate ItemsAPI")
@@ -46,7 +47,7 @@ func sdkBenchmarks() throws {
     ] {
         _ = named("sdk: generate " + name)
         let inProcess = measure(settings.runs) {
-            let (apiFile, documents) = try! GenerateCommand.loadDocuments(apiPath: api)
+            let (apiFile, documents) = try! DefinitionFiles.load(definitionPath: api)
             size &+= (try! ClientGenerator.generate(documents: documents, apiFile: apiFile, command: "x")).count
         }
         report("sdk: read + generate \(name)", seconds: inProcess)

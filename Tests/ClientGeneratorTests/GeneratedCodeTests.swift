@@ -1,3 +1,4 @@
+import APIModel
 import ClientGenerator
 import CommandLineTools
 import ClientRuntime
@@ -15,15 +16,7 @@ let packageRoot: String = {
 
 /// Loads a definition and the files it references, as `generate-client` does.
 func generate(api: String, name: String?, command: String) throws -> [GeneratedFile] {
-    let directory = String(api[..<api.lastIndex(of: "/")!])
-    let apiFile = String(api[api.index(after: api.lastIndex(of: "/")!)...])
-    var documents: [String: JSONValue] = [:]
-    var pending = [apiFile]
-    while let file = pending.popLast() {
-        if documents[file] != nil { continue }
-        documents[file] = try JSONParser().parse(Data(contentsOf: URL(fileURLWithPath: directory + "/" + file)))
-        pending += ClientGenerator.referencedFiles(in: documents[file]!)
-    }
+    let (apiFile, documents) = try DefinitionFiles.load(definitionPath: api)
     return try ClientGenerator.generate(documents: documents, apiFile: apiFile, clientName: name, command: command)
 }
 
@@ -358,8 +351,8 @@ struct StoreClientTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let options = GeneratorOptions(nestedTypes: true)
-        let (itemsFile, itemsDocuments) = try GenerateCommand.loadDocuments(apiPath: packageRoot + "/Schemas/ItemsAPI.json")
-        let store = try GenerateCommand.loadDocuments(apiPath: packageRoot + "/Tests/ClientGeneratorTests/Fixtures/StoreAPI.json")
+        let (itemsFile, itemsDocuments) = try DefinitionFiles.load(definitionPath: packageRoot + "/Schemas/ItemsAPI.json")
+        let store = try DefinitionFiles.load(definitionPath: packageRoot + "/Tests/ClientGeneratorTests/Fixtures/StoreAPI.json")
         var sources: [String] = []
         for (prefix, files) in [
             ("Items", try ClientGenerator.generate(documents: itemsDocuments, apiFile: itemsFile, options: options, command: "x")),

@@ -184,7 +184,9 @@ struct GenerateCommandTests {
             toFile: directory.path + "/API.json", atomically: true, encoding: .utf8)
         let captured = CapturedIO()
         #expect(GenerateCommand.run(arguments: ["--api", directory.path + "/API.json", "--output", directory.path + "/out"], io: captured.io) == 2)
-        #expect(captured.stderr.contains("Gone.json: cannot read the file"))
+        // The message names the $ref (file, pointer, reference) and the file it could not read.
+        #expect(captured.stderr.contains("API.json: #/components/schemas/A/$ref \"Gone.json\": "), "\(captured.stderr)")
+        #expect(captured.stderr.contains("/Gone.json: #: cannot read the file"), "\(captured.stderr)")
         let usage = CapturedIO()
         #expect(GenerateCommand.run(arguments: ["--bogus"], io: usage.io) == 2)
     }

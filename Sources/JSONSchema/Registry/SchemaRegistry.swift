@@ -116,11 +116,16 @@ public struct SchemaRegistry: Sendable {
     /// Reads, parses and registers one file, named after its base name (`Item.json` → `Item`).
     @discardableResult
     public mutating func addFile(atPath path: String) throws(SchemaLoadError) -> String {
+        add(try SchemaRegistry.readJSON(atPath: path), filePath: path)
+    }
+
+    /// Registers the value of the file at `path`, already read, as `addFile(atPath:)` does:
+    /// under the file's URL, named after its base name. Returns the URL.
+    @discardableResult
+    public mutating func add(_ root: JSONValue, filePath path: String) -> String {
         let absolute = SchemaRegistry.absolutePath(path)
         let uri = SchemaURI.fileURL(forPath: absolute)
-        let root = try SchemaRegistry.readJSON(atPath: path)
-        let name = SchemaRegistry.modelName(forPath: absolute)
-        add(root, uri: uri, source: path, modelName: name)
+        add(root, uri: uri, source: path, modelName: SchemaRegistry.modelName(forPath: absolute))
         return uri
     }
 
