@@ -39,14 +39,18 @@ final class ServerShared: Sendable {
         self.listener = listener
         self.protocolErrorLog = protocolErrorLog
         table = ConnectionTable(capacity: ConnectionTable.capacity(maxConnections: limits.maxConnections))
-        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-        wake = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
-        guard epoll >= 0, wake >= 0 else {
+        // Stored only once both exist: a failed init closes what it made here and is never
+        // deinitialized (a second close could close another thread's new descriptor).
+        let createdEpoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        let createdWake = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard createdEpoll >= 0, createdWake >= 0 else {
             let code = errno
-            if epoll >= 0 { close(epoll) }
-            if wake >= 0 { close(wake) }
+            if createdEpoll >= 0 { close(createdEpoll) }
+            if createdWake >= 0 { close(createdWake) }
             throw ServerError("cannot create an event loop: \(System.errorText(code))", code: code)
         }
+        epoll = createdEpoll
+        wake = createdWake
         control(EPOLL_CTL_ADD, wake, events: EPOLLIN.rawValue, token: Self.wakeToken)
         control(EPOLL_CTL_ADD, listener, events: EPOLLIN.rawValue | EPOLLONESHOT.rawValue, token: Self.listenerToken)
     }
