@@ -123,9 +123,7 @@ struct SchemaTranslator {
         }
         registry.add(interface.document, uri: SchemaTranslator.uri(for: apiFile), source: apiFile)
         // Model URLs name the API's models first (as API Gateway's do), then files of that name.
-        for (model, schema) in interface.models where schema["$ref"]?.stringValue.flatMap(SchemaRegistry.apiGatewayModelName(in:)) != model {
-            registry.nameModel(model, uri: SchemaTranslator.uri(for: apiFile) + "#/components/schemas/" + JSONPointer.escape(model))
-        }
+        registry.nameAPIModels(interface.models.map { ($0.name, $0.schema) }, documentURI: SchemaTranslator.uri(for: apiFile))
         for (model, schema) in interface.models {
             var located = Located(schema: schema, file: apiFile, pointer: "/components/schemas/" + JSONPointer.escape(model))
             // `Item: {"$ref": "Item.json"}`: the model is the file.

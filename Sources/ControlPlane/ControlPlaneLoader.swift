@@ -341,11 +341,7 @@ extension ControlPlane {
         // API Gateway model URLs (`…/restapis/{id}/models/Pet`) name the API's own models, as on
         // AWS (the client generator resolves them the same way); a file `Pet.json` beside the
         // definition serves a name the API does not define.
-        for name in api.modelNames {
-            let schema = document["components"]?["schemas"]?[name]
-            guard schema?["$ref"]?.stringValue.flatMap(SchemaRegistry.apiGatewayModelName(in:)) != name else { continue }
-            registry.nameModel(name, uri: uri + "#/components/schemas/" + JSONPointer.escape(name))
-        }
+        registry.nameAPIModels(api.modelNames.map { ($0, document["components"]?["schemas"]?[$0]) }, documentURI: uri)
         do {
             return try StageDeployment(stage: stage, api: api, registry: registry, apiId: apiId)
         } catch {

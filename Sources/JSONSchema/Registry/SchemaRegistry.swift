@@ -113,6 +113,18 @@ public struct SchemaRegistry: Sendable {
         models[name] = uri
     }
 
+    /// Names an API definition's models — the members of its `components/schemas`, in the
+    /// document registered at `documentURI` — as API Gateway model URLs resolve them: the API's
+    /// own model first; a model that is nothing but the model URL of its own name
+    /// (`Pet: {$ref: …/models/Pet}`) leaves the name to the file `Pet.json`. The gateway and the
+    /// client generator name models this one way.
+    public mutating func nameAPIModels(_ models: [(name: String, schema: JSONValue?)], documentURI: String) {
+        for (name, schema) in models {
+            guard schema?["$ref"]?.stringValue.flatMap(SchemaRegistry.apiGatewayModelName(in:)) != name else { continue }
+            nameModel(name, uri: documentURI + "#/components/schemas/" + JSONPointer.escape(name))
+        }
+    }
+
     /// Reads, parses and registers one file, named after its base name (`Item.json` → `Item`).
     @discardableResult
     public mutating func addFile(atPath path: String) throws(SchemaLoadError) -> String {
