@@ -69,8 +69,9 @@ public enum APIDocument {
         guard let root = swagger.objectValue else { return swagger }
         let globalConsumes = root["consumes"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let globalProduces = root["produces"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let sharedParameters = root["parameters"]?.objectValue ?? JSONObject()
-        let sharedResponses = root["responses"]?.objectValue ?? JSONObject()
+        let reader = DocumentReader(file: file)
+        let sharedParameters = try reader.members(root["parameters"], at: ["parameters"])
+        let sharedResponses = try reader.members(root["responses"], at: ["responses"])
 
         var result = JSONObject()
         result["openapi"] = "3.0.1"
@@ -80,13 +81,13 @@ public enum APIDocument {
             result["servers"] = [["url": .string("\(scheme)://\(host)\(root["basePath"]?.stringValue ?? "")")]]
         }
         var paths = JSONObject()
-        for pathMember in root["paths"]?.objectValue ?? JSONObject() {
+        for pathMember in try reader.members(root["paths"], at: ["paths"]) {
             let here = ["paths", pathMember.key]
             var item = JSONObject()
-            let pathParameters = try (pathMember.value["parameters"]?.arrayValue ?? []).map { (value) throws(APIDefinitionError) -> JSONValue in
+            let pathParameters = try reader.elements(pathMember.value["parameters"], at: here + ["parameters"]).map { (value) throws(APIDefinitionError) -> JSONValue in
                 try resolve(value, in: sharedParameters, prefix: "#/parameters/", file: file, at: here + ["parameters"])
             }
-            for member in pathMember.value.objectValue ?? JSONObject() {
+            for member in try reader.members(pathMember.value, at: here) {
                 if member.key == "parameters" {
                     let plain = pathParameters.filter { !["body", "formData"].contains($0["in"]?.stringValue ?? "") }
                     if !plain.isEmpty { item["parameters"] = .array(plain.map(parameter)) }
@@ -108,7 +109,7 @@ public enum APIDocument {
         var components = JSONObject()
         if let definitions = root["definitions"] { components["schemas"] = definitions }
         var schemes = JSONObject()
-        for member in root["securityDefinitions"]?.objectValue ?? JSONObject() { schemes[member.key] = securityScheme(member.value) }
+        for member in try reader.members(root["securityDefinitions"], at: ["securityDefinitions"]) { schemes[member.key] = securityScheme(member.value) }
         if !schemes.isEmpty { components["securitySchemes"] = .object(schemes) }
         if !components.isEmpty { result["components"] = .object(components) }
         return .object(result)
@@ -120,8 +121,9 @@ public enum APIDocument {
     ) throws(APIDefinitionError) -> JSONObject {
         let consumes = operation["consumes"]?.arrayValue?.compactMap(\.stringValue) ?? consumes
         let produces = operation["produces"]?.arrayValue?.compactMap(\.stringValue) ?? produces
+        let reader = DocumentReader(file: file)
         var own: [JSONValue] = []
-        for (index, value) in (operation["parameters"]?.arrayValue ?? []).enumerated() {
+        for (index, value) in try reader.elements(operation["parameters"], at: here + ["parameters"]).enumerated() {
             own.append(try resolve(value, in: shared, prefix: "#/parameters/", file: file, at: here + ["parameters", String(index)]))
         }
         // Operation parameters override path-level ones of the same name and location.
@@ -165,7 +167,7 @@ public enum APIDocument {
             }
         }
         var responses = JSONObject()
-        for member in operation["responses"]?.objectValue ?? JSONObject() {
+        for member in try reader.members(operation["responses"], at: here + ["responses"]) {
             let response = try resolve(member.value, in: sharedResponses, prefix: "#/responses/", file: file, at: here + ["responses", member.key])
             var converted = JSONObject()
             converted["description"] = response["description"] ?? .string("")

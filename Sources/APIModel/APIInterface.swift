@@ -147,7 +147,7 @@ extension DocumentReader {
                         requestBody: requestBody, responses: responses, pointer: pointer, isDeprecated: operation["deprecated"]?.boolValue == true))
             }
         }
-        let models = (components?["schemas"]?.objectValue ?? JSONObject()).map { (name: $0.key, schema: $0.value) }
+        let models = try members(components?["schemas"], at: ["components", "schemas"]).map { (name: $0.key, schema: $0.value) }
         return APIInterface(title: title, file: file, models: models, operations: operations, document: .object(root))
     }
 
@@ -200,9 +200,9 @@ extension DocumentReader {
 
     func body(_ value: JSONValue, at pointer: JSONPointer, components: JSONValue?, section: String) throws(APIDefinitionError) -> BodyDefinition {
         let (body, place) = try component(value, at: pointer, components: components, section: section)
-        let content = try members(body["content"], at: place.tokens + ["content"]).map { member in
+        let content = try members(body["content"], at: place.tokens + ["content"]).map { (member) throws(APIDefinitionError) in
             var entry = BodyDefinition.Content(mediaType: member.key, schema: member.value["schema"])
-            for part in member.value["encoding"]?.objectValue ?? JSONObject() {
+            for part in try members(member.value["encoding"], at: place.tokens + ["content", member.key, "encoding"]) {
                 if let type = part.value["contentType"]?.stringValue { entry.partTypes[part.key] = type }
             }
             return entry

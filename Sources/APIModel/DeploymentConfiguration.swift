@@ -230,7 +230,7 @@ public struct DeploymentConfiguration: Sendable {
             let tokens = ["functions", member.key]
             let latest = try reader.code(member.value, at: tokens)
             var versions: [(Int, FunctionDefinition.Code)] = []
-            for (index, version) in (member.value["versions"]?.arrayValue ?? []).enumerated() {
+            for (index, version) in try reader.elements(member.value["versions"], at: tokens + ["versions"]).enumerated() {
                 guard let number = version["version"]?.numberValue?.intValue, number >= 1 else {
                     throw reader.fail(tokens + ["versions", String(index), "version"], "a published version is a number from 1")
                 }

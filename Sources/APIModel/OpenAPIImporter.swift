@@ -20,7 +20,7 @@ public enum OpenAPIImporter {
         let title = root["info"]?["title"]?.stringValue ?? "API"
 
         var validators: [String: RequestValidator] = [:]
-        for member in root["x-amazon-apigateway-request-validators"]?.objectValue ?? JSONObject() {
+        for member in try reader.members(root["x-amazon-apigateway-request-validators"], at: ["x-amazon-apigateway-request-validators"]) {
             validators[member.key] = RequestValidator(
                 validateRequestBody: member.value["validateRequestBody"]?.boolValue ?? false,
                 validateRequestParameters: member.value["validateRequestParameters"]?.boolValue ?? false)
@@ -30,19 +30,17 @@ public enum OpenAPIImporter {
             throw reader.fail(["x-amazon-apigateway-request-validator"], "unknown request validator \"\(defaultValidator)\"")
         }
         var gatewayResponses: [String: GatewayResponseDefinition] = [:]
-        for member in root["x-amazon-apigateway-gateway-responses"]?.objectValue ?? JSONObject() {
+        for member in try reader.members(root["x-amazon-apigateway-gateway-responses"], at: ["x-amazon-apigateway-gateway-responses"]) {
             guard GatewayResponseType(rawValue: member.key) != nil else {
                 throw reader.fail(["x-amazon-apigateway-gateway-responses", member.key], "unknown gateway response type \(member.key)")
             }
             let status = try member.value["statusCode"].map { (value) throws(APIDefinitionError) -> Int in
                 try reader.status(value, at: ["x-amazon-apigateway-gateway-responses", member.key, "statusCode"])
             }
+            let here = ["x-amazon-apigateway-gateway-responses", member.key]
             gatewayResponses[member.key] = GatewayResponseDefinition(
-                statusCode: status,
-                responseParameters: (member.value["responseParameters"]?.objectValue ?? JSONObject()).compactMap { entry in
-                    entry.value.stringValue.map { (entry.key, $0) }
-                },
-                responseTemplates: reader.stringMap(member.value["responseTemplates"]))
+                statusCode: status, responseParameters: try reader.stringPairs(member.value["responseParameters"], at: here + ["responseParameters"]),
+                responseTemplates: try reader.stringMap(member.value["responseTemplates"], at: here + ["responseTemplates"]))
         }
         let modelNames = (root["components"]?["schemas"]?.objectValue?.keys ?? [])
 
@@ -132,10 +130,41 @@ struct DocumentReader {
         return object
     }
 
-    func stringMap(_ value: JSONValue?) -> [String: String] {
-        var result: [String: String] = [:]
-        for member in value?.objectValue ?? JSONObject() { if let text = member.value.stringValue { result[member.key] = text } }
+    /// The elements of an optional array: none when `value` is absent or null, an error naming
+    /// the place when it is there but not an array.
+    func elements(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> [JSONValue] {
+        guard let value, value != .null else { return [] }
+        guard case .array(let elements) = value else { throw fail(tokens, "expected an array, found \(value.typeName)") }
+        return elements
+    }
+
+    /// An optional array of strings (`consumes`, `cacheKeyParameters`); an element of another
+    /// type is an error at its index.
+    func strings(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> [String] {
+        var result: [String] = []
+        for (index, element) in try elements(value, at: tokens).enumerated() {
+            guard case .string(let text) = element else { throw fail(tokens + [String(index)], "expected a string, found \(element.typeName)") }
+            result.append(text)
+        }
         return result
+    }
+
+    /// An optional object of strings, in document order (`responseParameters`,
+    /// `requestTemplates`); a member of another type is an error at its name.
+    func stringPairs(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> [(String, String)] {
+        var result: [(String, String)] = []
+        for member in try members(value, at: tokens) {
+            guard case .string(let text) = member.value else {
+                throw fail(tokens + [member.key], "expected a string, found \(member.value.typeName)")
+            }
+            result.append((member.key, text))
+        }
+        return result
+    }
+
+    /// `stringPairs` as a table.
+    func stringMap(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> [String: String] {
+        Dictionary(try stringPairs(value, at: tokens), uniquingKeysWith: { _, last in last })
     }
 
     func status(_ value: JSONValue, at tokens: [String]) throws(APIDefinitionError) -> Int {
@@ -250,21 +279,19 @@ struct DocumentReader {
         }
         var patterned: [IntegrationResponse] = []
         var fallback: IntegrationResponse?
-        for member in object["responses"]?.objectValue ?? JSONObject() {
+        for member in try members(object["responses"], at: tokens + ["responses"]) {
             let responseTokens = tokens + ["responses", member.key]
             let status = try self.status(member.value["statusCode"] ?? .null, at: responseTokens + ["statusCode"])
             let response = IntegrationResponse(
                 selectionPattern: member.key == "default" ? nil : member.key, statusCode: status,
-                responseParameters: (member.value["responseParameters"]?.objectValue ?? JSONObject()).compactMap { entry in
-                    entry.value.stringValue.map { (entry.key, $0) }
-                },
-                responseTemplates: stringMap(member.value["responseTemplates"]))
+                responseParameters: try stringPairs(member.value["responseParameters"], at: responseTokens + ["responseParameters"]),
+                responseTemplates: try stringMap(member.value["responseTemplates"], at: responseTokens + ["responseTemplates"]))
             if response.selectionPattern == nil { fallback = response } else { patterned.append(response) }
         }
         return Integration(
             kind: kind, httpMethod: (object["httpMethod"]?.stringValue ?? "POST").uppercased(), uri: uri,
-            requestTemplates: stringMap(object["requestTemplates"]), passthroughBehavior: passthrough, timeoutMillis: timeout,
-            cacheKeyParameters: (object["cacheKeyParameters"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue },
+            requestTemplates: try stringMap(object["requestTemplates"], at: tokens + ["requestTemplates"]), passthroughBehavior: passthrough,
+            timeoutMillis: timeout, cacheKeyParameters: try strings(object["cacheKeyParameters"], at: tokens + ["cacheKeyParameters"]),
             cacheNamespace: object["cacheNamespace"]?.stringValue, responses: patterned + (fallback.map { [$0] } ?? []))
     }
 }

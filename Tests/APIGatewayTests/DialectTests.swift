@@ -400,6 +400,37 @@ struct DialectTests {
         }
     }
 
+    @Test("a definition member of the wrong shape is an error at its pointer, never silently empty")
+    func definitionShapes() {
+        let integration = #""x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200"}}}"#
+        func api(_ root: String, _ operation: String = integration) -> String {
+            #"{"openapi": "3.0.1", "info": {"title": "T", "version": "1"}, \#(root) "paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}, \#(operation)}}}}"#
+        }
+        let cases: [(String, String, String)] = [
+            (api(#""x-amazon-apigateway-request-validators": "all","#), "#/x-amazon-apigateway-request-validators", "expected an object, found string"),
+            (api(#""x-amazon-apigateway-gateway-responses": {"DEFAULT_4XX": {"responseTemplates": ["x"]}},"#),
+             "#/x-amazon-apigateway-gateway-responses/DEFAULT_4XX/responseTemplates", "expected an object, found array"),
+            (api("", #""x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": 1}}"#),
+             "#/paths/~1x/get/x-amazon-apigateway-integration/requestTemplates/application~1json", "expected a string, found integer"),
+            (api("", #""x-amazon-apigateway-integration": {"type": "mock", "cacheKeyParameters": "method.request.path.id"}"#),
+             "#/paths/~1x/get/x-amazon-apigateway-integration/cacheKeyParameters", "expected an array, found string"),
+            (api("", #""x-amazon-apigateway-integration": {"type": "mock", "responses": [{"statusCode": "200"}]}"#),
+             "#/paths/~1x/get/x-amazon-apigateway-integration/responses", "expected an object, found array"),
+            (#"{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {"/x": {"parameters": {"name": "a"}}}}"#,
+             "#/paths/~1x/parameters", "expected an array, found object"),
+            (#"{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {"/x": {"get": {"parameters": "a", "responses": {}}}}}"#,
+             "#/paths/~1x/get/parameters", "expected an array, found string"),
+        ]
+        for (text, pointer, message) in cases {
+            do {
+                _ = try OpenAPIImporter.importAPI(try JSONParser().parse(Array(text.utf8)), file: "a.json", uri: "file:///a.json")
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect("\(error)" == "a.json: \(pointer): \(message)", "\(error)")
+            }
+        }
+    }
+
     @Test("a function error at load names the deployment file and the JSON Pointer")
     func functionErrorsHavePointers() throws {
         let directory = try temporaryDirectory("fn-errors-")
