@@ -119,26 +119,33 @@ public enum ClientGenerator {
         }
         var model = ClientModel(clientName: name, title: title, types: types, operations: operations)
         model.warnings = schemas.warnings
-        model.servers = ServerDeclaration.servers(in: interface.document)
-        model.security = SecurityDeclaration.schemes(in: interface.document, file: apiFile, warnings: &model.warnings)
+        model.servers = try ServerDeclaration.servers(in: interface.document, file: apiFile)
+        model.security = try SecurityDeclaration.schemes(in: interface.document, file: apiFile, warnings: &model.warnings)
         return model
     }
 }
 
 extension ServerDeclaration {
     /// The servers `document` (OpenAPI 3) lists; entries without a `url` are skipped.
-    static func servers(in document: JSONValue) -> [ServerDeclaration] {
-        (document["servers"]?.arrayValue ?? []).compactMap { entry in
-            guard let url = entry["url"]?.stringValue else { return nil }
+    static func servers(in document: JSONValue, file: String) throws(GeneratorError) -> [ServerDeclaration] {
+        var servers: [ServerDeclaration] = []
+        for (index, entry) in try DefinitionShape.elements(document["servers"], file: file, pointer: "/servers").enumerated() {
+            guard let url = entry["url"]?.stringValue else { continue }
             var used = Set<String>()
-            let variables = (entry["variables"]?.objectValue ?? JSONObject()).map { member in
-                Variable(
-                    name: member.key, swiftName: SwiftNames.unique(SwiftNames.property(member.key), &used),
-                    defaultValue: member.value["default"]?.stringValue ?? "",
-                    allowed: (member.value["enum"]?.arrayValue ?? []).compactMap(\.stringValue), documentation: member.value["description"]?.stringValue)
+            var variables: [Variable] = []
+            for member in try DefinitionShape.members(entry["variables"], file: file, pointer: "/servers/\(index)/variables") {
+                variables.append(
+                    Variable(
+                        name: member.key, swiftName: SwiftNames.unique(SwiftNames.property(member.key), &used),
+                        defaultValue: member.value["default"].flatMap(DefinitionShape.scalarText) ?? "",
+                        allowed: try DefinitionShape.strings(
+                            member.value["enum"], file: file, pointer: "/servers/\(index)/variables/" + JSONPointer.escape(member.key) + "/enum",
+                            scalars: true),
+                        documentation: member.value["description"]?.stringValue))
             }
-            return ServerDeclaration(url: url, documentation: entry["description"]?.stringValue, variables: variables)
+            servers.append(ServerDeclaration(url: url, documentation: entry["description"]?.stringValue, variables: variables))
         }
+        return servers
     }
 }
 
@@ -146,10 +153,10 @@ extension SecurityDeclaration {
     /// The schemes of `components.securitySchemes` a middleware can satisfy (API keys, bearer
     /// and basic, OAuth2 and OpenID Connect tokens, SigV4), but API Gateway's `x-api-key`
     /// header (the client's `apiKey:`); the others (mutual TLS, other HTTP schemes) are warnings.
-    static func schemes(in document: JSONValue, file: String, warnings: inout [GeneratorError]) -> [SecurityDeclaration] {
+    static func schemes(in document: JSONValue, file: String, warnings: inout [GeneratorError]) throws(GeneratorError) -> [SecurityDeclaration] {
         var used = Set<String>()
         var result: [SecurityDeclaration] = []
-        for member in document["components"]?["securitySchemes"]?.objectValue ?? JSONObject() {
+        for member in try DefinitionShape.members(document["components"]?["securitySchemes"], file: file, pointer: "/components/securitySchemes") {
             let scheme = member.value
             let kind: Kind?
             switch (scheme["type"]?.stringValue, scheme["scheme"]?.stringValue?.lowercased()) {
@@ -271,7 +278,9 @@ enum OperationTranslator {
     ) throws(GeneratorError) -> [HeaderDeclaration] {
         var result: [HeaderDeclaration] = []
         var used = Set<String>()
-        for member in answer.body.pointer.resolve(in: document)?["headers"]?.objectValue ?? JSONObject() where !member.key.lowercased().hasPrefix("access-control-") {
+        let headers = try DefinitionShape.members(
+            answer.body.pointer.resolve(in: document)?["headers"], file: file, pointer: answer.body.pointer.appending("headers").description)
+        for member in headers where !member.key.lowercased().hasPrefix("access-control-") {
             var header = member.value
             var pointer = answer.body.pointer.appending("headers").appending(member.key)
             // `$ref: '#/components/headers/NAME'`.

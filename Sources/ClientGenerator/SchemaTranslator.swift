@@ -47,6 +47,49 @@ public struct GeneratorError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 }
 
+/// Strict reads of a definition's members for the generator: an absent or null member is
+/// empty; a member of another shape is an error at its pointer (never silently empty).
+enum DefinitionShape {
+    static func members(_ value: JSONValue?, file: String, pointer: String) throws(GeneratorError) -> JSONObject {
+        guard let value, value != .null else { return JSONObject() }
+        guard case .object(let object) = value else {
+            throw GeneratorError(file: file, pointer: pointer, message: "expected an object, found \(value.typeName)")
+        }
+        return object
+    }
+
+    static func elements(_ value: JSONValue?, file: String, pointer: String) throws(GeneratorError) -> [JSONValue] {
+        guard let value, value != .null else { return [] }
+        guard case .array(let elements) = value else {
+            throw GeneratorError(file: file, pointer: pointer, message: "expected an array, found \(value.typeName)")
+        }
+        return elements
+    }
+
+    /// An optional array of strings (`required`); with `scalars`, numbers and booleans are
+    /// taken as their text (a server variable's `enum: [443, 8443]`, as descriptions write it).
+    static func strings(_ value: JSONValue?, file: String, pointer: String, scalars: Bool = false) throws(GeneratorError) -> [String] {
+        var result: [String] = []
+        for (index, element) in try elements(value, file: file, pointer: pointer).enumerated() {
+            guard let text = scalars ? scalarText(element) : element.stringValue else {
+                throw GeneratorError(file: file, pointer: pointer + "/\(index)", message: "expected a string, found \(element.typeName)")
+            }
+            result.append(text)
+        }
+        return result
+    }
+
+    /// A string, number or boolean as text; nil for other values.
+    static func scalarText(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): return text
+        case .number(let number): return number.description
+        case .bool(let flag): return flag ? "true" : "false"
+        default: return nil
+        }
+    }
+}
+
 /// Options for the Swift the generator writes.
 public struct GeneratorOptions: Sendable, Equatable {
     /// `number` becomes `Decimal` instead of `Double`.
@@ -390,10 +433,10 @@ struct SchemaTranslator {
 
     private mutating func collect(_ located: Located, into properties: inout [(String, Located)], required: inout Set<String>) throws(GeneratorError) {
         let resolved = try resolve(located)
-        for (index, part) in (resolved.schema["allOf"]?.arrayValue ?? []).enumerated() {
+        for (index, part) in try DefinitionShape.elements(resolved.schema["allOf"], file: resolved.file, pointer: resolved.pointer + "/allOf").enumerated() {
             try collect(Located(schema: part, file: resolved.file, pointer: resolved.pointer + "/allOf/\(index)"), into: &properties, required: &required)
         }
-        for member in resolved.schema["properties"]?.objectValue ?? JSONObject() {
+        for member in try DefinitionShape.members(resolved.schema["properties"], file: resolved.file, pointer: resolved.pointer + "/properties") {
             let property = Located(schema: member.value, file: resolved.file, pointer: resolved.pointer + "/properties/" + JSONPointer.escape(member.key))
             if let index = properties.firstIndex(where: { $0.0 == member.key }) {
                 properties[index].1 = property
@@ -401,7 +444,7 @@ struct SchemaTranslator {
                 properties.append((member.key, property))
             }
         }
-        for name in resolved.schema["required"]?.arrayValue ?? [] { if let name = name.stringValue { required.insert(name) } }
+        for name in try DefinitionShape.strings(resolved.schema["required"], file: resolved.file, pointer: resolved.pointer + "/required") { required.insert(name) }
     }
 
     /// `oneOf`/`anyOf` as an enum with associated values when a decoder can tell the
@@ -476,7 +519,7 @@ struct SchemaTranslator {
             models.append(try model(for: reference, at: Located(schema: alternative, file: located.file, pointer: located.pointer + "/\(keyword)/\(index)")))
         }
         var tags = models.map { _ in [String]() }
-        for member in located.schema["discriminator"]?["mapping"]?.objectValue ?? JSONObject() {
+        for member in try DefinitionShape.members(located.schema["discriminator"]?["mapping"], file: located.file, pointer: located.pointer + "/discriminator/mapping") {
             guard let target = member.value.stringValue else { continue }
             // A mapping value is a reference or a bare model name.
             let model = target.contains("/") || target.contains("#")

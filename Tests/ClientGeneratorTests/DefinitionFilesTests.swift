@@ -76,4 +76,29 @@ struct DefinitionFilesTests {
             #expect("\(error)".contains(#"Broken.json: #/components/schemas/A/$ref "/nowhere/A.json": /nowhere/A.json: #: cannot read the file"#), "\(error)")
         }
     }
+
+    @Test("the generator reads members strictly: a member of the wrong shape is an error at its pointer, never silently empty")
+    func strictShapes() throws {
+        let operation = #"{"get": {"responses": {"200": {"description": "ok"}}}}"#
+        let cases: [(String, String)] = [
+            (#""servers": {"url": "https://x"}, "paths": {}"#, "#/servers: expected an array, found object"),
+            (#""servers": [{"url": "https://{v}", "variables": []}], "paths": {}"#, "#/servers/0/variables: expected an object, found array"),
+            (#""paths": {}, "components": {"securitySchemes": []}"#, "#/components/securitySchemes: expected an object, found array"),
+            (#""paths": {"/x": {"get": {"responses": {"200": {"description": "ok", "headers": ["X-A"]}}}}}"#,
+             "#/paths/~1x/get/responses/200/headers: expected an object, found array"),
+            (#""paths": {"/x": \#(operation)}, "components": {"schemas": {"A": {"type": "object", "properties": []}}}"#,
+             "#/components/schemas/A/properties: expected an object, found array"),
+            (#""paths": {"/x": \#(operation)}, "components": {"schemas": {"A": {"type": "object", "required": "id", "properties": {"id": {"type": "string"}}}}}"#,
+             "#/components/schemas/A/required: expected an array, found string"),
+        ]
+        for (members, message) in cases {
+            let text = #"{"openapi": "3.0.1", "info": {"title": "T", "version": "1"}, "# + members + "}"
+            do {
+                _ = try ClientGenerator.generate(documents: ["a.json": try JSONParser().parse(Array(text.utf8))], apiFile: "a.json", clientName: "T", command: "test")
+                Issue.record("accepted \(members)")
+            } catch {
+                #expect("\(error)".hasSuffix(message), "\(error)")
+            }
+        }
+    }
 }
