@@ -1,5 +1,8 @@
 import ClientRuntime
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Glibc
 import StoreClient
 import Synchronization
@@ -109,7 +112,12 @@ struct ServerSentEventsTests {
     func streamedOverHTTP() async throws {
         let server = try StreamingServer()
         defer { server.stop() }
-        let client = StoreClient(invokeURL: URL(string: "http://127.0.0.1:\(server.port)")!)
+        // URLSession's idle timeout (60 s by default) raised to the server's wait: on two cores,
+        // tests that block Swift's cooperative threads can keep this task from running for long.
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 300
+        let transport = URLSessionTransport(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, session: URLSession(configuration: configuration))
+        let client = StoreClient(transport: transport)
         var received: [String] = []
         for try await event in try await client.streamTicks() {
             received.append(event.data)
