@@ -79,16 +79,19 @@ let package = Package(
         .target(name: "CommandSupport", dependencies: ["TextAndFiles"]),
         // schema-check on its own (no gateway, no full Foundation: it starts in a few ms).
         .target(name: "SchemaCheck", dependencies: ["JSONCore", "YAMLCore", "JSONSchema", "CommandSupport"]),
+        // generate-client on its own: the generator's dependencies only (what the SwiftPM plugins build).
+        .target(name: "GenerateClientCLI", dependencies: ["APIModel", "ClientGenerator", "CommandSupport", "JSONCore", "YAMLCore"]),
+        // The gateway's commands (serve, keys, stages, lambda, render, export, …).
         .target(
             name: "CommandLineTools",
             dependencies: [
                 "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ControlPlane", "LambdaEnvironments", "LambdaRuntime", "HTTPCore",
-                "HTTPServer", "APIModel", "ClientGenerator", "CSystemCalls", "CommandSupport", "ItemsService", "AWSSignature", "YAMLCore",
+                "HTTPServer", "APIModel", "CSystemCalls", "CommandSupport", "ItemsService", "AWSSignature", "YAMLCore",
             ]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["SchemaCheck", "CommandSupport"]),
         .executableTarget(name: "gateway", dependencies: ["CommandLineTools", "ItemsService"]),
-        .executableTarget(name: "generate-client", dependencies: ["CommandLineTools"]),
+        .executableTarget(name: "generate-client", dependencies: ["GenerateClientCLI"]),
         // SwiftPM plugins around generate-client: a build tool (generate-client.json in a
         // target) and a command (`swift package generate-client …`).
         .plugin(name: "GenerateClientPlugin", capability: .buildTool(), dependencies: ["generate-client"]),
@@ -120,7 +123,7 @@ let package = Package(
         .testTarget(name: "ECMARegexTests", dependencies: ["TestSupport", "ECMARegex"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["TestSupport", "HTTPServer", "HTTPCore"]),
         .testTarget(
-            name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "CommandLineTools", "APIModel", "JSONCore", "ClientRuntime", "StoreClient", "TestSupport", "HTTPServer", "HTTPCore"],
+            name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "GenerateClientCLI", "APIModel", "JSONCore", "ClientRuntime", "StoreClient", "TestSupport", "HTTPServer", "HTTPCore"],
             exclude: ["Fixtures"]),
         // A second, richer generated API (Tests/ClientGeneratorTests/Fixtures/StoreAPI.json), compiled.
         .target(name: "StoreClient", dependencies: ["ClientRuntime"], path: "Tests/StoreClient"),
@@ -146,7 +149,7 @@ let package = Package(
             name: "JSONSchemaTests", dependencies: ["TestSupport", "JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
         .testTarget(
             name: "CommandLineToolsTests",
-            dependencies: ["TestSupport", "CommandLineTools", "CommandSupport", "SchemaCheck", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates", "APIModel"]),
+            dependencies: ["TestSupport", "CommandLineTools", "GenerateClientCLI", "CommandSupport", "SchemaCheck", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates", "APIModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -55,7 +55,7 @@ extension GatewayManagement {
                 io.writeOutput(text)
                 return 0
             }
-            if let failure = GenerateCommand.writeFile(text, to: output) {
+            if let failure = FileSystem.writeFile(text, to: output) {
                 throw CommandFailure(message: "cannot write \(output): \(failure)")
             }
             io.printError("gateway export: stage \(stage) as \(format) (\(yaml ? "YAML" : "JSON")) written to \(output)\n")

@@ -97,7 +97,7 @@ public enum ServeCommand {
                 watchFiles = false
             case "--node":
                 guard let path = value(), !path.isEmpty else { return GatewayManagement.fail("serve", "--node needs the path of a node executable", io: io) }
-                node = GenerateCommand.absolute(path)
+                node = FileSystem.absolute(path)
             case "--log-format":
                 guard let text = value(), let chosen = LogFormat(rawValue: text) else {
                     return GatewayManagement.fail("serve", "--log-format is text, json or off", io: io)

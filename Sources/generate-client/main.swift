@@ -1,4 +1,4 @@
-import CommandLineTools
+import GenerateClientCLI
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 import APIModel
 import ClientGenerator
-import CommandLineTools
+import GenerateClientCLI
 import ClientRuntime
 import Foundation
 import JSONCore

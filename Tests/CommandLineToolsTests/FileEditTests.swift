@@ -1,3 +1,4 @@
+import GenerateClientCLI
 import APIModel
 import CommandLineTools
 import ControlPlane

@@ -1,3 +1,4 @@
+import GenerateClientCLI
 import CommandLineTools
 import Foundation
 import TestSupport

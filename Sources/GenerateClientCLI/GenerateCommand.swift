@@ -60,7 +60,7 @@ public enum GenerateCommand {
                 // The header names the options that differ from the defaults (so the bundled
                 // client's header is the same however its paths were spelled).
                 let defaultValue = option == "--api" ? "Schemas/ItemsAPI.json" : option == "--output" ? "Generated/ItemsClient" : nil
-                if defaultValue.map({ absolute($0) != absolute(value) }) ?? true { extra += [option, value] }
+                if defaultValue.map({ FileSystem.absolute($0) != FileSystem.absolute(value) }) ?? true { extra += [option, value] }
             case "--decimal":
                 options.numbersAsDecimal = true
                 extra.append(option)
@@ -102,7 +102,7 @@ public enum GenerateCommand {
             io.printError("generate-client: \(output) is stale; regenerate with: \(([defaultCommand] + extra).joined(separator: " "))\n")
             return 1
         }
-        if let failure = GenerateCommand.makeDirectories(output) {
+        if let failure = FileSystem.makeDirectories(output) {
             io.printError("generate-client: cannot create the output directory \(output): \(failure)\n")
             return 2
         }
@@ -111,7 +111,7 @@ public enum GenerateCommand {
             let path = output + "/" + file.name
             let bytes = Array(file.contents.utf8)
             if FileReader.read(path: path) == bytes { continue }
-            if let failure = writeFile(bytes, to: path) {
+            if let failure = FileSystem.writeFile(bytes, to: path) {
                 io.printError("generate-client: cannot write \(path): \(failure)\n")
                 return 2
             }
@@ -119,21 +119,6 @@ public enum GenerateCommand {
         }
         io.print("generate-client: \(written) of \(files.count) files written to \(output)\n")
         return 0
-    }
-
-    /// `path` made absolute against the working directory, without `.` segments or a trailing `/`.
-    static func absolute(_ path: String) -> String {
-        var full = path
-        if !path.hasPrefix("/") {
-            var buffer = [CChar](repeating: 0, count: 4096)
-            let directory = getcwd(&buffer, buffer.count).map { _ in String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) } ?? "."
-            full = directory + "/" + path
-        }
-        var parts: [Substring] = []
-        for part in full.split(separator: "/") where part != "." {
-            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
-        }
-        return "/" + parts.joined(separator: "/")
     }
 
     static func usage(_ message: String, io: CommandIO) -> Int32 {
@@ -191,32 +176,5 @@ public enum GenerateCommand {
         for line in added.prefix(20) { text += "+\(line)\n" }
         if added.count > 20 { text += "+… (\(added.count - 20) more)\n" }
         return text
-    }
-
-    /// Writes `bytes` to `path` through a temporary file beside it; the system's reason on failure.
-    static func writeFile(_ bytes: [UInt8], to path: String) -> String? {
-        let temporary = path + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
-        FileReader.writeAll(bytes, descriptor: descriptor)
-        close(descriptor)
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            return reason
-        }
-        return nil
-    }
-
-    /// Creates `path` and any missing parents (as `mkdir -p`); the system's reason on failure.
-    static func makeDirectories(_ path: String) -> String? {
-        var prefix = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            prefix += "/" + component
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { return "\(prefix): " + String(cString: strerror(errno)) }
-        }
-        var status = stat()
-        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return "not a directory" }
-        return nil
     }
 }
