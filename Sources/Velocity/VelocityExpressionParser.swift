@@ -3,50 +3,32 @@
 extension VelocityParser {
     mutating func parseExpression() throws(VelocitySyntaxError) -> Expression { try parseOr() }
 
-    /// A word operator (`and`, `eq`, …) at the cursor, consumed when present.
-    mutating func word(_ text: String) -> Bool {
-        skipSpace()
-        let letters = Array(text.unicodeScalars)
-        for (offset, letter) in letters.enumerated() where peek(offset) != letter { return false }
-        if VelocityParser.isIdentifierPart(peek(letters.count)) { return false }
-        index += letters.count
-        return true
-    }
-
-    mutating func symbol(_ text: String) -> Bool {
-        skipSpace()
-        let letters = Array(text.unicodeScalars)
-        for (offset, letter) in letters.enumerated() where peek(offset) != letter { return false }
-        index += letters.count
-        return true
-    }
-
     mutating func parseOr() throws(VelocitySyntaxError) -> Expression {
         var left = try parseAnd()
         while true {
-            let here = index
-            guard symbol("||") || word("or") else { return left }
-            left = .binary(.or, left, try parseAnd(), location(at: here))
+            let here = source.index
+            guard source.symbol("||") || source.word("or") else { return left }
+            left = .binary(.or, left, try parseAnd(), source.location(at: here))
         }
     }
 
     mutating func parseAnd() throws(VelocitySyntaxError) -> Expression {
         var left = try parseEquality()
         while true {
-            let here = index
-            guard symbol("&&") || word("and") else { return left }
-            left = .binary(.and, left, try parseEquality(), location(at: here))
+            let here = source.index
+            guard source.symbol("&&") || source.word("and") else { return left }
+            left = .binary(.and, left, try parseEquality(), source.location(at: here))
         }
     }
 
     mutating func parseEquality() throws(VelocitySyntaxError) -> Expression {
         var left = try parseRelational()
         while true {
-            let here = index
-            if symbol("==") || word("eq") {
-                left = .binary(.equal, left, try parseRelational(), location(at: here))
-            } else if symbol("!=") || word("ne") {
-                left = .binary(.notEqual, left, try parseRelational(), location(at: here))
+            let here = source.index
+            if source.symbol("==") || source.word("eq") {
+                left = .binary(.equal, left, try parseRelational(), source.location(at: here))
+            } else if source.symbol("!=") || source.word("ne") {
+                left = .binary(.notEqual, left, try parseRelational(), source.location(at: here))
             } else {
                 return left
             }
@@ -56,31 +38,31 @@ extension VelocityParser {
     mutating func parseRelational() throws(VelocitySyntaxError) -> Expression {
         var left = try parseAdditive()
         while true {
-            let here = index
+            let here = source.index
             let op: BinaryOperator
-            if symbol("<=") || word("le") {
+            if source.symbol("<=") || source.word("le") {
                 op = .lessOrEqual
-            } else if symbol(">=") || word("ge") {
+            } else if source.symbol(">=") || source.word("ge") {
                 op = .greaterOrEqual
-            } else if symbol("<") || word("lt") {
+            } else if source.symbol("<") || source.word("lt") {
                 op = .less
-            } else if symbol(">") || word("gt") {
+            } else if source.symbol(">") || source.word("gt") {
                 op = .greater
             } else {
                 return left
             }
-            left = .binary(op, left, try parseAdditive(), location(at: here))
+            left = .binary(op, left, try parseAdditive(), source.location(at: here))
         }
     }
 
     mutating func parseAdditive() throws(VelocitySyntaxError) -> Expression {
         var left = try parseMultiplicative()
         while true {
-            let here = index
-            if symbol("+") {
-                left = .binary(.add, left, try parseMultiplicative(), location(at: here))
-            } else if symbol("-") {
-                left = .binary(.subtract, left, try parseMultiplicative(), location(at: here))
+            let here = source.index
+            if source.symbol("+") {
+                left = .binary(.add, left, try parseMultiplicative(), source.location(at: here))
+            } else if source.symbol("-") {
+                left = .binary(.subtract, left, try parseMultiplicative(), source.location(at: here))
             } else {
                 return left
             }
@@ -90,13 +72,13 @@ extension VelocityParser {
     mutating func parseMultiplicative() throws(VelocitySyntaxError) -> Expression {
         var left = try parseUnary()
         while true {
-            let here = index
-            if symbol("*") {
-                left = .binary(.multiply, left, try parseUnary(), location(at: here))
-            } else if symbol("/") {
-                left = .binary(.divide, left, try parseUnary(), location(at: here))
-            } else if symbol("%") {
-                left = .binary(.remainder, left, try parseUnary(), location(at: here))
+            let here = source.index
+            if source.symbol("*") {
+                left = .binary(.multiply, left, try parseUnary(), source.location(at: here))
+            } else if source.symbol("/") {
+                left = .binary(.divide, left, try parseUnary(), source.location(at: here))
+            } else if source.symbol("%") {
+                left = .binary(.remainder, left, try parseUnary(), source.location(at: here))
             } else {
                 return left
             }
@@ -106,14 +88,14 @@ extension VelocityParser {
     mutating func parseUnary() throws(VelocitySyntaxError) -> Expression {
         try enter()
         defer { depth -= 1 }
-        skipSpace()
-        if peek() == "!", peek(1) != "=" {
-            index += 1
+        source.skipSpace()
+        if source.peek() == "!", source.peek(1) != "=" {
+            source.index += 1
             return .unary(.not, try parseUnary())
         }
-        if word("not") { return .unary(.not, try parseUnary()) }
-        if peek() == "-", let next = peek(1), !(next >= "0" && next <= "9") {
-            index += 1
+        if source.word("not") { return .unary(.not, try parseUnary()) }
+        if source.peek() == "-", let next = source.peek(1), !(next >= "0" && next <= "9") {
+            source.index += 1
             return .unary(.negate, try parseUnary())
         }
         return try parsePrimary()
@@ -121,31 +103,31 @@ extension VelocityParser {
 
     mutating func enter() throws(VelocitySyntaxError) {
         depth += 1
-        if depth > VelocityParser.maximumDepth { throw error("nesting deeper than \(VelocityParser.maximumDepth) levels") }
+        if depth > VelocityParser.maximumDepth { throw source.error("nesting deeper than \(VelocityParser.maximumDepth) levels") }
     }
 
     mutating func parsePrimary() throws(VelocitySyntaxError) -> Expression {
         try enter()
         defer { depth -= 1 }
-        skipSpace()
-        guard let scalar = peek() else { throw error("expected a value but found the end of the template") }
+        source.skipSpace()
+        guard let scalar = source.peek() else { throw source.error("expected a value but found the end of the template") }
         switch scalar {
         case "$":
-            let start = index
-            guard let reference = try parseReference() else { throw error("expected a reference after '$'", at: start) }
+            let start = source.index
+            guard let reference = try parseReference() else { throw source.error("expected a reference after '$'", at: start) }
             return .reference(reference)
         case "\"":
             return try parseDoubleQuoted()
         case "'":
-            let start = index
-            index += 1
+            let start = source.index
+            source.index += 1
             var text = String.UnicodeScalarView()
-            while let next = peek(), next != "'" {
+            while let next = source.peek(), next != "'" {
                 text.append(next)
-                index += 1
+                source.index += 1
             }
-            guard peek() == "'" else { throw error("unterminated string", at: start) }
-            index += 1
+            guard source.peek() == "'" else { throw source.error("unterminated string", at: start) }
+            source.index += 1
             return .literal(String(text))
         case "-", "0"..."9":
             return try parseNumber()
@@ -154,50 +136,50 @@ extension VelocityParser {
         case "{":
             return try parseMap()
         case "(":
-            index += 1
+            source.index += 1
             let inner = try parseExpression()
-            try expect(")", "')'")
+            try source.expect(")", "')'")
             return inner
         default:
-            if word("true") { return .bool(true) }
-            if word("false") { return .bool(false) }
-            throw error("unexpected '\(scalar)' in an expression")
+            if source.word("true") { return .bool(true) }
+            if source.word("false") { return .bool(false) }
+            throw source.error("unexpected '\(scalar)' in an expression")
         }
     }
 
     mutating func parseNumber() throws(VelocitySyntaxError) -> Expression {
-        let start = index
-        if peek() == "-" { index += 1 }
-        while let digit = peek(), digit >= "0" && digit <= "9" { index += 1 }
+        let start = source.index
+        if source.peek() == "-" { source.index += 1 }
+        while let digit = source.peek(), digit >= "0" && digit <= "9" { source.index += 1 }
         var isDecimal = false
-        if peek() == ".", let next = peek(1), next >= "0" && next <= "9" {
+        if source.peek() == ".", let next = source.peek(1), next >= "0" && next <= "9" {
             isDecimal = true
-            index += 1
-            while let digit = peek(), digit >= "0" && digit <= "9" { index += 1 }
+            source.index += 1
+            while let digit = source.peek(), digit >= "0" && digit <= "9" { source.index += 1 }
         }
         var text = ""
-        text.unicodeScalars.append(contentsOf: scalars[start..<index])
+        text.unicodeScalars.append(contentsOf: source.scalars[start..<source.index])
         if isDecimal {
-            guard let value = Double(text) else { throw error("malformed number", at: start) }
+            guard let value = Double(text) else { throw source.error("malformed number", at: start) }
             return .double(value)
         }
         if let value = Int(text) { return .int(value) }
-        guard let value = Double(text) else { throw error("malformed number", at: start) }
+        guard let value = Double(text) else { throw source.error("malformed number", at: start) }
         return .double(value)
     }
 
     mutating func parseDoubleQuoted() throws(VelocitySyntaxError) -> Expression {
-        let start = index
-        index += 1
-        let contentStart = index
-        while let next = peek(), next != "\"" {
+        let start = source.index
+        source.index += 1
+        let contentStart = source.index
+        while let next = source.peek(), next != "\"" {
             // A backslash keeps the next character (so \" does not end the string) and stays in the text.
-            index += next == "\\" && index + 1 < scalars.count ? 2 : 1
+            source.index += next == "\\" && source.index + 1 < source.scalars.count ? 2 : 1
         }
-        guard peek() == "\"" else { throw error("unterminated string", at: start) }
+        guard source.peek() == "\"" else { throw source.error("unterminated string", at: start) }
         var content = ""
-        content.unicodeScalars.append(contentsOf: scalars[contentStart..<index])
-        index += 1
+        content.unicodeScalars.append(contentsOf: source.scalars[contentStart..<source.index])
+        source.index += 1
         guard content.unicodeScalars.contains(where: { $0 == "$" || $0 == "#" }) else { return .literal(content) }
         var inner = VelocityParser(content)
         inner.slots = slots
@@ -211,62 +193,62 @@ extension VelocityParser {
             if nodes.count == 1, case .text(let text) = nodes[0] { return .literal(text) }
             return .interpolated(nodes)
         } catch {
-            let offset = contentStart + (inner.lineStarts[error.location.line - 1]) + error.location.column - 1
-            throw self.error("in string: \(error.reason)", at: offset)
+            let offset = contentStart + (inner.source.lineStarts[error.location.line - 1]) + error.location.column - 1
+            throw source.error("in string: \(error.reason)", at: offset)
         }
     }
 
     mutating func parseListOrRange() throws(VelocitySyntaxError) -> Expression {
-        let open = index
-        index += 1
-        skipSpace()
-        if peek() == "]" {
-            index += 1
+        let open = source.index
+        source.index += 1
+        source.skipSpace()
+        if source.peek() == "]" {
+            source.index += 1
             return .list([])
         }
         let first = try parseExpression()
-        if symbol("..") {
+        if source.symbol("..") {
             let last = try parseExpression()
-            skipSpace()
-            guard peek() == "]" else { throw error("expected ']' closing the range", at: open) }
-            index += 1
+            source.skipSpace()
+            guard source.peek() == "]" else { throw source.error("expected ']' closing the range", at: open) }
+            source.index += 1
             return .range(first, last)
         }
         var elements = [first]
         while true {
-            skipSpace()
-            if peek() == "," {
-                index += 1
+            source.skipSpace()
+            if source.peek() == "," {
+                source.index += 1
                 elements.append(try parseExpression())
                 continue
             }
-            guard peek() == "]" else { throw error("expected ',' or ']' in the list", at: open) }
-            index += 1
+            guard source.peek() == "]" else { throw source.error("expected ',' or ']' in the list", at: open) }
+            source.index += 1
             return .list(elements)
         }
     }
 
     mutating func parseMap() throws(VelocitySyntaxError) -> Expression {
-        let open = index
-        index += 1
+        let open = source.index
+        source.index += 1
         var entries: [(Expression, Expression)] = []
-        skipSpace()
-        if peek() == "}" {
-            index += 1
+        source.skipSpace()
+        if source.peek() == "}" {
+            source.index += 1
             return .map(entries)
         }
         while true {
             let key = try parseExpression()
-            try expect(":", "':' in the map")
+            try source.expect(":", "':' in the map")
             let value = try parseExpression()
             entries.append((key, value))
-            skipSpace()
-            if peek() == "," {
-                index += 1
+            source.skipSpace()
+            if source.peek() == "," {
+                source.index += 1
                 continue
             }
-            guard peek() == "}" else { throw error("expected ',' or '}' in the map", at: open) }
-            index += 1
+            guard source.peek() == "}" else { throw source.error("expected ',' or '}' in the map", at: open) }
+            source.index += 1
             return .map(entries)
         }
     }
