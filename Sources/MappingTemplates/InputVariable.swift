@@ -50,7 +50,7 @@ final class InputVariable: VelocityObject {
                 tree = root
             }
             var visits = budget.remainingSteps
-            let selected = path.select(in: root, visits: &visits)
+            let selected = path.selectNodes(in: root, visits: &visits)
             try budget.steps(budget.remainingSteps - max(visits, 0) + 1)
             guard let matches = selected else { throw VelocityRuntimeError(.tooManySteps(limit: budget.limits.steps)) }
             if !path.isDefinite { return .list(VelocityList(matches, rendersAsJSON: true)) }

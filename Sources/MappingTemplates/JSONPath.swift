@@ -93,27 +93,30 @@ public struct JSONPath: Sendable, Equatable {
     /// Every value the path selects, visiting at most `visits` values (each step's input
     /// and every value a recursive descent walks count one); nil when that is not enough.
     /// The visits used are taken from `visits`.
-    public func select(in document: JSONValue, visits: inout Int) -> [JSONValue]? {
+    public func select(in document: JSONValue, visits: inout Int) -> [JSONValue]? { selectNodes(in: document, visits: &visits) }
+
+    /// The selection over any tree of objects and arrays: a JSON document, or the template's
+    /// own values (the payload as `$input.path` hands it out, which a template may change;
+    /// the values selected are the tree's own).
+    func selectNodes<Node: JSONPathNode>(in document: Node, visits: inout Int) -> [Node]? {
         var current = [document]
         for step in steps {
-            var next: [JSONValue] = []
+            var next: [Node] = []
             for value in current {
                 visits -= 1
                 if visits < 0 { return nil }
-                switch (step, value) {
-                case (.member(let name), .object(let object)):
-                    if let member = object[name] { next.append(member) }
-                case (.index(let position), .array(let elements)):
-                    let resolved = position < 0 ? elements.count + position : position
-                    if elements.indices.contains(resolved) { next.append(elements[resolved]) }
-                case (.wildcard, .array(let elements)):
-                    next += elements
-                case (.wildcard, .object(let object)):
-                    next += object.members.map(\.value)
-                case (.descendant(let name), _):
+                switch step {
+                case .member(let name):
+                    if let member = value.member(name) { next.append(member) }
+                case .index(let position):
+                    if let elements = value.elements {
+                        let resolved = position < 0 ? elements.count + position : position
+                        if elements.indices.contains(resolved) { next.append(elements[resolved]) }
+                    }
+                case .wildcard:
+                    next += value.elements ?? value.memberValues ?? []
+                case .descendant(let name):
                     if !JSONPath.collect(name, in: value, into: &next, visits: &visits) { return nil }
-                default:
-                    break
                 }
                 if next.count > visits { return nil }
             }
@@ -124,69 +127,59 @@ public struct JSONPath: Sendable, Equatable {
 
     /// Appends every member called `name` at any depth under `value`; false when the visits
     /// ran out.
-    static func collect(_ name: String, in value: JSONValue, into results: inout [JSONValue], visits: inout Int) -> Bool {
+    static func collect<Node: JSONPathNode>(_ name: String, in value: Node, into results: inout [Node], visits: inout Int) -> Bool {
         visits -= 1
         if visits < 0 { return false }
-        switch value {
-        case .object(let object):
-            if let member = object[name] { results.append(member) }
-            for member in object where !collect(name, in: member.value, into: &results, visits: &visits) { return false }
-        case .array(let elements):
+        if let values = value.memberValues {
+            if let member = value.member(name) { results.append(member) }
+            for child in values where !collect(name, in: child, into: &results, visits: &visits) { return false }
+        } else if let elements = value.elements {
             for element in elements where !collect(name, in: element, into: &results, visits: &visits) { return false }
-        default:
-            break
         }
         return true
     }
 }
 
+/// A value JSONPath walks: an object's members by name, an array's elements.
+protocol JSONPathNode {
+    /// The member `name` of an object (nil: not an object, or no such member).
+    func member(_ name: String) -> Self?
+    /// An object's member values in order; nil when not an object.
+    var memberValues: [Self]? { get }
+    /// An array's elements; nil when not an array.
+    var elements: [Self]? { get }
+}
 
-extension JSONPath {
-    /// `select(in:visits:)` over a template's values: the payload as `$input.path` hands it
-    /// out, whose maps and lists a template may have changed. The values selected are the
-    /// tree's own (a map changed through one is changed in the tree).
-    func select(in tree: VelocityValue, visits: inout Int) -> [VelocityValue]? {
-        var current = [tree]
-        for step in steps {
-            var next: [VelocityValue] = []
-            for value in current {
-                visits -= 1
-                if visits < 0 { return nil }
-                switch (step, value) {
-                case (.member(let name), .map(let map)):
-                    if map.containsKey(name) { next.append(map.get(name)) }
-                case (.index(let position), .list(let list)):
-                    let resolved = position < 0 ? list.elements.count + position : position
-                    if list.elements.indices.contains(resolved) { next.append(list.elements[resolved]) }
-                case (.wildcard, .list(let list)):
-                    next += list.elements
-                case (.wildcard, .map(let map)):
-                    next += map.entries.map(\.value)
-                case (.descendant(let name), _):
-                    if !JSONPath.collect(name, in: value, into: &next, visits: &visits) { return nil }
-                default:
-                    break
-                }
-                if next.count > visits { return nil }
-            }
-            current = next
-        }
-        return current
+extension JSONValue: JSONPathNode {
+    func member(_ name: String) -> JSONValue? {
+        guard case .object(let object) = self else { return nil }
+        return object[name]
     }
 
-    /// `collect(_:in:into:visits:)` over a template's values.
-    static func collect(_ name: String, in value: VelocityValue, into results: inout [VelocityValue], visits: inout Int) -> Bool {
-        visits -= 1
-        if visits < 0 { return false }
-        switch value {
-        case .map(let map):
-            if map.containsKey(name) { results.append(map.get(name)) }
-            for entry in map.entries where !collect(name, in: entry.value, into: &results, visits: &visits) { return false }
-        case .list(let list):
-            for element in list.elements where !collect(name, in: element, into: &results, visits: &visits) { return false }
-        default:
-            break
-        }
-        return true
+    var memberValues: [JSONValue]? {
+        guard case .object(let object) = self else { return nil }
+        return object.members.map(\.value)
+    }
+
+    var elements: [JSONValue]? {
+        guard case .array(let elements) = self else { return nil }
+        return elements
+    }
+}
+
+extension VelocityValue: JSONPathNode {
+    func member(_ name: String) -> VelocityValue? {
+        guard case .map(let map) = self, map.containsKey(name) else { return nil }
+        return map.get(name)
+    }
+
+    var memberValues: [VelocityValue]? {
+        guard case .map(let map) = self else { return nil }
+        return map.entries.map(\.value)
+    }
+
+    var elements: [VelocityValue]? {
+        guard case .list(let list) = self else { return nil }
+        return list.elements
     }
 }
