@@ -17,6 +17,13 @@ public enum PercentEncoding {
             self.kept = kept
         }
 
+        /// Every byte but those of `encoded`.
+        init(allBut encoded: String) {
+            var kept = [Bool](repeating: true, count: 256)
+            for byte in encoded.utf8 { kept[Int(byte)] = false }
+            self.kept = kept
+        }
+
         func contains(_ byte: UInt8) -> Bool { kept[Int(byte)] }
 
         /// RFC 3986's unreserved characters (`A–Z a–z 0–9 - . _ ~`): a path segment, a query
@@ -29,6 +36,9 @@ public enum PercentEncoding {
         public static let javaURLEncoder = Kept(".-*_")
         /// What a URI fragment may hold as it is (RFC 3986 `fragment`): a JSON Pointer in a `$ref`.
         public static let fragment = Kept("-._~!$&'()*+,;=:@/?")
+        /// A file URI's path as schema ids and `$ref`s name files: everything but a space and
+        /// the three characters that would end or escape the path (`%`, `#`, `?`).
+        public static let fileURIPath = Kept(allBut: " %#?")
     }
 
     /// `text` with every byte `keeping` does not keep as `%XX`; a space as `+` when `spaceAsPlus`

@@ -1,3 +1,4 @@
+import TextAndFiles
 /// URI references as `$ref` and `id` use them: RFC 3986 parsing and relative resolution.
 ///
 /// Kept as text: `resolve(_:against:)` merges a reference with a base, `splitFragment` gives
@@ -121,16 +122,6 @@ public enum SchemaURI {
 
     /// A file URL for an absolute filesystem path (percent-encoding spaces and `%`, `#`, `?`).
     public static func fileURL(forPath path: String) -> String {
-        var encoded = ""
-        for scalar in path.unicodeScalars {
-            switch scalar {
-            case " ": encoded += "%20"
-            case "%": encoded += "%25"
-            case "#": encoded += "%23"
-            case "?": encoded += "%3F"
-            default: encoded.unicodeScalars.append(scalar)
-            }
-        }
-        return "file://" + encoded
+        "file://" + PercentEncoding.encode(path, keeping: .fileURIPath)
     }
 }
