@@ -10,7 +10,7 @@ import LambdaRuntime
 /// Each stage takes the outputs of the ones before it (`ArrivedRequest`, `Route`, `Caller`,
 /// `RoutedRequest`) and returns its own, or throws a typed `GatewayError`; the
 /// `GatewayResponseStage` turns that error into the API's gateway response. A new stage is a
-/// new type and one line in `process`.
+/// new type and one line in `run` (or `respond`, for the stages after admission).
 struct RequestPipeline: Sendable {
     let router = RouteStage()
     let apiKey = APIKeyStage()
@@ -31,28 +31,33 @@ struct RequestPipeline: Sendable {
     }
 
     /// The answer to `arrived` in `snapshot`, and who the caller turned out to be (for the
-    /// access log).
+    /// access log). A stage's refusal is answered from what the stages before it learnt.
     func run(_ arrived: ArrivedRequest, in snapshot: GatewaySnapshot) -> (HTTPResponse, Caller) {
-        var progress = PipelineProgress(arrived: arrived)
+        let selection: StageSelection
+        let route: Route
         do {
-            return (try process(arrived, in: snapshot, &progress), progress.caller)
+            selection = try router.selectStage(arrived, in: snapshot)
         } catch {
-            return (gatewayResponses.respond(to: error, progress), progress.caller)
+            return (gatewayResponses.respond(to: error, PipelineProgress(arrived: arrived)), .anonymous)
+        }
+        do {
+            route = try router.route(arrived, in: selection)
+        } catch {
+            return (gatewayResponses.respond(to: error, PipelineProgress(arrived: arrived, selection: selection)), .anonymous)
+        }
+        var caller = Caller.anonymous
+        do {
+            caller = try apiKey.identify(arrived, route)
+            caller = try authorization.authorize(arrived, route, caller)
+            try usage.admit(arrived, route, caller)
+            return (try respond(RoutedRequest(arrived: arrived, route: route, caller: caller)), caller)
+        } catch {
+            return (gatewayResponses.respond(to: error, PipelineProgress(arrived: arrived, selection: selection, route: route, caller: caller)), caller)
         }
     }
 
-    /// The stages in order; `progress` keeps what they learnt, for the gateway response of a
-    /// request one of them refuses.
-    private func process(_ arrived: ArrivedRequest, in snapshot: GatewaySnapshot, _ progress: inout PipelineProgress) throws(GatewayError) -> HTTPResponse {
-        let selection = try router.selectStage(arrived, in: snapshot)
-        progress.selection = selection
-        let route = try router.route(arrived, in: selection)
-        progress.route = route
-        progress.caller = try apiKey.identify(arrived, route)
-        progress.caller = try authorization.authorize(arrived, route, progress.caller)
-        let caller = progress.caller
-        try usage.admit(arrived, route, caller)
-        let routed = RoutedRequest(arrived: arrived, route: route, caller: caller)
+    /// The stages after admission: validation, the cache, the integration and response mapping.
+    private func respond(_ routed: RoutedRequest) throws(GatewayError) -> HTTPResponse {
         try validation.validate(routed)
         let cachePlan: CacheStage.CachePlan?
         switch try cache.lookup(routed) {
