@@ -11,7 +11,7 @@ import LambdaRuntime
 /// `RoutedRequest`) and returns its own, or throws a typed `GatewayError`; the
 /// `GatewayResponseStage` turns that error into the API's gateway response. A new stage is a
 /// new type and one line in `run` (or `respond`, for the stages after admission).
-struct RequestPipeline: Sendable {
+final class RequestPipeline: Sendable {
     let router = RouteStage()
     let apiKey = APIKeyStage()
     let authorization = AuthorizationStage()
