@@ -112,7 +112,13 @@ struct APIGatewayAPI: Sendable {
     func patchOperations(_ call: AWSCall) throws(ControlError) -> [PatchOperation] {
         let body = try call.body()
         var operations: [PatchOperation] = []
-        for entry in body["patchOperations"]?.arrayValue ?? [] {
+        let entries: [JSONValue]
+        switch body["patchOperations"] {
+        case nil, .null?: entries = []
+        case .array(let list)?: entries = list
+        case let other?: throw .badRequest("Invalid patch operations specified: patchOperations must be a list, found \(other.typeName)")
+        }
+        for entry in entries {
             guard case .string(let op)? = entry["op"], case .string(let path)? = entry["path"] else {
                 throw .badRequest("Invalid patch operation specified: op and path are required")
             }
@@ -221,8 +227,14 @@ struct APIGatewayAPI: Sendable {
         let body = try call.body()
         let target = body["pathWithQueryString"]?.stringValue ?? resource.path
         var headers = HTTPHeaders()
-        for member in body["headers"]?.objectValue ?? JSONObject() {
-            if case .string(let value) = member.value { headers.add(member.key, value) }
+        switch body["headers"] {
+        case nil, .null?: break
+        case .object(let object)?:
+            for member in object {
+                guard case .string(let value) = member.value else { throw .badRequest("Invalid header \(member.key): a header value is a string") }
+                headers.add(member.key, value)
+            }
+        case let other?: throw .badRequest("Invalid headers: headers must be a map of strings, found \(other.typeName)")
         }
         let variables = body["stageVariables"]?.objectValue.map { object in object.compactMap { member in member.value.stringValue.map { (member.key, $0) } } }
         let (path, query) = target.firstIndex(of: "?").map { (String(target[..<$0]), String(target[target.index(after: $0)...])) } ?? (target, "")

@@ -213,6 +213,10 @@ struct APIGatewayAPITests {
         let bad = try api.apigateway("PATCH", "/restapis/itemsapi01/stages/dev", body: ["patchOperations": [["op": "replace", "path": "/nope", "value": "x"]]])
         #expect(bad.status == 400)
         #expect(bad.headers["x-amzn-ErrorType"] == "BadRequestException")
+        // patchOperations of the wrong shape is refused, never read as no change.
+        let notAList = try api.apigateway("PATCH", "/restapis/itemsapi01/stages/dev", body: ["patchOperations": ["op": "replace", "path": "/description", "value": "x"]])
+        #expect(notAList.status == 400)
+        #expect(notAList.json["message"]?.stringValue?.contains("patchOperations must be a list, found object") == true)
         // The cache: a hit, then a flush makes the next request miss.
         _ = api.fixture.get("/prod/items/2", key: key)
         _ = api.fixture.get("/prod/items/2", key: key)
