@@ -56,10 +56,19 @@ public final class Gateway: HTTPResponder, Sendable {
     /// Answers one request through the pipeline; a test invoke keeps its execution log (in
     /// the arrived request returned).
     func handle(_ request: HTTPRequest, testInvoke: Bool) -> (response: HTTPResponse, arrived: ArrivedRequest) {
+        let snapshot = published.withLock { $0 }
+        let addressed: HTTPRequest
+        var refusal: GatewayError?
+        do {
+            addressed = try RouteStage.apiRequest(request, apiId: snapshot.apiId)
+        } catch {
+            addressed = request
+            refusal = error
+        }
         let arrived = ArrivedRequest(
-            request, requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
+            addressed, requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
             isTestInvoke: testInvoke, keepsLines: testInvoke)
-        var (response, caller) = pipeline.run(arrived, in: published.withLock { $0 })
+        var (response, caller) = pipeline.run(arrived, in: snapshot, refusal: refusal)
         response.headers.set(
             HTTPHeaders.Field(name: "x-amzn-RequestId", value: arrived.requestId), HTTPHeaders.Field(name: "x-amz-apigw-id", value: arrived.extendedRequestId),
             addingUnlessPresent: HTTPHeaders.Field(name: "Content-Type", value: "application/json"))

@@ -17,6 +17,8 @@ struct GatewayError: Error, Sendable {
         case badProxyResponse
         case integrationTimeout
         case cacheInvalidationForbidden
+        /// An API id (in the path or the host) this server does not serve.
+        case unknownAPI
     }
 
     let kind: Kind
@@ -29,8 +31,16 @@ struct GatewayError: Error, Sendable {
         self.validation = validation
     }
 
+    /// `unknownAPI` for `id`, naming the API this server serves.
+    static func unknownAPI(_ id: String, served: String) -> GatewayError {
+        GatewayError(
+            .unknownAPI,
+            message: "No API with id \(id) is served here; this server serves \(served) (/{stage}/…, /restapis/\(served)/{stage}/_user_request_/…, or the host \(served).execute-api.localhost)")
+    }
+
     static func defaultMessage(_ kind: Kind) -> String {
         switch kind {
+        case .unknownAPI: return "Not Found"
         case .forbiddenStage, .invalidAPIKey: return "Forbidden"
         case .missingAuthenticationToken: return "Missing Authentication Token"
         case .throttled: return "Too Many Requests"
@@ -47,7 +57,7 @@ struct GatewayError: Error, Sendable {
     /// The gateway response type (nil: not customisable).
     var type: GatewayResponseType? {
         switch kind {
-        case .forbiddenStage: return nil
+        case .forbiddenStage, .unknownAPI: return nil
         case .missingAuthenticationToken: return .missingAuthenticationToken
         case .invalidAPIKey: return .invalidAPIKey
         case .throttled: return .throttled
@@ -66,6 +76,7 @@ struct GatewayError: Error, Sendable {
     var status: Int {
         switch kind {
         case .badProxyResponse: return 502
+        case .unknownAPI: return 404
         default: return type?.defaultStatus ?? 403
         }
     }
@@ -79,6 +90,7 @@ struct GatewayError: Error, Sendable {
         case .quotaExceeded: return "LimitExceededException"
         case .badRequestParameters, .badRequestBody, .unsupportedMediaType: return "BadRequestException"
         case .configuration, .badProxyResponse, .integrationTimeout: return "InternalServerErrorException"
+        case .unknownAPI: return "NotFoundException"
         }
     }
 }

@@ -87,4 +87,31 @@ struct RequestPipelineTests {
         #expect(answered.status == 200)
         #expect(keyed.apiKey?.name == "LabKey")
     }
+
+    @Test("an API is addressed at the root, by /restapis/{id}/{stage}/_user_request_/…, or by the host {id}.execute-api.localhost; another id is a 404")
+    func apiAddressing() throws {
+        let fixture = try GatewayFixture()
+        let id = fixture.gateway.snapshot.apiId
+        let key = fixture.labKey
+        let root = fixture.get("/prod/items/1", key: key)
+        #expect(root.status == 200)
+        let byPath = fixture.get("/restapis/\(id)/prod/_user_request_/items/1", key: key)
+        #expect(byPath.status == 200)
+        #expect(byPath.body == root.body)
+        let byHost = fixture.get("/prod/items/1", key: key, headers: [("Host", "\(id).execute-api.localhost:4566")])
+        #expect(byHost.status == 200)
+        #expect(byHost.body == root.body)
+        let withQuery = fixture.get("/restapis/\(id)/prod/_user_request_/items?color=red", key: key)
+        #expect(withQuery.status == 200)
+
+        for (target, host) in [("/restapis/nosuchapi/prod/_user_request_/items/1", nil), ("/prod/items/1", "nosuchapi.execute-api.localhost")] {
+            let other = fixture.get(target, key: key, headers: host.map { [("Host", $0)] } ?? [])
+            #expect(other.status == 404)
+            #expect(other.headers["x-amzn-ErrorType"] == "NotFoundException")
+            #expect(other.bodyText.contains("No API with id nosuchapi is served here; this server serves \(id)"), "\(other.bodyText)")
+        }
+        // Not the path form: left to routing as written.
+        #expect(fixture.get("/restapis/\(id)/prod/items/1", key: key).status == 403)
+    }
 }
+

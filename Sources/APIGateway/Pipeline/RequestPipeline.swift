@@ -31,8 +31,11 @@ final class RequestPipeline: Sendable {
     }
 
     /// The answer to `arrived` in `snapshot`, and who the caller turned out to be (for the
-    /// access log). A stage's refusal is answered from what the stages before it learnt.
-    func run(_ arrived: ArrivedRequest, in snapshot: GatewaySnapshot) -> (HTTPResponse, Caller) {
+    /// access log). A stage's refusal is answered from what the stages before it learnt; a
+    /// `refusal` made before the pipeline (a request for another API) is answered at once.
+    func run(_ arrived: ArrivedRequest, in snapshot: GatewaySnapshot, refusal: GatewayError? = nil) -> (HTTPResponse, Caller) {
+        // A request for another API (`RouteStage.apiRequest`) is refused before any stage.
+        if let refusal { return (gatewayResponses.respond(to: refusal, PipelineProgress(arrived: arrived)), .anonymous) }
         let selection: StageSelection
         let route: Route
         do {

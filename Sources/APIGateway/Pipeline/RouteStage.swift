@@ -1,9 +1,38 @@
 import APIModel
 import HTTPCore
 
-/// Stage 1, routing: the stage a request names (its path's first segment), then the resource
-/// and method the rest of its path and its method match.
+/// Stage 1, routing: the API a request addresses, the stage it names (its path's first segment),
+/// then the resource and method the rest of its path and its method match.
 struct RouteStage: Sendable {
+    /// The request as the API's own host receives it. An API is addressed three ways on this
+    /// one port (reference §24): `/{stage}/{path}` at the root; the path form
+    /// `/restapis/{api-id}/{stage}/_user_request_/{path}`, which becomes `/{stage}/{path}`; and a
+    /// host `{api-id}.execute-api.localhost` (any suffix, as LocalStack's
+    /// `….execute-api.localhost.localstack.cloud`). An id that is not this API's is
+    /// `unknownAPI` (404) naming the one served.
+    static func apiRequest(_ request: HTTPRequest, apiId: String) throws(GatewayError) -> HTTPRequest {
+        if let host = request.headers["Host"], let range = host.range(of: ".execute-api.") {
+            let id = String(host[..<range.lowerBound])
+            guard id == apiId else { throw GatewayError.unknownAPI(id, served: apiId) }
+        }
+        guard request.target.utf8.starts(with: "/restapis/".utf8) else { return request }
+        let rest = request.target.dropFirst("/restapis/".count)
+        let parts = rest.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[2].hasPrefix("_user_request_") else { return request }
+        guard String(parts[0]) == apiId else { throw GatewayError.unknownAPI(String(parts[0]), served: apiId) }
+        // `_user_request_` may carry the query directly (`…/_user_request_?a=1`) or a path.
+        let afterMarker = parts[2].dropFirst("_user_request_".count)
+        var target = "/" + parts[1]
+        if parts.count == 4 {
+            target += "/" + parts[3]
+        } else {
+            target += afterMarker
+        }
+        var rewritten = request
+        rewritten.target = target
+        return rewritten
+    }
+
     /// The stage named by the request's first path segment in `snapshot`; `forbiddenStage`
     /// (AWS's 403 `Forbidden`) when no such stage is deployed.
     func selectStage(_ arrived: ArrivedRequest, in snapshot: GatewaySnapshot) throws(GatewayError) -> StageSelection {
