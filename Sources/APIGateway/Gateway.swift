@@ -57,18 +57,20 @@ public final class Gateway: HTTPResponder, Sendable {
     /// the arrived request returned).
     func handle(_ request: HTTPRequest, testInvoke: Bool) -> (response: HTTPResponse, arrived: ArrivedRequest) {
         let snapshot = published.withLock { $0 }
-        let addressed: HTTPRequest
+        // The API may be addressed by the path form or its host (RouteStage.apiRequest).
         var refusal: GatewayError?
-        do {
-            addressed = try RouteStage.apiRequest(request, apiId: snapshot.apiId)
-        } catch {
-            addressed = request
-            refusal = error
+        var addressed: HTTPRequest?
+        if RouteStage.mayAddressAPI(request) {
+            do {
+                addressed = try RouteStage.apiRequest(request, apiId: snapshot.apiId)
+            } catch {
+                refusal = error
+            }
         }
         let arrived = ArrivedRequest(
-            addressed, requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
+            addressed ?? request, requestId: RequestIdentifier.uuid(), extendedRequestId: RequestIdentifier.shortIdentifier(), time: clock.now(),
             isTestInvoke: testInvoke, keepsLines: testInvoke)
-        var (response, caller) = pipeline.run(arrived, in: snapshot, refusal: refusal)
+        var (response, caller) = refusal.map { (pipeline.refuse(arrived, $0), Caller.anonymous) } ?? pipeline.run(arrived, in: snapshot)
         response.headers.set(
             HTTPHeaders.Field(name: "x-amzn-RequestId", value: arrived.requestId), HTTPHeaders.Field(name: "x-amz-apigw-id", value: arrived.extendedRequestId),
             addingUnlessPresent: HTTPHeaders.Field(name: "Content-Type", value: "application/json"))

@@ -30,12 +30,14 @@ final class RequestPipeline: Sendable {
         gatewayResponses = GatewayResponseStage(values: values)
     }
 
+    /// The gateway response to a request refused before the stages (one for another API).
+    func refuse(_ arrived: ArrivedRequest, _ error: GatewayError) -> HTTPResponse {
+        gatewayResponses.respond(to: error, PipelineProgress(arrived: arrived))
+    }
+
     /// The answer to `arrived` in `snapshot`, and who the caller turned out to be (for the
-    /// access log). A stage's refusal is answered from what the stages before it learnt; a
-    /// `refusal` made before the pipeline (a request for another API) is answered at once.
-    func run(_ arrived: ArrivedRequest, in snapshot: GatewaySnapshot, refusal: GatewayError? = nil) -> (HTTPResponse, Caller) {
-        // A request for another API (`RouteStage.apiRequest`) is refused before any stage.
-        if let refusal { return (gatewayResponses.respond(to: refusal, PipelineProgress(arrived: arrived)), .anonymous) }
+    /// access log). A stage's refusal is answered from what the stages before it learnt.
+    func run(_ arrived: ArrivedRequest, in snapshot: GatewaySnapshot) -> (HTTPResponse, Caller) {
         let selection: StageSelection
         let route: Route
         do {

@@ -9,16 +9,26 @@ struct RouteStage: Sendable {
     /// `/restapis/{api-id}/{stage}/_user_request_/{path}`, which becomes `/{stage}/{path}`; and a
     /// host `{api-id}.execute-api.localhost` (any suffix, as LocalStack's
     /// `….execute-api.localhost.localstack.cloud`). An id that is not this API's is
-    /// `unknownAPI` (404) naming the one served.
-    static func apiRequest(_ request: HTTPRequest, apiId: String) throws(GatewayError) -> HTTPRequest {
-        if let host = request.headers["Host"], let range = host.range(of: ".execute-api.") {
+    /// `unknownAPI` (404) naming the one served. Nil when the request is to be served as it is.
+    /// Whether `request` may address the API another way than `/{stage}/…` (the path form, or
+    /// a host naming an API): a check of a few bytes, so that `apiRequest` runs only then.
+    @inline(__always)
+    static func mayAddressAPI(_ request: HTTPRequest) -> Bool {
+        let target = request.target.utf8
+        if target.count > 10, target.dropFirst().first == UInt8(ascii: "r") { return true }
+        guard let host = request.headers["Host"] else { return false }
+        return host.utf8.count > 13
+    }
+
+    static func apiRequest(_ request: HTTPRequest, apiId: String) throws(GatewayError) -> HTTPRequest? {
+        if let host = request.headers["Host"], host.utf8.count > 13, let range = host.range(of: ".execute-api.") {
             let id = String(host[..<range.lowerBound])
             guard id == apiId else { throw GatewayError.unknownAPI(id, served: apiId) }
         }
-        guard request.target.utf8.starts(with: "/restapis/".utf8) else { return request }
+        guard request.target.utf8.count > 10, request.target.utf8.dropFirst().first == UInt8(ascii: "r"), request.target.hasPrefix("/restapis/") else { return nil }
         let rest = request.target.dropFirst("/restapis/".count)
         let parts = rest.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count >= 3, parts[2].hasPrefix("_user_request_") else { return request }
+        guard parts.count >= 3, parts[2].hasPrefix("_user_request_") else { return nil }
         guard String(parts[0]) == apiId else { throw GatewayError.unknownAPI(String(parts[0]), served: apiId) }
         // `_user_request_` may carry the query directly (`…/_user_request_?a=1`) or a path.
         let afterMarker = parts[2].dropFirst("_user_request_".count)
