@@ -8,6 +8,16 @@ import Foundation
 public struct Empty: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init() {}
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: MemberKey.self)
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        _ = encoder.container(keyedBy: MemberKey.self)
+    }
 }
 
 /// Error Schema
@@ -17,6 +27,18 @@ public struct ErrorModel: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(message: String? = nil) {
         self.message = message
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.message = try container.decodeIfPresent(String.self, forKey: "message")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.message, forKey: "message")
     }
 }
 
@@ -33,10 +55,20 @@ public struct Item: Codable, Sendable, Hashable {
         self.price = price
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id = "ID"
-        case name
-        case price
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.id = try container.decodeIfPresent(Double.self, forKey: "ID")
+        self.name = try container.decodeIfPresent(String.self, forKey: "name")
+        self.price = try container.decodeIfPresent(Double.self, forKey: "price")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.id, forKey: "ID")
+        try container.encodeIfPresent(self.name, forKey: "name")
+        try container.encodeIfPresent(self.price, forKey: "price")
     }
 }
 

@@ -516,7 +516,7 @@ extension ClientGenerator {
 
     /// Types the generated code refers to by name: a client named so would hide them.
     static let reservedTypeNames: Set<String> = [
-        "AnyJSON", "AdditionalMembers", "CalendarDate", "FileContent", "MultipartBody", "ServerSentEvents", "ServerSentEvent", "Indirect", "CredentialMiddleware", "SigV4Middleware", "ClientConfiguration", "ClientCore", "ClientError", "ClientMiddleware", "ClientRequest", "ClientResponse", "ClientTransport",
+        "AnyJSON", "AdditionalMembers", "MemberKey", "CalendarDate", "FileContent", "MultipartBody", "ServerSentEvents", "ServerSentEvent", "Indirect", "CredentialMiddleware", "SigV4Middleware", "ClientConfiguration", "ClientCore", "ClientError", "ClientMiddleware", "ClientRequest", "ClientResponse", "ClientTransport",
         "ErrorBody", "HeaderMiddleware", "ParameterText", "PathEncoding", "ResponseValidator", "RetryMiddleware", "TransportFailure",
         "URLSessionTransport", "ClientRuntime", "String", "Int", "Double", "Bool", "Decimal", "Data", "Date", "URL", "UUID", "Array",
         "Dictionary", "Optional", "Error", "Codable", "Encodable", "Decodable", "Sendable", "Swift", "Foundation",

@@ -642,7 +642,7 @@ struct SchemaTranslator {
 extension SwiftNames {
     /// Standard-library and Foundation names a model must not take (`Error` → `ErrorModel`).
     static let shadowedTypes: Set<String> = [
-        "Error", "Result", "Optional", "Array", "Dictionary", "Set", "Data", "Date", "URL", "UUID", "Int32", "CalendarDate", "FileContent", "MultipartBody", "ServerSentEvents", "ServerSentEvent", "AnyJSON", "AdditionalMembers", "Indirect",
+        "Error", "Result", "Optional", "Array", "Dictionary", "Set", "Data", "Date", "URL", "UUID", "Int32", "CalendarDate", "FileContent", "MultipartBody", "ServerSentEvents", "ServerSentEvent", "AnyJSON", "AdditionalMembers", "MemberKey", "Indirect",
         "ClientCore", "ClientRequest", "ClientResponse", "ClientError", "ParameterText", "PathEncoding", "Codable", "Decoder", "Encoder", "Sendable", "Hashable",
     ]
 }

@@ -147,8 +147,8 @@ struct SwiftRenderer {
 
     /// A struct's members: its stored properties (a deprecated one kept private under `_name`
     /// behind a deprecated accessor, so the generated code raises no warning), the memberwise
-    /// initializer, the coding keys, and a decoder of its own when a member has a default or
-    /// the struct keeps additional members (an encoder too for those).
+    /// initializer, and its decoder and encoder (wire names as `MemberKey` literals; an absent
+    /// member with a default decodes as the default; additional members kept and written back).
     func structureBody(_ properties: [PropertyDeclaration], additional: PropertyDeclaration?, inner: String) -> [String] {
         var lines: [String] = []
         let stored = { (property: PropertyDeclaration) in property.isDeprecated ? "_" + property.swiftName.trimming("`") : property.swiftName }
@@ -188,56 +188,44 @@ struct SwiftRenderer {
             if let additional { lines.append("\(inner)    self.\(additional.swiftName) = \(additional.swiftName)") }
             lines.append("\(inner)}")
         }
-        let customDecoder = additional != nil || properties.contains { $0.defaultValue != nil }
+        // The coder is always written out, its keys string literals of `MemberKey`: a
+        // synthesized one declares a `CodingKeys` enum per struct, a quarter of the machine
+        // code of a large API's client.
+        lines.append("")
+        var notes = additional.map { ["the others go into `\($0.swiftName)`"] } ?? []
+        if properties.contains(where: { $0.defaultValue != nil }) { notes.append("an absent member with a default is the default") }
+        lines.append("\(inner)/// Decodes the members\(notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")").")
+        lines.append("\(inner)public init(from decoder: any Decoder) throws {")
+        lines.append("\(inner)    \(properties.isEmpty ? "_ =" : "let container =") try decoder.container(keyedBy: MemberKey.self)")
+        for property in properties {
+            let key = SwiftRenderer.literal(property.wireName)
+            let read: String
+            if let value = property.defaultValue {
+                read = "try container.decodeIfPresent(\(property.type.spelling).self, forKey: \(key)) ?? \(value)"
+            } else if property.isRequired {
+                read = "try container.decode(\(property.type.spelling).self, forKey: \(key))"
+            } else {
+                read = "try container.decodeIfPresent(\(property.type.spelling).self, forKey: \(key))"
+            }
+            lines.append("\(inner)    self.\(stored(property)) = \(read)")
+        }
+        if let additional, case .dictionary(let value) = additional.type {
+            let known = properties.map { SwiftRenderer.literal($0.wireName) }.joined(separator: ", ")
+            lines.append("\(inner)    self.\(additional.swiftName) = try AdditionalMembers.decode(\(value.spelling).self, from: decoder, known: [\(known)])")
+        }
+        lines.append("\(inner)}")
         // Read-only members are never sent.
         let sentProperties = properties.filter { !$0.isReadOnly }
-        let customEncoder = additional != nil || sentProperties.count < properties.count
-        if customDecoder || customEncoder || properties.contains(where: { stored($0).trimming("`") != $0.wireName }) {
-            lines.append("")
-            lines.append("\(inner)enum CodingKeys: String, CodingKey\(additional == nil ? "" : ", CaseIterable") {")
-            for property in properties {
-                let name = stored(property)
-                lines.append(name.trimming("`") == property.wireName ? "\(inner)    case \(name)" : "\(inner)    case \(name) = \(SwiftRenderer.literal(property.wireName))")
-            }
-            lines.append("\(inner)}")
+        lines.append("")
+        let readOnly = sentProperties.count < properties.count ? " (read-only ones left out: the server sets them)" : ""
+        lines.append("\(inner)/// Encodes the members\(readOnly)\(additional.map { ", then those of `\($0.swiftName)`" } ?? "").")
+        lines.append("\(inner)public func encode(to encoder: any Encoder) throws {")
+        lines.append("\(inner)    \(sentProperties.isEmpty ? "_ =" : "var container =") encoder.container(keyedBy: MemberKey.self)")
+        for property in sentProperties {
+            lines.append("\(inner)    try container.encode\(property.isRequired ? "" : "IfPresent")(self.\(stored(property)), forKey: \(SwiftRenderer.literal(property.wireName)))")
         }
-        if customDecoder {
-            lines.append("")
-            var notes = additional.map { ["the others go into `\($0.swiftName)`"] } ?? []
-            if properties.contains(where: { $0.defaultValue != nil }) { notes.append("an absent member with a default is the default") }
-            lines.append("\(inner)/// Decodes the members (\(notes.joined(separator: "; "))).")
-            lines.append("\(inner)public init(from decoder: any Decoder) throws {")
-            if !properties.isEmpty { lines.append("\(inner)    let container = try decoder.container(keyedBy: CodingKeys.self)") }
-            for property in properties {
-                let key = stored(property)
-                let read: String
-                if let value = property.defaultValue {
-                    read = "try container.decodeIfPresent(\(property.type.spelling).self, forKey: .\(key)) ?? \(value)"
-                } else if property.isRequired {
-                    read = "try container.decode(\(property.type.spelling).self, forKey: .\(key))"
-                } else {
-                    read = "try container.decodeIfPresent(\(property.type.spelling).self, forKey: .\(key))"
-                }
-                lines.append("\(inner)    self.\(key) = \(read)")
-            }
-            if let additional, case .dictionary(let value) = additional.type {
-                lines.append("\(inner)    self.\(additional.swiftName) = try AdditionalMembers.decode(\(value.spelling).self, from: decoder, known: CodingKeys.self)")
-            }
-            lines.append("\(inner)}")
-        }
-        if customEncoder {
-            lines.append("")
-            let readOnly = sentProperties.count < properties.count ? " (read-only ones left out: the server sets them)" : ""
-            lines.append("\(inner)/// Encodes the members\(readOnly)\(additional.map { ", then those of `\($0.swiftName)`" } ?? "").")
-            lines.append("\(inner)public func encode(to encoder: any Encoder) throws {")
-            if !sentProperties.isEmpty { lines.append("\(inner)    var container = encoder.container(keyedBy: CodingKeys.self)") }
-            for property in sentProperties {
-                let key = stored(property)
-                lines.append("\(inner)    try container.encode\(property.isRequired ? "" : "IfPresent")(self.\(key), forKey: .\(key))")
-            }
-            if let additional { lines.append("\(inner)    try AdditionalMembers.encode(self.\(additional.swiftName), to: encoder)") }
-            lines.append("\(inner)}")
-        }
+        if let additional { lines.append("\(inner)    try AdditionalMembers.encode(self.\(additional.swiftName), to: encoder)") }
+        lines.append("\(inner)}")
         return lines
     }
 
@@ -274,7 +262,7 @@ struct SwiftRenderer {
             "\(inner)}",
             "",
             "\(inner)/// The values the definition lists.",
-            "\(inner)public static let allCases: [\(name)] = [\(cases.map { "." + $0.name }.joined(separator: ", "))]",
+            "\(inner)public static var allCases: [\(name)] { [\(cases.map { "." + $0.name }.joined(separator: ", "))] }",
             "\(indent)}",
         ]
         return lines
@@ -283,14 +271,10 @@ struct SwiftRenderer {
     /// `init(from:)` for alternatives picked by the value of the member `discriminator`.
     func discriminatedDecoder(_ discriminator: String, _ cases: [AlternativeCase], inner: String) -> [String] {
         var lines = [
-            "\(inner)private enum DiscriminatorKey: String, CodingKey {",
-            "\(inner)    case value = \(SwiftRenderer.literal(discriminator))",
-            "\(inner)}",
-            "",
             "\(inner)/// Decodes the alternative the member `\(discriminator)` names.",
             "\(inner)public init(from decoder: any Decoder) throws {",
-            "\(inner)    let container = try decoder.container(keyedBy: DiscriminatorKey.self)",
-            "\(inner)    let tag = try container.decode(String.self, forKey: .value)",
+            "\(inner)    let container = try decoder.container(keyedBy: MemberKey.self)",
+            "\(inner)    let tag = try container.decode(String.self, forKey: \(SwiftRenderer.literal(discriminator)))",
             "\(inner)    switch tag {",
         ]
         for item in cases where !item.tags.isEmpty {
@@ -299,7 +283,7 @@ struct SwiftRenderer {
         lines += [
             "\(inner)    default:",
             "\(inner)        throw DecodingError.dataCorruptedError(",
-            "\(inner)            forKey: .value, in: container, debugDescription: tag + \(SwiftRenderer.literal(" names none of " + cases.flatMap(\.tags).joined(separator: ", "))))",
+            "\(inner)            forKey: \(SwiftRenderer.literal(discriminator)), in: container, debugDescription: tag + \(SwiftRenderer.literal(" names none of " + cases.flatMap(\.tags).joined(separator: ", "))))",
             "\(inner)    }",
             "\(inner)}",
         ]

@@ -1,26 +1,31 @@
 import Foundation
 
-/// A coding key for any member name: what a struct's declared keys do not cover.
-struct MemberKey: CodingKey {
-    let stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
+/// A coding key for any member name, written as a string literal (`forKey: "id"`): generated
+/// structs code their members with it instead of declaring a `CodingKeys` enum each, which a
+/// large API's client would otherwise pay for in thousands of types.
+public struct MemberKey: CodingKey, ExpressibleByStringLiteral, Sendable {
+    /// The member's name on the wire.
+    public let stringValue: String
+    /// Always `nil`: members are named, never indexed.
+    public var intValue: Int? { nil }
+    /// The key for the member `stringValue`.
+    public init(stringValue: String) { self.stringValue = stringValue }
+    /// Always `nil`: members are named, never indexed.
+    public init?(intValue: Int) { nil }
+    /// The key for the member the literal names.
+    public init(stringLiteral value: String) { self.stringValue = value }
 }
 
 /// The members of a JSON object that its schema's `properties` do not name, when
 /// `additionalProperties` allows them: a generated struct keeps them in a dictionary beside its
 /// properties, and writes them back when it encodes.
 public enum AdditionalMembers {
-    /// The members of the object `decoder` holds whose names are not among `known`'s raw values,
-    /// each decoded as `Value`.
-    public static func decode<Value: Decodable, Known: CodingKey & CaseIterable>(
-        _ type: Value.Type, from decoder: any Decoder, known: Known.Type
-    ) throws -> [String: Value] {
-        let declared = Set(Known.allCases.map(\.stringValue))
+    /// The members of the object `decoder` holds whose names are not among `known` (the
+    /// declared properties' wire names), each decoded as `Value`.
+    public static func decode<Value: Decodable>(_ type: Value.Type, from decoder: any Decoder, known: Set<String>) throws -> [String: Value] {
         let container = try decoder.container(keyedBy: MemberKey.self)
         var members: [String: Value] = [:]
-        for key in container.allKeys where !declared.contains(key.stringValue) {
+        for key in container.allKeys where !known.contains(key.stringValue) {
             members[key.stringValue] = try container.decode(Value.self, forKey: key)
         }
         return members

@@ -25,7 +25,7 @@ public enum GenerateCommand {
           --decimal        JSON numbers become Decimal instead of Double
           --nested-types   declare the models inside the client type (PetsClient.Pet): several
                            clients in one target, or a module named like its client
-          --type-files N   write the models to N files (Types.swift, Types2.swift, …; 1 to 64,
+          --type-files N   write the models to N files (Types.swift, Types2.swift, …; 1 to 256,
                            default 1) of about equal size, so that a large API compiles on
                            several cores
           --check          write nothing; exit 1 with a diff when DIR is not what would be generated
@@ -69,7 +69,7 @@ public enum GenerateCommand {
                 extra.append(option)
             case "--type-files":
                 guard let value = inline ?? scanner.value() else { return usage("--type-files needs a value", io: io) }
-                guard let count = Int(value), (1...64).contains(count) else { return usage("--type-files takes a number from 1 to 64, not \(value)", io: io) }
+                guard let count = Int(value), (1...256).contains(count) else { return usage("--type-files takes a number from 1 to 256, not \(value)", io: io) }
                 options.typeFiles = count
                 if count > 1 { extra += [option, value] }
             case "--check": check = true

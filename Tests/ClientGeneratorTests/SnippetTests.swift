@@ -26,7 +26,7 @@ func methods(_ paths: String, schemas: String = "{}") throws -> String {
 
 @Suite("generator snippets: small schemas in, exact Swift out")
 struct SnippetTests {
-    @Test("required properties are plain, the rest optional; wire names kept in CodingKeys")
+    @Test("required properties are plain, the rest optional; wire names are the coder's keys")
     func optionalAndRequired() throws {
         let text = try types(##"{"Item": {"type": "object", "required": ["ID"], "properties": {"ID": {"type": "integer"}, "unit-price": {"type": "number"}}}}"##)
         #expect(
@@ -41,9 +41,18 @@ struct SnippetTests {
                         self.unitPrice = unitPrice
                     }
 
-                    enum CodingKeys: String, CodingKey {
-                        case id = "ID"
-                        case unitPrice = "unit-price"
+                    /// Decodes the members.
+                    public init(from decoder: any Decoder) throws {
+                        let container = try decoder.container(keyedBy: MemberKey.self)
+                        self.id = try container.decode(Int.self, forKey: "ID")
+                        self.unitPrice = try container.decodeIfPresent(Double.self, forKey: "unit-price")
+                    }
+
+                    /// Encodes the members.
+                    public func encode(to encoder: any Encoder) throws {
+                        var container = encoder.container(keyedBy: MemberKey.self)
+                        try container.encode(self.id, forKey: "ID")
+                        try container.encodeIfPresent(self.unitPrice, forKey: "unit-price")
                     }
                 }
 
@@ -67,12 +76,38 @@ struct SnippetTests {
                         self.colour = colour
                     }
 
+                    /// Decodes the members.
+                    public init(from decoder: any Decoder) throws {
+                        let container = try decoder.container(keyedBy: MemberKey.self)
+                        self.size = try container.decodeIfPresent(Size.self, forKey: "size")
+                        self.colour = try container.decodeIfPresent(Colour.self, forKey: "colour")
+                    }
+
+                    /// Encodes the members.
+                    public func encode(to encoder: any Encoder) throws {
+                        var container = encoder.container(keyedBy: MemberKey.self)
+                        try container.encodeIfPresent(self.size, forKey: "size")
+                        try container.encodeIfPresent(self.colour, forKey: "colour")
+                    }
+
                     public struct Size: Codable, Sendable, Hashable {
                         public var w: Decimal?
 
                         /// A value with every property given.
                         public init(w: Decimal? = nil) {
                             self.w = w
+                        }
+
+                        /// Decodes the members.
+                        public init(from decoder: any Decoder) throws {
+                            let container = try decoder.container(keyedBy: MemberKey.self)
+                            self.w = try container.decodeIfPresent(Decimal.self, forKey: "w")
+                        }
+
+                        /// Encodes the members.
+                        public func encode(to encoder: any Encoder) throws {
+                            var container = encoder.container(keyedBy: MemberKey.self)
+                            try container.encodeIfPresent(self.w, forKey: "w")
                         }
                     }
 
@@ -101,7 +136,7 @@ struct SnippetTests {
                         }
 
                         /// The values the definition lists.
-                        public static let allCases: [Colour] = [.darkRed, .blue]
+                        public static var allCases: [Colour] { [.darkRed, .blue] }
                     }
                 }
 
@@ -113,7 +148,8 @@ struct SnippetTests {
         let text = try types(##"{"K": {"type": "object", "properties": {"class": {"type": "string"}, "self": {"type": "boolean"}, "3d": {"type": "boolean"}}}}"##)
         #expect(text.contains("    public var `class`: String?\n    public var self_: Bool?\n    public var _3d: Bool?\n"))
         #expect(text.contains("    public init(`class`: String? = nil, self_: Bool? = nil, _3d: Bool? = nil) {\n        self.`class` = `class`\n"))
-        #expect(text.contains("        case `class`\n        case self_ = \"self\"\n        case _3d = \"3d\"\n"))
+        #expect(text.contains("        self.`class` = try container.decodeIfPresent(String.self, forKey: \"class\")\n        self.self_ = try container.decodeIfPresent(Bool.self, forKey: \"self\")\n"))
+        #expect(text.contains("        try container.encodeIfPresent(self._3d, forKey: \"3d\")\n"))
     }
 
     @Test("$ref, arrays of refs (Items becomes [Item]), API Gateway model URLs and files resolve to named types")

@@ -20,17 +20,19 @@ public struct Account: Codable, Sendable, Hashable {
         self.password = password
     }
 
-    enum CodingKeys: String, CodingKey {
-        case accountId
-        case email
-        case password
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.accountId = try container.decodeIfPresent(String.self, forKey: "accountId")
+        self.email = try container.decode(String.self, forKey: "email")
+        self.password = try container.decodeIfPresent(String.self, forKey: "password")
     }
 
     /// Encodes the members (read-only ones left out: the server sets them).
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.email, forKey: .email)
-        try container.encodeIfPresent(self.password, forKey: .password)
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.email, forKey: "email")
+        try container.encodeIfPresent(self.password, forKey: "password")
     }
 }
 
@@ -48,6 +50,20 @@ public struct Card: Codable, Sendable, Hashable {
         self.cardNumber = cardNumber
         self.holder = holder
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.cardNumber = try container.decode(String.self, forKey: "cardNumber")
+        self.holder = try container.decodeIfPresent(String.self, forKey: "holder")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.cardNumber, forKey: "cardNumber")
+        try container.encodeIfPresent(self.holder, forKey: "holder")
+    }
 }
 
 public struct Cat: Codable, Sendable, Hashable {
@@ -58,6 +74,20 @@ public struct Cat: Codable, Sendable, Hashable {
     public init(petType: String, name: String? = nil) {
         self.petType = petType
         self.name = name
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.petType = try container.decode(String.self, forKey: "petType")
+        self.name = try container.decodeIfPresent(String.self, forKey: "name")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.petType, forKey: "petType")
+        try container.encodeIfPresent(self.name, forKey: "name")
     }
 }
 
@@ -72,6 +102,22 @@ public struct CategoryNode: Codable, Sendable, Hashable {
         self.name = name
         self.parent = parent
         self.children = children
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.name = try container.decode(String.self, forKey: "name")
+        self.parent = try container.decodeIfPresent(CategoryNode.self, forKey: "parent")
+        self.children = try container.decodeIfPresent([CategoryNode].self, forKey: "children")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.name, forKey: "name")
+        try container.encodeIfPresent(self.parent, forKey: "parent")
+        try container.encodeIfPresent(self.children, forKey: "children")
     }
 }
 
@@ -91,11 +137,22 @@ public struct Customer: Codable, Sendable, Hashable {
         self.address = address
     }
 
-    enum CodingKeys: String, CodingKey {
-        case customerId
-        case email
-        case _2fa = "2fa"
-        case address
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.customerId = try container.decode(String.self, forKey: "customerId")
+        self.email = try container.decode(String.self, forKey: "email")
+        self._2fa = try container.decodeIfPresent(Bool.self, forKey: "2fa")
+        self.address = try container.decodeIfPresent(Address.self, forKey: "address")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.customerId, forKey: "customerId")
+        try container.encode(self.email, forKey: "email")
+        try container.encodeIfPresent(self._2fa, forKey: "2fa")
+        try container.encodeIfPresent(self.address, forKey: "address")
     }
 
     public struct Address: Codable, Sendable, Hashable {
@@ -108,6 +165,22 @@ public struct Customer: Codable, Sendable, Hashable {
             self.line1 = line1
             self.line2 = line2
             self.country = country
+        }
+
+        /// Decodes the members.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: MemberKey.self)
+            self.line1 = try container.decode(String.self, forKey: "line1")
+            self.line2 = try container.decodeIfPresent(String.self, forKey: "line2")
+            self.country = try container.decode(Country.self, forKey: "country")
+        }
+
+        /// Encodes the members.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: MemberKey.self)
+            try container.encode(self.line1, forKey: "line1")
+            try container.encodeIfPresent(self.line2, forKey: "line2")
+            try container.encode(self.country, forKey: "country")
         }
 
         public enum Country: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
@@ -138,7 +211,7 @@ public struct Customer: Codable, Sendable, Hashable {
             }
 
             /// The values the definition lists.
-            public static let allCases: [Country] = [.de, .fr, .us]
+            public static var allCases: [Country] { [.de, .fr, .us] }
         }
     }
 }
@@ -158,12 +231,42 @@ public struct Delivery: Codable, Sendable, Hashable {
         self.attempts = attempts
     }
 
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.note = try container.decodeIfPresent(String.self, forKey: "note")
+        self.courier = try container.decodeIfPresent(Customer.self, forKey: "courier")
+        self.window = try container.decodeIfPresent(Window.self, forKey: "window")
+        self.attempts = try container.decode(Int.self, forKey: "attempts")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.note, forKey: "note")
+        try container.encodeIfPresent(self.courier, forKey: "courier")
+        try container.encodeIfPresent(self.window, forKey: "window")
+        try container.encode(self.attempts, forKey: "attempts")
+    }
+
     public struct Window: Codable, Sendable, Hashable {
         public var from: String?
 
         /// A value with every property given.
         public init(from: String? = nil) {
             self.from = from
+        }
+
+        /// Decodes the members.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: MemberKey.self)
+            self.from = try container.decodeIfPresent(String.self, forKey: "from")
+        }
+
+        /// Encodes the members.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: MemberKey.self)
+            try container.encodeIfPresent(self.from, forKey: "from")
         }
     }
 }
@@ -177,6 +280,20 @@ public struct Dog: Codable, Sendable, Hashable {
         self.petType = petType
         self.name = name
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.petType = try container.decode(String.self, forKey: "petType")
+        self.name = try container.decodeIfPresent(String.self, forKey: "name")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.petType, forKey: "petType")
+        try container.encodeIfPresent(self.name, forKey: "name")
+    }
 }
 
 public struct ErrorModel: Codable, Sendable, Hashable {
@@ -185,6 +302,18 @@ public struct ErrorModel: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(message: String? = nil) {
         self.message = message
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.message = try container.decodeIfPresent(String.self, forKey: "message")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.message, forKey: "message")
     }
 }
 
@@ -252,6 +381,18 @@ public struct FindByTagXFilter: Codable, Sendable, Hashable {
     public init(min: Int? = nil) {
         self.min = min
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.min = try container.decodeIfPresent(Int.self, forKey: "min")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.min, forKey: "min")
+    }
 }
 
 public enum GetCellsTag: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
@@ -279,7 +420,7 @@ public enum GetCellsTag: RawRepresentable, Codable, Sendable, Hashable, CaseIter
     }
 
     /// The values the definition lists.
-    public static let allCases: [GetCellsTag] = [.aB, .c]
+    public static var allCases: [GetCellsTag] { [.aB, .c] }
 }
 
 public struct GetReportResponse: Codable, Sendable, Hashable {
@@ -288,6 +429,18 @@ public struct GetReportResponse: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(total: Int? = nil) {
         self.total = total
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.total = try container.decodeIfPresent(Int.self, forKey: "total")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.total, forKey: "total")
     }
 }
 
@@ -300,6 +453,18 @@ public struct InventoryValue: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(count: Int) {
         self.count = count
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.count = try container.decode(Int.self, forKey: "count")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.count, forKey: "count")
     }
 }
 
@@ -315,6 +480,20 @@ public struct KitItem: Codable, Sendable, Hashable {
         self.sku = sku
         self.quantity = quantity
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.sku = try container.decode(String.self, forKey: "sku")
+        self.quantity = try container.decodeIfPresent(Int.self, forKey: "quantity")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.sku, forKey: "sku")
+        try container.encodeIfPresent(self.quantity, forKey: "quantity")
+    }
 }
 
 public struct Labels: Codable, Sendable, Hashable {
@@ -328,21 +507,17 @@ public struct Labels: Codable, Sendable, Hashable {
         self.additionalProperties = additionalProperties
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-    }
-
     /// Decodes the members (the others go into `additionalProperties`).
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.id = try container.decodeIfPresent(String.self, forKey: .id)
-        self.additionalProperties = try AdditionalMembers.decode(AnyJSON.self, from: decoder, known: CodingKeys.self)
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.id = try container.decodeIfPresent(String.self, forKey: "id")
+        self.additionalProperties = try AdditionalMembers.decode(AnyJSON.self, from: decoder, known: ["id"])
     }
 
     /// Encodes the members, then those of `additionalProperties`.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(self.id, forKey: .id)
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.id, forKey: "id")
         try AdditionalMembers.encode(self.additionalProperties, to: encoder)
     }
 }
@@ -372,7 +547,7 @@ public enum ListByStyleStatus: RawRepresentable, Codable, Sendable, Hashable, Ca
     }
 
     /// The values the definition lists.
-    public static let allCases: [ListByStyleStatus] = [.inStock, .soldOut]
+    public static var allCases: [ListByStyleStatus] { [.inStock, .soldOut] }
 }
 
 public enum ListByStyleTheme: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
@@ -400,7 +575,7 @@ public enum ListByStyleTheme: RawRepresentable, Codable, Sendable, Hashable, Cas
     }
 
     /// The values the definition lists.
-    public static let allCases: [ListByStyleTheme] = [.dark, .light]
+    public static var allCases: [ListByStyleTheme] { [.dark, .light] }
 }
 
 public enum ListProductsStatus: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
@@ -431,7 +606,7 @@ public enum ListProductsStatus: RawRepresentable, Codable, Sendable, Hashable, C
     }
 
     /// The values the definition lists.
-    public static let allCases: [ListProductsStatus] = [.inStock, .soldOut, .discontinued]
+    public static var allCases: [ListProductsStatus] { [.inStock, .soldOut, .discontinued] }
 }
 
 public struct Literal: Codable, Sendable, Hashable {
@@ -440,6 +615,18 @@ public struct Literal: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(value: Double) {
         self.value = value
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.value = try container.decode(Double.self, forKey: "value")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.value, forKey: "value")
     }
 }
 
@@ -451,6 +638,20 @@ public struct Lizard: Codable, Sendable, Hashable {
     public init(petType: String, name: String? = nil) {
         self.petType = petType
         self.name = name
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.petType = try container.decode(String.self, forKey: "petType")
+        self.name = try container.decodeIfPresent(String.self, forKey: "name")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.petType, forKey: "petType")
+        try container.encodeIfPresent(self.name, forKey: "name")
     }
 }
 
@@ -469,6 +670,26 @@ public struct Order: Codable, Sendable, Hashable {
         self.lines = lines
         self.payment = payment
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.customer = try container.decode(Customer.self, forKey: "customer")
+        self.note = try container.decodeIfPresent(String.self, forKey: "note")
+        self.orderId = try container.decodeIfPresent(String.self, forKey: "orderId")
+        self.lines = try container.decode([OrderLine].self, forKey: "lines")
+        self.payment = try container.decodeIfPresent(Payment.self, forKey: "payment")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.customer, forKey: "customer")
+        try container.encodeIfPresent(self.note, forKey: "note")
+        try container.encodeIfPresent(self.orderId, forKey: "orderId")
+        try container.encode(self.lines, forKey: "lines")
+        try container.encodeIfPresent(self.payment, forKey: "payment")
+    }
 }
 
 public struct OrderBase: Codable, Sendable, Hashable {
@@ -480,6 +701,20 @@ public struct OrderBase: Codable, Sendable, Hashable {
         self.customer = customer
         self.note = note
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.customer = try container.decode(Customer.self, forKey: "customer")
+        self.note = try container.decodeIfPresent(String.self, forKey: "note")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.customer, forKey: "customer")
+        try container.encodeIfPresent(self.note, forKey: "note")
+    }
 }
 
 public struct OrderLine: Codable, Sendable, Hashable {
@@ -490,6 +725,20 @@ public struct OrderLine: Codable, Sendable, Hashable {
     public init(productId: Int, quantity: Int) {
         self.productId = productId
         self.quantity = quantity
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.productId = try container.decode(Int.self, forKey: "productId")
+        self.quantity = try container.decode(Int.self, forKey: "quantity")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.productId, forKey: "productId")
+        try container.encode(self.quantity, forKey: "quantity")
     }
 }
 
@@ -532,21 +781,17 @@ public enum Pet: Codable, Sendable, Hashable {
     case dog(Dog)
     case lizard(Lizard)
 
-    private enum DiscriminatorKey: String, CodingKey {
-        case value = "petType"
-    }
-
     /// Decodes the alternative the member `petType` names.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: DiscriminatorKey.self)
-        let tag = try container.decode(String.self, forKey: .value)
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        let tag = try container.decode(String.self, forKey: "petType")
         switch tag {
         case "cat", "kitten": self = .cat(try Cat(from: decoder))
         case "dog": self = .dog(try Dog(from: decoder))
         case "Lizard": self = .lizard(try Lizard(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .value, in: container, debugDescription: tag + " names none of cat, kitten, dog, Lizard")
+                forKey: "petType", in: container, debugDescription: tag + " names none of cat, kitten, dog, Lizard")
         }
     }
 
@@ -572,6 +817,22 @@ public struct PostFormBody: Codable, Sendable, Hashable {
         self.scopes = scopes
         self.remember = remember
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.user = try container.decode(String.self, forKey: "user")
+        self.scopes = try container.decodeIfPresent([String].self, forKey: "scopes")
+        self.remember = try container.decodeIfPresent(Bool.self, forKey: "remember")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.user, forKey: "user")
+        try container.encodeIfPresent(self.scopes, forKey: "scopes")
+        try container.encodeIfPresent(self.remember, forKey: "remember")
+    }
 }
 
 public struct PostNoteBody: Codable, Sendable, Hashable {
@@ -580,6 +841,18 @@ public struct PostNoteBody: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(text: String? = nil) {
         self.text = text
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.text = try container.decodeIfPresent(String.self, forKey: "text")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.text, forKey: "text")
     }
 }
 
@@ -591,6 +864,20 @@ public struct PostNoteBodyForm: Codable, Sendable, Hashable {
     public init(text: String? = nil, pinned: Bool? = nil) {
         self.text = text
         self.pinned = pinned
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.text = try container.decodeIfPresent(String.self, forKey: "text")
+        self.pinned = try container.decodeIfPresent(Bool.self, forKey: "pinned")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.text, forKey: "text")
+        try container.encodeIfPresent(self.pinned, forKey: "pinned")
     }
 }
 
@@ -610,6 +897,28 @@ public struct PostUploadBody: Codable, Sendable, Hashable {
         self.meta = meta
         self.count = count
         self.extras = extras
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.file = try container.decode(FileContent.self, forKey: "file")
+        self.purpose = try container.decode(Purpose.self, forKey: "purpose")
+        self.tags = try container.decodeIfPresent([String].self, forKey: "tags")
+        self.meta = try container.decodeIfPresent(Meta.self, forKey: "meta")
+        self.count = try container.decodeIfPresent(Int.self, forKey: "count")
+        self.extras = try container.decodeIfPresent([FileContent].self, forKey: "extras")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.file, forKey: "file")
+        try container.encode(self.purpose, forKey: "purpose")
+        try container.encodeIfPresent(self.tags, forKey: "tags")
+        try container.encodeIfPresent(self.meta, forKey: "meta")
+        try container.encodeIfPresent(self.count, forKey: "count")
+        try container.encodeIfPresent(self.extras, forKey: "extras")
     }
 
     public enum Purpose: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
@@ -637,7 +946,7 @@ public struct PostUploadBody: Codable, Sendable, Hashable {
         }
 
         /// The values the definition lists.
-        public static let allCases: [Purpose] = [.assistants, .vision]
+        public static var allCases: [Purpose] { [.assistants, .vision] }
     }
 
     public struct Meta: Codable, Sendable, Hashable {
@@ -646,6 +955,18 @@ public struct PostUploadBody: Codable, Sendable, Hashable {
         /// A value with every property given.
         public init(width: Int? = nil) {
             self.width = width
+        }
+
+        /// Decodes the members.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: MemberKey.self)
+            self.width = try container.decodeIfPresent(Int.self, forKey: "width")
+        }
+
+        /// Encodes the members.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: MemberKey.self)
+            try container.encodeIfPresent(self.width, forKey: "width")
         }
     }
 }
@@ -656,6 +977,18 @@ public struct PostUploadResponse: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(bytes: Int? = nil) {
         self.bytes = bytes
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.bytes = try container.decodeIfPresent(Int.self, forKey: "bytes")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.bytes, forKey: "bytes")
     }
 }
 
@@ -688,17 +1021,34 @@ public struct Product: Codable, Sendable, Hashable {
         self.self_ = self_
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id
-        case name
-        case price
-        case status
-        case tags
-        case dimensions
-        case variants
-        case metadata
-        case `default`
-        case self_ = "self"
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.id = try container.decode(Int.self, forKey: "id")
+        self.name = try container.decode(String.self, forKey: "name")
+        self.price = try container.decode(Double.self, forKey: "price")
+        self.status = try container.decodeIfPresent(Status.self, forKey: "status")
+        self.tags = try container.decodeIfPresent([String].self, forKey: "tags")
+        self.dimensions = try container.decodeIfPresent(Dimensions.self, forKey: "dimensions")
+        self.variants = try container.decodeIfPresent([VariantsItem].self, forKey: "variants")
+        self.metadata = try container.decodeIfPresent([String: String].self, forKey: "metadata")
+        self.`default` = try container.decodeIfPresent(Bool.self, forKey: "default")
+        self.self_ = try container.decodeIfPresent(String.self, forKey: "self")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.id, forKey: "id")
+        try container.encode(self.name, forKey: "name")
+        try container.encode(self.price, forKey: "price")
+        try container.encodeIfPresent(self.status, forKey: "status")
+        try container.encodeIfPresent(self.tags, forKey: "tags")
+        try container.encodeIfPresent(self.dimensions, forKey: "dimensions")
+        try container.encodeIfPresent(self.variants, forKey: "variants")
+        try container.encodeIfPresent(self.metadata, forKey: "metadata")
+        try container.encodeIfPresent(self.`default`, forKey: "default")
+        try container.encodeIfPresent(self.self_, forKey: "self")
     }
 
     public enum Status: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
@@ -729,7 +1079,7 @@ public struct Product: Codable, Sendable, Hashable {
         }
 
         /// The values the definition lists.
-        public static let allCases: [Status] = [.inStock, .soldOut, .discontinued]
+        public static var allCases: [Status] { [.inStock, .soldOut, .discontinued] }
     }
 
     public struct Dimensions: Codable, Sendable, Hashable {
@@ -742,6 +1092,22 @@ public struct Product: Codable, Sendable, Hashable {
             self.width = width
             self.height = height
             self.unit = unit
+        }
+
+        /// Decodes the members.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: MemberKey.self)
+            self.width = try container.decodeIfPresent(Double.self, forKey: "width")
+            self.height = try container.decodeIfPresent(Double.self, forKey: "height")
+            self.unit = try container.decodeIfPresent(Unit.self, forKey: "unit")
+        }
+
+        /// Encodes the members.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: MemberKey.self)
+            try container.encodeIfPresent(self.width, forKey: "width")
+            try container.encodeIfPresent(self.height, forKey: "height")
+            try container.encodeIfPresent(self.unit, forKey: "unit")
         }
 
         public enum Unit: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
@@ -769,7 +1135,7 @@ public struct Product: Codable, Sendable, Hashable {
             }
 
             /// The values the definition lists.
-            public static let allCases: [Unit] = [.cm, .`in`]
+            public static var allCases: [Unit] { [.cm, .`in`] }
         }
     }
 
@@ -781,6 +1147,20 @@ public struct Product: Codable, Sendable, Hashable {
         public init(sku: String, stock: Int? = nil) {
             self.sku = sku
             self.stock = stock
+        }
+
+        /// Decodes the members.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: MemberKey.self)
+            self.sku = try container.decode(String.self, forKey: "sku")
+            self.stock = try container.decodeIfPresent(Int.self, forKey: "stock")
+        }
+
+        /// Encodes the members.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: MemberKey.self)
+            try container.encode(self.sku, forKey: "sku")
+            try container.encodeIfPresent(self.stock, forKey: "stock")
         }
     }
 }
@@ -796,6 +1176,20 @@ public struct SearchBody: Codable, Sendable, Hashable {
         self.query = query
         self.`in` = `in`
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.query = try container.decodeIfPresent(String.self, forKey: "query")
+        self.`in` = try container.decodeIfPresent([String].self, forKey: "in")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.query, forKey: "query")
+        try container.encodeIfPresent(self.`in`, forKey: "in")
+    }
 }
 
 public struct SearchResponse: Codable, Sendable, Hashable {
@@ -806,6 +1200,20 @@ public struct SearchResponse: Codable, Sendable, Hashable {
     public init(total: Int, hits: [Product]? = nil) {
         self.total = total
         self.hits = hits
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.total = try container.decode(Int.self, forKey: "total")
+        self.hits = try container.decodeIfPresent([Product].self, forKey: "hits")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.total, forKey: "total")
+        try container.encodeIfPresent(self.hits, forKey: "hits")
     }
 }
 
@@ -848,45 +1256,33 @@ public struct Settings: Codable, Sendable, Hashable {
         self.additionalProperties = additionalProperties
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case owner
-        case pageSize
-        case theme
-        case ratio
-        case notify
-        case greeting
-        case since
-        case _legacyCode = "legacyCode"
-        case parent
-    }
-
     /// Decodes the members (the others go into `additionalProperties`; an absent member with a default is the default).
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.owner = try container.decode(String.self, forKey: .owner)
-        self.pageSize = try container.decodeIfPresent(Int.self, forKey: .pageSize) ?? 20
-        self.theme = try container.decodeIfPresent(Theme.self, forKey: .theme) ?? Theme(rawValue: "light")
-        self.ratio = try container.decodeIfPresent(Double.self, forKey: .ratio) ?? 1.5
-        self.notify = try container.decodeIfPresent(Bool.self, forKey: .notify) ?? true
-        self.greeting = try container.decodeIfPresent(String.self, forKey: .greeting) ?? "hello \"you\""
-        self.since = try container.decodeIfPresent(CalendarDate.self, forKey: .since)
-        self._legacyCode = try container.decodeIfPresent(String.self, forKey: ._legacyCode)
-        self.parent = try container.decodeIfPresent(Settings.self, forKey: .parent)
-        self.additionalProperties = try AdditionalMembers.decode(AdditionalValue.self, from: decoder, known: CodingKeys.self)
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.owner = try container.decode(String.self, forKey: "owner")
+        self.pageSize = try container.decodeIfPresent(Int.self, forKey: "pageSize") ?? 20
+        self.theme = try container.decodeIfPresent(Theme.self, forKey: "theme") ?? Theme(rawValue: "light")
+        self.ratio = try container.decodeIfPresent(Double.self, forKey: "ratio") ?? 1.5
+        self.notify = try container.decodeIfPresent(Bool.self, forKey: "notify") ?? true
+        self.greeting = try container.decodeIfPresent(String.self, forKey: "greeting") ?? "hello \"you\""
+        self.since = try container.decodeIfPresent(CalendarDate.self, forKey: "since")
+        self._legacyCode = try container.decodeIfPresent(String.self, forKey: "legacyCode")
+        self.parent = try container.decodeIfPresent(Settings.self, forKey: "parent")
+        self.additionalProperties = try AdditionalMembers.decode(AdditionalValue.self, from: decoder, known: ["owner", "pageSize", "theme", "ratio", "notify", "greeting", "since", "legacyCode", "parent"])
     }
 
     /// Encodes the members, then those of `additionalProperties`.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.owner, forKey: .owner)
-        try container.encodeIfPresent(self.pageSize, forKey: .pageSize)
-        try container.encodeIfPresent(self.theme, forKey: .theme)
-        try container.encodeIfPresent(self.ratio, forKey: .ratio)
-        try container.encodeIfPresent(self.notify, forKey: .notify)
-        try container.encodeIfPresent(self.greeting, forKey: .greeting)
-        try container.encodeIfPresent(self.since, forKey: .since)
-        try container.encodeIfPresent(self._legacyCode, forKey: ._legacyCode)
-        try container.encodeIfPresent(self.parent, forKey: .parent)
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.owner, forKey: "owner")
+        try container.encodeIfPresent(self.pageSize, forKey: "pageSize")
+        try container.encodeIfPresent(self.theme, forKey: "theme")
+        try container.encodeIfPresent(self.ratio, forKey: "ratio")
+        try container.encodeIfPresent(self.notify, forKey: "notify")
+        try container.encodeIfPresent(self.greeting, forKey: "greeting")
+        try container.encodeIfPresent(self.since, forKey: "since")
+        try container.encodeIfPresent(self._legacyCode, forKey: "legacyCode")
+        try container.encodeIfPresent(self.parent, forKey: "parent")
         try AdditionalMembers.encode(self.additionalProperties, to: encoder)
     }
 
@@ -915,7 +1311,7 @@ public struct Settings: Codable, Sendable, Hashable {
         }
 
         /// The values the definition lists.
-        public static let allCases: [Theme] = [.light, .dark]
+        public static var allCases: [Theme] { [.light, .dark] }
     }
 
     public struct AdditionalValue: Codable, Sendable, Hashable {
@@ -924,6 +1320,18 @@ public struct Settings: Codable, Sendable, Hashable {
         /// A value with every property given.
         public init(enabled: Bool? = nil) {
             self.enabled = enabled
+        }
+
+        /// Decodes the members.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: MemberKey.self)
+            self.enabled = try container.decodeIfPresent(Bool.self, forKey: "enabled")
+        }
+
+        /// Encodes the members.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: MemberKey.self)
+            try container.encodeIfPresent(self.enabled, forKey: "enabled")
         }
     }
 }
@@ -939,12 +1347,38 @@ public struct Shelf: Codable, Sendable, Hashable {
         self.featured = featured
     }
 
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.product = try container.decodeIfPresent(Product2.self, forKey: "product")
+        self.featured = try container.decodeIfPresent(Product.self, forKey: "featured")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.product, forKey: "product")
+        try container.encodeIfPresent(self.featured, forKey: "featured")
+    }
+
     public struct Product2: Codable, Sendable, Hashable {
         public var label: String?
 
         /// A value with every property given.
         public init(label: String? = nil) {
             self.label = label
+        }
+
+        /// Decodes the members.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: MemberKey.self)
+            self.label = try container.decodeIfPresent(String.self, forKey: "label")
+        }
+
+        /// Encodes the members.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: MemberKey.self)
+            try container.encodeIfPresent(self.label, forKey: "label")
         }
     }
 }
@@ -964,6 +1398,26 @@ public struct Shipment: Codable, Sendable, Hashable {
         self.label = label
         self.parcels = parcels
         self.day = day
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.id = try container.decode(UUID.self, forKey: "id")
+        self.shippedAt = try container.decode(Date.self, forKey: "shippedAt")
+        self.label = try container.decode(Data.self, forKey: "label")
+        self.parcels = try container.decode(Int32.self, forKey: "parcels")
+        self.day = try container.decodeIfPresent(CalendarDate.self, forKey: "day")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.id, forKey: "id")
+        try container.encode(self.shippedAt, forKey: "shippedAt")
+        try container.encode(self.label, forKey: "label")
+        try container.encode(self.parcels, forKey: "parcels")
+        try container.encodeIfPresent(self.day, forKey: "day")
     }
 }
 
@@ -992,7 +1446,7 @@ public enum StartJobAcceptedXQueue: RawRepresentable, Codable, Sendable, Hashabl
     }
 
     /// The values the definition lists.
-    public static let allCases: [StartJobAcceptedXQueue] = [.fast, .slow]
+    public static var allCases: [StartJobAcceptedXQueue] { [.fast, .slow] }
 }
 
 public struct StartJobResponse: Codable, Sendable, Hashable {
@@ -1001,6 +1455,18 @@ public struct StartJobResponse: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(result: String? = nil) {
         self.result = result
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.result = try container.decodeIfPresent(String.self, forKey: "result")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.result, forKey: "result")
     }
 }
 
@@ -1011,6 +1477,18 @@ public struct StartJobResponse202: Codable, Sendable, Hashable {
     public init(ticket: Int? = nil) {
         self.ticket = ticket
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.ticket = try container.decodeIfPresent(Int.self, forKey: "ticket")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.ticket, forKey: "ticket")
+    }
 }
 
 public struct StreamTicksErrorDefault: Codable, Sendable, Hashable {
@@ -1019,6 +1497,18 @@ public struct StreamTicksErrorDefault: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(fault: String? = nil) {
         self.fault = fault
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.fault = try container.decodeIfPresent(String.self, forKey: "fault")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.fault, forKey: "fault")
     }
 }
 
@@ -1031,6 +1521,20 @@ public struct Sum: Codable, Sendable, Hashable {
         self.left = left
         self.right = right
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.left = try container.decode(Expression.self, forKey: "left")
+        self.right = try container.decode(Expression.self, forKey: "right")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.left, forKey: "left")
+        try container.encode(self.right, forKey: "right")
+    }
 }
 
 public struct Voucher: Codable, Sendable, Hashable {
@@ -1039,6 +1543,18 @@ public struct Voucher: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(code: String) {
         self.code = code
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.code = try container.decode(String.self, forKey: "code")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encode(self.code, forKey: "code")
     }
 }
 
@@ -1049,6 +1565,18 @@ public struct WatchStockBody: Codable, Sendable, Hashable {
     public init(stream: Bool? = nil) {
         self.stream = stream
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.stream = try container.decodeIfPresent(Bool.self, forKey: "stream")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.stream, forKey: "stream")
+    }
 }
 
 public struct WatchStockBodyForm: Codable, Sendable, Hashable {
@@ -1058,6 +1586,18 @@ public struct WatchStockBodyForm: Codable, Sendable, Hashable {
     public init(stream: Bool? = nil) {
         self.stream = stream
     }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.stream = try container.decodeIfPresent(Bool.self, forKey: "stream")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.stream, forKey: "stream")
+    }
 }
 
 public struct WatchStockResponse: Codable, Sendable, Hashable {
@@ -1066,5 +1606,17 @@ public struct WatchStockResponse: Codable, Sendable, Hashable {
     /// A value with every property given.
     public init(count: Int? = nil) {
         self.count = count
+    }
+
+    /// Decodes the members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        self.count = try container.decodeIfPresent(Int.self, forKey: "count")
+    }
+
+    /// Encodes the members.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: MemberKey.self)
+        try container.encodeIfPresent(self.count, forKey: "count")
     }
 }
