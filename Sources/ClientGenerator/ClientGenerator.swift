@@ -92,7 +92,7 @@ public enum ClientGenerator {
         var types = declared.values.flatMap { $0 }
         types.append(contentsOf: inlineTypes)
         types.sort { $0.name < $1.name }
-        types = RecursionBreaker.apply(to: types)
+        types = SharedStringEnums.apply(to: RecursionBreaker.apply(to: types))
         var name = clientName ?? SwiftNames.type(title.hasSuffix("API") ? String(title.dropLast(3)) : title) + "Client"
         if name == "Client" { name = "APIClient" }
         if let clientName {

@@ -143,6 +143,17 @@ struct SnippetTests {
                 """)
     }
 
+    @Test("a string enum repeated in several models is declared once; the repeats are typealiases to the first")
+    func sharedStringEnums() throws {
+        let text = try types(
+            ##"{"Order": {"type": "object", "properties": {"state": {"enum": ["open", "closed"]}, "kind": {"enum": ["a"]}}}, "State": {"enum": ["open", "closed"]}, "Ticket": {"type": "object", "properties": {"state": {"enum": ["open", "closed"]}, "kind": {"enum": ["a"]}, "mode": {"enum": ["closed", "open"]}}}}"##)
+        // State (top-level, first of its values), Order.Kind (first of its), Ticket.Mode (other order).
+        #expect(text.components(separatedBy: ": RawRepresentable, Codable").count - 1 == 3)
+        #expect(text.contains("    public typealias State2 = State\n"))
+        #expect(text.contains("    public typealias Kind = Order.Kind\n"))
+        #expect(text.contains("    public enum Mode: RawRepresentable"))
+    }
+
     @Test("keywords are back-quoted, self gets an underscore, digits a leading underscore")
     func reservedWords() throws {
         let text = try types(##"{"K": {"type": "object", "properties": {"class": {"type": "string"}, "self": {"type": "boolean"}, "3d": {"type": "boolean"}}}}"##)

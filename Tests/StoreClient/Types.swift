@@ -1051,36 +1051,7 @@ public struct Product: Codable, Sendable, Hashable {
         try container.encodeIfPresent(self.self_, forKey: "self")
     }
 
-    public enum Status: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
-        case inStock
-        case soldOut
-        case discontinued
-        /// A value the definition does not list, kept as it came.
-        case undocumented(String)
-
-        /// The case for a value on the wire (`.undocumented` for one the definition does not list).
-        public init(rawValue: String) {
-            switch rawValue {
-            case "in-stock": self = .inStock
-            case "sold_out": self = .soldOut
-            case "discontinued": self = .discontinued
-            default: self = .undocumented(rawValue)
-            }
-        }
-
-        /// The value on the wire.
-        public var rawValue: String {
-            switch self {
-            case .inStock: return "in-stock"
-            case .soldOut: return "sold_out"
-            case .discontinued: return "discontinued"
-            case .undocumented(let value): return value
-            }
-        }
-
-        /// The values the definition lists.
-        public static var allCases: [Status] { [.inStock, .soldOut, .discontinued] }
-    }
+    public typealias Status = ListProductsStatus
 
     public struct Dimensions: Codable, Sendable, Hashable {
         public var width: Double?
