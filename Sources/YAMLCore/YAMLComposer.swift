@@ -95,7 +95,7 @@ struct YAMLComposer {
 
     mutating func documents() throws(YAMLSyntaxError) -> [YAMLDocument] {
         var result: [YAMLDocument] = []
-        guard try scanner.next().kind == .streamStart else { throw scanner.error("expected the start of the stream") }
+        guard try scanner.next().kind == .streamStart else { throw scanner.input.error("expected the start of the stream") }
         while true {
             // Document end markers between documents.
             var sawEnd = false

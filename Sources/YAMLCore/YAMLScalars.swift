@@ -1,21 +1,13 @@
 /// Scalars: plain, single- and double-quoted (with every escape and line folding), literal and
 /// folded block scalars (chomping and indentation indicators).
-extension YAMLScanner {
+extension YAMLInput {
     func string(_ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self)
     }
 
     // MARK: - Plain
 
-    mutating func fetchPlain() throws(YAMLSyntaxError) {
-        try savePossibleSimpleKey()
-        allowSimpleKey = false
-        let token = try scanPlain()
-        append(token)
-        adjacentValueAllowed = false
-    }
-
-    mutating func scanPlain() throws(YAMLSyntaxError) -> Token {
+    mutating func scanPlain(flowLevel: Int, indent: Int, allowSimpleKey: inout Bool) throws(YAMLSyntaxError) -> YAMLScanner.Token {
         let start = mark
         var end = mark
         var bytes: [UInt8] = []
@@ -36,9 +28,9 @@ extension YAMLScanner {
                     if following >= text.count { break }
                     let next = text[following]
                     if next == 0x20 || next == 0x09 || next == 0x0A || next == 0x0D { break }
-                    if flowLevel > 0 && YAMLScanner.isFlowIndicator(next) { break }
+                    if flowLevel > 0 && Self.isFlowIndicator(next) { break }
                 }
-                if flowLevel > 0 && YAMLScanner.isFlowIndicator(value) { break }
+                if flowLevel > 0 && Self.isFlowIndicator(value) { break }
                 length += 1
             }
             if length == 0 { break }
@@ -57,7 +49,7 @@ extension YAMLScanner {
             whitespace.removeAll(keepingCapacity: true)
             forward(length)
             end = mark
-            guard let separation = try scanPlainSpaces(into: &whitespace) else { break }
+            guard let separation = try scanPlainSpaces(into: &whitespace, flowLevel: flowLevel, allowSimpleKey: &allowSimpleKey) else { break }
             if !separation || byte() == UInt8(ascii: "#") || atEnd { break }
             if flowLevel == 0 && column < indentLimit { break }
         }
@@ -67,17 +59,17 @@ extension YAMLScanner {
         } else {
             value = String(decoding: bytes, as: UTF8.self)
         }
-        return Token(kind: .scalar, start: start, end: end, value: value, style: .plain)
+        return YAMLScanner.Token(kind: .scalar, start: start, end: end, value: value, style: .plain)
     }
 
     /// The whitespace after a plain scalar's chunk, folded into `whitespace`: spaces as they are,
     /// one line break as a space, n > 1 as n - 1 line feeds. Returns false when there was none,
     /// nil when a document marker ends the scalar.
-    mutating func scanPlainSpaces(into whitespace: inout [UInt8]) throws(YAMLSyntaxError) -> Bool? {
+    mutating func scanPlainSpaces(into whitespace: inout [UInt8], flowLevel: Int, allowSimpleKey: inout Bool) throws(YAMLSyntaxError) -> Bool? {
         let spacesStart = mark.index
-        while !atEnd, YAMLScanner.isBlank(byte()) { forward() }
+        while !atEnd, Self.isBlank(byte()) { forward() }
         let spacesEnd = mark.index
-        guard !atEnd, YAMLScanner.isBreak(byte()) else {
+        guard !atEnd, Self.isBreak(byte()) else {
             whitespace.append(contentsOf: UnsafeBufferPointer(rebasing: text[spacesStart..<spacesEnd]))
             return spacesEnd > spacesStart
         }
@@ -86,9 +78,9 @@ extension YAMLScanner {
         if column == 0 && (isDocumentMarker(UInt8(ascii: "-")) || isDocumentMarker(UInt8(ascii: "."))) { return nil }
         var breaks = 0
         while !atEnd {
-            if YAMLScanner.isBlank(byte()) {
+            if Self.isBlank(byte()) {
                 forward()
-            } else if YAMLScanner.isBreak(byte()) {
+            } else if Self.isBreak(byte()) {
                 forwardBreak()
                 breaks += 1
                 if column == 0 && (isDocumentMarker(UInt8(ascii: "-")) || isDocumentMarker(UInt8(ascii: "."))) { return nil }
@@ -106,15 +98,7 @@ extension YAMLScanner {
 
     // MARK: - Quoted
 
-    mutating func fetchFlowScalar(double: Bool) throws(YAMLSyntaxError) {
-        try savePossibleSimpleKey()
-        allowSimpleKey = false
-        let token = try scanFlowScalar(double: double)
-        append(token)
-        adjacentValueAllowed = true
-    }
-
-    mutating func scanFlowScalar(double: Bool) throws(YAMLSyntaxError) -> Token {
+    mutating func scanFlowScalar(double: Bool, flowLevel: Int, indent: Int) throws(YAMLSyntaxError) -> YAMLScanner.Token {
         let start = mark
         let quote: UInt8 = double ? UInt8(ascii: "\"") : UInt8(ascii: "'")
         forward()
@@ -130,20 +114,20 @@ extension YAMLScanner {
                 } else if value == quote {
                     break
                 } else if double && value == UInt8(ascii: "\\") {
-                    if YAMLScanner.isBreak(byte(1)) {
+                    if Self.isBreak(byte(1)) {
                         // An escaped line break: the lines join without a space.
                         forward()
                         forwardBreak()
-                        try skipQuotedContinuation(start: start)
-                        while !atEnd, YAMLScanner.isBreak(byte()) {
+                        try skipQuotedContinuation(start: start, flowLevel: flowLevel, indent: indent)
+                        while !atEnd, Self.isBreak(byte()) {
                             bytes.append(0x0A)
                             forwardBreak()
-                            try skipQuotedContinuation(start: start)
+                            try skipQuotedContinuation(start: start, flowLevel: flowLevel, indent: indent)
                         }
                         continue
                     }
                     try escape(into: &bytes, start: start)
-                } else if value == 0x20 || value == 0x09 || YAMLScanner.isBreak(value) {
+                } else if value == 0x20 || value == 0x09 || Self.isBreak(value) {
                     break
                 } else {
                     bytes.append(value)
@@ -153,16 +137,16 @@ extension YAMLScanner {
             if byte() == quote { break }
             // Spaces, and line breaks folded.
             let spacesStart = mark.index
-            while !atEnd, YAMLScanner.isBlank(byte()) { forward() }
+            while !atEnd, Self.isBlank(byte()) { forward() }
             if atEnd { throw error("the \(double ? "double" : "single")-quoted scalar that starts here is not closed", at: start) }
-            if YAMLScanner.isBreak(byte()) {
+            if Self.isBreak(byte()) {
                 forwardBreak()
-                try skipQuotedContinuation(start: start)
+                try skipQuotedContinuation(start: start, flowLevel: flowLevel, indent: indent)
                 var breaks = 0
-                while !atEnd, YAMLScanner.isBreak(byte()) {
+                while !atEnd, Self.isBreak(byte()) {
                     breaks += 1
                     forwardBreak()
-                    try skipQuotedContinuation(start: start)
+                    try skipQuotedContinuation(start: start, flowLevel: flowLevel, indent: indent)
                 }
                 if breaks == 0 {
                     bytes.append(0x20)
@@ -174,12 +158,12 @@ extension YAMLScanner {
             }
         }
         forward()
-        return Token(kind: .scalar, start: start, end: mark, value: String(decoding: bytes, as: UTF8.self), style: double ? .doubleQuoted : .singleQuoted)
+        return YAMLScanner.Token(kind: .scalar, start: start, end: mark, value: String(decoding: bytes, as: UTF8.self), style: double ? .doubleQuoted : .singleQuoted)
     }
 
     /// At the start of a quoted scalar's continuation line: its indentation, then checks that
     /// the line is not a document marker and is indented enough in block context.
-    mutating func skipQuotedContinuation(start: YAMLMark) throws(YAMLSyntaxError) {
+    mutating func skipQuotedContinuation(start: YAMLMark, flowLevel: Int, indent: Int) throws(YAMLSyntaxError) {
         if column == 0 && (isDocumentMarker(UInt8(ascii: "-")) || isDocumentMarker(UInt8(ascii: "."))) {
             throw error("a document marker inside the quoted scalar that starts here: it is not closed", at: start)
         }
@@ -188,8 +172,8 @@ extension YAMLScanner {
             spaces += 1
             forward()
         }
-        while !atEnd, YAMLScanner.isBlank(byte()) { forward() }
-        if flowLevel == 0, !atEnd, !YAMLScanner.isBreak(byte()), spaces <= indent {
+        while !atEnd, Self.isBlank(byte()) { forward() }
+        if flowLevel == 0, !atEnd, !Self.isBreak(byte()), spaces <= indent {
             throw error("this line of a quoted scalar must be indented more than its block (at least \(indent + 1) spaces; tabs do not indent)")
         }
     }
@@ -228,7 +212,7 @@ extension YAMLScanner {
             let count = code == UInt8(ascii: "x") ? 2 : code == UInt8(ascii: "u") ? 4 : 8
             var value: UInt32 = 0
             for _ in 0..<count {
-                guard let digit = YAMLScanner.hexValue(byte()) else {
+                guard let digit = Self.hexValue(byte()) else {
                     throw error("\\\(Character(Unicode.Scalar(code))) needs \(count) hexadecimal digits", at: escapeStart)
                 }
                 value = value * 16 + UInt32(digit)
@@ -242,15 +226,7 @@ extension YAMLScanner {
 
     // MARK: - Block scalars
 
-    mutating func fetchBlockScalar(folded: Bool) throws(YAMLSyntaxError) {
-        allowSimpleKey = true
-        try removePossibleSimpleKey()
-        let token = try scanBlockScalar(folded: folded)
-        append(token)
-        adjacentValueAllowed = false
-    }
-
-    mutating func scanBlockScalar(folded: Bool) throws(YAMLSyntaxError) -> Token {
+    mutating func scanBlockScalar(folded: Bool, indent: Int) throws(YAMLSyntaxError) -> YAMLScanner.Token {
         let start = mark
         forward()
         // Header: chomping (+ keep, - strip) and indentation (1–9), in either order.
@@ -270,15 +246,15 @@ extension YAMLScanner {
             }
         }
         var sawSpace = false
-        while !atEnd, YAMLScanner.isBlank(byte()) {
+        while !atEnd, Self.isBlank(byte()) {
             sawSpace = true
             forward()
         }
         if byte() == UInt8(ascii: "#") {
             guard sawSpace else { throw error("a comment after a block scalar header needs a space before its '#'") }
-            while !atEnd, !YAMLScanner.isBreak(byte()) { forward() }
+            while !atEnd, !Self.isBreak(byte()) { forward() }
         }
-        guard atEnd || YAMLScanner.isBreak(byte()) else {
+        guard atEnd || Self.isBreak(byte()) else {
             throw error("expected a chomping indicator (+ or -), an indentation indicator (1-9), a comment or the end of the line after '\(folded ? ">" : "|")', found \(describeCurrent())")
         }
         if !atEnd { forwardBreak() }
@@ -295,7 +271,7 @@ extension YAMLScanner {
             // be indented more.
             var maximum = 0
             var emptyLineIndent = 0
-            while !atEnd, byte() == 0x20 || YAMLScanner.isBreak(byte()) {
+            while !atEnd, byte() == 0x20 || Self.isBreak(byte()) {
                 if byte() == 0x20 {
                     forward()
                     maximum = max(maximum, column)
@@ -323,9 +299,9 @@ extension YAMLScanner {
         while column == blockIndent && !atEnd {
             if column == 0 && (isDocumentMarker(UInt8(ascii: "-")) || isDocumentMarker(UInt8(ascii: "."))) { break }
             bytes.append(contentsOf: breaks)
-            let leadingNonSpace = !YAMLScanner.isBlank(byte())
+            let leadingNonSpace = !Self.isBlank(byte())
             let lineStart = mark.index
-            while !atEnd, !YAMLScanner.isBreak(byte()) { forward() }
+            while !atEnd, !Self.isBreak(byte()) { forward() }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[lineStart..<mark.index]))
             // The end of the text ends the last line as a line break would.
             lineBreak = true
@@ -334,7 +310,7 @@ extension YAMLScanner {
             breaks = scanBlockScalarBreaks(blockIndent, end: &end, headerLine: start.line)
             if column == blockIndent && !atEnd && !(column == 0 && (isDocumentMarker(UInt8(ascii: "-")) || isDocumentMarker(UInt8(ascii: "."))))
             {
-                if folded && lineBreak && leadingNonSpace && !YAMLScanner.isBlank(byte()) {
+                if folded && lineBreak && leadingNonSpace && !Self.isBlank(byte()) {
                     if breaks.isEmpty { bytes.append(0x20) }
                 } else if lineBreak {
                     bytes.append(0x0A)
@@ -345,7 +321,7 @@ extension YAMLScanner {
         }
         if chomping >= 0 && lineBreak { bytes.append(0x0A) }
         if chomping > 0 { bytes.append(contentsOf: breaks) }
-        return Token(kind: .scalar, start: start, end: end, value: String(decoding: bytes, as: UTF8.self), style: folded ? .folded : .literal)
+        return YAMLScanner.Token(kind: .scalar, start: start, end: end, value: String(decoding: bytes, as: UTF8.self), style: folded ? .folded : .literal)
     }
 
     /// Empty lines (and the indentation of the next line, up to the block's) inside a block
@@ -353,7 +329,7 @@ extension YAMLScanner {
     mutating func scanBlockScalarBreaks(_ blockIndent: Int, end: inout YAMLMark, headerLine: Int) -> [UInt8] {
         var breaks: [UInt8] = []
         while column < blockIndent && byte() == 0x20 { forward() }
-        while !atEnd, YAMLScanner.isBreak(byte()) {
+        while !atEnd, Self.isBreak(byte()) {
             forwardBreak()
             breaks.append(0x0A)
             end = mark
@@ -362,5 +338,32 @@ extension YAMLScanner {
         // A last line of spaces with no line break is an empty line too.
         if atEnd && column > 0 && mark.line > headerLine { breaks.append(0x0A) }
         return breaks
+    }
+}
+
+/// The scalar fetchers: the simple-key bookkeeping around `YAMLInput`'s scalar scanners.
+extension YAMLScanner {
+    mutating func fetchPlain() throws(YAMLSyntaxError) {
+        try savePossibleSimpleKey()
+        allowSimpleKey = false
+        let token = try input.scanPlain(flowLevel: flowLevel, indent: indent, allowSimpleKey: &allowSimpleKey)
+        append(token)
+        adjacentValueAllowed = false
+    }
+
+    mutating func fetchFlowScalar(double: Bool) throws(YAMLSyntaxError) {
+        try savePossibleSimpleKey()
+        allowSimpleKey = false
+        let token = try input.scanFlowScalar(double: double, flowLevel: flowLevel, indent: indent)
+        append(token)
+        adjacentValueAllowed = true
+    }
+
+    mutating func fetchBlockScalar(folded: Bool) throws(YAMLSyntaxError) {
+        allowSimpleKey = true
+        try removePossibleSimpleKey()
+        let token = try input.scanBlockScalar(folded: folded, indent: indent)
+        append(token)
+        adjacentValueAllowed = false
     }
 }
