@@ -37,13 +37,13 @@ extension YAMLScanner {
         if !input.isBlankOrEnd(), !(flowLevel > 0 && YAMLInput.isFlowIndicator(input.byte())) {
             throw input.error("expected a space after the tag", at: input.mark)
         }
-        append(Token(kind: .tag, start: start, end: input.mark, value: handle, second: suffix))
+        tokens.append(Token(kind: .tag, start: start, end: input.mark, value: handle, second: suffix))
         adjacentValueAllowed = false
     }
 
     mutating func fetchDirective() throws(YAMLSyntaxError) {
         unwindIndent(-1)
-        try removePossibleSimpleKey()
+        try simpleKeys.remove(level: flowLevel)
         allowSimpleKey = false
         let start = input.mark
         input.forward()
@@ -79,6 +79,6 @@ extension YAMLScanner {
         if input.byte() == UInt8(ascii: "#") { while !input.atEnd, !YAMLInput.isBreak(input.byte()) { input.forward() } }
         guard input.atEnd || YAMLInput.isBreak(input.byte()) else { throw input.error("expected the end of the line after the directive, found \(input.describeCurrent())") }
         token.end = input.mark
-        append(token)
+        tokens.append(token)
     }
 }

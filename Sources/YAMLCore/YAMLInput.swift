@@ -134,4 +134,59 @@ struct YAMLInput {
         default: return nil
         }
     }
+
+    /// Whether the `:` here indicates a value: a blank follows, or (in flow context) a flow
+    /// indicator or a JSON-like node before it.
+    func isValueIndicator(flowLevel: Int, adjacentValueAllowed: Bool) -> Bool {
+        if isBlankOrEnd(1) { return true }
+        guard flowLevel > 0 else { return false }
+        return Self.isFlowIndicator(byte(1)) || adjacentValueAllowed
+    }
+
+    /// Whether a plain scalar may start here.
+    func canStartPlain(flowLevel: Int) -> Bool {
+        let value = byte()
+        switch value {
+        case 0x20, 0x09, 0x0A, 0x0D, 0: return false
+        case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
+            // An indicator followed by a character a plain scalar may hold starts one.
+            let following = byte(1)
+            if isBlankOrEnd(1) { return false }
+            return flowLevel == 0 || !Self.isFlowIndicator(following)
+        case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: "&"),
+            UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "%"),
+            UInt8(ascii: "@"), UInt8(ascii: "`"):
+            return false
+        default:
+            return true
+        }
+    }
+
+    /// Skips spaces, comments and line breaks (tabs too, where they only separate).
+    mutating func scanToNextToken(flowLevel: Int, allowSimpleKey: inout Bool) throws(YAMLSyntaxError) {
+        while true {
+            var sawTab = false
+            while !atEnd, Self.isBlank(byte()) {
+                if byte() == 0x09 { sawTab = true }
+                forward()
+            }
+            if byte() == UInt8(ascii: "#") {
+                if mark.index > 0, !Self.isBlank(text[mark.index - 1]), !Self.isBreak(text[mark.index - 1]) {
+                    throw error("a comment needs a space before its '#'")
+                }
+                while !atEnd, !Self.isBreak(byte()) { forward() }
+            }
+            guard !atEnd, Self.isBreak(byte()) else {
+                // A tab before a block indicator or a node at the start of a line indents.
+                if sawTab, flowLevel == 0, !atEnd, isLineStartBeforeHere(), byte() == UInt8(ascii: "-") || byte() == UInt8(ascii: "?")
+                    || byte() == UInt8(ascii: ":")
+                {
+                    if isBlankOrEnd(1) { throw error("a tab cannot indent a block entry: YAML indents with spaces") }
+                }
+                return
+            }
+            forwardBreak()
+            if flowLevel == 0 { allowSimpleKey = true }
+        }
+    }
 }

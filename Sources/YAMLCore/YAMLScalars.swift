@@ -347,7 +347,7 @@ extension YAMLScanner {
         try savePossibleSimpleKey()
         allowSimpleKey = false
         let token = try input.scanPlain(flowLevel: flowLevel, indent: indent, allowSimpleKey: &allowSimpleKey)
-        append(token)
+        tokens.append(token)
         adjacentValueAllowed = false
     }
 
@@ -355,15 +355,15 @@ extension YAMLScanner {
         try savePossibleSimpleKey()
         allowSimpleKey = false
         let token = try input.scanFlowScalar(double: double, flowLevel: flowLevel, indent: indent)
-        append(token)
+        tokens.append(token)
         adjacentValueAllowed = true
     }
 
     mutating func fetchBlockScalar(folded: Bool) throws(YAMLSyntaxError) {
         allowSimpleKey = true
-        try removePossibleSimpleKey()
+        try simpleKeys.remove(level: flowLevel)
         let token = try input.scanBlockScalar(folded: folded, indent: indent)
-        append(token)
+        tokens.append(token)
         adjacentValueAllowed = false
     }
 }

@@ -28,12 +28,6 @@ struct YAMLScanner {
         var style: ScalarStyle = .plain
     }
 
-    struct SimpleKey {
-        var tokenNumber: Int
-        var required: Bool
-        var mark: YAMLMark
-    }
-
     /// The text and the position in it.
     var input: YAMLInput
     var tokens: [Token] = []
@@ -45,7 +39,7 @@ struct YAMLScanner {
     var indent = -1
     var indents: [Int] = []
     var allowSimpleKey = true
-    var possibleKeys: [SimpleKey?] = [nil]
+    var simpleKeys = SimpleKeyCandidates()
     /// Whether the last token was a JSON-like node (a quoted scalar, a flow collection's end),
     /// after which `:` is a value indicator even without a space in flow context.
     var adjacentValueAllowed = false
@@ -102,14 +96,11 @@ struct YAMLScanner {
         if head >= tokens.count { return !done }
         if done { return false }
         // A token that may still become a key (a KEY token would go before it) waits.
-        stalePossibleSimpleKeys()
-        for key in possibleKeys where key != nil && key!.tokenNumber == tokensTaken { return true }
-        return false
+        simpleKeys.dropStale(at: input.mark)
+        return simpleKeys.isPending(tokensTaken)
     }
 
     var queuedCount: Int { tokens.count - head }
-
-    mutating func append(_ token: Token) { tokens.append(token) }
 
     mutating func insert(_ token: Token, at tokenNumber: Int) {
         tokens.insert(token, at: head + (tokenNumber - tokensTaken))
@@ -119,12 +110,12 @@ struct YAMLScanner {
         if !streamStarted {
             streamStarted = true
             if input.byte() == 0xEF && input.byte(1) == 0xBB && input.byte(2) == 0xBF { input.mark.index += 3 }
-            append(Token(kind: .streamStart, start: input.mark, end: input.mark))
+            tokens.append(Token(kind: .streamStart, start: input.mark, end: input.mark))
             return
         }
-        try scanToNextToken()
-        stalePossibleSimpleKeys()
-        try checkRequiredKeys()
+        try input.scanToNextToken(flowLevel: flowLevel, allowSimpleKey: &allowSimpleKey)
+        simpleKeys.dropStale(at: input.mark)
+        try simpleKeys.checkRequired(at: input.mark)
         // Inside a flow collection in a block, each line is indented more than the block.
         if flowLevel > 0, indent >= 0, !input.atEnd, input.isFirstOnLine(input.mark), input.leadingSpaces(input.mark) <= indent {
             throw input.error("this line of a flow collection must be indented more than its block (at least \(indent + 1) spaces; tabs do not indent)")
@@ -145,7 +136,7 @@ struct YAMLScanner {
         case UInt8(ascii: ","): return try fetchFlowEntry()
         case UInt8(ascii: "-") where input.isBlankOrEnd(1): return try fetchBlockEntry()
         case UInt8(ascii: "?") where input.isBlankOrEnd(1): return try fetchKey()
-        case UInt8(ascii: ":") where isValueIndicator(): return try fetchValue()
+        case UInt8(ascii: ":") where input.isValueIndicator(flowLevel: flowLevel, adjacentValueAllowed: adjacentValueAllowed): return try fetchValue()
         case UInt8(ascii: "*"): return try fetchAnchor(alias: true)
         case UInt8(ascii: "&"): return try fetchAnchor(alias: false)
         case UInt8(ascii: "!"): return try fetchTag()
@@ -154,7 +145,7 @@ struct YAMLScanner {
         case UInt8(ascii: "'"): return try fetchFlowScalar(double: false)
         case UInt8(ascii: "\""): return try fetchFlowScalar(double: true)
         default:
-            if canStartPlain() { return try fetchPlain() }
+            if input.canStartPlain(flowLevel: flowLevel) { return try fetchPlain() }
             if value == 0x09 { throw input.error("found a tab where a token was expected: YAML never indents with tabs") }
             if value == UInt8(ascii: "@") || value == UInt8(ascii: "`") {
                 throw input.error("found \(input.describeCurrent()), which is reserved and cannot start a plain scalar: quote the value")
@@ -163,97 +154,18 @@ struct YAMLScanner {
         }
     }
 
-    func isValueIndicator() -> Bool {
-        if input.isBlankOrEnd(1) { return true }
-        guard flowLevel > 0 else { return false }
-        return YAMLInput.isFlowIndicator(input.byte(1)) || adjacentValueAllowed
-    }
-
-    func canStartPlain() -> Bool {
-        let value = input.byte()
-        switch value {
-        case 0x20, 0x09, 0x0A, 0x0D, 0: return false
-        case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
-            // An indicator followed by a character a plain scalar may hold starts one.
-            let following = input.byte(1)
-            if input.isBlankOrEnd(1) { return false }
-            return flowLevel == 0 || !YAMLInput.isFlowIndicator(following)
-        case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: "&"),
-            UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "%"),
-            UInt8(ascii: "@"), UInt8(ascii: "`"):
-            return false
-        default:
-            return true
-        }
-    }
-
-    /// Skips spaces, comments and line breaks (tabs too, where they only separate).
-    mutating func scanToNextToken() throws(YAMLSyntaxError) {
-        while true {
-            var sawTab = false
-            while !input.atEnd, YAMLInput.isBlank(input.byte()) {
-                if input.byte() == 0x09 { sawTab = true }
-                input.forward()
-            }
-            if input.byte() == UInt8(ascii: "#") {
-                if input.mark.index > 0, !YAMLInput.isBlank(input.text[input.mark.index - 1]), !YAMLInput.isBreak(input.text[input.mark.index - 1]) {
-                    throw input.error("a comment needs a space before its '#'")
-                }
-                while !input.atEnd, !YAMLInput.isBreak(input.byte()) { input.forward() }
-            }
-            guard !input.atEnd, YAMLInput.isBreak(input.byte()) else {
-                // A tab before a block indicator or a node at the start of a line indents.
-                if sawTab, flowLevel == 0, !input.atEnd, input.isLineStartBeforeHere(), input.byte() == UInt8(ascii: "-") || input.byte() == UInt8(ascii: "?")
-                    || input.byte() == UInt8(ascii: ":")
-                {
-                    if input.isBlankOrEnd(1) { throw input.error("a tab cannot indent a block entry: YAML indents with spaces") }
-                }
-                return
-            }
-            input.forwardBreak()
-            if flowLevel == 0 { allowSimpleKey = true }
-        }
-    }
-
     // MARK: - Simple keys and indentation
 
-    mutating func stalePossibleSimpleKeys() {
-        for level in possibleKeys.indices {
-            guard let key = possibleKeys[level] else { continue }
-            if key.mark.line != input.mark.line || input.mark.index - key.mark.index > 1024 {
-                if !key.required { possibleKeys[level] = nil }
-            }
-        }
-    }
-
-    /// A required key (a node at the block's indentation) that did not get its `:` on its line.
-    mutating func checkRequiredKeys() throws(YAMLSyntaxError) {
-        for level in possibleKeys.indices {
-            guard let key = possibleKeys[level], key.required else { continue }
-            if key.mark.line != input.mark.line || input.mark.index - key.mark.index > 1024 {
-                throw input.error("expected ':' after the key that starts here (a mapping key and its ':' stay on one line)", at: key.mark)
-            }
-        }
-    }
-
     mutating func savePossibleSimpleKey() throws(YAMLSyntaxError) {
-        let required = flowLevel == 0 && indent == input.column
         guard allowSimpleKey else { return }
-        try removePossibleSimpleKey()
-        possibleKeys[flowLevel] = SimpleKey(tokenNumber: tokensTaken + queuedCount, required: required, mark: input.mark)
-    }
-
-    mutating func removePossibleSimpleKey() throws(YAMLSyntaxError) {
-        if let key = possibleKeys[flowLevel], key.required {
-            throw input.error("expected ':' after the key that starts here", at: key.mark)
-        }
-        possibleKeys[flowLevel] = nil
+        try simpleKeys.save(
+            level: flowLevel, tokenNumber: tokensTaken + queuedCount, required: flowLevel == 0 && indent == input.column, at: input.mark)
     }
 
     mutating func unwindIndent(_ column: Int) {
         guard flowLevel == 0 else { return }
         while indent > column {
-            append(Token(kind: .blockEnd, start: input.mark, end: input.mark))
+            tokens.append(Token(kind: .blockEnd, start: input.mark, end: input.mark))
             indent = indents.removeLast()
         }
     }
@@ -270,7 +182,7 @@ struct YAMLScanner {
         indents.append(indent)
         indent = column
         let token = Token(kind: kind, start: `where`, end: `where`)
-        if let tokenNumber { insert(token, at: tokenNumber) } else { append(token) }
+        if let tokenNumber { insert(token, at: tokenNumber) } else { tokens.append(token) }
         return true
     }
 
@@ -278,20 +190,20 @@ struct YAMLScanner {
 
     mutating func fetchStreamEnd() {
         unwindIndent(-1)
-        possibleKeys[flowLevel] = nil
+        simpleKeys.levels[flowLevel] = nil
         allowSimpleKey = false
-        append(Token(kind: .streamEnd, start: input.mark, end: input.mark))
+        tokens.append(Token(kind: .streamEnd, start: input.mark, end: input.mark))
         done = true
     }
 
     mutating func fetchDocumentIndicator(_ kind: Kind) throws(YAMLSyntaxError) {
         if flowLevel > 0 { throw input.error("a document marker inside a flow collection: close it with ']' or '}' first") }
         unwindIndent(-1)
-        try removePossibleSimpleKey()
+        try simpleKeys.remove(level: flowLevel)
         allowSimpleKey = false
         let start = input.mark
         input.forward(3)
-        append(Token(kind: kind, start: start, end: input.mark))
+        tokens.append(Token(kind: kind, start: start, end: input.mark))
         adjacentValueAllowed = false
     }
 
@@ -301,33 +213,33 @@ struct YAMLScanner {
             throw input.error("more than \(maximumDepth) nested collections: the nesting limit", .limit)
         }
         flowLevel += 1
-        possibleKeys.append(nil)
+        simpleKeys.levels.append(nil)
         allowSimpleKey = true
         let start = input.mark
         input.forward()
-        append(Token(kind: kind, start: start, end: input.mark))
+        tokens.append(Token(kind: kind, start: start, end: input.mark))
         adjacentValueAllowed = false
     }
 
     mutating func fetchFlowCollectionEnd(_ kind: Kind) throws(YAMLSyntaxError) {
-        try removePossibleSimpleKey()
+        try simpleKeys.remove(level: flowLevel)
         if flowLevel > 0 {
             flowLevel -= 1
-            possibleKeys.removeLast()
+            simpleKeys.levels.removeLast()
         }
         allowSimpleKey = false
         let start = input.mark
         input.forward()
-        append(Token(kind: kind, start: start, end: input.mark))
+        tokens.append(Token(kind: kind, start: start, end: input.mark))
         adjacentValueAllowed = true
     }
 
     mutating func fetchFlowEntry() throws(YAMLSyntaxError) {
         allowSimpleKey = true
-        try removePossibleSimpleKey()
+        try simpleKeys.remove(level: flowLevel)
         let start = input.mark
         input.forward()
-        append(Token(kind: .flowEntry, start: start, end: input.mark))
+        tokens.append(Token(kind: .flowEntry, start: start, end: input.mark))
         adjacentValueAllowed = false
     }
 
@@ -339,10 +251,10 @@ struct YAMLScanner {
             throw input.error("a block sequence entry ('- ') inside a flow collection: write [a, b] or move it out")
         }
         allowSimpleKey = true
-        try removePossibleSimpleKey()
+        try simpleKeys.remove(level: flowLevel)
         let start = input.mark
         input.forward()
-        append(Token(kind: .blockEntry, start: start, end: input.mark))
+        tokens.append(Token(kind: .blockEntry, start: start, end: input.mark))
         adjacentValueAllowed = false
     }
 
@@ -352,19 +264,19 @@ struct YAMLScanner {
             _ = try rollIndent(input.column, tokenNumber: nil, kind: .blockMappingStart, at: input.mark)
         }
         allowSimpleKey = flowLevel == 0
-        try removePossibleSimpleKey()
+        try simpleKeys.remove(level: flowLevel)
         let start = input.mark
         input.forward()
-        append(Token(kind: .key, start: start, end: input.mark))
+        tokens.append(Token(kind: .key, start: start, end: input.mark))
         adjacentValueAllowed = false
     }
 
     mutating func fetchValue() throws(YAMLSyntaxError) {
-        if let key = possibleKeys[flowLevel] {
+        if let key = simpleKeys.levels[flowLevel] {
             // The node before the ':' was a key: insert KEY before it.
             insert(Token(kind: .key, start: key.mark, end: key.mark), at: key.tokenNumber)
             _ = try rollIndent(key.mark.column - 1, tokenNumber: key.tokenNumber, kind: .blockMappingStart, at: key.mark)
-            possibleKeys[flowLevel] = nil
+            simpleKeys.levels[flowLevel] = nil
             allowSimpleKey = false
         } else {
             if flowLevel == 0 {
@@ -372,11 +284,11 @@ struct YAMLScanner {
                 _ = try rollIndent(input.column, tokenNumber: nil, kind: .blockMappingStart, at: input.mark)
             }
             allowSimpleKey = flowLevel == 0
-            try removePossibleSimpleKey()
+            try simpleKeys.remove(level: flowLevel)
         }
         let start = input.mark
         input.forward()
-        append(Token(kind: .value, start: start, end: input.mark))
+        tokens.append(Token(kind: .value, start: start, end: input.mark))
         adjacentValueAllowed = false
     }
 
@@ -391,7 +303,7 @@ struct YAMLScanner {
             throw input.error("expected the \(alias ? "alias" : "anchor")'s name after '\(alias ? "*" : "&")'", at: start)
         }
         let name = String(decoding: UnsafeBufferPointer(rebasing: input.text[nameStart..<input.mark.index]), as: UTF8.self)
-        append(Token(kind: alias ? .alias : .anchor, start: start, end: input.mark, value: name))
+        tokens.append(Token(kind: alias ? .alias : .anchor, start: start, end: input.mark, value: name))
         adjacentValueAllowed = alias
     }
 }
