@@ -176,10 +176,8 @@ extension DocumentReader {
     /// The parameters at `pointer`: none when the member is absent or written empty
     /// (`parameters:` with no value, as OpenAPI tools accept it).
     func parameters(_ value: JSONValue?, at pointer: JSONPointer, components: JSONValue?) throws(APIDefinitionError) -> [ParameterDefinition] {
-        guard let value, value != .null else { return [] }
-        guard case .array(let list) = value else {
-            throw APIDefinitionError(file: file, pointer: pointer, message: "expected an array, found \(value.typeName)")
-        }
+        let list: [JSONValue]
+        do { list = try JSONShape.elements(value) } catch { throw APIDefinitionError(file: file, pointer: pointer, message: error.message) }
         var result: [ParameterDefinition] = []
         for (index, entry) in list.enumerated() {
             let (parameter, place) = try component(entry, at: pointer.appending(index: index), components: components, section: "parameters")

@@ -119,10 +119,10 @@ struct DocumentReader {
     /// (`responses:` with no value, as OpenAPI tools accept it), an error naming the place
     /// when it is there but not an object (never silently empty).
     func members(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> JSONObject {
-        guard let value, value != .null else { return JSONObject() }
-        return try object(value, at: JSONPointer(tokens: tokens))
+        do { return try JSONShape.members(value) } catch { throw failure(error, at: tokens) }
     }
 
+    /// A member that must be an object (`null` is no object here).
     func object(_ value: JSONValue, at pointer: JSONPointer) throws(APIDefinitionError) -> JSONObject {
         guard case .object(let object) = value else {
             throw APIDefinitionError(file: file, pointer: pointer, message: "expected an object, found \(value.typeName)")
@@ -130,23 +130,21 @@ struct DocumentReader {
         return object
     }
 
+    /// A `JSONShape` mismatch at `tokens` (at the element, when an element is the problem).
+    func failure(_ mismatch: JSONShape.Mismatch, at tokens: [String]) -> APIDefinitionError {
+        fail(tokens + (mismatch.index.map { [String($0)] } ?? []), mismatch.message)
+    }
+
     /// The elements of an optional array: none when `value` is absent or null, an error naming
     /// the place when it is there but not an array.
     func elements(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> [JSONValue] {
-        guard let value, value != .null else { return [] }
-        guard case .array(let elements) = value else { throw fail(tokens, "expected an array, found \(value.typeName)") }
-        return elements
+        do { return try JSONShape.elements(value) } catch { throw failure(error, at: tokens) }
     }
 
     /// An optional array of strings (`consumes`, `cacheKeyParameters`); an element of another
     /// type is an error at its index.
     func strings(_ value: JSONValue?, at tokens: [String]) throws(APIDefinitionError) -> [String] {
-        var result: [String] = []
-        for (index, element) in try elements(value, at: tokens).enumerated() {
-            guard case .string(let text) = element else { throw fail(tokens + [String(index)], "expected a string, found \(element.typeName)") }
-            result.append(text)
-        }
-        return result
+        do { return try JSONShape.strings(value) } catch { throw failure(error, at: tokens) }
     }
 
     /// An optional object of strings, in document order (`responseParameters`,

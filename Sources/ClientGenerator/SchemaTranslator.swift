@@ -47,46 +47,24 @@ public struct GeneratorError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 }
 
-/// Strict reads of a definition's members for the generator: an absent or null member is
-/// empty; a member of another shape is an error at its pointer (never silently empty).
+/// `JSONShape`'s strict reads with the generator's error: the file and the JSON Pointer.
 enum DefinitionShape {
     static func members(_ value: JSONValue?, file: String, pointer: String) throws(GeneratorError) -> JSONObject {
-        guard let value, value != .null else { return JSONObject() }
-        guard case .object(let object) = value else {
-            throw GeneratorError(file: file, pointer: pointer, message: "expected an object, found \(value.typeName)")
-        }
-        return object
+        do { return try JSONShape.members(value) } catch { throw failure(error, file: file, pointer: pointer) }
     }
 
     static func elements(_ value: JSONValue?, file: String, pointer: String) throws(GeneratorError) -> [JSONValue] {
-        guard let value, value != .null else { return [] }
-        guard case .array(let elements) = value else {
-            throw GeneratorError(file: file, pointer: pointer, message: "expected an array, found \(value.typeName)")
-        }
-        return elements
+        do { return try JSONShape.elements(value) } catch { throw failure(error, file: file, pointer: pointer) }
     }
 
-    /// An optional array of strings (`required`); with `scalars`, numbers and booleans are
-    /// taken as their text (a server variable's `enum: [443, 8443]`, as descriptions write it).
     static func strings(_ value: JSONValue?, file: String, pointer: String, scalars: Bool = false) throws(GeneratorError) -> [String] {
-        var result: [String] = []
-        for (index, element) in try elements(value, file: file, pointer: pointer).enumerated() {
-            guard let text = scalars ? scalarText(element) : element.stringValue else {
-                throw GeneratorError(file: file, pointer: pointer + "/\(index)", message: "expected a string, found \(element.typeName)")
-            }
-            result.append(text)
-        }
-        return result
+        do { return try JSONShape.strings(value, scalars: scalars) } catch { throw failure(error, file: file, pointer: pointer) }
     }
 
-    /// A string, number or boolean as text; nil for other values.
-    static func scalarText(_ value: JSONValue) -> String? {
-        switch value {
-        case .string(let text): return text
-        case .number(let number): return number.description
-        case .bool(let flag): return flag ? "true" : "false"
-        default: return nil
-        }
+    static func scalarText(_ value: JSONValue) -> String? { JSONShape.scalarText(value) }
+
+    private static func failure(_ mismatch: JSONShape.Mismatch, file: String, pointer: String) -> GeneratorError {
+        GeneratorError(file: file, pointer: pointer + (mismatch.index.map { "/\($0)" } ?? ""), message: mismatch.message)
     }
 }
 
