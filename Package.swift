@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "LambdaEnvironments", dependencies: ["LambdaRuntime", "JSONCore", "HTTPServer", "HTTPCore", "AWSSignature", "CSystemCalls", "CommandSupport"]),
         // Layer 2: the bundled function and the API definition.
         .target(name: "ItemsService", dependencies: ["LambdaRuntime", "JSONCore"]),
-        .target(name: "APIModel", dependencies: ["JSONCore", "YAMLCore", "JSONSchema", "LambdaRuntime"]),
+        .target(name: "APIModel", dependencies: ["JSONCore", "YAMLCore", "JSONSchema"]),
         // Layer 3: the gateway runtime.
         .target(
             name: "APIGateway",

@@ -1,5 +1,4 @@
 import JSONCore
-import LambdaRuntime
 
 /// Token-bucket limits: steady rate (requests/s) and bucket size.
 public struct ThrottleSettings: Sendable, Equatable {

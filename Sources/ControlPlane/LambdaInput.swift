@@ -1,4 +1,5 @@
 import ECMARegex
+import APIModel
 import JSONCore
 import LambdaRuntime
 import Synchronization
