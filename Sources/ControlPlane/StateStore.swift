@@ -58,25 +58,33 @@ struct PersistedState: Sendable {
         guard format == 1 || format == 2 else {
             throw .other("\(file): the state file has format \(format); this version reads formats 1 and 2")
         }
-        for member in json["apiKeys"]?.objectValue ?? JSONObject() {
+        // Strict: a member of the wrong shape is an error naming it, never silently empty (an
+        // empty "usage" would forget every answered request's quota count).
+        func shaped<Value>(_ pointer: String, _ read: () throws(JSONShape.Mismatch) -> Value) throws(GatewayLoadError) -> Value {
+            do { return try read() } catch { throw .other("\(file): #/\(pointer)\(error.index.map { "/\($0)" } ?? ""): \(error.message)") }
+        }
+        for member in try shaped("apiKeys", { () throws(JSONShape.Mismatch) in try JSONShape.members(json["apiKeys"]) }) {
+            let place = "apiKeys/" + JSONPointer.escape(member.key)
             guard case .string(let id)? = member.value["id"], case .string(let value)? = member.value["value"] else {
-                throw .other("\(file): #/apiKeys/\(JSONPointer.escape(member.key)): an API key needs an id and a value")
+                throw .other("\(file): #/\(place): an API key needs an id and a value")
             }
             apiKeys[member.key] = APIKeyRecord(
                 id: id, name: member.key, value: value, enabled: member.value["enabled"]?.boolValue ?? false,
-                usagePlans: (member.value["usagePlans"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue },
+                usagePlans: try shaped(place + "/usagePlans", { () throws(JSONShape.Mismatch) in try JSONShape.strings(member.value["usagePlans"]) }),
                 description: member.value["description"]?.stringValue ?? "",
                 createdDate: member.value["createdDate"]?.numberValue?.doubleValue ?? 0,
                 lastUpdatedDate: member.value["lastUpdatedDate"]?.numberValue?.doubleValue ?? 0)
         }
-        for member in json["usage"]?.objectValue ?? JSONObject() {
-            guard case .string(let period)? = member.value["period"], let used = member.value["used"]?.numberValue?.intValue else { continue }
+        for member in try shaped("usage", { () throws(JSONShape.Mismatch) in try JSONShape.members(json["usage"]) }) {
+            guard case .string(let period)? = member.value["period"], let used = member.value["used"]?.numberValue?.intValue else {
+                throw .other("\(file): #/usage/\(JSONPointer.escape(member.key)): a quota count needs a period and a number used")
+            }
             usage[member.key] = QuotaUsage(period: period, used: used)
         }
-        for member in json["functions"]?.objectValue ?? JSONObject() { functions[member.key] = member.value }
-        for member in json["deployments"]?.objectValue ?? JSONObject() { deployments[member.key] = member.value }
-        for member in json["stages"]?.objectValue ?? JSONObject() { stages[member.key] = member.value }
-        history = json["history"]?.arrayValue ?? []
+        for member in try shaped("functions", { () throws(JSONShape.Mismatch) in try JSONShape.members(json["functions"]) }) { functions[member.key] = member.value }
+        for member in try shaped("deployments", { () throws(JSONShape.Mismatch) in try JSONShape.members(json["deployments"]) }) { deployments[member.key] = member.value }
+        for member in try shaped("stages", { () throws(JSONShape.Mismatch) in try JSONShape.members(json["stages"]) }) { stages[member.key] = member.value }
+        history = try shaped("history", { () throws(JSONShape.Mismatch) in try JSONShape.elements(json["history"]) })
         declared = json["declared"] ?? .null
     }
 }
