@@ -67,9 +67,9 @@ public enum APIDocument {
     static func fromSwagger(_ document: JSONValue, file: String) throws(APIDefinitionError) -> JSONValue {
         let swagger = rewritingReferences(document, from: "#/definitions/", to: "#/components/schemas/")
         guard let root = swagger.objectValue else { return swagger }
-        let globalConsumes = root["consumes"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let globalProduces = root["produces"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let reader = DocumentReader(file: file)
+        let globalConsumes = try reader.strings(root["consumes"], at: ["consumes"])
+        let globalProduces = try reader.strings(root["produces"], at: ["produces"])
         let sharedParameters = try reader.members(root["parameters"], at: ["parameters"])
         let sharedResponses = try reader.members(root["responses"], at: ["responses"])
 

@@ -208,7 +208,7 @@ public struct DeploymentConfiguration: Sendable {
                     }
                     cache.unauthorizedCacheControlHeaderStrategy = strategy
                 }
-                cache.authorizedKeys = (object["authorizedKeys"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue }
+                cache.authorizedKeys = try reader.strings(object["authorizedKeys"], at: cacheTokens + ["authorizedKeys"])
             }
             var methodSettings: [String: MethodSetting] = [:]
             for setting in try reader.members(stage["methodSettings"], at: tokens + ["methodSettings"]) {
@@ -268,7 +268,7 @@ public struct DeploymentConfiguration: Sendable {
         var usagePlans: [UsagePlanDefinition] = []
         for member in try reader.members(root["usagePlans"], at: ["usagePlans"]) {
             let tokens = ["usagePlans", member.key]
-            let planStages = (member.value["stages"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue }
+            let planStages = try reader.strings(member.value["stages"], at: tokens + ["stages"])
             for stage in planStages where !stageNames.contains(stage) {
                 throw reader.fail(tokens + ["stages"], "Invalid API Stage {api: \(root["apiId"]?.stringValue ?? "?"), stage: \(stage)} specified for usageplan \(member.key)")
             }
@@ -297,7 +297,7 @@ public struct DeploymentConfiguration: Sendable {
                 guard value.count >= 20 else { throw reader.fail(tokens + ["value"], "API Key value should be at least 20 characters") }
                 guard value.count <= 128 else { throw reader.fail(tokens + ["value"], "API Key value exceeds maximum size of 128 characters") }
             }
-            let plans = (member.value["usagePlans"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue }
+            let plans = try reader.strings(member.value["usagePlans"], at: tokens + ["usagePlans"])
             for plan in plans where !planNames.contains(plan) { throw reader.fail(tokens + ["usagePlans"], "Invalid Usage Plan ID specified: \(plan)") }
             // One plan per API stage for a key.
             var seen: Set<String> = []

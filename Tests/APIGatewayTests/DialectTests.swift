@@ -400,6 +400,24 @@ struct DialectTests {
         }
     }
 
+    @Test("a deployment's lists of names are strings: a usage plan's stages, a key's plans, a cache's authorized keys (the file's shape check says so first)")
+    func deploymentNameLists() {
+        let plan = #""usagePlans": {"Gold": {"stages": ["prod"]}}"#
+        for (text, expected) in [
+            (#"{"stages": {"prod": {}}, "usagePlans": {"Gold": {"stages": "prod"}}}"#, "d.json: #/usagePlans/Gold/stages: expected an array, found the string \"prod\""),
+            (#"{"stages": {"prod": {}}, \#(plan), "apiKeys": {"K": {"usagePlans": ["Gold", 7]}}}"#,
+             "d.json: #/apiKeys/K/usagePlans/1: expected a string, found the number 7"),
+            (#"{"stages": {"prod": {"cache": {"authorizedKeys": [true]}}}}"#, "d.json: #/stages/prod/cache/authorizedKeys/0: expected a string, found true"),
+        ] {
+            do {
+                _ = try DeploymentConfiguration.parse(try JSONParser().parse(Array(text.utf8)), file: "d.json")
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect("\(error)".hasPrefix(expected), "\(error)")
+            }
+        }
+    }
+
     @Test("a definition member of the wrong shape is an error at its pointer, never silently empty")
     func definitionShapes() {
         let integration = #""x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200"}}}"#
@@ -418,6 +436,10 @@ struct DialectTests {
              "#/paths/~1x/get/x-amazon-apigateway-integration/responses", "expected an object, found array"),
             (#"{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {"/x": {"parameters": {"name": "a"}}}}"#,
              "#/paths/~1x/parameters", "expected an array, found object"),
+            (#"{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "consumes": "application/json", "paths": {}}"#,
+             "#/consumes", "expected an array, found string"),
+            (#"{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "produces": ["application/json", 1], "paths": {}}"#,
+             "#/produces/1", "expected a string, found integer"),
             (#"{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {"/x": {"get": {"parameters": "a", "responses": {}}}}}"#,
              "#/paths/~1x/get/parameters", "expected an array, found string"),
         ]
