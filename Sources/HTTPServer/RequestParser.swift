@@ -162,7 +162,12 @@ public struct RequestParser: Sendable {
             {
                 return .failure(HTTPProtocolError(414, "the request line is longer than \(limits.maxRequestLineBytes) bytes"))
             }
-            if available > limits.maxHeaderBytes { return .failure(HTTPProtocolError(431, "the header section is longer than \(limits.maxHeaderBytes) bytes")) }
+            // Too long only when no head end can still fit: one ends at a line feed at most
+            // `maxHeaderBytes` in, and is known only with the two bytes after it (LF CR LF), so
+            // a head that arrived in pieces gets the verdict it would get arriving whole.
+            if available > limits.maxHeaderBytes + 1 {
+                return .failure(HTTPProtocolError(431, "the header section is longer than \(limits.maxHeaderBytes) bytes"))
+            }
             state = .head(scanned: available)
             return .needMoreData
         }

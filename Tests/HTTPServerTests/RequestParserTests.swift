@@ -177,4 +177,24 @@ private func failure(_ events: [ParseEvent]) -> HTTPProtocolError? {
             #expect(failure(parse(text, step: step, limits: limits))?.status == 414, "step \(step)")
         }
     }
+
+    /// Found by the fuzzer: a head exactly at the limit, ending in LF CR LF, was 431 when the
+    /// bytes after its last line feed had not all arrived, and parsed when it arrived whole.
+    @Test func aHeadExactlyAtTheLimitParsesWhateverTheSplits() throws {
+        var limits = ServerLimits()
+        limits.maxHeaderBytes = 64
+        let start = "GET / HTTP/1.1\r\nHost: h\r\nX: "
+        // The head the limit measures runs to its last field's line feed: 64 bytes.
+        let text = start + String(repeating: "v", count: 64 - start.utf8.count - 2) + "\r\n\r\n"
+        for step in [1, 7, 65, Int.max] {
+            let events = parse(text, step: step, limits: limits)
+            #expect(failure(events) == nil, "step \(step): \(events)")
+            #expect(requests(events).first?.request.headers.first { $0.name == "X" } != nil, "step \(step)")
+        }
+        // One byte more is over the limit, however it arrives.
+        let over = start + String(repeating: "v", count: 64 - start.utf8.count - 1) + "\r\n\r\n"
+        for step in [1, 7, 65, Int.max] {
+            #expect(failure(parse(over, step: step, limits: limits))?.status == 431, "step \(step)")
+        }
+    }
 }
