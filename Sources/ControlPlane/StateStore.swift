@@ -60,31 +60,36 @@ struct PersistedState: Sendable {
         }
         // Strict: a member of the wrong shape is an error naming it, never silently empty (an
         // empty "usage" would forget every answered request's quota count).
-        func shaped<Value>(_ pointer: String, _ read: () throws(JSONShape.Mismatch) -> Value) throws(GatewayLoadError) -> Value {
-            do { return try read() } catch { throw .other("\(file): #/\(pointer)\(error.index.map { "/\($0)" } ?? ""): \(error.message)") }
+        func failure(_ mismatch: JSONShape.Mismatch, at pointer: String) -> GatewayLoadError {
+            .other("\(file): #/\(pointer)\(mismatch.index.map { "/\($0)" } ?? ""): \(mismatch.message)")
         }
-        for member in try shaped("apiKeys", { () throws(JSONShape.Mismatch) in try JSONShape.members(json["apiKeys"]) }) {
+        func members(_ name: String) throws(GatewayLoadError) -> JSONObject {
+            do { return try JSONShape.members(json[name]) } catch { throw failure(error, at: name) }
+        }
+        for member in try members("apiKeys") {
             let place = "apiKeys/" + JSONPointer.escape(member.key)
             guard case .string(let id)? = member.value["id"], case .string(let value)? = member.value["value"] else {
                 throw .other("\(file): #/\(place): an API key needs an id and a value")
             }
+            let usagePlans: [String]
+            do { usagePlans = try JSONShape.strings(member.value["usagePlans"]) } catch { throw failure(error, at: place + "/usagePlans") }
             apiKeys[member.key] = APIKeyRecord(
                 id: id, name: member.key, value: value, enabled: member.value["enabled"]?.boolValue ?? false,
-                usagePlans: try shaped(place + "/usagePlans", { () throws(JSONShape.Mismatch) in try JSONShape.strings(member.value["usagePlans"]) }),
+                usagePlans: usagePlans,
                 description: member.value["description"]?.stringValue ?? "",
                 createdDate: member.value["createdDate"]?.numberValue?.doubleValue ?? 0,
                 lastUpdatedDate: member.value["lastUpdatedDate"]?.numberValue?.doubleValue ?? 0)
         }
-        for member in try shaped("usage", { () throws(JSONShape.Mismatch) in try JSONShape.members(json["usage"]) }) {
+        for member in try members("usage") {
             guard case .string(let period)? = member.value["period"], let used = member.value["used"]?.numberValue?.intValue else {
                 throw .other("\(file): #/usage/\(JSONPointer.escape(member.key)): a quota count needs a period and a number used")
             }
             usage[member.key] = QuotaUsage(period: period, used: used)
         }
-        for member in try shaped("functions", { () throws(JSONShape.Mismatch) in try JSONShape.members(json["functions"]) }) { functions[member.key] = member.value }
-        for member in try shaped("deployments", { () throws(JSONShape.Mismatch) in try JSONShape.members(json["deployments"]) }) { deployments[member.key] = member.value }
-        for member in try shaped("stages", { () throws(JSONShape.Mismatch) in try JSONShape.members(json["stages"]) }) { stages[member.key] = member.value }
-        history = try shaped("history", { () throws(JSONShape.Mismatch) in try JSONShape.elements(json["history"]) })
+        for member in try members("functions") { functions[member.key] = member.value }
+        for member in try members("deployments") { deployments[member.key] = member.value }
+        for member in try members("stages") { stages[member.key] = member.value }
+        do { history = try JSONShape.elements(json["history"]) } catch { throw failure(error, at: "history") }
         declared = json["declared"] ?? .null
     }
 }
