@@ -35,6 +35,8 @@ let package = Package(
         // YAML 1.2 into JSON values (and JSON values written as YAML): beside JSONCore, on it alone.
         .target(name: "YAMLCore", dependencies: ["JSONCore"]),
         .target(name: "ECMARegex"),
+        // Zip archives (Lambda's code packages): a bounded reader with an inflate of its own.
+        .target(name: "Archives"),
         .target(name: "HTTPCore", dependencies: ["TextAndFiles"]),
         // SHA-256, HMAC and AWS Signature Version 4 (the control plane's requests).
         .target(name: "AWSSignature", dependencies: ["TextAndFiles"]),
@@ -48,7 +50,7 @@ let package = Package(
         .target(name: "LambdaRuntime", dependencies: ["JSONCore"]),
         // Layer 2: function code run as local processes behind the Lambda Runtime API (served by
         // the HTTP server); it knows Lambda, not API Gateway.
-        .target(name: "LambdaEnvironments", dependencies: ["LambdaRuntime", "JSONCore", "HTTPServer", "HTTPCore", "AWSSignature", "CSystemCalls", "CommandSupport"]),
+        .target(name: "LambdaEnvironments", dependencies: ["LambdaRuntime", "JSONCore", "HTTPServer", "HTTPCore", "AWSSignature", "CSystemCalls", "CommandSupport", "Archives"]),
         // Layer 2: the bundled function and the API definition.
         .target(name: "ItemsService", dependencies: ["LambdaRuntime", "JSONCore"]),
         .target(name: "APIModel", dependencies: ["JSONCore", "YAMLCore", "JSONSchema"]),
@@ -121,6 +123,7 @@ let package = Package(
             dependencies: ["LambdaEnvironments", "LambdaRuntime", "ControlPlane", "APIGateway", "HTTPServer", "HTTPCore", "JSONCore", "CommandSupport"]),
         .testTarget(name: "AWSSignatureTests", dependencies: ["TestSupport", "AWSSignature"]),
         .testTarget(name: "ECMARegexTests", dependencies: ["TestSupport", "ECMARegex"]),
+        .testTarget(name: "ArchivesTests", dependencies: ["TestSupport", "Archives"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["TestSupport", "HTTPServer", "HTTPCore"]),
         .testTarget(
             name: "ClientGeneratorTests", dependencies: ["ClientGenerator", "GenerateClientCLI", "APIModel", "JSONCore", "ClientRuntime", "StoreClient", "TestSupport", "HTTPServer", "HTTPCore"],
