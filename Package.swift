@@ -120,7 +120,10 @@ let package = Package(
         .testTarget(name: "YAMLCoreTests", dependencies: ["TestSupport", "YAMLCore", "JSONCore"]),
         .testTarget(
             name: "LambdaEnvironmentsTests",
-            dependencies: ["LambdaEnvironments", "LambdaRuntime", "ControlPlane", "APIGateway", "HTTPServer", "HTTPCore", "JSONCore", "CommandSupport"]),
+            dependencies: [
+                "LambdaEnvironments", "LambdaRuntime", "ControlPlane", "APIGateway", "HTTPServer", "HTTPCore", "JSONCore", "CommandSupport", "TestSupport",
+                "AWSSignature",
+            ]),
         .testTarget(name: "AWSSignatureTests", dependencies: ["TestSupport", "AWSSignature"]),
         .testTarget(name: "ECMARegexTests", dependencies: ["TestSupport", "ECMARegex"]),
         .testTarget(name: "ArchivesTests", dependencies: ["TestSupport", "Archives"]),

@@ -13,7 +13,8 @@ import json, os, sys
 IMPLEMENTED = [
     "CreateAlias", "DeleteAlias", "DeleteFunctionConcurrency", "GetAlias", "GetFunction", "GetFunctionConcurrency",
     "GetFunctionConfiguration", "Invoke", "ListAliases", "ListFunctions", "ListVersionsByFunction", "PublishVersion",
-    "PutFunctionConcurrency", "UpdateAlias", "UpdateFunctionConfiguration",
+    "PutFunctionConcurrency", "UpdateAlias", "UpdateFunctionConfiguration", "CreateFunction", "UpdateFunctionCode", "DeleteFunction",
+    "AddPermission", "RemovePermission", "GetPolicy",
 ]
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -22,6 +23,14 @@ from botocore_models import service_model
 
 model = service_model("lambda", "2015-03-31")
 shapes = model["shapes"]
+
+
+# Patterns with a lookbehind (which ECMAScript regular expressions as the checker reads them do
+# not have), each with a lookbehind-free pattern matching the same whole inputs.
+EQUIVALENT = {
+    # S3 bucket names: no '.' at the end.
+    "[0-9A-Za-z\\.\\-_]*(?<!\\.)": "([0-9A-Za-z\\.\\-_]*[0-9A-Za-z\\-_])?",
+}
 
 
 def number(value):
@@ -42,7 +51,7 @@ def shape(name, depth=0):
     if depth > 6:
         return ".any"
     if kind == "string":
-        pattern = optional(s.get("pattern"), swift_string)
+        pattern = optional(EQUIVALENT.get(s.get("pattern"), s.get("pattern")), swift_string)
         values = "nil" if "enum" not in s else "[" + ", ".join(swift_string(v) for v in s["enum"]) + "]"
         return f".string(min: {optional(s.get('min'))}, max: {optional(s.get('max'))}, pattern: {pattern}, values: {values})"
     if kind in ("integer", "long"):

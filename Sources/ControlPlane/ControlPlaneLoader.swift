@@ -148,8 +148,33 @@ extension ControlPlane {
         var place = "\(deploymentFile): #/functions"
         func here(_ tokens: [String]) -> String { "\(deploymentFile): \(JSONPointer(tokens: tokens).uriFragment)" }
         let stateRecord = stateDirectory.map { $0 + "/state.json" } ?? "the state"
+        /// The aliases and the resource policy saved for `name`.
+        func restoreAliasesAndPolicy(_ name: String, _ saved: JSONValue?) throws(LambdaServiceError) {
+            for member in saved?["aliases"]?.objectValue ?? JSONObject() {
+                guard case .string(let version)? = member.value["version"] else { continue }
+                place = "\(stateRecord): functions/\(name)/aliases/\(member.key)"
+                var additional: (String, Double)? = nil
+                if case .string(let extra)? = member.value["additionalVersion"], let weight = member.value["weight"]?.numberValue?.doubleValue {
+                    additional = (extra, weight)
+                }
+                try lambda.setAlias(
+                    member.key, of: name, to: FunctionAlias(version: version, additionalVersion: additional),
+                    description: member.value["description"]?.stringValue ?? "")
+            }
+            guard let policy = saved?["policy"]?.objectValue else { return }
+            try lambda.change { (catalog) throws(LambdaServiceError) in
+                for member in policy { catalog.functions[name]?.policy[member.key] = member.value.arrayValue ?? [] }
+            }
+        }
         do throws(LambdaServiceError) {
             for function in configuration.functions {
+                // Deleted through the Lambda API since: stays deleted while the file declares it as before.
+                if persisted.deletedFunctions.contains(function.name), declaredBefore != .null,
+                    declaredBefore["functions"]?[function.name] == declaredNow["functions"]?[function.name]
+                {
+                    applied.append("function \(function.name): deleted through the Lambda API (its declaration is unchanged)")
+                    continue
+                }
                 place = here(["functions", function.name])
                 let latest = function.latest.configuration(baseDirectory: baseDirectory)
                 if latest.runtime != nil {
@@ -198,17 +223,27 @@ extension ControlPlane {
                     place = here(["functions", function.name, "aliases", alias.name, "version"])
                     try lambda.setAlias(alias.name, of: function.name, to: FunctionAlias(version: alias.version, additionalVersion: alias.additional))
                 }
-                for member in persisted.functions[function.name]?["aliases"]?.objectValue ?? JSONObject() {
-                    guard case .string(let version)? = member.value["version"] else { continue }
-                    place = "\(stateRecord): functions/\(function.name)/aliases/\(member.key)"
-                    var additional: (String, Double)? = nil
-                    if case .string(let extra)? = member.value["additionalVersion"], let weight = member.value["weight"]?.numberValue?.doubleValue {
-                        additional = (extra, weight)
-                    }
-                    try lambda.setAlias(
-                        member.key, of: function.name, to: FunctionAlias(version: version, additionalVersion: additional),
-                        description: member.value["description"]?.stringValue ?? "")
+                try restoreAliasesAndPolicy(function.name, persisted.functions[function.name])
+            }
+            // Functions made through CreateFunction: their code lives in the state directory.
+            let declaredNames = Set(configuration.functions.map(\.name))
+            for (name, saved) in persisted.functions.sorted(by: { $0.key < $1.key }) where saved["createdByAPI"]?.boolValue == true && !declaredNames.contains(name) {
+                place = "\(stateRecord): functions/\(name) (created through the Lambda API)"
+                guard let latest = saved["latest"].flatMap(FunctionConfiguration.init(json:)), latest.runtime != nil, let codeRunner else {
+                    throw LambdaServiceError(status: 500, type: "ServiceException", message: "the saved function cannot run here (no runtime, code or code runner)")
                 }
+                for warning in try codeRunner.prepare(latest) { warnings.append("\(name): \(warning)") }
+                try lambda.change { (catalog) throws(LambdaServiceError) in
+                    catalog.createFunction(name, configuration: latest)
+                    catalog.functions[name]?.createdByAPI = true
+                    catalog.functions[name]?.reservedConcurrency = saved["reservedConcurrency"]?.numberValue?.intValue
+                }
+                for member in saved["versions"]?.objectValue ?? JSONObject() {
+                    if let number = Int(member.key), let code = FunctionConfiguration(json: member.value) {
+                        try lambda.restoreVersion(name, version: number, configuration: code)
+                    }
+                }
+                try restoreAliasesAndPolicy(name, saved)
             }
         } catch {
             throw .other("\(place): \(error.description)")

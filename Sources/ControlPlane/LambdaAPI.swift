@@ -40,20 +40,41 @@ struct LambdaAPI: Sendable {
             return call.answer(200, configuration(try control.lambda.function(call.segments[2], qualifier: call.query["Qualifier"])))
         case "PUT" where call.matches(functions + ["{}", "configuration"]):
             let body = try call.body()
-            var environment: [String: String]? = nil
-            if let variables = body["Environment"]?["Variables"]?.objectValue {
-                environment = [:]
-                for member in variables {
-                    guard case .string(let value) = member.value else { throw .invalidParameter("Environment variable values must be strings") }
-                    environment![member.key] = value
-                }
-            } else if body["Environment"] != nil {
-                environment = [:]
-            }
+            let environment = try self.environment(body)
             let updated = try control.lambda.updateFunction(
                 call.segments[2], handler: body["Handler"]?.stringValue, environment: environment, memorySize: body["MemorySize"]?.numberValue?.intValue,
                 timeout: body["Timeout"]?.numberValue?.doubleValue, description: body["Description"]?.stringValue)
             return call.answer(200, configuration(updated))
+        case "POST" where call.matches(functions):
+            return call.answer(201, configuration(try createFunction(try call.body())))
+        case "PUT" where call.matches(functions + ["{}", "code"]):
+            let body = try call.body()
+            let package = try zipPackage(body, operation: "UpdateFunctionCode")
+            if body["DryRun"]?.boolValue == true {
+                return call.answer(200, configuration(try control.lambda.function(call.segments[2])))
+            }
+            let updated = try control.lambda.updateFunctionCode(call.segments[2], package: package, publish: body["Publish"]?.boolValue ?? false)
+            return call.answer(200, configuration(updated))
+        case "DELETE" where call.matches(functions + ["{}"]):
+            try control.lambda.deleteFunction(call.segments[2], qualifier: call.query["Qualifier"])
+            return call.empty(204)
+        case "POST" where call.matches(functions + ["{}", "policy"]):
+            let body = try call.body()
+            guard case .string(let sid)? = body["StatementId"], case .string(let action)? = body["Action"], case .string(let principal)? = body["Principal"] else {
+                throw .invalidParameter("StatementId, Action and Principal are required")
+            }
+            let statement = try control.lambda.addPermission(
+                call.segments[2], qualifier: call.query["Qualifier"], statementId: sid, action: action, principal: principal,
+                sourceArn: body["SourceArn"]?.stringValue, sourceAccount: body["SourceAccount"]?.stringValue,
+                principalOrgId: body["PrincipalOrgID"]?.stringValue)
+            return call.answer(201, ["Statement": .string(JSONWriter.compact.string(statement))])
+        case "GET" where call.matches(functions + ["{}", "policy"]):
+            let policy = try control.lambda.policy(call.segments[2], qualifier: call.query["Qualifier"])
+            let text = JSONWriter.compact.string(policy)
+            return call.answer(200, ["Policy": .string(text), "RevisionId": .string(ControlPlane.uuidText(SHA256.hash(text)))])
+        case "DELETE" where call.matches(functions + ["{}", "policy", "{}"]):
+            try control.lambda.removePermission(call.segments[2], qualifier: call.query["Qualifier"], statementId: call.segments[4])
+            return call.empty(204)
         case "POST" where call.matches(functions + ["{}", "versions"]):
             let body = try call.body()
             return call.answer(201, configuration(try control.lambda.publishVersion(call.segments[2], description: body["Description"]?.stringValue)))
@@ -100,6 +121,52 @@ struct LambdaAPI: Sendable {
         }
     }
 
+    /// CreateFunction's request: a zip package for a runtime that runs here.
+    func createFunction(_ body: JSONValue) throws(ControlError) -> FunctionDescription {
+        guard case .string(let name)? = body["FunctionName"] else { throw .invalidParameter("FunctionName is required") }
+        if let type = body["PackageType"]?.stringValue, type != "Zip" {
+            throw .invalidParameter("PackageType \(type): container images are not run by this local gateway; send a zip package (PackageType Zip)")
+        }
+        guard case .string(let runtime)? = body["Runtime"], case .string(let handler)? = body["Handler"] else {
+            throw .invalidParameter("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
+        }
+        let package = try zipPackage(body["Code"] ?? .null, operation: "CreateFunction")
+        var configuration = FunctionConfiguration(
+            handler: handler, environment: try environment(body) ?? [:], memorySize: body["MemorySize"]?.numberValue?.intValue ?? 128,
+            timeout: body["Timeout"]?.numberValue?.doubleValue ?? 3, description: body["Description"]?.stringValue ?? "", runtime: runtime)
+        configuration.code = nil
+        return try control.lambda.createFunction(name, configuration: configuration, package: package, publish: body["Publish"]?.boolValue ?? false)
+    }
+
+    /// The zip package of a `Code` member (CreateFunction) or request (UpdateFunctionCode):
+    /// `ZipFile`, base64. A package in S3 or an image cannot be fetched here: the error says
+    /// how to send the package instead.
+    func zipPackage(_ code: JSONValue, operation: String) throws(ControlError) -> [UInt8] {
+        if case .string(let text)? = code["ZipFile"] {
+            guard let bytes = Base64.decode(text) else { throw .invalidParameter("ZipFile is not valid base64") }
+            return bytes
+        }
+        if code["S3Bucket"] != nil || code["S3Key"] != nil {
+            throw .invalidParameter(
+                "\(operation): code in S3 (S3Bucket, S3Key) cannot be fetched by this local gateway; send the zip itself as ZipFile "
+                    + "(aws lambda \(operation == "CreateFunction" ? "create-function" : "update-function-code") --zip-file fileb://function.zip)")
+        }
+        if code["ImageUri"] != nil { throw .invalidParameter("\(operation): container images (ImageUri) are not run by this local gateway; send a zip as ZipFile") }
+        throw .invalidParameter("Please provide a source for function code.")
+    }
+
+    /// `Environment.Variables` of a request: nil when the member is absent, empty when it is
+    /// present without variables.
+    func environment(_ body: JSONValue) throws(ControlError) -> [String: String]? {
+        guard let member = body["Environment"] else { return nil }
+        var environment: [String: String] = [:]
+        for variable in member["Variables"]?.objectValue ?? JSONObject() {
+            guard case .string(let value) = variable.value else { throw .invalidParameter("Environment variable values must be strings") }
+            environment[variable.key] = value
+        }
+        return environment
+    }
+
     /// `RoutingConfig.AdditionalVersionWeights`: at most one version.
     func routing(_ body: JSONValue) throws(ControlError) -> (version: String, weight: Double)? {
         guard let weights = body["RoutingConfig"]?["AdditionalVersionWeights"]?.objectValue, !weights.isEmpty else { return nil }
@@ -136,7 +203,7 @@ struct LambdaAPI: Sendable {
     /// or the code directory's as it is now (`$LATEST`), so that a version published from
     /// unchanged code has the same `CodeSha256` as `$LATEST`. Nil for a built-in handler.
     func codeSha256(_ configuration: FunctionConfiguration) -> String? {
-        configuration.codeSha256 ?? (configuration.runtime != nil ? control.lambda.service.codeRunner?.fingerprint(configuration) : nil)
+        configuration.package?.sha256 ?? configuration.codeSha256 ?? (configuration.runtime != nil ? control.lambda.service.codeRunner?.fingerprint(configuration) : nil)
     }
 
     /// Lambda's `FunctionConfiguration` shape.
@@ -147,7 +214,7 @@ struct LambdaAPI: Sendable {
         return [
             "FunctionName": .string(function.name), "FunctionArn": .string(function.arn), "Runtime": .string(configuration.runtime ?? "provided.al2023"),
             "Role": .string("arn:aws:iam::\(control.configuration.accountId):role/lambda-role"), "Handler": .string(configuration.handler),
-            "CodeSize": 0, "Description": .string(configuration.description), "Timeout": .number(JSONNumber(Int(configuration.timeout.rounded(.up)))),
+            "CodeSize": .number(JSONNumber(configuration.package?.size ?? 0)), "Description": .string(configuration.description), "Timeout": .number(JSONNumber(Int(configuration.timeout.rounded(.up)))),
             "MemorySize": .number(JSONNumber(configuration.memorySize)), "LastModified": .string(UTCCalendar.lambdaTimestamp(function.lastModified)),
             "CodeSha256": .string(codeSha256(configuration) ?? Base64.encode(digest)), "Version": .string(function.version),
             "Environment": ["Variables": .strings(configuration.environment.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })],

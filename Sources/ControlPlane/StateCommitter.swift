@@ -109,8 +109,15 @@ final class StateCommitter: Sendable {
             }
             var entry = JSONObject.of(["latest": function.latest.json, "versions": .object(versionObject), "aliases": .object(aliasObject)])
             if let reserved = function.reservedConcurrency { entry["reservedConcurrency"] = .number(JSONNumber(reserved)) }
+            if function.createdByAPI { entry["createdByAPI"] = true }
+            if !function.policy.isEmpty {
+                entry["policy"] = .object(JSONObject(function.policy.sorted { $0.key < $1.key }.map { JSONObject.Member(key: $0.key, value: .array($0.value)) }))
+            }
             state.functions[name] = .object(entry)
         }
+        // A function the deployment file declares and DeleteFunction deleted stays deleted
+        // while its declaration is unchanged.
+        state.deletedFunctions = (declared["functions"]?.objectValue?.members.map(\.key) ?? []).filter { catalog.functions[$0] == nil }.sorted()
         for (name, stage) in model.stages {
             let record = stage.deployment
             state.deployments[name] = [

@@ -19,6 +19,8 @@ struct PersistedState: Sendable {
     /// Format 1 only: quota use by `plan/keyId`.
     var usage: [String: QuotaUsage] = [:]
     var functions: [String: JSONValue] = [:]
+    /// Functions the deployment file declares that DeleteFunction deleted.
+    var deletedFunctions: [String] = []
     /// Each stage's deployment: `{id, definition, deployedAt, description, document}`.
     var deployments: [String: JSONValue] = [:]
     /// Each stage's settings changed through UpdateStage: `{variables, methodSettings, cache, description}`.
@@ -46,6 +48,7 @@ struct PersistedState: Sendable {
         return [
             "format": 2, "apiKeys": .object(keys), "functions": sorted(functions), "deployments": sorted(deployments),
             "stages": sorted(stages), "history": .array(history), "declared": declared,
+            "deletedFunctions": .array(deletedFunctions.map(JSONValue.string)),
         ]
     }
 
@@ -90,6 +93,7 @@ struct PersistedState: Sendable {
         for member in try members("deployments") { deployments[member.key] = member.value }
         for member in try members("stages") { stages[member.key] = member.value }
         do { history = try JSONShape.elements(json["history"]) } catch { throw failure(error, at: "history") }
+        do { deletedFunctions = try JSONShape.strings(json["deletedFunctions"]) } catch { throw failure(error, at: "deletedFunctions") }
         declared = json["declared"] ?? .null
     }
 }

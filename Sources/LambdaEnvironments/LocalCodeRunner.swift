@@ -123,6 +123,11 @@ public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
         return warnings
     }
 
+    public func unpack(function: String, package: [UInt8]) throws(LambdaServiceError) -> (directory: String, digest: CodePackageDigest) {
+        let unpacked = try CodePackage.unpack(package, function: function, root: snapshotDirectory)
+        return (unpacked.directory, CodePackageDigest(sha256: unpacked.sha256, size: unpacked.size))
+    }
+
     public func fingerprint(_ configuration: FunctionConfiguration) -> String? {
         configuration.code.flatMap(CodeWatch.digest)
     }

@@ -15,6 +15,11 @@ public protocol FunctionCodeRunner: Sendable {
     /// edits of the directory cannot change, with its digest in `codeSha256`.
     func publish(function: String, version: Int, configuration: FunctionConfiguration) throws(LambdaServiceError) -> FunctionConfiguration
 
+    /// Unpacks a zip deployment package of `function` (CreateFunction, UpdateFunctionCode)
+    /// where this runner keeps code, checked against Lambda's limits; returns the directory
+    /// (the same package always gives the same one) and the package's digest.
+    func unpack(function: String, package: [UInt8]) throws(LambdaServiceError) -> (directory: String, digest: CodePackageDigest)
+
     /// The digest the code directory would have if published now.
     func fingerprint(_ configuration: FunctionConfiguration) -> String?
 

@@ -1,3 +1,5 @@
+import JSONCore
+
 /// What Lambda keeps of its functions — `$LATEST`, the published versions, the aliases, the
 /// reserved concurrency — as a value: a change is made on a copy (a draft), which its owner
 /// can write durably before it installs it (`LambdaService.install`), so that a change that
@@ -22,6 +24,12 @@ public struct LambdaCatalog: Sendable {
         public var published: [Int: Double] = [:]
         /// The reserved concurrency (nil: unreserved).
         public var reservedConcurrency: Int?
+        /// True for a function made through `CreateFunction` (its code lives in the state
+        /// directory; no deployment file declares it).
+        public var createdByAPI = false
+        /// The resource-based policy's statements (AddPermission) by qualifier (`""`: the
+        /// unqualified function), each a JSON object with its `Sid`.
+        public var policy: [String: [JSONValue]] = [:]
 
         /// A new function.
         public init(latest: FunctionConfiguration, lastModified: Double) {
@@ -64,6 +72,60 @@ public struct LambdaCatalog: Sendable {
     /// Creates a function (its `$LATEST`), replacing any of that name.
     public mutating func createFunction(_ name: String, configuration: FunctionConfiguration) {
         functions[name] = Function(latest: configuration, lastModified: clock())
+    }
+
+    /// Deletes a function with its versions, aliases and policy (Lambda's 404 when there is none).
+    public mutating func deleteFunction(_ name: String) throws(LambdaServiceError) {
+        _ = try function(name)
+        functions[name] = nil
+    }
+
+    /// Deletes a published version (409 while an alias points at it; `$LATEST` cannot be
+    /// deleted on its own).
+    public mutating func deleteVersion(_ name: String, version: String) throws(LambdaServiceError) {
+        let arn = self.arn(name, qualifier: version)
+        try modify(name) { (function) throws(LambdaServiceError) in
+            guard let number = Int(version), function.versions[number] != nil else {
+                if version == "$LATEST" { throw .invalid("$LATEST version cannot be deleted without deleting the function.") }
+                throw .notFound("Function not found: \(arn)")
+            }
+            let pointing = function.aliases.filter { $0.value.version == version || $0.value.additionalVersion?.version == version }.keys.sorted()
+            if !pointing.isEmpty {
+                throw LambdaServiceError(
+                    status: 409, type: "ResourceConflictException",
+                    message: "Unable to delete version because the following aliases reference it: [\(pointing.joined(separator: ", "))]")
+            }
+            function.versions[number] = nil
+            function.published[number] = nil
+            function.policy[version] = nil
+        }
+    }
+
+    /// Adds a statement to the policy of the function (or of `qualifier`): 409 when its `Sid`
+    /// is taken.
+    public mutating func addPermission(_ name: String, qualifier: String?, statement: JSONValue) throws(LambdaServiceError) {
+        let sid = statement["Sid"]?.stringValue ?? ""
+        try modify(name) { (function) throws(LambdaServiceError) in
+            let key = qualifier ?? ""
+            if function.policy[key, default: []].contains(where: { $0["Sid"]?.stringValue == sid }) {
+                throw LambdaServiceError(
+                    status: 409, type: "ResourceConflictException",
+                    message: "The statement id (\(sid)) provided already exists. Please choose another statement id, or remove the existing statement.")
+            }
+            function.policy[key, default: []].append(statement)
+        }
+    }
+
+    /// Removes the statement `sid` (404 when the policy has none of that id).
+    public mutating func removePermission(_ name: String, qualifier: String?, sid: String) throws(LambdaServiceError) {
+        try modify(name) { (function) throws(LambdaServiceError) in
+            let key = qualifier ?? ""
+            guard let index = function.policy[key]?.firstIndex(where: { $0["Sid"]?.stringValue == sid }) else {
+                throw .notFound("Statement \(sid) is not found in resource policy.")
+            }
+            function.policy[key]!.remove(at: index)
+            if function.policy[key]!.isEmpty { function.policy[key] = nil }
+        }
     }
 
     /// Replaces `$LATEST`'s code and configuration; published versions are untouched.

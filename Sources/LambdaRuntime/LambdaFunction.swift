@@ -58,6 +58,9 @@ public struct FunctionConfiguration: Sendable, Hashable {
     /// A digest of the code directory's files when published (nil for `$LATEST`, whose code
     /// may change at any time).
     public var codeSha256: String?
+    /// For code sent as a zip (`CreateFunction`, `UpdateFunctionCode`): the package's SHA-256
+    /// (base64, Lambda's `CodeSha256`) and size in bytes; nil for code in a directory.
+    public var package: CodePackageDigest?
     /// Environment variables.
     public var environment: [String: String]
     /// Memory in MB (default 128).
@@ -93,6 +96,7 @@ public struct FunctionConfiguration: Sendable, Hashable {
         if let runtime { object["runtime"] = .string(runtime) }
         if let code { object["code"] = .string(code) }
         if let codeSha256 { object["codeSha256"] = .string(codeSha256) }
+        if let package { object["package"] = ["sha256": .string(package.sha256), "size": .number(JSONNumber(package.size))] }
         return .object(object)
     }
 
@@ -108,6 +112,24 @@ public struct FunctionConfiguration: Sendable, Hashable {
             handler: handler, environment: environment, memorySize: json["memorySize"]?.numberValue?.intValue ?? 128,
             timeout: json["timeout"]?.numberValue?.doubleValue ?? 3, description: json["description"]?.stringValue ?? "",
             runtime: json["runtime"]?.stringValue, code: json["code"]?.stringValue, codeSha256: json["codeSha256"]?.stringValue)
+        if let package = json["package"] {
+            guard case .string(let sha256)? = package["sha256"], let size = package["size"]?.numberValue?.intValue else { return nil }
+            self.package = CodePackageDigest(sha256: sha256, size: size)
+        }
+    }
+}
+
+/// What Lambda reports of a zip package: its SHA-256 (base64) and size.
+public struct CodePackageDigest: Sendable, Hashable {
+    /// The SHA-256 of the zip's bytes, base64 (`CodeSha256`).
+    public var sha256: String
+    /// The zip's size in bytes (`CodeSize`).
+    public var size: Int
+
+    /// A digest.
+    public init(sha256: String, size: Int) {
+        self.sha256 = sha256
+        self.size = size
     }
 }
 

@@ -146,9 +146,9 @@ struct LambdaAPITests {
     @Test("known operations that are not implemented are named; unknown paths are 404")
     func unsupported() throws {
         let api = try ControlFixture()
-        let policy = try api.call("lambda", "GET", "/2015-03-31/functions/ItemsFunction/policy")
-        #expect(policy.status == 501)
-        #expect(policy.json["Message"]?.stringValue?.hasPrefix("GetPolicy is not supported") == true)
+        let url = try api.call("lambda", "GET", "/2021-10-31/functions/ItemsFunction/url")
+        #expect(url.status == 501)
+        #expect(url.json["Message"]?.stringValue?.hasPrefix("GetFunctionUrlConfig is not supported") == true)
         // Operations that share a method and path are told apart by the query botocore sends.
         for (target, name) in [
             ("/restapis?mode=import", "ImportRestApi"), ("/restapis", "CreateRestApi"), ("/apikeys?mode=import&format=csv", "ImportApiKeys"),

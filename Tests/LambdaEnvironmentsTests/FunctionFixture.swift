@@ -34,6 +34,7 @@ final class FunctionFixture: Sendable {
     init(files: [String: String], functions: String, paths: String? = nil, runner: ((String) -> LocalCodeRunner)? = nil) throws {
         directory = NSTemporaryDirectory() + "lambda-env-tests-" + UUID().uuidString
         let manager = FileManager.default
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (path, contents) in files {
             let file = directory + "/" + path
             try manager.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
