@@ -54,6 +54,8 @@ let package = Package(
         // Layer 2: the bundled function and the API definition.
         .target(name: "ItemsService", dependencies: ["LambdaRuntime", "JSONCore"]),
         .target(name: "APIModel", dependencies: ["JSONCore", "YAMLCore", "JSONSchema"]),
+        // SAM and CloudFormation templates read into the deployment's model.
+        .target(name: "Templates", dependencies: ["JSONCore", "YAMLCore", "ECMARegex", "TextAndFiles"]),
         // Layer 3: the gateway runtime.
         .target(
             name: "APIGateway",
@@ -88,7 +90,7 @@ let package = Package(
             name: "CommandLineTools",
             dependencies: [
                 "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ControlPlane", "LambdaEnvironments", "LambdaRuntime", "HTTPCore",
-                "HTTPServer", "APIModel", "CSystemCalls", "CommandSupport", "ItemsService", "AWSSignature", "YAMLCore",
+                "HTTPServer", "APIModel", "CSystemCalls", "CommandSupport", "ItemsService", "AWSSignature", "YAMLCore", "Templates",
             ]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["SchemaCheck", "CommandSupport"]),

@@ -7,6 +7,7 @@ import LambdaEnvironments
 import HTTPServer
 import JSONCore
 import Synchronization
+import Templates
 
 #if canImport(Glibc)
 import Glibc
@@ -27,6 +28,13 @@ public enum ServeCommand {
         SIGTERM: no new connections, requests in progress finish (5 s at most), exit status 0.
 
         Options:
+          --template [FILE]    serve an AWS SAM or CloudFormation template (YAML or JSON;
+                               without FILE: template.yaml, template.yml or template.json here)
+          --parameter-overrides 'Key=Value ...'
+                               template parameters (also ParameterKey=K,ParameterValue=V)
+          --env-vars FILE      function environment variables in the SAM CLI's format
+                               ({"Parameters": {...}, "Function": {...}}; only variables the
+                               template declares are set, the others are named)
           --host ADDRESS       address to bind (default: 127.0.0.1)
           --port N             port (default: 8080; 0 picks a free port and prints it)
           --log-format FORMAT  access log on standard error: text (default), json or off
@@ -62,7 +70,8 @@ public enum ServeCommand {
             io.print(help)
             return 0
         }
-        guard let common = GatewayManagement.common(arguments, command: "serve", io: io, functions: functions) else { return 2 }
+        guard let prepared = TemplateOptions.prepare(arguments, io: io) else { return 2 }
+        guard let common = GatewayManagement.common(prepared.arguments, command: "serve", io: io, functions: functions) else { return 2 }
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 8080)
         var threadsChosen = false
         var format = LogFormat.text
@@ -181,7 +190,7 @@ public enum ServeCommand {
             return failed(error.description)
         }
         if !control.startupReport.isEmpty { io.printError("gateway serve: \(control.startupReport)\n") }
-        io.print(banner(control: control, host: configuration.host, port: server.port, signed: credentials))
+        io.print(banner(control: control, host: configuration.host, port: server.port, signed: credentials, template: prepared.project))
         if watchFiles {
             live.watchSources { outcome in
                 switch outcome {
@@ -208,7 +217,7 @@ public enum ServeCommand {
     }
 
     /// What the server prints on start: invoke URLs, keys with their plans, a curl line.
-    static func banner(control: ControlPlane, host: String, port: Int, signed: StateDirectory.Credentials?) -> String {
+    static func banner(control: ControlPlane, host: String, port: Int, signed: StateDirectory.Credentials?, template: TemplateProject? = nil) -> String {
         let urlHost = host.contains(":") ? "[\(host)]" : host
         let base = "http://\(urlHost):\(port)"
         let stages = control.gateway.stageSummaries
@@ -239,6 +248,14 @@ public enum ServeCommand {
             let key = keys.first { $0.enabled }
             let header = stage.requiresAPIKey ? "-H \"x-api-key: \(key?.value ?? "YOUR_API_KEY")\" " : ""
             text += "\nTry:\n  curl \(header)\(base)/\(stage.name)\(path)\n"
+        }
+        if let template, !template.outputs.isEmpty {
+            // The template's Outputs, its invoke URLs made local.
+            let aws = "https://\(template.apiId).execute-api.\(template.region).amazonaws.com"
+            text += "\nOutputs:\n"
+            for output in template.outputs {
+                text += "  \(output.name): \(output.value.replacingOccurrences(of: aws, with: base))\n"
+            }
         }
         text += "\nAWS APIs (Lambda 2015-03-31, API Gateway 2015-07-09) on the same port:\n"
         if let signed {

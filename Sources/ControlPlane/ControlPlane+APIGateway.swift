@@ -2,6 +2,7 @@ import APIGateway
 import APIModel
 import HTTPCore
 import JSONCore
+import TextAndFiles
 import JSONSchema
 import LambdaRuntime
 
@@ -134,7 +135,7 @@ extension APIGatewayControl {
     }
 
     /// A resource's id: stable for its path (`/` has a longer one, as on AWS).
-    static func resourceId(_ path: String) -> String { RandomText.stableIdentifier(path, length: path == "/" ? 10 : 6) }
+    static func resourceId(_ path: String) -> String { StableIdentifier.make(path, length: path == "/" ? 10 : 6) }
 
     // MARK: - Stages
 
@@ -363,7 +364,7 @@ extension APIGatewayControl {
         configuration.usagePlans.map { (APIGatewayControl.planId($0.name), $0) }
     }
 
-    static func planId(_ name: String) -> String { RandomText.stableIdentifier("plan:" + name) }
+    static func planId(_ name: String) -> String { StableIdentifier.make("plan:" + name) }
 
     func plan(id: String) throws(ControlError) -> UsagePlanDefinition {
         guard let plan = configuration.usagePlans.first(where: { APIGatewayControl.planId($0.name) == id || $0.name == id }) else {

@@ -232,17 +232,4 @@ enum RandomText {
         var generator = SystemRandomNumberGenerator()
         return String((0..<count).map { _ in lowercase[Int(generator.next(upperBound: UInt64(lowercase.count)))] })
     }
-
-    /// A stable id for `name` (the same name always gives the same id).
-    static func stableIdentifier(_ name: String, length: Int = 6) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        var result = ""
-        for _ in 0..<length {
-            result.append(lowercase[Int(hash % 36)])
-            hash /= 36
-            if hash == 0 { hash = 0x9E37_79B9_7F4A_7C15 }
-        }
-        return result
-    }
 }

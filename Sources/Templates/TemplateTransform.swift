@@ -1,0 +1,382 @@
+import JSONCore
+import TextAndFiles
+
+/// Turns a SAM template (`Transform: AWS::Serverless-2016-10-31`) or a CloudFormation template
+/// into a `TemplateProject`, as AWS's translator routes it: `Globals` merged, the implicit
+/// `ServerlessRestApi` (stages `Prod` and `Stage`), explicit `AWS::Serverless::Api`s
+/// (`StageName`, `DefinitionBody` / `DefinitionUri`, `Auth` API keys and usage plans, `Cors`,
+/// `BinaryMediaTypes`, `Variables`, `CacheClusterEnabled`, `MethodSettings`), functions
+/// (`CodeUri`, `InlineCode`, `Handler`, `Runtime`, `Environment`, `Timeout`, `MemorySize`,
+/// `AutoPublishAlias`, `ReservedConcurrentExecutions`) and their `Api` events; CloudFormation's
+/// `AWS::Lambda::Function` (inline `ZipFile` code, a CDK asset directory) and
+/// `AWS::ApiGateway::RestApi` with a `Body` and its `Stage`s.
+public struct TemplateTransform {
+    /// The template.
+    public let source: TemplateSource
+    /// The directory relative paths (`CodeUri`, `DefinitionUri`, includes) are taken from.
+    public let baseDirectory: String
+    /// Where files the template holds inline (InlineCode) are written.
+    public let generatedDirectory: String
+    /// `--parameter-overrides`.
+    public var overrides: [String: String] = [:]
+    /// The account and region the template resolves with.
+    public var region = "us-east-1"
+    public var accountId = "123456789012"
+    /// `AWS::StackName` (the SAM CLI's local default).
+    public var stackName = "local"
+
+    /// A transform of `source`.
+    public init(source: TemplateSource, baseDirectory: String, generatedDirectory: String) {
+        self.source = source
+        self.baseDirectory = baseDirectory
+        self.generatedDirectory = generatedDirectory
+    }
+
+    /// `--parameter-overrides` as the SAM CLI reads it: `Key=Value` or
+    /// `ParameterKey=Key,ParameterValue=Value` pairs, space separated, values optionally quoted.
+    public static func parameterOverrides(_ text: String) throws(TemplateError) -> [String: String] {
+        try TemplateParameters.overrides(text)
+    }
+
+    /// The runtimes that run here.
+    static func runtimeRuns(_ runtime: String) -> Bool {
+        runtime.hasPrefix("python3") || runtime.hasPrefix("nodejs") || runtime.hasPrefix("provided")
+    }
+
+    /// Function properties with a local meaning; the others are listed as not emulated.
+    static let functionProperties: Set<String> = [
+        "CodeUri", "InlineCode", "Handler", "Runtime", "Environment", "Timeout", "MemorySize", "AutoPublishAlias", "ReservedConcurrentExecutions",
+        "Description", "FunctionName", "Events", "PackageType", "Code",
+    ]
+    static let apiProperties: Set<String> = [
+        "StageName", "DefinitionBody", "DefinitionUri", "Auth", "Cors", "BinaryMediaTypes", "Variables", "CacheClusterEnabled", "CacheClusterSize",
+        "MethodSettings", "OpenApiVersion", "Name", "Description", "Body", "Models",
+    ]
+
+    /// The project, or every problem found (one per resource at most).
+    public func project() throws(TemplateErrors) -> TemplateProject {
+        var errors: [TemplateError] = []
+        var builder = ProjectBuilder(transform: self)
+        builder.build(errors: &errors)
+        if !errors.isEmpty { throw TemplateErrors(errors: errors) }
+        return builder.result()
+    }
+}
+
+/// One run of the transform.
+struct ProjectBuilder {
+    let transform: TemplateTransform
+    var source: TemplateSource { transform.source }
+    var intrinsics: Intrinsics! = nil
+    var functions = JSONObject()
+    /// Each API's logical id → its routes, stage and settings.
+    var apis: [String: APIBuild] = [:]
+    var apiOrder: [String] = []
+    var notEmulated: [String] = []
+    var warnings: [String] = []
+    var files: [String: String] = [:]
+    var usagePlans = JSONObject()
+    var apiKeys = JSONObject()
+    var outputs: [(name: String, value: String)] = []
+    var stages = JSONObject()
+    var definitions: [String: JSONValue] = [:]
+    var apiId = ""
+    /// Each function's `AutoPublishAlias` (its routes call the alias).
+    var aliases: [String: String] = [:]
+
+    init(transform: TemplateTransform) { self.transform = transform }
+
+    /// An API being put together.
+    struct APIBuild {
+        var logicalId: String
+        var properties: JSONValue
+        var routes: [(path: String, method: String, function: String, apiKeyRequired: Bool?, tokens: [String])] = []
+        var implicit: Bool
+    }
+
+    var isSAM: Bool {
+        switch source.document["Transform"] {
+        case .string(let name)?: return name.hasPrefix("AWS::Serverless")
+        case .array(let names)?: return names.contains { $0.stringValue?.hasPrefix("AWS::Serverless") == true }
+        default: return false
+        }
+    }
+
+    func result() -> TemplateProject {
+        var deployment = JSONObject.of([
+            "apiId": .string(apiId), "region": .string(transform.region), "accountId": .string(transform.accountId), "stages": .object(stages),
+            "functions": .object(functions),
+        ])
+        if !usagePlans.isEmpty { deployment["usagePlans"] = .object(usagePlans) }
+        if !apiKeys.isEmpty { deployment["apiKeys"] = .object(apiKeys) }
+        return TemplateProject(
+            deployment: .object(deployment), definitions: definitions, files: files, notEmulated: notEmulated, warnings: warnings, outputs: outputs,
+            apiId: apiId, region: transform.region)
+    }
+
+    mutating func build(errors: inout [TemplateError]) {
+        guard case .object(let root) = source.document else {
+            errors.append(source.error([], "a template is a mapping with Resources"))
+            return
+        }
+        guard case .object(let resources)? = root["Resources"], !resources.isEmpty else {
+            errors.append(source.error(["Resources"], "a template needs Resources (a mapping of at least one resource)"))
+            return
+        }
+        var parameters = TemplateParameters.pseudo(region: transform.region, accountId: transform.accountId, stackName: transform.stackName)
+        let declared = TemplateParameters.values(source, overrides: transform.overrides, errors: &errors)
+        parameters.merge(declared) { $1 }
+        for name in transform.overrides.keys.sorted() where root["Parameters"]?[name] == nil {
+            warnings.append("--parameter-overrides \(name): the template declares no parameter \(name); ignored"
+                + Suggestion.didYouMean(name, among: root["Parameters"]?.objectValue?.members.map(\.key) ?? []))
+        }
+        let base = transform.baseDirectory
+        let file = source.file
+        intrinsics = Intrinsics(
+            parameters: parameters, references: [:], attributes: [:], mappings: root["Mappings"] ?? .null,
+            conditions: root["Conditions"]?.objectValue ?? JSONObject(),
+            include: { (location: String) throws(TemplateError) -> JSONValue in
+                let path = location.hasPrefix("/") ? location : base + "/" + location
+                guard let bytes = FileReader.read(path: path) else {
+                    throw TemplateError(file: file, path: [], message: "AWS::Include: cannot read \(path)")
+                }
+                return try TemplateSource(file: path, bytes: bytes).document
+            }, source: source)
+        // Which resources exist (their Condition holds), and what Ref and GetAtt give for each.
+        var live: [(String, JSONValue)] = []
+        for member in resources {
+            if case .string(let condition)? = member.value["Condition"] {
+                do {
+                    if try !intrinsics.isTrue(condition, at: ["Resources", member.key, "Condition"], depth: 0) { continue }
+                } catch {
+                    errors.append(error)
+                    continue
+                }
+            }
+            live.append((member.key, member.value))
+        }
+        let implicitNeeded = isSAM && live.contains { _, resource in
+            resource["Type"]?.stringValue == "AWS::Serverless::Function"
+                && (resource["Properties"]?["Events"]?.objectValue?.members ?? []).contains { event in
+                    event.value["Type"]?.stringValue == "Api" && event.value["Properties"]?["RestApiId"] == nil
+                }
+        }
+        var references: [String: String] = [:]
+        var attributes: [String: String] = [:]
+        for (logicalId, resource) in live {
+            let type = resource["Type"]?.stringValue ?? ""
+            switch type {
+            case "AWS::Serverless::Function", "AWS::Lambda::Function":
+                let name = resource["Properties"]?["FunctionName"]?.stringValue ?? logicalId
+                references[logicalId] = name
+                attributes[logicalId + ".Arn"] = "arn:aws:lambda:\(transform.region):\(transform.accountId):function:\(name)"
+                if let alias = resource["Properties"]?["AutoPublishAlias"]?.stringValue ?? source.document["Globals"]?["Function"]?["AutoPublishAlias"]?.stringValue {
+                    references[logicalId + ".Alias"] = "arn:aws:lambda:\(transform.region):\(transform.accountId):function:\(name):\(alias)"
+                }
+            case "AWS::Serverless::Api", "AWS::ApiGateway::RestApi":
+                references[logicalId] = StableIdentifier.make("api:" + logicalId, length: 10)
+                attributes[logicalId + ".RootResourceId"] = StableIdentifier.make("/", length: 10)
+            default:
+                references[logicalId] = logicalId
+            }
+        }
+        if implicitNeeded {
+            references["ServerlessRestApi"] = StableIdentifier.make("api:ServerlessRestApi", length: 10)
+            attributes["ServerlessRestApi.RootResourceId"] = StableIdentifier.make("/", length: 10)
+        }
+        intrinsics.references = references
+        intrinsics.attributes = attributes
+
+        let globals = isSAM ? (root["Globals"] ?? .null) : .null
+        if implicitNeeded {
+            apis["ServerlessRestApi"] = APIBuild(logicalId: "ServerlessRestApi", properties: globals["Api"] ?? .object(JSONObject()), implicit: true)
+            apiOrder.append("ServerlessRestApi")
+        }
+        for (logicalId, resource) in live {
+            let tokens = ["Resources", logicalId]
+            do {
+                try add(logicalId, resource, globals: globals, at: tokens)
+            } catch {
+                errors.append(error)
+            }
+        }
+        do {
+            try assembleAPIs()
+        } catch {
+            errors.append(error)
+        }
+        for member in root["Outputs"]?.objectValue ?? JSONObject() {
+            guard let value = member.value["Value"] else { continue }
+            if let resolved = try? intrinsics.resolve(value, at: ["Outputs", member.key, "Value"]) { outputs.append((member.key, resolved.plainText)) }
+        }
+    }
+
+    /// Merges `globals` under `properties` (the resource's own values win; maps merge; lists concatenate).
+    static func merged(_ properties: JSONValue, globals: JSONValue?) -> JSONValue {
+        guard case .object(let global)? = globals else { return properties }
+        guard case .object(let own) = properties else { return properties == .null ? .object(global) : properties }
+        var result = global
+        for member in own {
+            switch (global[member.key], member.value) {
+            case (.object?, .object):
+                result[member.key] = merged(member.value, globals: global[member.key])
+            case (.array(let first)?, .array(let second)):
+                result[member.key] = .array(first + second)
+            default:
+                result[member.key] = member.value
+            }
+        }
+        return .object(result)
+    }
+
+    mutating func add(_ logicalId: String, _ resource: JSONValue, globals: JSONValue, at tokens: [String]) throws(TemplateError) {
+        let type = resource["Type"]?.stringValue ?? ""
+        let raw = resource["Properties"] ?? .object(JSONObject())
+        switch type {
+        case "AWS::Serverless::Function":
+            let properties = ProjectBuilder.merged(raw, globals: globals["Function"])
+            try addFunction(logicalId, properties: properties, at: tokens + ["Properties"])
+            for event in properties["Events"]?.objectValue ?? JSONObject() where event.value["Type"]?.stringValue == "Api" {
+                try addEvent(function: logicalId, event: event.value, at: tokens + ["Properties", "Events", event.key])
+            }
+        case "AWS::Lambda::Function":
+            try addFunction(logicalId, properties: raw, at: tokens + ["Properties"], metadata: resource["Metadata"])
+        case "AWS::Serverless::Api":
+            guard apis[logicalId] == nil else { return }
+            let properties = ProjectBuilder.merged(raw, globals: globals["Api"])
+            apis[logicalId] = APIBuild(logicalId: logicalId, properties: properties, implicit: false)
+            apiOrder.append(logicalId)
+        case "AWS::ApiGateway::RestApi":
+            apis[logicalId] = APIBuild(logicalId: logicalId, properties: raw, implicit: false)
+            apiOrder.append(logicalId)
+        default:
+            break
+        }
+    }
+
+    mutating func addFunction(_ logicalId: String, properties raw: JSONValue, at tokens: [String], metadata: JSONValue? = nil) throws(TemplateError) {
+        var unresolved = raw
+        if case .object(var object) = unresolved {
+            object["Events"] = nil
+            unresolved = .object(object)
+        }
+        guard let properties = try intrinsics.resolve(unresolved, at: tokens) else { return }
+        let name = properties["FunctionName"]?.stringValue ?? logicalId
+        for member in properties.objectValue ?? JSONObject() where !TemplateTransform.functionProperties.contains(member.key) {
+            notEmulated.append((tokens + [member.key]).joined(separator: "/"))
+        }
+        if properties["PackageType"]?.stringValue == "Image" {
+            throw source.error(tokens + ["PackageType"], "\(logicalId): container image functions (PackageType Image) are not run locally")
+        }
+        guard case .string(let runtime)? = properties["Runtime"] else {
+            throw source.error(tokens + ["Runtime"], "\(logicalId) needs a Runtime (python3.x, nodejs*, provided.*)")
+        }
+        guard TemplateTransform.runtimeRuns(runtime) else {
+            throw source.error(tokens + ["Runtime"], "\(logicalId) has runtime \(runtime), which does not run here (python3.x, nodejs18.x–nodejs24.x, provided.al2023, provided.al2)")
+        }
+        guard case .string(let handler)? = properties["Handler"] ?? (runtime.hasPrefix("provided") ? .string("bootstrap") : nil) else {
+            throw source.error(tokens + ["Handler"], "\(logicalId) needs a Handler")
+        }
+        let code = try codeDirectory(logicalId, properties: properties, runtime: runtime, handler: handler, metadata: metadata, at: tokens)
+        var function = JSONObject.of(["runtime": .string(runtime), "handler": .string(handler), "code": .string(code)])
+        if let variables = properties["Environment"]?["Variables"]?.objectValue {
+            var environment = JSONObject()
+            for variable in variables { environment[variable.key] = .string(variable.value.plainText) }
+            function["environment"] = .object(environment)
+        }
+        if let timeout = properties["Timeout"] {
+            guard let seconds = Double(timeout.plainText), seconds >= 1, seconds <= 900 else {
+                throw source.error(tokens + ["Timeout"], "Timeout is a number of seconds from 1 to 900")
+            }
+            function["timeout"] = .number(JSONNumber(seconds) ?? JSONNumber(3))
+        }
+        if let memory = properties["MemorySize"] {
+            guard let megabytes = Int(memory.plainText), (128...10240).contains(megabytes) else {
+                throw source.error(tokens + ["MemorySize"], "MemorySize is a number of MB from 128 to 10240")
+            }
+            function["memorySize"] = .number(JSONNumber(megabytes))
+        }
+        if let reserved = properties["ReservedConcurrentExecutions"] {
+            guard let count = Int(reserved.plainText), count >= 0 else { throw source.error(tokens + ["ReservedConcurrentExecutions"], "a whole number from 0") }
+            function["reservedConcurrency"] = .number(JSONNumber(count))
+        }
+        if case .string(let alias)? = properties["AutoPublishAlias"] {
+            aliases[name] = alias
+            function["versions"] = [["version": 1]]
+            function["aliases"] = [alias: ["version": "1"]]
+        }
+        functions[name] = .object(function)
+    }
+
+    /// The function's code directory: `CodeUri` (a local directory), `InlineCode` or
+    /// `Code.ZipFile` (written as the runtime's index file), or a CDK asset.
+    mutating func codeDirectory(
+        _ logicalId: String, properties: JSONValue, runtime: String, handler: String, metadata: JSONValue?, at tokens: [String]
+    ) throws(TemplateError) -> String {
+        let inline = properties["InlineCode"]?.stringValue ?? properties["Code"]?["ZipFile"]?.stringValue
+        if let inline {
+            let module = handler.split(separator: ".").dropLast().joined(separator: ".")
+            let fileName = (module.isEmpty ? "index" : module) + (runtime.hasPrefix("python") ? ".py" : runtime.hasPrefix("nodejs") ? ".js" : "")
+            let directory = transform.generatedDirectory + "/inline/" + logicalId
+            files[directory + "/" + fileName] = inline
+            return directory
+        }
+        if let asset = metadata?["aws:asset:path"]?.stringValue {
+            return FileSystem.absolute(asset.hasPrefix("/") ? asset : transform.baseDirectory + "/" + asset)
+        }
+        if properties["Code"] != nil {
+            throw source.error(tokens + ["Code"], "\(logicalId): code in S3 (S3Bucket/S3Key) cannot be read locally; use Code.ZipFile, or a CDK asset directory")
+        }
+        guard let uri = properties["CodeUri"] else {
+            throw source.error(tokens + ["CodeUri"], "\(logicalId) needs CodeUri (its code directory) or InlineCode")
+        }
+        guard case .string(let path) = uri, !path.hasPrefix("s3://") else {
+            throw source.error(tokens + ["CodeUri"], "\(logicalId): CodeUri in S3 cannot be read locally; give the local code directory")
+        }
+        let directory = FileSystem.absolute(path.hasPrefix("/") ? path : transform.baseDirectory + "/" + path)
+        guard FileSystem.isDirectory(directory) else {
+            throw source.error(tokens + ["CodeUri"], "\(logicalId): the code directory \(path) does not exist (\(directory))")
+        }
+        return directory
+    }
+
+    mutating func addEvent(function logicalId: String, event: JSONValue, at tokens: [String]) throws(TemplateError) {
+        let propertiesTokens = tokens + ["Properties"]
+        let raw = event["Properties"] ?? .null
+        var apiLogicalId = "ServerlessRestApi"
+        if let reference = raw["RestApiId"] {
+            if case .string(let name)? = reference["Ref"] {
+                apiLogicalId = name
+            } else if case .string(let name) = reference {
+                apiLogicalId = name
+            } else {
+                throw source.error(propertiesTokens + ["RestApiId"], "RestApiId is a Ref to an AWS::Serverless::Api of the template")
+            }
+            guard apis[apiLogicalId] != nil || source.document["Resources"]?[apiLogicalId]?["Type"]?.stringValue == "AWS::Serverless::Api" else {
+                throw source.error(
+                    propertiesTokens + ["RestApiId"],
+                    "Event with id [\(tokens.last ?? "")] is invalid. RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template."
+                        + Suggestion.didYouMean(apiLogicalId, among: apiOrder))
+            }
+        }
+        guard let path = try intrinsics.resolve(raw["Path"] ?? .null, at: propertiesTokens + ["Path"])?.stringValue, path.hasPrefix("/") else {
+            throw source.error(propertiesTokens + ["Path"], "Event with id [\(tokens.last ?? "")] is invalid. Path is a string starting with /")
+        }
+        guard let method = try intrinsics.resolve(raw["Method"] ?? .null, at: propertiesTokens + ["Method"])?.stringValue?.lowercased(),
+            ["get", "post", "put", "patch", "delete", "head", "options", "any"].contains(method)
+        else {
+            throw source.error(propertiesTokens + ["Method"], "Event with id [\(tokens.last ?? "")] is invalid. Method is one of get, post, put, patch, delete, head, options or any")
+        }
+        let name = (try intrinsics.resolve(.object(JSONObject.of(["Ref": .string(logicalId)])), at: tokens))?.stringValue ?? logicalId
+        let apiKey = raw["Auth"]?["ApiKeyRequired"]?.boolValue
+        if apis[apiLogicalId] == nil {
+            // An explicit API declared later in the template: made now, its properties read when reached.
+            let resource = source.document["Resources"]?[apiLogicalId] ?? .null
+            apis[apiLogicalId] = APIBuild(
+                logicalId: apiLogicalId, properties: ProjectBuilder.merged(resource["Properties"] ?? .null, globals: source.document["Globals"]?["Api"]),
+                implicit: false)
+            apiOrder.append(apiLogicalId)
+        }
+        apis[apiLogicalId]!.routes.append((path, method, name, apiKey, propertiesTokens))
+    }
+}
