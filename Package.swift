@@ -157,7 +157,9 @@ let package = Package(
             name: "JSONSchemaTests", dependencies: ["TestSupport", "JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),
         .testTarget(
             name: "CommandLineToolsTests",
-            dependencies: ["TestSupport", "CommandLineTools", "GenerateClientCLI", "CommandSupport", "SchemaCheck", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates", "APIModel"]),
+            dependencies: ["TestSupport", "CommandLineTools", "GenerateClientCLI", "CommandSupport", "SchemaCheck", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates", "APIModel",
+                "Templates",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

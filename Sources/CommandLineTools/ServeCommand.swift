@@ -192,7 +192,11 @@ public enum ServeCommand {
         if !control.startupReport.isEmpty { io.printError("gateway serve: \(control.startupReport)\n") }
         io.print(banner(control: control, host: configuration.host, port: server.port, signed: credentials, template: prepared.project))
         if watchFiles {
-            live.watchSources { outcome in
+            var prepare: (@Sendable () -> String?)? = nil
+            if let generator = prepared.generator {
+                prepare = { TemplateOptions.regenerate(generator, log: log) }
+            }
+            live.watchSources(extraFiles: prepared.project?.sourceFiles ?? [], prepare: prepare) { outcome in
                 switch outcome {
                 case .applied(let changes):
                     log.append("gateway serve: reloaded the edited files" + (changes.isEmpty ? " (nothing they declare changed)" : ": " + changes))

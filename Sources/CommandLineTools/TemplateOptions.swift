@@ -16,6 +16,8 @@ enum TemplateOptions {
         var arguments: [String]
         var project: TemplateProject?
         var template: String?
+        /// Makes the project again (after an edit).
+        var generator: Generator?
     }
 
     /// Takes `--template`, `--parameter-overrides` and `--env-vars` out of `arguments`; with a
@@ -72,10 +74,6 @@ enum TemplateOptions {
             io.printError("gateway serve: --template: no \(defaultNames.joined(separator: ", ")) in this directory; name the template: --template FILE\n")
             return nil
         }
-        guard let bytes = FileReader.read(path: file) else {
-            io.printError("gateway serve: \(file): \(FileReader.whyUnreadable(path: file))\n")
-            return nil
-        }
         let stateGiven = rest.firstIndex { ArgumentScanner.split($0).0 == "--state" }
         var state = ProjectLocation.stateDirectory(forDeployment: file)
         if let position = stateGiven {
@@ -84,32 +82,68 @@ enum TemplateOptions {
         } else {
             rest += ["--state", state]
         }
-        let generated = FileSystem.absolute(state) + "/template"
-        var project: TemplateProject
-        do throws(TemplateError) {
-            let source = try TemplateSource(file: file, bytes: bytes)
-            var transform = TemplateTransform(source: source, baseDirectory: FileSystem.absolute(directory(of: file)), generatedDirectory: generated)
-            transform.overrides = try TemplateTransform.parameterOverrides(overridesText)
-            do throws(TemplateErrors) {
-                project = try transform.project()
+        let generator = Generator(file: file, overrides: overridesText, envVars: envVars, generated: FileSystem.absolute(state) + "/template")
+        let project: TemplateProject
+        switch generator.generate() {
+        case .failure(let failure):
+            io.printError(failure.lines.map { "gateway serve: \($0)\n" }.joined())
+            return nil
+        case .success(let made):
+            project = made.project
+            for note in made.notes { io.printError("gateway serve: \(note)\n") }
+        }
+        return Prepared(arguments: rest + ["--deployment", generator.generated + "/deployment.json"], project: project, template: file, generator: generator)
+    }
+
+    /// Makes the project from the template and writes it: what `--template` does at the start,
+    /// and again after each edit of the template or a file it includes.
+    struct Generator: Sendable {
+        let file: String
+        let overrides: String
+        let envVars: String?
+        /// Where the deployment document and definitions are written (`<state>/template`).
+        let generated: String
+
+        struct Failure: Error {
+            var lines: [String]
+        }
+
+        /// The project and what to say about it (warnings, properties not emulated), or every
+        /// problem, one line each.
+        func generate() -> Result<(project: TemplateProject, notes: [String]), Failure> {
+            guard let bytes = FileReader.read(path: file) else { return .failure(Failure(lines: ["\(file): \(FileReader.whyUnreadable(path: file))"])) }
+            var project: TemplateProject
+            var notes: [String] = []
+            do throws(TemplateError) {
+                let source = try TemplateSource(file: file, bytes: bytes)
+                var transform = TemplateTransform(source: source, baseDirectory: FileSystem.absolute(TemplateOptions.directory(of: file)), generatedDirectory: generated)
+                transform.overrides = try TemplateTransform.parameterOverrides(overrides)
+                do throws(TemplateErrors) {
+                    project = try transform.project()
+                } catch {
+                    return .failure(Failure(lines: error.errors.map(\.description)))
+                }
+                if let envVars, let ignored = try TemplateOptions.apply(envVars: envVars, to: &project) { notes.append(ignored) }
             } catch {
-                io.printError(error.errors.map { "gateway serve: \($0)\n" }.joined())
-                return nil
+                return .failure(Failure(lines: [error.description]))
             }
-            if let envVars { try apply(envVars: envVars, to: &project, io: io) }
-        } catch {
-            io.printError("gateway serve: \(error)\n")
+            if let problem = project.write(into: generated) { return .failure(Failure(lines: ["cannot write \(generated): \(problem)"])) }
+            notes += project.warnings.map { "warning: \($0)" }
+            if !project.notEmulated.isEmpty { notes.append("accepted, not emulated locally: \(project.notEmulated.joined(separator: ", "))") }
+            return .success((project, notes))
+        }
+    }
+
+    /// Makes the project again after an edit: nil when it was written (its notes logged), else
+    /// why the running version stays.
+    static func regenerate(_ generator: Generator, log: LineWriter) -> String? {
+        switch generator.generate() {
+        case .failure(let failure):
+            return failure.lines.joined(separator: "\n")
+        case .success(let made):
+            for note in made.notes { log.append("gateway serve: \(note)") }
             return nil
         }
-        if let problem = project.write(into: generated) {
-            io.printError("gateway serve: cannot write \(generated): \(problem)\n")
-            return nil
-        }
-        for warning in project.warnings { io.printError("gateway serve: warning: \(warning)\n") }
-        if !project.notEmulated.isEmpty {
-            io.printError("gateway serve: accepted, not emulated locally: \(project.notEmulated.joined(separator: ", "))\n")
-        }
-        return Prepared(arguments: rest + ["--deployment", generated + "/deployment.json"], project: project, template: file)
     }
 
     static func directory(of file: String) -> String {
@@ -119,13 +153,13 @@ enum TemplateOptions {
 
     /// `--env-vars FILE` in the SAM CLI's format: `{"Parameters": {VAR: value}, "<Function>":
     /// {VAR: value}}`. Only variables a function declares are set (as the SAM CLI does); the
-    /// others are named on standard error.
-    static func apply(envVars file: String, to project: inout TemplateProject, io: CommandIO) throws(TemplateError) {
+    /// others are named (the returned note).
+    static func apply(envVars file: String, to project: inout TemplateProject) throws(TemplateError) -> String? {
         guard let bytes = FileReader.read(path: file) else {
             throw TemplateError(file: file, path: [], message: FileReader.whyUnreadable(path: file))
         }
         let document = try TemplateSource(file: file, bytes: bytes).document
-        guard case .object(var deployment) = project.deployment, case .object(var functions)? = deployment["functions"] else { return }
+        guard case .object(var deployment) = project.deployment, case .object(var functions)? = deployment["functions"] else { return nil }
         var ignored: [String] = []
         for member in document.objectValue ?? JSONObject() {
             guard case .object(let variables) = member.value else {
@@ -152,6 +186,6 @@ enum TemplateOptions {
         }
         deployment["functions"] = .object(functions)
         project.deployment = .object(deployment)
-        if !ignored.isEmpty { io.printError("gateway serve: --env-vars \(file): ignored \(ignored.joined(separator: ", "))\n") }
+        return ignored.isEmpty ? nil : "--env-vars \(file): ignored \(ignored.joined(separator: ", "))"
     }
 }

@@ -18,6 +18,8 @@ public final class LiveControlPlane: HTTPResponder, Sendable {
     private let logSink: (@Sendable (GatewayLogEvent) -> Void)?
     private let reloading = Mutex(())
     private let watcher = Mutex<SourceWatch?>(nil)
+    /// Files watched besides the control plane's own.
+    private let extra = Mutex<[String]>([])
 
     /// Serves `control` (loaded by `ControlPlane.load`) behind a `FrontDoor`.
     public init(control: ControlPlane, requireSignature credentials: StateDirectory.Credentials? = nil, logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil) {
@@ -70,7 +72,8 @@ public final class LiveControlPlane: HTTPResponder, Sendable {
             case .success(let control):
                 let door = FrontDoor(control: control, requireSignature: credentials, logSink: logSink)
                 current.withLock { $0 = door }
-                watcher.withLock { $0?.watch(control.sourceFiles) }
+                let extraFiles = extra.withLock { $0 }
+                watcher.withLock { $0?.watch(control.sourceFiles + extraFiles) }
                 let report = control.startupReport.split(separator: "; ").filter { $0.hasPrefix("applied the files' changes: ") }
                 return .applied(report.map { String($0.dropFirst("applied the files' changes: ".count)) }.joined(separator: "; "))
             }
@@ -79,9 +82,20 @@ public final class LiveControlPlane: HTTPResponder, Sendable {
 
     /// Watches the source files (every `interval` seconds) and reloads after a change, once
     /// the files have been still for one more interval; `report` receives each outcome.
-    public func watchSources(interval: Double = 0.25, report: @escaping @Sendable (ReloadOutcome) -> Void) {
-        let watch = SourceWatch(files: control.sourceFiles, interval: interval) { [weak self] in
+    /// `extraFiles` are watched too (a template the files are made from), and `prepare` runs
+    /// before each reload: it makes the files again, or returns why it cannot (the running
+    /// version stays).
+    public func watchSources(
+        interval: Double = 0.25, extraFiles: [String] = [], prepare: (@Sendable () -> String?)? = nil,
+        report: @escaping @Sendable (ReloadOutcome) -> Void
+    ) {
+        extra.withLock { $0 = extraFiles }
+        let watch = SourceWatch(files: control.sourceFiles + extraFiles, interval: interval) { [weak self] in
             guard let self else { return }
+            if let problem = prepare?() {
+                report(.kept(problem))
+                return
+            }
             report(self.reload())
         }
         watcher.withLock { $0 = watch }

@@ -84,6 +84,7 @@ extension ProjectBuilder {
                 throw source.error(tokens + ["DefinitionUri"], "DefinitionUri in S3 cannot be read locally; give a local file")
             }
             let file = path.hasPrefix("/") ? path : transform.baseDirectory + "/" + path
+            readFiles.paths.append(file)
             guard let bytes = FileReader.read(path: file) else { throw source.error(tokens + ["DefinitionUri"], "cannot read \(file)") }
             let document: JSONValue
             do {

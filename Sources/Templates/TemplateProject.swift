@@ -23,6 +23,9 @@ public struct TemplateProject: Sendable {
     public var apiId: String
     /// The region the template resolves with.
     public var region: String
+    /// The files the project was made from: the template, the files it includes
+    /// (`AWS::Include`, `DefinitionUri`) — what a watcher watches to make it again.
+    public var sourceFiles: [String] = []
 
     /// Writes the deployment document (`deployment.json`), the definitions and the inline code
     /// under `directory`; the reason on failure. Files whose text is unchanged are left alone

@@ -83,6 +83,13 @@ struct ProjectBuilder {
     var apiId = ""
     /// Each function's `AutoPublishAlias` (its routes call the alias).
     var aliases: [String: String] = [:]
+    /// Files read besides the template (includes, `DefinitionUri`).
+    let readFiles = ReadFiles()
+
+    /// The files a transform read (a reference: the include closure records into it).
+    final class ReadFiles {
+        var paths: [String] = []
+    }
 
     init(transform: TemplateTransform) { self.transform = transform }
 
@@ -111,7 +118,7 @@ struct ProjectBuilder {
         if !apiKeys.isEmpty { deployment["apiKeys"] = .object(apiKeys) }
         return TemplateProject(
             deployment: .object(deployment), definitions: definitions, files: files, notEmulated: notEmulated, warnings: warnings, outputs: outputs,
-            apiId: apiId, region: transform.region)
+            apiId: apiId, region: transform.region, sourceFiles: [source.file] + readFiles.paths)
     }
 
     mutating func build(errors: inout [TemplateError]) {
@@ -132,11 +139,13 @@ struct ProjectBuilder {
         }
         let base = transform.baseDirectory
         let file = source.file
+        let readFiles = self.readFiles
         intrinsics = Intrinsics(
             parameters: parameters, references: [:], attributes: [:], mappings: root["Mappings"] ?? .null,
             conditions: root["Conditions"]?.objectValue ?? JSONObject(),
             include: { (location: String) throws(TemplateError) -> JSONValue in
                 let path = location.hasPrefix("/") ? location : base + "/" + location
+                readFiles.paths.append(path)
                 guard let bytes = FileReader.read(path: path) else {
                     throw TemplateError(file: file, path: [], message: "AWS::Include: cannot read \(path)")
                 }

@@ -21,10 +21,11 @@ final class ServedGateway: @unchecked Sendable {
 
     init(
         _ extra: [String] = [], stopBySignal: Bool = false,
-        deployment: String = SchemaCheckCommandTests.packageRoot + "/Schemas/ItemsAPI.deployment.json"
+        deployment: String = SchemaCheckCommandTests.packageRoot + "/Schemas/ItemsAPI.deployment.json", template: String? = nil
     ) throws {
         state = try TemporaryDirectory()
-        let arguments = ["serve", "--port", "0", "--deployment", deployment, "--state", state.path + "/.gateway"] + extra
+        let source = template.map { ["--template", $0] } ?? ["--deployment", deployment]
+        let arguments = ["serve", "--port", "0"] + source + ["--state", state.path + "/.gateway"] + extra
         let captured = self.captured
         let stop = self.stop
         let finished = self.finished

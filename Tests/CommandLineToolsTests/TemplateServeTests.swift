@@ -1,0 +1,356 @@
+import Foundation
+import JSONCore
+import Templates
+import TestSupport
+import Testing
+
+/// `gateway serve --template`: SAM and CloudFormation templates served as AWS's translator
+/// routes them, and refused, with every problem at its line, column and resource path, when
+/// AWS would refuse them.
+@Suite("gateway serve --template", .serialized, .enabled(if: (try? runCommand(["python3", "--version"]))?.status == 0, "python3 is not on PATH: the templates' functions are Python"))
+struct TemplateServeTests {
+    static let helloWorld = """
+        AWSTemplateFormatVersion: 2010-09-09
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Function:
+            Timeout: 3
+            Tracing: Active
+            Environment:
+              Variables:
+                STAGE_NOTE: global
+        Parameters:
+          Greeting:
+            Type: String
+            Default: hello
+            AllowedValues: [hello, hi]
+        Resources:
+          HelloWorldFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: hello_world/
+              Handler: app.lambda_handler
+              Runtime: python3.12
+              Environment:
+                Variables:
+                  GREETING: !Ref Greeting
+              Events:
+                HelloWorld:
+                  Type: Api
+                  Properties:
+                    Path: /hello/{name}
+                    Method: get
+        Outputs:
+          HelloWorldApi:
+            Value: !Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/hello/"
+        """
+
+    static let helloCode = """
+        import json, os
+        def lambda_handler(event, context):
+            return {"statusCode": 200, "body": json.dumps({"message": os.environ["GREETING"] + " " + event["pathParameters"]["name"],
+                                                            "note": os.environ["STAGE_NOTE"], "stage": event["requestContext"]["stage"]})}
+        """
+
+    func project(_ files: [String: String]) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        for (name, text) in files {
+            let path = directory.path + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            directory.write(name, text)
+        }
+        return directory
+    }
+
+    @Test("a SAM hello world: the implicit API at Prod and Stage, Globals merged, the parameter's default, Outputs with local URLs")
+    func helloWorld() async throws {
+        let files = try project(["template.yaml": TemplateServeTests.helloWorld, "hello_world/app.py": TemplateServeTests.helloCode])
+        let served = try ServedGateway(template: files.path + "/template.yaml")
+        defer { _ = served.shutdown() }
+        for stage in ["Prod", "Stage"] {
+            let (status, _, body) = try await served.request("/\(stage)/hello/sam")
+            #expect(status == 200, "\(body)")
+            let json = try JSONParser().parse(Array(body.utf8))
+            #expect(json["message"] == "hello sam")
+            #expect(json["note"] == "global")
+            #expect(json["stage"] == .string(stage))
+        }
+        #expect(served.captured.stdout.contains("HelloWorldApi: http://127.0.0.1:\(served.port)/Prod/hello/"), "\(served.captured.stdout)")
+        #expect(served.captured.stderr.contains("not emulated locally: Resources/HelloWorldFunction/Properties/Tracing"), "\(served.captured.stderr)")
+    }
+
+    @Test("hot reload: an edit of the template applies within a second; a broken edit keeps the running version and says why")
+    func hotReload() async throws {
+        let files = try project(["template.yaml": TemplateServeTests.helloWorld, "hello_world/app.py": TemplateServeTests.helloCode])
+        let served = try ServedGateway(template: files.path + "/template.yaml")
+        defer { _ = served.shutdown() }
+        #expect(try await served.request("/Prod/hello/a").2.contains("hello a"))
+        files.write("template.yaml", TemplateServeTests.helloWorld.replacingOccurrences(of: "Default: hello", with: "Default: hi"))
+        var body = ""
+        for _ in 0..<40 {
+            body = try await served.request("/Prod/hello/a").2
+            if body.contains("hi a") { break }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        #expect(body.contains("hi a"), "\(body)")
+        files.write("template.yaml", TemplateServeTests.helloWorld.replacingOccurrences(of: "Path: /hello/{name}", with: "Path: hello"))
+        for _ in 0..<40 where !served.captured.stderr.contains("kept the running version") { try await Task.sleep(nanoseconds: 100_000_000) }
+        #expect(served.captured.stderr.contains("kept the running version"), "\(served.captured.stderr)")
+        #expect(served.captured.stderr.contains("Resources/HelloWorldFunction/Properties/Events/HelloWorld/Properties/Path"))
+        #expect(try await served.request("/Prod/hello/b").2.contains("hi b"))
+    }
+
+    @Test("--parameter-overrides in both SAM CLI syntaxes; a value outside AllowedValues is refused at the parameter's line")
+    func parameterOverrides() async throws {
+        let files = try project(["template.yaml": TemplateServeTests.helloWorld, "hello_world/app.py": TemplateServeTests.helloCode])
+        for overrides in ["Greeting=hi", "ParameterKey=Greeting,ParameterValue=hi"] {
+            let served = try ServedGateway(["--parameter-overrides", overrides], template: files.path + "/template.yaml")
+            let (status, _, body) = try await served.request("/Prod/hello/you")
+            #expect(status == 200)
+            #expect(body.contains("hi you"), "\(overrides): \(body)")
+            #expect(served.shutdown() == 0)
+        }
+        let captured = CapturedIO()
+        let status = runGateway(
+            arguments: ["serve", "--port", "0", "--template", files.path + "/template.yaml", "--parameter-overrides", "Greeting=hey"], io: captured.io,
+            waitForStop: {})
+        #expect(status == 2)
+        #expect(captured.stderr.contains("template.yaml:12:5: Parameters/Greeting: parameter Greeting = \"hey\": not one of the AllowedValues (hello, hi)"), "\(captured.stderr)")
+    }
+
+    @Test("an explicit Api: API keys and a PER_API usage plan enforced, CORS preflight, OpenApiVersion (no Stage stage), InlineCode, AutoPublishAlias, Method any")
+    func explicitAPI() async throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Api:
+                OpenApiVersion: 3.0.1
+            Resources:
+              OrdersApi:
+                Type: AWS::Serverless::Api
+                Properties:
+                  StageName: v1
+                  Cors:
+                    AllowOrigin: "'https://example.com'"
+                    AllowHeaders: "'Content-Type,X-Api-Key'"
+                  Auth:
+                    ApiKeyRequired: true
+                    UsagePlan:
+                      CreateUsagePlan: PER_API
+                      Quota: {Limit: 100, Period: DAY}
+                      Throttle: {RateLimit: 50, BurstLimit: 10}
+              OrdersFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  InlineCode: |
+                    import json
+                    def handler(event, context):
+                        return {"statusCode": 200, "body": json.dumps({"method": event["httpMethod"], "path": event["path"]})}
+                  Handler: index.handler
+                  Runtime: python3.12
+                  AutoPublishAlias: live
+                  Events:
+                    Any:
+                      Type: Api
+                      Properties:
+                        RestApiId: !Ref OrdersApi
+                        Path: /orders/{id}
+                        Method: any
+                    Open:
+                      Type: Api
+                      Properties:
+                        RestApiId: !Ref OrdersApi
+                        Path: /health
+                        Method: get
+                        Auth:
+                          ApiKeyRequired: false
+            """
+        let files = try project(["template.yaml": template])
+        let served = try ServedGateway(template: files.path + "/template.yaml")
+        defer { _ = served.shutdown() }
+        let key = try #require(served.captured.stdout.firstMatch(of: /OrdersApiApiKey  (\S+)/).map { String($0.1) }, "\(served.captured.stdout)")
+        #expect(try await served.request("/v1/orders/7").0 == 403)
+        let (status, _, body) = try await served.request("/v1/orders/7", method: "DELETE", key: key)
+        #expect(status == 200, "\(body)")
+        #expect(body.contains("\"DELETE\""))
+        #expect(try await served.request("/v1/health").0 == 200)
+        #expect(try await served.request("/Stage/health").0 != 200)
+        let (preflight, headers, _) = try await served.request("/v1/orders/7", method: "OPTIONS")
+        #expect(preflight == 200)
+        #expect(headers["Access-Control-Allow-Origin"] as? String == "https://example.com")
+        #expect(served.captured.stdout.contains("100 per DAY"), "\(served.captured.stdout)")
+        #expect(served.captured.stdout.contains("OrdersFunction:live"), "\(served.captured.stdout)")
+    }
+
+    @Test("a DefinitionBody included from a local file (AWS::Include), with Fn::Sub integration URIs")
+    func definitionBody() async throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Api:
+                Type: AWS::Serverless::Api
+                Properties:
+                  StageName: dev
+                  DefinitionBody:
+                    Fn::Transform:
+                      Name: AWS::Include
+                      Parameters:
+                        Location: ./api.yaml
+              Echo:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: src
+                  Handler: echo.handler
+                  Runtime: python3.12
+            """
+        let api = """
+            openapi: 3.0.1
+            info: {title: Included, version: "1"}
+            paths:
+              /echo:
+                post:
+                  x-amazon-apigateway-integration:
+                    type: aws_proxy
+                    httpMethod: POST
+                    uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Echo.Arn}/invocations
+            """
+        let files = try project([
+            "template.yaml": template, "api.yaml": api,
+            "src/echo.py": "def handler(event, context):\n    return {'statusCode': 200, 'body': event['body']}\n",
+        ])
+        let served = try ServedGateway(template: files.path + "/template.yaml")
+        defer { _ = served.shutdown() }
+        let (status, _, body) = try await served.request("/dev/echo", method: "POST", body: "ping")
+        #expect(status == 200)
+        #expect(body == "ping")
+        #expect(served.captured.stdout.hasPrefix("Included is listening"), "\(served.captured.stdout)")
+    }
+
+    @Test("a CloudFormation template (JSON): a RestApi with a Body, a Stage, a function with inline Code.ZipFile")
+    func cloudFormation() async throws {
+        let template = #"""
+            {"AWSTemplateFormatVersion": "2010-09-09",
+             "Resources": {
+               "Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.12", "Handler": "index.handler",
+                 "Role": "arn:aws:iam::123456789012:role/x",
+                 "Code": {"ZipFile": "def handler(event, context):\n    return {'statusCode': 201, 'body': 'made'}\n"}}},
+               "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "Cfn", "Body": {
+                 "swagger": "2.0", "info": {"title": "CfnApi", "version": "1"},
+                 "paths": {"/things": {"post": {"responses": {}, "x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST",
+                   "uri": {"Fn::Join": ["", ["arn:aws:apigateway:", {"Ref": "AWS::Region"}, ":lambda:path/2015-03-31/functions/", {"Fn::GetAtt": ["Fn", "Arn"]}, "/invocations"]]}}}}}}}},
+               "Deployment": {"Type": "AWS::ApiGateway::Deployment", "Properties": {"RestApiId": {"Ref": "Api"}}},
+               "Stage": {"Type": "AWS::ApiGateway::Stage", "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "live", "DeploymentId": {"Ref": "Deployment"}}}
+             }}
+            """#
+        let files = try project(["stack.template": template])
+        let served = try ServedGateway(template: files.path + "/stack.template")
+        defer { _ = served.shutdown() }
+        let (status, _, body) = try await served.request("/live/things", method: "POST", body: "{}")
+        #expect(status == 201)
+        #expect(body == "made")
+    }
+
+    @Test("a template AWS would refuse: exit 2 and one line per problem, each at its line:column and resource path")
+    func refusals() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Java:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: .
+                  Handler: example.Handler
+                  Runtime: java21
+              NoPath:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: .
+                  Handler: app.handler
+                  Runtime: python3.12
+                  Environment:
+                    Variables:
+                      TABLE: !Ref Tabel
+                  Events:
+                    Get:
+                      Type: Api
+                      Properties:
+                        Method: get
+              Table:
+                Type: AWS::DynamoDB::Table
+            """
+        let files = try project(["template.yaml": template])
+        let captured = CapturedIO()
+        let status = runGateway(arguments: ["serve", "--port", "0", "--template", files.path + "/template.yaml"], io: captured.io, waitForStop: {})
+        #expect(status == 2)
+        let lines = captured.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasSuffix("template.yaml:8:16: Resources/Java/Properties/Runtime: Java has runtime java21, which does not run here (python3.x, nodejs18.x–nodejs24.x, provided.al2023, provided.al2)") }, "\(lines)")
+        #expect(lines.contains { $0.contains("template.yaml:17:18: Resources/NoPath/Properties/Environment/Variables/TABLE/Ref: Ref to \"Tabel\"") && $0.contains("did you mean \"Table\"") }, "\(lines)")
+        #expect(lines.count == 2, "\(lines)")
+        #expect(!FileManager.default.fileExists(atPath: files.path + "/.gateway/template/state.json"))
+    }
+
+    @Test("events are checked as the translator checks them: a missing Path names the event")
+    func eventWithoutPath() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              F:
+                Type: AWS::Serverless::Function
+                Properties:
+                  InlineCode: "def h(e, c): return 1"
+                  Handler: index.h
+                  Runtime: python3.12
+                  Events:
+                    Get:
+                      Type: Api
+                      Properties:
+                        Method: get
+            """
+        let source = try TemplateSource(file: "template.yaml", bytes: Array(template.utf8))
+        #expect {
+            _ = try TemplateTransform(source: source, baseDirectory: "/tmp", generatedDirectory: "/tmp/generated").project()
+        } throws: { error in
+            let text = (error as? TemplateErrors)?.description ?? ""
+            return text.contains("template.yaml:13:13: Resources/F/Properties/Events/Get/Properties/Path: Event with id [Get] is invalid. Path is a string starting with /")
+        }
+    }
+
+    @Test("intrinsics: Conditions decide which resources exist, Fn::If, Fn::FindInMap, Fn::Sub with variables and ${!Literal}, Fn::Select/Split/Join")
+    func intrinsics() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Parameters:
+              Env: {Type: String, Default: prod, AllowedValues: [dev, prod]}
+            Mappings:
+              Sizes: {prod: {Memory: 512}, dev: {Memory: 128}}
+            Conditions:
+              IsProd: !Equals [!Ref Env, prod]
+              IsDev: !Not [!Condition IsProd]
+            Resources:
+              OnlyDev:
+                Type: AWS::Serverless::Function
+                Condition: IsDev
+                Properties: {InlineCode: "x", Handler: index.h, Runtime: python3.12}
+              F:
+                Type: AWS::Serverless::Function
+                Properties:
+                  InlineCode: "def h(e, c): return 1"
+                  Handler: index.h
+                  Runtime: python3.12
+                  MemorySize: !FindInMap [Sizes, !Ref Env, Memory]
+                  Timeout: !If [IsProd, 30, 3]
+                  Environment:
+                    Variables:
+                      SUB: !Sub ["${Prefix}-${AWS::Region}-${!Literal}", {Prefix: !Select [1, !Split [",", "a,b,c"]]}]
+                      JOINED: !Join ["/", [!Ref Env, !GetAtt F.Arn]]
+            """
+        let source = try TemplateSource(file: "template.yaml", bytes: Array(template.utf8))
+        let project = try TemplateTransform(source: source, baseDirectory: "/tmp", generatedDirectory: "/tmp/generated").project()
+        let functions = project.deployment["functions"]
+        #expect(functions?["OnlyDev"] == nil)
+        #expect(functions?["F"]?["memorySize"] == 512)
+        #expect(functions?["F"]?["timeout"] == 30)
+        #expect(functions?["F"]?["environment"]?["SUB"] == "b-us-east-1-${Literal}")
+        #expect(functions?["F"]?["environment"]?["JOINED"] == "prod/arn:aws:lambda:us-east-1:123456789012:function:F")
+    }
+}
