@@ -8,7 +8,9 @@ import TextAndFiles
 /// API keys.
 extension ProjectBuilder {
     mutating func assembleAPIs() throws(TemplateError) {
-        var stageOwners: [String: String] = [:]
+        // Each stage name's APIs, in order: one API per stage name, except the legacy `Stage`
+        // stage every API without OpenApiVersion has (merged below).
+        var stageOwners: [String: [(api: String, tokens: [String], definition: JSONObject, stage: JSONValue)]] = [:]
         for logicalId in apiOrder {
             guard let api = apis[logicalId] else { continue }
             let tokens = api.implicit ? ["Globals", "Api"] : ["Resources", logicalId, "Properties"]
@@ -19,20 +21,24 @@ extension ProjectBuilder {
             let isCloudFormation = source.document["Resources"]?[logicalId]?["Type"]?.stringValue == "AWS::ApiGateway::RestApi"
             var stageNames: [String]
             if api.implicit {
-                stageNames = ["Prod", "Stage"]
+                stageNames = properties["OpenApiVersion"] == nil ? ["Prod", "Stage"] : ["Prod"]
             } else if isCloudFormation {
                 stageNames = cloudFormationStages(of: logicalId)
                 if stageNames.isEmpty { warnings.append("\(logicalId): no AWS::ApiGateway::Stage or Deployment with a StageName refers to it; it is not served") }
             } else {
                 guard case .string(let stageName)? = properties["StageName"] else {
-                    throw source.error(tokens + ["StageName"], "Resource with id [\(logicalId)] is invalid. Property 'StageName' is required.")
+                    throw source.error(tokens + ["StageName"], "Resource with id [\(logicalId)] is invalid. Missing required property 'StageName'.")
                 }
                 stageNames = properties["OpenApiVersion"] == nil ? [stageName, "Stage"] : [stageName]
                 if stageName == "Stage" { stageNames = ["Stage"] }
             }
             var definition = try body(of: properties, at: tokens)
             try addRoutes(api, properties: properties, to: &definition)
-            if let cors = properties["Cors"] { addCors(cors, to: &definition) }
+            if let cors = properties["Cors"] {
+                // The translator puts the API's ApiKeyRequired on the preflight too, unless told not to.
+                let keyed = properties["Auth"]?["ApiKeyRequired"]?.boolValue == true && properties["Auth"]?["AddApiKeyRequiredToCorsPreflight"]?.boolValue != false
+                addCors(cors, to: &definition, apiKeyRequired: keyed)
+            }
             if let types = properties["BinaryMediaTypes"]?.arrayValue {
                 definition["x-amazon-apigateway-binary-media-types"] = .array(types.map { .string($0.plainText.replacingOccurrences(of: "~1", with: "/")) })
             }
@@ -42,18 +48,48 @@ extension ProjectBuilder {
             if apiId.isEmpty { apiId = intrinsics.references[logicalId] ?? StableIdentifier.make("api:" + logicalId, length: 10) }
             let stage = stageSettings(properties, definition: file)
             for name in stageNames {
-                if let owner = stageOwners[name], owner != logicalId {
+                if let owner = stageOwners[name]?.first, name != "Stage" {
                     throw source.error(
-                        tokens, "\(logicalId) and \(owner) both have a stage named \(name); several APIs are served side by side only when their stage names differ")
+                        tokens, "\(logicalId) and \(owner.api) both have a stage named \(name); several APIs are served side by side only when their stage names differ")
                 }
-                stageOwners[name] = logicalId
+                stageOwners[name, default: []].append((logicalId, tokens, definition, stage))
                 stages[name] = stage
             }
-            usagePlan(properties["Auth"]?["UsagePlan"], api: logicalId, stages: stageNames, at: tokens + ["Auth", "UsagePlan"])
+            // The plan covers the API's named stage (the translator's ApiStages), not `Stage`.
+            usagePlan(properties["Auth"]?["UsagePlan"], api: logicalId, stages: Array(stageNames.prefix(1)), at: tokens + ["Auth", "UsagePlan"])
         }
-        if Set(stageOwners.values).count > 1 {
+        // Several APIs' `Stage` stages: served as one stage holding every API's routes (on AWS
+        // each API has its own host; a route two of them share is an error here).
+        if let shared = stageOwners["Stage"], shared.count > 1 {
+            var merged = shared[0].definition
+            var paths = merged["paths"]?.objectValue ?? JSONObject()
+            for other in shared.dropFirst() {
+                for path in other.definition["paths"]?.objectValue ?? JSONObject() {
+                    var item = paths[path.key]?.objectValue ?? JSONObject()
+                    for operation in path.value.objectValue ?? JSONObject() {
+                        if item[operation.key] != nil, !operation.key.hasPrefix("x-") || operation.key == "x-amazon-apigateway-any-method" {
+                            throw source.error(
+                                other.tokens, "\(other.api) and \(shared[0].api) both route \(operation.key.uppercased()) \(path.key) at their Stage stage, which is served as one here")
+                        }
+                        item[operation.key] = operation.value
+                    }
+                    paths[path.key] = .object(item)
+                }
+                for member in ["securityDefinitions", "x-amazon-apigateway-binary-media-types"] where merged[member] == nil { merged[member] = other.definition[member] }
+                if merged["components"] == nil { merged["components"] = other.definition["components"] }
+            }
+            merged["paths"] = .object(paths)
+            definitions["Stage.json"] = .object(merged)
+            if case .object(var stage) = shared[0].stage {
+                stage["definition"] = "Stage.json"
+                stages["Stage"] = .object(stage)
+            }
             warnings.append(
-                "the template has \(Set(stageOwners.values).count) APIs (\(apiOrder.joined(separator: ", "))): they are served side by side at their stages under one API id")
+                "the APIs \(shared.map(\.api).joined(separator: ", ")) each have a Stage stage: it is served once, with all their routes (on AWS each is on its own host)")
+        }
+        let served = Set(stageOwners.values.flatMap { $0.map(\.api) })
+        if served.count > 1 {
+            warnings.append("the template has \(served.count) APIs (\(apiOrder.joined(separator: ", "))): their stages are served side by side under one API id")
         }
     }
 
@@ -103,6 +139,10 @@ extension ProjectBuilder {
     /// Adds each event's route as the translator does: an `aws_proxy` POST integration calling
     /// the function (its alias with `AutoPublishAlias`), unless the body has that route.
     func addRoutes(_ api: APIBuild, properties: JSONValue, to definition: inout JSONObject) throws(TemplateError) {
+        // A body the user wrote is served as written: the translator adds events' routes only
+        // to a body it makes, or with MergeDefinitions.
+        let ownBody = properties["DefinitionBody"] != nil || properties["DefinitionUri"] != nil || properties["Body"] != nil
+        if ownBody && properties["MergeDefinitions"]?.boolValue != true { return }
         var paths = definition["paths"]?.objectValue ?? JSONObject()
         let defaultKeyRequired = properties["Auth"]?["ApiKeyRequired"]?.boolValue ?? false
         var usesKeys = false
@@ -147,7 +187,7 @@ extension ProjectBuilder {
 
     /// `Cors`: an `OPTIONS` MOCK method on every path that has none, answering the
     /// `Access-Control-Allow-*` headers (values as written: quoted strings, `"'*'"`).
-    func addCors(_ cors: JSONValue, to definition: inout JSONObject) {
+    func addCors(_ cors: JSONValue, to definition: inout JSONObject, apiKeyRequired: Bool) {
         var headers: [(String, String)] = []
         if case .string(let origin) = cors {
             headers = [("Origin", origin)]
@@ -173,14 +213,16 @@ extension ProjectBuilder {
                 responseParameters["method.response.header.Access-Control-Allow-Methods"] = .string(list)
                 responseHeaders["Access-Control-Allow-Methods"] = ["type": "string"]
             }
-            item["options"] = [
+            var preflight = JSONObject.of([
                 "summary": "CORS support", "consumes": ["application/json"], "produces": ["application/json"],
                 "responses": ["200": ["description": "Default response for CORS method", "headers": .object(responseHeaders)]],
                 "x-amazon-apigateway-integration": [
                     "type": "mock", "requestTemplates": ["application/json": "{\n  \"statusCode\" : 200\n}\n"],
                     "responses": ["default": ["statusCode": "200", "responseParameters": .object(responseParameters), "responseTemplates": ["application/json": "{}\n"]]],
                 ],
-            ]
+            ])
+            if apiKeyRequired { preflight["security"] = [["api_key": []]] }
+            item["options"] = .object(preflight)
             paths[member.key] = .object(item)
         }
         definition["paths"] = .object(paths)

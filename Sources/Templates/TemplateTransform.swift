@@ -50,7 +50,7 @@ public struct TemplateTransform {
     ]
     static let apiProperties: Set<String> = [
         "StageName", "DefinitionBody", "DefinitionUri", "Auth", "Cors", "BinaryMediaTypes", "Variables", "CacheClusterEnabled", "CacheClusterSize",
-        "MethodSettings", "OpenApiVersion", "Name", "Description", "Body", "Models",
+        "MethodSettings", "OpenApiVersion", "Name", "Description", "Body", "Models", "MergeDefinitions",
     ]
 
     /// The project, or every problem found (one per resource at most).
@@ -368,13 +368,28 @@ struct ProjectBuilder {
                         + Suggestion.didYouMean(apiLogicalId, among: apiOrder))
             }
         }
-        guard let path = try intrinsics.resolve(raw["Path"] ?? .null, at: propertiesTokens + ["Path"])?.stringValue, path.hasPrefix("/") else {
-            throw source.error(propertiesTokens + ["Path"], "Event with id [\(tokens.last ?? "")] is invalid. Path is a string starting with /")
+        let event = tokens.last ?? ""
+        // As the translator checks them: present, and plain strings (not intrinsic functions).
+        guard let pathValue = raw["Path"] else {
+            throw source.error(propertiesTokens + ["Path"], "Event with id [\(event)] is invalid. Property 'Path' is required.")
         }
-        guard let method = try intrinsics.resolve(raw["Method"] ?? .null, at: propertiesTokens + ["Method"])?.stringValue?.lowercased(),
-            ["get", "post", "put", "patch", "delete", "head", "options", "any"].contains(method)
-        else {
-            throw source.error(propertiesTokens + ["Method"], "Event with id [\(tokens.last ?? "")] is invalid. Method is one of get, post, put, patch, delete, head, options or any")
+        guard case .string(let path) = pathValue else {
+            throw source.error(propertiesTokens + ["Path"], "Event with id [\(event)] is invalid. Property 'Path' should be a string.")
+        }
+        guard path.hasPrefix("/") else {
+            throw source.error(propertiesTokens + ["Path"], "Event with id [\(event)] is invalid. Path must start with /.")
+        }
+        guard let methodValue = raw["Method"] else {
+            throw source.error(propertiesTokens + ["Method"], "Event with id [\(event)] is invalid. Property 'Method' is required.")
+        }
+        guard case .string(let methodText) = methodValue else {
+            throw source.error(propertiesTokens + ["Method"], "Event with id [\(event)] is invalid. Property 'Method' should be a string.")
+        }
+        let method = methodText.lowercased()
+        guard ["get", "post", "put", "patch", "delete", "head", "options", "any"].contains(method) else {
+            throw source.error(
+                propertiesTokens + ["Method"],
+                "Event with id [\(event)] is invalid. Method \(methodText) is none of get, post, put, patch, delete, head, options or any")
         }
         let name = (try intrinsics.resolve(.object(JSONObject.of(["Ref": .string(logicalId)])), at: tokens))?.stringValue ?? logicalId
         let apiKey = raw["Auth"]?["ApiKeyRequired"]?.boolValue

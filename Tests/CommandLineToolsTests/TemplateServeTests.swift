@@ -96,7 +96,7 @@ struct TemplateServeTests {
         files.write("template.yaml", TemplateServeTests.helloWorld.replacingOccurrences(of: "Path: /hello/{name}", with: "Path: hello"))
         for _ in 0..<40 where !served.captured.stderr.contains("kept the running version") { try await Task.sleep(nanoseconds: 100_000_000) }
         #expect(served.captured.stderr.contains("kept the running version"), "\(served.captured.stderr)")
-        #expect(served.captured.stderr.contains("Resources/HelloWorldFunction/Properties/Events/HelloWorld/Properties/Path"))
+        #expect(served.captured.stderr.contains("Resources/HelloWorldFunction/Properties/Events/HelloWorld/Properties/Path: Event with id [HelloWorld] is invalid. Path must start with /."))
         #expect(try await served.request("/Prod/hello/b").2.contains("hi b"))
     }
 
@@ -135,6 +135,7 @@ struct TemplateServeTests {
                     AllowHeaders: "'Content-Type,X-Api-Key'"
                   Auth:
                     ApiKeyRequired: true
+                    AddApiKeyRequiredToCorsPreflight: false
                     UsagePlan:
                       CreateUsagePlan: PER_API
                       Quota: {Limit: 100, Period: DAY}
@@ -311,7 +312,7 @@ struct TemplateServeTests {
             _ = try TemplateTransform(source: source, baseDirectory: "/tmp", generatedDirectory: "/tmp/generated").project()
         } throws: { error in
             let text = (error as? TemplateErrors)?.description ?? ""
-            return text.contains("template.yaml:13:13: Resources/F/Properties/Events/Get/Properties/Path: Event with id [Get] is invalid. Path is a string starting with /")
+            return text.contains("template.yaml:13:13: Resources/F/Properties/Events/Get/Properties/Path: Event with id [Get] is invalid. Property 'Path' is required.")
         }
     }
 
