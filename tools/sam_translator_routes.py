@@ -6,7 +6,8 @@ an API key, the usage plans (stages, quota, throttle) and the API keys with thei
     AWS_DEFAULT_REGION=us-east-1 python3 tools/sam_translator_routes.py TEMPLATE...
 
 Prints one JSON object: {template path: {"routes": [...], "plans": [...], "keys": [...]}} or
-{template path: {"error": message}} when the translator refuses the template. Needs the
+{template path: {"error": message}} when the translator refuses the template, {"crash": …}
+when it fails by itself (no verdict to compare with). Needs the
 aws-sam-translator package (pip install aws-sam-translator); runs offline.
 
 Local files are handed over as `sam deploy` would after uploading them: a local CodeUri
@@ -22,6 +23,8 @@ import sys
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 from samtranslator.translator.transform import transform  # noqa: E402
 from samtranslator.yaml_helper import yaml_parse  # noqa: E402
+from samtranslator.model.exceptions import (  # noqa: E402
+    InvalidDocumentException, InvalidEventException, InvalidResourceException, InvalidTemplateException)
 
 
 class NoManagedPolicies:
@@ -127,7 +130,8 @@ def routes_of(template):
     for name, resource in resources.items():
         properties = resource.get("Properties") or {}
         if resource.get("Type") == "AWS::ApiGateway::UsagePlan":
-            stages = sorted(stage_names.get(ref(stage.get("Stage")), str(ref(stage.get("Stage")))) for stage in properties.get("ApiStages") or [])
+            # Stage names once each: APIs that share a stage name share it here (one API id).
+            stages = sorted(set(stage_names.get(ref(stage.get("Stage")), str(ref(stage.get("Stage")))) for stage in properties.get("ApiStages") or []))
             quota = properties.get("Quota")
             throttle = properties.get("Throttle")
             plans.append("%s stages=%s quota=%s throttle=%s" % (
@@ -145,8 +149,10 @@ def main(paths):
         try:
             translated = transform(prepared(path), {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012"}, NoManagedPolicies())
             results[path] = routes_of(copy.deepcopy(translated))
-        except Exception as error:  # the translator's InvalidDocumentException and friends
+        except (InvalidDocumentException, InvalidTemplateException, InvalidResourceException, InvalidEventException) as error:
             results[path] = {"error": str(error)}
+        except Exception as error:  # the translator's own failure (a bug, a feature it needs AWS for): no verdict
+            results[path] = {"crash": "%s: %s" % (type(error).__name__, error)}
     print(json.dumps(results, indent=1, sort_keys=True))
 
 

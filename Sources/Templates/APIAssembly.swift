@@ -14,11 +14,9 @@ extension ProjectBuilder {
         for logicalId in apiOrder {
             guard let api = apis[logicalId] else { continue }
             let tokens = api.implicit ? ["Globals", "Api"] : ["Resources", logicalId, "Properties"]
-            guard let properties = try intrinsics.resolve(api.properties, at: tokens) else { continue }
-            for member in properties.objectValue ?? JSONObject() where !TemplateTransform.apiProperties.contains(member.key) {
-                notEmulated.append((tokens + [member.key]).joined(separator: "/"))
-            }
             let isCloudFormation = source.document["Resources"]?[logicalId]?["Type"]?.stringValue == "AWS::ApiGateway::RestApi"
+            if !isCloudFormation { try checkSAMApi(logicalId, api.properties, implicit: api.implicit, at: tokens) }
+            let properties = try resolveEmulated(api.properties, keeping: TemplateTransform.apiProperties, at: tokens)
             var stageNames: [String]
             if api.implicit {
                 stageNames = properties["OpenApiVersion"] == nil ? ["Prod", "Stage"] : ["Prod"]
@@ -34,58 +32,58 @@ extension ProjectBuilder {
             }
             var definition = try body(of: properties, at: tokens)
             try addRoutes(api, properties: properties, to: &definition)
-            if let cors = properties["Cors"] {
-                // The translator puts the API's ApiKeyRequired on the preflight too, unless told not to.
-                let keyed = properties["Auth"]?["ApiKeyRequired"]?.boolValue == true && properties["Auth"]?["AddApiKeyRequiredToCorsPreflight"]?.boolValue != false
-                addCors(cors, to: &definition, apiKeyRequired: keyed)
-            }
+            if let cors = properties["Cors"] { addCors(cors, to: &definition) }
+            applyAPIKeys(properties, to: &definition)
             if let types = properties["BinaryMediaTypes"]?.arrayValue {
                 definition["x-amazon-apigateway-binary-media-types"] = .array(types.map { .string($0.plainText.replacingOccurrences(of: "~1", with: "/")) })
             }
+            if let responses = properties["GatewayResponses"] { definition["x-amazon-apigateway-gateway-responses"] = gatewayResponses(responses) }
             if definition["info"] == nil { definition["info"] = ["title": .string(transform.stackName), "version": "1.0"] }
             let file = logicalId + ".json"
             definitions[file] = .object(definition)
             if apiId.isEmpty { apiId = intrinsics.references[logicalId] ?? StableIdentifier.make("api:" + logicalId, length: 10) }
             let stage = stageSettings(properties, definition: file)
             for name in stageNames {
-                if let owner = stageOwners[name]?.first, name != "Stage" {
-                    throw source.error(
-                        tokens, "\(logicalId) and \(owner.api) both have a stage named \(name); several APIs are served side by side only when their stage names differ")
-                }
                 stageOwners[name, default: []].append((logicalId, tokens, definition, stage))
-                stages[name] = stage
+                if stageOwners[name]!.count == 1 { stages[name] = stage }
             }
             // The plan covers the API's named stage (the translator's ApiStages), not `Stage`.
             usagePlan(properties["Auth"]?["UsagePlan"], api: logicalId, stages: Array(stageNames.prefix(1)), at: tokens + ["Auth", "UsagePlan"])
         }
-        // Several APIs' `Stage` stages: served as one stage holding every API's routes (on AWS
-        // each API has its own host; a route two of them share is an error here).
-        if let shared = stageOwners["Stage"], shared.count > 1 {
-            var merged = shared[0].definition
+        // Several APIs with a stage of the same name (the legacy `Stage` stage every API
+        // without OpenApiVersion has, or `Prod` twice): served as one stage holding every
+        // API's routes, with the first API's settings (on AWS each API has its own host; a
+        // route two of them share is an error here until APIs are told apart by host).
+        for (name, owners) in stageOwners.sorted(by: { $0.key < $1.key }) where owners.count > 1 {
+            var merged = owners[0].definition
             var paths = merged["paths"]?.objectValue ?? JSONObject()
-            for other in shared.dropFirst() {
+            for other in owners.dropFirst() {
                 for path in other.definition["paths"]?.objectValue ?? JSONObject() {
                     var item = paths[path.key]?.objectValue ?? JSONObject()
                     for operation in path.value.objectValue ?? JSONObject() {
-                        if item[operation.key] != nil, !operation.key.hasPrefix("x-") || operation.key == "x-amazon-apigateway-any-method" {
-                            throw source.error(
-                                other.tokens, "\(other.api) and \(shared[0].api) both route \(operation.key.uppercased()) \(path.key) at their Stage stage, which is served as one here")
+                        let isMethod = !operation.key.hasPrefix("x-") || operation.key == "x-amazon-apigateway-any-method"
+                        if item[operation.key] != nil, isMethod, operation.key != "parameters" {
+                            warnings.append(
+                                "\(other.api) and \(owners[0].api) both route \(operation.key.uppercased()) \(path.key) at their \(name) stage, which is served as one here: \(owners[0].api)'s answers")
+                            continue
                         }
                         item[operation.key] = operation.value
                     }
                     paths[path.key] = .object(item)
                 }
-                for member in ["securityDefinitions", "x-amazon-apigateway-binary-media-types"] where merged[member] == nil { merged[member] = other.definition[member] }
-                if merged["components"] == nil { merged["components"] = other.definition["components"] }
+                for member in ["securityDefinitions", "x-amazon-apigateway-binary-media-types", "components"] where merged[member] == nil {
+                    merged[member] = other.definition[member]
+                }
             }
             merged["paths"] = .object(paths)
-            definitions["Stage.json"] = .object(merged)
-            if case .object(var stage) = shared[0].stage {
-                stage["definition"] = "Stage.json"
-                stages["Stage"] = .object(stage)
+            let file = name + ".merged.json"
+            definitions[file] = .object(merged)
+            if case .object(var stage) = owners[0].stage {
+                stage["definition"] = .string(file)
+                stages[name] = .object(stage)
             }
             warnings.append(
-                "the APIs \(shared.map(\.api).joined(separator: ", ")) each have a Stage stage: it is served once, with all their routes (on AWS each is on its own host)")
+                "the APIs \(owners.map(\.api).joined(separator: ", ")) each have a \(name) stage: it is served once, with all their routes (on AWS each is on its own host)")
         }
         let served = Set(stageOwners.values.flatMap { $0.map(\.api) })
         if served.count > 1 {
@@ -110,14 +108,22 @@ extension ProjectBuilder {
 
     /// The definition an API starts from: `DefinitionBody` / `Body`, `DefinitionUri` (a local
     /// file), or an empty Swagger 2.0 document.
-    func body(of properties: JSONValue, at tokens: [String]) throws(TemplateError) -> JSONObject {
+    mutating func body(of properties: JSONValue, at tokens: [String]) throws(TemplateError) -> JSONObject {
         if let body = properties["DefinitionBody"] ?? properties["Body"] {
-            guard case .object(let object) = body else { throw source.error(tokens + ["DefinitionBody"], "DefinitionBody is an OpenAPI document (a mapping)") }
+            let member = properties["DefinitionBody"] != nil ? "DefinitionBody" : "Body"
+            guard case .object(let object) = body else { throw source.error(tokens + [member], "\(member) is an OpenAPI document (a mapping)") }
+            for path in object["paths"]?.objectValue ?? JSONObject() {
+                guard case .object = path.value else {
+                    throw source.error(tokens + [member, "paths", path.key], "Value of '\(path.key)' path must be a dictionary according to Swagger spec.")
+                }
+            }
             return object
         }
         if let uri = properties["DefinitionUri"] {
             guard case .string(let path) = uri, !path.hasPrefix("s3://") else {
-                throw source.error(tokens + ["DefinitionUri"], "DefinitionUri in S3 cannot be read locally; give a local file")
+                warnings.append(
+                    "\((tokens + ["DefinitionUri"]).joined(separator: "/")): the definition is in S3, which cannot be fetched locally: the API is served without its routes (give a local file)")
+                return JSONObject.of(["swagger": "2.0", "info": ["version": "1.0", "title": .string(transform.stackName)], "paths": .object(JSONObject())])
             }
             let file = path.hasPrefix("/") ? path : transform.baseDirectory + "/" + path
             readFiles.paths.append(file)
@@ -144,16 +150,35 @@ extension ProjectBuilder {
         let ownBody = properties["DefinitionBody"] != nil || properties["DefinitionUri"] != nil || properties["Body"] != nil
         if ownBody && properties["MergeDefinitions"]?.boolValue != true { return }
         var paths = definition["paths"]?.objectValue ?? JSONObject()
-        let defaultKeyRequired = properties["Auth"]?["ApiKeyRequired"]?.boolValue ?? false
-        var usesKeys = false
         for route in api.routes {
             let methodKey = route.method == "any" ? "x-amazon-apigateway-any-method" : route.method
             var item = paths[route.path]?.objectValue ?? JSONObject()
-            if item[methodKey] != nil { continue }
-            let target = route.function + (aliases[route.function].map { ":" + $0 } ?? "")
-            let uri = "arn:aws:apigateway:\(transform.region):lambda:path/2015-03-31/functions/arn:aws:lambda:\(transform.region):\(transform.accountId):function:\(target)/invocations"
+            let event = route.tokens.count >= 2 ? route.tokens[route.tokens.count - 2] : ""
+            if case .object(var existing)? = item[methodKey], ownBody {
+                // MergeDefinitions: the event's integration goes into the body's method; what
+                // the body says of it stays.
+                existing["x-amazon-apigateway-integration"] = existing["x-amazon-apigateway-integration"] ?? .object(JSONObject.of([
+                    "type": "aws_proxy", "httpMethod": "POST", "uri": .string(integrationURI(route.function)),
+                ]))
+                if existing["responses"] == nil { existing["responses"] = .object(JSONObject()) }
+                if let required = route.apiKeyRequired, existing["security"] == nil { existing["security"] = required ? [["api_key": []]] : .array([]) }
+                item[methodKey] = .object(existing)
+                paths[route.path] = .object(item)
+                continue
+            }
+            if item[methodKey] != nil {
+                throw source.error(
+                    route.tokens + ["Method"],
+                    "Resource with id [\(route.tokens.count > 1 ? route.tokens[1] : "")] is invalid. Event with id [\(event)] is invalid. API method \"\(route.method)\" defined multiple times for path \"\(route.path)\".")
+            }
+            if route.apiKeyRequired == false, properties["Auth"]?["ApiKeyRequired"] == nil {
+                throw source.error(
+                    route.tokens + ["Auth", "ApiKeyRequired"],
+                    "Event with id [\(event)] is invalid. Unable to set ApiKeyRequired [False] on API method [\(route.method)] for path [\(route.path)] because the related API does not specify any ApiKeyRequired.")
+            }
             var operation = JSONObject.of([
-                "x-amazon-apigateway-integration": ["type": "aws_proxy", "httpMethod": "POST", "uri": .string(uri)], "responses": .object(JSONObject()),
+                "x-amazon-apigateway-integration": ["type": "aws_proxy", "httpMethod": "POST", "uri": .string(integrationURI(route.function))],
+                "responses": .object(JSONObject()),
             ])
             let parameters = route.path.split(separator: "/").compactMap { segment -> JSONValue? in
                 guard segment.hasPrefix("{"), segment.hasSuffix("}") else { return nil }
@@ -161,33 +186,71 @@ extension ProjectBuilder {
                 return name.hasSuffix("+") ? nil : ["name": .string(String(name)), "in": "path", "required": true, "type": "string"]
             }
             if !parameters.isEmpty, definition["swagger"] != nil { operation["parameters"] = .array(parameters) }
-            if route.apiKeyRequired ?? defaultKeyRequired {
-                operation["security"] = [["api_key": []]]
-                usesKeys = true
-            }
+            // The event's own setting; the API's default is applied to every method afterwards.
+            if let required = route.apiKeyRequired { operation["security"] = required ? [["api_key": []]] : .array([]) }
             item[methodKey] = .object(operation)
             paths[route.path] = .object(item)
         }
         definition["paths"] = .object(paths)
-        if usesKeys {
-            let scheme: JSONValue = ["type": "apiKey", "name": "x-api-key", "in": "header"]
-            if definition["openapi"] != nil {
-                var components = definition["components"]?.objectValue ?? JSONObject()
-                var schemes = components["securitySchemes"]?.objectValue ?? JSONObject()
-                schemes["api_key"] = scheme
-                components["securitySchemes"] = .object(schemes)
-                definition["components"] = .object(components)
-            } else {
-                var schemes = definition["securityDefinitions"]?.objectValue ?? JSONObject()
-                schemes["api_key"] = scheme
-                definition["securityDefinitions"] = .object(schemes)
+    }
+
+    /// The Lambda proxy integration URI calling `function` (its alias with `AutoPublishAlias`).
+    func integrationURI(_ function: String) -> String {
+        let target = function + (aliases[function].map { ":" + $0 } ?? "")
+        return "arn:aws:apigateway:\(transform.region):lambda:path/2015-03-31/functions/arn:aws:lambda:\(transform.region):\(transform.accountId):function:\(target)/invocations"
+    }
+
+    /// `Auth.ApiKeyRequired` on every method of the definition (the body's too) that does not
+    /// say otherwise, the CORS preflight included unless `AddApiKeyRequiredToCorsPreflight` is
+    /// false; and the `api_key` scheme declared when any method needs it.
+    func applyAPIKeys(_ properties: JSONValue, to definition: inout JSONObject) {
+        let byDefault = properties["Auth"]?["ApiKeyRequired"]?.boolValue == true
+        let preflight = properties["Auth"]?["AddApiKeyRequiredToCorsPreflight"]?.boolValue != false
+        var paths = definition["paths"]?.objectValue ?? JSONObject()
+        var used = false
+        for path in paths {
+            guard case .object(var item) = path.value else { continue }
+            for operation in item where !operation.key.hasPrefix("x-") || operation.key == "x-amazon-apigateway-any-method" {
+                guard operation.key != "parameters", case .object(var method) = operation.value else { continue }
+                switch method["security"] {
+                case .array(let requirements)? where requirements.contains(where: { $0["api_key"] != nil }):
+                    used = true
+                case .array(let requirements)? where !requirements.isEmpty && byDefault:
+                    method["security"] = .array(requirements.map { requirement in
+                        guard case .object(var object) = requirement else { return requirement }
+                        object["api_key"] = .array([])
+                        return .object(object)
+                    })
+                    used = true
+                case nil where byDefault && (operation.key != "options" || preflight):
+                    method["security"] = [["api_key": []]]
+                    used = true
+                default:
+                    break
+                }
+                item[operation.key] = .object(method)
             }
+            paths[path.key] = .object(item)
+        }
+        definition["paths"] = .object(paths)
+        guard used else { return }
+        let scheme: JSONValue = ["type": "apiKey", "name": "x-api-key", "in": "header"]
+        if definition["openapi"] != nil {
+            var components = definition["components"]?.objectValue ?? JSONObject()
+            var schemes = components["securitySchemes"]?.objectValue ?? JSONObject()
+            schemes["api_key"] = scheme
+            components["securitySchemes"] = .object(schemes)
+            definition["components"] = .object(components)
+        } else {
+            var schemes = definition["securityDefinitions"]?.objectValue ?? JSONObject()
+            schemes["api_key"] = scheme
+            definition["securityDefinitions"] = .object(schemes)
         }
     }
 
     /// `Cors`: an `OPTIONS` MOCK method on every path that has none, answering the
     /// `Access-Control-Allow-*` headers (values as written: quoted strings, `"'*'"`).
-    func addCors(_ cors: JSONValue, to definition: inout JSONObject, apiKeyRequired: Bool) {
+    func addCors(_ cors: JSONValue, to definition: inout JSONObject) {
         var headers: [(String, String)] = []
         if case .string(let origin) = cors {
             headers = [("Origin", origin)]
@@ -213,7 +276,7 @@ extension ProjectBuilder {
                 responseParameters["method.response.header.Access-Control-Allow-Methods"] = .string(list)
                 responseHeaders["Access-Control-Allow-Methods"] = ["type": "string"]
             }
-            var preflight = JSONObject.of([
+            let preflight = JSONObject.of([
                 "summary": "CORS support", "consumes": ["application/json"], "produces": ["application/json"],
                 "responses": ["200": ["description": "Default response for CORS method", "headers": .object(responseHeaders)]],
                 "x-amazon-apigateway-integration": [
@@ -221,7 +284,6 @@ extension ProjectBuilder {
                     "responses": ["default": ["statusCode": "200", "responseParameters": .object(responseParameters), "responseTemplates": ["application/json": "{}\n"]]],
                 ],
             ])
-            if apiKeyRequired { preflight["security"] = [["api_key": []]] }
             item["options"] = .object(preflight)
             paths[member.key] = .object(item)
         }

@@ -11,6 +11,8 @@ import JSONCore
 struct Intrinsics {
     /// Parameter values after overrides, pseudo parameters included (`AWS::Region`…).
     var parameters: [String: JSONValue]
+    /// Parameters with neither a `Default` nor an override: a `Ref` to one is an error there.
+    var unset: Set<String> = []
     /// `Ref` of each resource: its local id (a function's name, an API's id, …).
     var references: [String: String]
     /// `Fn::GetAtt` of each resource attribute that has a local value (`Fn.Arn`, `Api.RootResourceId`).
@@ -79,6 +81,9 @@ struct Intrinsics {
             let target = try string(argument, at: tokens, depth: depth)
             if target == "AWS::NoValue" { return nil }
             if let value = parameters[target] { return value }
+            if unset.contains(target) {
+                throw source.error(tokens, "parameter \(target) has no Default: give it with --parameter-overrides \(target)=VALUE")
+            }
             if let value = references[target] { return .string(value) }
             throw source.error(tokens, "Ref to \"\(target)\", which is neither a parameter nor a resource of the template" + didYouMean(target))
         case "Fn::GetAtt":

@@ -60,7 +60,7 @@ enum TemplateParameters {
     }
 
     /// Each declared parameter's value (an override, else its `Default`), checked.
-    static func values(_ source: TemplateSource, overrides: [String: String], errors: inout [TemplateError]) -> [String: JSONValue] {
+    static func values(_ source: TemplateSource, overrides: [String: String], unset: inout Set<String>, errors: inout [TemplateError]) -> [String: JSONValue] {
         var values: [String: JSONValue] = [:]
         let declared = source.document["Parameters"]?.objectValue ?? JSONObject()
         for member in declared {
@@ -73,7 +73,8 @@ enum TemplateParameters {
             } else if let value = definition["Default"] {
                 text = value.plainText
             } else {
-                errors.append(source.error(path, "parameter \(member.key) has no Default: give it with --parameter-overrides \(member.key)=VALUE"))
+                // Without a value: an error only where something refers to it (`Intrinsics.unset`).
+                unset.insert(member.key)
                 continue
             }
             if type.hasPrefix("AWS::SSM::Parameter::Value") && overrides[member.key] == nil {

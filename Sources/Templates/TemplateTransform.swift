@@ -50,7 +50,7 @@ public struct TemplateTransform {
     ]
     static let apiProperties: Set<String> = [
         "StageName", "DefinitionBody", "DefinitionUri", "Auth", "Cors", "BinaryMediaTypes", "Variables", "CacheClusterEnabled", "CacheClusterSize",
-        "MethodSettings", "OpenApiVersion", "Name", "Description", "Body", "Models", "MergeDefinitions",
+        "MethodSettings", "OpenApiVersion", "Name", "Description", "Body", "Models", "MergeDefinitions", "GatewayResponses",
     ]
 
     /// The project, or every problem found (one per resource at most).
@@ -101,11 +101,14 @@ struct ProjectBuilder {
         var implicit: Bool
     }
 
+    /// A SAM template: its `Transform` says so, or (as the SAM CLI reads templates) it has
+    /// `AWS::Serverless::*` resources.
     var isSAM: Bool {
         switch source.document["Transform"] {
-        case .string(let name)?: return name.hasPrefix("AWS::Serverless")
-        case .array(let names)?: return names.contains { $0.stringValue?.hasPrefix("AWS::Serverless") == true }
-        default: return false
+        case .string(let name)? where name.hasPrefix("AWS::Serverless"): return true
+        case .array(let names)? where names.contains(where: { $0.stringValue?.hasPrefix("AWS::Serverless") == true }): return true
+        default:
+            return (source.document["Resources"]?.objectValue?.members ?? []).contains { $0.value["Type"]?.stringValue?.hasPrefix("AWS::Serverless::") == true }
         }
     }
 
@@ -131,7 +134,8 @@ struct ProjectBuilder {
             return
         }
         var parameters = TemplateParameters.pseudo(region: transform.region, accountId: transform.accountId, stackName: transform.stackName)
-        let declared = TemplateParameters.values(source, overrides: transform.overrides, errors: &errors)
+        var unset = Set<String>()
+        let declared = TemplateParameters.values(source, overrides: transform.overrides, unset: &unset, errors: &errors)
         parameters.merge(declared) { $1 }
         for name in transform.overrides.keys.sorted() where root["Parameters"]?[name] == nil {
             warnings.append("--parameter-overrides \(name): the template declares no parameter \(name); ignored"
@@ -141,7 +145,7 @@ struct ProjectBuilder {
         let file = source.file
         let readFiles = self.readFiles
         intrinsics = Intrinsics(
-            parameters: parameters, references: [:], attributes: [:], mappings: root["Mappings"] ?? .null,
+            parameters: parameters, unset: unset, references: [:], attributes: [:], mappings: root["Mappings"] ?? .null,
             conditions: root["Conditions"]?.objectValue ?? JSONObject(),
             include: { (location: String) throws(TemplateError) -> JSONValue in
                 let path = location.hasPrefix("/") ? location : base + "/" + location
@@ -181,6 +185,7 @@ struct ProjectBuilder {
                 attributes[logicalId + ".Arn"] = "arn:aws:lambda:\(transform.region):\(transform.accountId):function:\(name)"
                 if let alias = resource["Properties"]?["AutoPublishAlias"]?.stringValue ?? source.document["Globals"]?["Function"]?["AutoPublishAlias"]?.stringValue {
                     references[logicalId + ".Alias"] = "arn:aws:lambda:\(transform.region):\(transform.accountId):function:\(name):\(alias)"
+                    references[logicalId + ".Version"] = "arn:aws:lambda:\(transform.region):\(transform.accountId):function:\(name):1"
                 }
             case "AWS::Serverless::Api", "AWS::ApiGateway::RestApi":
                 references[logicalId] = StableIdentifier.make("api:" + logicalId, length: 10)
@@ -197,6 +202,14 @@ struct ProjectBuilder {
         intrinsics.attributes = attributes
 
         let globals = isSAM ? (root["Globals"] ?? .null) : .null
+        if isSAM {
+            do {
+                try checkGlobals()
+            } catch {
+                errors.append(error)
+                return
+            }
+        }
         if implicitNeeded {
             apis["ServerlessRestApi"] = APIBuild(logicalId: "ServerlessRestApi", properties: globals["Api"] ?? .object(JSONObject()), implicit: true)
             apiOrder.append("ServerlessRestApi")
@@ -225,9 +238,13 @@ struct ProjectBuilder {
         guard case .object(let global)? = globals else { return properties }
         guard case .object(let own) = properties else { return properties == .null ? .object(global) : properties }
         var result = global
+        func isIntrinsic(_ value: JSONValue?) -> Bool {
+            guard case .object(let object)? = value, object.count == 1, let key = object.members.first?.key else { return false }
+            return key == "Ref" || key.hasPrefix("Fn::")
+        }
         for member in own {
             switch (global[member.key], member.value) {
-            case (.object?, .object):
+            case (.object?, .object) where !isIntrinsic(global[member.key]) && !isIntrinsic(member.value):
                 result[member.key] = merged(member.value, globals: global[member.key])
             case (.array(let first)?, .array(let second)):
                 result[member.key] = .array(first + second)
@@ -264,16 +281,23 @@ struct ProjectBuilder {
     }
 
     mutating func addFunction(_ logicalId: String, properties raw: JSONValue, at tokens: [String], metadata: JSONValue? = nil) throws(TemplateError) {
-        var unresolved = raw
-        if case .object(var object) = unresolved {
-            object["Events"] = nil
-            unresolved = .object(object)
+        if source.document["Resources"]?[logicalId]?["Type"]?.stringValue == "AWS::Serverless::Function" {
+            for member in raw.objectValue ?? JSONObject() where !SAMProperties.function.contains(member.key) {
+                throw source.error(
+                    tokens + [member.key],
+                    "Resource with id [\(logicalId)] is invalid. property \(member.key) not defined for resource of type AWS::Serverless::Function"
+                        + Suggestion.didYouMean(member.key, among: Array(SAMProperties.function)))
+            }
         }
-        guard let properties = try intrinsics.resolve(unresolved, at: tokens) else { return }
+        if let flag = raw["AutoPublishAliasAllProperties"], flag.boolValue == nil {
+            throw source.error(
+                tokens + ["AutoPublishAliasAllProperties"], "Resource with id [\(logicalId)] is invalid. Type of property 'AutoPublishAliasAllProperties' is invalid.")
+        }
+        let properties = try resolveEmulated(raw, keeping: TemplateTransform.functionProperties.subtracting(["Events"]), at: tokens)
+        if let alias = properties["AutoPublishAlias"], alias.plainText.isEmpty || alias == .null {
+            throw source.error(tokens + ["AutoPublishAlias"], "Resource with id [\(logicalId)] is invalid. Alias name is required to create an alias")
+        }
         let name = properties["FunctionName"]?.stringValue ?? logicalId
-        for member in properties.objectValue ?? JSONObject() where !TemplateTransform.functionProperties.contains(member.key) {
-            notEmulated.append((tokens + [member.key]).joined(separator: "/"))
-        }
         if properties["PackageType"]?.stringValue == "Image" {
             throw source.error(tokens + ["PackageType"], "\(logicalId): container image functions (PackageType Image) are not run locally")
         }
@@ -286,7 +310,11 @@ struct ProjectBuilder {
         guard case .string(let handler)? = properties["Handler"] ?? (runtime.hasPrefix("provided") ? .string("bootstrap") : nil) else {
             throw source.error(tokens + ["Handler"], "\(logicalId) needs a Handler")
         }
-        let code = try codeDirectory(logicalId, properties: properties, runtime: runtime, handler: handler, metadata: metadata, at: tokens)
+        // Routes call the alias whether or not the code can be had here.
+        if case .string(let alias)? = properties["AutoPublishAlias"] { aliases[name] = alias }
+        guard let code = try codeDirectory(logicalId, properties: properties, runtime: runtime, handler: handler, metadata: metadata, at: tokens) else {
+            return
+        }
         var function = JSONObject.of(["runtime": .string(runtime), "handler": .string(handler), "code": .string(code)])
         if let variables = properties["Environment"]?["Variables"]?.objectValue {
             var environment = JSONObject()
@@ -317,11 +345,42 @@ struct ProjectBuilder {
         functions[name] = .object(function)
     }
 
+    /// `properties` with the members that have a local meaning resolved (intrinsics and all);
+    /// the others are listed as not emulated and never resolved (a parameter only they use
+    /// needs no value here).
+    mutating func resolveEmulated(_ properties: JSONValue, keeping emulated: Set<String>, at tokens: [String]) throws(TemplateError) -> JSONValue {
+        var kept = JSONObject()
+        for member in properties.objectValue ?? JSONObject() {
+            guard emulated.contains(member.key) else {
+                if member.key != "Events" { notEmulated.append((tokens + [member.key]).joined(separator: "/")) }
+                continue
+            }
+            if member.key == "Auth", case .object(let auth) = member.value {
+                // Of Auth, API keys and usage plans are enforced now; authorizers and resource
+                // policies are recorded for the authorization issue (not resolved here).
+                var keptAuth = JSONObject()
+                for part in auth {
+                    guard ["ApiKeyRequired", "UsagePlan", "AddApiKeyRequiredToCorsPreflight"].contains(part.key) else {
+                        notEmulated.append((tokens + ["Auth", part.key]).joined(separator: "/"))
+                        continue
+                    }
+                    if let value = try intrinsics.resolve(part.value, at: tokens + ["Auth", part.key]) { keptAuth[part.key] = value }
+                }
+                kept["Auth"] = .object(keptAuth)
+                continue
+            }
+            if let value = try intrinsics.resolve(member.value, at: tokens + [member.key]) { kept[member.key] = value }
+        }
+        return .object(kept)
+    }
+
     /// The function's code directory: `CodeUri` (a local directory), `InlineCode` or
-    /// `Code.ZipFile` (written as the runtime's index file), or a CDK asset.
+    /// `Code.ZipFile` (written as the runtime's index file), or a CDK asset. Nil for code in
+    /// S3, which cannot be fetched: the function is left out (with a warning), and its routes
+    /// answer 500 as AWS's do for a function that does not exist.
     mutating func codeDirectory(
         _ logicalId: String, properties: JSONValue, runtime: String, handler: String, metadata: JSONValue?, at tokens: [String]
-    ) throws(TemplateError) -> String {
+    ) throws(TemplateError) -> String? {
         let inline = properties["InlineCode"]?.stringValue ?? properties["Code"]?["ZipFile"]?.stringValue
         if let inline {
             let module = handler.split(separator: ".").dropLast().joined(separator: ".")
@@ -334,13 +393,17 @@ struct ProjectBuilder {
             return FileSystem.absolute(asset.hasPrefix("/") ? asset : transform.baseDirectory + "/" + asset)
         }
         if properties["Code"] != nil {
-            throw source.error(tokens + ["Code"], "\(logicalId): code in S3 (S3Bucket/S3Key) cannot be read locally; use Code.ZipFile, or a CDK asset directory")
+            warnings.append(
+                "\((tokens + ["Code"]).joined(separator: "/")): \(logicalId)'s code is in S3, which cannot be fetched locally: the function is left out and its routes answer 500 (use Code.ZipFile or a local asset directory)")
+            return nil
         }
         guard let uri = properties["CodeUri"] else {
             throw source.error(tokens + ["CodeUri"], "\(logicalId) needs CodeUri (its code directory) or InlineCode")
         }
         guard case .string(let path) = uri, !path.hasPrefix("s3://") else {
-            throw source.error(tokens + ["CodeUri"], "\(logicalId): CodeUri in S3 cannot be read locally; give the local code directory")
+            warnings.append(
+                "\((tokens + ["CodeUri"]).joined(separator: "/")): \(logicalId)'s code is in S3, which cannot be fetched locally: the function is left out and its routes answer 500 (give CodeUri a local directory)")
+            return nil
         }
         let directory = FileSystem.absolute(path.hasPrefix("/") ? path : transform.baseDirectory + "/" + path)
         guard FileSystem.isDirectory(directory) else {
