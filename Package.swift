@@ -109,7 +109,7 @@ let package = Package(
             name: "benchmarks",
             dependencies: [
                 "JSONCore", "JSONSchema", "CommandLineTools", "MappingTemplates", "APIGateway", "ControlPlane", "HTTPCore", "ItemsService", "ClientGenerator",
-                "ItemsClient", "GatewayTesting", "LambdaEnvironments", "LambdaRuntime", "YAMLCore", "APIModel",
+                "ItemsClient", "GatewayTesting", "LambdaEnvironments", "LambdaRuntime", "YAMLCore", "APIModel", "Templates",
             ]
         ),
         // Fuzzing: the targets (a library the tests replay corpora through) and the program

@@ -183,6 +183,11 @@ struct ProjectBuilder {
                 let name = resource["Properties"]?["FunctionName"]?.stringValue ?? logicalId
                 references[logicalId] = name
                 attributes[logicalId + ".Arn"] = "arn:aws:lambda:\(transform.region):\(transform.accountId):function:\(name)"
+                if type == "AWS::Serverless::Function", resource["Properties"]?["Role"] == nil {
+                    // The role SAM makes for the function (`<Function>Role`).
+                    references[logicalId + "Role"] = logicalId + "Role"
+                    attributes[logicalId + "Role.Arn"] = "arn:aws:iam::\(transform.accountId):role/\(logicalId)Role"
+                }
                 if let alias = resource["Properties"]?["AutoPublishAlias"]?.stringValue ?? source.document["Globals"]?["Function"]?["AutoPublishAlias"]?.stringValue {
                     references[logicalId + ".Alias"] = "arn:aws:lambda:\(transform.region):\(transform.accountId):function:\(name):\(alias)"
                     references[logicalId + ".Version"] = "arn:aws:lambda:\(transform.region):\(transform.accountId):function:\(name):1"
@@ -229,7 +234,11 @@ struct ProjectBuilder {
         }
         for member in root["Outputs"]?.objectValue ?? JSONObject() {
             guard let value = member.value["Value"] else { continue }
-            if let resolved = try? intrinsics.resolve(value, at: ["Outputs", member.key, "Value"]) { outputs.append((member.key, resolved.plainText)) }
+            do {
+                if let resolved = try intrinsics.resolve(value, at: ["Outputs", member.key, "Value"]) { outputs.append((member.key, resolved.plainText)) }
+            } catch {
+                outputs.append((member.key, "(not resolved locally: \(error.message))"))
+            }
         }
     }
 

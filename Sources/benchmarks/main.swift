@@ -1,6 +1,6 @@
 // Benchmarks for the toolkit. Run with a release build:
 //
-//     swift run -c release benchmarks [schema] [cli] [templates] [gateway] [sdk] [http] [functions] [yaml] [--runs N] [--items N]
+//     swift run -c release benchmarks [schema] [cli] [templates] [gateway] [sdk] [http] [functions] [yaml] [sam] [--runs N] [--items N]
 //
 // Every figure is the median of N runs (default 7). Nothing here is part of `swift test`.
 import CommandLineTools
@@ -33,7 +33,7 @@ let settings: Settings = {
         case "--only": settings.only = arguments.next()
         case "--requests": settings.requests = Int(arguments.next() ?? "") ?? settings.requests
         case "-h", "--help":
-            print("usage: benchmarks [schema] [cli] [templates] [gateway] [sdk] [http] [functions] [yaml] [--runs N] [--items N] [--requests N] [--only TEXT]")
+            print("usage: benchmarks [schema] [cli] [templates] [gateway] [sdk] [http] [functions] [yaml] [sam] [--runs N] [--items N] [--requests N] [--only TEXT]")
             print("  (http is not in the default set: it needs wrk and nginx and takes about a minute per run;")
             print("   functions runs the lab's Python function: it needs python3, and wrk for its HTTP figure)")
             exit(0)
@@ -421,7 +421,7 @@ guard FileManager.default.fileExists(atPath: "Schemas/ItemsAPI.json") else {
         Data("benchmarks: run from the repository root (no Schemas/ItemsAPI.json in \(FileManager.default.currentDirectoryPath))\n".utf8))
     exit(2)
 }
-let unknown = settings.suites.subtracting(["schema", "cli", "templates", "gateway", "sdk", "http", "functions", "yaml", "yaml-profile"])
+let unknown = settings.suites.subtracting(["schema", "cli", "templates", "gateway", "sdk", "http", "functions", "yaml", "yaml-profile", "sam"])
 guard unknown.isEmpty else {
     FileHandle.standardError.write(Data("benchmarks: unknown suite \(unknown.sorted().joined(separator: ", ")) (see --help)\n".utf8))
     exit(2)
@@ -435,3 +435,4 @@ if settings.suites.contains("http") { try httpBenchmarks() }
 if settings.suites.contains("functions") { try functionBenchmarks() }
 if settings.suites.contains("yaml") { try yamlBenchmarks() }
 if settings.suites.contains("yaml-profile") { try yamlProfile() }
+if settings.suites.contains("sam") { try samBenchmarks() }

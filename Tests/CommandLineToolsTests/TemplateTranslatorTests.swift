@@ -88,4 +88,15 @@ struct TemplateTranslatorTests {
             }
         }
     }
+
+    @Test("the SAM property lists are what tools/sam-properties.py makes of the installed translator")
+    func propertyListsAreCurrent() throws {
+        let scratch = try TemporaryDirectory()
+        let output = scratch.path + "/SAMProperties.swift"
+        let regenerated = try runCommand(["python3", SchemaCheckCommandTests.packageRoot + "/tools/sam-properties.py", output])
+        #expect(regenerated.status == 0, "\(regenerated.error)")
+        let made = try String(contentsOfFile: output, encoding: .utf8)
+        let committed = try String(contentsOfFile: SchemaCheckCommandTests.packageRoot + "/Sources/Templates/SAMProperties.swift", encoding: .utf8)
+        #expect(made == committed, "regenerate with: python3 tools/sam-properties.py")
+    }
 }
