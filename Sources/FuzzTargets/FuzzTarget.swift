@@ -13,6 +13,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case http
     /// `YAMLReader`: what it returns reads back the same as JSON and as the YAML it writes.
     case yaml
+    /// `ZipArchive` and `Inflate`: within their limits, entries at their declared sizes, no
+    /// path out of the directory.
+    case zip
 
     /// Runs the target on one input.
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -22,6 +25,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .velocity: VelocityFuzzing.run(bytes)
         case .http: HTTPFuzzing.run(bytes)
         case .yaml: YAMLFuzzing.run(bytes)
+        case .zip: ZipFuzzing.run(bytes)
         }
     }
 
