@@ -38,6 +38,16 @@ extension APIGatewayAPI {
     /// it: the document as the body, `Content-Type` as asked (`application/json`, or
     /// `application/yaml`, which JSON text is), `Content-Disposition` naming a file.
     func getExport(_ call: AWSCall, stage: String, type: String) throws(ControlError) -> HTTPResponse {
+        if let template = TemplateExportFormat(rawValue: type) {
+            // A local extension: the whole project as a template (every stage), code paths
+            // relative to `relativeTo` (the directory the template will be written to).
+            let document = try control.exportTemplate(template, relativeTo: call.query["relativeTo"] ?? control.apiGateway.baseDirectory)
+            let yaml = (call.request.headers["Accept"] ?? "").contains("application/yaml")
+            var headers = HTTPHeaders()
+            headers.add("Content-Type", yaml ? "application/yaml" : "application/json")
+            headers.add("x-amzn-RequestId", call.requestId)
+            return HTTPResponse(status: 200, headers: headers, body: yaml ? YAMLWriter.bytes(document) : JSONWriter.pretty.bytes(document))
+        }
         guard let format = ExportFormat(rawValue: type) else {
             throw .badRequest("Invalid export type '\(type)': must be one of oas30, swagger")
         }

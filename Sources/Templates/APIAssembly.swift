@@ -44,6 +44,8 @@ extension ProjectBuilder {
             if apiId.isEmpty { apiId = intrinsics.references[logicalId] ?? StableIdentifier.make("api:" + logicalId, length: 10) }
             let stage = stageSettings(properties, definition: file)
             for name in stageNames {
+                // A CloudFormation Stage resource carries its own settings.
+                let stage = isCloudFormation ? cloudFormationStageSettings(of: logicalId, stage: name, definition: file) : stage
                 stageOwners[name, default: []].append((logicalId, tokens, definition, stage))
                 if stageOwners[name]!.count == 1 { stages[name] = stage }
             }
@@ -104,6 +106,94 @@ extension ProjectBuilder {
             if !names.contains(name) { names.append(name) }
         }
         return names
+    }
+
+    /// The settings of a CloudFormation `AWS::ApiGateway::Stage`: `Variables`, the cache,
+    /// `MethodSettings` (`/*` `*` is the stage's throttle; others by resource and method).
+    func cloudFormationStageSettings(of api: String, stage name: String, definition file: String) -> JSONValue {
+        var stage = JSONObject.of(["definition": .string(file)])
+        for member in source.document["Resources"]?.objectValue ?? JSONObject() where member.value["Type"]?.stringValue == "AWS::ApiGateway::Stage" {
+            let tokens = ["Resources", member.key, "Properties"]
+            guard member.value["Properties"]?["RestApiId"]?["Ref"]?.stringValue == api,
+                let properties = try? intrinsics.resolve(member.value["Properties"] ?? .null, at: tokens),
+                properties["StageName"]?.stringValue == name
+            else { continue }
+            if let description = properties["Description"]?.stringValue { stage["description"] = .string(description) }
+            if let variables = properties["Variables"]?.objectValue {
+                var values = JSONObject()
+                for variable in variables { values[variable.key] = .string(variable.value.plainText) }
+                stage["variables"] = .object(values)
+            }
+            if properties["CacheClusterEnabled"]?.plainText == "true" {
+                var cache = JSONObject.of(["enabled": true])
+                if let size = properties["CacheClusterSize"].flatMap({ Double($0.plainText) }) { cache["clusterSizeGB"] = .number(JSONNumber(size) ?? JSONNumber(0)) }
+                stage["cache"] = .object(cache)
+            }
+            var methodSettings = JSONObject()
+            for setting in properties["MethodSettings"]?.arrayValue ?? [] {
+                let resource = (setting["ResourcePath"]?.stringValue ?? "/*").replacingOccurrences(of: "~1", with: "/")
+                let method = setting["HttpMethod"]?.stringValue ?? "*"
+                var throttle: JSONValue? = nil
+                if let rate = setting["ThrottlingRateLimit"].flatMap({ Double($0.plainText) }), let burst = setting["ThrottlingBurstLimit"].flatMap({ Int($0.plainText) }) {
+                    throttle = ["rateLimit": .number(JSONNumber(rate) ?? JSONNumber(0)), "burstLimit": .number(JSONNumber(burst))]
+                }
+                if resource == "/*" && method == "*" {
+                    if let throttle { stage["throttle"] = throttle }
+                    continue
+                }
+                var entry = JSONObject()
+                if let throttle { entry["throttle"] = throttle }
+                var caching = JSONObject()
+                if let enabled = setting["CachingEnabled"]?.boolValue { caching["enabled"] = .bool(enabled) }
+                if let ttl = setting["CacheTtlInSeconds"].flatMap({ Int($0.plainText) }) { caching["ttlInSeconds"] = .number(JSONNumber(ttl)) }
+                if !caching.isEmpty { entry["caching"] = .object(caching) }
+                methodSettings[String(resource.dropFirst()) + "/" + method] = .object(entry)
+            }
+            if !methodSettings.isEmpty { stage["methodSettings"] = .object(methodSettings) }
+        }
+        return .object(stage)
+    }
+
+    /// CloudFormation's `AWS::ApiGateway::UsagePlan`, `ApiKey` and `UsagePlanKey`: plans by
+    /// name with the stages they name, keys enabled as declared (their values are made here).
+    mutating func cloudFormationKeysAndPlans() {
+        let resources = source.document["Resources"]?.objectValue ?? JSONObject()
+        func stageName(_ value: JSONValue?) -> String? {
+            if case .string(let reference)? = value?["Ref"], let stage = resources[reference], stage["Type"]?.stringValue == "AWS::ApiGateway::Stage" {
+                return stage["Properties"]?["StageName"]?.stringValue
+            }
+            return value?.stringValue
+        }
+        var planNames: [String: String] = [:]
+        for member in resources where member.value["Type"]?.stringValue == "AWS::ApiGateway::UsagePlan" {
+            let properties = member.value["Properties"] ?? .null
+            let name = properties["UsagePlanName"]?.stringValue ?? member.key
+            planNames[member.key] = name
+            var plan = JSONObject.of(["stages": .array((properties["ApiStages"]?.arrayValue ?? []).compactMap { stageName($0["Stage"]).map(JSONValue.string) })])
+            if let quota = properties["Quota"], let limit = quota["Limit"].flatMap({ Int($0.plainText) }), let period = quota["Period"]?.stringValue {
+                plan["quota"] = ["limit": .number(JSONNumber(limit)), "period": .string(period)]
+            }
+            if let throttle = properties["Throttle"], let rate = throttle["RateLimit"].flatMap({ Double($0.plainText) }),
+                let burst = throttle["BurstLimit"].flatMap({ Int($0.plainText) })
+            {
+                plan["throttle"] = ["rateLimit": .number(JSONNumber(rate) ?? JSONNumber(0)), "burstLimit": .number(JSONNumber(burst))]
+            }
+            usagePlans[name] = .object(plan)
+        }
+        var keyNames: [String: String] = [:]
+        for member in resources where member.value["Type"]?.stringValue == "AWS::ApiGateway::ApiKey" {
+            let name = member.value["Properties"]?["Name"]?.stringValue ?? member.key
+            keyNames[member.key] = name
+            apiKeys[name] = ["enabled": .bool(member.value["Properties"]?["Enabled"]?.boolValue ?? false), "usagePlans": .array([])]
+        }
+        for member in resources where member.value["Type"]?.stringValue == "AWS::ApiGateway::UsagePlanKey" {
+            guard let key = member.value["Properties"]?["KeyId"]?["Ref"]?.stringValue.flatMap({ keyNames[$0] }),
+                let plan = member.value["Properties"]?["UsagePlanId"]?["Ref"]?.stringValue.flatMap({ planNames[$0] }),
+                case .object(var entry)? = apiKeys[key]
+            else { continue }
+            entry["usagePlans"] = .array((entry["usagePlans"]?.arrayValue ?? []) + [.string(plan)])
+            apiKeys[key] = .object(entry)
+        }
     }
 
     /// The definition an API starts from: `DefinitionBody` / `Body`, `DefinitionUri` (a local

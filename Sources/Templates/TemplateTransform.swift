@@ -227,11 +227,13 @@ struct ProjectBuilder {
                 errors.append(error)
             }
         }
+        cloudFormationVersionsAndAliases()
         do {
             try assembleAPIs()
         } catch {
             errors.append(error)
         }
+        cloudFormationKeysAndPlans()
         for member in root["Outputs"]?.objectValue ?? JSONObject() {
             guard let value = member.value["Value"] else { continue }
             do {
@@ -354,6 +356,38 @@ struct ProjectBuilder {
         functions[name] = .object(function)
     }
 
+    /// CloudFormation's `AWS::Lambda::Version`s (numbered in template order per function) and
+    /// `AWS::Lambda::Alias`es of the template's functions; routes calling an alias find it.
+    mutating func cloudFormationVersionsAndAliases() {
+        let resources = source.document["Resources"]?.objectValue ?? JSONObject()
+        var versionNumbers: [String: (function: String, number: Int)] = [:]
+        for member in resources where member.value["Type"]?.stringValue == "AWS::Lambda::Version" {
+            guard let target = member.value["Properties"]?["FunctionName"]?["Ref"]?.stringValue, let name = intrinsics.references[target],
+                case .object(var function)? = functions[name]
+            else { continue }
+            let number = (function["versions"]?.arrayValue?.count ?? 0) + 1
+            function["versions"] = .array((function["versions"]?.arrayValue ?? []) + [["version": .number(JSONNumber(number))]])
+            functions[name] = .object(function)
+            versionNumbers[member.key] = (name, number)
+        }
+        for member in resources where member.value["Type"]?.stringValue == "AWS::Lambda::Alias" {
+            let properties = member.value["Properties"] ?? .null
+            guard let target = properties["FunctionName"]?["Ref"]?.stringValue, let name = intrinsics.references[target],
+                case .string(let alias)? = properties["Name"], case .object(var function)? = functions[name]
+            else { continue }
+            var version = "$LATEST"
+            if case .array(let parts)? = properties["FunctionVersion"]?["Fn::GetAtt"], let id = parts.first?.stringValue, let known = versionNumbers[id] {
+                version = String(known.number)
+            } else if let text = properties["FunctionVersion"]?.stringValue {
+                version = text
+            }
+            var aliases = function["aliases"]?.objectValue ?? JSONObject()
+            aliases[alias] = ["version": .string(version)]
+            function["aliases"] = .object(aliases)
+            functions[name] = .object(function)
+        }
+    }
+
     /// `properties` with the members that have a local meaning resolved (intrinsics and all);
     /// the others are listed as not emulated and never resolved (a parameter only they use
     /// needs no value here).
@@ -400,6 +434,14 @@ struct ProjectBuilder {
         }
         if let asset = metadata?["aws:asset:path"]?.stringValue {
             return FileSystem.absolute(asset.hasPrefix("/") ? asset : transform.baseDirectory + "/" + asset)
+        }
+        if case .string(let path)? = properties["Code"] {
+            // A local path, as `aws cloudformation package` takes it.
+            let directory = FileSystem.absolute(path.hasPrefix("/") ? path : transform.baseDirectory + "/" + path)
+            guard FileSystem.isDirectory(directory) else {
+                throw source.error(tokens + ["Code"], "\(logicalId): the code directory \(path) does not exist (\(directory))")
+            }
+            return directory
         }
         if properties["Code"] != nil {
             warnings.append(
