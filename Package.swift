@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "ItemsService", dependencies: ["LambdaRuntime", "JSONCore"]),
         .target(name: "APIModel", dependencies: ["JSONCore", "YAMLCore", "JSONSchema"]),
         // SAM and CloudFormation templates read into the deployment's model.
-        .target(name: "Templates", dependencies: ["JSONCore", "YAMLCore", "ECMARegex", "TextAndFiles"]),
+        .target(name: "Templates", dependencies: ["JSONCore", "YAMLCore", "ECMARegex", "TextAndFiles", "Archives"]),
         // Layer 3: the gateway runtime.
         .target(
             name: "APIGateway",

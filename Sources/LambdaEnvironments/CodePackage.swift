@@ -26,44 +26,17 @@ enum CodePackage {
         } catch {
             throw LambdaServiceError(status: 400, type: "InvalidParameterValueException", message: "Could not unzip uploaded file. \(error.description)")
         }
-        let manager = FileManager.default
-        if manager.fileExists(atPath: directory) { return (directory, sha256, package.count) }
-        let temporary = directory + ".tmp-\(getpid())"
+        if FileManager.default.fileExists(atPath: directory) { return (directory, sha256, package.count) }
         do {
-            try? manager.removeItem(atPath: temporary)
-            try manager.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-            for entry in archive.entries {
-                let path = temporary + "/" + entry.path
-                let contents = entry.isDirectory ? [] : try archive.contents(of: entry)
-                do {
-                    if entry.isDirectory {
-                        try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
-                        continue
-                    }
-                    try manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                } catch {
-                    throw CodePackageFailure(message: "entry '\(entry.path)': a file of the package is in the way of this path")
-                }
-                guard manager.createFile(atPath: path, contents: Data(contents), attributes: [.posixPermissions: entry.isExecutable ? 0o755 : 0o644]) else {
-                    throw CodePackageFailure(message: "entry '\(entry.path)': cannot be written (a directory of the package has this path)")
-                }
-            }
-            try manager.moveItem(atPath: temporary, toPath: directory)
-        } catch let error as ArchiveError {
-            try? manager.removeItem(atPath: temporary)
-            throw LambdaServiceError(status: 400, type: "InvalidParameterValueException", message: "Could not unzip uploaded file. \(error.description)")
-        } catch let error as CodePackageFailure {
-            try? manager.removeItem(atPath: temporary)
-            throw LambdaServiceError(status: 400, type: "InvalidParameterValueException", message: "Could not unzip uploaded file. \(error.message)")
+            try archive.unpack(into: directory)
         } catch {
-            try? manager.removeItem(atPath: temporary)
-            throw LambdaServiceError(status: 500, type: "ServiceException", message: "cannot unpack the package into \(directory): \(error)")
+            switch error {
+            case .archive(let problem):
+                throw LambdaServiceError(status: 400, type: "InvalidParameterValueException", message: "Could not unzip uploaded file. \(problem.description)")
+            case .fileSystem(let problem):
+                throw LambdaServiceError(status: 500, type: "ServiceException", message: "cannot unpack the package into \(directory): \(problem)")
+            }
         }
         return (directory, sha256, package.count)
-    }
-
-    struct CodePackageFailure: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
     }
 }

@@ -31,6 +31,11 @@ extension ProjectBuilder {
                 if stageName == "Stage" { stageNames = ["Stage"] }
             }
             var definition = try body(of: properties, at: tokens)
+            if isCloudFormation, properties["Body"] == nil {
+                // Built from AWS::ApiGateway::Resource and Method resources (cdk synth, the Serverless Framework).
+                definition["paths"] = .object(try cloudFormationPaths(of: logicalId))
+                if let name = properties["Name"]?.stringValue { definition["info"] = ["title": .string(name), "version": "1.0"] }
+            }
             try addRoutes(api, properties: properties, to: &definition)
             if let cors = properties["Cors"] { addCors(cors, to: &definition) }
             applyAPIKeys(properties, to: &definition)
@@ -118,17 +123,9 @@ extension ProjectBuilder {
                 let properties = try? intrinsics.resolve(member.value["Properties"] ?? .null, at: tokens),
                 properties["StageName"]?.stringValue == name
             else { continue }
+            // Variables and the cache as a SAM Api has them; the rest is the Stage's own.
+            stage = stageSettings(properties, definition: file).objectValue ?? stage
             if let description = properties["Description"]?.stringValue { stage["description"] = .string(description) }
-            if let variables = properties["Variables"]?.objectValue {
-                var values = JSONObject()
-                for variable in variables { values[variable.key] = .string(variable.value.plainText) }
-                stage["variables"] = .object(values)
-            }
-            if properties["CacheClusterEnabled"]?.plainText == "true" {
-                var cache = JSONObject.of(["enabled": true])
-                if let size = properties["CacheClusterSize"].flatMap({ Double($0.plainText) }) { cache["clusterSizeGB"] = .number(JSONNumber(size) ?? JSONNumber(0)) }
-                stage["cache"] = .object(cache)
-            }
             var methodSettings = JSONObject()
             for setting in properties["MethodSettings"]?.arrayValue ?? [] {
                 let resource = (setting["ResourcePath"]?.stringValue ?? "/*").replacingOccurrences(of: "~1", with: "/")
@@ -170,14 +167,7 @@ extension ProjectBuilder {
             let name = properties["UsagePlanName"]?.stringValue ?? member.key
             planNames[member.key] = name
             var plan = JSONObject.of(["stages": .array((properties["ApiStages"]?.arrayValue ?? []).compactMap { stageName($0["Stage"]).map(JSONValue.string) })])
-            if let quota = properties["Quota"], let limit = quota["Limit"].flatMap({ Int($0.plainText) }), let period = quota["Period"]?.stringValue {
-                plan["quota"] = ["limit": .number(JSONNumber(limit)), "period": .string(period)]
-            }
-            if let throttle = properties["Throttle"], let rate = throttle["RateLimit"].flatMap({ Double($0.plainText) }),
-                let burst = throttle["BurstLimit"].flatMap({ Int($0.plainText) })
-            {
-                plan["throttle"] = ["rateLimit": .number(JSONNumber(rate) ?? JSONNumber(0)), "burstLimit": .number(JSONNumber(burst))]
-            }
+            ProjectBuilder.addLimits(of: properties, to: &plan)
             usagePlans[name] = .object(plan)
         }
         var keyNames: [String: String] = [:]
@@ -405,15 +395,22 @@ extension ProjectBuilder {
         var definition = usagePlans[plan]?.objectValue ?? JSONObject()
         let existing = definition["stages"]?.arrayValue ?? []
         definition["stages"] = .array(existing + stages.filter { stage in !existing.contains(.string(stage)) }.map(JSONValue.string))
+        ProjectBuilder.addLimits(of: value, to: &definition)
+        usagePlans[plan] = .object(definition)
+        apiKeys[key] = ["enabled": true, "usagePlans": [.string(plan)]]
+    }
+
+    /// A usage plan's `Quota` (`Limit`, `Period`) and `Throttle` (`RateLimit`, `BurstLimit`), as
+    /// SAM's `UsagePlan` and CloudFormation's `AWS::ApiGateway::UsagePlan` both write them, in the
+    /// deployment's form.
+    static func addLimits(of value: JSONValue, to plan: inout JSONObject) {
         if let quota = value["Quota"], let limit = quota["Limit"].flatMap({ Int($0.plainText) }), let period = quota["Period"]?.stringValue {
-            definition["quota"] = ["limit": .number(JSONNumber(limit)), "period": .string(period)]
+            plan["quota"] = ["limit": .number(JSONNumber(limit)), "period": .string(period)]
         }
         if let throttle = value["Throttle"], let rate = throttle["RateLimit"].flatMap({ Double($0.plainText) }),
             let burst = throttle["BurstLimit"].flatMap({ Int($0.plainText) })
         {
-            definition["throttle"] = ["rateLimit": .number(JSONNumber(rate) ?? JSONNumber(0)), "burstLimit": .number(JSONNumber(burst))]
+            plan["throttle"] = ["rateLimit": .number(JSONNumber(rate) ?? JSONNumber(0)), "burstLimit": .number(JSONNumber(burst))]
         }
-        usagePlans[plan] = .object(definition)
-        apiKeys[key] = ["enabled": true, "usagePlans": [.string(plan)]]
     }
 }

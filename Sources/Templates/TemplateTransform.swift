@@ -1,3 +1,5 @@
+import Archives
+import Foundation
 import JSONCore
 import TextAndFiles
 
@@ -388,6 +390,23 @@ struct ProjectBuilder {
         }
     }
 
+    /// A local zip package unpacked (by our own reader, within Lambda's limits) into the
+    /// generated directory; the directory.
+    func unpacked(_ zip: String, for logicalId: String, at tokens: [String]) throws(TemplateError) -> String {
+        let directory = transform.generatedDirectory + "/packages/" + logicalId
+        guard let bytes = FileReader.read(path: zip) else { throw source.error(tokens, "\(logicalId): cannot read \(zip)") }
+        do {
+            let archive = try ZipArchive(bytes)
+            try? FileManager.default.removeItem(atPath: directory)
+            try archive.unpack(into: directory)
+        } catch let error as ArchiveError {
+            throw source.error(tokens, "\(logicalId): \(zip): \(error.description)")
+        } catch {
+            throw source.error(tokens, "\(logicalId): \(zip): \(error)")
+        }
+        return directory
+    }
+
     /// `properties` with the members that have a local meaning resolved (intrinsics and all);
     /// the others are listed as not emulated and never resolved (a parameter only they use
     /// needs no value here).
@@ -442,6 +461,12 @@ struct ProjectBuilder {
                 throw source.error(tokens + ["Code"], "\(logicalId): the code directory \(path) does not exist (\(directory))")
             }
             return directory
+        }
+        if case .string(let key)? = properties["Code"]?["S3Key"], let name = key.split(separator: "/").last.map(String.init),
+            let zip = [transform.baseDirectory + "/" + name, transform.baseDirectory + "/.serverless/" + name].first(where: FileSystem.isFile)
+        {
+            // The Serverless Framework's package: the zip `serverless package` left beside the template.
+            return try unpacked(zip, for: logicalId, at: tokens + ["Code"])
         }
         if properties["Code"] != nil {
             warnings.append(

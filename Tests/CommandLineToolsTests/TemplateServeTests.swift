@@ -183,6 +183,43 @@ struct TemplateServeTests {
         #expect(served.captured.stdout.contains("OrdersFunction:live"), "\(served.captured.stdout)")
     }
 
+    @Test(
+        "a Node.js SAM function: InlineCode as index.js, and a CodeUri directory with an ES module",
+        .enabled(if: (try? runCommand(["node", "--version"]))?.status == 0, "node is not on PATH"))
+    func nodeFunctions() async throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function:
+                Runtime: nodejs20.x
+            Resources:
+              Inline:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: index.handler
+                  InlineCode: |
+                    exports.handler = async (event) => ({statusCode: 200, body: JSON.stringify({inline: event.path})});
+                  Events:
+                    Get: {Type: Api, Properties: {Path: /inline, Method: get}}
+              Module:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: hello-world/
+                  Handler: app.lambdaHandler
+                  Events:
+                    Get: {Type: Api, Properties: {Path: /hello, Method: get}}
+            """
+        let files = try project([
+            "template.yaml": template,
+            "hello-world/app.mjs": "export const lambdaHandler = async () => ({statusCode: 200, body: JSON.stringify({message: 'hello world'})});\n",
+            "hello-world/package.json": #"{"name": "hello_world", "type": "module", "main": "app.mjs"}"#,
+        ])
+        let served = try ServedGateway(template: files.path + "/template.yaml")
+        defer { _ = served.shutdown() }
+        #expect(try await served.request("/Prod/inline").2 == #"{"inline":"/inline"}"#)
+        #expect(try await served.request("/Prod/hello").2 == #"{"message":"hello world"}"#)
+    }
+
     @Test("a DefinitionBody included from a local file (AWS::Include), with Fn::Sub integration URIs")
     func definitionBody() async throws {
         let template = """
@@ -249,6 +286,90 @@ struct TemplateServeTests {
         let (status, _, body) = try await served.request("/live/things", method: "POST", body: "{}")
         #expect(status == 201)
         #expect(body == "made")
+    }
+
+    @Test("a cdk synth template: the API built from Resource and Method resources, a CDK asset directory, an API key with its usage plan")
+    func cdkTemplate() async throws {
+        let template = #"""
+            {"Resources": {
+              "ItemsHandlerServiceRole": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}},
+              "ItemsHandler12AB": {"Type": "AWS::Lambda::Function",
+                "Properties": {"Code": {"S3Bucket": {"Fn::Sub": "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"}, "S3Key": "abc123.zip"},
+                  "Handler": "index.handler", "Runtime": "python3.12", "Role": {"Fn::GetAtt": ["ItemsHandlerServiceRole", "Arn"]}},
+                "Metadata": {"aws:asset:path": "asset.abc123", "aws:asset:property": "Code"}},
+              "ItemsApi5E2F": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "ItemsCdk"}},
+              "ItemsApiDeployment": {"Type": "AWS::ApiGateway::Deployment", "Properties": {"RestApiId": {"Ref": "ItemsApi5E2F"}}},
+              "ItemsApiStageprod": {"Type": "AWS::ApiGateway::Stage",
+                "Properties": {"RestApiId": {"Ref": "ItemsApi5E2F"}, "DeploymentId": {"Ref": "ItemsApiDeployment"}, "StageName": "prod"}},
+              "ItemsApiitems": {"Type": "AWS::ApiGateway::Resource",
+                "Properties": {"ParentId": {"Fn::GetAtt": ["ItemsApi5E2F", "RootResourceId"]}, "PathPart": "items", "RestApiId": {"Ref": "ItemsApi5E2F"}}},
+              "ItemsApiitemsid": {"Type": "AWS::ApiGateway::Resource",
+                "Properties": {"ParentId": {"Ref": "ItemsApiitems"}, "PathPart": "{id}", "RestApiId": {"Ref": "ItemsApi5E2F"}}},
+              "ItemsApiitemsGET": {"Type": "AWS::ApiGateway::Method",
+                "Properties": {"HttpMethod": "GET", "ResourceId": {"Ref": "ItemsApiitems"}, "RestApiId": {"Ref": "ItemsApi5E2F"}, "AuthorizationType": "NONE",
+                  "Integration": {"Type": "AWS_PROXY", "IntegrationHttpMethod": "POST",
+                    "Uri": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":apigateway:", {"Ref": "AWS::Region"}, ":lambda:path/2015-03-31/functions/",
+                                              {"Fn::GetAtt": ["ItemsHandler12AB", "Arn"]}, "/invocations"]]}}}},
+              "ItemsApiitemsidGET": {"Type": "AWS::ApiGateway::Method",
+                "Properties": {"HttpMethod": "GET", "ResourceId": {"Ref": "ItemsApiitemsid"}, "RestApiId": {"Ref": "ItemsApi5E2F"}, "ApiKeyRequired": true,
+                  "RequestParameters": {"method.request.path.id": true},
+                  "Integration": {"Type": "MOCK", "RequestTemplates": {"application/json": "{\"statusCode\": 200}"},
+                    "IntegrationResponses": [{"StatusCode": "200", "ResponseTemplates": {"application/json": "{\"id\": \"$input.params('id')\"}"}}]},
+                  "MethodResponses": [{"StatusCode": "200"}]}},
+              "ItemsKey": {"Type": "AWS::ApiGateway::ApiKey", "Properties": {"Name": "CdkKey", "Enabled": true}},
+              "ItemsPlan": {"Type": "AWS::ApiGateway::UsagePlan",
+                "Properties": {"UsagePlanName": "CdkPlan", "ApiStages": [{"ApiId": {"Ref": "ItemsApi5E2F"}, "Stage": {"Ref": "ItemsApiStageprod"}}],
+                  "Quota": {"Limit": 50, "Period": "DAY"}}},
+              "ItemsPlanKey": {"Type": "AWS::ApiGateway::UsagePlanKey",
+                "Properties": {"KeyId": {"Ref": "ItemsKey"}, "KeyType": "API_KEY", "UsagePlanId": {"Ref": "ItemsPlan"}}}
+            }}
+            """#
+        let files = try project([
+            "cdk.out/ItemsStack.template.json": template,
+            "cdk.out/asset.abc123/index.py": "def handler(event, context):\n    return {'statusCode': 200, 'body': 'items from ' + event['resource']}\n",
+        ])
+        let served = try ServedGateway(template: files.path + "/cdk.out/ItemsStack.template.json")
+        defer { _ = served.shutdown() }
+        let (status, _, body) = try await served.request("/prod/items")
+        #expect(status == 200, "\(body) \(served.captured.stderr)")
+        #expect(body == "items from /items")
+        #expect(try await served.request("/prod/items/9").0 == 403)
+        let key = try #require(served.captured.stdout.firstMatch(of: /CdkKey  (\S+)/).map { String($0.1) }, "\(served.captured.stdout)")
+        #expect(try await served.request("/prod/items/9", key: key).2 == #"{"id": "9"}"#)
+        #expect(served.captured.stdout.contains("CdkPlan: 50 per DAY"), "\(served.captured.stdout)")
+    }
+
+    @Test("a Serverless Framework package: the template in .serverless/, the function's zip beside it unpacked by our own reader")
+    func serverlessFrameworkPackage() async throws {
+        let template = #"""
+            {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+              "ServerlessDeploymentBucket": {"Type": "AWS::S3::Bucket"},
+              "HelloLambdaFunction": {"Type": "AWS::Lambda::Function", "Properties": {
+                "Code": {"S3Bucket": {"Ref": "ServerlessDeploymentBucket"}, "S3Key": "serverless/svc/dev/1700000000000-2024-01-01T00:00:00.000Z/svc.zip"},
+                "Handler": "handler.hello", "Runtime": "python3.12", "FunctionName": "svc-dev-hello", "MemorySize": 1024, "Timeout": 6}},
+              "ApiGatewayRestApi": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "dev-svc"}},
+              "ApiGatewayResourceHello": {"Type": "AWS::ApiGateway::Resource",
+                "Properties": {"ParentId": {"Fn::GetAtt": ["ApiGatewayRestApi", "RootResourceId"]}, "PathPart": "hello", "RestApiId": {"Ref": "ApiGatewayRestApi"}}},
+              "ApiGatewayMethodHelloGet": {"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "GET", "RequestParameters": {},
+                "ResourceId": {"Ref": "ApiGatewayResourceHello"}, "RestApiId": {"Ref": "ApiGatewayRestApi"}, "ApiKeyRequired": false, "AuthorizationType": "NONE",
+                "Integration": {"IntegrationHttpMethod": "POST", "Type": "AWS_PROXY",
+                  "Uri": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":apigateway:", {"Ref": "AWS::Region"}, ":lambda:path/2015-03-31/functions/",
+                                            {"Fn::GetAtt": ["HelloLambdaFunction", "Arn"]}, "/invocations"]]}}, "MethodResponses": []}},
+              "ApiGatewayDeployment1700000000000": {"Type": "AWS::ApiGateway::Deployment",
+                "Properties": {"RestApiId": {"Ref": "ApiGatewayRestApi"}, "StageName": "dev"}, "DependsOn": ["ApiGatewayMethodHelloGet"]}
+            }}
+            """#
+        let files = try project([
+            ".serverless/cloudformation-template-update-stack.json": template,
+            "src/handler.py": "def hello(event, context):\n    return {'statusCode': 200, 'body': 'packaged ' + event['path']}\n",
+        ])
+        let zipped = try runCommand(["python3", "-m", "zipfile", "-c", files.path + "/.serverless/svc.zip", "handler.py"], in: files.path + "/src")
+        #expect(zipped.status == 0, "\(zipped.error)")
+        let served = try ServedGateway(template: files.path + "/.serverless/cloudformation-template-update-stack.json")
+        defer { _ = served.shutdown() }
+        let (status, _, body) = try await served.request("/dev/hello")
+        #expect(status == 200, "\(body) \(served.captured.stderr)")
+        #expect(body == "packaged /hello")
     }
 
     @Test("a template AWS would refuse: exit 2 and one line per problem, each at its line:column and resource path")

@@ -204,6 +204,24 @@ struct FunctionPackageTests {
         #expect(try again.send("lambda", "DELETE", "/2015-03-31/functions/F/policy/apigateway").status == 404)
         #expect(try again.send("lambda", "GET", "/2015-03-31/functions/F/policy").status == 404)
     }
+
+    @Test(
+        "a nodejs20.x package: CreateFunction and UpdateFunctionCode with Node's ES modules and CommonJS",
+        .enabled(if: (try? runCommand(["node", "--version"]))?.status == 0, "node is not on PATH"))
+    func nodePackage() throws {
+        let fixture = try FunctionFixture(files: [:], functions: "{}")
+        let client = FunctionPackageTests.client(fixture)
+        let module = try FunctionPackageTests.zip(["index.mjs": "export const handler = async (event) => ({answer: 'esm', got: event.n});\n"])
+        let created = try client.send(
+            "lambda", "POST", "/2015-03-31/functions", body: FunctionPackageTests.createBody("Node", package: module, runtime: "nodejs20.x", handler: "index.handler"))
+        #expect(created.status == 201, "\(created.json)")
+        #expect(try fixture.invoke("Node", #"{"n": 5}"#).json == ["answer": "esm", "got": 5])
+        let common = try FunctionPackageTests.zip(["index.js": "exports.handler = async () => ({answer: 'cjs'});\n"])
+        let updated = try client.send("lambda", "PUT", "/2015-03-31/functions/Node/code", body: ["ZipFile": .string(Data(common).base64EncodedString())])
+        #expect(updated.status == 200, "\(updated.json)")
+        #expect(try fixture.invoke("Node").json == ["answer": "cjs"])
+    }
+
 }
 
 extension FunctionFixture {
