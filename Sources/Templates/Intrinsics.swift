@@ -28,6 +28,17 @@ struct Intrinsics {
 
     /// How deep values and condition references nest at most (a cycle is an error, not a hang).
     static let maximumDepth = 64
+    /// How many `AWS::Include`s one template may read in all (an include that includes itself
+    /// twice would otherwise double the work at each level).
+    static let maximumIncludes = 256
+
+    /// What evaluation remembers: each condition's truth once known (conditions that refer to
+    /// each other are evaluated once each, not once per path to them), and the includes read.
+    final class Memory {
+        var conditions: [String: Bool] = [:]
+        var includes = 0
+    }
+    let memory = Memory()
 
     /// `value` with every intrinsic function replaced by its value; nil for `AWS::NoValue`.
     func resolve(_ value: JSONValue, at tokens: [String], depth: Int = 0) throws(TemplateError) -> JSONValue? {
@@ -156,6 +167,10 @@ struct Intrinsics {
             if path.hasPrefix("s3://") {
                 throw source.error(tokens + ["Parameters", "Location"], "AWS::Include from \(path): S3 cannot be read locally; give a local file")
             }
+            memory.includes += 1
+            guard memory.includes <= Intrinsics.maximumIncludes else {
+                throw source.error(tokens, "AWS::Include: more than \(Intrinsics.maximumIncludes) includes in one template (a file that includes itself?)")
+            }
             return try resolve(try include(path), at: tokens, depth: depth)
         case "Fn::ImportValue":
             throw source.error(tokens, "Fn::ImportValue reads another stack's export, which cannot exist locally; put the value in a parameter and override it")
@@ -181,7 +196,10 @@ struct Intrinsics {
         guard let definition = conditions[name] else {
             throw source.error(tokens, "no condition \"\(name)\" in Conditions" + Suggestion.didYouMean(name, among: conditions.members.map(\.key)))
         }
-        return try evaluate(definition, at: ["Conditions", name], depth: depth + 1)
+        if let known = memory.conditions[name] { return known }
+        let value = try evaluate(definition, at: ["Conditions", name], depth: depth + 1)
+        memory.conditions[name] = value
+        return value
     }
 
     /// A condition function's truth.
@@ -199,13 +217,13 @@ struct Intrinsics {
         case "Fn::And", "Fn::Or":
             guard case .array(let elements) = member.value else { throw source.error(inner, "\(member.key) takes a list of conditions") }
             var results: [Bool] = []
-            for (index, element) in elements.enumerated() { results.append(try evaluate(element, at: inner + [String(index)], depth: depth + 1)) }
+            for (index, element) in elements.enumerated() { results.append(try evaluate(element, at: inner + [String(index)], depth: depth)) }
             return member.key == "Fn::And" ? results.allSatisfy { $0 } : results.contains(true)
         case "Fn::Not":
             let elements = try list(member.value, at: inner, depth: depth, count: 1, name: "Fn::Not")
-            return try !evaluate(elements[0], at: inner + ["0"], depth: depth + 1)
+            return try !evaluate(elements[0], at: inner + ["0"], depth: depth)
         case "Condition":
-            return try isTrue(try string(member.value, at: inner, depth: depth), at: inner, depth: depth + 1)
+            return try isTrue(try string(member.value, at: inner, depth: depth), at: inner, depth: depth)
         default:
             return try evaluate(try value(condition, at: tokens, depth: depth + 1), at: tokens, depth: depth + 1)
         }

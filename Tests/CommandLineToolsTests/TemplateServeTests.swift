@@ -475,4 +475,61 @@ struct TemplateServeTests {
         #expect(functions?["F"]?["environment"]?["SUB"] == "b-us-east-1-${Literal}")
         #expect(functions?["F"]?["environment"]?["JOINED"] == "prod/arn:aws:lambda:us-east-1:123456789012:function:F")
     }
+
+    @Test("hostile templates are bounded: conditions that double at each level, an include that includes itself twice, a reference loop")
+    func hostileTemplates() throws {
+        var conditions = "Conditions:\n  C60: !Equals [a, a]\n"
+        for level in (0..<60).reversed() { conditions += "  C\(level): !And [!Condition C\(level + 1), !Condition C\(level + 1)]\n" }
+        let doubling = "Transform: AWS::Serverless-2016-10-31\n" + conditions + """
+            Resources:
+              F:
+                Type: AWS::Serverless::Function
+                Condition: C0
+                Properties: {InlineCode: "x", Handler: index.h, Runtime: python3.12}
+            """
+        let start = Date()
+        let made = try TemplateTransform(source: try TemplateSource(file: "t.yaml", bytes: Array(doubling.utf8)), baseDirectory: "/tmp", generatedDirectory: "/tmp/g").project()
+        #expect(made.deployment["functions"]?["F"] != nil)
+        #expect(Date().timeIntervalSince(start) < 5, "2^60 condition evaluations were not avoided")
+
+        let files = try project([
+            "template.yaml": """
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Api:
+                    Type: AWS::Serverless::Api
+                    Properties:
+                      StageName: dev
+                      DefinitionBody:
+                        Fn::Transform: {Name: AWS::Include, Parameters: {Location: ./loop.yaml}}
+                """,
+            "loop.yaml": """
+                a:
+                  Fn::Transform: {Name: AWS::Include, Parameters: {Location: ./loop.yaml}}
+                b:
+                  Fn::Transform: {Name: AWS::Include, Parameters: {Location: ./loop.yaml}}
+                """,
+        ])
+        let looping = try TemplateSource(file: files.path + "/template.yaml", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: files.path + "/template.yaml"))))
+        #expect {
+            _ = try TemplateTransform(source: looping, baseDirectory: files.path, generatedDirectory: files.path + "/g").project()
+        } throws: { error in
+            (error as? TemplateErrors)?.description.contains("includes in one template") == true || (error as? TemplateErrors)?.description.contains("nest deeper") == true
+        }
+
+        let cycle = """
+            Transform: AWS::Serverless-2016-10-31
+            Conditions:
+              A: !Condition B
+              B: !Condition A
+            Resources:
+              F:
+                Type: AWS::Serverless::Function
+                Condition: A
+                Properties: {InlineCode: "x", Handler: index.h, Runtime: python3.12}
+            """
+        #expect(throws: TemplateErrors.self) {
+            _ = try TemplateTransform(source: try TemplateSource(file: "t.yaml", bytes: Array(cycle.utf8)), baseDirectory: "/tmp", generatedDirectory: "/tmp/g").project()
+        }
+    }
 }
