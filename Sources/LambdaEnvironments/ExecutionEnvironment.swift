@@ -208,6 +208,14 @@ final class ExecutionEnvironment: @unchecked Sendable {
                 pid = 0
                 drainOutput(into: &lines, final: true)
                 endProcess()
+                if !cold, snapshot.2 == nil {
+                    // The process ended after answering the previous invocation (as AWS's Node
+                    // runtime client does after posting an uncaught error) and never took this
+                    // one: it runs in a new environment, as on AWS, whose sandbox is reset.
+                    var outcome = invoke(invocation, timeout: timeout)
+                    outcome.logLines = lines + outcome.logLines
+                    return outcome
+                }
                 let reason = ProcessLauncher.exitDescription(status).map { "Runtime exited with error: \($0)" } ?? "Runtime exited without providing a reason"
                 let failure = RuntimeFailure.payload("Runtime.ExitError", "RequestId: \(invocation.requestId) Error: \(reason)")
                 let elapsed = ProcessLauncher.monotonicMilliseconds() - (snapshot.2 ?? began)

@@ -280,17 +280,26 @@ enum NodeRuntimeClient {
         async function main() {
           let handler;
           let initializing = true;
+          // As AWS's runtime client: the error is the invocation's answer, then the process ends
+          // (129 for an uncaught exception, 128 for an unhandled rejection).
+          const failInvocation = (error, status) => {
+            const body = errorBody(error);
+            call('POST', `invocation/${requestId}/error`, JSON.stringify(body), { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': body.errorType })
+              .then(() => process.exit(status), () => process.exit(status));
+          };
           process.on('uncaughtException', (error) => {
             if (initializing) return initError(error);
             write('ERROR', 'Uncaught Exception \t' + JSON.stringify(errorBody(error)));
-            process.exit(129);
+            failInvocation(error, 129);
           });
           process.on('unhandledRejection', (reason) => {
-            const error = new RuntimeError('Runtime.UnhandledPromiseRejection', reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason),
-              reason instanceof Error ? reason.stack : undefined);
+            // The reason as text (`Error: yikes`), with the stack of where the rejection was seen.
+            const message = reason === undefined || reason === null ? '' : String(reason);
+            const frames = (new Error().stack || '').split('\n').slice(1).join('\n');
+            const error = new RuntimeError('Runtime.UnhandledPromiseRejection', message, `Runtime.UnhandledPromiseRejection: ${message}\n${frames}`);
             if (initializing) return initError(error);
             write('ERROR', 'Unhandled Promise Rejection \t' + JSON.stringify(errorBody(error)));
-            process.exit(128);
+            failInvocation(error, 128);
           });
           try {
             handler = await loadHandler();

@@ -181,14 +181,31 @@ struct NodeFunctionTests {
         #expect(!json.logLines.contains { $0.contains("dbg") }, "AWS_LAMBDA_LOG_LEVEL=INFO drops DEBUG")
     }
 
-    @Test("an uncaught exception during an invocation ends the process: Runtime.ExitError, and the next call starts a new one")
+    @Test("an uncaught exception or an unhandled rejection during an invocation is its answer (as AWS's runtime client posts it), then the process ends; the next call starts a new one")
     func crash() throws {
         let fixture = try fixture(
-            ["index.js": "exports.handler = async (event) => { if (event.crash) setTimeout(() => { throw new Error('boom'); }, 0); return new Promise(() => {}); };\nexports.fine = async () => 'fine';"],
+            [
+                "index.js": """
+                    exports.handler = async (event) => {
+                      if (event.crash) setTimeout(() => { throw new Error('boom'); }, 0);
+                      if (event.reject) setTimeout(() => { Promise.reject(new Error('yikes')); }, 0);
+                      return new Promise(() => {});
+                    };
+                    exports.fine = async () => 'fine';
+                    """
+            ],
             handler: "index.handler")
         let crashed = try fixture.control.lambda.invoke("F", payload: Array(#"{"crash": true}"#.utf8))
         #expect(crashed.functionError == "Unhandled")
-        #expect(try JSONParser().parse(crashed.payload)["errorType"] == "Runtime.ExitError")
+        let crash = try JSONParser().parse(crashed.payload)
+        #expect(crash["errorType"] == "Error")
+        #expect(crash["errorMessage"] == "boom")
+        #expect(fixture.lines.all.contains { $0.contains("Uncaught Exception") && $0.contains("boom") })
+        let rejected = try fixture.control.lambda.invoke("F", payload: Array(#"{"reject": true}"#.utf8))
+        let rejection = try JSONParser().parse(rejected.payload)
+        #expect(rejection["errorType"] == "Runtime.UnhandledPromiseRejection", "\(fixture.lines.all.suffix(12))")
+        #expect(rejection["errorMessage"] == "Error: yikes")
+        #expect(rejection["trace"]?.arrayValue?.first == "Runtime.UnhandledPromiseRejection: Error: yikes")
         try fixture.control.lambda.updateFunction("F", handler: "index.fine")
         #expect(try fixture.invoke("F").json == "fine")
     }
