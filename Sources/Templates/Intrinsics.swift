@@ -13,6 +13,8 @@ struct Intrinsics {
     var parameters: [String: JSONValue]
     /// Parameters with neither a `Default` nor an override: a `Ref` to one is an error there.
     var unset: Set<String> = []
+    /// Values of other stacks' exports (`Fn::ImportValue`), from overrides of those names.
+    var imports: [String: String] = [:]
     /// `Ref` of each resource: its local id (a function's name, an API's id, …).
     var references: [String: String]
     /// `Fn::GetAtt` of each resource attribute that has a local value (`Fn.Arn`, `Api.RootResourceId`).
@@ -173,7 +175,11 @@ struct Intrinsics {
             }
             return try resolve(try include(path), at: tokens, depth: depth)
         case "Fn::ImportValue":
-            throw source.error(tokens, "Fn::ImportValue reads another stack's export, which cannot exist locally; put the value in a parameter and override it")
+            // Another stack's export: given locally by an override of that name.
+            let name = try string(argument, at: tokens, depth: depth)
+            if let value = imports[name] { return .string(value) }
+            throw source.error(
+                tokens, "Fn::ImportValue of \"\(name)\" reads another stack's export, which cannot exist locally: give it with --parameter-overrides \(name)=VALUE")
         default:
             throw source.error(tokens, "unknown intrinsic function \(name)" + Suggestion.didYouMean(name, among: Intrinsics.functions))
         }

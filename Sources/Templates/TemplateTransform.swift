@@ -139,7 +139,9 @@ struct ProjectBuilder {
         var unset = Set<String>()
         let declared = TemplateParameters.values(source, overrides: transform.overrides, unset: &unset, errors: &errors)
         parameters.merge(declared) { $1 }
-        for name in transform.overrides.keys.sorted() where root["Parameters"]?[name] == nil {
+        // Overrides that name no parameter may give an `Fn::ImportValue` (checked where used).
+        let imports = transform.overrides.filter { root["Parameters"]?[$0.key] == nil }
+        for name in transform.overrides.keys.sorted() where root["Parameters"]?[name] == nil && !ProjectBuilder.imports(name, in: source.document) {
             warnings.append("--parameter-overrides \(name): the template declares no parameter \(name); ignored"
                 + Suggestion.didYouMean(name, among: root["Parameters"]?.objectValue?.members.map(\.key) ?? []))
         }
@@ -147,7 +149,7 @@ struct ProjectBuilder {
         let file = source.file
         let readFiles = self.readFiles
         intrinsics = Intrinsics(
-            parameters: parameters, unset: unset, references: [:], attributes: [:], mappings: root["Mappings"] ?? .null,
+            parameters: parameters, unset: unset, imports: imports, references: [:], attributes: [:], mappings: root["Mappings"] ?? .null,
             conditions: root["Conditions"]?.objectValue ?? JSONObject(),
             include: { (location: String) throws(TemplateError) -> JSONValue in
                 let path = location.hasPrefix("/") ? location : base + "/" + location
@@ -405,6 +407,19 @@ struct ProjectBuilder {
             throw source.error(tokens, "\(logicalId): \(zip): \(error)")
         }
         return directory
+    }
+
+    /// Whether the template imports `name` (`Fn::ImportValue` of that literal name anywhere).
+    static func imports(_ name: String, in value: JSONValue) -> Bool {
+        switch value {
+        case .object(let object):
+            if object.count == 1, object.members[0].key == "Fn::ImportValue", object.members[0].value.stringValue == name { return true }
+            return object.members.contains { imports(name, in: $0.value) }
+        case .array(let elements):
+            return elements.contains { imports(name, in: $0) }
+        default:
+            return false
+        }
     }
 
     /// `properties` with the members that have a local meaning resolved (intrinsics and all);

@@ -474,6 +474,18 @@ struct TemplateServeTests {
         #expect(functions?["F"]?["timeout"] == 30)
         #expect(functions?["F"]?["environment"]?["SUB"] == "b-us-east-1-${Literal}")
         #expect(functions?["F"]?["environment"]?["JOINED"] == "prod/arn:aws:lambda:us-east-1:123456789012:function:F")
+
+        // Another stack's export: an error naming it, unless an override gives it.
+        let importing = template.replacingOccurrences(of: "JOINED: !Join", with: "TABLE: !ImportValue SharedTable\n          JOINED: !Join")
+        let importSource = try TemplateSource(file: "template.yaml", bytes: Array(importing.utf8))
+        #expect {
+            _ = try TemplateTransform(source: importSource, baseDirectory: "/tmp", generatedDirectory: "/tmp/generated").project()
+        } throws: { error in
+            (error as? TemplateErrors)?.description.contains("Fn::ImportValue of \"SharedTable\"") == true
+        }
+        var overridden = TemplateTransform(source: importSource, baseDirectory: "/tmp", generatedDirectory: "/tmp/generated")
+        overridden.overrides = ["SharedTable": "items-table"]
+        #expect(try overridden.project().deployment["functions"]?["F"]?["environment"]?["TABLE"] == "items-table")
     }
 
     @Test("hostile templates are bounded: conditions that double at each level, an include that includes itself twice, a reference loop")
