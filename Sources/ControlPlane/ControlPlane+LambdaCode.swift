@@ -66,13 +66,16 @@ extension LambdaControl {
     /// version (`qualifier`).
     public func deleteFunction(_ reference: String, qualifier: String? = nil) throws(ControlError) {
         let (name, embedded) = LambdaControl.functionName(reference)
+        let version = qualifier ?? embedded
         try committer.changeLambda { (catalog) throws(LambdaServiceError) in
-            if let version = qualifier ?? embedded {
+            if let version {
                 try catalog.deleteVersion(name, version: version)
             } else {
                 try catalog.deleteFunction(name)
             }
         }
+        // Once the deletion is durable, the code the runner kept for the function goes too.
+        if version == nil { service.codeRunner?.discard(function: name) }
     }
 
     /// AddPermission: a statement allowing `principal` to call `action` on the function (or

@@ -128,6 +128,12 @@ public final class LocalCodeRunner: FunctionCodeRunner, @unchecked Sendable {
         return (unpacked.directory, CodePackageDigest(sha256: unpacked.sha256, size: unpacked.size))
     }
 
+    public func discard(function: String) {
+        // Only names a function can have: never a path out of the snapshot directory.
+        guard !function.isEmpty, function.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return }
+        try? FileManager.default.removeItem(atPath: snapshotDirectory + "/" + function)
+    }
+
     public func fingerprint(_ configuration: FunctionConfiguration) -> String? {
         configuration.code.flatMap(CodeWatch.digest)
     }

@@ -20,6 +20,10 @@ public protocol FunctionCodeRunner: Sendable {
     /// (the same package always gives the same one) and the package's digest.
     func unpack(function: String, package: [UInt8]) throws(LambdaServiceError) -> (directory: String, digest: CodePackageDigest)
 
+    /// Removes what the runner keeps of a deleted function (its unpacked packages and
+    /// published snapshots); its code directories outside the runner's are left alone.
+    func discard(function: String)
+
     /// The digest the code directory would have if published now.
     func fingerprint(_ configuration: FunctionConfiguration) -> String?
 

@@ -111,8 +111,10 @@ struct FunctionPackageTests {
         #expect(try client.send("lambda", "DELETE", "/2015-03-31/functions/Temp/aliases/live").status == 204)
         #expect(try client.send("lambda", "DELETE", "/2015-03-31/functions/Temp?Qualifier=1").status == 204)
         #expect(try client.send("lambda", "GET", "/2015-03-31/functions/Temp?Qualifier=1").status == 404)
+        #expect(FileManager.default.fileExists(atPath: fixture.directory + "/state/code/Temp"))
         #expect(try client.send("lambda", "DELETE", "/2015-03-31/functions/Temp").status == 204)
         #expect(try client.send("lambda", "GET", "/2015-03-31/functions/Temp").status == 404)
+        #expect(!FileManager.default.fileExists(atPath: fixture.directory + "/state/code/Temp"), "the deleted function's packages are left behind")
         #expect(try client.send("lambda", "DELETE", "/2015-03-31/functions/Temp").status == 404)
         // A function the deployment file declares, deleted: gone after a restart too.
         #expect(try client.send("lambda", "DELETE", "/2015-03-31/functions/Declared").status == 204)
