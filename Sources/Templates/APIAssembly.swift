@@ -21,7 +21,7 @@ extension ProjectBuilder {
             if api.implicit {
                 stageNames = properties["OpenApiVersion"] == nil ? ["Prod", "Stage"] : ["Prod"]
             } else if isCloudFormation {
-                stageNames = cloudFormationStages(of: logicalId)
+                stageNames = cloudFormation.stages(of: logicalId)
                 if stageNames.isEmpty { warnings.append("\(logicalId): no AWS::ApiGateway::Stage or Deployment with a StageName refers to it; it is not served") }
             } else {
                 guard case .string(let stageName)? = properties["StageName"] else {
@@ -33,7 +33,7 @@ extension ProjectBuilder {
             var definition = try body(of: properties, at: tokens)
             if isCloudFormation, properties["Body"] == nil {
                 // Built from AWS::ApiGateway::Resource and Method resources (cdk synth, the Serverless Framework).
-                definition["paths"] = .object(try cloudFormationPaths(of: logicalId))
+                definition["paths"] = .object(try cloudFormation.paths(of: logicalId))
                 if let name = properties["Name"]?.stringValue { definition["info"] = ["title": .string(name), "version": "1.0"] }
             }
             try addRoutes(api, properties: properties, to: &definition)
@@ -47,10 +47,10 @@ extension ProjectBuilder {
             let file = logicalId + ".json"
             definitions[file] = .object(definition)
             if apiId.isEmpty { apiId = intrinsics.references[logicalId] ?? StableIdentifier.make("api:" + logicalId, length: 10) }
-            let stage = stageSettings(properties, definition: file)
+            let stage = ProjectBuilder.stageSettings(properties, definition: file)
             for name in stageNames {
                 // A CloudFormation Stage resource carries its own settings.
-                let stage = isCloudFormation ? cloudFormationStageSettings(of: logicalId, stage: name, definition: file) : stage
+                let stage = isCloudFormation ? cloudFormation.stageSettings(of: logicalId, stage: name, definition: file) : stage
                 stageOwners[name, default: []].append((logicalId, tokens, definition, stage))
                 if stageOwners[name]!.count == 1 { stages[name] = stage }
             }
@@ -95,94 +95,6 @@ extension ProjectBuilder {
         let served = Set(stageOwners.values.flatMap { $0.map(\.api) })
         if served.count > 1 {
             warnings.append("the template has \(served.count) APIs (\(apiOrder.joined(separator: ", "))): their stages are served side by side under one API id")
-        }
-    }
-
-    /// The stage names of a CloudFormation RestApi: its `AWS::ApiGateway::Stage`s and the
-    /// `StageName` of its `AWS::ApiGateway::Deployment`s.
-    func cloudFormationStages(of logicalId: String) -> [String] {
-        var names: [String] = []
-        for member in source.document["Resources"]?.objectValue ?? JSONObject() {
-            let type = member.value["Type"]?.stringValue
-            guard type == "AWS::ApiGateway::Stage" || type == "AWS::ApiGateway::Deployment",
-                member.value["Properties"]?["RestApiId"]?["Ref"]?.stringValue == logicalId,
-                let name = try? intrinsics.resolve(member.value["Properties"]?["StageName"] ?? .null, at: ["Resources", member.key, "Properties", "StageName"])?.stringValue
-            else { continue }
-            if !names.contains(name) { names.append(name) }
-        }
-        return names
-    }
-
-    /// The settings of a CloudFormation `AWS::ApiGateway::Stage`: `Variables`, the cache,
-    /// `MethodSettings` (`/*` `*` is the stage's throttle; others by resource and method).
-    func cloudFormationStageSettings(of api: String, stage name: String, definition file: String) -> JSONValue {
-        var stage = JSONObject.of(["definition": .string(file)])
-        for member in source.document["Resources"]?.objectValue ?? JSONObject() where member.value["Type"]?.stringValue == "AWS::ApiGateway::Stage" {
-            let tokens = ["Resources", member.key, "Properties"]
-            guard member.value["Properties"]?["RestApiId"]?["Ref"]?.stringValue == api,
-                let properties = try? intrinsics.resolve(member.value["Properties"] ?? .null, at: tokens),
-                properties["StageName"]?.stringValue == name
-            else { continue }
-            // Variables and the cache as a SAM Api has them; the rest is the Stage's own.
-            stage = stageSettings(properties, definition: file).objectValue ?? stage
-            if let description = properties["Description"]?.stringValue { stage["description"] = .string(description) }
-            var methodSettings = JSONObject()
-            for setting in properties["MethodSettings"]?.arrayValue ?? [] {
-                let resource = (setting["ResourcePath"]?.stringValue ?? "/*").replacingOccurrences(of: "~1", with: "/")
-                let method = setting["HttpMethod"]?.stringValue ?? "*"
-                var throttle: JSONValue? = nil
-                if let rate = setting["ThrottlingRateLimit"].flatMap({ Double($0.plainText) }), let burst = setting["ThrottlingBurstLimit"].flatMap({ Int($0.plainText) }) {
-                    throttle = ["rateLimit": .number(JSONNumber(rate) ?? JSONNumber(0)), "burstLimit": .number(JSONNumber(burst))]
-                }
-                if resource == "/*" && method == "*" {
-                    if let throttle { stage["throttle"] = throttle }
-                    continue
-                }
-                var entry = JSONObject()
-                if let throttle { entry["throttle"] = throttle }
-                var caching = JSONObject()
-                if let enabled = setting["CachingEnabled"]?.boolValue { caching["enabled"] = .bool(enabled) }
-                if let ttl = setting["CacheTtlInSeconds"].flatMap({ Int($0.plainText) }) { caching["ttlInSeconds"] = .number(JSONNumber(ttl)) }
-                if !caching.isEmpty { entry["caching"] = .object(caching) }
-                methodSettings[String(resource.dropFirst()) + "/" + method] = .object(entry)
-            }
-            if !methodSettings.isEmpty { stage["methodSettings"] = .object(methodSettings) }
-        }
-        return .object(stage)
-    }
-
-    /// CloudFormation's `AWS::ApiGateway::UsagePlan`, `ApiKey` and `UsagePlanKey`: plans by
-    /// name with the stages they name, keys enabled as declared (their values are made here).
-    mutating func cloudFormationKeysAndPlans() {
-        let resources = source.document["Resources"]?.objectValue ?? JSONObject()
-        func stageName(_ value: JSONValue?) -> String? {
-            if case .string(let reference)? = value?["Ref"], let stage = resources[reference], stage["Type"]?.stringValue == "AWS::ApiGateway::Stage" {
-                return stage["Properties"]?["StageName"]?.stringValue
-            }
-            return value?.stringValue
-        }
-        var planNames: [String: String] = [:]
-        for member in resources where member.value["Type"]?.stringValue == "AWS::ApiGateway::UsagePlan" {
-            let properties = member.value["Properties"] ?? .null
-            let name = properties["UsagePlanName"]?.stringValue ?? member.key
-            planNames[member.key] = name
-            var plan = JSONObject.of(["stages": .array((properties["ApiStages"]?.arrayValue ?? []).compactMap { stageName($0["Stage"]).map(JSONValue.string) })])
-            ProjectBuilder.addLimits(of: properties, to: &plan)
-            usagePlans[name] = .object(plan)
-        }
-        var keyNames: [String: String] = [:]
-        for member in resources where member.value["Type"]?.stringValue == "AWS::ApiGateway::ApiKey" {
-            let name = member.value["Properties"]?["Name"]?.stringValue ?? member.key
-            keyNames[member.key] = name
-            apiKeys[name] = ["enabled": .bool(member.value["Properties"]?["Enabled"]?.boolValue ?? false), "usagePlans": .array([])]
-        }
-        for member in resources where member.value["Type"]?.stringValue == "AWS::ApiGateway::UsagePlanKey" {
-            guard let key = member.value["Properties"]?["KeyId"]?["Ref"]?.stringValue.flatMap({ keyNames[$0] }),
-                let plan = member.value["Properties"]?["UsagePlanId"]?["Ref"]?.stringValue.flatMap({ planNames[$0] }),
-                case .object(var entry)? = apiKeys[key]
-            else { continue }
-            entry["usagePlans"] = .array((entry["usagePlans"]?.arrayValue ?? []) + [.string(plan)])
-            apiKeys[key] = .object(entry)
         }
     }
 
@@ -371,7 +283,7 @@ extension ProjectBuilder {
     }
 
     /// A stage of the deployment: the definition, `Variables`, the cache.
-    func stageSettings(_ properties: JSONValue, definition: String) -> JSONValue {
+    static func stageSettings(_ properties: JSONValue, definition: String) -> JSONValue {
         var stage = JSONObject.of(["definition": .string(definition)])
         if let variables = properties["Variables"]?.objectValue {
             var values = JSONObject()
@@ -395,22 +307,10 @@ extension ProjectBuilder {
         var definition = usagePlans[plan]?.objectValue ?? JSONObject()
         let existing = definition["stages"]?.arrayValue ?? []
         definition["stages"] = .array(existing + stages.filter { stage in !existing.contains(.string(stage)) }.map(JSONValue.string))
-        ProjectBuilder.addLimits(of: value, to: &definition)
+        CloudFormationResources.addLimits(of: value, to: &definition)
         usagePlans[plan] = .object(definition)
         apiKeys[key] = ["enabled": true, "usagePlans": [.string(plan)]]
     }
 
-    /// A usage plan's `Quota` (`Limit`, `Period`) and `Throttle` (`RateLimit`, `BurstLimit`), as
-    /// SAM's `UsagePlan` and CloudFormation's `AWS::ApiGateway::UsagePlan` both write them, in the
-    /// deployment's form.
-    static func addLimits(of value: JSONValue, to plan: inout JSONObject) {
-        if let quota = value["Quota"], let limit = quota["Limit"].flatMap({ Int($0.plainText) }), let period = quota["Period"]?.stringValue {
-            plan["quota"] = ["limit": .number(JSONNumber(limit)), "period": .string(period)]
-        }
-        if let throttle = value["Throttle"], let rate = throttle["RateLimit"].flatMap({ Double($0.plainText) }),
-            let burst = throttle["BurstLimit"].flatMap({ Int($0.plainText) })
-        {
-            plan["throttle"] = ["rateLimit": .number(JSONNumber(rate) ?? JSONNumber(0)), "burstLimit": .number(JSONNumber(burst))]
-        }
-    }
+
 }

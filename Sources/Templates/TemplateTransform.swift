@@ -83,6 +83,8 @@ struct ProjectBuilder {
     var stages = JSONObject()
     var definitions: [String: JSONValue] = [:]
     var apiId = ""
+    /// The CloudFormation resources' reader (over the same intrinsics).
+    var cloudFormation: CloudFormationResources { CloudFormationResources(source: source, intrinsics: intrinsics) }
     /// Each function's `AutoPublishAlias` (its routes call the alias).
     var aliases: [String: String] = [:]
     /// Files read besides the template (includes, `DefinitionUri`).
@@ -231,13 +233,15 @@ struct ProjectBuilder {
                 errors.append(error)
             }
         }
-        cloudFormationVersionsAndAliases()
+        cloudFormation.versionsAndAliases(of: &functions)
         do {
             try assembleAPIs()
         } catch {
             errors.append(error)
         }
-        cloudFormationKeysAndPlans()
+        let (plans, keys) = cloudFormation.keysAndPlans()
+        for member in plans { usagePlans[member.key] = member.value }
+        for member in keys { apiKeys[member.key] = member.value }
         for member in root["Outputs"]?.objectValue ?? JSONObject() {
             guard let value = member.value["Value"] else { continue }
             do {
@@ -358,38 +362,6 @@ struct ProjectBuilder {
             function["aliases"] = [alias: ["version": "1"]]
         }
         functions[name] = .object(function)
-    }
-
-    /// CloudFormation's `AWS::Lambda::Version`s (numbered in template order per function) and
-    /// `AWS::Lambda::Alias`es of the template's functions; routes calling an alias find it.
-    mutating func cloudFormationVersionsAndAliases() {
-        let resources = source.document["Resources"]?.objectValue ?? JSONObject()
-        var versionNumbers: [String: (function: String, number: Int)] = [:]
-        for member in resources where member.value["Type"]?.stringValue == "AWS::Lambda::Version" {
-            guard let target = member.value["Properties"]?["FunctionName"]?["Ref"]?.stringValue, let name = intrinsics.references[target],
-                case .object(var function)? = functions[name]
-            else { continue }
-            let number = (function["versions"]?.arrayValue?.count ?? 0) + 1
-            function["versions"] = .array((function["versions"]?.arrayValue ?? []) + [["version": .number(JSONNumber(number))]])
-            functions[name] = .object(function)
-            versionNumbers[member.key] = (name, number)
-        }
-        for member in resources where member.value["Type"]?.stringValue == "AWS::Lambda::Alias" {
-            let properties = member.value["Properties"] ?? .null
-            guard let target = properties["FunctionName"]?["Ref"]?.stringValue, let name = intrinsics.references[target],
-                case .string(let alias)? = properties["Name"], case .object(var function)? = functions[name]
-            else { continue }
-            var version = "$LATEST"
-            if case .array(let parts)? = properties["FunctionVersion"]?["Fn::GetAtt"], let id = parts.first?.stringValue, let known = versionNumbers[id] {
-                version = String(known.number)
-            } else if let text = properties["FunctionVersion"]?.stringValue {
-                version = text
-            }
-            var aliases = function["aliases"]?.objectValue ?? JSONObject()
-            aliases[alias] = ["version": .string(version)]
-            function["aliases"] = .object(aliases)
-            functions[name] = .object(function)
-        }
     }
 
     /// A local zip package unpacked (by our own reader, within Lambda's limits) into the
