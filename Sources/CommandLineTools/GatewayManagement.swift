@@ -15,6 +15,9 @@ enum GatewayManagement {
           --deployment FILE    the deployment file (default: Schemas/ItemsAPI.deployment.json
                                when the current directory has it, else the ItemsAPI built into
                                this executable)
+          --template FILE      (commands other than serve) the project that
+                               `gateway serve --template FILE` runs: its state directory and
+                               the deployment made there
           --state DIR          the state directory (default: .gateway/NAME beside the
                                deployment file, NAME its name without .deployment.json:
                                Schemas/.gateway/ItemsAPI; .gateway/ItemsAPI here for the
@@ -38,8 +41,19 @@ enum GatewayManagement {
         var result = Common()
         result.handlers = functions.handlers
         var scanner = ArgumentScanner(arguments)
+        var template: String? = nil
         while let argument = scanner.next() {
             let (name, inline) = ArgumentScanner.split(argument)
+            if name == "--template", command != "serve" {
+                // The project a `gateway serve --template` runs: its state directory, and the
+                // deployment it made there.
+                guard let value = inline ?? scanner.value() else {
+                    io.printError("gateway \(command): --template needs the template file\n")
+                    return nil
+                }
+                template = value
+                continue
+            }
             guard name == "--deployment" || name == "--state" else {
                 result.rest.append(argument)
                 continue
@@ -54,6 +68,16 @@ enum GatewayManagement {
             } else {
                 result.deploymentFile = value
                 result.deploymentGiven = true
+            }
+        }
+        if let template {
+            if !result.stateGiven { result.stateDirectory = ProjectLocation.stateDirectory(forDeployment: template) }
+            result.stateGiven = true
+            result.deploymentFile = result.stateDirectory + "/template/deployment.json"
+            result.deploymentGiven = true
+            guard FileSystem.isFile(result.deploymentFile) else {
+                io.printError("gateway \(command): \(template) has not been served yet (no \(result.deploymentFile)): run gateway serve --template \(template) first\n")
+                return nil
             }
         }
         if !result.deploymentGiven && !FileSystem.isFile(ProjectLocation.repositoryDeployment) {
