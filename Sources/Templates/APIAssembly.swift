@@ -180,10 +180,60 @@ extension ProjectBuilder {
             if !parameters.isEmpty, definition["swagger"] != nil { operation["parameters"] = .array(parameters) }
             // The event's own setting; the API's default is applied to every method afterwards.
             if let required = route.apiKeyRequired { operation["security"] = required ? [["api_key": []]] : .array([]) }
+            if let model = route.requestModel { try addRequestModel(model, of: route, event: event, api: properties, to: &operation, in: &definition) }
             item[methodKey] = .object(operation)
             paths[route.path] = .object(item)
         }
         definition["paths"] = .object(paths)
+    }
+
+    /// An event's `RequestModel` as the translator adds it: the API's model (from `Models`,
+    /// named in lower case) as the body's schema, `Required`, and with `ValidateBody` /
+    /// `ValidateParameters` a request validator (`body-only`, `params-only`,
+    /// `body-and-params`), which the gateway enforces (400 `Invalid request body`).
+    func addRequestModel(
+        _ model: JSONValue, of route: APIBuild.Route, event: String, api: JSONValue, to operation: inout JSONObject, in definition: inout JSONObject
+    ) throws(TemplateError) {
+        let place = route.tokens + ["RequestModel"]
+        guard case .string(let name)? = model["Model"] else { throw source.error(place + ["Model"], "Event with id [\(event)] is invalid. RequestModel needs a Model") }
+        let lower = name.lowercased()
+        let where_ = "on API method [\(route.method)] for path [\(route.path)]"
+        guard case .object(let models)? = api["Models"] else {
+            throw source.error(place, "Event with id [\(event)] is invalid. Unable to set RequestModel [\(name)] \(where_) because the related API does not contain valid Models.")
+        }
+        guard let schema = models[name] else {
+            throw source.error(place, "Event with id [\(event)] is invalid. Unable to set RequestModel [\(name)] \(where_) because it wasn't defined in the API's Models.")
+        }
+        let required = model["Required"]?.boolValue
+        if definition["openapi"] != nil {
+            var body = JSONObject.of(["content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(lower)")]]]])
+            if let required { body["required"] = .bool(required) }
+            operation["requestBody"] = .object(body)
+            var components = definition["components"]?.objectValue ?? JSONObject()
+            var schemas = components["schemas"]?.objectValue ?? JSONObject()
+            schemas[lower] = schema
+            components["schemas"] = .object(schemas)
+            definition["components"] = .object(components)
+        } else {
+            var parameter = JSONObject.of(["in": "body", "name": .string(lower), "schema": ["$ref": .string("#/definitions/\(lower)")]])
+            if let required { parameter["required"] = .bool(required) }
+            operation["parameters"] = .array((operation["parameters"]?.arrayValue ?? []) + [.object(parameter)])
+            var definitions = definition["definitions"]?.objectValue ?? JSONObject()
+            definitions[lower] = schema
+            definition["definitions"] = .object(definitions)
+        }
+        let validateBody = model["ValidateBody"], validateParameters = model["ValidateParameters"]
+        guard validateBody != nil || validateParameters != nil else { return }
+        guard validateBody.map({ $0.boolValue != nil }) ?? true, validateParameters.map({ $0.boolValue != nil }) ?? true else {
+            throw source.error(
+                place, "Event with id [\(event)] is invalid. Unable to set Validator to RequestModel [\(name)] \(where_) ValidateBody and ValidateParameters must be a boolean type, strings or intrinsics are not supported.")
+        }
+        let body = validateBody?.boolValue ?? false, parameters = validateParameters?.boolValue ?? false
+        let validator = body && parameters ? "body-and-params" : body ? "body-only" : parameters ? "params-only" : "no-validation"
+        var validators = definition["x-amazon-apigateway-request-validators"]?.objectValue ?? JSONObject()
+        validators[validator] = ["validateRequestBody": .bool(body), "validateRequestParameters": .bool(parameters)]
+        definition["x-amazon-apigateway-request-validators"] = .object(validators)
+        operation["x-amazon-apigateway-request-validator"] = .string(validator)
     }
 
     /// The Lambda proxy integration URI calling `function` (its alias with `AutoPublishAlias`).

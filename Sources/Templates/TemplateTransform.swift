@@ -101,7 +101,8 @@ struct ProjectBuilder {
     struct APIBuild {
         var logicalId: String
         var properties: JSONValue
-        var routes: [(path: String, method: String, function: String, apiKeyRequired: Bool?, tokens: [String])] = []
+        typealias Route = (path: String, method: String, function: String, apiKeyRequired: Bool?, requestModel: JSONValue?, tokens: [String])
+        var routes: [Route] = []
         var implicit: Bool
     }
 
@@ -527,6 +528,7 @@ struct ProjectBuilder {
                 implicit: false)
             apiOrder.append(apiLogicalId)
         }
-        apis[apiLogicalId]!.routes.append((path, method, name, apiKey, propertiesTokens))
+        let requestModel = try raw["RequestModel"].flatMap { (model) throws(TemplateError) in try intrinsics.resolve(model, at: propertiesTokens + ["RequestModel"]) }
+        apis[apiLogicalId]!.routes.append((path, method, name, apiKey, requestModel, propertiesTokens))
     }
 }

@@ -220,6 +220,55 @@ struct TemplateServeTests {
         #expect(try await served.request("/Prod/hello").2 == #"{"message":"hello world"}"#)
     }
 
+    @Test("an event's RequestModel with ValidateBody: the API's model validates the body (400 Invalid request body), as AWS's translator wires it")
+    func requestModel() async throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Api:
+                Type: AWS::Serverless::Api
+                Properties:
+                  StageName: Prod
+                  Models:
+                    Vehicle:
+                      type: object
+                      required: [make, year]
+                      properties:
+                        make: {type: string}
+                        year: {type: integer, minimum: 2010}
+              Process:
+                Type: AWS::Serverless::Function
+                Properties:
+                  InlineCode: |
+                    def handler(event, context):
+                        return {"statusCode": 200, "body": event["body"]}
+                  Handler: index.handler
+                  Runtime: python3.12
+                  Events:
+                    Post:
+                      Type: Api
+                      Properties:
+                        RestApiId: !Ref Api
+                        Path: /vehicle
+                        Method: post
+                        RequestModel: {Model: Vehicle, Required: true, ValidateBody: true}
+            """
+        let files = try project(["template.yaml": template])
+        let served = try ServedGateway(template: files.path + "/template.yaml")
+        defer { _ = served.shutdown() }
+        let json = ["Content-Type": "application/json"]
+        let refused = try await served.request("/Prod/vehicle", method: "POST", headers: json, body: #"{"make": "x", "year": 1999}"#)
+        #expect(refused.0 == 400)
+        #expect(refused.2 == #"{"message": "Invalid request body"}"# || refused.2 == #"{"message":"Invalid request body"}"#, "\(refused.2)")
+        let accepted = try await served.request("/Prod/vehicle", method: "POST", headers: json, body: #"{"make": "x", "year": 2020}"#)
+        #expect(accepted.0 == 200)
+        // A model the API does not define is refused as the translator refuses it.
+        let broken = try project(["template.yaml": template.replacingOccurrences(of: "Model: Vehicle,", with: "Model: Truck,")])
+        let captured = CapturedIO()
+        #expect(runGateway(arguments: ["serve", "--port", "0", "--template", broken.path + "/template.yaml"], io: captured.io, waitForStop: {}) == 2)
+        #expect(captured.stderr.contains("Unable to set RequestModel [Truck] on API method [post] for path [/vehicle] because it wasn't defined in the API's Models."), "\(captured.stderr)")
+    }
+
     @Test("a DefinitionBody included from a local file (AWS::Include), with Fn::Sub integration URIs")
     func definitionBody() async throws {
         let template = """
