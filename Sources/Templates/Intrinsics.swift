@@ -73,12 +73,15 @@ struct Intrinsics {
     }
 
     func string(_ value: JSONValue, at tokens: [String], depth: Int) throws(TemplateError) -> String {
-        switch try self.value(value, at: tokens, depth: depth) {
-        case .string(let text): return text
-        case .number(let number): return number.description
-        case .bool(let flag): return flag ? "true" : "false"
-        case let other: throw source.error(tokens, "expected a string, found \(other.typeName)")
-        }
+        let resolved = try self.value(value, at: tokens, depth: depth)
+        guard let text = JSONShape.scalarText(resolved) else { throw source.error(tokens, "expected a string, found \(resolved.typeName)") }
+        return text
+    }
+
+    /// Whether `value` is one intrinsic function (`{"Ref": …}`, `{"Fn::Join": …}`).
+    static func isFunction(_ value: JSONValue?) -> Bool {
+        guard case .object(let object)? = value, object.count == 1, let key = object.members.first?.key else { return false }
+        return key == "Ref" || key.hasPrefix("Fn::")
     }
 
     func list(_ value: JSONValue, at tokens: [String], depth: Int, count: Int? = nil, name: String) throws(TemplateError) -> [JSONValue] {
@@ -267,12 +270,5 @@ struct Intrinsics {
 extension JSONValue {
     /// A scalar as CloudFormation compares and substitutes it (`5`, `true`, the text), compact
     /// JSON for other values.
-    public var plainText: String {
-        switch self {
-        case .string(let text): return text
-        case .number(let number): return number.description
-        case .bool(let flag): return flag ? "true" : "false"
-        default: return JSONWriter.compact.string(self)
-        }
-    }
+    public var plainText: String { JSONShape.scalarText(self) ?? JSONWriter.compact.string(self) }
 }

@@ -56,7 +56,7 @@ extension ProjectBuilder {
         }
         if let cors = properties["Cors"] {
             if properties["DefinitionUri"] != nil { throw invalid(["Cors"], "Cors works only with inline Swagger specified in 'DefinitionBody' property.") }
-            if case .object(let object) = cors, !(object.count == 1 && (object.members[0].key == "Ref" || object.members[0].key.hasPrefix("Fn::"))) {
+            if case .object(let object) = cors, !Intrinsics.isFunction(cors) {
                 let allowed: Set<String> = ["AllowMethods", "AllowHeaders", "AllowOrigin", "MaxAge", "AllowCredentials"]
                 if let unknown = object.members.first(where: { !allowed.contains($0.key) }) {
                     throw invalid(["Cors", unknown.key], "Invalid key '\(unknown.key)' for 'Cors' property.")
@@ -70,7 +70,7 @@ extension ProjectBuilder {
             guard case .object(let object) = responses else { throw invalid(["GatewayResponses"], "Property 'GatewayResponses' should be a map.") }
             for member in object {
                 let place = ["GatewayResponses", member.key]
-                if let intrinsic = member.value.objectValue?.members.first?.key, intrinsic == "Ref" || intrinsic.hasPrefix("Fn::") {
+                if Intrinsics.isFunction(member.value) {
                     throw invalid(place, "Unable to set GatewayResponses attribute because intrinsic functions are not supported for this field.")
                 }
                 guard case .object(let response) = member.value else {

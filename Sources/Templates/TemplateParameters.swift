@@ -1,5 +1,6 @@
 import ECMARegex
 import JSONCore
+import TextAndFiles
 
 /// A template's `Parameters` with their values: `--parameter-overrides` over `Default`, each
 /// checked against `Type`, `AllowedValues`, `AllowedPattern`, `MinLength`/`MaxLength` and
@@ -87,7 +88,7 @@ enum TemplateParameters {
             }
             switch type {
             case "CommaDelimitedList", "List<Number>":
-                values[member.key] = .array(text.split(separator: ",", omittingEmptySubsequences: false).map { .string(String($0).trimmingSpaces) })
+                values[member.key] = .array(text.split(separator: ",", omittingEmptySubsequences: false).map { .string(String($0).trimmingSpacesAndTabs()) })
             default:
                 values[member.key] = .string(text)
             }
@@ -98,7 +99,7 @@ enum TemplateParameters {
     /// What `text` breaks of `definition`'s constraints, or nil.
     static func problem(_ text: String, definition: JSONValue, type: String) -> String? {
         if type == "Number", Double(text) == nil { return "not a number" }
-        if type == "List<Number>", text.split(separator: ",").contains(where: { Double(String($0).trimmingSpaces) == nil }) { return "not a list of numbers" }
+        if type == "List<Number>", text.split(separator: ",").contains(where: { Double(String($0).trimmingSpacesAndTabs()) == nil }) { return "not a list of numbers" }
         if let allowed = definition["AllowedValues"]?.arrayValue, !allowed.map(\.plainText).contains(text) {
             return "not one of the AllowedValues (\(allowed.map(\.plainText).joined(separator: ", ")))"
                 + Suggestion.didYouMean(text, among: allowed.map(\.plainText))
@@ -114,15 +115,5 @@ enum TemplateParameters {
             if let maximum = definition["MaxValue"]?.numberValue?.doubleValue, number > maximum { return "more than MaxValue \(maximum)" }
         }
         return nil
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces.
-    var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first == " " { text = text.dropFirst() }
-        while text.last == " " { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -67,20 +67,31 @@ public struct TemplateSource: Sendable {
         return first == UInt8(ascii: "{") ? .json : .yaml
     }
 
-    /// An error at `path`, with its line and column.
+    /// An error at `path`; its line and column are filled in by `located` when it is reported
+    /// (an error that is caught and dropped never costs a reading of the text).
     func error(_ path: [String], _ message: String) -> TemplateError {
-        TemplateError(file: file, path: path, position: position(path), message: message)
+        TemplateError(file: file, path: path, message: message)
     }
 
-    /// Where `path` (or the nearest enclosing value that exists) starts.
-    func position(_ path: [String]) -> JSONPositions.Position? {
-        var tokens = path
-        var candidates = [JSONPointer(tokens: tokens)]
-        while !tokens.isEmpty {
-            tokens.removeLast()
-            candidates.append(JSONPointer(tokens: tokens))
+    /// The errors with the line and column of their paths (or of the nearest enclosing value
+    /// that exists) in this template, the text read once for all of them.
+    func located(_ errors: [TemplateError]) -> [TemplateError] {
+        let candidates = errors.map { error -> [JSONPointer] in
+            guard error.file == file, error.position == nil else { return [] }
+            var tokens = error.path
+            var pointers = [JSONPointer(tokens: tokens)]
+            while !tokens.isEmpty {
+                tokens.removeLast()
+                pointers.append(JSONPointer(tokens: tokens))
+            }
+            return pointers
         }
-        let found = DocumentText.locate(candidates, in: bytes, format: format)
-        return candidates.lazy.compactMap { found[$0] }.first
+        guard candidates.contains(where: { !$0.isEmpty }) else { return errors }
+        let found = DocumentText.locate(Array(Set(candidates.joined())), in: bytes, format: format)
+        return zip(errors, candidates).map { error, pointers in
+            var located = error
+            if let position = pointers.lazy.compactMap({ found[$0] }).first { located.position = position }
+            return located
+        }
     }
 }

@@ -60,7 +60,7 @@ public struct TemplateTransform {
         var errors: [TemplateError] = []
         var builder = ProjectBuilder(transform: self)
         builder.build(errors: &errors)
-        if !errors.isEmpty { throw TemplateErrors(errors: errors) }
+        if !errors.isEmpty { throw TemplateErrors(errors: source.located(errors)) }
         return builder.result()
     }
 }
@@ -258,10 +258,7 @@ struct ProjectBuilder {
         guard case .object(let global)? = globals else { return properties }
         guard case .object(let own) = properties else { return properties == .null ? .object(global) : properties }
         var result = global
-        func isIntrinsic(_ value: JSONValue?) -> Bool {
-            guard case .object(let object)? = value, object.count == 1, let key = object.members.first?.key else { return false }
-            return key == "Ref" || key.hasPrefix("Fn::")
-        }
+        let isIntrinsic = Intrinsics.isFunction
         for member in own {
             switch (global[member.key], member.value) {
             case (.object?, .object) where !isIntrinsic(global[member.key]) && !isIntrinsic(member.value):
@@ -281,12 +278,12 @@ struct ProjectBuilder {
         switch type {
         case "AWS::Serverless::Function":
             let properties = ProjectBuilder.merged(raw, globals: globals["Function"])
-            try addFunction(logicalId, properties: properties, at: tokens + ["Properties"])
+            try addFunction(logicalId, properties: properties, at: tokens + ["Properties"], isServerless: true)
             for event in properties["Events"]?.objectValue ?? JSONObject() where event.value["Type"]?.stringValue == "Api" {
                 try addEvent(function: logicalId, event: event.value, at: tokens + ["Properties", "Events", event.key])
             }
         case "AWS::Lambda::Function":
-            try addFunction(logicalId, properties: raw, at: tokens + ["Properties"], metadata: resource["Metadata"])
+            try addFunction(logicalId, properties: raw, at: tokens + ["Properties"], isServerless: false, metadata: resource["Metadata"])
         case "AWS::Serverless::Api":
             guard apis[logicalId] == nil else { return }
             let properties = ProjectBuilder.merged(raw, globals: globals["Api"])
@@ -300,8 +297,10 @@ struct ProjectBuilder {
         }
     }
 
-    mutating func addFunction(_ logicalId: String, properties raw: JSONValue, at tokens: [String], metadata: JSONValue? = nil) throws(TemplateError) {
-        if source.document["Resources"]?[logicalId]?["Type"]?.stringValue == "AWS::Serverless::Function" {
+    mutating func addFunction(
+        _ logicalId: String, properties raw: JSONValue, at tokens: [String], isServerless: Bool, metadata: JSONValue? = nil
+    ) throws(TemplateError) {
+        if isServerless {
             for member in raw.objectValue ?? JSONObject() where !SAMProperties.function.contains(member.key) {
                 throw source.error(
                     tokens + [member.key],
