@@ -90,6 +90,14 @@ public final class Gateway: HTTPResponder, Sendable {
         snapshot.stages[stage]?.cache?.state.withLock { ($0.hits, $0.misses, $0.entries.count) }
     }
 
+    /// Forgets the authorizer answers kept for a stage (FlushStageAuthorizersCache).
+    package func flushAuthorizerCache(stage: String) {
+        pipeline.authorization.cache.flush(stage: snapshot.apiId + "/" + stage)
+    }
+
+    /// How many authorizer answers are kept.
+    package var keptAuthorizerResults: Int { pipeline.authorization.cache.count }
+
     /// Empties a stage's cache (FlushStageCache).
     package func flushCache(stage: String) {
         snapshot.stages[stage]?.cache?.state.withLock { $0.flush() }
@@ -141,11 +149,18 @@ package final class GatewaySnapshot: Sendable {
     package let stages: [String: ServedStage]
     package let keys: [APIKeyValue: ActiveKey]
     package let plansByName: [String: UsagePlan]
+    /// The 403 body's text for an authorizer's explicit deny (AWS's wording changed over the
+    /// years: reference §16.7).
+    package let explicitDenyMessage: String
+
+    /// AWS's wording of an explicit deny until 2023 (newer captures add "in an identity-based policy").
+    package static let shortExplicitDenyMessage = "User is not authorized to access this resource with an explicit deny"
 
     package init(
         apiId: String, accountId: String, region: String, accountThrottle: ThrottleSettings, stages: [String: ServedStage], keys: [APIKeyRecord],
-        plans: [UsagePlanDefinition]
+        plans: [UsagePlanDefinition], explicitDenyMessage: String = GatewaySnapshot.shortExplicitDenyMessage
     ) {
+        self.explicitDenyMessage = explicitDenyMessage
         self.apiId = apiId
         self.accountId = accountId
         self.region = region

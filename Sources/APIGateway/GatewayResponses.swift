@@ -19,6 +19,16 @@ struct GatewayError: Error, Sendable {
         case cacheInvalidationForbidden
         /// An API id (in the path or the host) this server does not serve.
         case unknownAPI
+        /// No identity, an identity the authorizer's expression refuses, or the authorizer's
+        /// own `Unauthorized` (401).
+        case unauthorized
+        /// The authorizer's policy denies the method (403, `{"Message": …}`).
+        case accessDenied
+        /// The authorizer failed or answered something that is no authorizer output (500,
+        /// `{"message":null}`).
+        case authorizerConfiguration
+        /// A method ARN over 1,600 bytes (414).
+        case requestURITooLong
     }
 
     let kind: Kind
@@ -50,14 +60,20 @@ struct GatewayError: Error, Sendable {
         case .unsupportedMediaType: return "Unsupported Media Type"
         case .configuration, .badProxyResponse: return "Internal server error"
         case .integrationTimeout: return "Endpoint request timed out"
-        case .cacheInvalidationForbidden: return "Unauthorized"
+        case .cacheInvalidationForbidden, .unauthorized: return "Unauthorized"
+        case .accessDenied: return "User is not authorized to access this resource"
+        case .authorizerConfiguration: return "null"
+        case .requestURITooLong: return "Request URI too long"
         }
     }
 
     /// The gateway response type (nil: not customisable).
     var type: GatewayResponseType? {
         switch kind {
-        case .forbiddenStage, .unknownAPI: return nil
+        case .forbiddenStage, .unknownAPI, .requestURITooLong: return nil
+        case .unauthorized: return .unauthorized
+        case .accessDenied: return .accessDenied
+        case .authorizerConfiguration: return .authorizerConfigurationError
         case .missingAuthenticationToken: return .missingAuthenticationToken
         case .invalidAPIKey: return .invalidAPIKey
         case .throttled: return .throttled
@@ -77,6 +93,7 @@ struct GatewayError: Error, Sendable {
         switch kind {
         case .badProxyResponse: return 502
         case .unknownAPI: return 404
+        case .requestURITooLong: return 414
         default: return type?.defaultStatus ?? 403
         }
     }
@@ -91,7 +108,21 @@ struct GatewayError: Error, Sendable {
         case .badRequestParameters, .badRequestBody, .unsupportedMediaType: return "BadRequestException"
         case .configuration, .badProxyResponse, .integrationTimeout: return "InternalServerErrorException"
         case .unknownAPI: return "NotFoundException"
+        case .unauthorized: return "UnauthorizedException"
+        case .accessDenied: return "AccessDeniedException"
+        case .authorizerConfiguration: return "AuthorizerConfigurationException"
+        case .requestURITooLong: return "RequestURITooLongException"
         }
+    }
+
+    /// `$context.error.messageString`: the message as a JSON string (`null` for an
+    /// authorizer's configuration error, whose body is `{"message":null}`).
+    var messageString: String { kind == .authorizerConfiguration ? "null" : JSONWriter.quoted(message) }
+
+    /// The body AWS answers when the API customises nothing: `{"message":…}`, with a capital
+    /// `M` for ACCESS_DENIED (reference §16.7).
+    var defaultTemplate: String {
+        kind == .accessDenied ? "{\"Message\":$context.error.messageString}" : "{\"message\":$context.error.messageString}"
     }
 }
 
@@ -105,7 +136,7 @@ struct GatewayResponseStage: Sendable {
     /// (`DEFAULT_4XX`/`DEFAULT_5XX`), else AWS's default `{"message":…}`.
     func respond(to error: GatewayError, _ progress: PipelineProgress) -> HTTPResponse {
         var status = error.status
-        var template = "{\"message\":$context.error.messageString}"
+        var template = error.defaultTemplate
         var parameters: [(String, String)] = []
         if let type = error.type, let api = progress.selection?.deployment.api {
             let classDefault: GatewayResponseType = status >= 500 ? .default5XX : .default4XX
@@ -150,7 +181,7 @@ struct GatewayResponseStage: Sendable {
             if braced, next < name.endIndex, name[next] == "}" { next = name.index(after: next) }
             let value: String?
             switch reference {
-            case "context.error.messageString": value = JSONWriter.quoted(error.message)
+            case "context.error.messageString": value = error.messageString
             case "context.error.message": value = error.message
             case "context.error.responseType": value = error.type?.rawValue ?? ""
             case "context.error.validationErrorString": value = error.validation

@@ -40,25 +40,28 @@ enum LambdaProxyFormat {
             identity["apiKeyId"] = .string(key.id)
         }
         // The path without the stage, as sent (trailing slash kept).
-        var path = arrived.path
-        let stagePrefix = "/" + route.stage
-        if let range = path.range(of: stagePrefix) { path = String(path[range.upperBound...]) }
-        while path.hasPrefix("//") { path.removeFirst() }
-        if path.isEmpty { path = "/" }
-        let requestContext: JSONValue = [
+        let path = arrived.pathWithinStage(route.stage)
+        var requestContext = JSONObject.of([
             "accountId": .string(context.accountId), "apiId": .string(context.apiId), "deploymentId": .string(context.deploymentId),
             "domainName": .string(context.domainName), "domainPrefix": .string(context.domainPrefix),
             "extendedRequestId": .string(context.extendedRequestId), "httpMethod": .string(context.httpMethod),
             "identity": .object(identity), "path": .string(arrived.path), "protocol": "HTTP/1.1", "requestId": .string(arrived.requestId),
             "requestTime": .string(context.requestTime), "requestTimeEpoch": .number(JSONNumber(context.requestTimeEpoch)),
             "resourceId": .string(context.resourceId), "resourcePath": .string(method.resource.path), "stage": .string(route.stage),
-        ]
+        ])
+        if let authorizer = routed.caller.authorizer {
+            var members = JSONObject()
+            for (key, value) in authorizer.stringified { members[key] = .string(value) }
+            members["integrationLatency"] = 0
+            requestContext["authorizer"] = .object(members)
+        }
+        let requestContextValue = JSONValue.object(requestContext)
         let body: JSONValue = arrived.request.body.isEmpty ? .null : .string(String(decoding: arrived.request.body, as: UTF8.self))
         return [
             "resource": .string(method.resource.path), "path": .string(path), "httpMethod": .string(arrived.httpMethod),
             "headers": map(headers), "multiValueHeaders": multi(headers), "queryStringParameters": map(route.query),
             "multiValueQueryStringParameters": multi(route.query), "pathParameters": map(route.pathParameters),
-            "stageVariables": map(route.deployment.stage.variables), "requestContext": requestContext, "body": body,
+            "stageVariables": map(route.deployment.stage.variables), "requestContext": requestContextValue, "body": body,
             "isBase64Encoded": false,
         ]
     }

@@ -259,18 +259,25 @@ package final class StageDeployment: Sendable {
     let router: ResourceRouter
     /// Each resource's methods by HTTP method (a short list: scanned, no hashing).
     let methods: [[(httpMethod: String, method: CompiledMethod)]]
+    /// The API's authorizers by name, with their functions resolved for this stage.
+    let authorizers: [String: CompiledAuthorizer]
 
     /// Every method that calls a Lambda function: the function's name (without a qualifier),
     /// the method and path, and where the integration is in the definition.
+    /// An authorizer's call is listed as method `AUTHORIZER` with the authorizer's name as path.
     package var lambdaCalls: [(function: String, method: String, path: String, pointer: JSONPointer)] {
-        methods.flatMap { table in
+        func name(_ target: String) -> String { target.split(separator: ":", maxSplits: 1).first.map(String.init) ?? target }
+        let integrations = methods.flatMap { table in
             table.compactMap { entry in
                 entry.method.lambdaTarget.map { target in
-                    let name = target.split(separator: ":", maxSplits: 1).first.map(String.init) ?? target
-                    return (name, entry.httpMethod, entry.method.resource.path, entry.method.method.pointer.appending("x-amazon-apigateway-integration").appending("uri"))
+                    (name(target), entry.httpMethod, entry.method.resource.path, entry.method.method.pointer.appending("x-amazon-apigateway-integration").appending("uri"))
                 }
             }
         }
+        let authorizerCalls = authorizers.values.sorted { $0.definition.name < $1.definition.name }.compactMap { authorizer in
+            authorizer.lambdaTarget.map { (name($0), "AUTHORIZER", authorizer.definition.name, authorizer.definition.pointer.appending("authorizerUri")) }
+        }
+        return integrations + authorizerCalls
     }
 
     package init(stage: StageConfiguration, api: RestAPI, registry: SchemaRegistry, apiId: String) throws(GatewayLoadError) {
@@ -294,6 +301,23 @@ package final class StageDeployment: Sendable {
                 throw .definition(APIDefinitionError(file: api.file, pointer: pointer, message: "mapping template: \(error.description)"))
             }
         }
+        var authorizers: [String: CompiledAuthorizer] = [:]
+        for (name, definition) in api.authorizers {
+            var pattern: ECMARegex?
+            if let expression = definition.identityValidationExpression {
+                do {
+                    pattern = try ECMARegex("^(?:" + expression + ")$")
+                } catch {
+                    throw .definition(
+                        APIDefinitionError(
+                            file: api.file, pointer: definition.pointer.appending("identityValidationExpression"),
+                            message: "identityValidationExpression: \(error.reason)"))
+                }
+            }
+            authorizers[name] = CompiledAuthorizer(
+                definition: definition, lambdaTarget: CompiledMethod.lambdaTarget(uri: definition.uri, variables: stage.variables), pattern: pattern)
+        }
+        self.authorizers = authorizers
         var methods: [[(httpMethod: String, method: CompiledMethod)]] = []
         for resource in api.resources {
             var compiled: [String: CompiledMethod] = [:]
@@ -361,6 +385,15 @@ package final class StageDeployment: Sendable {
 
     /// Method settings for a method (its own, then `*/*`).
     func setting(for method: CompiledMethod) -> MethodSetting? { method.setting }
+}
+
+/// An authorizer as a stage calls it: its function resolved with the stage's variables and its
+/// `identityValidationExpression` compiled (a whole-token match).
+struct CompiledAuthorizer: Sendable {
+    let definition: AuthorizerDefinition
+    /// The function (`Auth:live`); nil when the URI names none.
+    let lambdaTarget: String?
+    let pattern: ECMARegex?
 }
 
 /// A problem loading the gateway: a definition error, an unreadable file, or bad state.

@@ -47,6 +47,7 @@ public enum OpenAPIImporter {
         // Operations as callers see them (the reading the client generator shares), then each
         // one's integration.
         let interface = try reader.interface(root)
+        let authorizers = try reader.authorizers(root)
         var resources: [Resource] = []
         var index: [String: Int] = [:]
         for pathMember in try reader.object(root["paths"] ?? [:], at: ["paths"]) {
@@ -55,15 +56,16 @@ public enum OpenAPIImporter {
         }
         for operation in interface.operations {
             guard let position = index[operation.path], let value = root["paths"]?[operation.path]?[operation.pointer.tokens[2]] else { continue }
-            resources[position].methods[operation.httpMethod] = try reader.method(
-                value, interface: operation, validators: validators, models: Set(modelNames))
+            var method = try reader.method(value, interface: operation, validators: validators, models: Set(modelNames))
+            method.authorization = reader.authorization(value, root: root, authorizers: authorizers)
+            resources[position].methods[operation.httpMethod] = method
         }
         try checkSiblings(resources, reader: reader)
         return RestAPI(
             title: title, file: file, documentURI: uri, apiKeySource: root["x-amazon-apigateway-api-key-source"]?.stringValue ?? "HEADER",
             binaryMediaTypes: (root["x-amazon-apigateway-binary-media-types"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue },
             resources: resources, modelNames: modelNames, requestValidators: validators, defaultValidator: defaultValidator,
-            gatewayResponses: gatewayResponses)
+            gatewayResponses: gatewayResponses, authorizers: authorizers)
     }
 
     /// API Gateway's resource rules: one variable sibling per parent, nothing under a greedy part.

@@ -77,6 +77,8 @@ public struct RestAPI: Sendable {
     public var defaultValidator: String?
     /// Customised gateway responses by type (`DEFAULT_4XX`, `INVALID_API_KEY`, …).
     public var gatewayResponses: [String: GatewayResponseDefinition]
+    /// Authorizers by name (security schemes with `x-amazon-apigateway-authorizer`).
+    public var authorizers: [String: AuthorizerDefinition] = [:]
 }
 
 /// A request validator.
@@ -127,6 +129,8 @@ public struct Method: Sendable {
     public var operationId: String?
     /// Whether `x-api-key` is required.
     public var apiKeyRequired: Bool
+    /// Who may call: an authorizer, IAM, or anyone.
+    public var authorization: MethodAuthorization = .none
     /// `method.request.<path|querystring|header>.<name>` → required.
     public var requestParameters: [(String, Bool)]
     /// Content type → model name.

@@ -43,6 +43,16 @@ struct APIGatewayAPI: Sendable {
         case "DELETE" where call.matches(["restapis", "{}", "stages", "{}", "cache", "data"]):
             try control.apiGateway.flushStageCache(segments[3])
             return call.empty(202)
+        case "DELETE" where call.matches(["restapis", "{}", "stages", "{}", "cache", "authorizers"]):
+            try control.apiGateway.flushAuthorizersCache(segments[3])
+            return call.empty(202)
+        case "GET" where call.matches(["restapis", "{}", "authorizers"]):
+            return call.answer(200, ["item": .array(control.apiGateway.authorizers.map(authorizerJSON))])
+        case "GET" where call.matches(["restapis", "{}", "authorizers", "{}"]):
+            guard let authorizer = control.apiGateway.authorizers.first(where: { APIGatewayControl.authorizerId($0.name) == segments[3] }) else {
+                throw .notFound("Invalid Authorizer identifier specified")
+            }
+            return call.answer(200, authorizerJSON(authorizer))
         case "POST" where call.matches(["restapis", "{}", "deployments"]):
             let body = try call.body()
             let made = try control.apiGateway.createDeployment(stage: body["stageName"]?.stringValue, description: body["description"]?.stringValue ?? "")
@@ -140,6 +150,21 @@ struct APIGatewayAPI: Sendable {
             "apiKeySource": "HEADER", "endpointConfiguration": ["types": ["EDGE"]], "disableExecuteApiEndpoint": false,
             "rootResourceId": .string(APIGatewayControl.resourceId("/")),
         ]
+    }
+
+    /// An authorizer as GetAuthorizer describes it (no `authorizerResultTtlInSeconds` when the
+    /// definition sets none, as AWS answers).
+    func authorizerJSON(_ authorizer: AuthorizerDefinition) -> JSONValue {
+        var object = JSONObject.of([
+            "id": .string(APIGatewayControl.authorizerId(authorizer.name)), "name": .string(authorizer.name), "type": .string(authorizer.kind.rawValue),
+        ])
+        if !authorizer.uri.isEmpty { object["authorizerUri"] = .string(authorizer.uri) }
+        if !authorizer.providerARNs.isEmpty { object["providerARNs"] = .array(authorizer.providerARNs.map(JSONValue.string)) }
+        if !authorizer.identitySource.isEmpty { object["identitySource"] = .string(authorizer.identitySource.joined(separator: ", ")) }
+        if let expression = authorizer.identityValidationExpression { object["identityValidationExpression"] = .string(expression) }
+        if let ttl = authorizer.resultTTL { object["authorizerResultTtlInSeconds"] = .number(JSONNumber(ttl)) }
+        if let authType = authorizer.authType { object["authType"] = .string(authType) }
+        return .object(object)
     }
 
     func resourceJSON(_ resource: (id: String, parentId: String?, pathPart: String, path: String, methods: [String])) -> JSONValue {

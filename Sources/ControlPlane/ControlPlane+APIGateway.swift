@@ -293,6 +293,21 @@ extension APIGatewayControl {
         gateway.flushCache(stage: name)
     }
 
+    /// FlushStageAuthorizersCache: the authorizer answers kept for the stage are forgotten.
+    public func flushAuthorizersCache(_ name: String) throws(ControlError) {
+        guard committer.read({ $0.stages[name] }) != nil else { throw .notFound("Invalid Stage identifier specified") }
+        gateway.flushAuthorizerCache(stage: name)
+    }
+
+    /// The working copy's authorizers, by name.
+    public var authorizers: [AuthorizerDefinition] {
+        guard let stage = committer.read({ workingStage($0) }) else { return [] }
+        return stage.compiled.api.authorizers.values.sorted { $0.name < $1.name }
+    }
+
+    /// An authorizer's id: stable for its name.
+    static func authorizerId(_ name: String) -> String { StableIdentifier.make("authorizer:" + name, length: 6) }
+
     // MARK: - API keys
 
     /// The key with id `id` (404 when there is none).

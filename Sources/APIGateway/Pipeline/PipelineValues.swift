@@ -57,6 +57,15 @@ final class ArrivedRequest: @unchecked Sendable {
         if failure == nil { failure = line }
     }
 
+    /// The path after the stage segment, as sent (`/prod/items/1` → `/items/1`, `/prod` → `/`).
+    func pathWithinStage(_ stage: String) -> String {
+        var rest = Substring(path)
+        while rest.hasPrefix("/") { rest = rest.dropFirst() }
+        if rest.hasPrefix(stage) { rest = rest.dropFirst(stage.count) }
+        while rest.hasPrefix("//") { rest = rest.dropFirst() }
+        return rest.isEmpty ? "/" : String(rest)
+    }
+
     /// The method in upper case (no work for the usual already-upper-case methods).
     static func uppercaseMethod(_ method: String) -> String {
         switch method {
@@ -105,6 +114,8 @@ struct Caller: Sendable {
     let key: ActiveKey?
     /// Which of the key's plans admits it on this stage.
     let planIndex: Int
+    /// What the method's Lambda authorizer answered (nil: the method has none).
+    var authorizer: AuthorizerResult? = nil
 
     /// No key: a method that does not require one, or a test invoke.
     static var anonymous: Caller { Caller(key: nil, planIndex: 0) }

@@ -4,7 +4,7 @@ import LambdaRuntime
 
 /// The request path as stage types, in the order API Gateway applies them:
 ///
-///     RouteStage → APIKeyStage → AuthorizationStage → UsageStage → ValidationStage
+///     RouteStage → AuthorizationStage → APIKeyStage → UsageStage → ValidationStage
 ///       → CacheStage → IntegrationStage → ResponseMappingStage
 ///
 /// Each stage takes the outputs of the ones before it (`ArrivedRequest`, `Route`, `Caller`,
@@ -14,7 +14,7 @@ import LambdaRuntime
 final class RequestPipeline: Sendable {
     let router = RouteStage()
     let apiKey = APIKeyStage()
-    let authorization = AuthorizationStage()
+    let authorization: AuthorizationStage
     let usage: UsageStage
     let validation = ValidationStage()
     let cache = CacheStage()
@@ -25,6 +25,7 @@ final class RequestPipeline: Sendable {
     init(usage: UsageStage, lambda: LambdaService, logSink: (@Sendable (GatewayLogEvent) -> Void)?) {
         self.usage = usage
         let values = RequestValues()
+        authorization = AuthorizationStage(lambda: lambda, values: values, cache: AuthorizerCache(), logSink: logSink)
         integration = IntegrationStage(lambda: lambda, values: values, logSink: logSink)
         responseMapping = ResponseMappingStage(values: values, logSink: logSink)
         gatewayResponses = GatewayResponseStage(values: values)
@@ -52,8 +53,9 @@ final class RequestPipeline: Sendable {
         }
         var caller = Caller.anonymous
         do {
-            caller = try apiKey.identify(arrived, route)
-            caller = try authorization.authorize(arrived, route, caller)
+            let authorized = try authorization.authorize(arrived, route)
+            caller = Caller(key: nil, planIndex: 0, authorizer: authorized)
+            caller = try apiKey.identify(arrived, route, authorized: authorized)
             try usage.admit(arrived, route, caller)
             return (try respond(RoutedRequest(arrived: arrived, route: route, caller: caller)), caller)
         } catch {

@@ -34,6 +34,7 @@ struct RequestValues: Sendable {
             identity["apiKeyId"] = key.id
         }
         context.identity = identity
+        if let authorizer = routed.caller.authorizer { context.authorizer = authorizer.stringified }
         return context
     }
 
@@ -94,7 +95,12 @@ struct RequestValues: Sendable {
         case "identity.userAgent": return arrived.request.headers["User-Agent"]
         case "identity.apiKey": return progress.caller.apiKey?.value
         case "identity.apiKeyId": return progress.caller.apiKey?.id
-        default: return nil
+        default:
+            if name.hasPrefix("authorizer."), let authorizer = progress.caller.authorizer {
+                let key = name.dropFirst("authorizer.".count)
+                return authorizer.stringified.first { $0.0 == key }?.1
+            }
+            return nil
         }
     }
 }

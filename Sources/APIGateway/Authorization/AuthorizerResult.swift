@@ -1,0 +1,124 @@
+import JSONCore
+import Synchronization
+
+/// What a Lambda authorizer answered, checked (reference §16.4): the principal, the policy,
+/// the context (scalars only) and the usage-plan key it names.
+struct AuthorizerResult: Sendable {
+    let principalId: String
+    let policy: AccessPolicy
+    /// `context`, in the function's order: strings, numbers and booleans.
+    let context: [(String, JSONValue)]
+    /// `usageIdentifierKey`: the API key value, for an API whose key source is `AUTHORIZER`.
+    let usageIdentifierKey: String?
+
+    /// Why an answer is not a valid authorizer output.
+    struct Malformed: Error, Sendable {
+        let reason: String
+    }
+
+    /// Reads a function's answer.
+    init(output: JSONValue) throws(Malformed) {
+        guard case .object(let object) = output else { throw Malformed(reason: "the output is not an object, found \(output.typeName)") }
+        guard let principal = object["principalId"] else { throw Malformed(reason: "the output has no principalId") }
+        guard let principalText = JSONShape.scalarText(principal) else {
+            throw Malformed(reason: "principalId is not a string, found \(principal.typeName)")
+        }
+        guard let document = object["policyDocument"] else { throw Malformed(reason: "the output has no policyDocument") }
+        do {
+            policy = try AccessPolicy(document: document)
+        } catch {
+            throw Malformed(reason: "Could not parse policy: \(error.reason)")
+        }
+        var context: [(String, JSONValue)] = []
+        switch object["context"] {
+        case nil, .null?: break
+        case .object(let members)?:
+            for member in members {
+                switch member.value {
+                case .string, .number, .bool: context.append((member.key, member.value))
+                default:
+                    throw Malformed(
+                        reason: "context.\(member.key) is \(member.value.typeName): an authorizer's context holds strings, numbers and booleans only")
+                }
+            }
+        case let other?: throw Malformed(reason: "context is not an object, found \(other.typeName)")
+        }
+        switch object["usageIdentifierKey"] {
+        case nil, .null?: usageIdentifierKey = nil
+        case .string(let key)?: usageIdentifierKey = key
+        case let other?: throw Malformed(reason: "usageIdentifierKey is not a string, found \(other.typeName)")
+        }
+        principalId = principalText
+        self.context = context
+    }
+
+    /// `$context.authorizer.*` and the proxy event's `requestContext.authorizer`: the principal
+    /// and every context value as text (`1` → `"1"`, `true` → `"true"`).
+    var stringified: [(String, String)] {
+        [("principalId", principalId)] + context.map { ($0.0, JSONShape.scalarText($0.1) ?? "") }
+    }
+}
+
+/// Authorizer answers kept for their TTL, per API, stage, authorizer and identity values
+/// (reference §16.6): a hit is evaluated against the new request's method ARN without invoking
+/// the function. Bounded: at most `capacity` entries (expired ones are dropped first, then the
+/// oldest). Malformed answers and refusals are never kept.
+final class AuthorizerCache: Sendable {
+    struct Entry: Sendable {
+        let result: AuthorizerResult
+        let expires: Double
+        let stage: String
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Keys in insertion order (for eviction).
+        var order: [String] = []
+    }
+
+    let capacity: Int
+    private let state = Mutex(State())
+
+    init(capacity: Int = 10_000) { self.capacity = capacity }
+
+    /// The kept answer for `key`, unless it expired by `now`.
+    func lookup(_ key: String, now: Double) -> AuthorizerResult? {
+        state.withLock { state in
+            guard let entry = state.entries[key] else { return nil }
+            guard entry.expires > now else {
+                state.entries[key] = nil
+                return nil
+            }
+            return entry.result
+        }
+    }
+
+    /// Keeps `result` under `key` for `ttl` seconds.
+    func store(_ result: AuthorizerResult, key: String, stage: String, ttl: Int, now: Double) {
+        guard ttl > 0 else { return }
+        state.withLock { state in
+            if state.entries[key] == nil {
+                if state.entries.count >= capacity {
+                    state.entries = state.entries.filter { $0.value.expires > now }
+                    state.order.removeAll { state.entries[$0] == nil }
+                    while state.entries.count >= capacity, !state.order.isEmpty {
+                        state.entries[state.order.removeFirst()] = nil
+                    }
+                }
+                state.order.append(key)
+            }
+            state.entries[key] = Entry(result: result, expires: now + Double(ttl), stage: stage)
+        }
+    }
+
+    /// Forgets every answer kept for `stage` (FlushStageAuthorizersCache).
+    func flush(stage: String) {
+        state.withLock { state in
+            state.entries = state.entries.filter { $0.value.stage != stage }
+            state.order.removeAll { state.entries[$0] == nil }
+        }
+    }
+
+    /// How many answers are kept.
+    var count: Int { state.withLock { $0.entries.count } }
+}
