@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What AWS's SAM translator makes of SAM templates, reduced to what a local gateway must
 reproduce: each route (stage, method, path → the function it calls, or MOCK), whether it needs
-an API key, the usage plans (stages, quota, throttle) and the API keys with their plans.
+an API key, its authorization (NONE, CUSTOM/name, COGNITO_USER_POOLS/name, AWS_IAM), the usage plans (stages, quota, throttle) and the API keys with their plans.
 
     AWS_DEFAULT_REGION=us-east-1 python3 tools/sam_translator_routes.py TEMPLATE...
 
@@ -92,6 +92,25 @@ def target(integration, resources):
     return "?" + text
 
 
+def authorization(operation, body):
+    """The method's authorization as API Gateway imports it: the first requirement of its own
+    security (else the document's) naming an authorizer scheme (CUSTOM/NAME,
+    COGNITO_USER_POOLS/NAME) or an awsSigv4 one (AWS_IAM); NONE otherwise."""
+    schemes = dict((body.get("securityDefinitions") or {}))
+    schemes.update((body.get("components") or {}).get("securitySchemes") or {})
+    requirements = operation["security"] if "security" in operation else body.get("security") or []
+    for requirement in requirements or []:
+        for name in requirement:
+            scheme = schemes.get(name) or {}
+            authorizer = scheme.get("x-amazon-apigateway-authorizer")
+            if isinstance(authorizer, dict):
+                kind = str(authorizer.get("type", "token")).upper()
+                return ("COGNITO_USER_POOLS/" if kind == "COGNITO_USER_POOLS" else "CUSTOM/") + name
+            if str(scheme.get("x-amazon-apigateway-authtype", "")).lower() == "awssigv4":
+                return "AWS_IAM"
+    return "NONE"
+
+
 def routes_of(template):
     resources = template.get("Resources", {})
     parameters = template.get("Parameters") or {}
@@ -125,8 +144,9 @@ def routes_of(template):
                 verb = "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
                 integration = operation.get("x-amazon-apigateway-integration") or {}
                 needs_key = any("api_key" in requirement for requirement in operation.get("security") or [])
+                auth = authorization(operation, body)
                 for stage in stages:
-                    routes.append("%s %s %s -> %s key=%s" % (stage, verb, path, target(integration, resources), str(needs_key).lower()))
+                    routes.append("%s %s %s -> %s key=%s auth=%s" % (stage, verb, path, target(integration, resources), str(needs_key).lower(), auth))
     for name, resource in resources.items():
         properties = resource.get("Properties") or {}
         if resource.get("Type") == "AWS::ApiGateway::UsagePlan":

@@ -40,7 +40,7 @@ enum LambdaProxyFormat {
             identity["apiKeyId"] = .string(key.id)
         }
         // The path without the stage, as sent (trailing slash kept).
-        let path = arrived.pathWithinStage(route.stage)
+        let path = String(arrived.pathWithinStage(route.stage))
         var requestContext = JSONObject.of([
             "accountId": .string(context.accountId), "apiId": .string(context.apiId), "deploymentId": .string(context.deploymentId),
             "domainName": .string(context.domainName), "domainPrefix": .string(context.domainPrefix),

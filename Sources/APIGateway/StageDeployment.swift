@@ -182,10 +182,14 @@ final class CompiledMethod: Sendable {
     let stageBucket: HashedName
     /// The stage's method settings for this method (its own, then `*/*`), resolved once.
     let setting: MethodSetting?
+    /// The method's authorizer (CUSTOM, COGNITO_USER_POOLS), resolved once; nil when it has
+    /// none or names one the API does not define (refused at request time).
+    let authorizer: CompiledAuthorizer?
 
     init(
-        resource: Resource, method: Method, requestTemplates: [String: MappingTemplate], responses: [CompiledIntegrationResponse], requestModels: [String: CompiledSchema], responseModels: [Int: CompiledSchema], validator: RequestValidator?, planKey: String, settingsKey: String, requiredParameters: [ParameterReference], cacheKeyParameters: [ParameterReference], cacheKeyPrefix: String, stageMethodBucket: String, stageBucket: String, lambdaTarget: String?, setting: MethodSetting?
+        resource: Resource, method: Method, requestTemplates: [String: MappingTemplate], responses: [CompiledIntegrationResponse], requestModels: [String: CompiledSchema], responseModels: [Int: CompiledSchema], validator: RequestValidator?, planKey: String, settingsKey: String, requiredParameters: [ParameterReference], cacheKeyParameters: [ParameterReference], cacheKeyPrefix: String, stageMethodBucket: String, stageBucket: String, lambdaTarget: String?, setting: MethodSetting?, authorizer: CompiledAuthorizer?
     ) {
+        self.authorizer = authorizer
         self.resource = resource
         self.method = method
         self.requestTemplates = requestTemplates
@@ -314,8 +318,10 @@ package final class StageDeployment: Sendable {
                             message: "identityValidationExpression: \(error.reason)"))
                 }
             }
+            let target = CompiledMethod.lambdaTarget(uri: definition.uri, variables: stage.variables)
             authorizers[name] = CompiledAuthorizer(
-                definition: definition, lambdaTarget: CompiledMethod.lambdaTarget(uri: definition.uri, variables: stage.variables), pattern: pattern)
+                definition: definition, lambdaTarget: target, pattern: pattern, sources: definition.identitySource.compactMap(IdentitySource.init),
+                cacheScope: [apiId + "/" + stage.name, name, target ?? ""].joined(separator: "\u{0}"))
         }
         self.authorizers = authorizers
         var methods: [[(httpMethod: String, method: CompiledMethod)]] = []
@@ -367,7 +373,8 @@ package final class StageDeployment: Sendable {
                     cacheKeyPrefix: (method.integration.cacheNamespace ?? resource.path) + "|",
                     stageMethodBucket: "stage/\(stage.name)/\(pathKey)/\(httpMethod)", stageBucket: "stage/\(stage.name)",
                     lambdaTarget: CompiledMethod.lambdaTarget(uri: method.integration.uri, variables: stage.variables),
-                    setting: stage.methodSettings[pathKey + "/" + httpMethod] ?? stage.methodSettings["*/*"])
+                    setting: stage.methodSettings[pathKey + "/" + httpMethod] ?? stage.methodSettings["*/*"],
+                    authorizer: method.authorization.authorizerName.flatMap { authorizers[$0] })
             }
             methods.append(compiled.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
@@ -394,6 +401,30 @@ struct CompiledAuthorizer: Sendable {
     /// The function (`Auth:live`); nil when the URI names none.
     let lambdaTarget: String?
     let pattern: ECMARegex?
+    /// `identitySource`, read once.
+    let sources: [IdentitySource]
+    /// What every cache key of this authorizer starts with: API and stage, name, function.
+    let cacheScope: String
+}
+
+/// One entry of an authorizer's `identitySource`.
+enum IdentitySource: Sendable, Equatable {
+    case header(String)
+    case query(String)
+    case stageVariable(String)
+    case context(String)
+
+    /// `method.request.header.X`, `method.request.querystring.X`, `stageVariables.X`, `context.X`.
+    init?(_ text: String) {
+        for (prefix, make) in [
+            ("method.request.header.", IdentitySource.header), ("method.request.querystring.", IdentitySource.query),
+            ("stageVariables.", IdentitySource.stageVariable), ("context.", IdentitySource.context),
+        ] where text.hasPrefix(prefix) {
+            self = make(String(text.dropFirst(prefix.count)))
+            return
+        }
+        return nil
+    }
 }
 
 /// A problem loading the gateway: a definition error, an unreadable file, or bad state.

@@ -26,12 +26,13 @@ public enum APIDocument {
             throw APIDefinitionError(file: file, pointer: .root, message: "an API definition is a JSON object")
         }
         if let version = root["swagger"] {
-            guard version == "2.0" else {
+            // `swagger: 2.0` unquoted in YAML is a number (SAM templates often write it so).
+            guard version == "2.0" || version.numberValue?.doubleValue == 2 else {
                 throw APIDefinitionError(file: file, pointer: JSONPointer(tokens: ["swagger"]), message: "only Swagger 2.0 is supported (found \(version))")
             }
             return .swagger20
         }
-        guard let version = root["openapi"]?.stringValue else {
+        guard let version = root["openapi"]?.stringValue ?? root["openapi"]?.numberValue.map({ $0.description.contains(".") ? $0.description : $0.description + ".0" }) else {
             throw APIDefinitionError(file: file, pointer: .root, message: "not an OpenAPI 3 or Swagger 2.0 document: no \"openapi\" or \"swagger\" member")
         }
         if version.hasPrefix("3.0") { return .openAPI30 }

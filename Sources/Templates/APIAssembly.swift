@@ -33,11 +33,15 @@ extension ProjectBuilder {
             var definition = try body(of: properties, at: tokens)
             if isCloudFormation, properties["Body"] == nil {
                 // Built from AWS::ApiGateway::Resource and Method resources (cdk synth, the Serverless Framework).
-                definition["paths"] = .object(try cloudFormation.paths(of: logicalId))
+                let paths = try cloudFormation.paths(of: logicalId)
+                definition["paths"] = .object(paths)
+                let schemes = try cloudFormation.securitySchemes(of: logicalId, paths: paths)
+                if !schemes.isEmpty { definition["securityDefinitions"] = .object(schemes) }
                 if let name = properties["Name"]?.stringValue { definition["info"] = ["title": .string(name), "version": "1.0"] }
             }
             try addRoutes(api, properties: properties, to: &definition)
             if let cors = properties["Cors"] { addCors(cors, to: &definition) }
+            if !isCloudFormation { try applyAuthorizers(api, properties: properties, at: tokens, to: &definition) }
             applyAPIKeys(properties, to: &definition)
             if let types = properties["BinaryMediaTypes"]?.arrayValue {
                 definition["x-amazon-apigateway-binary-media-types"] = .array(types.map { .string($0.plainText.replacingOccurrences(of: "~1", with: "/")) })
@@ -78,8 +82,34 @@ extension ProjectBuilder {
                     }
                     paths[path.key] = .object(item)
                 }
-                for member in ["securityDefinitions", "x-amazon-apigateway-binary-media-types", "components"] where merged[member] == nil {
-                    merged[member] = other.definition[member]
+                // Security schemes, models and media types member by member (the first API's
+                // wins a name both define differently, with a warning).
+                func mergeMembers(_ from: JSONValue?, into target: JSONValue?, at place: String) -> JSONValue? {
+                    guard case .object(let incoming)? = from else { return target }
+                    var result = target?.objectValue ?? JSONObject()
+                    for member in incoming {
+                        if let existing = result[member.key] {
+                            if existing != member.value {
+                                warnings.append(
+                                    "\(other.api) and \(owners[0].api) both define \(place)/\(member.key) at their \(name) stage, which is served as one here: \(owners[0].api)'s is used")
+                            }
+                            continue
+                        }
+                        result[member.key] = member.value
+                    }
+                    return .object(result)
+                }
+                merged["securityDefinitions"] = mergeMembers(other.definition["securityDefinitions"], into: merged["securityDefinitions"], at: "securityDefinitions")
+                if case .object(let components)? = other.definition["components"] {
+                    var mergedComponents = merged["components"]?.objectValue ?? JSONObject()
+                    for section in components {
+                        mergedComponents[section.key] = mergeMembers(section.value, into: mergedComponents[section.key], at: "components/" + section.key)
+                    }
+                    merged["components"] = .object(mergedComponents)
+                }
+                if case .array(let types)? = other.definition["x-amazon-apigateway-binary-media-types"] {
+                    let existing = merged["x-amazon-apigateway-binary-media-types"]?.arrayValue ?? []
+                    merged["x-amazon-apigateway-binary-media-types"] = .array(existing + types.filter { !existing.contains($0) })
                 }
             }
             merged["paths"] = .object(paths)

@@ -57,7 +57,24 @@ struct CloudFormationResources {
             let method = verb.uppercased() == "ANY" ? "x-amazon-apigateway-any-method" : verb.lowercased()
             var operation = JSONObject()
             if let integration = properties["Integration"] { operation["x-amazon-apigateway-integration"] = CloudFormationResources.integration(integration) }
-            if properties["ApiKeyRequired"]?.boolValue == true { operation["security"] = [["api_key": []]] }
+            var security: [JSONValue] = []
+            switch properties["AuthorizationType"]?.stringValue?.uppercased() {
+            case "CUSTOM"?, "COGNITO_USER_POOLS"?:
+                guard case .string(let authorizer)? = raw["AuthorizerId"]?["Ref"],
+                    resources[authorizer]?["Type"]?.stringValue == "AWS::ApiGateway::Authorizer"
+                else {
+                    throw source.error(
+                        tokens + ["AuthorizerId"],
+                        "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer (a Ref to an AWS::ApiGateway::Authorizer of the template).")
+                }
+                security.append(.object(JSONObject.of([authorizer: properties["AuthorizationScopes"] ?? .array([])])))
+            case "AWS_IAM"?:
+                security.append(["AWS_IAM": []])
+            default:
+                break
+            }
+            if properties["ApiKeyRequired"]?.boolValue == true { security.append(["api_key": []]) }
+            if !security.isEmpty { operation["security"] = .array(security) }
             var parameters: [JSONValue] = []
             for parameter in properties["RequestParameters"]?.objectValue ?? JSONObject() {
                 let parts = parameter.key.split(separator: ".")
@@ -85,6 +102,43 @@ struct CloudFormationResources {
             result[resourcePath] = .object(item)
         }
         return result
+    }
+
+    /// The API's `AWS::ApiGateway::Authorizer` resources as security schemes (named by logical
+    /// id), and the `AWS_IAM` scheme when a method uses it.
+    func securitySchemes(of api: String, paths: JSONObject) throws(TemplateError) -> JSONObject {
+        var schemes = JSONObject()
+        for member in source.document["Resources"]?.objectValue ?? JSONObject() where member.value["Type"]?.stringValue == "AWS::ApiGateway::Authorizer" {
+            let tokens = ["Resources", member.key, "Properties"]
+            guard member.value["Properties"]?["RestApiId"]?["Ref"]?.stringValue == api,
+                let properties = try intrinsics.resolve(member.value["Properties"] ?? .null, at: tokens)
+            else { continue }
+            let type = properties["Type"]?.stringValue?.uppercased() ?? ""
+            guard ["TOKEN", "REQUEST", "COGNITO_USER_POOLS"].contains(type) else {
+                throw source.error(tokens + ["Type"], "an AWS::ApiGateway::Authorizer's Type is TOKEN, REQUEST or COGNITO_USER_POOLS")
+            }
+            var authorizer = JSONObject.of(["type": .string(type.lowercased())])
+            if let uri = properties["AuthorizerUri"]?.stringValue { authorizer["authorizerUri"] = .string(uri) }
+            if let source = properties["IdentitySource"]?.stringValue { authorizer["identitySource"] = .string(source) }
+            if let expression = properties["IdentityValidationExpression"]?.stringValue { authorizer["identityValidationExpression"] = .string(expression) }
+            if let ttl = properties["AuthorizerResultTtlInSeconds"] { authorizer["authorizerResultTtlInSeconds"] = ttl }
+            if let arns = properties["ProviderARNs"] { authorizer["providerARNs"] = arns }
+            let header = properties["IdentitySource"]?.stringValue.flatMap { source in
+                source.hasPrefix("method.request.header.") ? String(source.dropFirst("method.request.header.".count)) : nil
+            }
+            schemes[member.key] = .object(JSONObject.of([
+                "type": "apiKey", "name": .string(type == "REQUEST" ? "Unused" : header ?? "Authorization"), "in": "header",
+                "x-amazon-apigateway-authtype": .string(type == "COGNITO_USER_POOLS" ? "cognito_user_pools" : "custom"),
+                "x-amazon-apigateway-authorizer": .object(authorizer),
+            ]))
+        }
+        let usesIAM = paths.contains { path in
+            (path.value.objectValue ?? JSONObject()).contains { operation in
+                (operation.value["security"]?.arrayValue ?? []).contains { $0["AWS_IAM"] != nil }
+            }
+        }
+        if usesIAM { schemes["AWS_IAM"] = ["type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"] }
+        return schemes
     }
 
     /// A method's `Integration` as the OpenAPI extension writes it.

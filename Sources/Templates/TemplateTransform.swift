@@ -101,7 +101,8 @@ struct ProjectBuilder {
     struct APIBuild {
         var logicalId: String
         var properties: JSONValue
-        typealias Route = (path: String, method: String, function: String, apiKeyRequired: Bool?, requestModel: JSONValue?, tokens: [String])
+        /// `auth`: the event's `Auth`, resolved (its `Authorizer`, `AuthorizationScopes`).
+        typealias Route = (path: String, method: String, function: String, apiKeyRequired: Bool?, requestModel: JSONValue?, auth: JSONValue?, tokens: [String])
         var routes: [Route] = []
         var implicit: Bool
     }
@@ -405,11 +406,14 @@ struct ProjectBuilder {
                 continue
             }
             if member.key == "Auth", case .object(let auth) = member.value {
-                // Of Auth, API keys and usage plans are enforced now; authorizers and resource
-                // policies are recorded for the authorization issue (not resolved here).
+                // Of Auth, API keys, usage plans and authorizers are enforced; resource
+                // policies and the rest are listed as not emulated (not resolved here).
                 var keptAuth = JSONObject()
+                let emulatedAuth = [
+                    "ApiKeyRequired", "UsagePlan", "AddApiKeyRequiredToCorsPreflight", "Authorizers", "DefaultAuthorizer", "AddDefaultAuthorizerToCorsPreflight",
+                ]
                 for part in auth {
-                    guard ["ApiKeyRequired", "UsagePlan", "AddApiKeyRequiredToCorsPreflight"].contains(part.key) else {
+                    guard emulatedAuth.contains(part.key) else {
                         notEmulated.append((tokens + ["Auth", part.key]).joined(separator: "/"))
                         continue
                     }
@@ -528,6 +532,7 @@ struct ProjectBuilder {
             apiOrder.append(apiLogicalId)
         }
         let requestModel = try raw["RequestModel"].flatMap { (model) throws(TemplateError) in try intrinsics.resolve(model, at: propertiesTokens + ["RequestModel"]) }
-        apis[apiLogicalId]!.routes.append((path, method, name, apiKey, requestModel, propertiesTokens))
+        let auth = try raw["Auth"].flatMap { (value) throws(TemplateError) in try intrinsics.resolve(value, at: propertiesTokens + ["Auth"]) }
+        apis[apiLogicalId]!.routes.append((path, method, name, apiKey, requestModel, auth, propertiesTokens))
     }
 }

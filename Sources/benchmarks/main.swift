@@ -13,6 +13,7 @@ import APIGateway
 import ControlPlane
 import HTTPCore
 import ItemsService
+import LambdaRuntime
 
 struct Settings: Sendable {
     var runs = 7
@@ -358,26 +359,82 @@ func gatewayBenchmarks() throws {
                         "quota": {"limit": 1000000000, "period": "DAY"}}},
          "apiKeys": {"BenchKey": {"value": "bench-key-0123456789abcdefghij", "enabled": true, "usagePlans": ["BenchPlan"]}}}
         """
-    _ = FileManager.default.createFile(atPath: directory + "/bench.deployment.json", contents: Data(deployment.utf8))
+    // The same API with a TOKEN authorizer (a built-in Swift function) on GET /items/{ID}.
+    var authorized = try JSONParser().parse(Data(contentsOf: URL(fileURLWithPath: directory + "/ItemsAPI.json"))).objectValue!
+    var components = authorized["components"]?.objectValue ?? JSONObject()
+    var schemes = components["securitySchemes"]?.objectValue ?? JSONObject()
+    schemes["tokenAuth"] = [
+        "type": "apiKey", "name": "Authorization", "in": "header",
+        "x-amazon-apigateway-authorizer": [
+            "type": "token", "authorizerResultTtlInSeconds": 300,
+            "authorizerUri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:BenchAuthorizer/invocations",
+        ],
+    ]
+    components["securitySchemes"] = .object(schemes)
+    authorized["components"] = .object(components)
+    var paths = authorized["paths"]!.objectValue!
+    var item = paths["/items/{ID}"]!.objectValue!
+    var operation = item["get"]!.objectValue!
+    operation["security"] = .array((operation["security"]?.arrayValue ?? []) + [["tokenAuth": []]])
+    item["get"] = .object(operation)
+    paths["/items/{ID}"] = .object(item)
+    authorized["paths"] = .object(paths)
+    _ = FileManager.default.createFile(atPath: directory + "/ItemsAPI.authorized.json", contents: Data(JSONWriter.compact.bytes(.object(authorized))))
+    _ = FileManager.default.createFile(
+        atPath: directory + "/bench.deployment.json",
+        contents: Data(
+            deployment.replacingOccurrences(
+                of: #""stages": {"#,
+                with: #""stages": {"authorized": {"definition": "ItemsAPI.authorized.json", "variables": {"lambdaAlias": "prod"}, "throttle": {"rateLimit": 1e9, "burstLimit": 1000000000}}, "#
+            ).replacingOccurrences(of: #""stages": ["prod", "cached"]"#, with: #""stages": ["prod", "cached", "authorized"]"#)
+                .replacingOccurrences(of: #""functions": {"#, with: #""functions": {"BenchAuthorizer": {"handler": "bench.authorizer"}, "#).utf8))
     let gateway = try ControlPlane.load(
-        deploymentFile: directory + "/bench.deployment.json", stateDirectory: nil, handlers: [ItemsFunction.handlerName: ItemsFunction()]).gateway
+        deploymentFile: directory + "/bench.deployment.json", stateDirectory: nil,
+        handlers: [ItemsFunction.handlerName: ItemsFunction(), "bench.authorizer": BenchAuthorizer()]
+    ).gateway
     let headers: HTTPHeaders = ["x-api-key": "bench-key-0123456789abcdefghij", "Host": "localhost"]
     let uncached = HTTPRequest(method: "GET", target: "/prod/items/3", headers: headers)
     let cached = HTTPRequest(method: "GET", target: "/cached/items/3", headers: headers)
+    var tokenHeaders = headers
+    tokenHeaders.add("Authorization", "Bearer bench")
+    let withAuthorizer = HTTPRequest(method: "GET", target: "/authorized/items/3", headers: tokenHeaders)
     precondition(gateway.respond(to: uncached).status == 200 && gateway.respond(to: cached).status == 200)
+    precondition(gateway.respond(to: withAuthorizer).status == 200)
     let requests = settings.requests
     print("\ngateway in process: \(requests) requests per run, one thread, median of \(settings.runs) runs")
     var statusSum = 0
-    for (name, request) in [("GET /prod/items/3 (key, quota, Lambda, templates)", uncached), ("GET /cached/items/3 (cache hit)", cached)] {
-        _ = named("gateway: " + name)
-        let seconds = measure(settings.runs) {
-            for _ in 0..<requests { statusSum &+= gateway.respond(to: request).status }
-        }
-        if !seconds.isNaN {
-            print(String(format: "%@%9.0f requests/s", ("gateway: " + name).padding(toLength: 52, withPad: " ", startingAt: 0), Double(requests) / seconds))
+    let cases = [
+        ("GET /prod/items/3 (key, quota, Lambda, templates)", uncached), ("GET /authorized/items/3 (the same + TOKEN authorizer, cache hit)", withAuthorizer),
+        ("GET /cached/items/3 (cache hit)", cached),
+    ]
+    // The cases take turns within each run (the machine's noise then falls on all of them
+    // alike); each one's median, and the authorizer's cost as the ratio of the first two.
+    var times = Array(repeating: [Double](), count: cases.count)
+    for _ in 0..<settings.runs {
+        for (index, (name, request)) in cases.enumerated() {
+            _ = named("gateway: " + name)
+            let seconds = measure(1) {
+                for _ in 0..<requests { statusSum &+= gateway.respond(to: request).status }
+            }
+            if !seconds.isNaN { times[index].append(seconds) }
         }
     }
+    for (index, (name, _)) in cases.enumerated() where !times[index].isEmpty {
+        let seconds = times[index].sorted()[times[index].count / 2]
+        print(String(format: "%@%9.0f requests/s", ("gateway: " + name).padding(toLength: 52, withPad: " ", startingAt: 0), Double(requests) / seconds))
+    }
+    if !times[0].isEmpty, !times[1].isEmpty {
+        let ratios = zip(times[1], times[0]).map { $0 / $1 }.sorted()
+        print(String(format: "%@%9.3f (median of the runs' ratios; 1.000 = no cost)", "gateway: authorizer cache hit / same route without".padding(toLength: 52, withPad: " ", startingAt: 0), ratios[ratios.count / 2]))
+    }
     precondition(statusSum > 0)
+}
+
+/// A TOKEN authorizer allowing every method (what the authorizer benchmark keeps in its cache).
+struct BenchAuthorizer: LambdaHandler {
+    func handle(_ event: JSONValue, context: LambdaContext) throws(LambdaFunctionError) -> JSONValue {
+        ["principalId": "bench", "policyDocument": ["Version": "2012-10-17", "Statement": [["Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"]]]]
+    }
 }
 
 /// The lab's mock templates, compiled once and rendered many times.

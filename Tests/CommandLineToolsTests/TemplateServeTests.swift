@@ -269,6 +269,37 @@ struct TemplateServeTests {
         #expect(captured.stderr.contains("Unable to set RequestModel [Truck] on API method [post] for path [/vehicle] because it wasn't defined in the API's Models."), "\(captured.stderr)")
     }
 
+    @Test("Examples/SAMAuthorizer: a Python TOKEN authorizer as the API's default — 401 without a token or for an unknown user, the context in the proxy event as strings, an explicit Deny 403, NONE open, the reasons in the serve log")
+    func lambdaAuthorizer() async throws {
+        let example = SchemaCheckCommandTests.packageRoot + "/Examples/SAMAuthorizer/"
+        var files: [String: String] = [:]
+        for name in ["template.yaml", "src/authorizer.py", "src/app.py"] { files[name] = try String(contentsOfFile: example + name, encoding: .utf8) }
+        let directory = try project(files)
+        let served = try ServedGateway(template: directory.path + "/template.yaml")
+        defer { _ = served.shutdown() }
+        #expect(try await served.request("/prod/health").0 == 200)
+        let (missing, missingHeaders, missingBody) = try await served.request("/prod/whoami")
+        #expect(missing == 401)
+        #expect(missingBody == #"{"message":"Unauthorized"}"#)
+        #expect(missingHeaders["x-amzn-ErrorType"] as? String == "UnauthorizedException")
+        #expect(try await served.request("/prod/whoami", headers: ["Authorization": "Bearer mallory"]).0 == 401)
+        #expect(try await served.request("/prod/whoami", headers: ["Authorization": "Token ada"]).0 == 401)
+        let (allowed, _, body) = try await served.request("/prod/whoami", headers: ["Authorization": "Bearer grace"])
+        #expect(allowed == 200, "\(body)")
+        #expect(try JSONParser().parse(Array(body.utf8)) == ["admin": "false", "integrationLatency": 0, "principalId": "grace", "user": "grace"])
+        let (denied, _, deniedBody) = try await served.request("/prod/admin", headers: ["Authorization": "Bearer grace"])
+        #expect(denied == 403)
+        #expect(deniedBody == #"{"Message":"User is not authorized to access this resource with an explicit deny"}"#)
+        #expect(try await served.request("/prod/admin", headers: ["Authorization": "Bearer ada"]).0 == 200)
+        // The serve log says why a request was refused (written by the log's own thread: waited for).
+        let deadline = Date().addingTimeInterval(5)
+        while !(served.captured.stdout + served.captured.stderr).contains("policy denies"), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let output = served.captured.stdout + served.captured.stderr
+        #expect(output.contains("GET /prod/whoami 401"), "\(output)")
+        #expect(output.contains("the identity source method.request.header.Authorization is missing or empty"), "\(output)")
+        #expect(output.contains("policy denies arn:aws:execute-api:us-east-1:123456789012:"), "\(output)")
+    }
+
     @Test("a DefinitionBody included from a local file (AWS::Include), with Fn::Sub integration URIs")
     func definitionBody() async throws {
         let template = """
@@ -335,6 +366,38 @@ struct TemplateServeTests {
         let (status, _, body) = try await served.request("/live/things", method: "POST", body: "{}")
         #expect(status == 201)
         #expect(body == "made")
+    }
+
+    @Test("CloudFormation Methods with AuthorizationType CUSTOM (an AWS::ApiGateway::Authorizer, REQUEST) and AWS_IAM: enforced, never open")
+    func cloudFormationAuthorizer() async throws {
+        let template = #"""
+            {"Resources": {
+              "Auth": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.12", "Handler": "index.handler", "Role": "arn:aws:iam::123456789012:role/x",
+                "Code": {"ZipFile": "def handler(event, context):\n    if event['queryStringParameters']['user'] != 'ada':\n        raise Exception('Unauthorized')\n    return {'principalId': 'ada', 'policyDocument': {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'execute-api:Invoke', 'Resource': event['methodArn']}]}, 'context': {'tier': 3}}\n"}}},
+              "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "Guarded"}},
+              "Authorizer": {"Type": "AWS::ApiGateway::Authorizer", "Properties": {"RestApiId": {"Ref": "Api"}, "Name": "ByUser", "Type": "REQUEST",
+                "IdentitySource": "method.request.querystring.user", "AuthorizerResultTtlInSeconds": 0,
+                "AuthorizerUri": {"Fn::Join": ["", ["arn:aws:apigateway:", {"Ref": "AWS::Region"}, ":lambda:path/2015-03-31/functions/", {"Fn::GetAtt": ["Auth", "Arn"]}, "/invocations"]]}}},
+              "Deployment": {"Type": "AWS::ApiGateway::Deployment", "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "prod"}},
+              "Secret": {"Type": "AWS::ApiGateway::Resource", "Properties": {"ParentId": {"Fn::GetAtt": ["Api", "RootResourceId"]}, "PathPart": "secret", "RestApiId": {"Ref": "Api"}}},
+              "SecretGET": {"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "GET", "ResourceId": {"Ref": "Secret"}, "RestApiId": {"Ref": "Api"},
+                "AuthorizationType": "CUSTOM", "AuthorizerId": {"Ref": "Authorizer"},
+                "Integration": {"Type": "MOCK", "RequestTemplates": {"application/json": "{\"statusCode\": 200}"},
+                  "IntegrationResponses": [{"StatusCode": "200", "ResponseTemplates": {"application/json": "tier $context.authorizer.tier"}}]},
+                "MethodResponses": [{"StatusCode": "200"}]}},
+              "SignedGET": {"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "POST", "ResourceId": {"Ref": "Secret"}, "RestApiId": {"Ref": "Api"},
+                "AuthorizationType": "AWS_IAM", "Integration": {"Type": "MOCK", "RequestTemplates": {"application/json": "{\"statusCode\": 200}"}}}}
+            }}
+            """#
+        let files = try project(["template.json": template])
+        let served = try ServedGateway(template: files.path + "/template.json")
+        defer { _ = served.shutdown() }
+        #expect(try await served.request("/prod/secret").0 == 401)
+        #expect(try await served.request("/prod/secret?user=eve").0 == 401)
+        let (status, _, body) = try await served.request("/prod/secret?user=ada")
+        #expect(status == 200, "\(body)")
+        #expect(body == "tier 3")
+        #expect(try await served.request("/prod/secret", method: "POST", body: "{}").0 == 403)
     }
 
     @Test("a cdk synth template: the API built from Resource and Method resources, a CDK asset directory, an API key with its usage plan")

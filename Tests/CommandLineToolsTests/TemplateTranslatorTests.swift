@@ -1,4 +1,5 @@
 import Foundation
+import APIModel
 import JSONCore
 import Templates
 import TestSupport
@@ -21,6 +22,8 @@ struct TemplateTranslatorTests {
         var routes: [String] = []
         for stage in project.deployment["stages"]?.objectValue ?? JSONObject() {
             guard let file = stage.value["definition"]?.stringValue, let definition = project.definitions[file] else { continue }
+            // Authorization as the gateway reads it (the importer), not as the text says.
+            let imported = try? OpenAPIImporter.importAPI(definition, file: file, uri: "file:///template/" + file)
             for path in definition["paths"]?.objectValue ?? JSONObject() {
                 for operation in path.value.objectValue ?? JSONObject() {
                     let method = operation.key
@@ -34,7 +37,16 @@ struct TemplateTranslatorTests {
                         target = String(match.1)
                     }
                     let key = (operation.value["security"]?.arrayValue ?? []).contains { $0["api_key"] != nil }
-                    routes.append("\(stage.key) \(verb) \(path.key) -> \(target) key=\(key)")
+                    let authorization = imported?.resources.first { $0.path == path.key }?.methods[verb]?.authorization
+                    let auth: String
+                    switch authorization {
+                    case .none?: auth = "NONE"
+                    case .custom(let name)?: auth = "CUSTOM/" + name
+                    case .cognito(let name, _)?: auth = "COGNITO_USER_POOLS/" + name
+                    case .iam?: auth = "AWS_IAM"
+                    case nil: auth = "?"
+                    }
+                    routes.append("\(stage.key) \(verb) \(path.key) -> \(target) key=\(key) auth=\(auth)")
                 }
             }
         }

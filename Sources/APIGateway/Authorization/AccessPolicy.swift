@@ -18,11 +18,12 @@ struct AccessPolicy: Sendable, Equatable {
     /// One statement.
     struct Statement: Sendable, Equatable {
         var allows: Bool
-        /// Action patterns; `negated` for `NotAction`.
-        var actions: [String]
+        /// Action patterns, lower-cased (actions match without regard to case); `negated` for
+        /// `NotAction`.
+        var actions: [Wildcard]
         var actionsNegated: Bool
         /// Resource patterns; `negated` for `NotResource`.
-        var resources: [String]
+        var resources: [Wildcard]
         var resourcesNegated: Bool
         /// Whether the statement has a `Condition` (not evaluated in an authorizer's policy:
         /// such an Allow never matches and such a Deny always does — when in doubt, deny).
@@ -64,8 +65,8 @@ struct AccessPolicy: Sendable, Equatable {
             }
             statements.append(
                 Statement(
-                    allows: allows, actions: actions, actionsNegated: actionsNegated, resources: resources, resourcesNegated: resourcesNegated,
-                    conditional: statement["Condition"] != nil))
+                    allows: allows, actions: actions.map { Wildcard($0.lowercased()) }, actionsNegated: actionsNegated, resources: resources.map(Wildcard.init),
+                    resourcesNegated: resourcesNegated, conditional: statement["Condition"] != nil))
         }
     }
 
@@ -91,15 +92,23 @@ struct AccessPolicy: Sendable, Equatable {
 
     /// The decision for invoking `resource` (a method ARN).
     func decide(action: String = "execute-api:Invoke", resource: String) -> Decision {
+        decide(action: Array(action.lowercased().utf8), resource: Array(resource.utf8))
+    }
+
+    /// `execute-api:invoke`, lower-cased as action patterns are.
+    static let invoke = Array("execute-api:invoke".utf8)
+
+    /// The decision for `action` (lower case, UTF-8) on `resource` (UTF-8).
+    func decide(action: [UInt8] = AccessPolicy.invoke, resource: [UInt8]) -> Decision {
         var allowed = false
         for statement in statements {
             if statement.conditional {
                 if !statement.allows { return .explicitDeny }
                 continue
             }
-            let actionMatches = statement.actions.contains { Wildcard.matches($0, action, caseInsensitive: true) } != statement.actionsNegated
+            let actionMatches = statement.actions.contains { $0.matches(action) } != statement.actionsNegated
             guard actionMatches else { continue }
-            let resourceMatches = statement.resources.contains { Wildcard.matches($0, resource, caseInsensitive: false) } != statement.resourcesNegated
+            let resourceMatches = statement.resources.contains { $0.matches(resource) } != statement.resourcesNegated
             guard resourceMatches else { continue }
             if !statement.allows { return .explicitDeny }
             allowed = true
@@ -108,36 +117,57 @@ struct AccessPolicy: Sendable, Equatable {
     }
 }
 
-/// IAM's wildcards: `*` matches any run of characters (`/` and `:` included), `?` exactly one.
-enum Wildcard {
-    /// Whether `pattern` matches all of `text`. Linear in the common case, at most
-    /// pattern × text steps (a policy resource is at most 512 bytes, a method ARN 1,600).
+/// An IAM wildcard pattern, read once: `*` matches any run of characters (`/` and `:`
+/// included), `?` exactly one. Matched over UTF-8 bytes, a character at a time.
+struct Wildcard: Sendable, Equatable {
+    let pattern: [UInt8]
+    /// `*` alone: matches everything without looking.
+    let matchesAll: Bool
+
+    init(_ pattern: String) {
+        self.pattern = Array(pattern.utf8)
+        matchesAll = pattern == "*"
+    }
+
+    /// Whether `pattern` matches all of `text` (`caseInsensitive` compares ASCII letters
+    /// without regard to case).
     static func matches(_ pattern: String, _ text: String, caseInsensitive: Bool) -> Bool {
-        let pattern = Array(pattern.unicodeScalars)
-        let text = Array(text.unicodeScalars)
-        func equal(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
-            guard caseInsensitive, a != b else { return a == b }
-            return a.properties.lowercaseMapping == b.properties.lowercaseMapping
-        }
+        caseInsensitive ? Wildcard(pattern.lowercased()).matches(Array(text.lowercased().utf8)) : Wildcard(pattern).matches(Array(text.utf8))
+    }
+
+    /// The length of the UTF-8 sequence a byte starts (1 for a stray continuation byte).
+    @inline(__always)
+    static func length(_ lead: UInt8) -> Int {
+        lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
+    /// Whether the pattern matches all of `text`. Linear in the common case, at most
+    /// pattern × text steps (a policy resource is at most 512 bytes, a method ARN 1,600).
+    func matches(_ text: [UInt8]) -> Bool {
+        if matchesAll { return true }
         var p = 0, t = 0
         var star: Int? = nil, resume = 0
+        let star8 = UInt8(ascii: "*"), question = UInt8(ascii: "?")
         while t < text.count {
-            if p < pattern.count, pattern[p] == "*" {
+            if p < pattern.count, pattern[p] == star8 {
                 star = p
                 resume = t
                 p += 1
-            } else if p < pattern.count, pattern[p] == "?" || equal(pattern[p], text[t]) {
+            } else if p < pattern.count, pattern[p] == question {
+                p += 1
+                t = min(text.count, t + Wildcard.length(text[t]))
+            } else if p < pattern.count, pattern[p] == text[t] {
                 p += 1
                 t += 1
             } else if let star {
                 p = star + 1
-                resume += 1
+                resume = min(text.count, resume + Wildcard.length(text[resume]))
                 t = resume
             } else {
                 return false
             }
         }
-        while p < pattern.count, pattern[p] == "*" { p += 1 }
+        while p < pattern.count, pattern[p] == star8 { p += 1 }
         return p == pattern.count
     }
 }

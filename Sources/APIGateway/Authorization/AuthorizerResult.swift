@@ -10,6 +10,9 @@ struct AuthorizerResult: Sendable {
     let context: [(String, JSONValue)]
     /// `usageIdentifierKey`: the API key value, for an API whose key source is `AUTHORIZER`.
     let usageIdentifierKey: String?
+    /// `$context.authorizer.*` and the proxy event's `requestContext.authorizer`: the principal
+    /// and every context value as text (`1` → `"1"`, `true` → `"true"`), made once.
+    let stringified: [(String, String)]
 
     /// Why an answer is not a valid authorizer output.
     struct Malformed: Error, Sendable {
@@ -50,12 +53,7 @@ struct AuthorizerResult: Sendable {
         }
         principalId = principalText
         self.context = context
-    }
-
-    /// `$context.authorizer.*` and the proxy event's `requestContext.authorizer`: the principal
-    /// and every context value as text (`1` → `"1"`, `true` → `"true"`).
-    var stringified: [(String, String)] {
-        [("principalId", principalId)] + context.map { ($0.0, JSONShape.scalarText($0.1) ?? "") }
+        stringified = [("principalId", principalText)] + context.map { ($0.0, JSONShape.scalarText($0.1) ?? "") }
     }
 }
 

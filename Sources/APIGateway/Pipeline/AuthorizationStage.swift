@@ -37,7 +37,7 @@ struct AuthorizationStage: Sendable {
             arrived.fail("Authorizer \(name): COGNITO_USER_POOLS authorizers are not emulated: the request is refused")
             throw GatewayError(.unauthorized)
         case .custom(let name):
-            guard let authorizer = route.deployment.authorizers[name] else {
+            guard let authorizer = route.method.authorizer else {
                 arrived.fail("Execution failed due to configuration error: the method's authorizer \(name) is not defined")
                 throw GatewayError(.authorizerConfiguration)
             }
@@ -51,12 +51,15 @@ struct AuthorizationStage: Sendable {
         arrived.log("Starting authorizer: \(definition.name) for request: \(arrived.requestId)")
         let identity = try identityValues(authorizer, arrived, route)
         let methodARN = methodARN(arrived, route)
-        guard methodARN.utf8.count <= AuthorizationStage.maximumMethodARNLength else {
+        guard methodARN.count <= AuthorizationStage.maximumMethodARNLength else {
             arrived.fail("The method ARN is longer than \(AuthorizationStage.maximumMethodARNLength) bytes")
             throw GatewayError(.requestURITooLong)
         }
-        let snapshot = route.snapshot
-        let cacheKey = ([snapshot.apiId + "/" + route.stage, definition.name, authorizer.lambdaTarget ?? ""] + identity).joined(separator: "\u{0}")
+        var cacheKey = authorizer.cacheScope
+        for value in identity {
+            cacheKey.append("\u{0}")
+            cacheKey.append(value)
+        }
         // Caching needs identity sources (what the answer is kept under).
         let ttl = definition.identitySource.isEmpty ? 0 : definition.effectiveTTL
         let result: AuthorizerResult
@@ -64,18 +67,19 @@ struct AuthorizationStage: Sendable {
             arrived.log("Authorizer result from the cache (TTL \(ttl) s), principal \(kept.principalId)")
             result = kept
         } else {
-            result = try invoke(authorizer, event: event(authorizer, arrived, route, methodARN: methodARN, token: identity.first), arrived)
-            cache.store(result, key: cacheKey, stage: snapshot.apiId + "/" + route.stage, ttl: ttl, now: arrived.time)
+            let arnText = String(decoding: methodARN, as: UTF8.self)
+            result = try invoke(authorizer, event: event(authorizer, arrived, route, methodARN: arnText, token: identity.first), arrived)
+            cache.store(result, key: cacheKey, stage: route.snapshot.apiId + "/" + route.stage, ttl: ttl, now: arrived.time)
         }
         switch result.policy.decide(resource: methodARN) {
         case .allow:
-            arrived.log("Successfully completed authorizer execution: principal \(result.principalId) allowed \(methodARN)")
+            arrived.log("Successfully completed authorizer execution: principal \(result.principalId) allowed \(String(decoding: methodARN, as: UTF8.self))")
             return result
         case .explicitDeny:
-            arrived.fail("The authorizer's policy denies \(methodARN) explicitly")
-            throw GatewayError(.accessDenied, message: snapshot.explicitDenyMessage)
+            arrived.fail("The authorizer's policy denies \(String(decoding: methodARN, as: UTF8.self)) explicitly")
+            throw GatewayError(.accessDenied, message: route.snapshot.explicitDenyMessage)
         case .implicitDeny:
-            arrived.fail("The authorizer's policy allows no statement matching \(methodARN)")
+            arrived.fail("The authorizer's policy allows no statement matching \(String(decoding: methodARN, as: UTF8.self))")
             throw GatewayError(.accessDenied)
         }
     }
@@ -83,11 +87,20 @@ struct AuthorizationStage: Sendable {
     /// The identity values, in `identitySource` order; a missing or empty one is 401 without a
     /// call, as is a TOKEN the validation expression refuses.
     func identityValues(_ authorizer: CompiledAuthorizer, _ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> [String] {
-        let progress = PipelineProgress(arrived: arrived, selection: route.selection, route: route)
         var found: [String] = []
-        for source in authorizer.definition.identitySource {
-            guard let value = values.parameterValue(source, progress), !value.isEmpty else {
-                arrived.fail("Unauthorized request: \(arrived.requestId) (the identity source \(source) is missing or empty)")
+        found.reserveCapacity(authorizer.sources.count)
+        for (index, source) in authorizer.sources.enumerated() {
+            let value: String?
+            switch source {
+            case .header(let name): value = arrived.request.headers[name]
+            case .query(let name): value = route.query.last { $0.0 == name }?.1
+            case .stageVariable(let name): value = route.deployment.stage.variables.first { $0.0 == name }?.1
+            case .context(let name):
+                value = values.contextValue(name, PipelineProgress(arrived: arrived, selection: route.selection, route: route))
+            }
+            guard let value, !value.isEmpty else {
+                arrived.fail(
+                    "Unauthorized request: \(arrived.requestId) (the identity source \(authorizer.definition.identitySource[index]) is missing or empty)")
                 throw GatewayError(.unauthorized)
             }
             found.append(value)
@@ -100,11 +113,25 @@ struct AuthorizationStage: Sendable {
     }
 
     /// `arn:aws:execute-api:{region}:{account}:{api}/{stage}/{METHOD}/{path}` with the actual
-    /// path (`…/prod/GET/` for the root).
-    func methodARN(_ arrived: ArrivedRequest, _ route: Route) -> String {
+    /// path (`…/prod/GET/` for the root), as UTF-8.
+    func methodARN(_ arrived: ArrivedRequest, _ route: Route) -> [UInt8] {
         let snapshot = route.snapshot
-        let path = arrived.pathWithinStage(route.stage).dropFirst()
-        return "arn:aws:execute-api:\(snapshot.region):\(snapshot.accountId):\(snapshot.apiId)/\(route.stage)/\(arrived.httpMethod)/\(path)"
+        let path = arrived.pathWithinStage(route.stage).utf8.dropFirst()
+        var arn: [UInt8] = []
+        arn.reserveCapacity(64 + path.count)
+        arn.append(contentsOf: "arn:aws:execute-api:".utf8)
+        arn.append(contentsOf: snapshot.region.utf8)
+        arn.append(UInt8(ascii: ":"))
+        arn.append(contentsOf: snapshot.accountId.utf8)
+        arn.append(UInt8(ascii: ":"))
+        arn.append(contentsOf: snapshot.apiId.utf8)
+        arn.append(UInt8(ascii: "/"))
+        arn.append(contentsOf: route.stage.utf8)
+        arn.append(UInt8(ascii: "/"))
+        arn.append(contentsOf: arrived.httpMethod.utf8)
+        arn.append(UInt8(ascii: "/"))
+        arn.append(contentsOf: path)
+        return arn
     }
 
     /// The event: `TOKEN` `{type, authorizationToken, methodArn}`, or the `REQUEST` event (the

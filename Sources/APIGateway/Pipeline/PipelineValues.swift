@@ -58,12 +58,27 @@ final class ArrivedRequest: @unchecked Sendable {
     }
 
     /// The path after the stage segment, as sent (`/prod/items/1` → `/items/1`, `/prod` → `/`).
-    func pathWithinStage(_ stage: String) -> String {
-        var rest = Substring(path)
-        while rest.hasPrefix("/") { rest = rest.dropFirst() }
-        if rest.hasPrefix(stage) { rest = rest.dropFirst(stage.count) }
-        while rest.hasPrefix("//") { rest = rest.dropFirst() }
-        return rest.isEmpty ? "/" : String(rest)
+    func pathWithinStage(_ stage: String) -> Substring {
+        let bytes = path.utf8
+        let slash = UInt8(ascii: "/")
+        var index = bytes.startIndex
+        while index != bytes.endIndex, bytes[index] == slash { index = bytes.index(after: index) }
+        var stageBytes = stage.utf8.makeIterator()
+        var after = index
+        var matched = true
+        while let byte = stageBytes.next() {
+            guard after != bytes.endIndex, bytes[after] == byte else {
+                matched = false
+                break
+            }
+            after = bytes.index(after: after)
+        }
+        if matched, after == bytes.endIndex || bytes[after] == slash { index = after }
+        // `//x` after the stage is `/x`.
+        while index != bytes.endIndex, bytes[index] == slash, bytes.index(after: index) != bytes.endIndex, bytes[bytes.index(after: index)] == slash {
+            index = bytes.index(after: index)
+        }
+        return index == bytes.endIndex ? "/" : Substring(path.utf8[index...])
     }
 
     /// The method in upper case (no work for the usual already-upper-case methods).

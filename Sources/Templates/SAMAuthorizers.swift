@@ -1,0 +1,128 @@
+import JSONCore
+
+/// SAM `Auth.Authorizers`, `DefaultAuthorizer` and each event's `Auth.Authorizer`, written into
+/// the API's definition as AWS's translator writes them (reference §22): a security scheme per
+/// authorizer (`x-amazon-apigateway-authorizer`; `AWS_IAM` as an `awsSigv4` scheme) and each
+/// method's `security` — the event's authorizer, else the API's default (the CORS preflight
+/// included unless `AddDefaultAuthorizerToCorsPreflight` is false), `NONE` for none.
+extension ProjectBuilder {
+    func applyAuthorizers(_ api: APIBuild, properties: JSONValue, at tokens: [String], to definition: inout JSONObject) throws(TemplateError) {
+        let auth = properties["Auth"]
+        let declared = auth?["Authorizers"]?.objectValue ?? JSONObject()
+        let defaultName = auth?["DefaultAuthorizer"]?.stringValue
+        let usesIAM = defaultName == "AWS_IAM" || api.routes.contains { $0.auth?["Authorizer"]?.stringValue == "AWS_IAM" }
+        guard !declared.isEmpty || defaultName != nil || api.routes.contains(where: { $0.auth?["Authorizer"] != nil }) else { return }
+        let apiName = api.implicit ? "ServerlessRestApi" : api.logicalId
+        if let defaultName, defaultName != "AWS_IAM", declared[defaultName] == nil {
+            throw source.error(
+                tokens + ["Auth", "DefaultAuthorizer"],
+                "Resource with id [\(apiName)] is invalid. Unable to set DefaultAuthorizer because '\(defaultName)' was not defined in 'Authorizers'.")
+        }
+        var schemes = JSONObject()
+        for member in declared {
+            schemes[member.key] = try scheme(member.key, member.value, api: apiName, at: tokens + ["Auth", "Authorizers", member.key])
+        }
+        if usesIAM { schemes["AWS_IAM"] = ["type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"] }
+        let preflight = auth?["AddDefaultAuthorizerToCorsPreflight"]?.boolValue != false
+        var paths = definition["paths"]?.objectValue ?? JSONObject()
+        for path in paths {
+            guard case .object(var item) = path.value else { continue }
+            for operation in item where !operation.key.hasPrefix("x-") || operation.key == "x-amazon-apigateway-any-method" {
+                guard operation.key != "parameters", case .object(var method) = operation.value else { continue }
+                let route = api.routes.first { route in
+                    route.path == path.key && (route.method == operation.key || (route.method == "any" && operation.key == "x-amazon-apigateway-any-method"))
+                }
+                let requirements = method["security"]?.arrayValue ?? []
+                let hasOwn = requirements.contains { requirement in (requirement.objectValue?.keys ?? []).contains { schemes[$0] != nil } }
+                let chosen: String?
+                if let eventAuthorizer = route?.auth?["Authorizer"] {
+                    guard case .string(let name) = eventAuthorizer, name == "NONE" || name == "AWS_IAM" || declared[name] != nil else {
+                        let event = route!.tokens.count >= 2 ? route!.tokens[route!.tokens.count - 2] : ""
+                        throw source.error(
+                            route!.tokens + ["Auth", "Authorizer"],
+                            "Event with id [\(event)] is invalid. Unable to set Authorizer [\(eventAuthorizer.plainText)] on API method [\(route!.method)] for path [\(route!.path)] because it wasn't defined in the API's Authorizers.")
+                    }
+                    chosen = name
+                } else if hasOwn || (operation.key == "options" && !preflight) {
+                    chosen = nil
+                } else {
+                    chosen = defaultName
+                }
+                guard let chosen, chosen != "NONE" else { continue }
+                let scopes = route?.auth?["AuthorizationScopes"]?.arrayValue ?? declared[chosen]?["AuthorizationScopes"]?.arrayValue ?? []
+                let keys = requirements.filter { $0["api_key"] != nil }
+                method["security"] = .array([.object(JSONObject.of([chosen: .array(scopes)]))] + keys)
+                item[operation.key] = .object(method)
+            }
+            paths[path.key] = .object(item)
+        }
+        definition["paths"] = .object(paths)
+        if definition["openapi"] != nil {
+            var components = definition["components"]?.objectValue ?? JSONObject()
+            var existing = components["securitySchemes"]?.objectValue ?? JSONObject()
+            for scheme in schemes { existing[scheme.key] = scheme.value }
+            components["securitySchemes"] = .object(existing)
+            definition["components"] = .object(components)
+        } else {
+            var existing = definition["securityDefinitions"]?.objectValue ?? JSONObject()
+            for scheme in schemes { existing[scheme.key] = scheme.value }
+            definition["securityDefinitions"] = .object(existing)
+        }
+    }
+
+    /// One authorizer's security scheme: a Lambda authorizer (`FunctionArn`, TOKEN or REQUEST)
+    /// or a Cognito one (`UserPoolArn`).
+    func scheme(_ name: String, _ value: JSONValue, api: String, at tokens: [String]) throws(TemplateError) -> JSONValue {
+        func invalid(_ message: String) -> TemplateError {
+            source.error(tokens, "Resource with id [\(api)] is invalid. Authorizer \(name) \(message)")
+        }
+        guard case .object(let object) = value else { throw invalid("must be a map.") }
+        let identity = object["Identity"]
+        var authorizer = JSONObject()
+        if let seconds = identity?["ReauthorizeEvery"] {
+            guard let ttl = seconds.numberValue?.intValue, (0...3600).contains(ttl) else { throw invalid("has an invalid ReauthorizeEvery: from 0 to 3600 seconds.") }
+            authorizer["authorizerResultTtlInSeconds"] = .number(JSONNumber(ttl))
+        }
+        if let pool = object["UserPoolArn"] {
+            let arns = pool.arrayValue ?? [pool]
+            guard !arns.isEmpty, arns.allSatisfy({ $0.stringValue != nil }) else { throw invalid("has an invalid UserPoolArn.") }
+            authorizer["type"] = "cognito_user_pools"
+            authorizer["providerARNs"] = .array(arns)
+            let header = identity?["Header"]?.stringValue ?? "Authorization"
+            authorizer["identitySource"] = .string("method.request.header." + header)
+            if let expression = identity?["ValidationExpression"]?.stringValue { authorizer["identityValidationExpression"] = .string(expression) }
+            return .object(JSONObject.of([
+                "type": "apiKey", "name": .string(header), "in": "header", "x-amazon-apigateway-authtype": "cognito_user_pools",
+                "x-amazon-apigateway-authorizer": .object(authorizer),
+            ]))
+        }
+        guard case .string(let functionARN)? = object["FunctionArn"] else { throw invalid("must have either FunctionArn or UserPoolArn.") }
+        let payload = object["FunctionPayloadType"]?.stringValue ?? "TOKEN"
+        guard payload == "TOKEN" || payload == "REQUEST" else { throw invalid("has an invalid FunctionPayloadType: it must be TOKEN or REQUEST.") }
+        authorizer["type"] = .string(payload.lowercased())
+        authorizer["authorizerUri"] = .string("arn:aws:apigateway:\(transform.region):lambda:path/2015-03-31/functions/\(functionARN)/invocations")
+        if payload == "TOKEN" {
+            let header = identity?["Header"]?.stringValue ?? "Authorization"
+            authorizer["identitySource"] = .string("method.request.header." + header)
+            if let expression = identity?["ValidationExpression"]?.stringValue { authorizer["identityValidationExpression"] = .string(expression) }
+            return .object(JSONObject.of([
+                "type": "apiKey", "name": .string(header), "in": "header", "x-amazon-apigateway-authtype": "custom",
+                "x-amazon-apigateway-authorizer": .object(authorizer),
+            ]))
+        }
+        var sources: [String] = []
+        for (member, prefix) in [("Headers", "method.request.header."), ("QueryStrings", "method.request.querystring."), ("StageVariables", "stageVariables."), ("Context", "context.")] {
+            for entry in identity?[member]?.arrayValue ?? [] {
+                guard case .string(let text) = entry else { throw invalid("has an invalid Identity.\(member): a list of names.") }
+                sources.append(prefix + text)
+            }
+        }
+        if sources.isEmpty, authorizer["authorizerResultTtlInSeconds"]?.numberValue?.intValue != 0 {
+            throw invalid("must specify Identity with at least one of Headers, QueryStrings, StageVariables, or Context.")
+        }
+        if !sources.isEmpty { authorizer["identitySource"] = .string(sources.joined(separator: ", ")) }
+        return .object(JSONObject.of([
+            "type": "apiKey", "name": "Unused", "in": "header", "x-amazon-apigateway-authtype": "custom", "x-amazon-apigateway-authorizer": .object(authorizer),
+        ]))
+    }
+}
