@@ -59,7 +59,9 @@ let package = Package(
         // Layer 3: the gateway runtime.
         .target(
             name: "APIGateway",
-            dependencies: ["APIModel", "CSystemCalls", "JSONCore", "JSONSchema", "MappingTemplates", "Velocity", "LambdaRuntime", "HTTPCore", "ECMARegex"]),
+            dependencies: [
+                "APIModel", "AWSSignature", "CSystemCalls", "JSONCore", "JSONSchema", "MappingTemplates", "Velocity", "LambdaRuntime", "HTTPCore", "ECMARegex",
+            ]),
         // Layer 3: the control plane (state, the AWS APIs, the one port for both).
         .target(
             name: "ControlPlane",

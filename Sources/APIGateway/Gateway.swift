@@ -104,6 +104,17 @@ public final class Gateway: HTTPResponder, Sendable {
     }
 }
 
+/// The access key and secret an AWS_IAM method's callers sign with.
+package struct SigningCredentials: Sendable, Equatable {
+    package let accessKeyId: String
+    package let secretAccessKey: String
+
+    package init(accessKeyId: String, secretAccessKey: String) {
+        self.accessKeyId = accessKeyId
+        self.secretAccessKey = secretAccessKey
+    }
+}
+
 /// A name used as a table key, hashed once when made.
 struct HashedName: Hashable, Sendable {
     let text: String
@@ -152,15 +163,20 @@ package final class GatewaySnapshot: Sendable {
     /// The 403 body's text for an authorizer's explicit deny (AWS's wording changed over the
     /// years: reference §16.7).
     package let explicitDenyMessage: String
+    /// The credentials SigV4 signatures of AWS_IAM methods are checked against (nil: none
+    /// kept — such methods refuse every request).
+    package let signingCredentials: SigningCredentials?
 
     /// AWS's wording of an explicit deny until 2023 (newer captures add "in an identity-based policy").
     package static let shortExplicitDenyMessage = "User is not authorized to access this resource with an explicit deny"
 
     package init(
         apiId: String, accountId: String, region: String, accountThrottle: ThrottleSettings, stages: [String: ServedStage], keys: [APIKeyRecord],
-        plans: [UsagePlanDefinition], explicitDenyMessage: String = GatewaySnapshot.shortExplicitDenyMessage
+        plans: [UsagePlanDefinition], explicitDenyMessage: String = GatewaySnapshot.shortExplicitDenyMessage,
+        signingCredentials: SigningCredentials? = nil
     ) {
         self.explicitDenyMessage = explicitDenyMessage
+        self.signingCredentials = signingCredentials
         self.apiId = apiId
         self.accountId = accountId
         self.region = region

@@ -29,6 +29,12 @@ struct GatewayError: Error, Sendable {
         case authorizerConfiguration
         /// A method ARN over 1,600 bytes (414).
         case requestURITooLong
+        /// An AWS_IAM method's request whose `Authorization` is no SigV4 signature (403).
+        case incompleteSignature
+        /// A SigV4 signature that does not hold: another secret, another service, too old (403).
+        case invalidSignature
+        /// A SigV4 signature by an access key the gateway does not know (403).
+        case unrecognizedClient
     }
 
     let kind: Kind
@@ -64,6 +70,8 @@ struct GatewayError: Error, Sendable {
         case .accessDenied: return "User is not authorized to access this resource"
         case .authorizerConfiguration: return "null"
         case .requestURITooLong: return "Request URI too long"
+        case .incompleteSignature, .invalidSignature: return "Invalid signature"
+        case .unrecognizedClient: return "The security token included in the request is invalid."
         }
     }
 
@@ -74,6 +82,7 @@ struct GatewayError: Error, Sendable {
         case .unauthorized: return .unauthorized
         case .accessDenied: return .accessDenied
         case .authorizerConfiguration: return .authorizerConfigurationError
+        case .incompleteSignature, .invalidSignature, .unrecognizedClient: return .invalidSignature
         case .missingAuthenticationToken: return .missingAuthenticationToken
         case .invalidAPIKey: return .invalidAPIKey
         case .throttled: return .throttled
@@ -112,6 +121,9 @@ struct GatewayError: Error, Sendable {
         case .accessDenied: return "AccessDeniedException"
         case .authorizerConfiguration: return "AuthorizerConfigurationException"
         case .requestURITooLong: return "RequestURITooLongException"
+        case .incompleteSignature: return "IncompleteSignatureException"
+        case .invalidSignature: return "InvalidSignatureException"
+        case .unrecognizedClient: return "UnrecognizedClientException"
         }
     }
 

@@ -27,7 +27,7 @@ enum LambdaProxyFormat {
             }
             return .object(object)
         }
-        let headers = arrived.request.headers.fields.filter { !["content-length", "connection"].contains($0.name.lowercased()) }.map { ($0.name, $0.value) }
+        let headers = routed.integrationHeaders.filter { !["content-length", "connection"].contains($0.name.lowercased()) }.map { ($0.name, $0.value) }
         var identity = JSONObject()
         for key in [
             "cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "sourceIp", "principalOrgId", "accessKey",

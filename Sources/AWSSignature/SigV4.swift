@@ -225,3 +225,48 @@ public enum SigV4 {
     }
 }
 
+
+extension SigV4 {
+    /// Why a signed request is refused (what AWS services answer for each).
+    public enum Problem: Sendable, Equatable {
+        /// The access key id is not the one credentials hold (403 UnrecognizedClientException,
+        /// "The security token included in the request is invalid.").
+        case unknownAccessKey
+        /// No `X-Amz-Date` (400/403 IncompleteSignatureException).
+        case missingDate
+        /// Signed more than `clockSkew` from now: the date sent, the earliest accepted and now,
+        /// as `X-Amz-Date` texts.
+        case expired(signed: String, earliest: String, now: String)
+        /// The signature does not match (403 InvalidSignatureException).
+        case mismatch
+    }
+
+    /// How far a signature's date may be from now: 15 minutes, as AWS allows.
+    public static let clockSkew: Double = 15 * 60
+
+    /// Checks a signed request against the one pair of credentials a local endpoint holds: the
+    /// access key, the date (within `clockSkew` of `now`, seconds since 1970) and the signature.
+    public static func check(
+        _ request: Request, authorization: Authorization, accessKeyId: String, secret: String, now: Double
+    ) -> Problem? {
+        guard authorization.accessKeyId == accessKeyId else { return .unknownAccessKey }
+        guard let date = request.headers.first(where: { $0.0.lowercased() == "x-amz-date" })?.1, let signed = seconds(amzDate: date) else {
+            return .missingDate
+        }
+        if abs(now - signed) > clockSkew {
+            return .expired(signed: date, earliest: UTCCalendar.amzDate(now - clockSkew), now: UTCCalendar.amzDate(now))
+        }
+        return verify(request, authorization: authorization, secret: secret) ? nil : .mismatch
+    }
+
+    /// `20150830T123600Z` → seconds since 1970; nil when it is not that shape.
+    public static func seconds(amzDate text: String) -> Double? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: bytes[range], as: UTF8.self)) }
+        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11), let minute = number(11..<13),
+            let second = number(13..<15), let days = UTCCalendar.day("\(year)-\(UTCCalendar.two(month))-\(UTCCalendar.two(day))")
+        else { return nil }
+        return Double(days * 86400 + hour * 3600 + minute * 60 + second)
+    }
+}

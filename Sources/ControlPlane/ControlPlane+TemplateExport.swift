@@ -196,15 +196,17 @@ extension ControlPlane {
     /// The body with each Lambda integration URI naming an exported function made a `Fn::Sub`
     /// of its logical id (and of the region and account), so that it calls the function AWS
     /// deploys; `${...}` that is not the template's (stage variables) is escaped as `${!...}`.
+    /// An authorizer's `authorizerUri` is made one the same way.
     static func functionReferences(_ body: JSONValue, functionIds: [String: String]) -> JSONValue {
         switch body {
         case .object(var object):
-            if case .string(let uri)? = object["uri"], object["type"] != nil,
-                let match = uri.firstMatch(of: /^arn:aws:apigateway:[^:]+:lambda:path\/2015-03-31\/functions\/arn:aws:lambda:[^:]+:[0-9]+:function:([A-Za-z0-9_-]+)(:[^\/]+)?\/invocations$/),
-                let id = functionIds[String(match.1)]
-            {
+            for member in ["uri", "authorizerUri"] {
+                guard case .string(let uri)? = object[member], object["type"] != nil,
+                    let match = uri.firstMatch(of: /^arn:aws:apigateway:[^:]+:lambda:path\/2015-03-31\/functions\/arn:aws:lambda:[^:]+:[0-9]+:function:([A-Za-z0-9_-]+)(:[^\/]+)?\/invocations$/),
+                    let id = functionIds[String(match.1)]
+                else { continue }
                 let qualifier = match.2.map { String($0).replacingAll("${", with: "${!") } ?? ""
-                object["uri"] = [
+                object[member] = [
                     "Fn::Sub": .string("arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${\(id)}\(qualifier)/invocations")
                 ]
             }

@@ -79,7 +79,7 @@ public final class ControlPlane: Sendable {
 
     init(
         gateway: Gateway, configuration: DeploymentConfiguration, lambda: LambdaService, clock: any GatewayClock, model: Model,
-        stateFile: StateFile?, ledger: UsageLedger, baseDirectory: String, registry: SchemaRegistry,
+        stateFile: StateFile?, ledger: UsageLedger, baseDirectory: String, registry: SchemaRegistry, credentials: SigningCredentials? = nil,
         startupReport: String = "", declared: JSONValue = .null, sourceFiles: [String] = [], origin: Origin? = nil
     ) {
         self.origin = origin
@@ -88,7 +88,7 @@ public final class ControlPlane: Sendable {
         self.gateway = gateway
         self.configuration = configuration
         let committer = StateCommitter(model: model, stateFile: stateFile, lambda: lambda, declared: declared) { [configuration] model in
-            gateway.publish(ControlPlane.snapshot(model, configuration: configuration))
+            gateway.publish(ControlPlane.snapshot(model, configuration: configuration, credentials: credentials))
         }
         self.committer = committer
         apiGateway = APIGatewayControl(
@@ -98,12 +98,13 @@ public final class ControlPlane: Sendable {
     }
 
     /// The request path's view of `model`.
-    static func snapshot(_ model: Model, configuration: DeploymentConfiguration) -> GatewaySnapshot {
+    static func snapshot(_ model: Model, configuration: DeploymentConfiguration, credentials: SigningCredentials?) -> GatewaySnapshot {
         var stages: [String: ServedStage] = [:]
         for (name, stage) in model.stages { stages[name] = ServedStage(deployment: stage.compiled, cache: stage.cache) }
         return GatewaySnapshot(
             apiId: configuration.apiId, accountId: configuration.accountId, region: configuration.region,
-            accountThrottle: configuration.accountThrottle, stages: stages, keys: model.keys, plans: configuration.usagePlans)
+            accountThrottle: configuration.accountThrottle, stages: stages, keys: model.keys, plans: configuration.usagePlans,
+            signingCredentials: credentials)
     }
 }
 

@@ -282,11 +282,12 @@ extension ControlPlane {
         }
 
         let model = Model(keys: keys, stages: stages, history: history)
-        var initial: [String: ServedStage] = [:]
-        for (name, stage) in stages { initial[name] = ServedStage(deployment: stage.compiled, cache: stage.cache) }
-        let snapshot = GatewaySnapshot(
-            apiId: configuration.apiId, accountId: configuration.accountId, region: configuration.region,
-            accountThrottle: configuration.accountThrottle, stages: initial, keys: keys, plans: configuration.usagePlans)
+        // The credentials AWS_IAM methods check signatures against (the state's, as the AWS
+        // APIs'): made when a method needs them, else read when some were made.
+        let usesIAM = stages.values.contains { stage in stage.compiled.api.resources.contains { $0.methods.values.contains { $0.authorization == .iam } } }
+        let credentials = readOnly || !usesIAM ? directory?.existingCredentials() : try directory?.credentials()
+        let signing = credentials.map { SigningCredentials(accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey) }
+        let snapshot = ControlPlane.snapshot(model, configuration: configuration, credentials: signing)
         let gateway = Gateway(snapshot: snapshot, lambda: lambda, clock: clock, usage: ledger.quotaUsage, ledger: ledger, logSink: logSink)
         var report: [String] = []
         if let stateDirectory {
@@ -303,7 +304,7 @@ extension ControlPlane {
         }
         let control = ControlPlane(
             gateway: gateway, configuration: configuration, lambda: lambda, clock: clock, model: model, stateFile: readOnly ? nil : stateFile, ledger: ledger,
-            baseDirectory: baseDirectory, registry: registry, startupReport: report.joined(separator: "; "),
+            baseDirectory: baseDirectory, registry: registry, credentials: signing, startupReport: report.joined(separator: "; "),
             declared: declaredNow, sourceFiles: sourceFiles.sorted(),
             origin: Origin(
                 deploymentFile: deploymentFile, stateDirectory: stateDirectory, handlers: handlers, logSink: logSink, readOnly: readOnly,

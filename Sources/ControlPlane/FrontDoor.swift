@@ -21,9 +21,6 @@ public final class FrontDoor: HTTPResponder, Sendable {
     let lambdaAPI: LambdaAPI
     let apiGatewayAPI: APIGatewayAPI
 
-    /// Signatures older or newer than this are refused (AWS: 15 minutes).
-    static let clockSkew: Double = 15 * 60
-
     /// A front door for `control`; `requireSignature` verifies every AWS API request against
     /// those credentials.
     public init(control: ControlPlane, requireSignature credentials: StateDirectory.Credentials? = nil, logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil) {
@@ -63,28 +60,30 @@ public final class FrontDoor: HTTPResponder, Sendable {
         }
     }
 
-    /// Why a signature is refused, or nil when it holds.
+    /// Why a signature is refused, or nil when it holds (AWS's answers to each problem).
     func verify(_ request: HTTPRequest, _ authorization: SigV4.Authorization, _ credentials: StateDirectory.Credentials) -> ControlError? {
-        guard authorization.accessKeyId == credentials.accessKeyId else {
-            return ControlError(status: 403, type: "UnrecognizedClientException", message: "The security token included in the request is invalid.")
-        }
-        guard let date = request.headers["X-Amz-Date"], let signed = FrontDoor.seconds(amzDate: date) else {
-            return ControlError(status: 400, type: "IncompleteSignatureException", message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
-        }
-        let now = control.gateway.clock.now()
-        if abs(now - signed) > FrontDoor.clockSkew {
-            return ControlError(
-                status: 403, type: "InvalidSignatureException",
-                message: "Signature expired: \(date) is now earlier than \(FrontDoor.amzDate(now - FrontDoor.clockSkew)) (\(FrontDoor.amzDate(now)) - 15 min.)")
-        }
         let fields = request.headers.map { ($0.name, $0.value) }
         let signedRequest = SigV4.Request(method: request.method, target: request.target, headers: fields, body: request.body)
-        guard SigV4.verify(signedRequest, authorization: authorization, secret: credentials.secretAccessKey) else {
+        let problem = SigV4.check(
+            signedRequest, authorization: authorization, accessKeyId: credentials.accessKeyId, secret: credentials.secretAccessKey,
+            now: control.gateway.clock.now())
+        return problem.map(FrontDoor.error)
+    }
+
+    /// The control plane's answer to a signature problem.
+    static func error(_ problem: SigV4.Problem) -> ControlError {
+        switch problem {
+        case .unknownAccessKey:
+            return ControlError(status: 403, type: "UnrecognizedClientException", message: "The security token included in the request is invalid.")
+        case .missingDate:
+            return ControlError(status: 400, type: "IncompleteSignatureException", message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        case .expired(let signed, let earliest, let now):
+            return ControlError(status: 403, type: "InvalidSignatureException", message: "Signature expired: \(signed) is now earlier than \(earliest) (\(now) - 15 min.)")
+        case .mismatch:
             return ControlError(
                 status: 403, type: "InvalidSignatureException",
                 message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
         }
-        return nil
     }
 
     /// A refusal before the service is known.
@@ -101,17 +100,6 @@ public final class FrontDoor: HTTPResponder, Sendable {
     func log(_ call: AWSCall, _ response: HTTPResponse) -> HTTPResponse {
         logSink?(.message("\(call.requestId) \(call.service.rawValue) \(call.request.method) \(call.request.path) \(response.status)"))
         return response
-    }
-
-    /// `20150830T123600Z` → seconds since 1970.
-    static func seconds(amzDate text: String) -> Double? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
-        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: bytes[range], as: UTF8.self)) }
-        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11), let minute = number(11..<13),
-            let second = number(13..<15), let days = UTCCalendar.day("\(year)-\(UTCCalendar.two(month))-\(UTCCalendar.two(day))")
-        else { return nil }
-        return Double(days * 86400 + hour * 3600 + minute * 60 + second)
     }
 
     /// Seconds since 1970 → `20150830T123600Z` (the `X-Amz-Date` format).

@@ -123,11 +123,7 @@ public struct StateDirectory: Sendable {
 
     /// The credentials kept here, made (random, mode 0600) the first time they are asked for.
     public func credentials() throws(GatewayLoadError) -> Credentials {
-        if let bytes = FileReader.read(path: credentialsFile, atMost: 1 << 20).bytes, let json = try? JSONParser().parse(bytes),
-            case .string(let id)? = json["accessKeyId"], case .string(let secret)? = json["secretAccessKey"]
-        {
-            return Credentials(accessKeyId: id, secretAccessKey: secret)
-        }
+        if let existing = existingCredentials() { return existing }
         try create()
         let made = Credentials(
             accessKeyId: "AKIA" + RandomText.alphanumeric(16).uppercased(), secretAccessKey: RandomText.alphanumeric(40))
@@ -136,6 +132,14 @@ public struct StateDirectory: Sendable {
             throw .other("\(credentialsFile): \(problem)")
         }
         return made
+    }
+
+    /// The credentials kept here, when some were made (nothing is written).
+    public func existingCredentials() -> Credentials? {
+        guard let bytes = FileReader.read(path: credentialsFile, atMost: 1 << 20).bytes, let json = try? JSONParser().parse(bytes),
+            case .string(let id)? = json["accessKeyId"], case .string(let secret)? = json["secretAccessKey"]
+        else { return nil }
+        return Credentials(accessKeyId: id, secretAccessKey: secret)
     }
 }
 

@@ -1,10 +1,12 @@
 import APIGateway
+import AWSSignature
 import ControlPlane
 import Foundation
 import HTTPCore
 import JSONCore
 import LambdaRuntime
 import Synchronization
+import TestSupport
 import Testing
 
 /// A Lambda authorizer whose answer depends on the token (`Bearer <case>`), counting its calls
@@ -58,7 +60,8 @@ final class AuthorizerFixture {
     var gateway: Gateway { control.gateway }
     let authorizer = ScriptedAuthorizer()
     let function = ScriptedFunction()
-    let clock = ManualClock()
+    let clock: ManualClock
+    let stateDirectory: String?
 
     static let functionURI = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:"
     static var definition: String {
@@ -88,15 +91,19 @@ final class AuthorizerFixture {
             "/req/{id}": {"get": {"security": [{"requestAuth": []}], "x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200"}}}}},
             "/keyed": {"get": {"security": [{"tokenAuth": []}, {"api_key": []}], "x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200"}}}}},
             "/cognito": {"get": {"security": [{"pool": []}], "x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200"}}}}},
-            "/iam": {"get": {"security": [{"sigv4": []}], "x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200"}}}}},
+            "/iam": {"get": {"security": [{"sigv4": []}], "x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST", "uri": "\#(functionURI)Scripted/invocations"}}},
             "/open": {"get": {"x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}, "responses": {"default": {"statusCode": "200"}}}}}
           }
         }
         """#
     }
 
-    init(gatewayResponses: String = "") throws {
+    /// With `keepsState`, a state directory (and so the credentials AWS_IAM methods check
+    /// signatures against); the clock starts at `start`.
+    init(gatewayResponses: String = "", keepsState: Bool = false, start: Double = 1_764_028_800) throws {
+        clock = ManualClock(start: start)
         directory = NSTemporaryDirectory() + "gateway-auth-" + UUID().uuidString
+        stateDirectory = keepsState ? directory + "/state" : nil
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var definition = AuthorizerFixture.definition
         if !gatewayResponses.isEmpty {
@@ -111,7 +118,7 @@ final class AuthorizerFixture {
             """#
         try deployment.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
         control = try ControlPlane.load(
-            deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: ["auth": authorizer, "scripted": function], clock: clock)
+            deploymentFile: directory + "/d.json", stateDirectory: stateDirectory, handlers: ["auth": authorizer, "scripted": function], clock: clock)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -245,13 +252,78 @@ struct AuthorizerTests {
         #expect(fixture.get("/prod/keyed", token: "Bearer key").status == 200)
     }
 
-    @Test("methods whose authorization is not emulated are refused: Cognito 401, AWS_IAM 403 Missing Authentication Token")
+    @Test("Cognito user-pool methods, not emulated yet, are refused (401), never open")
     func notEmulated() throws {
         let fixture = try AuthorizerFixture()
         #expect(fixture.get("/prod/cognito", token: "eyJhbGciOiJSUzI1NiJ9.e30.sig").status == 401)
-        let iam = fixture.get("/prod/iam")
-        #expect(iam.status == 403)
-        #expect(body(iam) == #"{"message":"Missing Authentication Token"}"#)
+    }
+
+    /// A request to `/prod/iam` signed for `service` with the given key and secret at the fixture's time.
+    func signed(_ fixture: AuthorizerFixture, accessKeyId: String, secret: String, service: String = "execute-api", at time: Double? = nil) -> HTTPRequest {
+        let amzDate = FrontDoor.amzDate(time ?? fixture.clock.now())
+        let fields: [(String, String)] = [("Host", "authapi.execute-api.localhost"), ("X-Amz-Date", amzDate)]
+        let authorization = SigV4.authorize(
+            SigV4.Request(method: "GET", target: "/prod/iam", headers: fields, body: []), accessKeyId: accessKeyId, secret: secret, region: "us-east-1",
+            service: service, amzDate: amzDate)
+        return HTTPRequest(method: "GET", target: "/prod/iam", headers: HTTPHeaders(fields + [("Authorization", authorization)]))
+    }
+
+    @Test("AWS_IAM: unsigned 403 Missing Authentication Token, a bearer token 403 IncompleteSignature, a good signature by the state's credentials reaches the integration with the identity and without the signature; wrong secret, unknown key, another service, expired: 403")
+    func iam() throws {
+        let fixture = try AuthorizerFixture(keepsState: true)
+        let credentials = try StateDirectory(fixture.stateDirectory!).credentials()
+        let unsigned = fixture.get("/prod/iam")
+        #expect(unsigned.status == 403)
+        #expect(body(unsigned) == #"{"message":"Missing Authentication Token"}"#)
+        let bearer = fixture.get("/prod/iam", token: "Bearer abc")
+        #expect(bearer.status == 403)
+        #expect(bearer.headers["x-amzn-ErrorType"] == "IncompleteSignatureException")
+        #expect(body(bearer) == #"{"message":"'abc' not a valid key=value pair (missing equal-sign) in Authorization header: 'Bearer abc'."}"#)
+
+        let good = fixture.gateway.respond(to: signed(fixture, accessKeyId: credentials.accessKeyId, secret: credentials.secretAccessKey))
+        #expect(good.status == 200, "\(body(good))")
+        let event = fixture.function.lastEvent.withLock { $0 }
+        #expect(event["requestContext"]?["identity"]?["accessKey"] == .string(credentials.accessKeyId))
+        #expect(event["requestContext"]?["identity"]?["userArn"] == "arn:aws:iam::123456789012:root")
+        #expect(event["headers"]?["Authorization"] == nil)
+        #expect(event["headers"]?["X-Amz-Date"] != nil)
+
+        let wrongSecret = fixture.gateway.respond(to: signed(fixture, accessKeyId: credentials.accessKeyId, secret: "not-the-secret"))
+        #expect(wrongSecret.status == 403)
+        #expect(wrongSecret.headers["x-amzn-ErrorType"] == "InvalidSignatureException")
+        #expect(body(wrongSecret).contains("The request signature we calculated does not match"))
+        let unknown = fixture.gateway.respond(to: signed(fixture, accessKeyId: "AKIAUNKNOWN000000000", secret: credentials.secretAccessKey))
+        #expect(unknown.status == 403)
+        #expect(body(unknown) == #"{"message":"The security token included in the request is invalid."}"#)
+        let otherService = fixture.gateway.respond(to: signed(fixture, accessKeyId: credentials.accessKeyId, secret: credentials.secretAccessKey, service: "lambda"))
+        #expect(otherService.status == 403)
+        let old = fixture.gateway.respond(to: signed(fixture, accessKeyId: credentials.accessKeyId, secret: credentials.secretAccessKey, at: fixture.clock.now() - 16 * 60))
+        #expect(old.status == 403)
+        #expect(body(old).contains("Signature expired"))
+    }
+
+    @Test(
+        "AWS_IAM: a request signed by botocore (AWS's own signer) with the state's credentials is let in",
+        .enabled(if: PythonModules.available("botocore"), "python3 with botocore is needed (pip install boto3; .ci/run installs it)"))
+    func iamSignedByBotocore() throws {
+        let fixture = try AuthorizerFixture(keepsState: true, start: Date().timeIntervalSince1970)
+        let credentials = try StateDirectory(fixture.stateDirectory!).credentials()
+        let script = """
+            import json, sys
+            from botocore.auth import SigV4Auth
+            from botocore.awsrequest import AWSRequest
+            from botocore.credentials import Credentials
+            request = AWSRequest(method="GET", url="http://authapi.execute-api.localhost/prod/iam?b=2&a=1")
+            SigV4Auth(Credentials(sys.argv[1], sys.argv[2]), "execute-api", "us-east-1").add_auth(request)
+            print(json.dumps(dict(request.headers.items())))
+            """
+        let result = try runCommand(["python3", "-c", script, credentials.accessKeyId, credentials.secretAccessKey])
+        #expect(result.status == 0, Comment(rawValue: result.error))
+        let headers = try JSONParser().parse(Array(result.output.utf8))
+        var fields: [(String, String)] = [("Host", "authapi.execute-api.localhost")]
+        for member in headers.objectValue ?? JSONObject() { fields.append((member.key, member.value.stringValue ?? "")) }
+        let response = fixture.gateway.respond(to: HTTPRequest(method: "GET", target: "/prod/iam?b=2&a=1", headers: HTTPHeaders(fields)))
+        #expect(response.status == 200, "\(body(response))")
     }
 
     @Test("gateway responses restyle the authorizer's refusals")

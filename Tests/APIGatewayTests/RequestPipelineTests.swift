@@ -56,20 +56,20 @@ struct RequestPipelineTests {
         let bare = Self.arrived("GET", "/prod/items/1")
         let bareRoute = try route(bare)
         #expect(bareRoute.method.method.apiKeyRequired)
-        #expect(Self.kind { _ = try stage.identify(bare, bareRoute, authorized: nil) } == .invalidAPIKey)
+        #expect(Self.kind { _ = try stage.identify(bare, bareRoute, authorized: .nobody) } == .invalidAPIKey)
         let wrong = Self.arrived("GET", "/prod/items/1", headers: [("x-api-key", "not-a-key")])
-        #expect(Self.kind { _ = try stage.identify(wrong, try route(wrong), authorized: nil) } == .invalidAPIKey)
+        #expect(Self.kind { _ = try stage.identify(wrong, try route(wrong), authorized: .nobody) } == .invalidAPIKey)
 
         let keyed = Self.arrived("GET", "/prod/items/1", headers: [("x-api-key", fixture.labKey)])
-        let caller = try stage.identify(keyed, try route(keyed), authorized: nil)
+        let caller = try stage.identify(keyed, try route(keyed), authorized: .nobody)
         #expect(caller.apiKey?.name == "LabKey")
         #expect(caller.plan != nil && caller.client != nil)
         // A method without an authorizer: the authorization stage asks nobody.
         let authorization = AuthorizationStage(lambda: fixture.control.lambda.service, values: RequestValues(), cache: AuthorizerCache(), logSink: nil)
-        #expect(try authorization.authorize(keyed, try route(keyed)) == nil)
+        #expect(try authorization.authorize(keyed, try route(keyed)).authorizer == nil)
 
         let test = Self.arrived("GET", "/prod/items/1", testInvoke: true)
-        let anonymous = try stage.identify(test, try route(test), authorized: nil)
+        let anonymous = try stage.identify(test, try route(test), authorized: .nobody)
         #expect(anonymous.key == nil && anonymous.plan == nil)
     }
 

@@ -5,14 +5,14 @@ import APIModel
 /// `usageIdentifierKey` when the API's key source is `AUTHORIZER`; its output names the key,
 /// that plan and what the authorizer answered.
 struct APIKeyStage: Sendable {
-    func identify(_ arrived: ArrivedRequest, _ route: Route, authorized: AuthorizerResult?) throws(GatewayError) -> Caller {
+    func identify(_ arrived: ArrivedRequest, _ route: Route, authorized: Authorized) throws(GatewayError) -> Caller {
         if arrived.isTestInvoke {
             arrived.log("Test invoke: API key, usage plan, throttling and cache are not applied")
             return .anonymous
         }
         let method = route.method
-        guard method.method.apiKeyRequired else { return Caller(key: nil, planIndex: 0, authorizer: authorized) }
-        let presented = route.deployment.api.apiKeySource == "AUTHORIZER" ? authorized?.usageIdentifierKey : arrived.request.headers["x-api-key"]
+        guard method.method.apiKeyRequired else { return Caller(key: nil, planIndex: 0, authorizer: authorized.authorizer, signer: authorized.signer) }
+        let presented = route.deployment.api.apiKeySource == "AUTHORIZER" ? authorized.authorizer?.usageIdentifierKey : arrived.request.headers["x-api-key"]
         guard let value = presented, let active = route.snapshot.keys[APIKeyValue(value)], active.record.enabled,
             let planIndex = active.plans.firstIndex(where: { $0.definition.stages.contains(route.stage) })
         else {
@@ -22,6 +22,6 @@ struct APIKeyStage: Sendable {
         let plan = active.plans[planIndex]
         arrived.log(
             "API Key authorized because method '\(arrived.httpMethod) \(method.resource.path)' requires API Key. Request will be subject to usage plan \(plan.definition.name)")
-        return Caller(key: active, planIndex: planIndex, authorizer: authorized)
+        return Caller(key: active, planIndex: planIndex, authorizer: authorized.authorizer, signer: authorized.signer)
     }
 }

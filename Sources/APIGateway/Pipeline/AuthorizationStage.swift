@@ -1,4 +1,5 @@
 import APIModel
+import AWSSignature
 import HTTPCore
 import JSONCore
 import LambdaRuntime
@@ -7,9 +8,9 @@ import LambdaRuntime
 /// authorizer is reached only when the authorizer's policy allows its method ARN (reference
 /// §16). The identity is checked before any call (401 without one); the answer is checked,
 /// kept for the authorizer's TTL per API, stage and identity, and evaluated against each
-/// request's method ARN. Methods whose authorization is not emulated yet (Cognito user pools,
-/// AWS_IAM) are refused — when in doubt, deny. A test invoke skips authorization, as the
-/// console's Test tab does.
+/// request's method ARN. AWS_IAM methods take a SigV4 signature for `execute-api` by the
+/// state's credentials. Cognito user-pool methods, not emulated yet, are refused — when in
+/// doubt, deny. A test invoke skips authorization, as the console's Test tab does.
 struct AuthorizationStage: Sendable {
     let lambda: LambdaService
     let values: RequestValues
@@ -19,20 +20,20 @@ struct AuthorizationStage: Sendable {
     /// The longest method ARN AWS hands an authorizer (a longer one answers 414).
     static let maximumMethodARNLength = 1600
 
-    /// What the method's authorizer answered (nil for a method without one).
-    func authorize(_ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> AuthorizerResult? {
+    /// What the method's authorizer answered, or who signed (nobody for a method without
+    /// authorization).
+    func authorize(_ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> Authorized {
         let authorization = route.method.method.authorization
-        guard authorization != .none else { return nil }
+        guard authorization != .none else { return .nobody }
         if arrived.isTestInvoke {
             arrived.log("Test invoke: the method's authorization (\(authorization.typeName)) is not applied")
-            return nil
+            return .nobody
         }
         switch authorization {
         case .none:
-            return nil
+            return .nobody
         case .iam:
-            arrived.fail("AWS_IAM authorization is not emulated: the request is refused")
-            throw GatewayError(.missingAuthenticationToken)
+            return Authorized(authorizer: nil, signer: try checkSignature(arrived, route))
         case .cognito(let name, _):
             arrived.fail("Authorizer \(name): COGNITO_USER_POOLS authorizers are not emulated: the request is refused")
             throw GatewayError(.unauthorized)
@@ -41,7 +42,51 @@ struct AuthorizationStage: Sendable {
                 arrived.fail("Execution failed due to configuration error: the method's authorizer \(name) is not defined")
                 throw GatewayError(.authorizerConfiguration)
             }
-            return try runLambda(authorizer, arrived, route)
+            return Authorized(authorizer: try runLambda(authorizer, arrived, route), signer: nil)
+        }
+    }
+
+    /// AWS_IAM: a SigV4 signature for `execute-api` by the state's credentials (reference
+    /// §16.10). Unsigned is 403 Missing Authentication Token; another `Authorization` 403
+    /// IncompleteSignatureException; a signature that does not hold 403 with AWS's text.
+    func checkSignature(_ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> SignerIdentity {
+        guard let header = arrived.request.headers["Authorization"], !header.isEmpty else {
+            arrived.fail("AWS_IAM: the request is not signed")
+            throw GatewayError(.missingAuthenticationToken)
+        }
+        guard let authorization = SigV4.Authorization(header: header) else {
+            let word = header.split(separator: " ").dropFirst().first.map(String.init) ?? header
+            arrived.fail("AWS_IAM: the Authorization header is not a SigV4 signature")
+            throw GatewayError(.incompleteSignature, message: "'\(word)' not a valid key=value pair (missing equal-sign) in Authorization header: '\(header)'.")
+        }
+        guard authorization.service == "execute-api" else {
+            arrived.fail("AWS_IAM: the signature is for \(authorization.service), not execute-api")
+            throw GatewayError(.invalidSignature, message: "Credential should be scoped to correct service: 'execute-api'. ")
+        }
+        guard let credentials = route.snapshot.signingCredentials else {
+            arrived.fail("AWS_IAM: no credentials are kept (serve with a state directory) to check the signature against")
+            throw GatewayError(.unrecognizedClient)
+        }
+        let request = arrived.request
+        let signed = SigV4.Request(method: request.method, target: request.target, headers: request.headers.fields.map { ($0.name, $0.value) }, body: request.body)
+        switch SigV4.check(signed, authorization: authorization, accessKeyId: credentials.accessKeyId, secret: credentials.secretAccessKey, now: arrived.time) {
+        case nil:
+            arrived.log("AWS_IAM: signature of \(authorization.accessKeyId) verified")
+            return SignerIdentity(accessKey: authorization.accessKeyId, accountId: route.snapshot.accountId)
+        case .unknownAccessKey?:
+            arrived.fail("AWS_IAM: unknown access key \(authorization.accessKeyId)")
+            throw GatewayError(.unrecognizedClient)
+        case .missingDate?:
+            arrived.fail("AWS_IAM: no X-Amz-Date")
+            throw GatewayError(.incompleteSignature, message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=\(header)")
+        case .expired(let date, let earliest, let now)?:
+            arrived.fail("AWS_IAM: the signature expired")
+            throw GatewayError(.invalidSignature, message: "Signature expired: \(date) is now earlier than \(earliest) (\(now) - 15 min.)")
+        case .mismatch?:
+            arrived.fail("AWS_IAM: the signature does not match")
+            throw GatewayError(
+                .invalidSignature,
+                message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
         }
     }
 

@@ -131,6 +131,8 @@ struct Caller: Sendable {
     let planIndex: Int
     /// What the method's Lambda authorizer answered (nil: the method has none).
     var authorizer: AuthorizerResult? = nil
+    /// Who signed an AWS_IAM method's request (nil: the method is not AWS_IAM).
+    var signer: SignerIdentity? = nil
 
     /// No key: a method that does not require one, or a test invoke.
     static var anonymous: Caller { Caller(key: nil, planIndex: 0) }
@@ -142,6 +144,30 @@ struct Caller: Sendable {
     var client: HashedName? { key.map { $0.clientKeys[planIndex] } }
 }
 
+/// Who signed a request to an AWS_IAM method (`$context.identity.*`, `requestContext.identity`).
+struct SignerIdentity: Sendable, Equatable {
+    let accessKey: String
+    let accountId: String
+
+    /// `caller`, `user`: the local credentials are the account's own.
+    var caller: String { accountId }
+    /// `arn:aws:iam::{account}:root`.
+    var userArn: String { "arn:aws:iam::\(accountId):root" }
+
+    /// The identity members it sets.
+    var identity: [(String, String)] {
+        [("accessKey", accessKey), ("accountId", accountId), ("caller", caller), ("user", caller), ("userArn", userArn)]
+    }
+}
+
+/// What the authorization stage learnt: a Lambda authorizer's answer, or who signed.
+struct Authorized: Sendable {
+    var authorizer: AuthorizerResult?
+    var signer: SignerIdentity?
+
+    static let nobody = Authorized(authorizer: nil, signer: nil)
+}
+
 /// A request that has been routed and admitted: what the later stages read.
 struct RoutedRequest: Sendable {
     let arrived: ArrivedRequest
@@ -150,6 +176,13 @@ struct RoutedRequest: Sendable {
 
     var request: HTTPRequest { arrived.request }
     var method: CompiledMethod { route.method }
+
+    /// The headers the integration sees: a SigV4 `Authorization` of an AWS_IAM method is
+    /// removed, as API Gateway removes it.
+    var integrationHeaders: [HTTPHeaders.Field] {
+        guard caller.signer != nil else { return request.headers.fields }
+        return request.headers.fields.filter { $0.name.lowercased() != "authorization" }
+    }
 
     /// The same request as the gateway-response stage reads it.
     var progress: PipelineProgress { PipelineProgress(arrived: arrived, selection: route.selection, route: route, caller: caller) }

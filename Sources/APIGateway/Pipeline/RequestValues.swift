@@ -33,6 +33,7 @@ struct RequestValues: Sendable {
             identity["apiKey"] = key.value
             identity["apiKeyId"] = key.id
         }
+        for (name, value) in routed.caller.signer?.identity ?? [] { identity[name] = value }
         context.identity = identity
         if let authorizer = routed.caller.authorizer { context.authorizer = authorizer.stringified }
         return context
@@ -45,7 +46,7 @@ struct RequestValues: Sendable {
         MappingTemplateInput(
             body: body,
             parameters: RequestParameters(
-                path: routed.route.pathParameters, querystring: routed.route.query, header: routed.request.headers.fields.map { ($0.name, $0.value) }),
+                path: routed.route.pathParameters, querystring: routed.route.query, header: routed.integrationHeaders.map { ($0.name, $0.value) }),
             context: template.usesContext ? requestContext(routed) : RequestContext(), stageVariables: routed.route.deployment.stage.variables,
             overrides: overrides)
     }
@@ -96,6 +97,10 @@ struct RequestValues: Sendable {
         case "identity.apiKey": return progress.caller.apiKey?.value
         case "identity.apiKeyId": return progress.caller.apiKey?.id
         default:
+            if name.hasPrefix("identity."), let signer = progress.caller.signer {
+                let key = name.dropFirst("identity.".count)
+                return signer.identity.first { $0.0 == key }?.1
+            }
             if name.hasPrefix("authorizer."), let authorizer = progress.caller.authorizer {
                 let key = name.dropFirst("authorizer.".count)
                 return authorizer.stringified.first { $0.0 == key }?.1
