@@ -61,6 +61,7 @@ let package = Package(
             name: "APIGateway",
             dependencies: [
                 "APIModel", "AWSSignature", "CSystemCalls", "JSONCore", "JSONSchema", "MappingTemplates", "Velocity", "LambdaRuntime", "HTTPCore", "ECMARegex",
+                "TextAndFiles",
             ]),
         // Layer 3: the control plane (state, the AWS APIs, the one port for both).
         .target(

@@ -265,6 +265,12 @@ package final class StageDeployment: Sendable {
     let methods: [[(httpMethod: String, method: CompiledMethod)]]
     /// The API's authorizers by name, with their functions resolved for this stage.
     let authorizers: [String: CompiledAuthorizer]
+    /// The API's resource policy, read.
+    let resourcePolicy: AccessPolicy?
+
+    /// The resource policy's conditions that have no local meaning (a start warning each:
+    /// never true for an Allow, always for a Deny).
+    package var unsupportedPolicyConditions: [String] { resourcePolicy?.unsupportedConditions ?? [] }
 
     /// Every method that calls a Lambda function: the function's name (without a qualifier),
     /// the method and path, and where the integration is in the definition.
@@ -324,6 +330,16 @@ package final class StageDeployment: Sendable {
                 cacheScope: [apiId + "/" + stage.name, name, target ?? ""].joined(separator: "\u{0}"))
         }
         self.authorizers = authorizers
+        if let document = api.resourcePolicy {
+            do {
+                resourcePolicy = try AccessPolicy(document: document)
+            } catch {
+                throw .definition(
+                    APIDefinitionError(file: api.file, pointer: JSONPointer(tokens: ["x-amazon-apigateway-policy"]), message: "resource policy: \(error.reason)"))
+            }
+        } else {
+            resourcePolicy = nil
+        }
         var methods: [[(httpMethod: String, method: CompiledMethod)]] = []
         for resource in api.resources {
             var compiled: [String: CompiledMethod] = [:]

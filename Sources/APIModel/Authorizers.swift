@@ -149,6 +149,21 @@ extension DocumentReader {
         return result
     }
 
+    /// `x-amazon-apigateway-policy`: a policy document (an object, or its JSON text as
+    /// UpdateRestApi and CloudFormation's `Policy` may give it).
+    func resourcePolicy(_ root: JSONObject) throws(APIDefinitionError) -> JSONValue? {
+        switch root["x-amazon-apigateway-policy"] {
+        case nil, .null?: return nil
+        case .object(let policy)?: return .object(policy)
+        case .string(let text)?:
+            guard let parsed = try? JSONParser().parse(text), case .object = parsed else {
+                throw fail(["x-amazon-apigateway-policy"], "the resource policy is not a JSON policy document")
+            }
+            return parsed
+        case let other?: throw fail(["x-amazon-apigateway-policy"], "the resource policy is a policy document (an object), found \(other.typeName)")
+        }
+    }
+
     /// An operation's authorization: its own `security`, else the document's (API Gateway's
     /// import applies a root-level authorizer to operations without their own). The first
     /// requirement naming an authorizer scheme, or a scheme with

@@ -164,6 +164,9 @@ public struct DeploymentConfiguration: Sendable {
     public var apiKeys: [APIKeyDefinition]
     /// The account-level limit (AWS's default: 10,000 rps, burst 5,000).
     public var accountThrottle: ThrottleSettings
+    /// The 403 text of a Lambda authorizer's explicit Deny, when not AWS's until-2023 wording
+    /// (newer captures read "… with an explicit deny in an identity-based policy").
+    public var explicitDenyMessage: String? = nil
 
     /// Reads a deployment document; errors name `file` and the pointer.
     public static func parse(_ document: JSONValue, file: String) throws(APIDefinitionError) -> DeploymentConfiguration {
@@ -313,7 +316,8 @@ public struct DeploymentConfiguration: Sendable {
         return DeploymentConfiguration(
             apiId: root["apiId"]?.stringValue ?? "localapi", region: root["region"]?.stringValue ?? "us-east-1",
             accountId: root["accountId"]?.stringValue ?? "123456789012", stages: stages, functions: functions, usagePlans: usagePlans,
-            apiKeys: apiKeys, accountThrottle: try reader.throttle(root["accountThrottle"], at: ["accountThrottle"]) ?? .accountDefault)
+            apiKeys: apiKeys, accountThrottle: try reader.throttle(root["accountThrottle"], at: ["accountThrottle"]) ?? .accountDefault,
+            explicitDenyMessage: root["explicitDenyMessage"]?.stringValue)
     }
 }
 

@@ -39,7 +39,7 @@ enum DeploymentFileShape {
 
     static let root = Shape.object([
         "$schema": .string, "description": .string,
-        "apiId": .string, "region": .string, "accountId": .string, "accountThrottle": throttle,
+        "apiId": .string, "region": .string, "accountId": .string, "accountThrottle": throttle, "explicitDenyMessage": .string,
         "stages": .map(stage), "functions": .map(function),
         "usagePlans": .map(.object(["stages": .array(.string), "throttle": throttle, "methodThrottles": .map(throttle), "quota": .object(["limit": .integer, "period": .string]), "description": .string])),
         "apiKeys": .map(.object(["value": .string, "enabled": .boolean, "usagePlans": .array(.string), "description": .string])),

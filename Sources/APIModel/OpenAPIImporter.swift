@@ -65,7 +65,7 @@ public enum OpenAPIImporter {
             title: title, file: file, documentURI: uri, apiKeySource: root["x-amazon-apigateway-api-key-source"]?.stringValue ?? "HEADER",
             binaryMediaTypes: (root["x-amazon-apigateway-binary-media-types"]?.arrayValue ?? [JSONValue]()).compactMap { $0.stringValue },
             resources: resources, modelNames: modelNames, requestValidators: validators, defaultValidator: defaultValidator,
-            gatewayResponses: gatewayResponses, authorizers: authorizers)
+            gatewayResponses: gatewayResponses, authorizers: authorizers, resourcePolicy: try reader.resourcePolicy(root))
     }
 
     /// API Gateway's resource rules: one variable sibling per parent, nothing under a greedy part.

@@ -79,6 +79,8 @@ public struct RestAPI: Sendable {
     public var gatewayResponses: [String: GatewayResponseDefinition]
     /// Authorizers by name (security schemes with `x-amazon-apigateway-authorizer`).
     public var authorizers: [String: AuthorizerDefinition] = [:]
+    /// The resource policy (`x-amazon-apigateway-policy`), as written.
+    public var resourcePolicy: JSONValue? = nil
 }
 
 /// A request validator.

@@ -104,7 +104,7 @@ public final class ControlPlane: Sendable {
         return GatewaySnapshot(
             apiId: configuration.apiId, accountId: configuration.accountId, region: configuration.region,
             accountThrottle: configuration.accountThrottle, stages: stages, keys: model.keys, plans: configuration.usagePlans,
-            signingCredentials: credentials)
+            explicitDenyMessage: configuration.explicitDenyMessage ?? GatewaySnapshot.shortExplicitDenyMessage, signingCredentials: credentials)
     }
 }
 

@@ -261,6 +261,16 @@ extension ControlPlane {
                         + Suggestion.didYouMean(call.function, among: declaredFunctions) + "; its requests answer 500")
             }
         }
+        // A resource-policy condition with no local meaning: said once per definition.
+        var policyWarned = Set<String>()
+        for stage in configuration.stages {
+            guard let compiled = stages[stage.name]?.compiled, !policyWarned.contains(stage.definition) else { continue }
+            policyWarned.insert(stage.definition)
+            for condition in compiled.unsupportedPolicyConditions {
+                warnings.append(
+                    "\(stage.definition): #/x-amazon-apigateway-policy: the condition \(condition) has no local meaning: it never lets an Allow match and always lets a Deny match")
+            }
+        }
         for warning in warnings { logSink?(.message("warning: " + warning)) }
 
         // API keys: values generated once, then kept in the state directory.

@@ -41,7 +41,13 @@ extension ProjectBuilder {
             }
             try addRoutes(api, properties: properties, to: &definition)
             if let cors = properties["Cors"] { addCors(cors, to: &definition) }
-            if !isCloudFormation { try applyAuthorizers(api, properties: properties, at: tokens, to: &definition) }
+            if !isCloudFormation {
+                try applyAuthorizers(api, properties: properties, at: tokens, to: &definition)
+                try applyResourcePolicy(api, properties: properties, stage: stageNames.first ?? "", at: tokens, to: &definition)
+            } else if let policy = properties["Policy"] {
+                // CloudFormation's `Policy`: the document, or its JSON text.
+                definition["x-amazon-apigateway-policy"] = policy
+            }
             applyAPIKeys(properties, to: &definition)
             if let types = properties["BinaryMediaTypes"]?.arrayValue {
                 definition["x-amazon-apigateway-binary-media-types"] = .array(types.map { .string($0.plainText.replacingOccurrences(of: "~1", with: "/")) })

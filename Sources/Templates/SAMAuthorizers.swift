@@ -126,3 +126,48 @@ extension ProjectBuilder {
         ]))
     }
 }
+
+extension ProjectBuilder {
+    /// `Auth.ResourcePolicy` as AWS's translator writes it into `x-amazon-apigateway-policy`:
+    /// for each event's route (`execute-api:/{stage}/{METHOD}/{path}`, parameters as `*`), an
+    /// Allow and a Deny per list — `IpRangeWhitelist` (NotIpAddress), `IpRangeBlacklist`
+    /// (IpAddress), `SourceVpcWhitelist`/`SourceVpcBlacklist` (aws:SourceVpc) —, the
+    /// `AwsAccountWhitelist`/`AwsAccountBlacklist` principals, then `CustomStatements`.
+    func applyResourcePolicy(_ api: APIBuild, properties: JSONValue, stage: String, at tokens: [String], to definition: inout JSONObject) throws(TemplateError) {
+        guard let policy = properties["Auth"]?["ResourcePolicy"] else { return }
+        let place = tokens + ["Auth", "ResourcePolicy"]
+        guard case .object(let settings) = policy else { throw source.error(place, "ResourcePolicy must be a map (ResourcePolicyStatement).") }
+        func list(_ name: String) throws(TemplateError) -> [JSONValue] {
+            guard let value = settings[name] else { return [] }
+            guard case .array(let entries) = value else { throw source.error(place + [name], "\(name) must be a list.") }
+            return entries
+        }
+        let ipAllow = try list("IpRangeWhitelist"), ipDeny = try list("IpRangeBlacklist")
+        let vpcAllow = try list("SourceVpcWhitelist"), vpcDeny = try list("SourceVpcBlacklist")
+        let accountsAllow = try list("AwsAccountWhitelist"), accountsDeny = try list("AwsAccountBlacklist")
+        var statements: [JSONValue] = []
+        for route in api.routes {
+            let path = route.path.split(separator: "/").map { $0.hasPrefix("{") ? "*" : String($0) }.joined(separator: "/")
+            let resource = JSONValue.array([.string("execute-api:/\(stage)/\(route.method == "any" ? "*" : route.method.uppercased())/\(path)")])
+            func statement(_ effect: String, principal: JSONValue = "*", condition: JSONValue? = nil) -> JSONValue {
+                var object = JSONObject.of(["Action": "execute-api:Invoke", "Resource": resource, "Effect": .string(effect), "Principal": principal])
+                if let condition { object["Condition"] = condition }
+                return .object(object)
+            }
+            if !ipAllow.isEmpty || !ipDeny.isEmpty || !vpcAllow.isEmpty || !vpcDeny.isEmpty { statements.append(statement("Allow")) }
+            if !ipAllow.isEmpty { statements.append(statement("Deny", condition: ["NotIpAddress": ["aws:SourceIp": .array(ipAllow)]])) }
+            if !ipDeny.isEmpty { statements.append(statement("Deny", condition: ["IpAddress": ["aws:SourceIp": .array(ipDeny)]])) }
+            if !vpcAllow.isEmpty { statements.append(statement("Deny", condition: ["StringNotEquals": ["aws:SourceVpc": .array(vpcAllow)]])) }
+            if !vpcDeny.isEmpty { statements.append(statement("Deny", condition: ["StringEquals": ["aws:SourceVpc": .array(vpcDeny)]])) }
+            if !accountsAllow.isEmpty { statements.append(statement("Allow", principal: ["AWS": .array(accountsAllow)])) }
+            if !accountsDeny.isEmpty { statements.append(statement("Deny", principal: ["AWS": .array(accountsDeny)])) }
+        }
+        switch settings["CustomStatements"] {
+        case nil: break
+        case .array(let custom)?: statements += custom
+        case let single?: statements.append(single)
+        }
+        guard !statements.isEmpty else { return }
+        definition["x-amazon-apigateway-policy"] = ["Version": "2012-10-17", "Statement": .array(statements)]
+    }
+}

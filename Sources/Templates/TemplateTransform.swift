@@ -52,7 +52,7 @@ public struct TemplateTransform {
     ]
     static let apiProperties: Set<String> = [
         "StageName", "DefinitionBody", "DefinitionUri", "Auth", "Cors", "BinaryMediaTypes", "Variables", "CacheClusterEnabled", "CacheClusterSize",
-        "MethodSettings", "OpenApiVersion", "Name", "Description", "Body", "Models", "MergeDefinitions", "GatewayResponses",
+        "MethodSettings", "OpenApiVersion", "Name", "Description", "Body", "Models", "MergeDefinitions", "GatewayResponses", "Policy",
     ]
 
     /// The project, or every problem found (one per resource at most).
@@ -406,11 +406,12 @@ struct ProjectBuilder {
                 continue
             }
             if member.key == "Auth", case .object(let auth) = member.value {
-                // Of Auth, API keys, usage plans and authorizers are enforced; resource
-                // policies and the rest are listed as not emulated (not resolved here).
+                // Of Auth, API keys, usage plans, authorizers and resource policies are
+                // enforced; the rest is listed as not emulated (not resolved here).
                 var keptAuth = JSONObject()
                 let emulatedAuth = [
                     "ApiKeyRequired", "UsagePlan", "AddApiKeyRequiredToCorsPreflight", "Authorizers", "DefaultAuthorizer", "AddDefaultAuthorizerToCorsPreflight",
+                    "ResourcePolicy",
                 ]
                 for part in auth {
                     guard emulatedAuth.contains(part.key) else {
@@ -533,6 +534,10 @@ struct ProjectBuilder {
         }
         let requestModel = try raw["RequestModel"].flatMap { (model) throws(TemplateError) in try intrinsics.resolve(model, at: propertiesTokens + ["RequestModel"]) }
         let auth = try raw["Auth"].flatMap { (value) throws(TemplateError) in try intrinsics.resolve(value, at: propertiesTokens + ["Auth"]) }
+        for key in auth?.objectValue?.keys ?? [] where !["ApiKeyRequired", "Authorizer", "AuthorizationScopes"].contains(key) {
+            // An event's own ResourcePolicy, InvokeRole, …: said, never silently applied.
+            notEmulated.append((propertiesTokens + ["Auth", key]).joined(separator: "/"))
+        }
         apis[apiLogicalId]!.routes.append((path, method, name, apiKey, requestModel, auth, propertiesTokens))
     }
 }

@@ -70,6 +70,13 @@ public enum UTCCalendar {
         return date(seconds) + "T\(two(time / 3600)):\(two(time / 60 % 60)):\(two(time % 60)).\(three(milliseconds))+0000"
     }
 
+    /// `2026-12-02T10:15:30Z` (ISO 8601, IAM's `aws:CurrentTime`).
+    public static func iso8601(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.down))
+        let time = whole % 86400
+        return date(seconds) + "T\(two(time / 3600)):\(two(time / 60 % 60)):\(two(time % 60))Z"
+    }
+
     /// `20150830T123600Z` (SigV4's `X-Amz-Date`).
     public static func amzDate(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded(.down))

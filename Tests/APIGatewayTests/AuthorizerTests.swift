@@ -100,7 +100,7 @@ final class AuthorizerFixture {
 
     /// With `keepsState`, a state directory (and so the credentials AWS_IAM methods check
     /// signatures against); the clock starts at `start`.
-    init(gatewayResponses: String = "", keepsState: Bool = false, start: Double = 1_764_028_800) throws {
+    init(gatewayResponses: String = "", keepsState: Bool = false, start: Double = 1_764_028_800, explicitDenyMessage: String? = nil) throws {
         clock = ManualClock(start: start)
         directory = NSTemporaryDirectory() + "gateway-auth-" + UUID().uuidString
         stateDirectory = keepsState ? directory + "/state" : nil
@@ -110,12 +110,13 @@ final class AuthorizerFixture {
             definition = definition.replacingOccurrences(of: #""paths": {"#, with: #""x-amazon-apigateway-gateway-responses": \#(gatewayResponses), "paths": {"#)
         }
         try definition.write(toFile: directory + "/AuthAPI.json", atomically: true, encoding: .utf8)
-        let deployment = #"""
+        var deployment = #"""
             {"apiId": "authapi", "stages": {"prod": {"definition": "AuthAPI.json"}},
              "functions": {"Auth": {"handler": "auth"}, "Scripted": {"handler": "scripted"}},
              "apiKeys": {"Issued": {"value": "authorizer-issued-key-0123456789", "enabled": true, "usagePlans": ["Basic"]}},
              "usagePlans": {"Basic": {"stages": ["prod"]}}}
             """#
+        if let explicitDenyMessage { deployment = deployment.replacingOccurrences(of: #"{"apiId""#, with: #"{"explicitDenyMessage": "\#(explicitDenyMessage)", "apiId""#) }
         try deployment.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
         control = try ControlPlane.load(
             deploymentFile: directory + "/d.json", stateDirectory: stateDirectory, handlers: ["auth": authorizer, "scripted": function], clock: clock)
@@ -191,6 +192,8 @@ struct AuthorizerTests {
         let denied = fixture.get("/prod/pets/secret", token: "Bearer deny")
         #expect(denied.status == 403)
         #expect(body(denied) == #"{"Message":"User is not authorized to access this resource with an explicit deny"}"#)
+        let reworded = try AuthorizerFixture(explicitDenyMessage: "User is not authorized to access this resource with an explicit deny in an identity-based policy")
+        #expect(body(reworded.get("/prod/pets/secret", token: "Bearer deny")) == #"{"Message":"User is not authorized to access this resource with an explicit deny in an identity-based policy"}"#)
         let elsewhere = fixture.get("/prod/pets", token: "Bearer elsewhere")
         #expect(elsewhere.status == 403)
         #expect(body(elsewhere) == #"{"Message":"User is not authorized to access this resource"}"#)
@@ -344,7 +347,7 @@ struct AuthorizerTests {
         let fixture = try AuthorizerFixture()
         let result = fixture.control.apiGateway.testInvoke(stage: "prod", method: "GET", path: "/pets/secret")
         #expect(result.response.status == 200)
-        #expect(result.log.contains { $0.contains("authorization (CUSTOM) is not applied") })
+        #expect(result.log.contains { $0.contains("authorization (CUSTOM) and the resource policy are not applied") })
         #expect(fixture.calls == 0)
     }
 }

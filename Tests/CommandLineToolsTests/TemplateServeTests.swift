@@ -300,6 +300,57 @@ struct TemplateServeTests {
         #expect(output.contains("policy denies arn:aws:execute-api:us-east-1:123456789012:"), "\(output)")
     }
 
+    @Test("SAM Auth.ResourcePolicy as the translator writes it: IpRangeWhitelist and CustomStatements enforced (403 with AWS's text), no longer 'not emulated'")
+    func resourcePolicy() async throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Api:
+                Type: AWS::Serverless::Api
+                Properties:
+                  StageName: prod
+                  Auth:
+                    ResourcePolicy:
+                      IpRangeWhitelist: ["127.0.0.0/8", "::1/128"]
+                      CustomStatements:
+                        - Effect: Deny
+                          Principal: "*"
+                          Action: execute-api:Invoke
+                          Resource: execute-api:/*/DELETE/*
+              Office:
+                Type: AWS::Serverless::Api
+                Properties:
+                  StageName: office
+                  Auth:
+                    ResourcePolicy:
+                      IpRangeWhitelist: ["10.20.0.0/16"]
+              F:
+                Type: AWS::Serverless::Function
+                Properties:
+                  InlineCode: |
+                    def handler(event, context):
+                        return {"statusCode": 200, "body": event["httpMethod"]}
+                  Handler: index.handler
+                  Runtime: python3.12
+                  Events:
+                    Get: {Type: Api, Properties: {RestApiId: !Ref Api, Path: "/things/{id}", Method: get}}
+                    Delete: {Type: Api, Properties: {RestApiId: !Ref Api, Path: "/things/{id}", Method: delete}}
+                    Office: {Type: Api, Properties: {RestApiId: !Ref Office, Path: /desk, Method: get}}
+            """
+        let files = try project(["template.yaml": template])
+        let served = try ServedGateway(template: files.path + "/template.yaml")
+        defer { _ = served.shutdown() }
+        let (status, _, body) = try await served.request("/prod/things/1")
+        #expect(status == 200, "\(body)")
+        let (deleted, _, deletedBody) = try await served.request("/prod/things/1", method: "DELETE")
+        #expect(deleted == 403)
+        #expect(deletedBody.contains("/prod/DELETE/things/1 with an explicit deny"), "\(deletedBody)")
+        let (office, _, officeBody) = try await served.request("/office/desk")
+        #expect(office == 403)
+        #expect(officeBody.hasPrefix(#"{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********9012:"#), "\(officeBody)")
+        #expect(!served.captured.stderr.contains("ResourcePolicy"), "\(served.captured.stderr)")
+    }
+
     @Test("a DefinitionBody included from a local file (AWS::Include), with Fn::Sub integration URIs")
     func definitionBody() async throws {
         let template = """

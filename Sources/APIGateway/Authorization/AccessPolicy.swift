@@ -1,10 +1,11 @@
 import JSONCore
 
-/// An IAM policy document as API Gateway evaluates it for `execute-api:Invoke` (a Lambda
-/// authorizer's `policyDocument`; reference §16.4–16.5): statements with `Effect`,
-/// `Action`/`NotAction` and `Resource`/`NotResource`, each a string or a list, `*` and `?`
-/// wildcards. An explicit Deny wins; otherwise an Allow must match; with neither the request
-/// is denied.
+/// An IAM policy document as API Gateway evaluates it for `execute-api:Invoke` — a Lambda
+/// authorizer's `policyDocument` (reference §16.4–16.5) or the API's resource policy (§26):
+/// statements with `Effect`, `Principal`, `Action`/`NotAction`, `Resource`/`NotResource` (each
+/// a string or a list, `*` and `?` wildcards; `execute-api:/{stage}/{METHOD}/{path}` is the
+/// API's own short form) and `Condition`. An explicit Deny wins; otherwise an Allow must match;
+/// with neither the request is denied.
 struct AccessPolicy: Sendable, Equatable {
     /// What a policy decides for one request.
     enum Decision: Sendable, Equatable {
@@ -15,9 +16,17 @@ struct AccessPolicy: Sendable, Equatable {
         case implicitDeny
     }
 
+    /// Who a statement is about: anyone (`"*"`, `{"AWS": "*"}`, or no `Principal`, as in an
+    /// authorizer's policy), or the listed accounts and principals.
+    enum Principal: Sendable, Equatable {
+        case anyone
+        case aws([String])
+    }
+
     /// One statement.
     struct Statement: Sendable, Equatable {
         var allows: Bool
+        var principal: Principal
         /// Action patterns, lower-cased (actions match without regard to case); `negated` for
         /// `NotAction`.
         var actions: [Wildcard]
@@ -25,9 +34,10 @@ struct AccessPolicy: Sendable, Equatable {
         /// Resource patterns; `negated` for `NotResource`.
         var resources: [Wildcard]
         var resourcesNegated: Bool
-        /// Whether the statement has a `Condition` (not evaluated in an authorizer's policy:
-        /// such an Allow never matches and such a Deny always does — when in doubt, deny).
-        var conditional: Bool
+        /// Every condition must hold. One that cannot be told here (a key without a local
+        /// meaning, or any condition of an authorizer's policy) never lets an Allow match and
+        /// always lets a Deny match — when in doubt, deny.
+        var conditions: [PolicyCondition]
     }
 
     /// Why a document is not a policy (`Could not parse policy`).
@@ -40,7 +50,7 @@ struct AccessPolicy: Sendable, Equatable {
 
     var statements: [Statement]
 
-    /// Reads a `policyDocument` (an object; its `Statement` an object or a non-empty list).
+    /// Reads a policy (an object; its `Statement` an object or a non-empty list).
     init(document: JSONValue) throws(ParseError) {
         guard case .object(let object) = document else { throw ParseError(reason: "the policy document is not an object") }
         let list: [JSONValue]
@@ -65,8 +75,9 @@ struct AccessPolicy: Sendable, Equatable {
             }
             statements.append(
                 Statement(
-                    allows: allows, actions: actions.map { Wildcard($0.lowercased()) }, actionsNegated: actionsNegated, resources: resources.map(Wildcard.init),
-                    resourcesNegated: resourcesNegated, conditional: statement["Condition"] != nil))
+                    allows: allows, principal: try AccessPolicy.principal(statement["Principal"]), actions: actions.map { Wildcard($0.lowercased()) },
+                    actionsNegated: actionsNegated, resources: resources.map(Wildcard.init), resourcesNegated: resourcesNegated,
+                    conditions: try AccessPolicy.conditions(statement["Condition"])))
         }
     }
 
@@ -80,36 +91,93 @@ struct AccessPolicy: Sendable, Equatable {
         case (nil, nil): throw ParseError(reason: "a statement has no \(name)")
         default: throw ParseError(reason: "a statement has both \(name) and \(negatedName)")
         }
+        return (try strings(value, negated ? negatedName : name), negated)
+    }
+
+    /// A string or a non-empty list of strings.
+    static func strings(_ value: JSONValue, _ name: String) throws(ParseError) -> [String] {
         switch value {
-        case .string(let text): return ([text], negated)
+        case .string(let text): return [text]
         case .array(let entries) where !entries.isEmpty:
             let texts = entries.compactMap(\.stringValue)
-            guard texts.count == entries.count else { throw ParseError(reason: "\(negated ? negatedName : name) holds a value that is not a string") }
-            return (texts, negated)
-        default: throw ParseError(reason: "\(negated ? negatedName : name) is not a string or a list of strings")
+            guard texts.count == entries.count else { throw ParseError(reason: "\(name) holds a value that is not a string") }
+            return texts
+        default: throw ParseError(reason: "\(name) is not a string or a list of strings")
+        }
+    }
+
+    /// `Principal`: absent or `"*"` or `{"AWS": "*"}` is anyone; `{"AWS": [...]}` those.
+    static func principal(_ value: JSONValue?) throws(ParseError) -> Principal {
+        switch value {
+        case nil, .string("*")?: return .anyone
+        case .object(let object)?:
+            guard let aws = object["AWS"] else { return .aws([]) }
+            let names = try strings(aws, "Principal.AWS")
+            return names.contains("*") ? .anyone : .aws(names)
+        default: throw ParseError(reason: "Principal is not \"*\" or an object")
+        }
+    }
+
+    /// `Condition`: operator → key → a value or a list of values (strings, numbers, booleans).
+    static func conditions(_ value: JSONValue?) throws(ParseError) -> [PolicyCondition] {
+        guard let value else { return [] }
+        guard case .object(let operators) = value else { throw ParseError(reason: "Condition is not an object") }
+        var entries: [(op: String, key: String, values: [String])] = []
+        for op in operators {
+            guard case .object(let keys) = op.value else { throw ParseError(reason: "Condition.\(op.key) is not an object") }
+            for key in keys {
+                let list = key.value.arrayValue ?? [key.value]
+                let texts = list.compactMap(JSONShape.scalarText)
+                guard texts.count == list.count, !texts.isEmpty else { throw ParseError(reason: "Condition.\(op.key).\(key.key) holds a value that is not a string") }
+                entries.append((op.key, key.key, texts))
+            }
+        }
+        return PolicyCondition.read(entries)
+    }
+
+    /// The condition keys (with their operators) that have no local meaning.
+    var unsupportedConditions: [String] {
+        statements.flatMap(\.conditions).filter { !ConditionFacts.knownKeys.contains($0.key.lowercased()) }.map { condition in
+            condition.key.hasPrefix("unsupported:") ? String(condition.key.dropFirst("unsupported:".count)) : "\(condition.op.rawValue):\(condition.key)"
         }
     }
 
     /// The decision for invoking `resource` (a method ARN).
     func decide(action: String = "execute-api:Invoke", resource: String) -> Decision {
-        decide(action: Array(action.lowercased().utf8), resource: Array(resource.utf8))
+        decide(action: Array(action.lowercased().utf8), resource: Array(resource.utf8), shortResource: [], facts: nil, account: nil)
     }
 
     /// `execute-api:invoke`, lower-cased as action patterns are.
     static let invoke = Array("execute-api:invoke".utf8)
 
-    /// The decision for `action` (lower case, UTF-8) on `resource` (UTF-8).
-    func decide(action: [UInt8] = AccessPolicy.invoke, resource: [UInt8]) -> Decision {
+    /// The decision for `action` (lower case, UTF-8) on `resource` (a method ARN, UTF-8), whose
+    /// short form (`execute-api:/{stage}/{METHOD}/{path}`) patterns in that form match; with
+    /// `facts` to evaluate conditions, and the signed caller's account (nil: anonymous).
+    func decide(action: [UInt8] = AccessPolicy.invoke, resource: [UInt8], shortResource: [UInt8], facts: ConditionFacts?, account: String?) -> Decision {
         var allowed = false
+        let short = Array("execute-api:/".utf8)
         for statement in statements {
-            if statement.conditional {
-                if !statement.allows { return .explicitDeny }
-                continue
+            switch statement.principal {
+            case .anyone: break
+            case .aws(let names):
+                guard let account, names.contains(where: { $0 == account || $0 == "arn:aws:iam::\(account):root" }) else { continue }
             }
             let actionMatches = statement.actions.contains { $0.matches(action) } != statement.actionsNegated
             guard actionMatches else { continue }
-            let resourceMatches = statement.resources.contains { $0.matches(resource) } != statement.resourcesNegated
+            let resourceMatches = statement.resources.contains { pattern in
+                pattern.pattern.starts(with: short) ? pattern.matches(shortResource) : pattern.matches(resource)
+            } != statement.resourcesNegated
             guard resourceMatches else { continue }
+            var applies = true
+            for condition in statement.conditions {
+                switch condition.holds(facts) {
+                case true?: continue
+                case false?: applies = false
+                case nil: applies = !statement.allows
+                }
+                if !applies { break }
+            }
+            guard applies else { continue }
             if !statement.allows { return .explicitDeny }
             allowed = true
         }

@@ -3,6 +3,7 @@ import AWSSignature
 import HTTPCore
 import JSONCore
 import LambdaRuntime
+import TextAndFiles
 
 /// Stage 2, authorization (before API keys, as AWS orders it): a method with a Lambda
 /// authorizer is reached only when the authorizer's policy allows its method ARN (reference
@@ -24,16 +25,27 @@ struct AuthorizationStage: Sendable {
     /// authorization).
     func authorize(_ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> Authorized {
         let authorization = route.method.method.authorization
-        guard authorization != .none else { return .nobody }
+        let policy = route.deployment.resourcePolicy
+        guard authorization != .none || policy != nil else { return .nobody }
         if arrived.isTestInvoke {
-            arrived.log("Test invoke: the method's authorization (\(authorization.typeName)) is not applied")
+            arrived.log("Test invoke: the method's authorization (\(authorization.typeName)) and the resource policy are not applied")
             return .nobody
+        }
+        // An AWS_IAM caller is known before the resource policy (its Principal may name them).
+        let signer = authorization == .iam ? try checkSignature(arrived, route) : nil
+        if let policy {
+            // The resource policy's explicit Deny wins before any authorizer runs; with no
+            // other authorization it must also allow (reference §26).
+            let decision = try resourcePolicyDecision(policy, arrived, route, signer: signer)
+            if decision == .implicitDeny, authorization == .none {
+                throw GatewayError(.accessDenied, message: AuthorizationStage.policyMessage(methodARN(arrived, route), route, explicit: false))
+            }
         }
         switch authorization {
         case .none:
             return .nobody
         case .iam:
-            return Authorized(authorizer: nil, signer: try checkSignature(arrived, route))
+            return Authorized(authorizer: nil, signer: signer)
         case .cognito(let name, _):
             arrived.fail("Authorizer \(name): COGNITO_USER_POOLS authorizers are not emulated: the request is refused")
             throw GatewayError(.unauthorized)
@@ -44,6 +56,38 @@ struct AuthorizationStage: Sendable {
             }
             return Authorized(authorizer: try runLambda(authorizer, arrived, route), signer: nil)
         }
+    }
+
+    /// The resource policy's decision for this request (an explicit Deny thrown: 403).
+    func resourcePolicyDecision(_ policy: AccessPolicy, _ arrived: ArrivedRequest, _ route: Route, signer: SignerIdentity?) throws(GatewayError) -> AccessPolicy.Decision {
+        let arn = methodARN(arrived, route)
+        // `execute-api:/{stage}/{METHOD}/{path}`: the ARN after the API id.
+        let prefixLength = "arn:aws:execute-api:".utf8.count + route.snapshot.region.utf8.count + route.snapshot.accountId.utf8.count + route.snapshot.apiId.utf8.count + 3
+        let short = Array("execute-api:/".utf8) + arn.dropFirst(min(prefixLength, arn.count))
+        let facts = ConditionFacts(
+            sourceIp: arrived.request.remoteAddress, now: arrived.time, userAgent: arrived.request.headers["User-Agent"], referer: arrived.request.headers["Referer"],
+            principalAccount: signer?.accountId)
+        let decision = policy.decide(resource: arn, shortResource: short, facts: facts, account: signer?.accountId)
+        switch decision {
+        case .explicitDeny:
+            arrived.fail("The resource policy denies \(String(decoding: arn, as: UTF8.self)) explicitly")
+            throw GatewayError(.accessDenied, message: AuthorizationStage.policyMessage(arn, route, explicit: true))
+        case .allow:
+            arrived.log("The resource policy allows \(String(decoding: arn, as: UTF8.self))")
+        case .implicitDeny:
+            arrived.log("The resource policy allows no statement matching \(String(decoding: arn, as: UTF8.self))")
+        }
+        return decision
+    }
+
+    /// `User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:…`
+    /// with the account masked but its last four digits, as AWS writes it.
+    static func policyMessage(_ arn: [UInt8], _ route: Route, explicit: Bool) -> String {
+        let account = route.snapshot.accountId
+        let masked = String(repeating: "*", count: max(0, account.count - 4)) + account.suffix(4)
+        let text = String(decoding: arn, as: UTF8.self).replacingAll(":\(account):", with: ":\(masked):")
+        return "User: anonymous is not authorized to perform: execute-api:Invoke on resource: \(text) "
+            + (explicit ? "with an explicit deny" : "because no resource-based policy allows the execute-api:Invoke action")
     }
 
     /// AWS_IAM: a SigV4 signature for `execute-api` by the state's credentials (reference
@@ -116,7 +160,7 @@ struct AuthorizationStage: Sendable {
             result = try invoke(authorizer, event: event(authorizer, arrived, route, methodARN: arnText, token: identity.first), arrived)
             cache.store(result, key: cacheKey, stage: route.snapshot.apiId + "/" + route.stage, ttl: ttl, now: arrived.time)
         }
-        switch result.policy.decide(resource: methodARN) {
+        switch result.policy.decide(resource: methodARN, shortResource: [], facts: nil, account: nil) {
         case .allow:
             arrived.log("Successfully completed authorizer execution: principal \(result.principalId) allowed \(String(decoding: methodARN, as: UTF8.self))")
             return result
