@@ -117,7 +117,8 @@ let package = Package(
         ),
         // Fuzzing: the targets (a library the tests replay corpora through) and the program
         // that is a libFuzzer binary when built with -sanitize=fuzzer -DFUZZING (.ci/fuzz).
-        .target(name: "FuzzTargets", dependencies: ["JSONCore", "YAMLCore", "JSONSchema", "MappingTemplates", "Velocity", "HTTPCore", "HTTPServer", "Archives"]),
+        .target(
+            name: "FuzzTargets", dependencies: ["JSONCore", "YAMLCore", "JSONSchema", "MappingTemplates", "Velocity", "HTTPCore", "HTTPServer", "Archives", "APIGateway"]),
         .executableTarget(name: "fuzz", dependencies: ["FuzzTargets"]),
         // Tests.
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "TestSupport"]),

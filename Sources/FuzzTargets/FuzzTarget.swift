@@ -16,6 +16,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// `ZipArchive` and `Inflate`: within their limits, entries at their declared sizes, no
     /// path out of the directory.
     case zip
+    /// IAM policies (authorizer answers, resource policies): Deny wins, decisions are stable.
+    case policy
 
     /// Runs the target on one input.
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -26,6 +28,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .http: HTTPFuzzing.run(bytes)
         case .yaml: YAMLFuzzing.run(bytes)
         case .zip: ZipFuzzing.run(bytes)
+        case .policy: PolicyFuzzing.run(bytes)
         }
     }
 

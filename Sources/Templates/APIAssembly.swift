@@ -35,8 +35,7 @@ extension ProjectBuilder {
                 // Built from AWS::ApiGateway::Resource and Method resources (cdk synth, the Serverless Framework).
                 let paths = try cloudFormation.paths(of: logicalId)
                 definition["paths"] = .object(paths)
-                let schemes = try cloudFormation.securitySchemes(of: logicalId, paths: paths)
-                if !schemes.isEmpty { definition["securityDefinitions"] = .object(schemes) }
+                ProjectBuilder.addSchemes(try cloudFormation.securitySchemes(of: logicalId, paths: paths), to: &definition)
                 if let name = properties["Name"]?.stringValue { definition["info"] = ["title": .string(name), "version": "1.0"] }
             }
             try addRoutes(api, properties: properties, to: &definition)
@@ -312,18 +311,7 @@ extension ProjectBuilder {
         }
         definition["paths"] = .object(paths)
         guard used else { return }
-        let scheme: JSONValue = ["type": "apiKey", "name": "x-api-key", "in": "header"]
-        if definition["openapi"] != nil {
-            var components = definition["components"]?.objectValue ?? JSONObject()
-            var schemes = components["securitySchemes"]?.objectValue ?? JSONObject()
-            schemes["api_key"] = scheme
-            components["securitySchemes"] = .object(schemes)
-            definition["components"] = .object(components)
-        } else {
-            var schemes = definition["securityDefinitions"]?.objectValue ?? JSONObject()
-            schemes["api_key"] = scheme
-            definition["securityDefinitions"] = .object(schemes)
-        }
+        ProjectBuilder.addSchemes(JSONObject.of(["api_key": ["type": "apiKey", "name": "x-api-key", "in": "header"]]), to: &definition)
     }
 
     /// `Cors`: an `OPTIONS` MOCK method on every path that has none, answering the

@@ -126,18 +126,16 @@ struct CloudFormationResources {
             let header = properties["IdentitySource"]?.stringValue.flatMap { source in
                 source.hasPrefix("method.request.header.") ? String(source.dropFirst("method.request.header.".count)) : nil
             }
-            schemes[member.key] = .object(JSONObject.of([
-                "type": "apiKey", "name": .string(type == "REQUEST" ? "Unused" : header ?? "Authorization"), "in": "header",
-                "x-amazon-apigateway-authtype": .string(type == "COGNITO_USER_POOLS" ? "cognito_user_pools" : "custom"),
-                "x-amazon-apigateway-authorizer": .object(authorizer),
-            ]))
+            schemes[member.key] = ProjectBuilder.authorizerScheme(
+                name: type == "REQUEST" ? "Unused" : header ?? "Authorization", authType: type == "COGNITO_USER_POOLS" ? "cognito_user_pools" : "custom",
+                authorizer)
         }
         let usesIAM = paths.contains { path in
             (path.value.objectValue ?? JSONObject()).contains { operation in
                 (operation.value["security"]?.arrayValue ?? []).contains { $0["AWS_IAM"] != nil }
             }
         }
-        if usesIAM { schemes["AWS_IAM"] = ["type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"] }
+        if usesIAM { schemes["AWS_IAM"] = ProjectBuilder.iamScheme }
         return schemes
     }
 

@@ -22,7 +22,7 @@ extension ProjectBuilder {
         for member in declared {
             schemes[member.key] = try scheme(member.key, member.value, api: apiName, at: tokens + ["Auth", "Authorizers", member.key])
         }
-        if usesIAM { schemes["AWS_IAM"] = ["type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"] }
+        if usesIAM { schemes["AWS_IAM"] = ProjectBuilder.iamScheme }
         let preflight = auth?["AddDefaultAuthorizerToCorsPreflight"]?.boolValue != false
         var paths = definition["paths"]?.objectValue ?? JSONObject()
         for path in paths {
@@ -57,6 +57,13 @@ extension ProjectBuilder {
             paths[path.key] = .object(item)
         }
         definition["paths"] = .object(paths)
+        ProjectBuilder.addSchemes(schemes, to: &definition)
+    }
+
+    /// Adds security schemes where the definition's version keeps them: OpenAPI 3's
+    /// `components.securitySchemes`, Swagger 2.0's `securityDefinitions`.
+    static func addSchemes(_ schemes: JSONObject, to definition: inout JSONObject) {
+        guard !schemes.isEmpty else { return }
         if definition["openapi"] != nil {
             var components = definition["components"]?.objectValue ?? JSONObject()
             var existing = components["securitySchemes"]?.objectValue ?? JSONObject()
@@ -83,33 +90,27 @@ extension ProjectBuilder {
             guard let ttl = seconds.numberValue?.intValue, (0...3600).contains(ttl) else { throw invalid("has an invalid ReauthorizeEvery: from 0 to 3600 seconds.") }
             authorizer["authorizerResultTtlInSeconds"] = .number(JSONNumber(ttl))
         }
+        /// The scheme of an authorizer reading one header (`Identity.Header`, with its
+        /// `ValidationExpression`): Cognito's and a TOKEN authorizer's.
+        func headerScheme(authType: String) -> JSONValue {
+            let header = identity?["Header"]?.stringValue ?? "Authorization"
+            authorizer["identitySource"] = .string("method.request.header." + header)
+            if let expression = identity?["ValidationExpression"]?.stringValue { authorizer["identityValidationExpression"] = .string(expression) }
+            return ProjectBuilder.authorizerScheme(name: header, authType: authType, authorizer)
+        }
         if let pool = object["UserPoolArn"] {
             let arns = pool.arrayValue ?? [pool]
             guard !arns.isEmpty, arns.allSatisfy({ $0.stringValue != nil }) else { throw invalid("has an invalid UserPoolArn.") }
             authorizer["type"] = "cognito_user_pools"
             authorizer["providerARNs"] = .array(arns)
-            let header = identity?["Header"]?.stringValue ?? "Authorization"
-            authorizer["identitySource"] = .string("method.request.header." + header)
-            if let expression = identity?["ValidationExpression"]?.stringValue { authorizer["identityValidationExpression"] = .string(expression) }
-            return .object(JSONObject.of([
-                "type": "apiKey", "name": .string(header), "in": "header", "x-amazon-apigateway-authtype": "cognito_user_pools",
-                "x-amazon-apigateway-authorizer": .object(authorizer),
-            ]))
+            return headerScheme(authType: "cognito_user_pools")
         }
         guard case .string(let functionARN)? = object["FunctionArn"] else { throw invalid("must have either FunctionArn or UserPoolArn.") }
         let payload = object["FunctionPayloadType"]?.stringValue ?? "TOKEN"
         guard payload == "TOKEN" || payload == "REQUEST" else { throw invalid("has an invalid FunctionPayloadType: it must be TOKEN or REQUEST.") }
         authorizer["type"] = .string(payload.lowercased())
         authorizer["authorizerUri"] = .string("arn:aws:apigateway:\(transform.region):lambda:path/2015-03-31/functions/\(functionARN)/invocations")
-        if payload == "TOKEN" {
-            let header = identity?["Header"]?.stringValue ?? "Authorization"
-            authorizer["identitySource"] = .string("method.request.header." + header)
-            if let expression = identity?["ValidationExpression"]?.stringValue { authorizer["identityValidationExpression"] = .string(expression) }
-            return .object(JSONObject.of([
-                "type": "apiKey", "name": .string(header), "in": "header", "x-amazon-apigateway-authtype": "custom",
-                "x-amazon-apigateway-authorizer": .object(authorizer),
-            ]))
-        }
+        if payload == "TOKEN" { return headerScheme(authType: "custom") }
         var sources: [String] = []
         for (member, prefix) in [("Headers", "method.request.header."), ("QueryStrings", "method.request.querystring."), ("StageVariables", "stageVariables."), ("Context", "context.")] {
             for entry in identity?[member]?.arrayValue ?? [] {
@@ -121,8 +122,18 @@ extension ProjectBuilder {
             throw invalid("must specify Identity with at least one of Headers, QueryStrings, StageVariables, or Context.")
         }
         if !sources.isEmpty { authorizer["identitySource"] = .string(sources.joined(separator: ", ")) }
-        return .object(JSONObject.of([
-            "type": "apiKey", "name": "Unused", "in": "header", "x-amazon-apigateway-authtype": "custom", "x-amazon-apigateway-authorizer": .object(authorizer),
+        return ProjectBuilder.authorizerScheme(name: "Unused", authType: "custom", authorizer)
+    }
+
+    /// The `AWS_IAM` scheme (SigV4), as the translator writes it.
+    static let iamScheme: JSONValue = ["type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"]
+
+    /// A security scheme carrying an authorizer, as the translator and API Gateway's import
+    /// write it (`type: apiKey`, `in: header`).
+    static func authorizerScheme(name: String, authType: String, _ authorizer: JSONObject) -> JSONValue {
+        .object(JSONObject.of([
+            "type": "apiKey", "name": .string(name), "in": "header", "x-amazon-apigateway-authtype": .string(authType),
+            "x-amazon-apigateway-authorizer": .object(authorizer),
         ]))
     }
 }

@@ -65,7 +65,8 @@ struct RequestPipelineTests {
         #expect(caller.apiKey?.name == "LabKey")
         #expect(caller.plan != nil && caller.client != nil)
         // A method without an authorizer: the authorization stage asks nobody.
-        let authorization = AuthorizationStage(lambda: fixture.control.lambda.service, values: RequestValues(), cache: AuthorizerCache(), logSink: nil)
+        let authorization = AuthorizationStage(
+            functions: FunctionCaller(lambda: fixture.control.lambda.service, logSink: nil), values: RequestValues(), cache: AuthorizerCache())
         #expect(try authorization.authorize(keyed, try route(keyed)).authorizer == nil)
 
         let test = Self.arrived("GET", "/prod/items/1", testInvoke: true)

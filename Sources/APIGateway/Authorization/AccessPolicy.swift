@@ -239,3 +239,21 @@ struct Wildcard: Sendable, Equatable {
         return p == pattern.count
     }
 }
+
+/// The policy evaluation for the `policy` fuzz target and the tests that replay its corpus: a
+/// document read as a policy and decided for one method ARN, with the facts a local request
+/// has.
+package enum PolicyProbe {
+    /// `allow`, `explicitDeny` or `implicitDeny`; nil when `document` is no policy.
+    package static func decide(_ document: JSONValue, arn: String, sourceIp: String = "127.0.0.1", now: Double = 1_764_028_800) -> String? {
+        guard let policy = try? AccessPolicy(document: document) else { return nil }
+        let bytes = Array(arn.utf8)
+        let short = Array("execute-api:/".utf8) + (bytes.split(separator: UInt8(ascii: "/"), maxSplits: 1).dropFirst().first ?? [])
+        let facts = ConditionFacts(sourceIp: sourceIp, now: now, userAgent: "fuzz", referer: nil, principalAccount: nil)
+        switch policy.decide(resource: bytes, shortResource: short, facts: facts, account: nil) {
+        case .allow: return "allow"
+        case .explicitDeny: return "explicitDeny"
+        case .implicitDeny: return "implicitDeny"
+        }
+    }
+}

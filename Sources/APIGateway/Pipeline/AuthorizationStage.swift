@@ -13,10 +13,9 @@ import TextAndFiles
 /// state's credentials. Cognito user-pool methods, not emulated yet, are refused — when in
 /// doubt, deny. A test invoke skips authorization, as the console's Test tab does.
 struct AuthorizationStage: Sendable {
-    let lambda: LambdaService
+    let functions: FunctionCaller
     let values: RequestValues
     let cache: AuthorizerCache
-    let logSink: (@Sendable (GatewayLogEvent) -> Void)?
 
     /// The longest method ARN AWS hands an authorizer (a longer one answers 414).
     static let maximumMethodARNLength = 1600
@@ -260,14 +259,10 @@ struct AuthorizationStage: Sendable {
         }
         let invocation: InvocationResult
         do {
-            invocation = try lambda.invoke(target, payload: event, collectLogs: arrived.keepsLines || logSink != nil)
+            invocation = try functions.call(target, event: event, arrived)
         } catch {
             arrived.fail("Execution failed due to configuration error: authorizer \(name) could not call \(target) (\(error.description))")
             throw GatewayError(.authorizerConfiguration)
-        }
-        for line in invocation.logLines {
-            arrived.log(line)
-            logSink?(.message(line))
         }
         if invocation.functionError != nil {
             if invocation.errorMessage == "Unauthorized" {

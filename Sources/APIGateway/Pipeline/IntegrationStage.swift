@@ -27,9 +27,8 @@ struct IntegrationStage: Sendable {
     }
 
     /// Lambda, as the integrations invoke it.
-    let lambda: LambdaService
+    let functions: FunctionCaller
     let values: RequestValues
-    let logSink: (@Sendable (GatewayLogEvent) -> Void)?
 
     func integrate(_ routed: RoutedRequest) throws(GatewayError) -> Output {
         switch routed.method.method.integration.kind {
@@ -101,14 +100,10 @@ struct IntegrationStage: Sendable {
         arrived.log("Sending request to Lambda function \(target)")
         let result: InvocationResult
         do {
-            result = try lambda.invoke(target, payload: event, collectLogs: arrived.keepsLines || logSink != nil)
+            result = try functions.call(target, event: event, arrived)
         } catch {
             arrived.fail("Execution failed due to configuration error: Invalid permissions on Lambda function (\(error.description))")
             throw GatewayError(.configuration)
-        }
-        for line in result.logLines {
-            arrived.log(line)
-            logSink?(.message(line))
         }
         if result.durationMilliseconds > Double(method.method.integration.timeoutMillis) {
             arrived.fail("Execution failed due to a timeout error")

@@ -25,8 +25,9 @@ final class RequestPipeline: Sendable {
     init(usage: UsageStage, lambda: LambdaService, logSink: (@Sendable (GatewayLogEvent) -> Void)?) {
         self.usage = usage
         let values = RequestValues()
-        authorization = AuthorizationStage(lambda: lambda, values: values, cache: AuthorizerCache(), logSink: logSink)
-        integration = IntegrationStage(lambda: lambda, values: values, logSink: logSink)
+        let functions = FunctionCaller(lambda: lambda, logSink: logSink)
+        authorization = AuthorizationStage(functions: functions, values: values, cache: AuthorizerCache())
+        integration = IntegrationStage(functions: functions, values: values)
         responseMapping = ResponseMappingStage(values: values, logSink: logSink)
         gatewayResponses = GatewayResponseStage(values: values)
     }
