@@ -168,13 +168,19 @@ extension DocumentReader {
     /// import applies a root-level authorizer to operations without their own). The first
     /// requirement naming an authorizer scheme, or a scheme with
     /// `x-amazon-apigateway-authtype: awsSigv4` (AWS_IAM), decides.
+    /// A `security` that is not a list of requirement objects is an error, never read as none
+    /// (a method would be served open).
     func authorization(
-        _ operation: JSONValue, root: JSONObject, authorizers: [String: AuthorizerDefinition]
-    ) -> MethodAuthorization {
-        let requirements = operation["security"]?.arrayValue ?? root["security"]?.arrayValue ?? []
+        _ operation: JSONValue, at pointer: JSONPointer, root: JSONObject, authorizers: [String: AuthorizerDefinition]
+    ) throws(APIDefinitionError) -> MethodAuthorization {
+        let place = operation["security"] != nil ? pointer.tokens + ["security"] : ["security"]
+        let requirements = try elements(operation["security"] ?? root["security"], at: place)
         let schemes = root["components"]?["securitySchemes"]?.objectValue
-        for requirement in requirements {
-            for member in requirement.objectValue ?? JSONObject() {
+        for (index, requirement) in requirements.enumerated() {
+            guard case .object(let names) = requirement else {
+                throw fail(place + [String(index)], "a security requirement is an object of scheme names, found \(requirement.typeName)")
+            }
+            for member in names {
                 if let authorizer = authorizers[member.key] {
                     if authorizer.kind == .cognitoUserPools {
                         return .cognito(member.key, scopes: (member.value.arrayValue ?? []).compactMap(\.stringValue))

@@ -57,7 +57,7 @@ public enum OpenAPIImporter {
         for operation in interface.operations {
             guard let position = index[operation.path], let value = root["paths"]?[operation.path]?[operation.pointer.tokens[2]] else { continue }
             var method = try reader.method(value, interface: operation, validators: validators, models: Set(modelNames))
-            method.authorization = reader.authorization(value, root: root, authorizers: authorizers)
+            method.authorization = try reader.authorization(value, at: operation.pointer, root: root, authorizers: authorizers)
             resources[position].methods[operation.httpMethod] = method
         }
         try checkSiblings(resources, reader: reader)

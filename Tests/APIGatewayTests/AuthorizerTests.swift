@@ -342,6 +342,37 @@ struct AuthorizerTests {
         #expect(body(denied) == #"{"denied": "User is not authorized to access this resource"}"#)
     }
 
+    @Test("a malformed security or authorizer is a load error at its place, never a method served open")
+    func malformed() throws {
+        let directory = NSTemporaryDirectory() + "gateway-auth-bad-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try #"{"apiId": "bad", "stages": {"prod": {"definition": "api.json"}}}"#.write(toFile: directory + "/d.json", atomically: true, encoding: .utf8)
+        let mock = #"{"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"}}"#
+        let scheme = #"{"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authorizer": AUTHORIZER}"#
+        let cases: [(security: String, authorizer: String, expected: String)] = [
+            (#"{"tokenAuth": []}"#, #"{"type": "token", "authorizerUri": "\#(AuthorizerFixture.functionURI)Auth/invocations"}"#, "#/paths/~1x/get/security: expected an array"),
+            (#"["tokenAuth"]"#, #"{"type": "token", "authorizerUri": "\#(AuthorizerFixture.functionURI)Auth/invocations"}"#, "#/paths/~1x/get/security/0: a security requirement is an object"),
+            (#"[{"tokenAuth": []}]"#, #"{"type": "token", "authorizerUri": "https://example.com/auth"}"#, "authorizerUri: authorizerUri must name a Lambda function"),
+            (#"[{"tokenAuth": []}]"#, #"{"type": "jwt", "authorizerUri": "\#(AuthorizerFixture.functionURI)Auth/invocations"}"#, "type must be one of token, request, cognito_user_pools"),
+            (#"[{"tokenAuth": []}]"#, #"{"type": "token", "authorizerResultTtlInSeconds": 7200, "authorizerUri": "\#(AuthorizerFixture.functionURI)Auth/invocations"}"#, "from 0 to 3600"),
+            (#"[{"tokenAuth": []}]"#, #"{"type": "request", "identitySource": "method.request.path.id", "authorizerUri": "\#(AuthorizerFixture.functionURI)Auth/invocations"}"#, "path parameters cannot be identity sources"),
+            (#"[{"tokenAuth": []}]"#, #"{"type": "token", "identityValidationExpression": "([a-z]", "authorizerUri": "\#(AuthorizerFixture.functionURI)Auth/invocations"}"#, "identityValidationExpression"),
+        ]
+        for (security, authorizer, expected) in cases {
+            let definition = #"{"openapi": "3.0.1", "info": {"title": "Bad", "version": "1"}, "components": {"securitySchemes": {"tokenAuth": SCHEME}}, "paths": {"/x": {"get": {"security": SECURITY, "x-amazon-apigateway-integration": MOCK}}}}"#
+                .replacingOccurrences(of: "SCHEME", with: scheme.replacingOccurrences(of: "AUTHORIZER", with: authorizer))
+                .replacingOccurrences(of: "SECURITY", with: security).replacingOccurrences(of: "MOCK", with: mock)
+            try definition.write(toFile: directory + "/api.json", atomically: true, encoding: .utf8)
+            do {
+                _ = try ControlPlane.load(deploymentFile: directory + "/d.json", stateDirectory: nil, handlers: [:])
+                Issue.record("\(security) \(authorizer) was accepted")
+            } catch {
+                #expect(error.description.contains(expected), "\(error.description)")
+            }
+        }
+    }
+
     @Test("test invoke skips the authorizer and says so in its log")
     func testInvoke() throws {
         let fixture = try AuthorizerFixture()
