@@ -135,10 +135,18 @@ struct HashedName: Hashable, Sendable {
 package struct ServedStage: Sendable {
     package let deployment: StageDeployment
     package let cache: StageCache?
+    /// `arn:aws:execute-api:{region}:{account}:{api}/{stage}/`: what every method ARN of the
+    /// stage starts with (set by the snapshot, which knows the region and account).
+    let methodARNPrefix: [UInt8]
 
     package init(deployment: StageDeployment, cache: StageCache?) {
+        self.init(deployment: deployment, cache: cache, methodARNPrefix: [])
+    }
+
+    init(deployment: StageDeployment, cache: StageCache?, methodARNPrefix: [UInt8]) {
         self.deployment = deployment
         self.cache = cache
+        self.methodARNPrefix = methodARNPrefix
     }
 }
 
@@ -181,7 +189,12 @@ package final class GatewaySnapshot: Sendable {
         self.accountId = accountId
         self.region = region
         self.accountThrottle = accountThrottle
-        self.stages = stages
+        var served: [String: ServedStage] = [:]
+        for (name, stage) in stages {
+            let prefix = Array("arn:aws:execute-api:\(region):\(accountId):\(apiId)/\(name)/".utf8)
+            served[name] = ServedStage(deployment: stage.deployment, cache: stage.cache, methodARNPrefix: prefix)
+        }
+        self.stages = served
         let plansByName = Dictionary(plans.map { ($0.name, UsagePlan($0)) }, uniquingKeysWith: { first, _ in first })
         self.plansByName = plansByName
         self.keys = Dictionary(keys.map { (APIKeyValue($0.value), ActiveKey($0, plansByName: plansByName)) }, uniquingKeysWith: { first, _ in first })

@@ -60,9 +60,8 @@ struct AuthorizationStage: Sendable {
     /// The resource policy's decision for this request (an explicit Deny thrown: 403).
     func resourcePolicyDecision(_ policy: AccessPolicy, _ arrived: ArrivedRequest, _ route: Route, signer: SignerIdentity?) throws(GatewayError) -> AccessPolicy.Decision {
         let arn = methodARN(arrived, route)
-        // `execute-api:/{stage}/{METHOD}/{path}`: the ARN after the API id.
-        let prefixLength = "arn:aws:execute-api:".utf8.count + route.snapshot.region.utf8.count + route.snapshot.accountId.utf8.count + route.snapshot.apiId.utf8.count + 3
-        let short = Array("execute-api:/".utf8) + arn.dropFirst(min(prefixLength, arn.count))
+        // `execute-api:/{stage}/{METHOD}/{path}`: the API's short form of the same ARN.
+        let short = Array("execute-api:/\(route.stage)/".utf8) + arn.dropFirst(route.selection.served.methodARNPrefix.count)
         let facts = ConditionFacts(
             sourceIp: arrived.request.remoteAddress, now: arrived.time, userAgent: arrived.request.headers["User-Agent"], referer: arrived.request.headers["Referer"],
             principalAccount: signer?.accountId)
@@ -203,19 +202,9 @@ struct AuthorizationStage: Sendable {
     /// `arn:aws:execute-api:{region}:{account}:{api}/{stage}/{METHOD}/{path}` with the actual
     /// path (`…/prod/GET/` for the root), as UTF-8.
     func methodARN(_ arrived: ArrivedRequest, _ route: Route) -> [UInt8] {
-        let snapshot = route.snapshot
         let path = arrived.pathWithinStage(route.stage).utf8.dropFirst()
-        var arn: [UInt8] = []
-        arn.reserveCapacity(64 + path.count)
-        arn.append(contentsOf: "arn:aws:execute-api:".utf8)
-        arn.append(contentsOf: snapshot.region.utf8)
-        arn.append(UInt8(ascii: ":"))
-        arn.append(contentsOf: snapshot.accountId.utf8)
-        arn.append(UInt8(ascii: ":"))
-        arn.append(contentsOf: snapshot.apiId.utf8)
-        arn.append(UInt8(ascii: "/"))
-        arn.append(contentsOf: route.stage.utf8)
-        arn.append(UInt8(ascii: "/"))
+        var arn = route.selection.served.methodARNPrefix
+        arn.reserveCapacity(arn.count + arrived.httpMethod.utf8.count + 1 + path.count)
         arn.append(contentsOf: arrived.httpMethod.utf8)
         arn.append(UInt8(ascii: "/"))
         arn.append(contentsOf: path)
