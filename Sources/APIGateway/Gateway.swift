@@ -1,4 +1,5 @@
 import APIModel
+import AWSSignature
 import HTTPCore
 import JSONCore
 import JSONSchema
@@ -104,17 +105,6 @@ public final class Gateway: HTTPResponder, Sendable {
     }
 }
 
-/// The access key and secret an AWS_IAM method's callers sign with.
-package struct SigningCredentials: Sendable, Equatable {
-    package let accessKeyId: String
-    package let secretAccessKey: String
-
-    package init(accessKeyId: String, secretAccessKey: String) {
-        self.accessKeyId = accessKeyId
-        self.secretAccessKey = secretAccessKey
-    }
-}
-
 /// A name used as a table key, hashed once when made.
 struct HashedName: Hashable, Sendable {
     let text: String
@@ -173,7 +163,7 @@ package final class GatewaySnapshot: Sendable {
     package let explicitDenyMessage: String
     /// The credentials SigV4 signatures of AWS_IAM methods are checked against (nil: none
     /// kept — such methods refuse every request).
-    package let signingCredentials: SigningCredentials?
+    package let signingCredentials: SigV4.Credentials?
 
     /// AWS's wording of an explicit deny until 2023 (newer captures add "in an identity-based policy").
     package static let shortExplicitDenyMessage = "User is not authorized to access this resource with an explicit deny"
@@ -181,7 +171,7 @@ package final class GatewaySnapshot: Sendable {
     package init(
         apiId: String, accountId: String, region: String, accountThrottle: ThrottleSettings, stages: [String: ServedStage], keys: [APIKeyRecord],
         plans: [UsagePlanDefinition], explicitDenyMessage: String = GatewaySnapshot.shortExplicitDenyMessage,
-        signingCredentials: SigningCredentials? = nil
+        signingCredentials: SigV4.Credentials? = nil
     ) {
         self.explicitDenyMessage = explicitDenyMessage
         self.signingCredentials = signingCredentials

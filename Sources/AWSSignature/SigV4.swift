@@ -227,6 +227,20 @@ public enum SigV4 {
 
 
 extension SigV4 {
+    /// An access key and its secret: what a local endpoint checks signatures against.
+    public struct Credentials: Sendable, Equatable {
+        /// The access key id.
+        public var accessKeyId: String
+        /// The secret access key.
+        public var secretAccessKey: String
+
+        /// Credentials.
+        public init(accessKeyId: String, secretAccessKey: String) {
+            self.accessKeyId = accessKeyId
+            self.secretAccessKey = secretAccessKey
+        }
+    }
+
     /// Why a signed request is refused (what AWS services answer for each).
     public enum Problem: Sendable, Equatable {
         /// The access key id is not the one credentials hold (403 UnrecognizedClientException,

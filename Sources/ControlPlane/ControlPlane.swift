@@ -1,5 +1,6 @@
 import APIGateway
 import APIModel
+import AWSSignature
 import JSONCore
 import JSONSchema
 import LambdaRuntime
@@ -79,7 +80,7 @@ public final class ControlPlane: Sendable {
 
     init(
         gateway: Gateway, configuration: DeploymentConfiguration, lambda: LambdaService, clock: any GatewayClock, model: Model,
-        stateFile: StateFile?, ledger: UsageLedger, baseDirectory: String, registry: SchemaRegistry, credentials: SigningCredentials? = nil,
+        stateFile: StateFile?, ledger: UsageLedger, baseDirectory: String, registry: SchemaRegistry, credentials: SigV4.Credentials? = nil,
         startupReport: String = "", declared: JSONValue = .null, sourceFiles: [String] = [], origin: Origin? = nil
     ) {
         self.origin = origin
@@ -98,7 +99,7 @@ public final class ControlPlane: Sendable {
     }
 
     /// The request path's view of `model`.
-    static func snapshot(_ model: Model, configuration: DeploymentConfiguration, credentials: SigningCredentials?) -> GatewaySnapshot {
+    static func snapshot(_ model: Model, configuration: DeploymentConfiguration, credentials: SigV4.Credentials?) -> GatewaySnapshot {
         var stages: [String: ServedStage] = [:]
         for (name, stage) in model.stages { stages[name] = ServedStage(deployment: stage.compiled, cache: stage.cache) }
         return GatewaySnapshot(

@@ -295,8 +295,7 @@ extension ControlPlane {
         // The credentials AWS_IAM methods check signatures against (the state's, as the AWS
         // APIs'): made when a method needs them, else read when some were made.
         let usesIAM = stages.values.contains { stage in stage.compiled.api.resources.contains { $0.methods.values.contains { $0.authorization == .iam } } }
-        let credentials = readOnly || !usesIAM ? directory?.existingCredentials() : try directory?.credentials()
-        let signing = credentials.map { SigningCredentials(accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey) }
+        let signing = readOnly || !usesIAM ? directory?.existingCredentials() : try directory?.credentials()
         let snapshot = ControlPlane.snapshot(model, configuration: configuration, credentials: signing)
         let gateway = Gateway(snapshot: snapshot, lambda: lambda, clock: clock, usage: ledger.quotaUsage, ledger: ledger, logSink: logSink)
         var report: [String] = []

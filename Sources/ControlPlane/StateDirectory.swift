@@ -1,3 +1,4 @@
+import AWSSignature
 import APIGateway
 import Foundation
 import JSONCore
@@ -107,19 +108,8 @@ public struct StateDirectory: Sendable {
 
     // MARK: - Credentials
 
-    /// The access key and secret the control plane checks signatures against.
-    public struct Credentials: Sendable, Equatable {
-        /// The access key id.
-        public var accessKeyId: String
-        /// The secret access key.
-        public var secretAccessKey: String
-
-        /// Credentials.
-        public init(accessKeyId: String, secretAccessKey: String) {
-            self.accessKeyId = accessKeyId
-            self.secretAccessKey = secretAccessKey
-        }
-    }
+    /// The access key and secret the control plane (and AWS_IAM methods) check signatures against.
+    public typealias Credentials = SigV4.Credentials
 
     /// The credentials kept here, made (random, mode 0600) the first time they are asked for.
     public func credentials() throws(GatewayLoadError) -> Credentials {
