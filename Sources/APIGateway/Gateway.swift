@@ -96,9 +96,6 @@ public final class Gateway: HTTPResponder, Sendable {
         pipeline.authorization.cache.flush(stage: snapshot.apiId + "/" + stage)
     }
 
-    /// How many authorizer answers are kept.
-    package var keptAuthorizerResults: Int { pipeline.authorization.cache.count }
-
     /// Empties a stage's cache (FlushStageCache).
     package func flushCache(stage: String) {
         snapshot.stages[stage]?.cache?.state.withLock { $0.flush() }

@@ -6,12 +6,11 @@ import Synchronization
 struct AuthorizerResult: Sendable {
     let principalId: String
     let policy: AccessPolicy
-    /// `context`, in the function's order: strings, numbers and booleans.
-    let context: [(String, JSONValue)]
     /// `usageIdentifierKey`: the API key value, for an API whose key source is `AUTHORIZER`.
     let usageIdentifierKey: String?
     /// `$context.authorizer.*` and the proxy event's `requestContext.authorizer`: the principal
-    /// and every context value as text (`1` → `"1"`, `true` → `"true"`), made once.
+    /// and every `context` value (in the function's order) as text (`1` → `"1"`, `true` →
+    /// `"true"`), made once.
     let stringified: [(String, String)]
 
     /// Why an answer is not a valid authorizer output.
@@ -52,7 +51,6 @@ struct AuthorizerResult: Sendable {
         case let other?: throw Malformed(reason: "usageIdentifierKey is not a string, found \(other.typeName)")
         }
         principalId = principalText
-        self.context = context
         stringified = [("principalId", principalText)] + context.map { ($0.0, JSONShape.scalarText($0.1) ?? "") }
     }
 }
@@ -116,7 +114,4 @@ final class AuthorizerCache: Sendable {
             state.order.removeAll { state.entries[$0] == nil }
         }
     }
-
-    /// How many answers are kept.
-    var count: Int { state.withLock { $0.entries.count } }
 }

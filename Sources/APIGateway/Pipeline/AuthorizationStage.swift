@@ -32,12 +32,14 @@ struct AuthorizationStage: Sendable {
         }
         // An AWS_IAM caller is known before the resource policy (its Principal may name them).
         let signer = authorization == .iam ? try checkSignature(arrived, route) : nil
+        // The method ARN, made once for the policy and the authorizer (IAM needs none).
+        let arn = policy != nil || authorization.authorizerName != nil ? methodARN(arrived, route) : []
         if let policy {
             // The resource policy's explicit Deny wins before any authorizer runs; with no
             // other authorization it must also allow (reference §26).
-            let decision = try resourcePolicyDecision(policy, arrived, route, signer: signer)
+            let decision = try resourcePolicyDecision(policy, arn: arn, arrived, route, signer: signer)
             if decision == .implicitDeny, authorization == .none {
-                throw GatewayError(.accessDenied, message: AuthorizationStage.policyMessage(methodARN(arrived, route), route, explicit: false))
+                throw GatewayError(.accessDenied, message: AuthorizationStage.policyMessage(arn, route, explicit: false))
             }
         }
         switch authorization {
@@ -53,13 +55,14 @@ struct AuthorizationStage: Sendable {
                 arrived.fail("Execution failed due to configuration error: the method's authorizer \(name) is not defined")
                 throw GatewayError(.authorizerConfiguration)
             }
-            return Authorized(authorizer: try runLambda(authorizer, arrived, route), signer: nil)
+            return Authorized(authorizer: try runLambda(authorizer, methodARN: arn, arrived, route), signer: nil)
         }
     }
 
     /// The resource policy's decision for this request (an explicit Deny thrown: 403).
-    func resourcePolicyDecision(_ policy: AccessPolicy, _ arrived: ArrivedRequest, _ route: Route, signer: SignerIdentity?) throws(GatewayError) -> AccessPolicy.Decision {
-        let arn = methodARN(arrived, route)
+    func resourcePolicyDecision(
+        _ policy: AccessPolicy, arn: [UInt8], _ arrived: ArrivedRequest, _ route: Route, signer: SignerIdentity?
+    ) throws(GatewayError) -> AccessPolicy.Decision {
         // `execute-api:/{stage}/{METHOD}/{path}`: the API's short form of the same ARN.
         let short = Array("execute-api:/\(route.stage)/".utf8) + arn.dropFirst(route.selection.served.methodARNPrefix.count)
         let facts = ConditionFacts(
@@ -133,11 +136,10 @@ struct AuthorizationStage: Sendable {
     }
 
     /// TOKEN and REQUEST authorizers.
-    func runLambda(_ authorizer: CompiledAuthorizer, _ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> AuthorizerResult {
+    func runLambda(_ authorizer: CompiledAuthorizer, methodARN: [UInt8], _ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> AuthorizerResult {
         let definition = authorizer.definition
         arrived.log("Starting authorizer: \(definition.name) for request: \(arrived.requestId)")
         let identity = try identityValues(authorizer, arrived, route)
-        let methodARN = methodARN(arrived, route)
         guard methodARN.count <= AuthorizationStage.maximumMethodARNLength else {
             arrived.fail("The method ARN is longer than \(AuthorizationStage.maximumMethodARNLength) bytes")
             throw GatewayError(.requestURITooLong)
