@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
+        .library(name: "LocalGateway", targets: ["LocalGateway"]),
         .library(name: "ItemsService", targets: ["ItemsService"]),
         // Generate a client from your API definition at build time, or on demand.
         .plugin(name: "GenerateClientPlugin", targets: ["GenerateClientPlugin"]),
@@ -88,12 +89,17 @@ let package = Package(
         .target(name: "SchemaCheck", dependencies: ["JSONCore", "YAMLCore", "JSONSchema", "CommandSupport"]),
         // generate-client on its own: the generator's dependencies only (what the SwiftPM plugins build).
         .target(name: "GenerateClientCLI", dependencies: ["APIModel", "ClientGenerator", "CommandSupport", "JSONCore", "YAMLCore"]),
+        // A gateway served on a port: state directory lock, functions' code runner, control
+        // plane, HTTP server, watched files (what `gateway serve` composes, as a library).
+        .target(
+            name: "LocalGateway",
+            dependencies: ["APIGateway", "ControlPlane", "HTTPServer", "LambdaEnvironments", "LambdaRuntime"]),
         // The gateway's commands (serve, keys, stages, lambda, render, export, …).
         .target(
             name: "CommandLineTools",
             dependencies: [
-                "JSONCore", "JSONSchema", "MappingTemplates", "APIGateway", "ControlPlane", "LambdaEnvironments", "LambdaRuntime", "HTTPCore",
-                "HTTPServer", "APIModel", "CSystemCalls", "CommandSupport", "ItemsService", "AWSSignature", "YAMLCore", "Templates",
+                "JSONCore", "MappingTemplates", "APIGateway", "ControlPlane", "LambdaRuntime", "HTTPCore", "HTTPServer", "CSystemCalls",
+                "CommandSupport", "ItemsService", "AWSSignature", "YAMLCore", "Templates", "LocalGateway",
             ]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["SchemaCheck", "CommandSupport"]),
@@ -162,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "CommandLineToolsTests",
             dependencies: ["TestSupport", "CommandLineTools", "GenerateClientCLI", "CommandSupport", "SchemaCheck", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates", "APIModel",
-                "Templates",
+                "Templates", "LocalGateway", "HTTPServer",
             ]),
     ],
     swiftLanguageModes: [.v6]

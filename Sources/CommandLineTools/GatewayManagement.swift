@@ -4,6 +4,7 @@ import ControlPlane
 import HTTPCore
 import JSONCore
 import LambdaRuntime
+import LocalGateway
 import MappingTemplates
 
 /// The `gateway` subcommands that manage the local API: `deploy`, `keys`, `usage`, `lambda`
@@ -157,7 +158,7 @@ enum GatewayManagement {
             do {
                 let control = try ControlPlane.load(
                     deploymentFile: common.deploymentFile, stateDirectory: nil, handlers: common.handlers, readOnly: true,
-                    codeRunner: BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory, readOnly: true))
+                    codeRunner: LocalGateway.codeRunner(stateDirectory: common.stateDirectory, readOnly: true))
                 io.printError("gateway \(command): note: no state in \(common.stateDirectory) yet; answered from the files (generated key values are not kept)\n")
                 let credentials = StateDirectory.Credentials(accessKeyId: "LOCAL", secretAccessKey: "local")
                 return Session(
@@ -173,7 +174,7 @@ enum GatewayManagement {
                 if let lock = try directory.tryLock() {
                     let control = try ControlPlane.load(
                         deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: common.handlers,
-                        codeRunner: BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory))
+                        codeRunner: LocalGateway.codeRunner(stateDirectory: common.stateDirectory))
                     let credentials = StateDirectory.Credentials(accessKeyId: "LOCAL", secretAccessKey: "local")
                     return Session(
                         client: ControlClient(transport: .inProcess(FrontDoor(control: control)), credentials: credentials, region: control.configuration.region),
@@ -564,7 +565,7 @@ enum GatewayManagement {
         do {
             control = try ControlPlane.load(
                 deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: common.handlers, readOnly: true,
-                codeRunner: BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory, readOnly: true))
+                codeRunner: LocalGateway.codeRunner(stateDirectory: common.stateDirectory, readOnly: true))
         } catch {
             io.printError("gateway test-invoke: \(error.description)\n")
             return 2

@@ -3,8 +3,8 @@ import APIGateway
 import CSystemCalls
 import ControlPlane
 import Dispatch
-import LambdaEnvironments
 import HTTPServer
+import LocalGateway
 import JSONCore
 import Synchronization
 import Templates
@@ -129,53 +129,18 @@ public enum ServeCommand {
             let json = format == .json
             configuration.protocolErrorLog = { line in log.append(json ? "{\"protocolError\":\(JSONWriter.quoted(line))}" : "refused: " + line) }
         }
-        // The state directory is ours while we serve: no other writer can race us.
-        let directory = StateDirectory(common.stateDirectory)
-        let lock: StateDirectory.Lock
-        let control: ControlPlane
-        var runner: LocalCodeRunner? = nil
-        // Function processes end with the server, whichever way it stops.
-        defer { runner?.shutdown() }
-        let credentials: StateDirectory.Credentials?
-        // A start that fails leaves the state directory as it found it.
-        let untouched = StateDirectory.Entries(of: common.stateDirectory)
-        func failed(_ message: String) -> Int32 {
-            runner?.shutdown()
-            untouched.removeAdded()
-            io.printError("gateway serve: \(message)\n")
+        let started: LocalGateway
+        do {
+            started = try LocalGateway.start(
+                LocalGateway.Options(
+                    deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: common.handlers, server: configuration,
+                    threadsChosen: threadsChosen, logSink: sink, node: node, requireSignature: requireSignature))
+        } catch {
+            io.printError("gateway serve: \(error.description)\n")
             return 2
         }
-        do {
-            guard let taken = try directory.tryLock() else {
-                let owner = directory.runningServer().map { " (pid \($0.pid) at \($0.url))" } ?? ""
-                io.printError("gateway serve: another process uses the state directory \(common.stateDirectory)\(owner)\n")
-                return 2
-            }
-            lock = taken
-            runner = BuiltInFunctions.codeRunner(stateDirectory: common.stateDirectory, node: node)
-            control = try ControlPlane.load(
-                deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: common.handlers, logSink: sink,
-                codeRunner: runner)
-            credentials = requireSignature ? try directory.credentials() : nil
-        } catch {
-            return failed(error.description)
-        }
-        // A request to a function run as a process holds its thread while the process works:
-        // more threads keep the cores busy meanwhile, and each takes one ready connection at a
-        // time so that none waits behind another's invocation (p99 under load 13–16 ms instead
-        // of 20–30 ms with four per wait; see docs/performance.md).
-        if control.configuration.functions.contains(where: { $0.latest.runtime != nil }) {
-            if !threadsChosen { configuration.eventLoops = min(64, 4 * configuration.eventLoops) }
-            configuration.eventsPerWait = 1
-        }
-        let server: HTTPServer
-        let live = LiveControlPlane(control: control, requireSignature: credentials, logSink: sink)
-        defer { live.stopWatching() }
-        do {
-            server = try HTTPServer.start(configuration, responder: live)
-        } catch {
-            return failed(error.description)
-        }
+        let control = started.control
+        let live = started.responder
         // Signals are caught before the banner says the server is ready.
         let wait = waitForStop ?? signalWaiter()
         if exitWithParent {
@@ -183,14 +148,8 @@ public enum ServeCommand {
             _ = csc_set_parent_death_signal(SIGTERM)
             if getppid() != parent { kill(getpid(), SIGTERM) }  // the parent ended before the request took hold
         }
-        do {
-            try directory.writeServer(StateDirectory.ServerRecord(host: configuration.host, port: server.port, pid: getpid()))
-        } catch {
-            server.stop(gracePeriod: 0)
-            return failed(error.description)
-        }
         if !control.startupReport.isEmpty { io.printError("gateway serve: \(control.startupReport)\n") }
-        io.print(banner(control: control, host: configuration.host, port: server.port, signed: credentials, template: prepared.project))
+        io.print(banner(control: control, host: started.host, port: started.port, signed: started.credentials, template: prepared.project))
         if watchFiles {
             var prepare: (@Sendable () -> String?)? = nil
             if let generator = prepared.generator {
@@ -211,10 +170,7 @@ public enum ServeCommand {
 
         log.flush()
         io.printError("gateway serve: stopping (finishing requests in progress)\n")
-        server.stop(gracePeriod: 5)
-        // Nothing to save: every change was written before it was answered.
-        directory.removeServer()
-        withExtendedLifetime(lock) {}
+        started.stop(gracePeriod: 5)
         log.close()
         io.printError("gateway serve: stopped\n")
         return 0

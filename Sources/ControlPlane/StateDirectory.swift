@@ -2,6 +2,7 @@ import AWSSignature
 import APIGateway
 import Foundation
 import JSONCore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -45,9 +46,16 @@ public struct StateDirectory: Sendable {
 
     /// The exclusive lock on the state; released when the value is dropped (or the process ends).
     public final class Lock: Sendable {
-        let descriptor: Int32
-        init(descriptor: Int32) { self.descriptor = descriptor }
-        deinit { close(descriptor) }
+        private let descriptor: Mutex<Int32>
+        init(descriptor: Int32) { self.descriptor = Mutex(descriptor) }
+        /// Releases the lock now (later calls do nothing).
+        public func release() {
+            descriptor.withLock { descriptor in
+                if descriptor >= 0 { close(descriptor) }
+                descriptor = -1
+            }
+        }
+        deinit { release() }
     }
 
     /// Takes the lock without waiting; nil when another process (or object) holds it.
