@@ -148,24 +148,47 @@ extension ControlPlane {
         var place = "\(deploymentFile): #/functions"
         func here(_ tokens: [String]) -> String { "\(deploymentFile): \(JSONPointer(tokens: tokens).uriFragment)" }
         let stateRecord = stateDirectory.map { $0 + "/state.json" } ?? "the state"
+        // What the state directory saved is read strictly: a member of the wrong shape stops the
+        // start naming it (never skipped: a version or alias dropped would change what runs).
+        func unreadable(_ what: String) -> LambdaServiceError {
+            LambdaServiceError(status: 500, type: "ServiceException", message: "\(what); refusing to start rather than lose it: repair or move the state away")
+        }
+        func savedMembers(_ saved: JSONValue?, _ member: String) throws(LambdaServiceError) -> JSONObject {
+            do { return try JSONShape.members(saved?[member]) } catch { throw unreadable("\(member): \(error.message)") }
+        }
+        /// The versions saved for `name`, by number.
+        func savedVersions(_ name: String, _ saved: JSONValue?) throws(LambdaServiceError) -> [(Int, FunctionConfiguration)] {
+            var versions: [(Int, FunctionConfiguration)] = []
+            for member in try savedMembers(saved, "versions") {
+                place = "\(stateRecord): functions/\(name)/versions/\(member.key)"
+                guard let number = Int(member.key), number > 0 else { throw unreadable("a version is a positive number, found \"\(member.key)\"") }
+                guard let code = FunctionConfiguration(json: member.value) else { throw unreadable("the saved version's configuration does not read") }
+                versions.append((number, code))
+            }
+            return versions
+        }
         /// The aliases and the resource policy saved for `name`.
-        func restoreAliasesAndPolicy(_ name: String, _ saved: JSONValue?) throws(LambdaServiceError) {
-            for member in saved?["aliases"]?.objectValue ?? JSONObject() {
-                guard case .string(let version)? = member.value["version"] else { continue }
+        func restoreAliasesAndPolicy(_ name: String, _ saved: JSONValue?, into catalog: inout LambdaCatalog) throws(LambdaServiceError) {
+            for member in try savedMembers(saved, "aliases") {
                 place = "\(stateRecord): functions/\(name)/aliases/\(member.key)"
+                guard case .string(let version)? = member.value["version"] else { throw unreadable("an alias needs its version as a string") }
                 var additional: (String, Double)? = nil
-                if case .string(let extra)? = member.value["additionalVersion"], let weight = member.value["weight"]?.numberValue?.doubleValue {
+                if case .string(let extra)? = member.value["additionalVersion"] {
+                    guard let weight = member.value["weight"]?.numberValue?.doubleValue else { throw unreadable("an alias's additional version needs its weight") }
                     additional = (extra, weight)
                 }
-                try lambda.setAlias(
+                try catalog.setAlias(
                     member.key, of: name, to: FunctionAlias(version: version, additionalVersion: additional),
                     description: member.value["description"]?.stringValue ?? "")
             }
-            guard let policy = saved?["policy"]?.objectValue else { return }
-            try lambda.change { (catalog) throws(LambdaServiceError) in
-                for member in policy { catalog.functions[name]?.policy[member.key] = member.value.arrayValue ?? [] }
+            for member in try savedMembers(saved, "policy") {
+                place = "\(stateRecord): functions/\(name)/policy/\(member.key)"
+                guard case .array(let statements) = member.value else { throw unreadable("a policy entry is a list of statements, found \(member.value.typeName)") }
+                catalog.functions[name]?.policy[member.key] = statements
             }
         }
+        // The catalog is drafted whole and installed once: nothing is visible before it all loaded.
+        var catalog = lambda.catalog()
         do throws(LambdaServiceError) {
             for function in configuration.functions {
                 // Deleted through the Lambda API since: stays deleted while the file declares it as before.
@@ -184,23 +207,27 @@ extension ControlPlane {
                     }
                     for warning in try codeRunner.prepare(latest) { warnings.append("\(function.name): \(warning)") }
                 }
-                lambda.createFunction(function.name, configuration: latest)
+                catalog.createFunction(function.name, configuration: latest)
                 place = here(["functions", function.name, "reservedConcurrency"])
-                try lambda.setReservedConcurrency(function.name, function.reservedConcurrency)
-                let savedVersions = persisted.functions[function.name]?["versions"]?.objectValue ?? JSONObject()
+                try catalog.setReservedConcurrency(function.name, function.reservedConcurrency)
+                let versionsSaved = Set(try savedVersions(function.name, persisted.functions[function.name]).map(\.0))
                 for (index, (version, code)) in function.versions.enumerated() {
                     place = here(["functions", function.name, "versions", String(index)])
                     var frozen = code.configuration(baseDirectory: baseDirectory)
                     // Code in a directory is published (copied) at the first load; later loads
                     // restore that copy from the state directory.
-                    if frozen.runtime != nil, let codeRunner, !savedVersions.contains(key: String(version)) {
+                    if frozen.runtime != nil, let codeRunner, !versionsSaved.contains(version) {
                         frozen = try codeRunner.publish(function: function.name, version: version, configuration: frozen)
                     }
-                    try lambda.restoreVersion(function.name, version: version, configuration: frozen)
+                    try catalog.restoreVersion(function.name, version: version, configuration: frozen)
                 }
                 if let saved = persisted.functions[function.name] {
                     place = "\(stateRecord): functions/\(function.name) (saved since the start of the state directory)"
-                    let savedLatest = saved["latest"].flatMap(FunctionConfiguration.init(json:)).map(absoluteCode)
+                    var savedLatest: FunctionConfiguration? = nil
+                    if let latest = saved["latest"], latest != .null {
+                        guard let read = FunctionConfiguration(json: latest) else { throw unreadable("$LATEST's saved configuration does not read") }
+                        savedLatest = absoluteCode(read)
+                    }
                     // The file's declaration wins when it changed since it was last applied (a
                     // state from before declarations were recorded: when it differs).
                     let redeclared =
@@ -210,20 +237,18 @@ extension ControlPlane {
                     if redeclared {
                         applied.append("function \(function.name): its declaration in the deployment file changed")
                     } else {
-                        try lambda.setReservedConcurrency(function.name, saved["reservedConcurrency"]?.numberValue?.intValue ?? function.reservedConcurrency)
-                        if let savedLatest { try lambda.updateFunction(function.name, configuration: savedLatest) }
+                        try catalog.setReservedConcurrency(function.name, saved["reservedConcurrency"]?.numberValue?.intValue ?? function.reservedConcurrency)
+                        if let savedLatest { try catalog.updateFunction(function.name, configuration: savedLatest) }
                     }
-                    for member in saved["versions"]?.objectValue ?? JSONObject() {
-                        if let number = Int(member.key), let code = FunctionConfiguration(json: member.value) {
-                            try lambda.restoreVersion(function.name, version: number, configuration: absoluteCode(code))
-                        }
+                    for (number, code) in try savedVersions(function.name, saved) {
+                        try catalog.restoreVersion(function.name, version: number, configuration: absoluteCode(code))
                     }
                 }
                 for alias in function.aliases {
                     place = here(["functions", function.name, "aliases", alias.name, "version"])
-                    try lambda.setAlias(alias.name, of: function.name, to: FunctionAlias(version: alias.version, additionalVersion: alias.additional))
+                    try catalog.setAlias(alias.name, of: function.name, to: FunctionAlias(version: alias.version, additionalVersion: alias.additional))
                 }
-                try restoreAliasesAndPolicy(function.name, persisted.functions[function.name])
+                try restoreAliasesAndPolicy(function.name, persisted.functions[function.name], into: &catalog)
             }
             // Functions made through CreateFunction: their code lives in the state directory.
             let declaredNames = Set(configuration.functions.map(\.name))
@@ -233,21 +258,18 @@ extension ControlPlane {
                     throw LambdaServiceError(status: 500, type: "ServiceException", message: "the saved function cannot run here (no runtime, code or code runner)")
                 }
                 for warning in try codeRunner.prepare(latest) { warnings.append("\(name): \(warning)") }
-                try lambda.change { (catalog) throws(LambdaServiceError) in
-                    catalog.createFunction(name, configuration: latest)
-                    catalog.functions[name]?.createdByAPI = true
-                    catalog.functions[name]?.reservedConcurrency = saved["reservedConcurrency"]?.numberValue?.intValue
+                catalog.createFunction(name, configuration: latest)
+                catalog.functions[name]?.createdByAPI = true
+                catalog.functions[name]?.reservedConcurrency = saved["reservedConcurrency"]?.numberValue?.intValue
+                for (number, code) in try savedVersions(name, saved) {
+                    try catalog.restoreVersion(name, version: number, configuration: code)
                 }
-                for member in saved["versions"]?.objectValue ?? JSONObject() {
-                    if let number = Int(member.key), let code = FunctionConfiguration(json: member.value) {
-                        try lambda.restoreVersion(name, version: number, configuration: code)
-                    }
-                }
-                try restoreAliasesAndPolicy(name, saved)
+                try restoreAliasesAndPolicy(name, saved, into: &catalog)
             }
         } catch {
             throw .other("\(place): \(error.description)")
         }
+        lambda.install(catalog)
         // An integration naming a function the file does not declare: AWS accepts it and each
         // call fails (500); here too, with a warning now and the reason in each request's log line.
         let declaredFunctions = configuration.functions.map(\.name)

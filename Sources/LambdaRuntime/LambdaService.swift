@@ -87,6 +87,7 @@ public final class LambdaService: Sendable {
 
     /// Applies `change` to the catalog and installs it, under the lock (one change at a time;
     /// nothing changes when it throws).
+    @discardableResult
     public func change<T>(_ change: (inout LambdaCatalog) throws(LambdaServiceError) -> T) throws(LambdaServiceError) -> T {
         try state.withLock { (functions) throws(LambdaServiceError) -> T in
             var draft = catalog(of: functions)
@@ -104,18 +105,8 @@ public final class LambdaService: Sendable {
         }
     }
 
-    /// Creates a function (its `$LATEST`).
-    public func createFunction(_ name: String, configuration: FunctionConfiguration) {
-        state.withLock { $0[name] = FunctionState(LambdaCatalog.Function(latest: configuration, lastModified: LambdaService.wallClock())) }
-    }
-
     /// Names of the functions.
     public var functionNames: [String] { state.withLock { $0.keys.sorted() } }
-
-    /// Replaces `$LATEST`'s code and configuration; published versions are untouched.
-    public func updateFunction(_ name: String, configuration: FunctionConfiguration) throws(LambdaServiceError) {
-        try change { (catalog) throws(LambdaServiceError) in try catalog.updateFunction(name, configuration: configuration) }
-    }
 
     /// `$LATEST`'s configuration.
     public func latest(_ name: String) throws(LambdaServiceError) -> FunctionConfiguration {
@@ -124,28 +115,8 @@ public final class LambdaService: Sendable {
         }
     }
 
-    /// Sets the function's reserved concurrency (nil removes it): invocations past it are
-    /// throttled (429 `TooManyRequestsException`), 0 throttles every invocation.
-    public func setReservedConcurrency(_ name: String, _ value: Int?) throws(LambdaServiceError) {
-        try change { (catalog) throws(LambdaServiceError) in try catalog.setReservedConcurrency(name, value) }
-    }
-
     /// The function's reserved concurrency.
     public func reservedConcurrency(_ name: String) -> Int? { state.withLock { $0[name]?.record.reservedConcurrency } }
-
-    /// Publishes `$LATEST` as the next version; an unchanged `$LATEST` returns the latest
-    /// published version instead of creating one. Code in a directory is copied (by the code
-    /// runner), so that later edits leave the version as published.
-    @discardableResult
-    public func publishVersion(_ name: String) throws(LambdaServiceError) -> String {
-        let codeRunner = self.codeRunner
-        return try change { (catalog) throws(LambdaServiceError) in try catalog.publishVersion(name, codeRunner: codeRunner) }
-    }
-
-    /// Restores a published version (from saved state or a deployment file).
-    public func restoreVersion(_ name: String, version: Int, configuration: FunctionConfiguration) throws(LambdaServiceError) {
-        try change { (catalog) throws(LambdaServiceError) in try catalog.restoreVersion(name, version: version, configuration: configuration) }
-    }
 
     /// Published versions, in order.
     public func versions(_ name: String) throws(LambdaServiceError) -> [(String, FunctionConfiguration)] {
@@ -164,34 +135,9 @@ public final class LambdaService: Sendable {
         }
     }
 
-    /// Creates an alias (409 when it exists).
-    public func createAlias(_ alias: String, of name: String, to target: FunctionAlias, description: String = "") throws(LambdaServiceError) {
-        try change { (catalog) throws(LambdaServiceError) in try catalog.createAlias(alias, of: name, to: target, description: description) }
-    }
-
-    /// Changes an alias: its version, its routing (nil keeps it; `.some(nil)` clears it) and
-    /// description (404 when it does not exist).
-    public func updateAlias(
-        _ alias: String, of name: String, version: String?, routing: (version: String, weight: Double)??, description: String?
-    ) throws(LambdaServiceError) {
-        try change { (catalog) throws(LambdaServiceError) in
-            try catalog.updateAlias(alias, of: name, version: version, routing: routing, description: description)
-        }
-    }
-
-    /// Deletes an alias (nothing happens when it does not exist, as Lambda answers 204 then).
-    public func deleteAlias(_ alias: String, of name: String) throws(LambdaServiceError) {
-        try change { (catalog) throws(LambdaServiceError) in try catalog.deleteAlias(alias, of: name) }
-    }
-
     /// An alias's description.
     public func aliasDescription(_ name: String, _ alias: String) -> String? {
         state.withLock { $0[name]?.record.aliasDescriptions[alias] }
-    }
-
-    /// Creates or moves an alias, with Lambda's validation of the routing configuration.
-    public func setAlias(_ alias: String, of name: String, to target: FunctionAlias, description: String? = nil) throws(LambdaServiceError) {
-        try change { (catalog) throws(LambdaServiceError) in try catalog.setAlias(alias, of: name, to: target, description: description) }
     }
 
     /// The aliases of a function.

@@ -140,7 +140,9 @@ func functionBenchmarks(_ language: FunctionLanguage, root: String) throws {
             configuration.runtime = language.runtime
             configuration.code = root + "/Schemas/" + language.code
             _ = try runner.prepare(configuration)
-            lambda.createFunction("ItemsFunction", configuration: configuration)
+            var catalog = lambda.catalog()
+            catalog.createFunction("ItemsFunction", configuration: configuration)
+            lambda.install(catalog)
             let start = DispatchTime.now().uptimeNanoseconds
             let result = try lambda.invoke("ItemsFunction", payload: ["ID": "3"])
             colds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)

@@ -8,7 +8,7 @@ struct LambdaServiceTests {
     func service() -> LambdaService {
         let service = LambdaService()
         service.register(handler: ItemsFunction(), named: ItemsFunction.handlerName)
-        service.createFunction("ItemsFunction", configuration: FunctionConfiguration(handler: ItemsFunction.handlerName))
+        service.install({ var catalog = service.catalog(); catalog.createFunction("ItemsFunction", configuration: FunctionConfiguration(handler: ItemsFunction.handlerName)); return catalog }())
         return service
     }
 
@@ -28,10 +28,10 @@ struct LambdaServiceTests {
     @Test("versions are numbered, immutable, and not re-created for an unchanged $LATEST")
     func versions() throws {
         let lambda = service()
-        #expect(try lambda.publishVersion("ItemsFunction") == "1")
-        #expect(try lambda.publishVersion("ItemsFunction") == "1")
-        try lambda.updateFunction("ItemsFunction", configuration: FunctionConfiguration(handler: ItemsFunction.handlerName, memorySize: 256))
-        #expect(try lambda.publishVersion("ItemsFunction") == "2")
+        #expect(try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.publishVersion("ItemsFunction", codeRunner: nil) } == "1")
+        #expect(try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.publishVersion("ItemsFunction", codeRunner: nil) } == "1")
+        try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.updateFunction("ItemsFunction", configuration: FunctionConfiguration(handler: ItemsFunction.handlerName, memorySize: 256)) }
+        #expect(try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.publishVersion("ItemsFunction", codeRunner: nil) } == "2")
         #expect(try lambda.versions("ItemsFunction").map(\.1.memorySize) == [128, 256])
         #expect(throws: LambdaServiceError.self) { try lambda.invoke("ItemsFunction:7", payload: [:]) }
         #expect(throws: LambdaServiceError.self) { try lambda.invoke("Nope", payload: [:]) }
@@ -40,15 +40,15 @@ struct LambdaServiceTests {
     @Test("alias routing rules: one extra version, weights 0–1, never $LATEST")
     func aliasRules() throws {
         let lambda = service()
-        try lambda.publishVersion("ItemsFunction")
-        try lambda.updateFunction("ItemsFunction", configuration: FunctionConfiguration(handler: ItemsFunction.handlerName, memorySize: 512))
-        try lambda.publishVersion("ItemsFunction")
-        #expect(throws: LambdaServiceError.self) { try lambda.setAlias("a", of: "ItemsFunction", to: FunctionAlias(version: "1", additionalVersion: ("2", 1.5))) }
-        #expect(throws: LambdaServiceError.self) { try lambda.setAlias("a", of: "ItemsFunction", to: FunctionAlias(version: "$LATEST", additionalVersion: ("2", 0.5))) }
-        #expect(throws: LambdaServiceError.self) { try lambda.setAlias("a", of: "ItemsFunction", to: FunctionAlias(version: "1", additionalVersion: ("1", 0.5))) }
-        #expect(throws: LambdaServiceError.self) { try lambda.setAlias("a", of: "ItemsFunction", to: FunctionAlias(version: "1", additionalVersion: ("$LATEST", 0.5))) }
-        #expect(throws: LambdaServiceError.self) { try lambda.setAlias("123", of: "ItemsFunction", to: FunctionAlias(version: "1")) }
-        try lambda.setAlias("canary", of: "ItemsFunction", to: FunctionAlias(version: "1", additionalVersion: ("2", 0.3)))
+        try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.publishVersion("ItemsFunction", codeRunner: nil) }
+        try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.updateFunction("ItemsFunction", configuration: FunctionConfiguration(handler: ItemsFunction.handlerName, memorySize: 512)) }
+        try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.publishVersion("ItemsFunction", codeRunner: nil) }
+        #expect(throws: LambdaServiceError.self) { try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.setAlias("a", of: "ItemsFunction", to: FunctionAlias(version: "1", additionalVersion: ("2", 1.5))) } }
+        #expect(throws: LambdaServiceError.self) { try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.setAlias("a", of: "ItemsFunction", to: FunctionAlias(version: "$LATEST", additionalVersion: ("2", 0.5))) } }
+        #expect(throws: LambdaServiceError.self) { try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.setAlias("a", of: "ItemsFunction", to: FunctionAlias(version: "1", additionalVersion: ("1", 0.5))) } }
+        #expect(throws: LambdaServiceError.self) { try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.setAlias("a", of: "ItemsFunction", to: FunctionAlias(version: "1", additionalVersion: ("$LATEST", 0.5))) } }
+        #expect(throws: LambdaServiceError.self) { try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.setAlias("123", of: "ItemsFunction", to: FunctionAlias(version: "1")) } }
+        try lambda.change { (catalog) throws(LambdaServiceError) in try catalog.setAlias("canary", of: "ItemsFunction", to: FunctionAlias(version: "1", additionalVersion: ("2", 0.3))) }
         var counts: [String: Int] = [:]
         for _ in 0..<2000 { counts[try lambda.invoke("ItemsFunction:canary", payload: [:]).executedVersion, default: 0] += 1 }
         #expect((400...800).contains(counts["2"] ?? 0))  // about 30 %

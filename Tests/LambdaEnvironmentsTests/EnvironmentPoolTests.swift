@@ -23,7 +23,9 @@ struct EnvironmentPoolTests {
             lambda = LambdaService(codeRunner: runner)
             let configuration = FunctionConfiguration(handler: "m.h", runtime: "python3.13", code: directory + "/code")
             _ = try runner.prepare(configuration)
-            lambda.createFunction("F", configuration: configuration)
+            var catalog = lambda.catalog()
+            catalog.createFunction("F", configuration: configuration)
+            lambda.install(catalog)
         }
 
         deinit {
