@@ -21,7 +21,7 @@ extension ProjectBuilder {
             if api.implicit {
                 stageNames = properties["OpenApiVersion"] == nil ? ["Prod", "Stage"] : ["Prod"]
             } else if isCloudFormation {
-                stageNames = cloudFormation.stages(of: logicalId)
+                stageNames = try cloudFormation.stages(of: logicalId)
                 if stageNames.isEmpty { warnings.append("\(logicalId): no AWS::ApiGateway::Stage or Deployment with a StageName refers to it; it is not served") }
             } else {
                 guard case .string(let stageName)? = properties["StageName"] else {
@@ -48,10 +48,13 @@ extension ProjectBuilder {
                 definition["x-amazon-apigateway-policy"] = policy
             }
             applyAPIKeys(properties, to: &definition)
-            if let types = properties["BinaryMediaTypes"]?.arrayValue {
+            if properties["BinaryMediaTypes"] != nil {
+                let types = try source.elements(properties["BinaryMediaTypes"], at: tokens + ["BinaryMediaTypes"])
                 definition["x-amazon-apigateway-binary-media-types"] = .array(types.map { .string($0.plainText.replacingOccurrences(of: "~1", with: "/")) })
             }
-            if let responses = properties["GatewayResponses"] { definition["x-amazon-apigateway-gateway-responses"] = gatewayResponses(responses) }
+            if let responses = properties["GatewayResponses"] {
+                definition["x-amazon-apigateway-gateway-responses"] = try gatewayResponses(responses, at: tokens + ["GatewayResponses"])
+            }
             if definition["info"] == nil { definition["info"] = ["title": .string(transform.stackName), "version": "1.0"] }
             let file = logicalId + ".json"
             definitions[file] = .object(definition)
@@ -59,7 +62,7 @@ extension ProjectBuilder {
             let stage = ProjectBuilder.stageSettings(properties, definition: file)
             for name in stageNames {
                 // A CloudFormation Stage resource carries its own settings.
-                let stage = isCloudFormation ? cloudFormation.stageSettings(of: logicalId, stage: name, definition: file) : stage
+                let stage = isCloudFormation ? try cloudFormation.stageSettings(of: logicalId, stage: name, definition: file) : stage
                 stageOwners[name, default: []].append((logicalId, tokens, definition, stage))
                 if stageOwners[name]!.count == 1 { stages[name] = stage }
             }

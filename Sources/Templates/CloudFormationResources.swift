@@ -56,7 +56,7 @@ struct CloudFormationResources {
             guard case .string(let verb)? = properties["HttpMethod"] else { throw source.error(tokens + ["HttpMethod"], "an AWS::ApiGateway::Method needs an HttpMethod") }
             let method = verb.uppercased() == "ANY" ? "x-amazon-apigateway-any-method" : verb.lowercased()
             var operation = JSONObject()
-            if let integration = properties["Integration"] { operation["x-amazon-apigateway-integration"] = CloudFormationResources.integration(integration) }
+            if let integration = properties["Integration"] { operation["x-amazon-apigateway-integration"] = try self.integration(integration, at: tokens + ["Integration"]) }
             var security: [JSONValue] = []
             switch properties["AuthorizationType"]?.stringValue?.uppercased() {
             case "CUSTOM"?, "COGNITO_USER_POOLS"?:
@@ -76,7 +76,7 @@ struct CloudFormationResources {
             if properties["ApiKeyRequired"]?.boolValue == true { security.append(["api_key": []]) }
             if !security.isEmpty { operation["security"] = .array(security) }
             var parameters: [JSONValue] = []
-            for parameter in properties["RequestParameters"]?.objectValue ?? JSONObject() {
+            for parameter in try source.members(properties["RequestParameters"], at: tokens + ["RequestParameters"]) {
                 let parts = parameter.key.split(separator: ".")
                 guard parts.count == 4, let location = ["querystring": "query", "header": "header", "path": "path"][String(parts[2])] else { continue }
                 parameters.append([
@@ -86,11 +86,12 @@ struct CloudFormationResources {
             }
             if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
             var responses = JSONObject()
-            for response in properties["MethodResponses"]?.arrayValue ?? [] {
-                guard let status = response["StatusCode"]?.plainText else { continue }
+            for (index, response) in try source.elements(properties["MethodResponses"], at: tokens + ["MethodResponses"]).enumerated() {
+                let place = tokens + ["MethodResponses", String(index)]
+                guard let status = response["StatusCode"]?.plainText else { throw source.error(place + ["StatusCode"], "a method response needs its StatusCode") }
                 var entry = JSONObject.of(["description": .string(status)])
                 var headers = JSONObject()
-                for header in response["ResponseParameters"]?.objectValue ?? JSONObject() where header.key.hasPrefix("method.response.header.") {
+                for header in try source.members(response["ResponseParameters"], at: place + ["ResponseParameters"]) where header.key.hasPrefix("method.response.header.") {
                     headers[String(header.key.dropFirst("method.response.header.".count))] = ["schema": ["type": "string"]]
                 }
                 if !headers.isEmpty { entry["headers"] = .object(headers) }
@@ -140,7 +141,7 @@ struct CloudFormationResources {
     }
 
     /// A method's `Integration` as the OpenAPI extension writes it.
-    static func integration(_ value: JSONValue) -> JSONValue {
+    func integration(_ value: JSONValue, at tokens: [String]) throws(TemplateError) -> JSONValue {
         var integration = JSONObject()
         if let type = value["Type"]?.stringValue { integration["type"] = .string(type.lowercased()) }
         if let method = value["IntegrationHttpMethod"]?.stringValue { integration["httpMethod"] = .string(method) }
@@ -152,7 +153,7 @@ struct CloudFormationResources {
         if let keys = value["CacheKeyParameters"] { integration["cacheKeyParameters"] = keys }
         if let timeout = value["TimeoutInMillis"] { integration["timeoutInMillis"] = timeout }
         var responses = JSONObject()
-        for response in value["IntegrationResponses"]?.arrayValue ?? [] {
+        for response in try source.elements(value["IntegrationResponses"], at: tokens + ["IntegrationResponses"]) {
             var entry = JSONObject.of(["statusCode": .string(response["StatusCode"]?.plainText ?? "200")])
             if let templates = response["ResponseTemplates"] { entry["responseTemplates"] = templates }
             if let parameters = response["ResponseParameters"] { entry["responseParameters"] = parameters }
@@ -165,13 +166,13 @@ struct CloudFormationResources {
 
     /// The stage names of a CloudFormation RestApi: its `AWS::ApiGateway::Stage`s and the
     /// `StageName` of its `AWS::ApiGateway::Deployment`s.
-    func stages(of logicalId: String) -> [String] {
+    func stages(of logicalId: String) throws(TemplateError) -> [String] {
         var names: [String] = []
-        for member in source.document["Resources"]?.objectValue ?? JSONObject() {
+        for member in try source.members(source.document["Resources"], at: ["Resources"]) {
             let type = member.value["Type"]?.stringValue
             guard type == "AWS::ApiGateway::Stage" || type == "AWS::ApiGateway::Deployment",
                 member.value["Properties"]?["RestApiId"]?["Ref"]?.stringValue == logicalId,
-                let name = try? intrinsics.resolve(member.value["Properties"]?["StageName"] ?? .null, at: ["Resources", member.key, "Properties", "StageName"])?.stringValue
+                let name = try intrinsics.resolve(member.value["Properties"]?["StageName"] ?? .null, at: ["Resources", member.key, "Properties", "StageName"])?.stringValue
             else { continue }
             if !names.contains(name) { names.append(name) }
         }
@@ -180,19 +181,19 @@ struct CloudFormationResources {
 
     /// The settings of a CloudFormation `AWS::ApiGateway::Stage`: `Variables`, the cache,
     /// `MethodSettings` (`/*` `*` is the stage's throttle; others by resource and method).
-    func stageSettings(of api: String, stage name: String, definition file: String) -> JSONValue {
+    func stageSettings(of api: String, stage name: String, definition file: String) throws(TemplateError) -> JSONValue {
         var stage = JSONObject.of(["definition": .string(file)])
-        for member in source.document["Resources"]?.objectValue ?? JSONObject() where member.value["Type"]?.stringValue == "AWS::ApiGateway::Stage" {
+        for member in try source.members(source.document["Resources"], at: ["Resources"]) where member.value["Type"]?.stringValue == "AWS::ApiGateway::Stage" {
             let tokens = ["Resources", member.key, "Properties"]
             guard member.value["Properties"]?["RestApiId"]?["Ref"]?.stringValue == api,
-                let properties = try? intrinsics.resolve(member.value["Properties"] ?? .null, at: tokens),
+                let properties = try intrinsics.resolve(member.value["Properties"] ?? .null, at: tokens),
                 properties["StageName"]?.stringValue == name
             else { continue }
             // Variables and the cache as a SAM Api has them; the rest is the Stage's own.
             stage = ProjectBuilder.stageSettings(properties, definition: file).objectValue ?? stage
             if let description = properties["Description"]?.stringValue { stage["description"] = .string(description) }
             var methodSettings = JSONObject()
-            for setting in properties["MethodSettings"]?.arrayValue ?? [] {
+            for setting in try source.elements(properties["MethodSettings"], at: tokens + ["MethodSettings"]) {
                 let resource = (setting["ResourcePath"]?.stringValue ?? "/*").replacingOccurrences(of: "~1", with: "/")
                 let method = setting["HttpMethod"]?.stringValue ?? "*"
                 var throttle: JSONValue? = nil
@@ -219,10 +220,10 @@ struct CloudFormationResources {
     /// CloudFormation's `AWS::ApiGateway::UsagePlan`, `ApiKey` and `UsagePlanKey`: plans by
     /// name with the stages they name, keys enabled as declared (their values are made here),
     /// in the deployment's form.
-    func keysAndPlans() -> (plans: JSONObject, keys: JSONObject) {
+    func keysAndPlans() throws(TemplateError) -> (plans: JSONObject, keys: JSONObject) {
         var usagePlans = JSONObject()
         var apiKeys = JSONObject()
-        let resources = source.document["Resources"]?.objectValue ?? JSONObject()
+        let resources = try source.members(source.document["Resources"], at: ["Resources"])
         func stageName(_ value: JSONValue?) -> String? {
             if case .string(let reference)? = value?["Ref"], let stage = resources[reference], stage["Type"]?.stringValue == "AWS::ApiGateway::Stage" {
                 return stage["Properties"]?["StageName"]?.stringValue
@@ -234,7 +235,8 @@ struct CloudFormationResources {
             let properties = member.value["Properties"] ?? .null
             let name = properties["UsagePlanName"]?.stringValue ?? member.key
             planNames[member.key] = name
-            var plan = JSONObject.of(["stages": .array((properties["ApiStages"]?.arrayValue ?? []).compactMap { stageName($0["Stage"]).map(JSONValue.string) })])
+            let stages = try source.elements(properties["ApiStages"], at: ["Resources", member.key, "Properties", "ApiStages"])
+            var plan = JSONObject.of(["stages": .array(stages.compactMap { stageName($0["Stage"]).map(JSONValue.string) })])
             CloudFormationResources.addLimits(of: properties, to: &plan)
             usagePlans[name] = .object(plan)
         }

@@ -8,7 +8,7 @@ import JSONCore
 extension ProjectBuilder {
     func applyAuthorizers(_ api: APIBuild, properties: JSONValue, at tokens: [String], to definition: inout JSONObject) throws(TemplateError) {
         let auth = properties["Auth"]
-        let declared = auth?["Authorizers"]?.objectValue ?? JSONObject()
+        let declared = try source.members(auth?["Authorizers"], at: tokens + ["Auth", "Authorizers"])
         let defaultName = auth?["DefaultAuthorizer"]?.stringValue
         let usesIAM = defaultName == "AWS_IAM" || api.routes.contains { $0.auth?["Authorizer"]?.stringValue == "AWS_IAM" }
         guard !declared.isEmpty || defaultName != nil || api.routes.contains(where: { $0.auth?["Authorizer"] != nil }) else { return }
@@ -113,7 +113,8 @@ extension ProjectBuilder {
         if payload == "TOKEN" { return headerScheme(authType: "custom") }
         var sources: [String] = []
         for (member, prefix) in [("Headers", "method.request.header."), ("QueryStrings", "method.request.querystring."), ("StageVariables", "stageVariables."), ("Context", "context.")] {
-            for entry in identity?[member]?.arrayValue ?? [] {
+            guard case .array(let entries)? = identity?[member] ?? .array([]) else { throw invalid("has an invalid Identity.\(member): a list of names.") }
+            for entry in entries {
                 guard case .string(let text) = entry else { throw invalid("has an invalid Identity.\(member): a list of names.") }
                 sources.append(prefix + text)
             }

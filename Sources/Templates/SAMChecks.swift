@@ -5,8 +5,9 @@ import JSONCore
 extension ProjectBuilder {
     /// `Globals` sets only what the translator lets it set for each resource type.
     func checkGlobals() throws(TemplateError) {
+        let globals = try source.members(source.document["Globals"], at: ["Globals"])
         for (section, allowed) in [("Function", SAMProperties.globalsFunction), ("Api", SAMProperties.globalsApi)] {
-            for member in source.document["Globals"]?[section]?.objectValue ?? JSONObject() where !allowed.contains(member.key) {
+            for member in try source.members(globals[section], at: ["Globals", section]) where !allowed.contains(member.key) {
                 throw source.error(
                     ["Globals", section, member.key],
                     "'\(member.key)' is not a supported property of '\(section)'. Must be one of the following values - [\(allowed.sorted().joined(separator: ", "))]")
@@ -20,7 +21,7 @@ extension ProjectBuilder {
             source.error(tokens + path, "Resource with id [\(logicalId)] is invalid. \(message)")
         }
         if !implicit {
-            for member in properties.objectValue ?? JSONObject() where !SAMProperties.api.contains(member.key) {
+            for member in try source.members(properties, at: tokens) where !SAMProperties.api.contains(member.key) {
                 throw invalid(
                     [member.key], "property \(member.key) not defined for resource of type AWS::Serverless::Api"
                         + Suggestion.didYouMean(member.key, among: Array(SAMProperties.api)))
@@ -110,14 +111,15 @@ extension ProjectBuilder {
     }
 
     /// `GatewayResponses` as the definition's `x-amazon-apigateway-gateway-responses`.
-    func gatewayResponses(_ value: JSONValue) -> JSONValue {
+    func gatewayResponses(_ value: JSONValue, at tokens: [String]) throws(TemplateError) -> JSONValue {
         var responses = JSONObject()
-        for member in value.objectValue ?? JSONObject() {
+        for member in try source.members(value, at: tokens) {
             var response = JSONObject()
             if let status = member.value["StatusCode"] { response["statusCode"] = .string(status.plainText) }
             var parameters = JSONObject()
             for (group, prefix) in [("Headers", "header"), ("Paths", "path"), ("QueryStrings", "querystring")] {
-                for parameter in member.value["ResponseParameters"]?[group]?.objectValue ?? JSONObject() {
+                let place = tokens + [member.key, "ResponseParameters"]
+                for parameter in try source.members(try source.members(member.value["ResponseParameters"], at: place)[group], at: place + [group]) {
                     parameters["gatewayresponse.\(prefix).\(parameter.key)"] = .string(parameter.value.plainText)
                 }
             }

@@ -63,7 +63,8 @@ enum TemplateParameters {
     /// Each declared parameter's value (an override, else its `Default`), checked.
     static func values(_ source: TemplateSource, overrides: [String: String], unset: inout Set<String>, errors: inout [TemplateError]) -> [String: JSONValue] {
         var values: [String: JSONValue] = [:]
-        let declared = source.document["Parameters"]?.objectValue ?? JSONObject()
+        var declared = JSONObject()
+        do { declared = try source.members(source.document["Parameters"], at: ["Parameters"]) } catch { errors.append(error) }
         for member in declared {
             let path = ["Parameters", member.key]
             let definition = member.value

@@ -73,6 +73,18 @@ public struct TemplateSource: Sendable {
         TemplateError(file: file, path: path, message: message)
     }
 
+    /// A template's mapping at `path` (absent or null: empty); another shape is an error there,
+    /// never read as empty.
+    func members(_ value: JSONValue?, at path: [String]) throws(TemplateError) -> JSONObject {
+        do { return try JSONShape.members(value) } catch { throw self.error(path, error.message) }
+    }
+
+    /// A template's list at `path` (absent or null: empty); another shape is an error there
+    /// (at the element, when an element is the problem).
+    func elements(_ value: JSONValue?, at path: [String]) throws(TemplateError) -> [JSONValue] {
+        do { return try JSONShape.elements(value) } catch { throw self.error(path + (error.index.map { [String($0)] } ?? []), error.message) }
+    }
+
     /// The errors with the line and column of their paths (or of the nearest enclosing value
     /// that exists) in this template, the text read once for all of them.
     func located(_ errors: [TemplateError]) -> [TemplateError] {

@@ -151,10 +151,12 @@ struct ProjectBuilder {
         }
         let base = transform.baseDirectory
         let file = source.file
+        var conditions = JSONObject()
+        do { conditions = try source.members(root["Conditions"], at: ["Conditions"]) } catch { errors.append(error) }
         let readFiles = self.readFiles
         intrinsics = Intrinsics(
             parameters: parameters, unset: unset, imports: imports, references: [:], attributes: [:], mappings: root["Mappings"] ?? .null,
-            conditions: root["Conditions"]?.objectValue ?? JSONObject(),
+            conditions: conditions,
             include: { (location: String) throws(TemplateError) -> JSONValue in
                 let path = location.hasPrefix("/") ? location : base + "/" + location
                 readFiles.paths.append(path)
@@ -166,6 +168,14 @@ struct ProjectBuilder {
         // Which resources exist (their Condition holds), and what Ref and GetAtt give for each.
         var live: [(String, JSONValue)] = []
         for member in resources {
+            guard case .object = member.value else {
+                errors.append(source.error(["Resources", member.key], "a resource is a mapping with a Type, found \(member.value.typeName)"))
+                continue
+            }
+            guard case .string? = member.value["Type"] else {
+                errors.append(source.error(["Resources", member.key], "Every Resources object must contain a Type member (a string)"))
+                continue
+            }
             if case .string(let condition)? = member.value["Condition"] {
                 do {
                     if try !intrinsics.isTrue(condition, at: ["Resources", member.key, "Condition"], depth: 0) { continue }
@@ -241,10 +251,16 @@ struct ProjectBuilder {
         } catch {
             errors.append(error)
         }
-        let (plans, keys) = cloudFormation.keysAndPlans()
-        for member in plans { usagePlans[member.key] = member.value }
-        for member in keys { apiKeys[member.key] = member.value }
-        for member in root["Outputs"]?.objectValue ?? JSONObject() {
+        do {
+            let (plans, keys) = try cloudFormation.keysAndPlans()
+            for member in plans { usagePlans[member.key] = member.value }
+            for member in keys { apiKeys[member.key] = member.value }
+        } catch {
+            errors.append(error)
+        }
+        var outputMembers = JSONObject()
+        do { outputMembers = try source.members(root["Outputs"], at: ["Outputs"]) } catch { errors.append(error) }
+        for member in outputMembers {
             guard let value = member.value["Value"] else { continue }
             do {
                 if let resolved = try intrinsics.resolve(value, at: ["Outputs", member.key, "Value"]) { outputs.append((member.key, resolved.plainText)) }
@@ -275,12 +291,12 @@ struct ProjectBuilder {
 
     mutating func add(_ logicalId: String, _ resource: JSONValue, globals: JSONValue, at tokens: [String]) throws(TemplateError) {
         let type = resource["Type"]?.stringValue ?? ""
-        let raw = resource["Properties"] ?? .object(JSONObject())
+        let raw = JSONValue.object(try source.members(resource["Properties"], at: tokens + ["Properties"]))
         switch type {
         case "AWS::Serverless::Function":
             let properties = ProjectBuilder.merged(raw, globals: globals["Function"])
             try addFunction(logicalId, properties: properties, at: tokens + ["Properties"], isServerless: true)
-            for event in properties["Events"]?.objectValue ?? JSONObject() where event.value["Type"]?.stringValue == "Api" {
+            for event in try source.members(properties["Events"], at: tokens + ["Properties", "Events"]) where event.value["Type"]?.stringValue == "Api" {
                 try addEvent(function: logicalId, event: event.value, at: tokens + ["Properties", "Events", event.key])
             }
         case "AWS::Lambda::Function":
@@ -302,7 +318,7 @@ struct ProjectBuilder {
         _ logicalId: String, properties raw: JSONValue, at tokens: [String], isServerless: Bool, metadata: JSONValue? = nil
     ) throws(TemplateError) {
         if isServerless {
-            for member in raw.objectValue ?? JSONObject() where !SAMProperties.function.contains(member.key) {
+            for member in try source.members(raw, at: tokens) where !SAMProperties.function.contains(member.key) {
                 throw source.error(
                     tokens + [member.key],
                     "Resource with id [\(logicalId)] is invalid. property \(member.key) not defined for resource of type AWS::Serverless::Function"
@@ -400,7 +416,7 @@ struct ProjectBuilder {
     /// needs no value here).
     mutating func resolveEmulated(_ properties: JSONValue, keeping emulated: Set<String>, at tokens: [String]) throws(TemplateError) -> JSONValue {
         var kept = JSONObject()
-        for member in properties.objectValue ?? JSONObject() {
+        for member in try source.members(properties, at: tokens) {
             guard emulated.contains(member.key) else {
                 if member.key != "Events" { notEmulated.append((tokens + [member.key]).joined(separator: "/")) }
                 continue

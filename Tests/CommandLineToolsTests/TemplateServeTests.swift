@@ -574,6 +574,57 @@ struct TemplateServeTests {
         #expect(!FileManager.default.fileExists(atPath: files.path + "/.gateway/template/state.json"))
     }
 
+    @Test("a member of the wrong shape is an error at its line:column and path, never read as empty (Properties, Events, Outputs, Parameters, MethodResponses, a resource without a Type)")
+    func wrongShapes() throws {
+        let template = """
+            Transform: AWS::Serverless-2016-10-31
+            Parameters: [Stage]
+            Resources:
+              Listed:
+                Type: AWS::Serverless::Function
+                Properties: [CodeUri, Handler]
+              EventsListed:
+                Type: AWS::Serverless::Function
+                Properties:
+                  InlineCode: "def h(e, c): return 1"
+                  Handler: index.h
+                  Runtime: python3.12
+                  Events: [Get]
+              Untyped:
+                Properties: {}
+              Method:
+                Type: AWS::ApiGateway::Method
+                Properties:
+                  RestApiId: !Ref Api
+                  HttpMethod: GET
+                  ResourceId: !GetAtt Api.RootResourceId
+                  MethodResponses: {StatusCode: 200}
+              Api:
+                Type: AWS::ApiGateway::RestApi
+                Properties:
+                  Name: listed
+            Outputs: [Url]
+            """
+        let source = try TemplateSource(file: "template.yaml", bytes: Array(template.utf8))
+        var text = ""
+        do {
+            _ = try TemplateTransform(source: source, baseDirectory: "/tmp", generatedDirectory: "/tmp/generated").project()
+        } catch {
+            text = error.description
+        }
+        let lines = text.split(separator: "\n").map(String.init)
+        for expected in [
+            "template.yaml:2:13: Parameters: expected an object, found array",
+            "template.yaml:6:17: Resources/Listed/Properties: expected an object, found array",
+            "template.yaml:13:15: Resources/EventsListed/Properties/Events: expected an object, found array",
+            "template.yaml:15:5: Resources/Untyped: Every Resources object must contain a Type member (a string)",
+            "template.yaml:27:10: Outputs: expected an object, found array",
+        ] {
+            #expect(lines.contains(expected), "\(expected) in \(lines)")
+        }
+        #expect(lines.contains { $0.contains("Resources/Method/Properties/MethodResponses: expected an array, found object") }, "\(lines)")
+    }
+
     @Test("events are checked as the translator checks them: a missing Path names the event")
     func eventWithoutPath() throws {
         let template = """
