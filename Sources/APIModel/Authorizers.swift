@@ -183,7 +183,11 @@ extension DocumentReader {
             for member in names {
                 if let authorizer = authorizers[member.key] {
                     if authorizer.kind == .cognitoUserPools {
-                        return .cognito(member.key, scopes: (member.value.arrayValue ?? []).compactMap(\.stringValue))
+                        let scopes: [String]
+                        do { scopes = try JSONShape.strings(member.value) } catch {
+                            throw fail(place + [String(index), member.key] + (error.index.map { [String($0)] } ?? []), "a requirement's scopes: \(error.message)")
+                        }
+                        return .cognito(member.key, scopes: scopes)
                     }
                     return .custom(member.key)
                 }

@@ -268,14 +268,25 @@ enum GatewayManagement {
 
         """
 
+    /// A list in the server's answer (absent: empty); another shape is an error naming it, never
+    /// read as empty.
+    static func listed(_ answer: JSONValue, _ member: String) throws(CommandFailure) -> [JSONValue] {
+        do { return try JSONShape.elements(answer[member]) } catch { throw CommandFailure(message: "the server's answer: \(member): \(error.message)") }
+    }
+
+    /// A mapping in the server's answer (absent: empty); another shape is an error naming it.
+    static func mapped(_ answer: JSONValue, _ member: String) throws(CommandFailure) -> JSONObject {
+        do { return try JSONShape.members(answer[member]) } catch { throw CommandFailure(message: "the server's answer: \(member): \(error.message)") }
+    }
+
     /// The keys (with values) and the plans (id → name) each belongs to.
     static func keyTable(_ session: Session) throws(CommandFailure) -> [(json: JSONValue, plans: [String])] {
-        let keys = try session.call("apigateway", "GET", "/apikeys?includeValues=true").json["item"]?.arrayValue ?? []
-        let plans = try session.call("apigateway", "GET", "/usageplans").json["item"]?.arrayValue ?? []
+        let keys = try GatewayManagement.listed(try session.call("apigateway", "GET", "/apikeys?includeValues=true").json, "item")
+        let plans = try GatewayManagement.listed(try session.call("apigateway", "GET", "/usageplans").json, "item")
         var members: [String: [String]] = [:]
         for plan in plans {
             guard let id = plan["id"]?.stringValue, let name = plan["name"]?.stringValue else { continue }
-            for key in try session.call("apigateway", "GET", "/usageplans/\(encode(id))/keys").json["item"]?.arrayValue ?? [] {
+            for key in try GatewayManagement.listed(try session.call("apigateway", "GET", "/usageplans/\(encode(id))/keys").json, "item") {
                 if let keyId = key["id"]?.stringValue { members[keyId, default: []].append(name) }
             }
         }
@@ -336,7 +347,7 @@ enum GatewayManagement {
                     default: throw CommandFailure(message: "unexpected argument \(argument)")
                     }
                 }
-                let plans = try session.call("apigateway", "GET", "/usageplans").json["item"]?.arrayValue ?? []
+                let plans = try GatewayManagement.listed(try session.call("apigateway", "GET", "/usageplans").json, "item")
                 var planIds: [String] = []
                 for planName in planNames {
                     guard let id = plans.first(where: { $0["name"]?.stringValue == planName })?["id"]?.stringValue else {
@@ -377,18 +388,20 @@ enum GatewayManagement {
         }
         return run(common, "usage", io: io, readOnly: true) { (session) throws(CommandFailure) in
             let today = UTCDay.today
-            let keys = try session.call("apigateway", "GET", "/apikeys").json["item"]?.arrayValue ?? []
-            for plan in try session.call("apigateway", "GET", "/usageplans").json["item"]?.arrayValue ?? [] {
+            let keys = try GatewayManagement.listed(try session.call("apigateway", "GET", "/apikeys").json, "item")
+            for plan in try GatewayManagement.listed(try session.call("apigateway", "GET", "/usageplans").json, "item") {
                 guard let id = plan["id"]?.stringValue, let name = plan["name"]?.stringValue, planFilter == nil || planFilter == name else { continue }
                 let limit = plan["quota"]?["limit"]?.numberValue?.intValue
                 let period = plan["quota"]?["period"]?.stringValue
                 let quota = limit.map { "\($0)/\(period ?? "")" } ?? "no quota"
-                let stages = (plan["apiStages"]?.arrayValue ?? []).compactMap { $0["stage"]?.stringValue }
+                let stages = try GatewayManagement.listed(plan, "apiStages").compactMap { $0["stage"]?.stringValue }
                 io.print("\(name) (\(quota), stages: \(stages.joined(separator: ",")))\n")
                 let report = try session.call("apigateway", "GET", "/usageplans/\(encode(id))/usage?startDate=\(today)&endDate=\(today)").json
-                for member in report["values"]?.objectValue ?? JSONObject() {
+                for member in try GatewayManagement.mapped(report, "values") {
                     let keyName = keys.first { $0["id"]?.stringValue == member.key }?["name"]?.stringValue ?? member.key
-                    let row = member.value.arrayValue?.last?.arrayValue ?? []
+                    guard case .array(let days) = member.value, case .array(let row) = days.last ?? .array([]) else {
+                        throw CommandFailure(message: "the server's answer: values/\(member.key): expected a list of [used, remaining] pairs")
+                    }
                     let today = row.first?.numberValue?.intValue ?? 0
                     let remaining = row.count > 1 ? row[1].numberValue?.intValue ?? 0 : 0
                     let used = limit.map { $0 - remaining } ?? today
@@ -463,11 +476,11 @@ enum GatewayManagement {
         return run(common, "lambda", io: io, readOnly: action == "list" || action == "invoke") { (session) throws(CommandFailure) in
             switch action {
             case "list":
-                for function in try session.call("lambda", "GET", functions).json["Functions"]?.arrayValue ?? [] {
+                for function in try GatewayManagement.listed(try session.call("lambda", "GET", functions).json, "Functions") {
                     let name = function["FunctionName"]?.stringValue ?? ""
-                    let versions = (try session.call("lambda", "GET", "\(functions)/\(encode(name))/versions").json["Versions"]?.arrayValue ?? [])
+                    let versions = (try GatewayManagement.listed(try session.call("lambda", "GET", "\(functions)/\(encode(name))/versions").json, "Versions"))
                         .compactMap { $0["Version"]?.stringValue }.filter { $0 != "$LATEST" }
-                    let aliases = (try session.call("lambda", "GET", "\(functions)/\(encode(name))/aliases").json["Aliases"]?.arrayValue ?? []).map { alias in
+                    let aliases = (try GatewayManagement.listed(try session.call("lambda", "GET", "\(functions)/\(encode(name))/aliases").json, "Aliases")).map { alias in
                         let routing = alias["RoutingConfig"]?["AdditionalVersionWeights"]?.objectValue?.members.first
                         return "\(alias["Name"]?.stringValue ?? "")→\(alias["FunctionVersion"]?.stringValue ?? "")"
                             + (routing.map { " (+\($0.key) at \($0.value.numberValue?.doubleValue ?? 0))" } ?? "")
@@ -477,7 +490,7 @@ enum GatewayManagement {
             case "update":
                 let function = words[0]
                 let current = try session.call("lambda", "GET", "\(functions)/\(encode(function))/configuration").json
-                var variables = current["Environment"]?["Variables"]?.objectValue ?? JSONObject()
+                var variables = try GatewayManagement.mapped(current["Environment"] ?? .null, "Variables")
                 for (key, value) in environment { variables[key] = .string(value) }
                 var body = JSONObject.of(["Environment": ["Variables": .object(variables)]])
                 if let handler { body["Handler"] = .string(handler) }
