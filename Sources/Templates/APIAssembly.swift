@@ -35,7 +35,7 @@ extension ProjectBuilder {
                 // Built from AWS::ApiGateway::Resource and Method resources (cdk synth, the Serverless Framework).
                 let paths = try cloudFormation.paths(of: logicalId)
                 definition["paths"] = .object(paths)
-                ProjectBuilder.addSchemes(try cloudFormation.securitySchemes(of: logicalId, paths: paths), to: &definition)
+                DefinitionPieces.addSchemes(try cloudFormation.securitySchemes(of: logicalId, paths: paths), to: &definition)
                 if let name = properties["Name"]?.stringValue { definition["info"] = ["title": .string(name), "version": "1.0"] }
             }
             try addRoutes(api, properties: properties, to: &definition)
@@ -59,7 +59,7 @@ extension ProjectBuilder {
             let file = logicalId + ".json"
             definitions[file] = .object(definition)
             if apiId.isEmpty { apiId = intrinsics.references[logicalId] ?? StableIdentifier.make("api:" + logicalId, length: 10) }
-            let stage = ProjectBuilder.stageSettings(properties, definition: file)
+            let stage = DefinitionPieces.stageSettings(properties, definition: file)
             for name in stageNames {
                 // A CloudFormation Stage resource carries its own settings.
                 let stage = isCloudFormation ? try cloudFormation.stageSettings(of: logicalId, stage: name, definition: file) : stage
@@ -314,7 +314,7 @@ extension ProjectBuilder {
         }
         definition["paths"] = .object(paths)
         guard used else { return }
-        ProjectBuilder.addSchemes(JSONObject.of(["api_key": ["type": "apiKey", "name": "x-api-key", "in": "header"]]), to: &definition)
+        DefinitionPieces.addSchemes(JSONObject.of(["api_key": ["type": "apiKey", "name": "x-api-key", "in": "header"]]), to: &definition)
     }
 
     /// `Cors`: an `OPTIONS` MOCK method on every path that has none, answering the
@@ -357,22 +357,6 @@ extension ProjectBuilder {
             paths[member.key] = .object(item)
         }
         definition["paths"] = .object(paths)
-    }
-
-    /// A stage of the deployment: the definition, `Variables`, the cache.
-    static func stageSettings(_ properties: JSONValue, definition: String) -> JSONValue {
-        var stage = JSONObject.of(["definition": .string(definition)])
-        if let variables = properties["Variables"]?.objectValue {
-            var values = JSONObject()
-            for variable in variables { values[variable.key] = .string(variable.value.plainText) }
-            stage["variables"] = .object(values)
-        }
-        if properties["CacheClusterEnabled"]?.plainText == "true" {
-            var cache = JSONObject.of(["enabled": true])
-            if let size = properties["CacheClusterSize"].flatMap({ Double($0.plainText) }) { cache["clusterSizeGB"] = .number(JSONNumber(size) ?? JSONNumber(0)) }
-            stage["cache"] = .object(cache)
-        }
-        return .object(stage)
     }
 
     /// `Auth.UsagePlan`: `PER_API` makes `<Api>UsagePlan` and `<Api>ApiKey`; `SHARED` one

@@ -127,7 +127,7 @@ struct CloudFormationResources {
             let header = properties["IdentitySource"]?.stringValue.flatMap { source in
                 source.hasPrefix("method.request.header.") ? String(source.dropFirst("method.request.header.".count)) : nil
             }
-            schemes[member.key] = ProjectBuilder.authorizerScheme(
+            schemes[member.key] = DefinitionPieces.authorizerScheme(
                 name: type == "REQUEST" ? "Unused" : header ?? "Authorization", authType: type == "COGNITO_USER_POOLS" ? "cognito_user_pools" : "custom",
                 authorizer)
         }
@@ -190,7 +190,7 @@ struct CloudFormationResources {
                 properties["StageName"]?.stringValue == name
             else { continue }
             // Variables and the cache as a SAM Api has them; the rest is the Stage's own.
-            stage = ProjectBuilder.stageSettings(properties, definition: file).objectValue ?? stage
+            stage = DefinitionPieces.stageSettings(properties, definition: file).objectValue ?? stage
             if let description = properties["Description"]?.stringValue { stage["description"] = .string(description) }
             var methodSettings = JSONObject()
             for setting in try source.elements(properties["MethodSettings"], at: tokens + ["MethodSettings"]) {

@@ -272,3 +272,18 @@ extension JSONValue {
     /// JSON for other values.
     public var plainText: String { JSONShape.scalarText(self) ?? JSONWriter.compact.string(self) }
 }
+
+extension Intrinsics {
+    /// Whether the template imports `name` (`Fn::ImportValue` of that literal name anywhere).
+    static func imports(_ name: String, in value: JSONValue) -> Bool {
+        switch value {
+        case .object(let object):
+            if object.count == 1, object.members[0].key == "Fn::ImportValue", object.members[0].value.stringValue == name { return true }
+            return object.members.contains { imports(name, in: $0.value) }
+        case .array(let elements):
+            return elements.contains { imports(name, in: $0) }
+        default:
+            return false
+        }
+    }
+}

@@ -57,24 +57,7 @@ extension ProjectBuilder {
             paths[path.key] = .object(item)
         }
         definition["paths"] = .object(paths)
-        ProjectBuilder.addSchemes(schemes, to: &definition)
-    }
-
-    /// Adds security schemes where the definition's version keeps them: OpenAPI 3's
-    /// `components.securitySchemes`, Swagger 2.0's `securityDefinitions`.
-    static func addSchemes(_ schemes: JSONObject, to definition: inout JSONObject) {
-        guard !schemes.isEmpty else { return }
-        if definition["openapi"] != nil {
-            var components = definition["components"]?.objectValue ?? JSONObject()
-            var existing = components["securitySchemes"]?.objectValue ?? JSONObject()
-            for scheme in schemes { existing[scheme.key] = scheme.value }
-            components["securitySchemes"] = .object(existing)
-            definition["components"] = .object(components)
-        } else {
-            var existing = definition["securityDefinitions"]?.objectValue ?? JSONObject()
-            for scheme in schemes { existing[scheme.key] = scheme.value }
-            definition["securityDefinitions"] = .object(existing)
-        }
+        DefinitionPieces.addSchemes(schemes, to: &definition)
     }
 
     /// One authorizer's security scheme: a Lambda authorizer (`FunctionArn`, TOKEN or REQUEST)
@@ -96,7 +79,7 @@ extension ProjectBuilder {
             let header = identity?["Header"]?.stringValue ?? "Authorization"
             authorizer["identitySource"] = .string("method.request.header." + header)
             if let expression = identity?["ValidationExpression"]?.stringValue { authorizer["identityValidationExpression"] = .string(expression) }
-            return ProjectBuilder.authorizerScheme(name: header, authType: authType, authorizer)
+            return DefinitionPieces.authorizerScheme(name: header, authType: authType, authorizer)
         }
         if let pool = object["UserPoolArn"] {
             let arns = pool.arrayValue ?? [pool]
@@ -123,20 +106,11 @@ extension ProjectBuilder {
             throw invalid("must specify Identity with at least one of Headers, QueryStrings, StageVariables, or Context.")
         }
         if !sources.isEmpty { authorizer["identitySource"] = .string(sources.joined(separator: ", ")) }
-        return ProjectBuilder.authorizerScheme(name: "Unused", authType: "custom", authorizer)
+        return DefinitionPieces.authorizerScheme(name: "Unused", authType: "custom", authorizer)
     }
 
     /// The `AWS_IAM` scheme (SigV4), as the translator writes it.
     static let iamScheme: JSONValue = ["type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"]
-
-    /// A security scheme carrying an authorizer, as the translator and API Gateway's import
-    /// write it (`type: apiKey`, `in: header`).
-    static func authorizerScheme(name: String, authType: String, _ authorizer: JSONObject) -> JSONValue {
-        .object(JSONObject.of([
-            "type": "apiKey", "name": .string(name), "in": "header", "x-amazon-apigateway-authtype": .string(authType),
-            "x-amazon-apigateway-authorizer": .object(authorizer),
-        ]))
-    }
 }
 
 extension ProjectBuilder {

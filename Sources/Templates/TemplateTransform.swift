@@ -145,7 +145,7 @@ struct ProjectBuilder {
         parameters.merge(declared) { $1 }
         // Overrides that name no parameter may give an `Fn::ImportValue` (checked where used).
         let imports = transform.overrides.filter { root["Parameters"]?[$0.key] == nil }
-        for name in transform.overrides.keys.sorted() where root["Parameters"]?[name] == nil && !ProjectBuilder.imports(name, in: source.document) {
+        for name in transform.overrides.keys.sorted() where root["Parameters"]?[name] == nil && !Intrinsics.imports(name, in: source.document) {
             warnings.append("--parameter-overrides \(name): the template declares no parameter \(name); ignored"
                 + Suggestion.didYouMean(name, among: root["Parameters"]?.objectValue?.members.map(\.key) ?? []))
         }
@@ -270,31 +270,12 @@ struct ProjectBuilder {
         }
     }
 
-    /// Merges `globals` under `properties` (the resource's own values win; maps merge; lists concatenate).
-    static func merged(_ properties: JSONValue, globals: JSONValue?) -> JSONValue {
-        guard case .object(let global)? = globals else { return properties }
-        guard case .object(let own) = properties else { return properties == .null ? .object(global) : properties }
-        var result = global
-        let isIntrinsic = Intrinsics.isFunction
-        for member in own {
-            switch (global[member.key], member.value) {
-            case (.object?, .object) where !isIntrinsic(global[member.key]) && !isIntrinsic(member.value):
-                result[member.key] = merged(member.value, globals: global[member.key])
-            case (.array(let first)?, .array(let second)):
-                result[member.key] = .array(first + second)
-            default:
-                result[member.key] = member.value
-            }
-        }
-        return .object(result)
-    }
-
     mutating func add(_ logicalId: String, _ resource: JSONValue, globals: JSONValue, at tokens: [String]) throws(TemplateError) {
         let type = resource["Type"]?.stringValue ?? ""
         let raw = JSONValue.object(try source.members(resource["Properties"], at: tokens + ["Properties"]))
         switch type {
         case "AWS::Serverless::Function":
-            let properties = ProjectBuilder.merged(raw, globals: globals["Function"])
+            let properties = SAMGlobals.merged(raw, globals: globals["Function"])
             try addFunction(logicalId, properties: properties, at: tokens + ["Properties"], isServerless: true)
             for event in try source.members(properties["Events"], at: tokens + ["Properties", "Events"]) where event.value["Type"]?.stringValue == "Api" {
                 try addEvent(function: logicalId, event: event.value, at: tokens + ["Properties", "Events", event.key])
@@ -303,7 +284,7 @@ struct ProjectBuilder {
             try addFunction(logicalId, properties: raw, at: tokens + ["Properties"], isServerless: false, metadata: resource["Metadata"])
         case "AWS::Serverless::Api":
             guard apis[logicalId] == nil else { return }
-            let properties = ProjectBuilder.merged(raw, globals: globals["Api"])
+            let properties = SAMGlobals.merged(raw, globals: globals["Api"])
             apis[logicalId] = APIBuild(logicalId: logicalId, properties: properties, implicit: false)
             apiOrder.append(logicalId)
         case "AWS::ApiGateway::RestApi":
@@ -396,19 +377,6 @@ struct ProjectBuilder {
             throw source.error(tokens, "\(logicalId): \(zip): \(error)")
         }
         return directory
-    }
-
-    /// Whether the template imports `name` (`Fn::ImportValue` of that literal name anywhere).
-    static func imports(_ name: String, in value: JSONValue) -> Bool {
-        switch value {
-        case .object(let object):
-            if object.count == 1, object.members[0].key == "Fn::ImportValue", object.members[0].value.stringValue == name { return true }
-            return object.members.contains { imports(name, in: $0.value) }
-        case .array(let elements):
-            return elements.contains { imports(name, in: $0) }
-        default:
-            return false
-        }
     }
 
     /// `properties` with the members that have a local meaning resolved (intrinsics and all);
@@ -544,7 +512,7 @@ struct ProjectBuilder {
             // An explicit API declared later in the template: made now, its properties read when reached.
             let resource = source.document["Resources"]?[apiLogicalId] ?? .null
             apis[apiLogicalId] = APIBuild(
-                logicalId: apiLogicalId, properties: ProjectBuilder.merged(resource["Properties"] ?? .null, globals: source.document["Globals"]?["Api"]),
+                logicalId: apiLogicalId, properties: SAMGlobals.merged(resource["Properties"] ?? .null, globals: source.document["Globals"]?["Api"]),
                 implicit: false)
             apiOrder.append(apiLogicalId)
         }
