@@ -41,6 +41,9 @@ let package = Package(
         .target(name: "HTTPCore", dependencies: ["TextAndFiles"]),
         // SHA-256, HMAC and AWS Signature Version 4 (the control plane's requests).
         .target(name: "AWSSignature", dependencies: ["TextAndFiles"]),
+        // JSON Web Tokens signed with RS256: RSA written here (Montgomery arithmetic, key
+        // generation), key sets, the Cognito authorizer's verification and the local issuer.
+        .target(name: "JSONWebTokens", dependencies: ["AWSSignature", "JSONCore", "TextAndFiles"]),
         // The Linux system calls (epoll, eventfd, stack bounds) that Glibc's Swift module leaves out: headers only.
         .target(name: "CSystemCalls"),
         // Layer 1: the HTTP/1.1 server; it knows requests and responses, not the gateway.
@@ -137,6 +140,7 @@ let package = Package(
                 "AWSSignature",
             ]),
         .testTarget(name: "AWSSignatureTests", dependencies: ["TestSupport", "AWSSignature"]),
+        .testTarget(name: "JSONWebTokensTests", dependencies: ["TestSupport", "JSONWebTokens", "JSONCore", "TextAndFiles"]),
         .testTarget(name: "ECMARegexTests", dependencies: ["TestSupport", "ECMARegex"]),
         .testTarget(name: "ArchivesTests", dependencies: ["TestSupport", "Archives"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["TestSupport", "HTTPServer", "HTTPCore"]),

@@ -1,3 +1,4 @@
+import TextAndFiles
 import CommandSupport
 import APIGateway
 import ControlPlane

@@ -1,3 +1,4 @@
+import TextAndFiles
 import APIGateway
 import AWSSignature
 import HTTPCore
