@@ -65,12 +65,15 @@ let package = Package(
             name: "APIGateway",
             dependencies: [
                 "APIModel", "AWSSignature", "CSystemCalls", "JSONCore", "JSONSchema", "MappingTemplates", "Velocity", "LambdaRuntime", "HTTPCore", "ECMARegex",
-                "TextAndFiles",
+                "TextAndFiles", "JSONWebTokens",
             ]),
         // Layer 3: the control plane (state, the AWS APIs, the one port for both).
         .target(
             name: "ControlPlane",
-            dependencies: ["APIGateway", "APIModel", "AWSSignature", "CSystemCalls", "ECMARegex", "HTTPCore", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates", "YAMLCore"]),
+            dependencies: [
+                "APIGateway", "APIModel", "AWSSignature", "CSystemCalls", "ECMARegex", "HTTPCore", "JSONCore", "JSONSchema", "JSONWebTokens", "LambdaRuntime",
+                "MappingTemplates", "YAMLCore",
+            ]),
         // The client side: the tiny runtime generated code depends on (and on the SigV4 signer
         // alone), the
         // generator, the generated ItemsAPI client, and transports to the bundled runtime.
@@ -102,7 +105,7 @@ let package = Package(
             name: "CommandLineTools",
             dependencies: [
                 "JSONCore", "MappingTemplates", "APIGateway", "ControlPlane", "LambdaRuntime", "HTTPCore", "HTTPServer", "CSystemCalls",
-                "CommandSupport", "ItemsService", "AWSSignature", "YAMLCore", "Templates", "LocalGateway",
+                "CommandSupport", "ItemsService", "AWSSignature", "YAMLCore", "Templates", "LocalGateway", "JSONWebTokens",
             ]),
         // Thin executables.
         .executableTarget(name: "schema-check", dependencies: ["SchemaCheck", "CommandSupport"]),
@@ -165,7 +168,7 @@ let package = Package(
             name: "APIGatewayTests",
             dependencies: [
                 "APIGateway", "APIModel", "AWSSignature", "ClientGenerator", "ControlPlane", "ItemsService", "LambdaRuntime", "HTTPCore", "JSONCore",
-                "MappingTemplates", "TestSupport", "YAMLCore",
+                "MappingTemplates", "TestSupport", "YAMLCore", "JSONWebTokens", "TextAndFiles",
             ]),
         .testTarget(
             name: "JSONSchemaTests", dependencies: ["TestSupport", "JSONCore", "JSONSchema", "SchemaTesting"], exclude: ["KnownFailures.txt"]),

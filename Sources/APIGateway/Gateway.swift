@@ -161,6 +161,9 @@ package final class GatewaySnapshot: Sendable {
     /// The credentials SigV4 signatures of AWS_IAM methods are checked against (nil: none
     /// kept — such methods refuse every request).
     package let signingCredentials: SigV4.Credentials?
+    /// The keys Cognito user pools sign tokens with (nil: none known — Cognito methods refuse
+    /// every token).
+    package let cognitoKeys: CognitoKeyring?
 
     /// AWS's wording of an explicit deny until 2023 (newer captures add "in an identity-based policy").
     package static let shortExplicitDenyMessage = "User is not authorized to access this resource with an explicit deny"
@@ -168,8 +171,9 @@ package final class GatewaySnapshot: Sendable {
     package init(
         apiId: String, accountId: String, region: String, accountThrottle: ThrottleSettings, stages: [String: ServedStage], keys: [APIKeyRecord],
         plans: [UsagePlanDefinition], explicitDenyMessage: String = GatewaySnapshot.shortExplicitDenyMessage,
-        signingCredentials: SigV4.Credentials? = nil
+        signingCredentials: SigV4.Credentials? = nil, cognitoKeys: CognitoKeyring? = nil
     ) {
+        self.cognitoKeys = cognitoKeys
         self.explicitDenyMessage = explicitDenyMessage
         self.signingCredentials = signingCredentials
         self.apiId = apiId

@@ -55,6 +55,10 @@ enum LambdaProxyFormat {
             members["integrationLatency"] = 0
             requestContext["authorizer"] = .object(members)
         }
+        if let claims = routed.caller.claims {
+            // A Cognito authorizer: `requestContext.authorizer.claims`, every claim as text.
+            requestContext["authorizer"] = ["claims": .object(JSONObject(claims.map { JSONObject.Member(key: $0.0, value: .string($0.1)) }))]
+        }
         let requestContextValue = JSONValue.object(requestContext)
         let body: JSONValue = arrived.request.body.isEmpty ? .null : .string(String(decoding: arrived.request.body, as: UTF8.self))
         return [

@@ -325,9 +325,19 @@ package final class StageDeployment: Sendable {
                 }
             }
             let target = CompiledMethod.lambdaTarget(uri: definition.uri, variables: stage.variables)
+            var pools: [CognitoPool] = []
+            for (index, arn) in definition.providerARNs.enumerated() {
+                guard let pool = CognitoPool(arn: arn) else {
+                    throw .definition(
+                        APIDefinitionError(
+                            file: api.file, pointer: definition.pointer.appending("providerARNs").appending(String(index)),
+                            message: "\(arn) is not a Cognito user pool's ARN (arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID)"))
+                }
+                pools.append(pool)
+            }
             authorizers[name] = CompiledAuthorizer(
                 definition: definition, lambdaTarget: target, pattern: pattern, sources: definition.identitySource.compactMap(IdentitySource.init),
-                cacheScope: [apiId + "/" + stage.name, name, target ?? ""].joined(separator: "\u{0}"))
+                cacheScope: [apiId + "/" + stage.name, name, target ?? ""].joined(separator: "\u{0}"), pools: pools)
         }
         self.authorizers = authorizers
         if let document = api.resourcePolicy {
@@ -421,6 +431,8 @@ struct CompiledAuthorizer: Sendable {
     let sources: [IdentitySource]
     /// What every cache key of this authorizer starts with: API and stage, name, function.
     let cacheScope: String
+    /// A Cognito authorizer's user pools (`providerARNs`).
+    var pools: [CognitoPool] = []
 }
 
 /// One entry of an authorizer's `identitySource`.

@@ -13,6 +13,7 @@ public enum GatewayCommand {
           keys          list, show, create, enable or disable API keys
           usage         requests used and remaining per key and usage plan
           lambda        publish versions, move aliases, invoke functions
+          cognito       tokens of a Cognito user pool, signed by the local issuer
           render        render an API Gateway mapping template (VTL) with a request's values
 
         The API is read from --deployment FILE (default: Schemas/ItemsAPI.deployment.json when the
@@ -44,6 +45,7 @@ public enum GatewayCommand {
         case "keys": return GatewayManagement.keys(rest, io: io, functions: functions)
         case "usage": return GatewayManagement.usage(rest, io: io, functions: functions)
         case "lambda": return GatewayManagement.lambda(rest, io: io, functions: functions)
+        case "cognito": return CognitoCommand.run(rest, io: io, functions: functions)
         case "-h", "--help", "help":
             io.print(help)
             return 0

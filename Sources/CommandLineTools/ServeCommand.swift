@@ -48,6 +48,11 @@ public enum ServeCommand {
                                second; a broken edit keeps the running version and is logged)
           --node PATH          the node that runs nodejs18.x–nodejs24.x functions (default: the
                                first node on PATH)
+          --jwks POOL=FILE     check Cognito tokens of the user pool POOL (id or ARN) against
+                               its published keys (the pool's .well-known/jwks.json saved in
+                               FILE); repeatable. Without it, a pool's tokens are those of the
+                               local issuer (gateway cognito token), whose keys are served at
+                               /_gateway/cognito/POOL_ID/.well-known/jwks.json
           --require-signature  verify the SigV4 signature of AWS API requests against the
                                credentials in the state directory (credentials.json; made on
                                first use); by default any access key is accepted
@@ -76,6 +81,7 @@ public enum ServeCommand {
         var threadsChosen = false
         var format = LogFormat.text
         var requireSignature = false
+        var jwks: [String: String] = [:]
         var exitWithParent = false
         var watchFiles = true
         var node: String? = nil
@@ -100,6 +106,11 @@ public enum ServeCommand {
                 threadsChosen = true
             case "--require-signature":
                 requireSignature = true
+            case "--jwks":
+                guard let text = value(), let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
+                    return GatewayManagement.fail("serve", "--jwks needs POOL=FILE (a user pool's id or ARN, and its saved jwks.json)", io: io)
+                }
+                jwks[String(text[..<equals])] = FileSystem.absolute(String(text[text.index(after: equals)...]))
             case "--exit-with-parent":
                 exitWithParent = true
             case "--no-watch":
@@ -134,7 +145,7 @@ public enum ServeCommand {
             started = try LocalGateway.start(
                 LocalGateway.Options(
                     deploymentFile: common.deploymentFile, stateDirectory: common.stateDirectory, handlers: common.handlers, server: configuration,
-                    threadsChosen: threadsChosen, logSink: sink, node: node, requireSignature: requireSignature))
+                    threadsChosen: threadsChosen, logSink: sink, node: node, requireSignature: requireSignature, jwks: jwks))
         } catch {
             io.printError("gateway serve: \(error.description)\n")
             return 2

@@ -35,6 +35,9 @@ public final class ControlPlane: Sendable {
     public let sourceFiles: [String]
     /// How this control plane was loaded (what a reload loads again).
     let origin: Origin?
+    /// The keys Cognito user pool tokens are checked against (published key sets, the local
+    /// issuer's keys); the JWKS URL serves them.
+    public let cognitoKeys: CognitoKeyring?
 
     /// The arguments `load` was given.
     struct Origin: Sendable {
@@ -44,6 +47,7 @@ public final class ControlPlane: Sendable {
         var logSink: (@Sendable (GatewayLogEvent) -> Void)?
         var readOnly: Bool
         var codeRunner: (any FunctionCodeRunner)?
+        var jwks: [String: String] = [:]
     }
 
     /// Everything that changes, under one lock.
@@ -81,15 +85,16 @@ public final class ControlPlane: Sendable {
     init(
         gateway: Gateway, configuration: DeploymentConfiguration, lambda: LambdaService, clock: any GatewayClock, model: Model,
         stateFile: StateFile?, ledger: UsageLedger, baseDirectory: String, registry: SchemaRegistry, credentials: SigV4.Credentials? = nil,
-        startupReport: String = "", declared: JSONValue = .null, sourceFiles: [String] = [], origin: Origin? = nil
+        cognitoKeys: CognitoKeyring? = nil, startupReport: String = "", declared: JSONValue = .null, sourceFiles: [String] = [], origin: Origin? = nil
     ) {
+        self.cognitoKeys = cognitoKeys
         self.origin = origin
         self.startupReport = startupReport
         self.sourceFiles = sourceFiles
         self.gateway = gateway
         self.configuration = configuration
         let committer = StateCommitter(model: model, stateFile: stateFile, lambda: lambda, declared: declared) { [configuration] model in
-            gateway.publish(ControlPlane.snapshot(model, configuration: configuration, credentials: credentials))
+            gateway.publish(ControlPlane.snapshot(model, configuration: configuration, credentials: credentials, cognitoKeys: cognitoKeys))
         }
         self.committer = committer
         apiGateway = APIGatewayControl(
@@ -99,13 +104,14 @@ public final class ControlPlane: Sendable {
     }
 
     /// The request path's view of `model`.
-    static func snapshot(_ model: Model, configuration: DeploymentConfiguration, credentials: SigV4.Credentials?) -> GatewaySnapshot {
+    static func snapshot(_ model: Model, configuration: DeploymentConfiguration, credentials: SigV4.Credentials?, cognitoKeys: CognitoKeyring?) -> GatewaySnapshot {
         var stages: [String: ServedStage] = [:]
         for (name, stage) in model.stages { stages[name] = ServedStage(deployment: stage.compiled, cache: stage.cache) }
         return GatewaySnapshot(
             apiId: configuration.apiId, accountId: configuration.accountId, region: configuration.region,
             accountThrottle: configuration.accountThrottle, stages: stages, keys: model.keys, plans: configuration.usagePlans,
-            explicitDenyMessage: configuration.explicitDenyMessage ?? GatewaySnapshot.shortExplicitDenyMessage, signingCredentials: credentials)
+            explicitDenyMessage: configuration.explicitDenyMessage ?? GatewaySnapshot.shortExplicitDenyMessage, signingCredentials: credentials,
+            cognitoKeys: cognitoKeys)
     }
 }
 

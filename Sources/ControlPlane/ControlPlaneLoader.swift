@@ -35,17 +35,19 @@ extension ControlPlane {
     /// files do not declare are kept. `startupReport` lists what was applied.
     public static func load(
         deploymentFile: String, stateDirectory: String?, handlers: [String: any LambdaHandler], clock: any GatewayClock = SystemClock(),
-        logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil, readOnly: Bool = false, codeRunner: (any FunctionCodeRunner)? = nil
+        logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil, readOnly: Bool = false, codeRunner: (any FunctionCodeRunner)? = nil,
+        jwks: [String: String] = [:]
     ) throws(GatewayLoadError) -> ControlPlane {
         try load(
             deploymentFile: deploymentFile, stateDirectory: stateDirectory, handlers: handlers, clock: clock, logSink: logSink, readOnly: readOnly,
-            codeRunner: codeRunner, ledger: nil)
+            codeRunner: codeRunner, ledger: nil, jwks: jwks)
     }
 
     /// `load`, counting quota use in `existingLedger` when given (a reload).
     static func load(
         deploymentFile: String, stateDirectory: String?, handlers: [String: any LambdaHandler], clock: any GatewayClock,
-        logSink: (@Sendable (GatewayLogEvent) -> Void)?, readOnly: Bool, codeRunner: (any FunctionCodeRunner)?, ledger existingLedger: UsageLedger?
+        logSink: (@Sendable (GatewayLogEvent) -> Void)?, readOnly: Bool, codeRunner: (any FunctionCodeRunner)?, ledger existingLedger: UsageLedger?,
+        jwks: [String: String] = [:]
     ) throws(GatewayLoadError) -> ControlPlane {
         let document: JSONValue
         do {
@@ -318,7 +320,8 @@ extension ControlPlane {
         // APIs'): made when a method needs them, else read when some were made.
         let usesIAM = stages.values.contains { stage in stage.compiled.api.resources.contains { $0.methods.values.contains { $0.authorization == .iam } } }
         let signing = readOnly || !usesIAM ? directory?.existingCredentials() : try directory?.credentials()
-        let snapshot = ControlPlane.snapshot(model, configuration: configuration, credentials: signing)
+        let cognitoKeys = try ControlPlane.cognitoKeyring(jwks: jwks, stateDirectory: stateDirectory)
+        let snapshot = ControlPlane.snapshot(model, configuration: configuration, credentials: signing, cognitoKeys: cognitoKeys)
         let gateway = Gateway(snapshot: snapshot, lambda: lambda, clock: clock, usage: ledger.quotaUsage, ledger: ledger, logSink: logSink)
         var report: [String] = []
         if let stateDirectory {
@@ -335,11 +338,11 @@ extension ControlPlane {
         }
         let control = ControlPlane(
             gateway: gateway, configuration: configuration, lambda: lambda, clock: clock, model: model, stateFile: readOnly ? nil : stateFile, ledger: ledger,
-            baseDirectory: baseDirectory, registry: registry, credentials: signing, startupReport: report.joined(separator: "; "),
+            baseDirectory: baseDirectory, registry: registry, credentials: signing, cognitoKeys: cognitoKeys, startupReport: report.joined(separator: "; "),
             declared: declaredNow, sourceFiles: sourceFiles.sorted(),
             origin: Origin(
                 deploymentFile: deploymentFile, stateDirectory: stateDirectory, handlers: handlers, logSink: logSink, readOnly: readOnly,
-                codeRunner: codeRunner))
+                codeRunner: codeRunner, jwks: jwks))
         // What the first start made (deployments, key values) is durable before anything is served.
         do {
             try control.committer.commitAll()

@@ -33,6 +33,7 @@ public final class FrontDoor: HTTPResponder, Sendable {
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         guard let header = request.headers["Authorization"], header.hasPrefix("AWS4") else {
+            if request.path.hasPrefix(FrontDoor.cognitoPrefix), let keys = cognitoKeySet(request) { return keys }
             return control.gateway.respond(to: request)
         }
         guard let authorization = SigV4.Authorization(header: header) else {
@@ -84,6 +85,23 @@ public final class FrontDoor: HTTPResponder, Sendable {
                 status: 403, type: "InvalidSignatureException",
                 message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
         }
+    }
+
+    /// Where a user pool's signing keys are served: `/_gateway/cognito/POOL_ID/.well-known/jwks.json`
+    /// (as Cognito serves them at `https://cognito-idp.REGION.amazonaws.com/POOL_ID/.well-known/jwks.json`).
+    public static let cognitoPrefix = "/_gateway/cognito/"
+
+    /// A GET of a pool's JWKS URL: the keys its tokens are checked against (nil: another path).
+    func cognitoKeySet(_ request: HTTPRequest) -> HTTPResponse? {
+        let rest = request.path.dropFirst(FrontDoor.cognitoPrefix.count)
+        guard rest.hasSuffix("/.well-known/jwks.json"), request.method == "GET" || request.method == "HEAD" else { return nil }
+        let pool = String(rest.dropLast("/.well-known/jwks.json".count))
+        guard !pool.isEmpty, !pool.contains("/"), let keyring = control.cognitoKeys else { return nil }
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/json")
+        headers.add("Cache-Control", "no-store")
+        let body = JSONWriter.compact.bytes(keyring.keySet(pool: pool, now: control.gateway.clock.now()).json)
+        return HTTPResponse(status: 200, headers: headers, body: request.method == "HEAD" ? [] : body)
     }
 
     /// A refusal before the service is known.

@@ -59,7 +59,8 @@ public final class LiveControlPlane: HTTPResponder, Sendable {
                 do throws(GatewayLoadError) {
                     let control = try ControlPlane.load(
                         deploymentFile: origin.deploymentFile, stateDirectory: origin.stateDirectory, handlers: origin.handlers, clock: old.gateway.clock,
-                        logSink: origin.logSink, readOnly: origin.readOnly, codeRunner: origin.codeRunner, ledger: old.apiGateway.ledger)
+                        logSink: origin.logSink, readOnly: origin.readOnly, codeRunner: origin.codeRunner, ledger: old.apiGateway.ledger,
+                        jwks: origin.jwks)
                     return .success(control)
                 } catch {
                     old.committer.retired.store(false, ordering: .releasing)

@@ -37,13 +37,16 @@ public final class LocalGateway: Sendable {
         public var node: String?
         /// Verify AWS API requests' SigV4 signatures against the state directory's credentials.
         public var requireSignature: Bool
+        /// Published key sets of real Cognito user pools: pool id or ARN → JWKS file.
+        public var jwks: [String: String] = [:]
 
         /// Options for `deploymentFile` over `stateDirectory` on `server` (127.0.0.1:8080 by default).
         public init(
             deploymentFile: String, stateDirectory: String, handlers: [String: any LambdaHandler] = [:],
             server: ServerConfiguration = ServerConfiguration(host: "127.0.0.1", port: 8080), threadsChosen: Bool = false,
-            logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil, node: String? = nil, requireSignature: Bool = false
+            logSink: (@Sendable (GatewayLogEvent) -> Void)? = nil, node: String? = nil, requireSignature: Bool = false, jwks: [String: String] = [:]
         ) {
+            self.jwks = jwks
             self.deploymentFile = deploymentFile
             self.stateDirectory = stateDirectory
             self.handlers = handlers
@@ -125,7 +128,7 @@ public final class LocalGateway: Sendable {
             runner = made
             control = try ControlPlane.load(
                 deploymentFile: options.deploymentFile, stateDirectory: options.stateDirectory, handlers: options.handlers, logSink: options.logSink,
-                codeRunner: made)
+                codeRunner: made, jwks: options.jwks)
             credentials = options.requireSignature ? try directory.credentials() : nil
         } catch let error as StartError {
             throw error

@@ -21,6 +21,8 @@ public struct RequestContext: Sendable {
     public var identity: [String: String] = [:]
     /// `$context.authorizer.*`.
     public var authorizer: [(String, String)] = []
+    /// `$context.authorizer.claims.*` (a Cognito user pool token's claims).
+    public var authorizerClaims: [(String, String)]? = nil
     /// `$context.error.*` (message, messageString, responseType, validationErrorString), for
     /// gateway-response templates.
     public var error: [(String, String)] = []
@@ -53,7 +55,12 @@ public struct RequestContext: Sendable {
             ("requestId", .string(requestId)), ("identity", .map(identityMap)), ("domainName", .string(domainName)),
             ("deploymentId", .string(deploymentId)), ("responseOverride", .map(responseOverride)), ("apiId", .string(apiId)),
         ])
-        if !authorizer.isEmpty { map.put("authorizer", .map(authorizerMap)) }
+        if let authorizerClaims {
+            let claimsMap = VelocityMap(authorizerClaims.map { ($0.0, VelocityValue.string($0.1)) })
+            claimsMap.rendersAsEmpty = true
+            authorizerMap.put("claims", .map(claimsMap))
+        }
+        if !authorizer.isEmpty || authorizerClaims != nil { map.put("authorizer", .map(authorizerMap)) }
         if !error.isEmpty { map.put("error", .map(errorMap)) }
         return map
     }

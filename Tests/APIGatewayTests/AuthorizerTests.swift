@@ -255,8 +255,8 @@ struct AuthorizerTests {
         #expect(fixture.get("/prod/keyed", token: "Bearer key").status == 200)
     }
 
-    @Test("Cognito user-pool methods, not emulated yet, are refused (401), never open")
-    func notEmulated() throws {
+    @Test("a Cognito method with a token no trusted pool signed: 401, never open (CognitoAuthorizerTests has the rest)")
+    func untrustedCognitoToken() throws {
         let fixture = try AuthorizerFixture()
         #expect(fixture.get("/prod/cognito", token: "eyJhbGciOiJSUzI1NiJ9.e30.sig").status == 401)
     }

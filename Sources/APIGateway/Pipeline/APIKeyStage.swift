@@ -11,7 +11,7 @@ struct APIKeyStage: Sendable {
             return .anonymous
         }
         let method = route.method
-        guard method.method.apiKeyRequired else { return Caller(key: nil, planIndex: 0, authorizer: authorized.authorizer, signer: authorized.signer) }
+        guard method.method.apiKeyRequired else { return Caller(key: nil, planIndex: 0, authorizer: authorized.authorizer, signer: authorized.signer, claims: authorized.claims) }
         let presented = route.deployment.api.apiKeySource == "AUTHORIZER" ? authorized.authorizer?.usageIdentifierKey : arrived.request.headers["x-api-key"]
         guard let value = presented, let active = route.snapshot.keys[APIKeyValue(value)], active.record.enabled,
             let planIndex = active.plans.firstIndex(where: { $0.definition.stages.contains(route.stage) })
@@ -22,6 +22,6 @@ struct APIKeyStage: Sendable {
         let plan = active.plans[planIndex]
         arrived.log(
             "API Key authorized because method '\(arrived.httpMethod) \(method.resource.path)' requires API Key. Request will be subject to usage plan \(plan.definition.name)")
-        return Caller(key: active, planIndex: planIndex, authorizer: authorized.authorizer, signer: authorized.signer)
+        return Caller(key: active, planIndex: planIndex, authorizer: authorized.authorizer, signer: authorized.signer, claims: authorized.claims)
     }
 }

@@ -10,8 +10,8 @@ import TextAndFiles
 /// §16). The identity is checked before any call (401 without one); the answer is checked,
 /// kept for the authorizer's TTL per API, stage and identity, and evaluated against each
 /// request's method ARN. AWS_IAM methods take a SigV4 signature for `execute-api` by the
-/// state's credentials. Cognito user-pool methods, not emulated yet, are refused — when in
-/// doubt, deny. A test invoke skips authorization, as the console's Test tab does.
+/// state's credentials. Cognito user-pool methods take a token of a trusted pool, checked here
+/// (`CognitoCheck`). A test invoke skips authorization, as the console's Test tab does.
 struct AuthorizationStage: Sendable {
     let functions: FunctionCaller
     let values: RequestValues
@@ -47,9 +47,12 @@ struct AuthorizationStage: Sendable {
             return .nobody
         case .iam:
             return Authorized(authorizer: nil, signer: signer)
-        case .cognito(let name, _):
-            arrived.fail("Authorizer \(name): COGNITO_USER_POOLS authorizers are not emulated: the request is refused")
-            throw GatewayError(.unauthorized)
+        case .cognito(let name, let scopes):
+            guard let authorizer = route.method.authorizer else {
+                arrived.fail("Execution failed due to configuration error: the method's authorizer \(name) is not defined")
+                throw GatewayError(.authorizerConfiguration)
+            }
+            return Authorized(authorizer: nil, signer: nil, claims: try checkCognito(authorizer, scopes: scopes, arrived, route))
         case .custom(let name):
             guard let authorizer = route.method.authorizer else {
                 arrived.fail("Execution failed due to configuration error: the method's authorizer \(name) is not defined")
@@ -132,6 +135,31 @@ struct AuthorizationStage: Sendable {
             throw GatewayError(
                 .invalidSignature,
                 message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+        }
+    }
+
+    /// A Cognito user pool authorizer: the token in the identity header checked here (no
+    /// function runs); 401 without one or with one refused (`The incoming token has expired`
+    /// for an expired one).
+    func checkCognito(_ authorizer: CompiledAuthorizer, scopes: [String], _ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> [(String, String)] {
+        let name = authorizer.definition.name
+        var header = "Authorization"
+        if case .header(let named)? = authorizer.sources.first { header = named }
+        guard let token = arrived.request.headers[header], !token.isEmpty else {
+            arrived.fail("Authorizer \(name): no token in the \(header) header: 401 Unauthorized")
+            throw GatewayError(.unauthorized)
+        }
+        do {
+            let claims = try CognitoCheck.claims(
+                token: token, pools: authorizer.pools, scopes: scopes, audiencePattern: authorizer.pattern, keyring: route.snapshot.cognitoKeys,
+                now: arrived.time)
+            let subject = claims.first { $0.0 == "sub" }?.1 ?? "(no sub)"
+            arrived.log("Authorizer \(name): the Cognito token of \(subject) is valid" + (scopes.isEmpty ? "" : " with one of the scopes \(scopes.joined(separator: " "))"))
+            return claims
+        } catch {
+            arrived.fail("Authorizer \(name): \(error.reason): 401")
+            if error.expired { throw GatewayError(.unauthorized, message: "The incoming token has expired") }
+            throw GatewayError(.unauthorized)
         }
     }
 

@@ -133,6 +133,8 @@ struct Caller: Sendable {
     var authorizer: AuthorizerResult? = nil
     /// Who signed an AWS_IAM method's request (nil: the method is not AWS_IAM).
     var signer: SignerIdentity? = nil
+    /// A Cognito user pool token's claims, as text (nil: the method is not COGNITO_USER_POOLS).
+    var claims: [(String, String)]? = nil
 
     /// No key: a method that does not require one, or a test invoke.
     static var anonymous: Caller { Caller(key: nil, planIndex: 0) }
@@ -164,6 +166,8 @@ struct SignerIdentity: Sendable, Equatable {
 struct Authorized: Sendable {
     var authorizer: AuthorizerResult?
     var signer: SignerIdentity?
+    /// A Cognito token's claims.
+    var claims: [(String, String)]? = nil
 
     static let nobody = Authorized(authorizer: nil, signer: nil)
 }

@@ -55,7 +55,7 @@ final class RequestPipeline: Sendable {
         var caller = Caller.anonymous
         do {
             let authorized = try authorization.authorize(arrived, route)
-            caller = Caller(key: nil, planIndex: 0, authorizer: authorized.authorizer, signer: authorized.signer)
+            caller = Caller(key: nil, planIndex: 0, authorizer: authorized.authorizer, signer: authorized.signer, claims: authorized.claims)
             caller = try apiKey.identify(arrived, route, authorized: authorized)
             try usage.admit(arrived, route, caller)
             return (try respond(RoutedRequest(arrived: arrived, route: route, caller: caller)), caller)

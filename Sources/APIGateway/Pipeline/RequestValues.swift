@@ -36,6 +36,7 @@ struct RequestValues: Sendable {
         for (name, value) in routed.caller.signer?.identity ?? [] { identity[name] = value }
         context.identity = identity
         if let authorizer = routed.caller.authorizer { context.authorizer = authorizer.stringified }
+        if let claims = routed.caller.claims { context.authorizerClaims = claims }
         return context
     }
 
@@ -100,6 +101,10 @@ struct RequestValues: Sendable {
             if name.hasPrefix("identity."), let signer = progress.caller.signer {
                 let key = name.dropFirst("identity.".count)
                 return signer.identity.first { $0.0 == key }?.1
+            }
+            if name.hasPrefix("authorizer.claims."), let claims = progress.caller.claims {
+                let key = name.dropFirst("authorizer.claims.".count)
+                return claims.first { $0.0 == key }?.1
             }
             if name.hasPrefix("authorizer."), let authorizer = progress.caller.authorizer {
                 let key = name.dropFirst("authorizer.".count)
