@@ -175,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "CommandLineToolsTests",
             dependencies: ["TestSupport", "CommandLineTools", "GenerateClientCLI", "CommandSupport", "SchemaCheck", "ControlPlane", "AWSSignature", "ItemsService", "JSONCore", "JSONSchema", "LambdaRuntime", "MappingTemplates", "APIModel",
-                "Templates", "LocalGateway", "HTTPServer",
+                "Templates", "LocalGateway", "HTTPServer", "JSONWebTokens",
             ]),
     ],
     swiftLanguageModes: [.v6]

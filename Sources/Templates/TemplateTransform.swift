@@ -213,6 +213,17 @@ struct ProjectBuilder {
             case "AWS::Serverless::Api", "AWS::ApiGateway::RestApi":
                 references[logicalId] = StableIdentifier.make("api:" + logicalId, length: 10)
                 attributes[logicalId + ".RootResourceId"] = StableIdentifier.make("/", length: 10)
+            case "AWS::Cognito::UserPool":
+                // A user pool's id as Cognito makes them (`us-east-1_AbC123xyz`), stable for its
+                // logical id: its ARN is what an authorizer's providerARNs name, and what
+                // `gateway cognito token --pool` takes.
+                let poolId = "\(transform.region)_" + StableIdentifier.make("userpool:" + logicalId, length: 9)
+                references[logicalId] = poolId
+                attributes[logicalId + ".Arn"] = "arn:aws:cognito-idp:\(transform.region):\(transform.accountId):userpool/\(poolId)"
+                attributes[logicalId + ".ProviderName"] = "cognito-idp.\(transform.region).amazonaws.com/\(poolId)"
+                attributes[logicalId + ".ProviderURL"] = "https://cognito-idp.\(transform.region).amazonaws.com/\(poolId)"
+            case "AWS::Cognito::UserPoolClient":
+                references[logicalId] = StableIdentifier.make("client:" + logicalId, length: 26)
             default:
                 references[logicalId] = logicalId
             }
