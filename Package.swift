@@ -130,7 +130,11 @@ let package = Package(
         // Fuzzing: the targets (a library the tests replay corpora through) and the program
         // that is a libFuzzer binary when built with -sanitize=fuzzer -DFUZZING (.ci/fuzz).
         .target(
-            name: "FuzzTargets", dependencies: ["JSONCore", "YAMLCore", "JSONSchema", "MappingTemplates", "Velocity", "HTTPCore", "HTTPServer", "Archives", "APIGateway"]),
+            name: "FuzzTargets",
+            dependencies: [
+                "JSONCore", "YAMLCore", "JSONSchema", "MappingTemplates", "Velocity", "HTTPCore", "HTTPServer", "Archives", "APIGateway", "JSONWebTokens",
+                "TextAndFiles",
+            ]),
         .executableTarget(name: "fuzz", dependencies: ["FuzzTargets"]),
         // Tests.
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "TestSupport"]),

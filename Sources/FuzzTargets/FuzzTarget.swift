@@ -18,6 +18,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case zip
     /// IAM policies (authorizer answers, resource policies): Deny wins, decisions are stable.
     case policy
+    /// JSON Web Tokens (Cognito): read or refused alike, only the key's own token verifies.
+    case jwt
 
     /// Runs the target on one input.
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -29,6 +31,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .yaml: YAMLFuzzing.run(bytes)
         case .zip: ZipFuzzing.run(bytes)
         case .policy: PolicyFuzzing.run(bytes)
+        case .jwt: TokenFuzzing.run(bytes)
         }
     }
 

@@ -34,9 +34,9 @@ public struct JSONWebToken: Sendable {
     /// The claims.
     public let claims: JSONObject
     /// `header.payload` as it came (what the signature covers).
-    let signingInput: [UInt8]
+    public let signingInput: [UInt8]
     /// The signature's bytes.
-    let signature: [UInt8]
+    public let signature: [UInt8]
 
     /// Reads a compact token; nothing is verified yet.
     public init(_ text: String) throws(TokenError) {
