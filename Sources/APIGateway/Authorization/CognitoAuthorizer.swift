@@ -34,6 +34,12 @@ public final class CognitoKeyring: Sendable {
     /// The state directory's `cognito` folder (nil: no local issuer).
     let localDirectory: String?
     private let local = Mutex<[String: (keys: [String: RSAPublicKey], readAt: Double)]>([:])
+    /// Tokens whose signature verified, with the key that verified it: the same text verifies
+    /// the same way, so a token sent again skips the RSA arithmetic while that key still signs
+    /// for its pool (claims are checked on every request). At most `verifiedLimit` kept.
+    private let verified = Mutex<[String: RSAPublicKey]>([:])
+    /// The most verified tokens kept (the table starts again when full).
+    static let verifiedLimit = 10_000
     /// The shortest time between two reads of one pool's local key file.
     static let rereadInterval = 0.25
 
@@ -58,6 +64,17 @@ public final class CognitoKeyring: Sendable {
         }
         for (kid, key) in localKeys { keys[kid] = key }
         return keys
+    }
+
+    /// Checks `token`'s algorithm and signature against `keys`, remembering a success.
+    func verify(_ token: JSONWebToken, text: String, keys: [String: RSAPublicKey]) throws(TokenError) {
+        if let kid = token.keyId, let key = keys[kid], verified.withLock({ $0[text] }) == key { return }
+        try token.verify(keys: keys)
+        guard let kid = token.keyId, let key = keys[kid] else { return }
+        verified.withLock { table in
+            if table.count >= CognitoKeyring.verifiedLimit { table.removeAll(keepingCapacity: true) }
+            table[text] = key
+        }
     }
 
     /// The key set a pool's JWKS URL serves.
@@ -103,7 +120,7 @@ enum CognitoCheck {
         }
         guard let keyring else { throw refuse("no keys are known for the user pool \(pool.id)") }
         do {
-            try token.verify(keys: keyring.keys(pool: pool.id, wanted: token.keyId ?? "", now: now))
+            try keyring.verify(token, text: raw, keys: keyring.keys(pool: pool.id, wanted: token.keyId ?? "", now: now))
         } catch {
             throw refuse(error.description)
         }
