@@ -165,7 +165,7 @@ let package = Package(
             name: "ReadmeExamplesTests",
             dependencies: [
                 "ItemsClient", "ClientRuntime", "GatewayTesting", "ControlPlane", "ItemsService", "HTTPCore", "MappingTemplates", "JSONCore", "JSONSchema",
-                "SchemaTesting", "YAMLCore",
+                "SchemaTesting", "YAMLCore", "LocalGateway", "HTTPServer",
             ]),
         .testTarget(name: "VelocityTests", dependencies: ["Velocity", "MappingTemplates", "JSONCore", "TestSupport"]),
         .testTarget(

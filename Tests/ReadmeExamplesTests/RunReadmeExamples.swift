@@ -1,4 +1,7 @@
 import ControlPlane
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Foundation
 import JSONCore
 import GatewayTesting
@@ -60,6 +63,21 @@ struct RunReadmeExamples {
             handlers: [ItemsFunction.handlerName: ItemsFunction()])
         #expect(try reloaded.lambda.publishVersion("ItemsFunction").version == "2")  // $LATEST unchanged since: version 2 again
         #expect(try reloaded.lambda.function("ItemsFunction", qualifier: "2").configuration.environment["NOTE"] == "v2")
+    }
+
+    @Test("a gateway on a port of its own: served, called over HTTP, stopped; the state directory free again")
+    func serveOnAPort() async throws {
+        let state = NSTemporaryDirectory() + "readme-serve-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let served = try startGateway(stateDirectory: state)
+        let key = served.control.apiGateway.apiKeys.first { $0.name == "LabKey" }!.value
+        var request = URLRequest(url: URL(string: served.baseURL + "/prod/items/3")!)
+        request.setValue(key, forHTTPHeaderField: "x-api-key")
+        let (data, response) = try await URLSession(configuration: .ephemeral).data(for: request)
+        served.stop(gracePeriod: 1)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: data, as: UTF8.self).contains("Highlighter"))
+        try startGateway(stateDirectory: state).stop(gracePeriod: 0)
     }
 
     @Test("the mapping template")
