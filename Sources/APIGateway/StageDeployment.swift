@@ -335,9 +335,10 @@ package final class StageDeployment: Sendable {
                 }
                 pools.append(pool)
             }
+            let scope = [apiId + "/" + stage.name, name, target ?? ""].joined(separator: "\u{0}")
             authorizers[name] = CompiledAuthorizer(
                 definition: definition, lambdaTarget: target, pattern: pattern, sources: definition.identitySource.compactMap(IdentitySource.init),
-                cacheScope: [apiId + "/" + stage.name, name, target ?? ""].joined(separator: "\u{0}"), pools: pools)
+                cacheScope: scope, cacheScopeHash: scope.hashValue, pools: pools)
         }
         self.authorizers = authorizers
         if let document = api.resourcePolicy {
@@ -422,7 +423,9 @@ package final class StageDeployment: Sendable {
 
 /// An authorizer as a stage calls it: its function resolved with the stage's variables and its
 /// `identityValidationExpression` compiled (a whole-token match).
-struct CompiledAuthorizer: Sendable {
+/// A class: every request of a method with an authorizer hands it on, and one reference costs
+/// one retain where a struct of strings and lists cost one per field.
+final class CompiledAuthorizer: Sendable {
     let definition: AuthorizerDefinition
     /// The function (`Auth:live`); nil when the URI names none.
     let lambdaTarget: String?
@@ -431,8 +434,23 @@ struct CompiledAuthorizer: Sendable {
     let sources: [IdentitySource]
     /// What every cache key of this authorizer starts with: API and stage, name, function.
     let cacheScope: String
+    /// `cacheScope`'s hash, made once.
+    let cacheScopeHash: Int
     /// A Cognito authorizer's user pools (`providerARNs`).
-    var pools: [CognitoPool] = []
+    let pools: [CognitoPool]
+
+    init(
+        definition: AuthorizerDefinition, lambdaTarget: String?, pattern: ECMARegex?, sources: [IdentitySource], cacheScope: String, cacheScopeHash: Int,
+        pools: [CognitoPool]
+    ) {
+        self.definition = definition
+        self.lambdaTarget = lambdaTarget
+        self.pattern = pattern
+        self.sources = sources
+        self.cacheScope = cacheScope
+        self.cacheScopeHash = cacheScopeHash
+        self.pools = pools
+    }
 }
 
 /// One entry of an authorizer's `identitySource`.

@@ -3,7 +3,8 @@ import JSONCore
 
 /// IAM policies as the gateway evaluates them (an authorizer's answer, a resource policy): the
 /// input's first part is the document, the second a method ARN. A policy is read or refused;
-/// its decision is the same twice; an unconditional Deny of everything added makes it an
+/// its decision is the same twice; one whose shortcut says it allows every invoke allows this
+/// one; an unconditional Deny of everything added makes it an
 /// explicit deny, an unconditional Allow of everything an allow unless a Deny matched, and
 /// without its Deny statements it never denies explicitly.
 enum PolicyFuzzing {
@@ -13,6 +14,9 @@ enum PolicyFuzzing {
         let arn = String(decoding: arnBytes.prefix(1600), as: UTF8.self)
         guard let decision = PolicyProbe.decide(document, arn: arn) else { return }
         invariant(PolicyProbe.decide(document, arn: arn) == decision, "the same policy decided twice differently")
+        if PolicyProbe.allowsEveryInvoke(document) == true {
+            invariant(decision == "allow", "a policy said to allow every invoke decided \(decision)")
+        }
         let statements: [JSONValue]
         switch object["Statement"] {
         case .array(let list)?: statements = list

@@ -45,6 +45,21 @@ struct AccessPolicyTests {
         #expect(Wildcard.matches("EXECUTE-API:invoke", "execute-api:Invoke", caseInsensitive: true))
     }
 
+    @Test("the allow-everything shortcut: only an unconditional Allow of invoke on * for anyone, and no Deny anywhere")
+    func allowsEveryInvoke() throws {
+        func policy(_ statements: JSONValue) throws -> AccessPolicy { try AccessPolicy(document: ["Version": "2012-10-17", "Statement": statements]) }
+        #expect(try policy([["Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"]]).allowsEveryInvoke)
+        #expect(try policy([["Effect": "Allow", "Action": "*", "Resource": ["arn:x", "*"]]]).allowsEveryInvoke)
+        #expect(try policy([["Effect": "Allow", "Action": "execute-api:*", "Resource": "*"]]).allowsEveryInvoke)
+        #expect(!(try policy([["Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:*:*:*/prod/*"]]).allowsEveryInvoke))
+        #expect(!(try policy([["Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"], ["Effect": "Deny", "Action": "*", "Resource": "arn:x"]]).allowsEveryInvoke))
+        #expect(!(try policy([["Effect": "Allow", "Action": "execute-api:ManageConnections", "Resource": "*"]]).allowsEveryInvoke))
+        #expect(!(try policy([["Effect": "Allow", "NotAction": "s3:*", "Resource": "*"]]).allowsEveryInvoke))
+        #expect(!(try policy([["Effect": "Allow", "Action": "*", "NotResource": "arn:x"]]).allowsEveryInvoke))
+        #expect(!(try policy([["Effect": "Allow", "Action": "*", "Resource": "*", "Condition": ["IpAddress": ["aws:SourceIp": "10.0.0.0/8"]]]]).allowsEveryInvoke))
+        #expect(!(try policy([["Effect": "Allow", "Principal": ["AWS": "arn:aws:iam::1:root"], "Action": "*", "Resource": "*"]]).allowsEveryInvoke))
+    }
+
     @Test("a long pathological pattern against a long ARN stays bounded")
     func bounded() {
         let pattern = String(repeating: "*a", count: 256)

@@ -49,6 +49,9 @@ struct AccessPolicy: Sendable, Equatable {
     static let maximumResourceLength = 512
 
     var statements: [Statement]
+    /// No Deny, and an unconditional Allow of `execute-api:Invoke` on every resource for anyone:
+    /// the decision is `allow` whatever the request (the method ARN need not be made).
+    private(set) var allowsEveryInvoke = false
 
     /// Reads a policy (an object; its `Statement` an object or a non-empty list).
     init(document: JSONValue) throws(ParseError) {
@@ -79,6 +82,13 @@ struct AccessPolicy: Sendable, Equatable {
                     actionsNegated: actionsNegated, resources: resources.map(Wildcard.init), resourcesNegated: resourcesNegated,
                     conditions: try AccessPolicy.conditions(statement["Condition"])))
         }
+        let invoke = Array("execute-api:invoke".utf8)
+        allowsEveryInvoke =
+            statements.allSatisfy(\.allows)
+            && statements.contains { statement in
+                statement.principal == .anyone && statement.conditions.isEmpty && !statement.actionsNegated && !statement.resourcesNegated
+                    && statement.resources.contains(where: \.matchesAll) && statement.actions.contains { $0.matches(invoke) }
+            }
     }
 
     /// `Action` or `NotAction` (exactly one), a string or a non-empty list of strings.
@@ -244,6 +254,11 @@ struct Wildcard: Sendable, Equatable {
 /// document read as a policy and decided for one method ARN, with the facts a local request
 /// has.
 package enum PolicyProbe {
+    /// Whether the policy's shortcut says it allows every invoke (nil when `document` is no policy).
+    package static func allowsEveryInvoke(_ document: JSONValue) -> Bool? {
+        (try? AccessPolicy(document: document))?.allowsEveryInvoke
+    }
+
     /// `allow`, `explicitDeny` or `implicitDeny`; nil when `document` is no policy.
     package static func decide(_ document: JSONValue, arn: String, sourceIp: String = "127.0.0.1", now: Double = 1_764_028_800) -> String? {
         guard let policy = try? AccessPolicy(document: document) else { return nil }

@@ -2,8 +2,9 @@ import JSONCore
 import Synchronization
 
 /// What a Lambda authorizer answered, checked (reference §16.4): the principal, the policy,
-/// the context (scalars only) and the usage-plan key it names.
-struct AuthorizerResult: Sendable {
+/// the context (scalars only) and the usage-plan key it names. A class: the cache hands the same
+/// answer to every request it serves (one retain, not one per field).
+final class AuthorizerResult: Sendable {
     let principalId: String
     let policy: AccessPolicy
     /// `usageIdentifierKey`: the API key value, for an API whose key source is `AUTHORIZER`.
@@ -60,6 +61,22 @@ struct AuthorizerResult: Sendable {
 /// the function. Bounded: at most `capacity` entries (expired ones are dropped first, then the
 /// oldest). Malformed answers and refusals are never kept.
 final class AuthorizerCache: Sendable {
+    /// What an answer is kept under: the authorizer's scope (API and stage, name, function —
+    /// its hash made once when the authorizer is compiled) and the request's identity values
+    /// (the token itself for a TOKEN authorizer: no key text is built per request).
+    struct Key: Hashable, Sendable {
+        let scope: String
+        let scopeHash: Int
+        let identity: String
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(scopeHash)
+            hasher.combine(identity)
+        }
+
+        static func == (a: Key, b: Key) -> Bool { a.identity == b.identity && a.scopeHash == b.scopeHash && a.scope == b.scope }
+    }
+
     struct Entry: Sendable {
         let result: AuthorizerResult
         let expires: Double
@@ -67,9 +84,9 @@ final class AuthorizerCache: Sendable {
     }
 
     private struct State {
-        var entries: [String: Entry] = [:]
+        var entries: [Key: Entry] = [:]
         /// Keys in insertion order (for eviction).
-        var order: [String] = []
+        var order: [Key] = []
     }
 
     let capacity: Int
@@ -78,7 +95,7 @@ final class AuthorizerCache: Sendable {
     init(capacity: Int = 10_000) { self.capacity = capacity }
 
     /// The kept answer for `key`, unless it expired by `now`.
-    func lookup(_ key: String, now: Double) -> AuthorizerResult? {
+    func lookup(_ key: Key, now: Double) -> AuthorizerResult? {
         state.withLock { state in
             guard let entry = state.entries[key] else { return nil }
             guard entry.expires > now else {
@@ -90,7 +107,7 @@ final class AuthorizerCache: Sendable {
     }
 
     /// Keeps `result` under `key` for `ttl` seconds.
-    func store(_ result: AuthorizerResult, key: String, stage: String, ttl: Int, now: Double) {
+    func store(_ result: AuthorizerResult, key: Key, stage: String, ttl: Int, now: Double) {
         guard ttl > 0 else { return }
         state.withLock { state in
             if state.entries[key] == nil {

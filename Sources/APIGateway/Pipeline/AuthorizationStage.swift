@@ -25,21 +25,26 @@ struct AuthorizationStage: Sendable {
     func authorize(_ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> Authorized {
         let authorization = route.method.method.authorization
         let policy = route.deployment.resourcePolicy
-        guard authorization != .none || policy != nil else { return .nobody }
+        // Pattern matches, not `==`: comparing an enum with associated strings costs a call.
+        var open = false
+        if case .none = authorization { open = true }
+        guard !open || policy != nil else { return .nobody }
         if arrived.isTestInvoke {
             arrived.log("Test invoke: the method's authorization (\(authorization.typeName)) and the resource policy are not applied")
             return .nobody
         }
         // An AWS_IAM caller is known before the resource policy (its Principal may name them).
-        let signer = authorization == .iam ? try checkSignature(arrived, route) : nil
-        // The method ARN, made once for the policy and the authorizer (IAM needs none).
-        let arn = policy != nil || authorization.authorizerName != nil ? methodARN(arrived, route) : []
+        var signer: SignerIdentity? = nil
+        if case .iam = authorization { signer = try checkSignature(arrived, route) }
+        // The method ARN, made once for the policy and the authorizer (IAM needs none; an
+        // authorizer's kept answer that allows every invoke needs none either).
+        let arn = policy != nil ? methodARN(arrived, route) : nil
         if let policy {
             // The resource policy's explicit Deny wins before any authorizer runs; with no
             // other authorization it must also allow (reference §26).
-            let decision = try resourcePolicyDecision(policy, arn: arn, arrived, route, signer: signer)
-            if decision == .implicitDeny, authorization == .none {
-                throw GatewayError(.accessDenied, message: AuthorizationStage.policyMessage(arn, route, explicit: false))
+            let decision = try resourcePolicyDecision(policy, arn: arn ?? [], arrived, route, signer: signer)
+            if decision == .implicitDeny, open {
+                throw GatewayError(.accessDenied, message: AuthorizationStage.policyMessage(arn ?? [], route, explicit: false))
             }
         }
         switch authorization {
@@ -164,19 +169,19 @@ struct AuthorizationStage: Sendable {
     }
 
     /// TOKEN and REQUEST authorizers.
-    func runLambda(_ authorizer: CompiledAuthorizer, methodARN: [UInt8], _ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> AuthorizerResult {
+    func runLambda(_ authorizer: CompiledAuthorizer, methodARN made: [UInt8]?, _ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> AuthorizerResult {
         let definition = authorizer.definition
         arrived.log("Starting authorizer: \(definition.name) for request: \(arrived.requestId)")
         let identity = try identityValues(authorizer, arrived, route)
-        guard methodARN.count <= AuthorizationStage.maximumMethodARNLength else {
+        // The ARN is at most the prefix, the method, a slash and the whole path (a short path
+        // needs no exact count).
+        let bound = route.selection.served.methodARNPrefix.count + arrived.httpMethod.utf8.count + 1 + arrived.path.utf8.count
+        guard bound <= AuthorizationStage.maximumMethodARNLength || (made?.count ?? methodARNLength(arrived, route)) <= AuthorizationStage.maximumMethodARNLength else {
             arrived.fail("The method ARN is longer than \(AuthorizationStage.maximumMethodARNLength) bytes")
             throw GatewayError(.requestURITooLong)
         }
-        var cacheKey = authorizer.cacheScope
-        for value in identity {
-            cacheKey.append("\u{0}")
-            cacheKey.append(value)
-        }
+        let cacheKey = AuthorizerCache.Key(
+            scope: authorizer.cacheScope, scopeHash: authorizer.cacheScopeHash, identity: identity.count == 1 ? identity[0] : identity.joined(separator: "\u{0}"))
         // Caching needs identity sources (what the answer is kept under).
         let ttl = definition.identitySource.isEmpty ? 0 : definition.effectiveTTL
         let result: AuthorizerResult
@@ -184,10 +189,15 @@ struct AuthorizationStage: Sendable {
             arrived.log("Authorizer result from the cache (TTL \(ttl) s), principal \(kept.principalId)")
             result = kept
         } else {
-            let arnText = String(decoding: methodARN, as: UTF8.self)
+            let arnText = String(decoding: made ?? methodARN(arrived, route), as: UTF8.self)
             result = try invoke(authorizer, event: event(authorizer, arrived, route, methodARN: arnText, token: identity.first), arrived)
             cache.store(result, key: cacheKey, stage: route.snapshot.apiId + "/" + route.stage, ttl: ttl, now: arrived.time)
         }
+        if result.policy.allowsEveryInvoke {
+            arrived.log("Successfully completed authorizer execution: principal \(result.principalId) allowed every method")
+            return result
+        }
+        let methodARN = made ?? methodARN(arrived, route)
         switch result.policy.decide(resource: methodARN, shortResource: [], facts: nil, account: nil) {
         case .allow:
             arrived.log("Successfully completed authorizer execution: principal \(result.principalId) allowed \(String(decoding: methodARN, as: UTF8.self))")
@@ -204,6 +214,19 @@ struct AuthorizationStage: Sendable {
     /// The identity values, in `identitySource` order; a missing or empty one is 401 without a
     /// call, as is a TOKEN the validation expression refuses.
     func identityValues(_ authorizer: CompiledAuthorizer, _ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> [String] {
+        // One header (every TOKEN authorizer): no list to build before the cache is asked.
+        if authorizer.sources.count == 1, case .header(let name) = authorizer.sources[0] {
+            guard let value = arrived.request.headers[name], !value.isEmpty else {
+                arrived.fail(
+                    "Unauthorized request: \(arrived.requestId) (the identity source \(authorizer.definition.identitySource[0]) is missing or empty)")
+                throw GatewayError(.unauthorized)
+            }
+            if authorizer.definition.kind == .token, let pattern = authorizer.pattern, !pattern.matches(value) {
+                arrived.fail("Unauthorized request: \(arrived.requestId) (the token does not match the identityValidationExpression)")
+                throw GatewayError(.unauthorized)
+            }
+            return [value]
+        }
         var found: [String] = []
         found.reserveCapacity(authorizer.sources.count)
         for (index, source) in authorizer.sources.enumerated() {
@@ -231,6 +254,11 @@ struct AuthorizationStage: Sendable {
 
     /// `arn:aws:execute-api:{region}:{account}:{api}/{stage}/{METHOD}/{path}` with the actual
     /// path (`…/prod/GET/` for the root), as UTF-8.
+    /// The method ARN's length in bytes, without making it.
+    func methodARNLength(_ arrived: ArrivedRequest, _ route: Route) -> Int {
+        route.selection.served.methodARNPrefix.count + arrived.httpMethod.utf8.count + arrived.pathWithinStage(route.stage).utf8.count
+    }
+
     func methodARN(_ arrived: ArrivedRequest, _ route: Route) -> [UInt8] {
         let path = arrived.pathWithinStage(route.stage).utf8.dropFirst()
         var arn = route.selection.served.methodARNPrefix
