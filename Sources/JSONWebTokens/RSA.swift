@@ -86,8 +86,10 @@ public struct RSAPrivateKey: Sendable, Equatable {
         return generate(bits: bits, using: &generator)
     }
 
-    /// A new key from `generator`'s numbers (a seeded generator makes the same key).
-    public static func generate<G: RandomNumberGenerator>(bits: Int, using generator: inout G) -> RSAPrivateKey {
+    /// A new key from `generator`'s numbers (a seeded generator makes the same key). `bits` is
+    /// taken to a multiple of 128 from 2048 to 8192 (what JWT verification accepts).
+    public static func generate<G: RandomNumberGenerator>(bits requested: Int, using generator: inout G) -> RSAPrivateKey {
+        let bits = min(8192, max(2048, requested)) / 128 * 128
         let e: UInt64 = 65537
         let half = bits / 2
         while true {

@@ -8,11 +8,13 @@ import TestSupport
 import Testing
 import TextAndFiles
 
-/// One signing key for the suite's pools (a 2048-bit key takes a while in a debug build), put
-/// where the local issuer keeps it.
+/// One signing key for the suite's pools, put where the local issuer keeps it: a test-only key
+/// made once with Python's cryptography package (generating one here takes a debug build tens
+/// of seconds of CPU; `RSATests` and `CognitoCommandTests` test generation).
 let cognitoTestKey: (keyId: String, key: RSAPrivateKey) = {
-    let key = RSAPrivateKey.generate()
-    return ("testkey", key)
+    let modulus = "vlYf9FhSLkd4pp1XDRQt_6Q1HoBZ9q-LKQjVq1XA51m871V9DUWxLQjN7IOZiV5CI1YFZoa89xd6GQ5RmoxzoG25DQ7bClnElXVXQiubmaKF6rd5FkNRnOVK3Y3fmiVn2C-_Z3kk22cAakFMPnAp2MrdC8HJJajux6_ddGI3xB1PS5EsYo1WfRUYlBygz5IT59cGe5jtt0W1QDmtZnBVoQ7WGWw59H5skxuUjQv_te6CyBPBMTXSV-R7XZN6rK3QsDLr3WA_WB5f_0NS2lMAElovN4bomdRYsedmAOEdLvjZPAR48s4Pj3Y7pIzHjgKviiQuy8Ymg6jziYRiPNt9zQ"
+    let privateExponent = "NJWiumT0P2jrgkyR0kEy_B-ntUeMk0SoU6vnLDDC3KfENPMPW21Xp7N5ANDSyErMRurrDwpGhpVr3CRCk0oeX8Iwj9T82v01_HywoM1fbbCjAtexkl8C2y_V4SPjFLkk2WtHnBSyBBOO38wufkmKpiRVsXvWUJs9bNm_evnvojRkZC-ikIiRmeDA7cfuMnIIT1dvFKz5lKkxBCPas-NuXgOOOt1bniD8BrisfCKAmH3wzj1mGjIBt714JJFAYOfyEyCkfwy-bPFwk8BWYT-koNvSERN28ybDDCzRIhSEOvRVX_EYt1AxIiWpKufbNkD6kPu46FqZ9Kq-VdiAAEyt2Q"
+    return ("testkey", RSAPrivateKey(modulus: Base64.decodeURL(modulus)!, exponent: [0x01, 0x00, 0x01], privateExponent: Base64.decodeURL(privateExponent)!)!)
 }()
 
 /// An API with Cognito methods: one wanting an ID token (its claims in a mapping template),
