@@ -24,10 +24,7 @@ extension StateDirectory {
         }
         let key = RSAPrivateKey.generate()
         let keyId = StableIdentifier.make(Base64.encodeURL(key.publicKey.modulus), length: 16)
-        let json: JSONValue = [
-            "kid": .string(keyId), "n": .string(Base64.encodeURL(key.publicKey.modulus)), "e": .string(Base64.encodeURL(key.publicKey.exponent)),
-            "d": .string(Base64.encodeURL(key.privateExponent)),
-        ]
+        let json = SigningKeyFile.json(keyId: keyId, key: key)
         let unique = file + ".new-\(getpid())-" + RandomText.identifier(8)
         if let problem = AtomicFile.write(JSONWriter.pretty.bytes(json) + [0x0A], to: unique, temporary: unique + ".tmp") {
             throw .other("\(file): \(problem)")
@@ -45,11 +42,10 @@ extension StateDirectory {
         case .unreadable: return nil
         case .tooLarge: throw .other("\(file): larger than a signing key")
         case .bytes(let bytes):
-            guard let json = try? JSONParser().parse(bytes), case .string(let keyId)? = json["kid"], let n = json["n"]?.stringValue.flatMap(Base64.decodeURL),
-                let e = json["e"]?.stringValue.flatMap(Base64.decodeURL), let d = json["d"]?.stringValue.flatMap(Base64.decodeURL),
-                let key = RSAPrivateKey(modulus: n, exponent: e, privateExponent: d)
-            else { throw .other("\(file): not a signing key (kid, n, e, d of an RSA key); move it away to make a new one") }
-            return (keyId, key)
+            guard let json = try? JSONParser().parse(bytes), let kept = SigningKeyFile.privateKey(json) else {
+                throw .other("\(file): not a signing key (kid, n, e, d of an RSA key); move it away to make a new one")
+            }
+            return kept
         }
     }
 }
@@ -63,17 +59,12 @@ extension ControlPlane {
         for (pool, file) in jwks.sorted(by: { $0.key < $1.key }) {
             let id = CognitoPool(arn: pool)?.id ?? pool
             guard let bytes = FileReader.read(path: file, atMost: 1_048_576).bytes else { throw .other("\(file): cannot read the key set for \(pool) (or it is over 1 MiB)") }
-            do {
-                let json: JSONValue
-                do { json = try JSONParser().parse(bytes) } catch { throw GatewayLoadError.other("\(file):\(error.line):\(error.column): \(error.message)") }
-                var set = try JSONWebKeySet(json: json)
-                for (kid, key) in published[id]?.keys ?? [:] { set.keys[kid] = key }
-                published[id] = set
-            } catch let error as GatewayLoadError {
-                throw error
-            } catch {
-                throw .other("\(file): \(error)")
-            }
+            let json: JSONValue
+            do { json = try JSONParser().parse(bytes) } catch { throw .other("\(file):\(error.line):\(error.column): \(error.message)") }
+            var set: JSONWebKeySet
+            do { set = try JSONWebKeySet(json: json) } catch { throw .other("\(file): \(error)") }
+            for (kid, key) in published[id]?.keys ?? [:] { set.keys[kid] = key }
+            published[id] = set
         }
         return CognitoKeyring(published: published, localDirectory: stateDirectory.map { StateDirectory($0).cognitoDirectory })
     }

@@ -111,3 +111,32 @@ public struct JSONWebKeySet: Sendable, Equatable {
         return ["keys": .array(entries)]
     }
 }
+
+/// A signing key as the local issuer keeps it in a file: `{"kid", "n", "e", "d"}`, the numbers
+/// base64url (the JWK members' names). The one reader and writer of that format: the issuer
+/// reads the private key, the gateway only the public half.
+public enum SigningKeyFile {
+    /// The file's JSON for `key` named `keyId`.
+    public static func json(keyId: String, key: RSAPrivateKey) -> JSONValue {
+        [
+            "kid": .string(keyId), "n": .string(Base64.encodeURL(key.publicKey.modulus)), "e": .string(Base64.encodeURL(key.publicKey.exponent)),
+            "d": .string(Base64.encodeURL(key.privateExponent)),
+        ]
+    }
+
+    /// The key id and public key of a file's JSON; nil when they do not read.
+    public static func publicKey(_ json: JSONValue) -> (keyId: String, key: RSAPublicKey)? {
+        guard case .string(let keyId)? = json["kid"], let n = json["n"]?.stringValue.flatMap(Base64.decodeURL),
+            let e = json["e"]?.stringValue.flatMap(Base64.decodeURL), let key = RSAPublicKey(modulus: n, exponent: e)
+        else { return nil }
+        return (keyId, key)
+    }
+
+    /// The key id and private key of a file's JSON; nil when they do not form a key.
+    public static func privateKey(_ json: JSONValue) -> (keyId: String, key: RSAPrivateKey)? {
+        guard let (keyId, publicKey) = publicKey(json), let d = json["d"]?.stringValue.flatMap(Base64.decodeURL),
+            let key = RSAPrivateKey(modulus: publicKey.modulus, exponent: publicKey.exponent, privateExponent: d)
+        else { return nil }
+        return (keyId, key)
+    }
+}

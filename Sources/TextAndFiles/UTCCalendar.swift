@@ -59,6 +59,16 @@ public enum UTCCalendar {
         return "\(weekdays[days % 7]), \(two(day)) \(months[month - 1]) \(year) \(two(inDay / 3600)):\(two(inDay / 60 % 60)):\(two(inDay % 60)) GMT"
     }
 
+    /// `Thu Mar 14 10:26:11 UTC 2019` (Java's `Date.toString` in UTC: API Gateway hands a Cognito
+    /// token's `exp` and `iat` on in it).
+    public static func javaDate(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.down))
+        let days = whole >= 0 ? whole / 86400 : (whole - 86399) / 86400
+        let (year, month, day) = civil(fromDays: days)
+        let inDay = whole - days * 86400
+        return "\(weekdays[((days % 7) + 7) % 7]) \(months[month - 1]) \(two(day)) \(two(inDay / 3600)):\(two(inDay / 60 % 60)):\(two(inDay % 60)) UTC \(year)"
+    }
+
     /// Three digits (`007`).
     public static func three(_ value: Int) -> String { value < 10 ? "00\(value)" : value < 100 ? "0\(value)" : "\(value)" }
 

@@ -33,11 +33,7 @@ final class CognitoFixture {
         stateDirectory = directory + "/state"
         try FileManager.default.createDirectory(atPath: stateDirectory + "/cognito", withIntermediateDirectories: true)
         if writeLocalKey {
-            let (keyId, key) = cognitoTestKey
-            let file: JSONValue = [
-                "kid": .string(keyId), "n": .string(Base64.encodeURL(key.publicKey.modulus)), "e": .string(Base64.encodeURL(key.publicKey.exponent)),
-                "d": .string(Base64.encodeURL(key.privateExponent)),
-            ]
+            let file = SigningKeyFile.json(keyId: cognitoTestKey.keyId, key: cognitoTestKey.key)
             for pool in ["us-east-1_Local1", "us-east-1_Other"] {
                 try JSONWriter.pretty.string(file).write(toFile: stateDirectory + "/cognito/\(pool).json", atomically: false, encoding: .utf8)
             }

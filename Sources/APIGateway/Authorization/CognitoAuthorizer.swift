@@ -82,13 +82,13 @@ public final class CognitoKeyring: Sendable {
         JSONWebKeySet(keys: keys(pool: pool, wanted: "", now: now))
     }
 
-    /// The public half of a local issuer's key file (`{"kid", "n", "e", "d"}`); empty when there
-    /// is none or it does not read.
+    /// The public half of a local issuer's key file (`SigningKeyFile`); empty when there is
+    /// none or it does not read.
     static func readLocalKey(_ path: String) -> [String: RSAPublicKey] {
-        guard let bytes = FileReader.read(path: path, atMost: 65_536).bytes, let json = try? JSONParser().parse(bytes), case .string(let kid)? = json["kid"],
-            let set = try? JSONWebKeySet(json: ["keys": [["kty": "RSA", "kid": .string(kid), "n": json["n"] ?? .null, "e": json["e"] ?? .null]]])
+        guard let bytes = FileReader.read(path: path, atMost: 65_536).bytes, let json = try? JSONParser().parse(bytes),
+            let (keyId, key) = SigningKeyFile.publicKey(json)
         else { return [:] }
-        return set.keys
+        return [keyId: key]
     }
 }
 
@@ -149,18 +149,8 @@ enum CognitoCheck {
     static func text(of name: String, _ value: JSONValue) -> String {
         switch value {
         case .array(let elements): return elements.map { JSONShape.scalarText($0) ?? JSONWriter.compact.string($0) }.joined(separator: ",")
-        case .number(let number) where name == "exp" || name == "iat": return javaDate(number.doubleValue)
+        case .number(let number) where name == "exp" || name == "iat": return UTCCalendar.javaDate(number.doubleValue)
         default: return JSONShape.scalarText(value) ?? JSONWriter.compact.string(value)
         }
-    }
-
-    /// `Thu Mar 14 10:26:11 UTC 2019` (Java's `Date.toString` in UTC).
-    static func javaDate(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded(.down))
-        let days = whole >= 0 ? whole / 86400 : (whole - 86399) / 86400
-        let (year, month, day) = UTCCalendar.civil(fromDays: days)
-        let inDay = whole - days * 86400
-        let weekday = UTCCalendar.weekdays[((days % 7) + 7) % 7]
-        return "\(weekday) \(UTCCalendar.months[month - 1]) \(UTCCalendar.two(day)) \(UTCCalendar.two(inDay / 3600)):\(UTCCalendar.two(inDay / 60 % 60)):\(UTCCalendar.two(inDay % 60)) UTC \(year)"
     }
 }

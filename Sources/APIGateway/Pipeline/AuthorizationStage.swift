@@ -214,19 +214,6 @@ struct AuthorizationStage: Sendable {
     /// The identity values, in `identitySource` order; a missing or empty one is 401 without a
     /// call, as is a TOKEN the validation expression refuses.
     func identityValues(_ authorizer: CompiledAuthorizer, _ arrived: ArrivedRequest, _ route: Route) throws(GatewayError) -> [String] {
-        // One header (every TOKEN authorizer): no list to build before the cache is asked.
-        if authorizer.sources.count == 1, case .header(let name) = authorizer.sources[0] {
-            guard let value = arrived.request.headers[name], !value.isEmpty else {
-                arrived.fail(
-                    "Unauthorized request: \(arrived.requestId) (the identity source \(authorizer.definition.identitySource[0]) is missing or empty)")
-                throw GatewayError(.unauthorized)
-            }
-            if authorizer.definition.kind == .token, let pattern = authorizer.pattern, !pattern.matches(value) {
-                arrived.fail("Unauthorized request: \(arrived.requestId) (the token does not match the identityValidationExpression)")
-                throw GatewayError(.unauthorized)
-            }
-            return [value]
-        }
         var found: [String] = []
         found.reserveCapacity(authorizer.sources.count)
         for (index, source) in authorizer.sources.enumerated() {
